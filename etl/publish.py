@@ -1,0 +1,171 @@
+"""Where builds live, the refresh lock, and the atomic publish.
+
+Layout under <data_dir>/warehouse/:
+  builds/<build_id>.duckdb          every published build (the newest few are kept)
+  builds/<build_id>.duckdb.partial  a build in progress (deleted if the run fails)
+  current.duckdb                    symlink to the published build, swapped atomically
+  etl_runs.jsonl                    history of every run, published or not
+  refresh.lock                      flock()ed by the running refresh
+
+Why versioned files plus a swapped link (see ../shared/ENGINEERING_NOTES.md): DuckDB
+allows one writer or many readers per file and caches one instance per path in a
+process, so a build never touches the served file; readers resolve the link and open
+the build's own path, keep their old file until they switch, and never see a half
+written one. flock() is released by the kernel when a process dies, so a killed
+refresh never leaves a lock behind.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class RefreshLocked(RuntimeError):
+    """Another refresh holds the lock."""
+
+
+class WarehouseMissing(RuntimeError):
+    """No build has been published yet."""
+
+
+@dataclass(frozen=True)
+class Paths:
+    data_dir: Path
+
+    @property
+    def warehouse_dir(self) -> Path:
+        return self.data_dir / "warehouse"
+
+    @property
+    def builds_dir(self) -> Path:
+        return self.warehouse_dir / "builds"
+
+    @property
+    def current_link(self) -> Path:
+        return self.warehouse_dir / "current.duckdb"
+
+    @property
+    def runs_log(self) -> Path:
+        return self.warehouse_dir / "etl_runs.jsonl"
+
+    @property
+    def lock_file(self) -> Path:
+        return self.warehouse_dir / "refresh.lock"
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.data_dir / "raw"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    def build_file(self, build_id: str) -> Path:
+        return self.builds_dir / f"{build_id}.duckdb"
+
+
+def current_build(paths: Paths) -> Path:
+    """The published build's own file (resolve the link once, open that path)."""
+    if not paths.current_link.exists():
+        raise WarehouseMissing(f"no warehouse published in {paths.warehouse_dir} yet: "
+                               "run `netflix-insights refresh`")
+    return paths.current_link.resolve()
+
+
+@contextmanager
+def refresh_lock(paths: Paths):
+    """Hold the refresh lock for the block; RefreshLocked if another run has it."""
+    paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    with open(paths.lock_file, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise RefreshLocked(f"another refresh is running (pid {holder}); "
+                                "try again when it ends") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(partial: Path, build_id: str, paths: Paths) -> Path:
+    """Make a finished, checked build the current one, atomically."""
+    final = paths.build_file(build_id)
+    with open(partial, "rb") as f:
+        os.fsync(f.fileno())
+    os.replace(partial, final)
+    link_tmp = paths.warehouse_dir / f".current.{os.getpid()}.tmp"
+    link_tmp.unlink(missing_ok=True)
+    link_tmp.symlink_to(final.relative_to(paths.warehouse_dir))
+    os.replace(link_tmp, paths.current_link)
+    _fsync_dir(paths.warehouse_dir)
+    return final
+
+
+def remove_partials(paths: Paths) -> list[Path]:
+    """Delete leftovers of killed runs (only call while holding the lock)."""
+    removed = []
+    for leftover in list(paths.builds_dir.glob("*.partial*")):
+        leftover.unlink(missing_ok=True)
+        removed.append(leftover)
+    return removed
+
+
+def prune_builds(paths: Paths, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` builds, never the current one.
+
+    Build ids start with a UTC timestamp, so name order is age order. A reader that
+    still has a deleted file open keeps reading it (POSIX unlink semantics).
+    """
+    current = paths.current_link.resolve() if paths.current_link.exists() else None
+    builds = sorted(paths.builds_dir.glob("*.duckdb"))
+    doomed = [b for b in builds[:-keep] if b != current] if keep > 0 else []
+    for b in doomed:
+        b.unlink(missing_ok=True)
+        Path(str(b) + ".wal").unlink(missing_ok=True)
+    return doomed
+
+
+def append_run(paths: Paths, record: dict) -> None:
+    """Append one line to the run history (one JSON object per line)."""
+    paths.warehouse_dir.mkdir(parents=True, exist_ok=True)
+    with open(paths.runs_log, "a") as f:
+        f.write(json.dumps(record, sort_keys=True) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def run_history(paths: Paths) -> list[dict]:
+    """Last record per run (keyed by start time); a run left 'running' by a process
+    that died is reported as 'failed'."""
+    if not paths.runs_log.exists():
+        return []
+    latest: dict[str, dict] = {}
+    for line in paths.runs_log.read_text().splitlines():
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            continue  # a torn last line from a killed run
+        latest[record["started_at"]] = record
+    for record in latest.values():
+        if record["status"] == "running":
+            record.update(status="failed", message="run ended without a result (killed?)")
+    return sorted(latest.values(), key=lambda r: r["started_at"])

@@ -1,0 +1,203 @@
+"""One refresh: extract → raw Parquet → transform → build a new DuckDB file → checks →
+atomic publish. A failure anywhere leaves the published warehouse untouched.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from etl import raw, settings, transform
+from etl.publish import (Paths, append_run, prune_builds, publish, refresh_lock,
+                         remove_partials, run_history)
+from etl.sources import snapshot
+from warehouse import build, checks
+
+
+class RefreshFailed(RuntimeError):
+    """The run failed; nothing was published. The message says why."""
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    build_id: str
+    path: Path
+    duration_seconds: float
+    row_counts: dict[str, int]
+    checks_passed: int
+
+
+class Progress:
+    """Stage lines with elapsed time on stderr, so long runs never look hung."""
+
+    def __init__(self, quiet: bool = False):
+        self.start, self.quiet = time.monotonic(), quiet
+
+    def __call__(self, message: str) -> None:
+        if not self.quiet:
+            print(f"[{time.monotonic() - self.start:6.1f}s] {message}", file=sys.stderr,
+                  flush=True)
+
+
+def stage(name: str, progress: Progress) -> None:
+    """Announce a stage. NETFLIX_INSIGHTS_TEST_PAUSE_STAGE=<name> pauses there so the
+    fault tests can SIGKILL a run at a chosen point (documented in docs/SETTINGS.md)."""
+    progress(name)
+    if os.environ.get("NETFLIX_INSIGHTS_TEST_PAUSE_STAGE") == name:
+        print(f"paused at stage {name} (pid {os.getpid()})", file=sys.stderr, flush=True)
+        time.sleep(float(os.environ.get("NETFLIX_INSIGHTS_TEST_PAUSE_SECONDS", "60")))
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def code_version() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, cwd=settings.PROJECT_ROOT, timeout=5)
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def extract(paths: Paths, source: str, kaggle_csv: Path | None, replay: Path | None,
+            progress: Progress, tmdb_limit: int | None = None) -> list[raw.RawLoad]:
+    """Land every input as a raw load (or reuse one for a replay)."""
+    if replay is not None:
+        return [raw.read_load(replay)]
+    tables, inputs = snapshot.extract()
+    if kaggle_csv is not None or source == "live":
+        from etl.sources import kaggle
+        tables["netflix_titles"], inputs["netflix_titles"] = \
+            kaggle.fetch_netflix_titles(kaggle_csv)
+    if source == "live":
+        from etl.sources import tmdb_api
+        live = tmdb_api.extract_live(tables["netflix_titles"],
+                                     cache_dir=paths.cache_dir / "tmdb", limit=tmdb_limit)
+        tables.update(live)
+        tables.pop("tmdb_popular", None)  # the live lists replace the 2022 export
+    load = raw.write_load(paths.raw_dir, source, tables, inputs)
+    progress(f"raw load {load.path} ({sum(load.manifest['row_counts'].values()):,} rows)")
+    return [load]
+
+
+def new_build_id(paths: Paths, input_hash: str) -> str:
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    return f"{stamp}-{input_hash[:8]}"
+
+
+def write_metadata(con, build_id: str, source: str, loads: list[raw.RawLoad],
+                   input_hash: str, cleaned, run: dict, history: list[dict]) -> None:
+    """quarantine, data_issues, build_info and etl_runs tables."""
+    build.load_frame(con, "main.quarantine", transform.quarantine_frame(cleaned))
+    build.load_frame(con, "main.data_issues", transform.issues_frame(cleaned))
+    load_ids = json.dumps([str(l.path) for l in loads])
+    con.execute("create or replace table main.build_info as select $build_id as build_id, "
+                "$built_at::timestamp as built_at, $source as source, $input_hash as "
+                "input_hash, $raw_loads as raw_loads, $code as code_version",
+                {"build_id": build_id, "built_at": utc_now().rstrip("Z"), "source": source,
+                 "input_hash": input_hash, "raw_loads": load_ids, "code": code_version()})
+    runs = [r for r in history if r["started_at"] != run["started_at"]] + [run]
+    frame = pl.DataFrame([{k: r.get(k) for k in RUN_COLUMNS} for r in runs],
+                         schema=RUN_COLUMNS, orient="row")
+    frame = frame.with_columns(
+        pl.col("started_at", "finished_at").str.strip_suffix("Z")
+        .str.to_datetime("%Y-%m-%dT%H:%M:%S%.f", strict=False))
+    build.load_frame(con, "main.etl_runs", frame)
+
+
+RUN_COLUMNS = {"build_id": pl.String, "started_at": pl.String, "finished_at": pl.String,
+               "duration_seconds": pl.Float64, "status": pl.String, "source": pl.String,
+               "raw_loads": pl.String, "row_counts": pl.String, "checks_passed": pl.Int64,
+               "checks_failed": pl.Int64, "message": pl.String}
+
+
+def run_checks(con, paths: Paths, history: list[dict]) -> list[checks.CheckResult]:
+    previous = next((r for r in reversed(history) if r["status"] == "published"), None)
+    prev_counts = json.loads(previous["row_counts"]) if previous else None
+    return (checks.run_documentation(con) + checks.run_declared(con)
+            + checks.run_custom(con, {"match_rate_floor": float(settings.get("match_rate_floor"))})
+            + checks.run_row_counts(build.row_counts(con), prev_counts,
+                                    float(settings.get("max_row_shrink"))))
+
+
+def refresh(data_dir: Path, *, source: str = "snapshot", kaggle_csv: Path | None = None,
+            replay: Path | None = None, quiet: bool = False,
+            tmdb_limit: int | None = None) -> RefreshResult:
+    """Run one refresh end to end; raise RefreshFailed (nothing published) on failure."""
+    paths, progress = Paths(Path(data_dir)), Progress(quiet)
+    with refresh_lock(paths):
+        paths.builds_dir.mkdir(parents=True, exist_ok=True)
+        for leftover in remove_partials(paths):
+            progress(f"removed leftover of an interrupted run: {leftover.name}")
+        return _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit)
+
+
+def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit) -> RefreshResult:
+    started, t0 = utc_now(), time.monotonic()
+    run = {"build_id": f"pending-{started}", "started_at": started, "status": "running",
+           "source": "replay" if replay else source}
+    append_run(paths, run)
+    partial = None
+    try:
+        stage("extract", progress)
+        loads = extract(paths, source, kaggle_csv, replay, progress, tmdb_limit)
+        stage("transform", progress)
+        raw_tables = raw.load_tables(loads[0])
+        cleaned = transform.transform(raw_tables)
+        input_hash = raw.content_hash(raw_tables)
+        build_id = new_build_id(paths, input_hash)
+        run.update(build_id=build_id, raw_loads=json.dumps([str(l.path) for l in loads]))
+        stage("build", progress)
+        partial = paths.builds_dir / f"{build_id}.duckdb.partial"
+        history = run_history(paths)
+        con = duckdb.connect(str(partial))
+        try:
+            build.load_sources(con, cleaned.tables)
+            build.run_models(con, progress)
+            write_metadata(con, build_id, run["source"], loads, input_hash, cleaned,
+                           {**run, "status": "published"}, history)
+            stage("check", progress)
+            results = run_checks(con, paths, history)
+            failed = [r for r in results if not r.passed]
+            counts = build.row_counts(con)
+            run.update(checks_passed=len(results) - len(failed), checks_failed=len(failed),
+                       row_counts=json.dumps(counts, sort_keys=True))
+            if failed:
+                raise RefreshFailed("data checks failed: " + "; ".join(
+                    f"{r.name} ({r.detail})" for r in failed[:10]))
+            progress(f"{len(results)} data checks passed")
+            finished = utc_now()
+            final_run = {**run, "status": "published", "finished_at": finished,
+                         "duration_seconds": round(time.monotonic() - t0, 3)}
+            write_metadata(con, build_id, run["source"], loads, input_hash, cleaned,
+                           final_run, history)
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        stage("publish", progress)
+        path = publish(partial, build_id, paths)
+        append_run(paths, final_run)
+        for old in prune_builds(paths, int(settings.get("keep_builds"))):
+            progress(f"pruned old build {old.name}")
+        progress(f"published {build_id} → {paths.current_link}")
+        return RefreshResult(build_id, path, final_run["duration_seconds"], counts,
+                             run["checks_passed"])
+    except Exception as exc:
+        message = str(exc) if isinstance(exc, RefreshFailed) else f"{type(exc).__name__}: {exc}"
+        append_run(paths, {**run, "status": "failed", "finished_at": utc_now(),
+                           "duration_seconds": round(time.monotonic() - t0, 3),
+                           "message": message})
+        if partial is not None:
+            for leftover in partial.parent.glob(partial.name + "*"):
+                leftover.unlink(missing_ok=True)
+        raise RefreshFailed(message) from exc

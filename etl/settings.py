@@ -1,0 +1,73 @@
+"""Every setting of the product, in one registry.
+
+Each setting is one entry (name, environment variable, default, help), in the style of
+Datasette's settings. The CLI flags, docs/SETTINGS.md and the app all read from here,
+and a test fails when docs/SETTINGS.md misses one, so nothing is configured in secret.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: str
+    help: str
+
+    def value(self) -> str:
+        """The environment's value when set and non-empty, else the default."""
+        return os.environ.get(self.env) or self.default
+
+
+SETTINGS: dict[str, Setting] = {
+    s.name: s
+    for s in [
+        Setting("data_dir", "NETFLIX_INSIGHTS_DATA_DIR", str(PROJECT_ROOT / "data"),
+                "Where raw Parquet loads, warehouse builds, model artifacts, the TMDB "
+                "response cache and the profiles database live."),
+        Setting("host", "NETFLIX_INSIGHTS_HOST", "127.0.0.1",
+                "Interface the dashboard binds to. Loopback unless you mean otherwise."),
+        Setting("port", "NETFLIX_INSIGHTS_PORT", "8050", "Port the dashboard listens on."),
+        Setting("keep_builds", "NETFLIX_INSIGHTS_KEEP_BUILDS", "3",
+                "How many published warehouse builds to keep on disk (the current one "
+                "included); older ones are deleted after a publish."),
+        Setting("tmdb_api_token", "TMDB_API_TOKEN", "",
+                "TMDB v4 read-access token (Bearer). When set (or tmdb_api_key is), "
+                "`refresh --source live` calls the TMDB API."),
+        Setting("tmdb_api_key", "TMDB_API_KEY", "",
+                "TMDB v3 API key, an alternative to tmdb_api_token."),
+        Setting("tmdb_base_url", "TMDB_BASE_URL", "https://api.themoviedb.org/3",
+                "TMDB API root. Tests point it at a server on 127.0.0.1."),
+        Setting("tmdb_concurrency", "TMDB_CONCURRENCY", "8",
+                "Most TMDB requests in flight at once."),
+        Setting("tmdb_timeout_seconds", "TMDB_TIMEOUT_SECONDS", "10",
+                "Timeout for one TMDB request, in seconds."),
+        Setting("tmdb_max_retries", "TMDB_MAX_RETRIES", "5",
+                "Retries for one TMDB request on 429/5xx/timeouts, with exponential "
+                "backoff that honours Retry-After."),
+        Setting("tmdb_pages", "TMDB_PAGES", "5",
+                "Pages fetched per TMDB market list (20 titles a page)."),
+        Setting("match_rate_floor", "NETFLIX_INSIGHTS_MATCH_RATE_FLOOR", "0.40",
+                "A build fails its checks when fewer than this share of Netflix titles "
+                "match an IMDb/TMDB record."),
+        Setting("max_row_shrink", "NETFLIX_INSIGHTS_MAX_ROW_SHRINK", "0.5",
+                "A build fails its checks when a table loses more than this share of "
+                "the rows it had in the previous published build."),
+    ]
+}
+
+
+def get(name: str) -> str:
+    """The current value of setting `name` (environment first, then default)."""
+    return SETTINGS[name].value()
+
+
+def data_dir(override: str | Path | None = None) -> Path:
+    """The data directory: an explicit override, else the environment, else the default."""
+    return Path(override or get("data_dir")).expanduser().resolve()

@@ -1,0 +1,86 @@
+"""Raw tables → typed source tables for the warehouse, including entity resolution."""
+from __future__ import annotations
+
+import polars as pl
+
+from etl import clean, matching
+
+ENRICHMENT_SCHEMA = {
+    "show_id": pl.String, "tmdb_id": pl.Int64, "media_type": pl.String,
+    "popularity": pl.Float64, "vote_average": pl.Float64, "vote_count": pl.Int64,
+    "release_date": pl.Date, "original_language": pl.String, "poster_url": pl.String,
+    "runtime_minutes": pl.Int32, "seasons": pl.Int32, "genres_text": pl.String,
+}
+MATCH_SCHEMA = {"show_id": pl.String, "source": pl.String, "matched_key": pl.String,
+                "match_method": pl.String, "match_confidence": pl.Float64,
+                "year_gap": pl.Int32}
+
+
+def clean_enrichment(raw: pl.DataFrame | None) -> pl.DataFrame:
+    """Live TMDB lookups per Netflix title (empty, but typed, for the snapshot)."""
+    if raw is None or raw.is_empty():
+        return pl.DataFrame(schema=ENRICHMENT_SCHEMA)
+    frame = raw.with_columns(clean.blank_to_null(raw.columns)).filter(
+        pl.col("tmdb_id").is_not_null())
+    return frame.select(
+        "show_id", clean.to_int("tmdb_id", pl.Int64).alias("tmdb_id"), "media_type",
+        clean.to_float("popularity").alias("popularity"),
+        clean.to_float("vote_average").alias("vote_average"),
+        clean.to_int("vote_count", pl.Int64).alias("vote_count"),
+        pl.col("release_date").str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+        "original_language",
+        (pl.lit(clean.TMDB_POSTER_BASE) + pl.col("poster_path")).alias("poster_url"),
+        clean.to_int("runtime_minutes").alias("runtime_minutes"),
+        clean.to_int("seasons").alias("seasons"),
+        pl.col("genres").alias("genres_text"),
+    ).unique("show_id", keep="first").sort("show_id")
+
+
+def netflix_for_matching(titles: pl.DataFrame) -> pl.DataFrame:
+    return titles.select("show_id", "kind", "title", "release_year", "description",
+                         pl.col("directors_text").alias("directors"))
+
+
+def resolve_all(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """Netflix ↔ IMDb dataset (movies and shows) and Netflix movies ↔ TMDB market."""
+    netflix = netflix_for_matching(tables["src_netflix_titles"])
+    imdb = tables["src_imdb_titles"].select(
+        "imdb_title_id", "kind", "title", "release_year", "seasons", "description")
+    market = tables["src_tmdb_titles"].select(
+        "tmdb_key", pl.col("media_type").replace({"tv": "show"}).alias("kind"), "title",
+        pl.col("release_date").dt.year().cast(pl.Int32).alias("release_year"),
+        pl.col("overview").alias("description"))
+    parts = [
+        matching.resolve_titles(netflix, imdb, left_key="show_id",
+                                right_key="imdb_title_id").rename(
+            {"imdb_title_id": "matched_key"}).with_columns(pl.lit("imdb").alias("source")),
+        matching.resolve_titles(netflix, market, left_key="show_id",
+                                right_key="tmdb_key").rename(
+            {"tmdb_key": "matched_key"}).with_columns(pl.lit("tmdb_market").alias("source")),
+    ]
+    return (pl.concat([p.select(list(MATCH_SCHEMA)).cast(MATCH_SCHEMA) for p in parts])
+            .sort("show_id", "source"))
+
+
+def transform(raw: dict[str, pl.DataFrame]) -> clean.Cleaned:
+    """Every raw table cleaned, typed and linked; quarantine and repairs collected."""
+    out = clean.clean_netflix(raw["netflix_titles"])
+    out.merge(clean.clean_imdb(raw["imdb_titles"], raw["imdb_credits"]))
+    out.merge(clean.clean_market(raw["tmdb_market"], raw.get("tmdb_popular")))
+    out.tables["src_tmdb_enrichment"] = clean_enrichment(raw.get("tmdb_enrichment"))
+    out.tables["src_title_matches"] = resolve_all(out.tables)
+    return out
+
+
+def quarantine_frame(cleaned: clean.Cleaned) -> pl.DataFrame:
+    frames = [q for q in cleaned.quarantine if q.height]
+    if not frames:
+        return pl.DataFrame(schema={"source_table": pl.String, "record_number": pl.Int64,
+                                    "reason": pl.String, "raw_record": pl.String})
+    return pl.concat(frames).sort("source_table", "record_number")
+
+
+def issues_frame(cleaned: clean.Cleaned) -> pl.DataFrame:
+    return pl.DataFrame(cleaned.issues, schema={
+        "source_table": pl.String, "issue": pl.String, "rows_affected": pl.Int64,
+        "action": pl.String}).sort("source_table", "issue")

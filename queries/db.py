@@ -1,0 +1,177 @@
+"""The app's only way into the warehouse.
+
+Every page and model reads through `Warehouse.query(name, **params)`: the SQL comes
+from `queries/sql/<name>.sql`, values are bound as parameters (never formatted into
+the string), the connection is read-only, each call runs on its own cursor under a
+time limit, and results are cached by (query, parameters, build id).
+
+Rebuild-while-serving: `current.duckdb` is a symlink swapped atomically by each
+publish. Before each query we readlink() it (one cheap syscall); when it points to a
+new build we open that build's own file (a new path, so DuckDB's per-path instance
+cache cannot hand back the old data) and retire the old connection, closing it once no
+query is using it. Open a Warehouse inside each server worker, after any fork.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from etl.publish import Paths, WarehouseMissing
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+
+class QueryTimeout(RuntimeError):
+    """A query ran past its time limit and was interrupted."""
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The SQL of a named query (queries/sql/<name>.sql)."""
+    path = SQL_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise KeyError(f"no query named {name!r}")
+    return path.read_text()
+
+
+def open_read_only(path: Path, threads: int = 2) -> duckdb.DuckDBPyConnection:
+    """A read-only connection that cannot reach files, the network or extensions."""
+    return duckdb.connect(str(path), read_only=True, config={
+        "threads": threads, "enable_external_access": False,
+        "autoload_known_extensions": False, "autoinstall_known_extensions": False})
+
+
+@dataclass
+class _Build:
+    build_id: str
+    path: Path
+    con: duckdb.DuckDBPyConnection
+    in_flight: int = 0
+    retired: bool = False
+
+
+@dataclass
+class Warehouse:
+    """Read-only access to the published build, switching builds between queries."""
+    data_dir: Path
+    timeout_s: float = 5.0
+    row_cap: int = 200_000
+    cache_size: int = 512
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _build: _Build | None = field(default=None, repr=False)
+    _retired: list[_Build] = field(default_factory=list, repr=False)
+    _cache: OrderedDict = field(default_factory=OrderedDict, repr=False)
+
+    @property
+    def paths(self) -> Paths:
+        return Paths(Path(self.data_dir))
+
+    def _target(self) -> Path:
+        link = self.paths.current_link
+        try:
+            return (link.parent / os.readlink(link)).resolve()
+        except FileNotFoundError:
+            raise WarehouseMissing(f"no warehouse published in {link.parent} yet: run "
+                                   "`netflix-insights refresh`") from None
+
+    def _acquire(self) -> _Build:
+        """The current build's connection, opened or switched as needed."""
+        target = self._target()
+        with self._lock:
+            if self._build is None or self._build.path != target:
+                if self._build is not None:
+                    self._build.retired = True
+                    self._retired.append(self._build)
+                self._build = _Build(target.stem, target, open_read_only(target))
+                self._cache.clear()
+            self._build.in_flight += 1
+            return self._build
+
+    def _release(self, build: _Build) -> None:
+        with self._lock:
+            build.in_flight -= 1
+            for old in [b for b in self._retired if b.in_flight == 0]:
+                old.con.close()
+                self._retired.remove(old)
+
+    @property
+    def build_id(self) -> str:
+        return self._target().stem
+
+    def query(self, name: str, **params) -> pl.DataFrame:
+        """Run queries/sql/<name>.sql with bound params; cached per build."""
+        build = self._acquire()
+        try:
+            key = (build.build_id, name, tuple(sorted((k, _hashable(v))
+                                                      for k, v in params.items())))
+            with self._lock:
+                if key in self._cache:
+                    self._cache.move_to_end(key)
+                    return self._cache[key]
+            frame = self._execute(build, sql_text(name), params)
+            with self._lock:
+                self._cache[key] = frame
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+            return frame
+        finally:
+            self._release(build)
+
+    def _execute(self, build: _Build, sql: str, params: dict) -> pl.DataFrame:
+        cursor = build.con.cursor()
+        done = threading.Event()
+        watchdog = threading.Thread(target=_interrupt_until_done,
+                                    args=(cursor, done, self.timeout_s), daemon=True)
+        watchdog.start()
+        try:
+            result = cursor.execute(sql, params or None)
+            frame = result.pl()
+        except duckdb.InterruptException as exc:
+            raise QueryTimeout(f"query stopped after {self.timeout_s:g} s") from exc
+        finally:
+            done.set()
+            watchdog.join()
+            cursor.close()
+        if frame.height > self.row_cap:
+            frame = frame.head(self.row_cap)
+        return frame
+
+    def close(self) -> None:
+        with self._lock:
+            for b in self._retired + ([self._build] if self._build else []):
+                b.con.close()
+            self._retired.clear()
+            self._build = None
+
+
+def _interrupt_until_done(cursor, done: threading.Event, timeout_s: float) -> None:
+    # An interrupt sent before execution starts is dropped, so keep sending it
+    # until the query has ended (../shared/ENGINEERING_NOTES.md).
+    if done.wait(timeout_s):
+        return
+    while not done.is_set():
+        cursor.interrupt()
+        done.wait(0.05)
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, (list, set)) else value
+
+
+_DEFAULT: dict[Path, Warehouse] = {}
+
+
+def warehouse(data_dir: Path | None = None) -> Warehouse:
+    """The process-wide Warehouse for a data dir (created lazily, after any fork)."""
+    from etl import settings
+    key = settings.data_dir(data_dir)
+    if key not in _DEFAULT:
+        _DEFAULT[key] = Warehouse(key)
+    return _DEFAULT[key]

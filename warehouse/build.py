@@ -1,0 +1,74 @@
+"""Run the warehouse SQL into a new DuckDB file: sources → staging views → mart tables.
+
+Typed source frames (from etl/clean.py) are loaded into the `staging` schema as
+`src_*` tables, seeds as `seed_*`; `sql/staging/*.sql` become `staging.stg_*` views and
+`sql/marts/*.sql` become tables in `main`, in dependency order. Each .sql file is one
+SELECT; the file name is the relation's name.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
+
+
+def sql_files(layer: str) -> dict[str, str]:
+    """name → SQL text for one layer (staging or marts)."""
+    return {p.stem: p.read_text() for p in sorted((SQL_DIR / layer).glob("*.sql"))}
+
+
+def dependency_order(models: dict[str, str]) -> list[str]:
+    """Marts sorted so each comes after the marts its SQL reads from."""
+    deps = {name: {other for other in models if other != name and
+                   re.search(rf"\b(from|join)\s+{other}\b", sql)}
+            for name, sql in models.items()}
+    ordered: list[str] = []
+    while len(ordered) < len(models):
+        ready = sorted(n for n in models if n not in ordered and deps[n] <= set(ordered))
+        if not ready:
+            raise ValueError(f"dependency cycle among marts: {sorted(set(models) - set(ordered))}")
+        ordered.extend(ready)
+    return ordered
+
+
+def load_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
+    """Create table `name` from a Polars frame (through Arrow, no copy via pandas)."""
+    arrow = frame.to_arrow()
+    con.register("_incoming", arrow)
+    try:
+        con.execute(f"create or replace table {name} as select * from _incoming")
+    finally:
+        con.unregister("_incoming")
+
+
+def load_sources(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame]) -> None:
+    con.execute("create schema if not exists staging")
+    for name, frame in sorted(tables.items()):
+        load_frame(con, f"staging.{name}", frame)
+    for seed in sorted(SEEDS_DIR.glob("*.csv")):
+        load_frame(con, f"staging.seed_{seed.stem}", pl.read_csv(seed, infer_schema=False))
+
+
+def run_models(con: duckdb.DuckDBPyConnection, progress=lambda msg: None) -> list[str]:
+    """Create staging views and mart tables; return the marts in build order."""
+    for name, sql in sql_files("staging").items():
+        con.execute(f"create or replace view staging.{name} as {sql}")
+    marts = sql_files("marts")
+    order = dependency_order(marts)
+    for name in order:
+        progress(f"mart {name}")
+        con.execute(f"create or replace table main.{name} as {marts[name]}")
+    return order
+
+
+def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows per table in main (exact counts, small warehouse)."""
+    names = [r[0] for r in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'main' "
+        "and table_type = 'BASE TABLE' order by table_name").fetchall()]
+    return {n: con.execute(f'select count(*) from main."{n}"').fetchall()[0][0] for n in names}

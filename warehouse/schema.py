@@ -1,0 +1,75 @@
+"""The warehouse's documentation, read from schema.toml (its one source).
+
+`netflix-insights schema` prints `render_markdown()`; docs/SCHEMA.md is the same text,
+and a test fails when the two drift apart.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+SCHEMA_FILE = Path(__file__).resolve().parent / "schema.toml"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    description: str
+    unit: str | None = None
+    tests: tuple[str, ...] = ()
+    accepted_values: tuple[str, ...] = ()
+    relationship: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    grain: str
+    description: str
+    example: str
+    columns: dict[str, Column] = field(default_factory=dict)
+
+
+@cache
+def tables() -> dict[str, Table]:
+    """Every documented mart table, in the file's order."""
+    doc = tomllib.loads(SCHEMA_FILE.read_text())
+    return {name: _table(name, spec) for name, spec in doc["tables"].items()}
+
+
+def _table(name: str, spec: dict) -> Table:
+    columns = {c: Column(name=c, description=s["description"], unit=s.get("unit"),
+                         tests=tuple(s.get("tests", ())),
+                         accepted_values=tuple(s.get("accepted_values", ())),
+                         relationship=s.get("relationship"))
+               for c, s in spec["columns"].items()}
+    return Table(name, spec["grain"], spec["description"], spec["example"].strip(), columns)
+
+
+def render_markdown() -> str:
+    """docs/SCHEMA.md: every table with grain, columns, units, tests and an example."""
+    out = ["# Warehouse schema", "",
+           "Generated from `warehouse/schema.toml` by `netflix-insights schema "
+           "--format markdown`; do not edit by hand.", "",
+           "Open the published file read-only with any DuckDB client, e.g. "
+           "`duckdb -readonly data/warehouse/current.duckdb` or "
+           "`netflix-insights sql \"select …\"`. Staging inputs live in the `staging` "
+           "schema; the tables below are in `main`.", ""]
+    for t in tables().values():
+        out += [f"## `{t.name}`", "", f"**Grain:** {t.grain}.", "", t.description, "",
+                "| column | description | unit | tests |", "|---|---|---|---|"]
+        out += [_column_row(c) for c in t.columns.values()]
+        out += ["", "```sql", t.example, "```", ""]
+    return "\n".join(out)
+
+
+def _column_row(c: Column) -> str:
+    tests = list(c.tests)
+    if c.accepted_values:
+        tests.append("in (" + ", ".join(c.accepted_values) + ")")
+    if c.relationship:
+        tests.append(f"→ {c.relationship}")
+    cells = [f"`{c.name}`", c.description, c.unit or "", "; ".join(tests)]
+    return "| " + " | ".join(x.replace("|", "\\|") for x in cells) + " |"
