@@ -131,8 +131,9 @@ class Warehouse:
                                     args=(cursor, done, self.timeout_s), daemon=True)
         watchdog.start()
         try:
-            result = cursor.execute(sql, params or None)
-            frame = result.pl()
+            # DuckDB 2: execute() returns the cursor, which has no .pl(); Arrow is
+            # zero-copy into Polars.
+            frame = pl.from_arrow(cursor.execute(sql, params or None).to_arrow_table())
         except duckdb.InterruptException as exc:
             raise QueryTimeout(f"query stopped after {self.timeout_s:g} s") from exc
         finally:

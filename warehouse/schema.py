@@ -73,3 +73,18 @@ def _column_row(c: Column) -> str:
         tests.append(f"→ {c.relationship}")
     cells = [f"`{c.name}`", c.description, c.unit or "", "; ".join(tests)]
     return "| " + " | ".join(x.replace("|", "\\|") for x in cells) + " |"
+
+
+def render_text(only: str | None = None) -> str:
+    """Plain-text schema for the terminal (one table, or all)."""
+    out = []
+    for t in tables().values():
+        if only and t.name != only:
+            continue
+        out += [t.name, f"  grain: {t.grain}", f"  {t.description}", ""]
+        width = max(len(c) for c in t.columns)
+        for c in t.columns.values():
+            unit = f" [{c.unit}]" if c.unit else ""
+            out.append(f"  {c.name.ljust(width)}  {c.description}{unit}")
+        out += ["", "  example:", *("    " + line for line in t.example.splitlines()), ""]
+    return "\n".join(out)

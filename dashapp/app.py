@@ -1,0 +1,49 @@
+"""Wiring only: the Dash app, its pages, the shell and the health endpoint.
+
+gunicorn serves `dashapp.app:server`; `netflix-insights serve` runs the same app.
+"""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+from flask import jsonify
+
+from dashapp.components import shell
+from dashapp.state import wh
+from etl.publish import WarehouseMissing
+from queries import catalog
+
+
+def layout() -> html.Div:
+    """Computed per page load, so the footer always names the build being served."""
+    try:
+        foot = shell.footer(wh())
+    except WarehouseMissing as exc:
+        foot = html.Footer(dbc.Alert(str(exc), color="warning"))
+    return html.Div([dcc.Location(id="url"), shell.navbar(),
+                     dbc.Container(dash.page_container, fluid=True), foot])
+
+
+def health():
+    """Build id, build time and last refresh status, for monitors and operators."""
+    try:
+        info = catalog.build_info(wh())
+        last = catalog.last_refresh(wh())
+    except WarehouseMissing as exc:
+        return jsonify(status="no_warehouse", message=str(exc)), 503
+    return jsonify(status="ok", build_id=info.build_id, built_at=info.built_at.isoformat(),
+                   source=info.source, last_refresh_status=last["status"],
+                   last_refresh_started_at=last["started_at"].isoformat())
+
+
+def create_app() -> dash.Dash:
+    app = dash.Dash(__name__, use_pages=True, title="Netflix Content Insights",
+                    suppress_callback_exceptions=True, update_title=None)
+    app.layout = layout
+    app.server.add_url_rule("/health", "health", health)
+    return app
+
+
+app = create_app()
+server = app.server

@@ -1,0 +1,35 @@
+"""Navbar and footer shared by every page."""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+
+from queries import catalog
+from queries.db import Warehouse
+
+TMDB_NOTICE = "This product uses the TMDB API but is not endorsed or certified by TMDB."
+
+
+def navbar() -> dbc.Navbar:
+    links = [dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"],
+                                     active="exact"))
+             for page in dash.page_registry.values()]
+    return dbc.Navbar(dbc.Container([
+        dbc.NavbarBrand([html.Span("N", className="brand-n"), " Content Insights"],
+                        href="/"),
+        dbc.Nav(links, navbar=True, className="ms-auto"),
+    ], fluid=True), color="dark", dark=True, className="mb-3 border-bottom border-danger")
+
+
+def footer(wh: Warehouse) -> html.Footer:
+    """Freshness and attribution; read per page load so a new build shows at once."""
+    info = catalog.build_info(wh)
+    return html.Footer(dbc.Container([
+        html.Small([
+            f"Data as of {info.built_at:%Y-%m-%d %H:%M} UTC (build {info.build_id}, "
+            f"{info.source}). Sources: Netflix catalog (Kaggle shivamb/netflix-shows, "
+            "CC0); IMDb/TMDB metrics (Kaggle victorsoeiro/netflix-tv-shows-and-movies, "
+            "CC0); market data from TMDB. ", TMDB_NOTICE,
+        ], className="text-muted", id="footer-freshness"),
+    ], fluid=True), className="mt-4 py-3 border-top border-secondary")

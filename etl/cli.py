@@ -1,0 +1,175 @@
+"""`netflix-insights`: the one console script (refresh, schedule, sql, schema, serve).
+
+Each sub-command imports what it needs when it runs, so `refresh` never loads Dash and
+`sql` never loads the ETL. Errors a user can cause print one clear line and exit
+non-zero; tracebacks are for bugs.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from etl import settings
+
+
+def _data_dir_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", type=Path, default=None,
+                   help="raw loads, warehouse builds, models and caches "
+                        f"(env {settings.SETTINGS['data_dir'].env}; default: "
+                        f"{settings.SETTINGS['data_dir'].default})")
+
+
+def _refresh_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--source", choices=["snapshot", "live"], default="snapshot",
+                   help="snapshot: the bundled offline data (default); live: Kaggle + "
+                        "TMDB APIs (needs credentials, see docs/LIVE_SOURCES.md)")
+    p.add_argument("--kaggle-csv", type=Path, default=None,
+                   help="use this local netflix_titles.csv instead of the bundled one")
+    p.add_argument("--replay", type=Path, default=None, metavar="LOAD_DIR",
+                   help="rebuild from an existing raw load folder (data/raw/<source>/<id>)")
+    p.add_argument("--tmdb-limit", type=int, default=None,
+                   help="live only: enrich at most this many Netflix titles")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="netflix-insights",
+        description="Netflix catalog + TMDB audience data: DuckDB warehouse, dashboard, "
+                    "models. See README.md and docs/CLI.md.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("refresh", help="extract, build, check and publish the warehouse",
+                       description="Extract sources to raw Parquet, build a new DuckDB "
+                       "file, run the data checks and publish it atomically. A failed "
+                       "run publishes nothing and exits 1.")
+    _data_dir_arg(p)
+    _refresh_args(p)
+
+    p = sub.add_parser("schedule", help="keep refreshing on an interval or cron expression",
+                       description="Run `refresh` repeatedly. A failed run is logged and "
+                       "the next one still happens; the last good build keeps serving.")
+    _data_dir_arg(p)
+    _refresh_args(p)
+    when = p.add_mutually_exclusive_group(required=True)
+    when.add_argument("--every", help="interval such as 30m, 6h, 1d")
+    when.add_argument("--cron", help='cron expression, e.g. "0 3 * * *" (03:00 UTC daily)')
+    p.add_argument("--max-runs", type=int, default=None,
+                   help="stop after this many runs (default: run forever)")
+    p.add_argument("--run-now", action="store_true", help="refresh once at start too")
+
+    p = sub.add_parser("sql", help="read-only SQL on the warehouse (one query or a REPL)",
+                       description="Run SQL against the published warehouse, read-only, "
+                       "with a time limit and a row cap. Without QUERY: interactive.")
+    _data_dir_arg(p)
+    p.add_argument("query", nargs="?", help="SQL to run; omit for interactive mode")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds (default 10)")
+    p.add_argument("--max-rows", type=int, default=10_000, help="row cap (default 10,000)")
+
+    p = sub.add_parser("schema", help="describe every warehouse table and column",
+                       description="Print the documented schema (tables, grain, columns, "
+                       "units, tests, example queries) from warehouse/schema.toml.")
+    p.add_argument("--format", choices=["text", "markdown"], default="text")
+    p.add_argument("--table", help="only this table")
+
+    p = sub.add_parser("serve", help="serve the dashboard (builds the warehouse if missing)",
+                       description="Serve the Dash app. Builds the warehouse from the "
+                       "bundled snapshot first when none is published.")
+    _data_dir_arg(p)
+    p.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, help="port (default 8050)")
+    p.add_argument("--no-build", action="store_true",
+                   help="fail instead of building when no warehouse exists")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    handler = {"refresh": cmd_refresh, "schedule": cmd_schedule, "sql": cmd_sql,
+               "schema": cmd_schema, "serve": cmd_serve}[args.command]
+    try:
+        return handler(args) or 0
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except UserFacingError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+class UserFacingError(RuntimeError):
+    """An error whose message is the whole story (no traceback)."""
+
+
+def _user_errors():
+    """Exception types whose message is enough for the user."""
+    from etl.publish import RefreshLocked, WarehouseMissing
+    from etl.raw import RawContractError
+    from etl.refresh import RefreshFailed
+    from etl.sources.errors import SourceError
+    return (RefreshFailed, RefreshLocked, WarehouseMissing, RawContractError, SourceError)
+
+
+def cmd_refresh(args) -> int:
+    from etl.refresh import refresh
+    try:
+        result = refresh(settings.data_dir(args.data_dir), source=args.source,
+                         kaggle_csv=args.kaggle_csv, replay=args.replay, quiet=args.quiet,
+                         tmdb_limit=args.tmdb_limit)
+    except _user_errors() as exc:
+        raise UserFacingError(f"refresh failed, nothing published: {exc}") from exc
+    print(f"published {result.build_id} in {result.duration_seconds:.1f} s "
+          f"({result.checks_passed} checks passed): {result.path}")
+    return 0
+
+
+def cmd_schedule(args) -> int:
+    from etl.schedule import run_schedule
+    return run_schedule(args)
+
+
+def cmd_sql(args) -> int:
+    from etl.publish import Paths, WarehouseMissing, current_build
+    from queries import console
+    try:
+        path = current_build(Paths(settings.data_dir(args.data_dir)))
+    except WarehouseMissing as exc:
+        raise UserFacingError(str(exc)) from exc
+    con = console.open_console_connection(path)
+    if args.query is None:
+        console.interactive(con, timeout_s=args.timeout, row_cap=args.max_rows)
+        return 0
+    result = console.run_query(con, args.query, timeout_s=args.timeout, row_cap=args.max_rows)
+    if result.error:
+        raise UserFacingError(result.error)
+    fmt = {"table": console.format_table, "csv": console.format_csv,
+           "json": console.format_json}[args.format]
+    print(fmt(result))
+    return 0
+
+
+def cmd_schema(args) -> int:
+    from warehouse import schema
+    if args.table and args.table not in schema.tables():
+        raise UserFacingError(f"no table {args.table!r}; tables: "
+                              + ", ".join(schema.tables()))
+    if args.format == "markdown":
+        print(schema.render_markdown())
+    else:
+        print(schema.render_text(args.table))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from dashapp.serve import serve
+    try:
+        return serve(settings.data_dir(args.data_dir), host=args.host, port=args.port,
+                     build_if_missing=not args.no_build)
+    except _user_errors() as exc:
+        raise UserFacingError(str(exc)) from exc
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""Typed wrappers for the catalog overview queries (queries/sql/*.sql of the same name)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import polars as pl
+
+from queries.db import Warehouse
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    build_id: str
+    built_at: datetime
+    source: str
+    code_version: str | None
+
+
+@dataclass(frozen=True)
+class CatalogKpis:
+    titles: int
+    movies: int
+    shows: int
+    countries: int
+    first_added: date | None
+    last_added: date | None
+    mean_imdb_score: float | None
+    imdb_match_rate: float
+
+
+def build_info(wh: Warehouse) -> BuildInfo:
+    """Grain: one row, the published build."""
+    return BuildInfo(**wh.query("build_info").row(0, named=True))
+
+
+def last_refresh(wh: Warehouse) -> dict:
+    """Grain: one row, the newest run in the build's history."""
+    return wh.query("last_refresh").row(0, named=True)
+
+
+def catalog_kpis(wh: Warehouse) -> CatalogKpis:
+    """Grain: one row of headline numbers for the whole catalog."""
+    return CatalogKpis(**wh.query("catalog_kpis").row(0, named=True))
+
+
+def additions_by_year(wh: Warehouse) -> pl.DataFrame:
+    """Grain: one row per year × kind (year, kind, titles_added)."""
+    return wh.query("additions_by_year")

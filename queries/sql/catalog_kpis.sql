@@ -1,0 +1,21 @@
+-- one row: headline numbers of the Netflix catalog
+with catalog as (
+    select
+        count(*) as titles,
+        count(*) filter (where kind = 'movie') as movies,
+        count(*) filter (where kind = 'show') as shows,
+        min(date_added) as first_added,
+        max(date_added) as last_added,
+        round(avg(imdb_score), 2) as mean_imdb_score,
+        round(count(imdb_title_id) / count(*), 4) as imdb_match_rate
+    from titles
+),
+countries as (
+    -- counted apart: joining the bridge to titles would repeat every title per country
+    select count(distinct country) as countries from title_countries
+)
+select
+    c.titles, c.movies, c.shows, k.countries, c.first_added, c.last_added,
+    c.mean_imdb_score, c.imdb_match_rate
+from catalog as c
+cross join countries as k
