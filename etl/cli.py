@@ -146,7 +146,8 @@ def cmd_sql(args) -> int:
         raise UserFacingError(result.error)
     fmt = {"table": console.format_table, "csv": console.format_csv,
            "json": console.format_json}[args.format]
-    print(fmt(result))
+    text = fmt(result)
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
     return 0
 
 

@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""The README's two commands, runnable with nothing but python3:
+
+    python3 tasks.py up      install, build the warehouse if missing, serve on :8050
+    python3 tasks.py test    install (+ Chromium for browser tests), run every test
+
+Both create .venv/ and install the pinned dependencies (constraints.txt) the first
+time, and again only when pyproject.toml or constraints.txt change.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+PY = VENV / "bin" / "python"
+EXTRAS = "serve,test"
+
+
+def say(message: str) -> None:
+    print(f"==> {message}", flush=True)
+
+
+def run(cmd: list[str], **kw) -> None:
+    result = subprocess.run(cmd, **kw)
+    if result.returncode != 0:
+        sys.exit(f"command failed ({result.returncode}): {' '.join(map(str, cmd))}")
+
+
+def install() -> None:
+    """Create the virtualenv and install pinned dependencies when they changed."""
+    stamp_value = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()
+                                 + (ROOT / "constraints.txt").read_bytes()).hexdigest()
+    stamp = VENV / ".installed"
+    if PY.exists() and stamp.exists() and stamp.read_text() == stamp_value:
+        return
+    if not PY.exists():
+        say(f"creating virtualenv {VENV}")
+        venv.EnvBuilder(with_pip=True, clear=VENV.exists()).create(VENV)
+    say("installing pinned dependencies (constraints.txt)")
+    run([str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "-c", str(ROOT / "constraints.txt"), "-e", f"{ROOT}[{EXTRAS}]"])
+    stamp.write_text(stamp_value)
+
+
+def ensure_chromium() -> None:
+    """Debian's chromium + chromium-driver for the browser tests (same version)."""
+    if shutil.which("chromium") and shutil.which("chromedriver"):
+        return
+    say("installing Debian's chromium and chromium-driver for the browser tests")
+    prefix = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    if prefix and not shutil.which("sudo"):
+        sys.exit("browser tests need chromium and chromium-driver: install them with "
+                 "apt-get (as root) or run this command as root")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    run(prefix + ["apt-get", "update", "-qq"], env=env)
+    run(prefix + ["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"], env=env)
+
+
+def up(args: list[str]) -> int:
+    install()
+    cli = VENV / "bin" / "netflix-insights"
+    os.execv(str(cli), [str(cli), "serve", *args])
+
+
+def test(args: list[str]) -> int:
+    install()
+    ensure_chromium()
+    say("running the test suite")
+    return subprocess.call([str(PY), "-m", "pytest", *args], cwd=ROOT)
+
+
+def main() -> int:
+    commands = {"up": up, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        print(__doc__)
+        return 2
+    return commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""Shared fixtures: a real warehouse built once per session from the bundled snapshot."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.publish import Paths
+from etl.refresh import refresh
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def built_data_dir(tmp_path_factory) -> Path:
+    """A data dir holding one published build of the bundled snapshot (read-only use)."""
+    data_dir = tmp_path_factory.mktemp("data")
+    refresh(data_dir, quiet=True)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def warehouse_con(built_data_dir):
+    """A read-only connection to the session's published build."""
+    con = duckdb.connect(str(Paths(built_data_dir).current_link.resolve()), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def fresh_data_dir(tmp_path, built_data_dir) -> Path:
+    """A private copy of the built data dir, for tests that refresh or break things."""
+    target = tmp_path / "data"
+    shutil.copytree(built_data_dir, target, symlinks=True)
+    (target / "warehouse" / "refresh.lock").unlink(missing_ok=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+def table_digest(con, table: str) -> str:
+    """Order-independent fingerprint of a table's contents."""
+    return con.execute(f'select md5(string_agg(md5(t::text), \'\' order by md5(t::text))) '
+                       f'from main."{table}" as t').fetchall()[0][0]

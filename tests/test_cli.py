@@ -1,0 +1,94 @@
+"""The console script, run as a user runs it (a real subprocess)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from etl.cli import build_parser
+
+COMMANDS = ["refresh", "schedule", "sql", "schema", "serve"]
+
+
+def cli(*args, data_dir=None, check=False) -> subprocess.CompletedProcess:
+    extra = ["--data-dir", str(data_dir)] if data_dir else []
+    return subprocess.run([sys.executable, "-m", "etl.cli", *args, *extra],
+                          capture_output=True, text=True, timeout=120, check=check)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_has_help(command):
+    out = cli(command, "--help")
+    assert out.returncode == 0 and "usage: netflix-insights " + command in out.stdout
+
+
+def test_sql_formats(built_data_dir):
+    table = cli("sql", "select kind, count(*) as n from titles group by kind order by kind",
+                data_dir=built_data_dir, check=True).stdout
+    assert "movie" in table and "6131" in table and "2 rows" in table
+    csv = cli("sql", "select kind from titles order by kind limit 1", "--format", "csv",
+              data_dir=built_data_dir, check=True).stdout
+    assert csv.splitlines() == ["kind", "movie"]
+    rows = json.loads(cli("sql", "select count(*) as n from titles", "--format", "json",
+                          data_dir=built_data_dir, check=True).stdout)
+    assert rows == [{"n": 8807}]
+
+
+@pytest.mark.parametrize("sql", ["copy titles to '/tmp/nope.csv'", "drop table titles",
+                                 "select * from read_csv('/etc/passwd')"])
+def test_sql_refuses_writes_and_files(built_data_dir, sql):
+    out = cli("sql", sql, data_dir=built_data_dir)
+    assert out.returncode == 1 and out.stderr.startswith("error: ")
+    assert "Traceback" not in out.stderr
+
+
+def test_sql_interactive_mode(built_data_dir):
+    out = subprocess.run([sys.executable, "-m", "etl.cli", "sql", "--data-dir", str(built_data_dir)],
+                         input="select count(*)\nfrom titles;\n.quit\n", capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0 and "8807" in out.stdout
+
+
+def test_sql_without_warehouse_says_what_to_do(tmp_path):
+    out = cli("sql", "select 1", data_dir=tmp_path)
+    assert out.returncode == 1 and "netflix-insights refresh" in out.stderr
+
+
+def test_refresh_bad_input_exit_code_and_message(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"\x00\x01binary junk")
+    out = cli("refresh", "--kaggle-csv", str(bad), "--quiet", data_dir=tmp_path / "d")
+    assert out.returncode == 1 and "nothing published" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_schema_command_and_unknown_table():
+    assert "grain: one row per Netflix title" in cli("schema", "--table", "titles", check=True).stdout
+    out = cli("schema", "--table", "nope")
+    assert out.returncode == 1 and "tables: titles" in out.stderr
+
+
+def test_data_dir_from_environment(built_data_dir):
+    env_out = subprocess.run([sys.executable, "-m", "etl.cli", "sql", "select count(*) as n from titles"],
+                             capture_output=True, text=True, timeout=60,
+                             env={**__import__("os").environ,
+                                  "NETFLIX_INSIGHTS_DATA_DIR": str(built_data_dir)})
+    assert env_out.returncode == 0 and "8807" in env_out.stdout
+
+
+def test_schedule_runs_a_refresh_now(fresh_data_dir):
+    out = cli("schedule", "--every", "1h", "--run-now", "--max-runs", "1", "--quiet",
+              data_dir=fresh_data_dir)
+    assert out.returncode == 0 and "published" in out.stdout
+
+
+def test_schedule_rejects_bad_cron():
+    out = cli("schedule", "--cron", "every tuesday-ish", "--max-runs", "1")
+    assert out.returncode == 2 and "bad cron expression" in out.stderr
+
+
+def test_parser_lists_all_commands():
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    assert sorted(sub.choices) == sorted(COMMANDS)
