@@ -38,7 +38,9 @@ def health():
 
 
 def create_app() -> dash.Dash:
-    app = dash.Dash(__name__, use_pages=True, title="Netflix Content Insights",
+    # name="dashapp" (the package) makes Dash import pages as dashapp.pages.<x>, the
+    # same module a plain import gives, so a page is never registered twice.
+    app = dash.Dash("dashapp", use_pages=True, title="Netflix Content Insights",
                     suppress_callback_exceptions=True, update_title=None)
     app.layout = layout
     app.server.add_url_rule("/health", "health", health)

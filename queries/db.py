@@ -131,9 +131,9 @@ class Warehouse:
                                     args=(cursor, done, self.timeout_s), daemon=True)
         watchdog.start()
         try:
-            # DuckDB 2: execute() returns the cursor, which has no .pl(); Arrow is
-            # zero-copy into Polars.
-            frame = pl.from_arrow(cursor.execute(sql, params or None).to_arrow_table())
+            # DuckDB 2: the relation API (sql) hands Polars the result without the
+            # extra copy that execute() + fetch would make.
+            frame = cursor.sql(sql, params=params or None).pl()
         except duckdb.InterruptException as exc:
             raise QueryTimeout(f"query stopped after {self.timeout_s:g} s") from exc
         finally:

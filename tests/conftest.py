@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import duckdb
@@ -48,3 +49,19 @@ def table_digest(con, table: str) -> str:
     """Order-independent fingerprint of a table's contents."""
     return con.execute(f'select md5(string_agg(md5(t::text), \'\' order by md5(t::text))) '
                        f'from main."{table}" as t').fetchall()[0][0]
+
+
+@pytest.fixture(scope="session")
+def served_app(built_data_dir):
+    """The real app on 127.0.0.1 (random port), reading the session's warehouse."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("NETFLIX_INSIGHTS_DATA_DIR", str(built_data_dir))
+    from werkzeug.serving import make_server
+
+    from dashapp.app import app
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    mp.undo()
