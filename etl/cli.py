@@ -16,8 +16,8 @@ from etl import settings
 def _data_dir_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", type=Path, default=None,
                    help="raw loads, warehouse builds, models and caches "
-                        f"(env {settings.SETTINGS['data_dir'].env}; default: "
-                        f"{settings.SETTINGS['data_dir'].default})")
+                        f"(env {settings.SETTINGS['data_dir'].env}; default: data/ in the "
+                        "project)")
 
 
 def _refresh_args(p: argparse.ArgumentParser) -> None:

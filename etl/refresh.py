@@ -51,9 +51,9 @@ def stage(name: str, progress: Progress) -> None:
     """Announce a stage. NETFLIX_INSIGHTS_TEST_PAUSE_STAGE=<name> pauses there so the
     fault tests can SIGKILL a run at a chosen point (documented in docs/SETTINGS.md)."""
     progress(name)
-    if os.environ.get("NETFLIX_INSIGHTS_TEST_PAUSE_STAGE") == name:
+    if settings.get("test_pause_stage") == name:
         print(f"paused at stage {name} (pid {os.getpid()})", file=sys.stderr, flush=True)
-        time.sleep(float(os.environ.get("NETFLIX_INSIGHTS_TEST_PAUSE_SECONDS", "60")))
+        time.sleep(float(settings.get("test_pause_seconds")))
 
 
 def utc_now() -> str:

@@ -59,6 +59,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("max_row_shrink", "NETFLIX_INSIGHTS_MAX_ROW_SHRINK", "0.5",
                 "A build fails its checks when a table loses more than this share of "
                 "the rows it had in the previous published build."),
+        Setting("test_pause_stage", "NETFLIX_INSIGHTS_TEST_PAUSE_STAGE", "",
+                "Fault-test hook: a refresh pauses at this stage (extract, transform, "
+                "build, check, publish) so a test can SIGKILL it there. Never set it in "
+                "production."),
+        Setting("test_pause_seconds", "NETFLIX_INSIGHTS_TEST_PAUSE_SECONDS", "60",
+                "Fault-test hook: how long the pause lasts."),
     ]
 }
 
@@ -71,3 +77,16 @@ def get(name: str) -> str:
 def data_dir(override: str | Path | None = None) -> Path:
     """The data directory: an explicit override, else the environment, else the default."""
     return Path(override or get("data_dir")).expanduser().resolve()
+
+
+def render_markdown() -> str:
+    """docs/SETTINGS.md: every setting, its environment variable, default and meaning."""
+    rows = ["# Settings", "",
+            "Generated from `etl/settings.py` by `python -m etl.docs`; do not edit by hand.",
+            "Every setting is read from its environment variable; CLI flags (`--data-dir`, "
+            "`--host`, `--port`) override them for one command.", "",
+            "| setting | environment variable | default | what it does |", "|---|---|---|---|"]
+    for s in SETTINGS.values():
+        default = "(project)/data" if s.name == "data_dir" else (s.default or "(empty)")
+        rows.append(f"| `{s.name}` | `{s.env}` | `{default}` | {s.help} |")
+    return "\n".join(rows) + "\n"

@@ -1,0 +1,34 @@
+"""Docs that are generated from code must be current, and every setting documented."""
+from __future__ import annotations
+
+import pytest
+
+from etl import docs, settings
+
+
+@pytest.mark.parametrize("name", sorted(docs.generated()))
+def test_generated_doc_is_current(name):
+    committed = (docs.DOCS / name).read_text()
+    assert committed == docs.generated()[name], f"docs/{name} is stale: run python -m etl.docs"
+
+
+def test_every_setting_is_documented_with_its_variable():
+    text = (docs.DOCS / "SETTINGS.md").read_text()
+    for s in settings.SETTINGS.values():
+        assert f"`{s.name}`" in text and f"`{s.env}`" in text
+
+
+def test_every_environment_variable_in_code_is_a_setting():
+    import re
+    known = {s.env for s in settings.SETTINGS.values()}
+    for folder in ("etl", "queries", "dashapp", "warehouse", "models"):
+        for path in (settings.PROJECT_ROOT / folder).rglob("*.py"):
+            for env in re.findall(r"\"((?:NETFLIX_INSIGHTS|TMDB)_[A-Z_]+)\"", path.read_text()):
+                assert env in known, f"{path.name} reads {env}, which is not in the registry"
+
+
+def test_readme_names_the_two_commands():
+    readme = (settings.PROJECT_ROOT / "README.md").read_text()
+    assert "python3 tasks.py up" in readme and "python3 tasks.py test" in readme
+    ci = (settings.PROJECT_ROOT / ".ci" / "run").read_text()
+    assert "python3 tasks.py test" in ci
