@@ -41,22 +41,42 @@ def netflix_for_matching(titles: pl.DataFrame) -> pl.DataFrame:
                          pl.col("directors_text").alias("directors"))
 
 
+def imdb_for_matching(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """IMDb-dataset titles with their directors (credits) to confirm matches."""
+    directors = (tables["src_imdb_credits"].filter(pl.col("role") == "director")
+                 .group_by("imdb_title_id", maintain_order=True)
+                 .agg(pl.col("person_name").str.join(", ").alias("directors")))
+    return (tables["src_imdb_titles"]
+            .select("imdb_title_id", "kind", "title", "release_year", "seasons", "description")
+            .join(directors, on="imdb_title_id", how="left"))
+
+
+def market_for_matching(market: pl.DataFrame) -> pl.DataFrame:
+    """One row per (normalized title, kind, year): a film listed under two keys would be
+    a tie, and ties stay unmatched. Prefer a real TMDB id, then the most votes."""
+    frame = market.select(
+        "tmdb_key", pl.col("media_type").replace({"tv": "show"}).alias("kind"), "title",
+        pl.col("release_date").dt.year().cast(pl.Int32).alias("release_year"),
+        pl.col("overview").alias("description"),
+        pl.col("tmdb_id").is_null().alias("synthetic"),
+        pl.col("vote_count").fill_null(0).alias("votes"),
+        matching.normalize_title(pl.col("title")).alias("norm"))
+    best_first = frame.sort(["synthetic", "votes", "tmdb_key"],
+                            descending=[False, True, False])
+    return (best_first.unique(subset=["norm", "kind", "release_year"], keep="first",
+                              maintain_order=True)
+            .drop("synthetic", "votes", "norm").sort("tmdb_key"))
+
+
 def resolve_all(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """Netflix ↔ IMDb dataset (movies and shows) and Netflix movies ↔ TMDB market."""
     netflix = netflix_for_matching(tables["src_netflix_titles"])
-    imdb = tables["src_imdb_titles"].select(
-        "imdb_title_id", "kind", "title", "release_year", "seasons", "description")
-    market = tables["src_tmdb_titles"].select(
-        "tmdb_key", pl.col("media_type").replace({"tv": "show"}).alias("kind"), "title",
-        pl.col("release_date").dt.year().cast(pl.Int32).alias("release_year"),
-        pl.col("overview").alias("description"))
     parts = [
-        matching.resolve_titles(netflix, imdb, left_key="show_id",
-                                right_key="imdb_title_id").rename(
-            {"imdb_title_id": "matched_key"}).with_columns(pl.lit("imdb").alias("source")),
-        matching.resolve_titles(netflix, market, left_key="show_id",
-                                right_key="tmdb_key").rename(
-            {"tmdb_key": "matched_key"}).with_columns(pl.lit("tmdb_market").alias("source")),
+        matching.resolve_titles(netflix, imdb_for_matching(tables), left_key="show_id",
+                                right_key="imdb_title_id")
+        .rename({"imdb_title_id": "matched_key"}).with_columns(source=pl.lit("imdb")),
+        matching.resolve_market_movies(netflix, market_for_matching(tables["src_tmdb_titles"]))
+        .rename({"tmdb_key": "matched_key"}).with_columns(source=pl.lit("tmdb_market")),
     ]
     return (pl.concat([p.select(list(MATCH_SCHEMA)).cast(MATCH_SCHEMA) for p in parts])
             .sort("show_id", "source"))

@@ -5,11 +5,11 @@ import shutil
 import threading
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from etl.publish import Paths
 from etl.refresh import refresh
+from queries.db import open_read_only
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
@@ -24,8 +24,10 @@ def built_data_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def warehouse_con(built_data_dir):
-    """A read-only connection to the session's published build."""
-    con = duckdb.connect(str(Paths(built_data_dir).current_link.resolve()), read_only=True)
+    """A read-only connection to the session's published build, opened exactly as the
+    app opens it: DuckDB refuses a second connection to the same file with a different
+    configuration in one process."""
+    con = open_read_only(Paths(built_data_dir).current_link.resolve())
     yield con
     con.close()
 
