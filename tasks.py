@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PY = VENV / "bin" / "python"
-EXTRAS = "serve,test"
+EXTRAS = "serve,test,kaggle"  # kaggle: the live Kaggle source is tested too
 
 
 def say(message: str) -> None:
