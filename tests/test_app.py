@@ -42,3 +42,17 @@ def test_additions_figure_and_empty_state():
     empty = figures.additions_by_year(pl.DataFrame(schema={"year": pl.Int64, "kind": pl.String,
                                                            "titles_added": pl.Int64}))
     assert empty.layout.annotations[0].text == "No titles match these filters"
+
+
+def test_other_processes_can_read_the_file_while_the_app_serves(served_app, built_data_dir):
+    """An analyst's DuckDB client opens the published file read-only during serving."""
+    import subprocess
+    import sys
+    from etl.publish import Paths
+    get(served_app + "/health")  # the app now holds its connection
+    link = Paths(built_data_dir).current_link
+    out = subprocess.run([sys.executable, "-c", "import duckdb, sys; con = duckdb.connect("
+                          "sys.argv[1], read_only=True); print(con.sql('select count(*) "
+                          "from titles').fetchall()[0][0])", str(link)],
+                         capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "8807"
