@@ -9,7 +9,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from flask import jsonify
 
-from dashapp.components import shell
+from dashapp import ids
+from dashapp.components import chart, filter_bar, shell  # noqa: F401 (callbacks)
 from dashapp.state import wh
 from etl.publish import WarehouseMissing
 from queries import catalog
@@ -18,11 +19,13 @@ from queries import catalog
 def layout() -> html.Div:
     """Computed per page load, so the footer always names the build being served."""
     try:
-        foot = shell.footer(wh())
+        foot, bar = shell.footer(wh()), filter_bar.filter_bar(catalog.filter_options(wh()))
     except WarehouseMissing as exc:
-        foot = html.Footer(dbc.Alert(str(exc), color="warning"))
-    return html.Div([dcc.Location(id="url"), shell.navbar(),
-                     dbc.Container(dash.page_container, fluid=True), foot])
+        foot, bar = html.Footer(), dbc.Alert(str(exc), color="warning")
+    # refresh="callback-nav": the filter callback rewrites ?search without a reload
+    return html.Div([dcc.Location(id=ids.URL, refresh="callback-nav"),
+                     dcc.Store(id=ids.FILTERS_STORE), shell.navbar(),
+                     dbc.Container([bar, dash.page_container], fluid=True), foot])
 
 
 def health():

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import polars as pl
 
 from queries.db import Warehouse
+from queries.filters import FilterOptions, Filters
 
 
 @dataclass(frozen=True)
@@ -39,11 +40,17 @@ def last_refresh(wh: Warehouse) -> dict:
     return wh.query("last_refresh").row(0, named=True)
 
 
-def catalog_kpis(wh: Warehouse) -> CatalogKpis:
-    """Grain: one row of headline numbers for the whole catalog."""
-    return CatalogKpis(**wh.query("catalog_kpis").row(0, named=True))
+def catalog_kpis(wh: Warehouse, filters: Filters = Filters()) -> CatalogKpis:
+    """Grain: one row of headline numbers for the filtered catalog."""
+    return CatalogKpis(**wh.query("catalog_kpis", **filters.params()).row(0, named=True))
 
 
-def additions_by_year(wh: Warehouse) -> pl.DataFrame:
-    """Grain: one row per year × kind (year, kind, titles_added)."""
-    return wh.query("additions_by_year")
+def additions_by_year(wh: Warehouse, filters: Filters = Filters()) -> pl.DataFrame:
+    """Grain: one row per year × kind (year, kind, titles_added), filtered."""
+    return wh.query("additions_by_year", **filters.params())
+
+
+def filter_options(wh: Warehouse) -> FilterOptions:
+    """Grain: one row: ranges and value lists (most frequent first) for the filter bar."""
+    row = wh.query("filter_options").row(0, named=True)
+    return FilterOptions(**{k: tuple(v) if isinstance(v, list) else v for k, v in row.items()})

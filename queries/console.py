@@ -13,10 +13,8 @@ DuckDB's own docs say untrusted SQL also needs OS limits (container, ulimit).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import decimal
-import io
 import json
 import math
 import re
@@ -29,6 +27,8 @@ from pathlib import Path
 from typing import Callable, Literal, TextIO
 
 import duckdb
+
+from queries import export
 
 ErrorKind = Literal["refused", "timeout", "sql_error", "memory"]
 
@@ -302,29 +302,12 @@ def _footer(result: ConsoleResult) -> str:
     return f"{text} · {result.elapsed_ms:.1f} ms"
 
 
-# Spreadsheet apps treat a cell starting with one of these as a formula (CSV/formula
-# injection, OWASP): '=HYPERLINK(...)' in a title would run when the file is opened
-# in Excel/LibreOffice/Sheets. A leading apostrophe makes them plain text. Only
-# strings are touched: numbers such as -5 come from typed columns and stay numbers.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
 def format_csv(result: ConsoleResult) -> str:
-    """CSV with a header row; '' for a failed query (show `result.error` instead)."""
+    """CSV with a header row; '' for a failed query (show `result.error` instead).
+    Formula-like cells are neutralised (queries/export.py)."""
     if result.error:
         return ""
-    buffer = io.StringIO()
-    # RFC 4180 line ends: the writer then quotes any field holding \r or \n.
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_csv_cell(c) for c in result.columns])
-    writer.writerows([_csv_cell(v) for v in row] for row in result.rows)
-    return buffer.getvalue()
-
-
-def _csv_cell(value: object) -> object:
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return "" if value is None else value
+    return export.csv_text(result.columns, result.rows)
 
 
 def format_json(result: ConsoleResult) -> str:

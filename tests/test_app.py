@@ -26,15 +26,22 @@ def test_index_serves_the_dash_shell(served_app):
     assert "cdn.jsdelivr" not in body and "googleapis" not in body  # works offline
 
 
-def test_overview_layout_has_real_numbers(served_app):
+def test_overview_callbacks_as_functions(served_app):
     from dashapp.pages import overview
-    tree = str(overview.layout().to_plotly_json())
-    assert "8,807" in tree and "6,131 movies" in tree
+    from queries.filters import Filters
+    everything = str([c.to_plotly_json() for c in overview.update_kpis(None)])
+    assert "8,807" in everything and "6,131 movies" in everything
+    shows = Filters(kinds=("show",)).to_store()
+    assert "2,676" in str([c.to_plotly_json() for c in overview.update_kpis(shows)])
+    nothing = Filters(genres=("No Such Genre",)).to_store()
+    assert "No titles match" in str(overview.update_kpis(nothing)[0].to_plotly_json())
+    fig, insights = overview.update_additions(shows)
+    assert [t.name for t in fig.data] == ["TV shows"] and insights
 
 
 def test_additions_figure_and_empty_state():
     import polars as pl
-    from dashapp import figures
+    from dashapp.figures import overview as figures
     fig = figures.additions_by_year(pl.DataFrame({"year": [2020, 2020], "kind": ["movie", "show"],
                                                   "titles_added": [3, 4]}))
     assert [t.name for t in fig.data] == ["Movies", "TV shows"]

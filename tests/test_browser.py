@@ -1,29 +1,9 @@
 """Headless Chromium (Debian's chromium + chromium-driver) against the served app."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        pytest.fail("chromium/chromedriver missing: run the tests via `python3 tasks.py test`")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for flag in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--window-size=1400,1000"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
-    yield driver
-    driver.quit()
 
 
 def test_overview_renders_without_console_errors(browser, served_app, artifacts_dir):
@@ -32,11 +12,28 @@ def test_overview_renders_without_console_errors(browser, served_app, artifacts_
     from selenium.webdriver.support.ui import WebDriverWait
     browser.get(served_app + "/")
     wait = WebDriverWait(browser, 20)
-    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#overview-additions-by-year .main-svg")))
-    bars = browser.find_elements(By.CSS_SELECTOR, "#overview-additions-by-year .bars path")
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#overview-additions-graph .main-svg")))
+    bars = browser.find_elements(By.CSS_SELECTOR, "#overview-additions-graph .bars path")
     assert len(bars) > 10
     assert "8,807" in browser.find_element(By.TAG_NAME, "body").text
     assert "Data as of" in browser.find_element(By.ID, "footer-freshness").text
     browser.save_screenshot(str(artifacts_dir / "overview.png"))
     severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert severe == []
+
+
+def test_filters_live_in_the_url_and_survive_back(browser, served_app):
+    """Opening a shared link applies its filters; back/forward restore earlier views."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    wait = WebDriverWait(browser, 20)
+    summary = lambda: browser.find_element(By.ID, "filter-summary").text  # noqa: E731
+    browser.get(served_app + "/?type=show")
+    wait.until(lambda d: "show" in summary() and "2,676" in d.find_element(By.ID, "overview-kpis").text)
+    browser.get(served_app + "/?type=movie&genre=Dramas")
+    wait.until(lambda d: "Dramas" in summary())
+    browser.find_element(By.ID, "filter-reset").click()
+    wait.until(lambda d: "?" not in d.current_url and "whole catalog" in summary())
+    browser.back()
+    wait.until(lambda d: "genre=Dramas" in d.current_url and "Dramas" in summary())
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []

@@ -63,6 +63,9 @@ def run_models(con: duckdb.DuckDBPyConnection, progress=lambda msg: None) -> lis
     for name in order:
         progress(f"mart {name}")
         con.execute(f"create or replace table main.{name} as {marts[name]}")
+    for name, sql in sql_files("macros").items():
+        progress(f"macro {name}")
+        con.execute(sql)  # each file is one `create or replace macro` statement
     return order
 
 

@@ -5,6 +5,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
+from dashapp import ids
 from queries import catalog
 from queries.db import Warehouse
 
@@ -12,8 +13,10 @@ TMDB_NOTICE = "This product uses the TMDB API but is not endorsed or certified b
 
 
 def navbar() -> dbc.Navbar:
+    # hrefs gain the current query string (filter_bar.carry_filters_in_nav)
     links = [dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"],
-                                     active="exact"))
+                                     active="partial" if page["path"] != "/" else "exact",
+                                     id={"type": ids.NAV_LINK, "page": page["module"]}))
              for page in dash.page_registry.values()]
     return dbc.Navbar(dbc.Container([
         dbc.NavbarBrand([html.Span("N", className="brand-n"), " Content Insights"],

@@ -1,0 +1,128 @@
+"""The global filter bar, and the callback that keeps URL, store and controls in step.
+
+The URL query string is the source of truth: opening a bookmarked link sets the
+controls; changing a control rewrites the URL (a new history entry, so back/forward
+work) and the filters store that every chart callback listens to.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashapp import ids
+from queries.filters import Filters, FilterOptions
+
+TYPE_OPTIONS = [{"label": "Movies", "value": "movie"}, {"label": "TV shows", "value": "show"}]
+
+
+def filter_bar(options: FilterOptions) -> dbc.Card:
+    """Controls for type, release years, date added, genres, countries, ratings."""
+    years = (options.year_min, options.year_max)
+    # a mark every 25 years: more overlap at this width
+    marks = {y: str(y) for y in range(years[0] - years[0] % 25 + 25, years[1] + 1, 25)}
+    return dbc.Card(dbc.CardBody(dbc.Row([
+        _field("Type", dcc.Dropdown(id=ids.FILTER_TYPE, options=TYPE_OPTIONS, multi=True,
+                                    placeholder="Movies and TV shows"), md=2),
+        _field("Release year", dcc.RangeSlider(
+            id=ids.FILTER_RELEASE, min=years[0], max=years[1], step=1, value=list(years),
+            marks=marks, tooltip={"placement": "bottom"}, allowCross=False), md=3),
+        _field("Date added", dcc.DatePickerRange(
+            id=ids.FILTER_ADDED, min_date_allowed=options.added_min,
+            max_date_allowed=options.added_max, start_date_placeholder_text="from",
+            end_date_placeholder_text="to", display_format="YYYY-MM-DD", clearable=True),
+            md=2),
+        _field("Genres", dcc.Dropdown(id=ids.FILTER_GENRES, options=list(options.genres),
+                                      multi=True, placeholder="All genres"), md=2),
+        _field("Countries", dcc.Dropdown(id=ids.FILTER_COUNTRIES,
+                                         options=list(options.countries), multi=True,
+                                         placeholder="All countries"), md=2),
+        _field("Rating", dcc.Dropdown(id=ids.FILTER_RATINGS, options=list(options.ratings),
+                                      multi=True, placeholder="All ratings"), md=1),
+        dbc.Col([html.Small(id=ids.FILTER_SUMMARY, className="text-muted me-3"),
+                 dbc.Button("Reset filters", id=ids.FILTER_RESET, size="sm",
+                            color="light", outline=True)],
+                className="d-flex justify-content-end align-items-center mt-2", md=12),
+    ], className="g-2")), className="mb-3 filter-bar")
+
+
+def _field(label: str, control, md: int) -> dbc.Col:
+    return dbc.Col([html.Label(label, className="small text-muted mb-1"), control], md=md)
+
+
+def filters_from_controls(kinds, release, start, end, genres, countries, ratings,
+                          bounds: tuple[int, int]) -> Filters:
+    """Control values → Filters; a slider at its full range means no year filter."""
+    year_from, year_to = (release or [None, None])[:2]
+    return Filters.from_store({
+        "kinds": kinds, "genres": genres, "countries": countries, "ratings": ratings,
+        "year_from": None if year_from == bounds[0] else year_from,
+        "year_to": None if year_to == bounds[1] else year_to,
+        "added_from": start, "added_to": end})
+
+
+def controls_from_filters(f: Filters, bounds: tuple[int, int]) -> list:
+    release = [f.year_from or bounds[0], f.year_to or bounds[1]]
+    return [list(f.kinds), release, _iso(f.added_from), _iso(f.added_to), list(f.genres),
+            list(f.countries), list(f.ratings)]
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+CONTROLS = [(ids.FILTER_TYPE, "value"), (ids.FILTER_RELEASE, "value"),
+            (ids.FILTER_ADDED, "start_date"), (ids.FILTER_ADDED, "end_date"),
+            (ids.FILTER_GENRES, "value"), (ids.FILTER_COUNTRIES, "value"),
+            (ids.FILTER_RATINGS, "value")]
+
+
+@callback(
+    Output(ids.URL, "search"), Output(ids.FILTERS_STORE, "data"),
+    Output(ids.FILTER_SUMMARY, "children"),
+    *[Output(i, p) for i, p in CONTROLS],
+    Input(ids.URL, "search"), Input(ids.FILTER_RESET, "n_clicks"),
+    *[Input(i, p) for i, p in CONTROLS],
+    State(ids.FILTER_RELEASE, "min"), State(ids.FILTER_RELEASE, "max"),
+)
+def sync_filters(search, _reset, kinds, release, start, end, genres, countries, ratings,
+                 year_min, year_max):
+    """One callback owns URL, store and controls, so they can never disagree."""
+    bounds = (year_min, year_max)
+    trigger = ctx.triggered_id
+    if trigger == ids.FILTER_RESET:
+        f = Filters()
+    elif trigger in (None, ids.URL):
+        f = Filters.from_query_string(search)  # first load, bookmark, back/forward
+    else:
+        f = filters_from_controls(kinds, release, start, end, genres, countries, ratings,
+                                  bounds)
+    new_search = f.to_query_string()
+    url = new_search if new_search != (search or "") else no_update
+    return [url, f.to_store(), describe(f), *controls_from_filters(f, bounds)]
+
+
+def describe(f: Filters) -> str:
+    """A one-line reading of the active filters, for the bar and screen readers."""
+    if f.is_empty():
+        return "No filters: the whole catalog."
+    parts = [", ".join(f.kinds)] if f.kinds else []
+    if f.year_from or f.year_to:
+        parts.append(f"released {f.year_from or '…'}–{f.year_to or '…'}")
+    if f.added_from or f.added_to:
+        parts.append(f"added {_iso(f.added_from) or '…'} to {_iso(f.added_to) or '…'}")
+    for label, values in (("genres", f.genres), ("countries", f.countries),
+                          ("ratings", f.ratings)):
+        if values:
+            parts.append(f"{label}: {', '.join(values[:3])}{'…' if len(values) > 3 else ''}")
+    return "Filtered: " + "; ".join(parts)
+
+
+@callback(Output({"type": ids.NAV_LINK, "page": ALL}, "href"),
+          Input(ids.URL, "search"), Input({"type": ids.NAV_LINK, "page": ALL}, "id"))
+def carry_filters_in_nav(search, link_ids):
+    """Navigation keeps the filters: every nav link carries the current query string."""
+    import dash
+    paths = {p["module"]: p["relative_path"] for p in dash.page_registry.values()}
+    return [paths[i["page"]] + (search or "") for i in link_ids]

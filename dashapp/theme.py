@@ -1,0 +1,41 @@
+"""Colours: the Netflix-red accent and one fixed colour per genre across every chart."""
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+import plotly.express as px
+
+NETFLIX_RED = "#E50914"
+KIND_COLOURS = {"movie": NETFLIX_RED, "show": "#8C8C8C"}
+KIND_LABELS = {"movie": "Movies", "show": "TV shows"}
+OTHER = "#5A5A5A"
+
+_GENRE_MAP = Path(__file__).resolve().parent.parent / "warehouse" / "seeds" / "genre_map.csv"
+# TMDB genre names (movie + TV) and the IMDb dataset's lowercase genres: every genre
+# name any chart can show, so each gets a colour of its own.
+_TMDB_GENRES = ["Action", "Action & Adventure", "Adventure", "Animation", "Comedy",
+                "Crime", "Documentary", "Drama", "Family", "Fantasy", "History", "Horror",
+                "Kids", "Music", "Mystery", "News", "Reality", "Romance",
+                "Sci-Fi & Fantasy", "Science Fiction", "Soap", "Sports", "TV Movie",
+                "Talk", "Thriller", "War", "War & Politics", "Western"]
+_PALETTE = px.colors.qualitative.Alphabet + px.colors.qualitative.Dark24 + \
+    px.colors.qualitative.Light24
+
+
+@cache
+def genre_colours() -> dict[str, str]:
+    """Name → colour, assigned in sorted order over every known genre name, so the same
+    genre has the same colour on every chart, page and build."""
+    with open(_GENRE_MAP, newline="") as f:
+        netflix = [row["netflix_genre"] for row in csv.DictReader(f)]
+    names = sorted(set(netflix) | set(_TMDB_GENRES), key=str.casefold)
+    return {name: _PALETTE[i % len(_PALETTE)] for i, name in enumerate(names)}
+
+
+def genre_colour(name: str | None) -> str:
+    if not name:
+        return OTHER
+    colours = genre_colours()
+    return colours.get(name) or colours.get(name.title(), OTHER)
