@@ -1,0 +1,379 @@
+"""Figures and insights for the Market Opportunities page (definitions: docs/MARKET.md).
+
+Frames come from queries/market.py; these functions only draw and word them.
+"""
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashapp.figures.base import base_layout, empty_figure, pct
+from dashapp.theme import NETFLIX_RED, genre_colour
+from queries.market import SI_UNDER
+
+SATURATION_TITLE = "Genre saturation: titles vs mean IMDb score"
+SATURATION_SUBTITLE = "Bubble area = IMDb votes · dashed lines = medians across genre families"
+PARETO_TITLE = "Pareto: {measure} by {dimension} (bars; line = cumulative % of all)"
+WINDOWS_TITLE = ("Release windows: % of each genre family's Netflix additions by month "
+                 "(complete years to {year}; number = titles)")
+MARKET_GREY = "#B3B3B3"
+OPPORTUNITY, SATURATED = "#2EC4B6", NETFLIX_RED
+BAND_COLOURS = {"over-supplied": SATURATED, "under-supplied": OPPORTUNITY,
+                "in line": MARKET_GREY}
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+               "September", "October", "November", "December"]
+KIND_WORDS = {"movie": "movies", "show": "TV shows", "movie,show": "titles"}
+NO_MARKET = ("The TMDB market data has no titles of this type<br>(the snapshot is "
+             "movies only).<br>Choose Movies, or no type, to compare shares.")
+
+
+def swatch(name: str) -> str:
+    """An axis label led by the genre's colour, so genres read the same on every chart."""
+    return f"<span style='color:{genre_colour(name)}'>■</span> {name}"
+
+
+def compared_words(frame: pl.DataFrame) -> str:
+    """'movies' / 'TV shows' / 'titles': what the share comparison compares."""
+    kinds = frame["compared_kinds"].drop_nulls()
+    return KIND_WORDS.get(kinds[0] if kinds.len() else "", "titles")
+
+
+# ---------------------------------------------------------------- saturation map
+def saturation_map(frame: pl.DataFrame) -> go.Figure:
+    """Bubbles per genre family: x = titles (log), y = mean IMDb score, area = votes,
+    with the opportunity and saturated quadrants cut at the medians."""
+    plotted = frame.filter(pl.col("mean_imdb_score").is_not_null() & (pl.col("titles") > 0))
+    if plotted.is_empty():
+        return empty_figure(SATURATION_TITLE)
+    mx, my = plotted["median_titles"][0], plotted["median_imdb_score"][0]
+    x_lo, x_hi = plotted["titles"].min() / 1.8, plotted["titles"].max() * 1.8
+    y_lo, y_hi = plotted["mean_imdb_score"].min() - 0.3, plotted["mean_imdb_score"].max() + 0.3
+    fig = go.Figure()
+    _zone(fig, (x_lo, mx), (my, y_hi), OPPORTUNITY)
+    _zone(fig, (mx, x_hi), (y_lo, my), SATURATED)
+    for xs, ys in (([mx, mx], [y_lo, y_hi]), ([x_lo, x_hi], [my, my])):
+        fig.add_scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
+                        line={"color": "rgba(255,255,255,0.35)", "dash": "dash", "width": 1})
+    votes = plotted["imdb_votes"].cast(pl.Float64)
+    fig.add_scatter(
+        x=plotted["titles"].to_list(), y=plotted["mean_imdb_score"].to_list(),
+        mode="markers+text", text=plotted["genre_family"].to_list(),
+        textposition=label_positions(plotted), textfont={"size": 11}, showlegend=False,
+        marker={"size": votes.to_list(), "sizemode": "area", "sizemin": 5,
+                "sizeref": 2 * max(votes.max() or 1, 1) / 55 ** 2,
+                "color": [genre_colour(g) for g in plotted["genre_family"]],
+                "line": {"color": "rgba(255,255,255,0.6)", "width": 1}, "opacity": 0.85},
+        customdata=_saturation_hover(plotted),
+        hovertemplate=("<b>%{text}</b><br>%{x:,} titles (%{customdata[0]:,} movies)<br>"
+                       "Mean IMDb score %{y:.2f} (1–10) from %{customdata[1]:,} scored "
+                       "titles<br>%{customdata[2]} IMDb votes<br>%{customdata[3]}"
+                       "<br>Zone: %{customdata[4]}<extra></extra>"))
+    _zone_label(fig, 0.01, 0.98, "left", "top", "OPPORTUNITY: few titles, strong scores",
+                OPPORTUNITY)
+    _zone_label(fig, 0.99, 0.02, "right", "bottom", "SATURATED: many titles, weaker scores",
+                SATURATED)
+    fig.update_xaxes(type="log", range=[math.log10(x_lo), math.log10(x_hi)], dtick="D2",
+                     title_text=f"Netflix titles in the genre family (titles, log scale; "
+                                f"median {mx:,.0f})")
+    fig.update_yaxes(range=[y_lo, y_hi],
+                     title_text=f"Mean IMDb score (points, 1–10; median {my:.2f})")
+    return with_subtitle(base_layout(fig, SATURATION_TITLE), SATURATION_SUBTITLE)
+
+
+def with_subtitle(fig: go.Figure, text: str) -> go.Figure:
+    """A second title line, clear of the mode bar on narrow cards."""
+    fig.update_layout(title={"subtitle": {"text": text, "font": {"size": 12}}},
+                      margin={"t": 80})
+    return fig
+
+
+def label_positions(plotted: pl.DataFrame) -> list[str]:
+    """Put each bubble's label where it collides least with the other bubbles and the
+    labels already placed (biggest bubbles first), in axis-normalised coordinates."""
+    x = [math.log10(v) for v in plotted["titles"]]
+    y = plotted["mean_imdb_score"].to_list()
+    sx, sy = (max(x) - min(x)) or 1, (max(y) - min(y)) or 1
+    pts = [((a - min(x)) / sx, (b - min(y)) / sy) for a, b in zip(x, y)]
+    offsets = {"top center": (0, 0.06), "bottom center": (0, -0.06),
+               "middle right": (0.09, 0), "middle left": (-0.09, 0)}
+    placed: list[tuple[float, float]] = []
+    out = ["top center"] * len(pts)
+    for i in sorted(range(len(pts)), key=lambda k: -plotted["imdb_votes"][k]):
+        def crowding(pos, i=i):
+            cx, cy = pts[i][0] + offsets[pos][0], pts[i][1] + offsets[pos][1]
+            others = [p for j, p in enumerate(pts) if j != i] + placed
+            return sum(1 for ox, oy in others if abs(ox - cx) < 0.1 and abs(oy - cy) < 0.05)
+        out[i] = min(offsets, key=crowding)  # ties keep the first: label above
+        placed.append((pts[i][0] + offsets[out[i]][0], pts[i][1] + offsets[out[i]][1]))
+    return out
+
+
+def _zone(fig: go.Figure, xs: tuple, ys: tuple, colour: str) -> None:
+    # a filled trace, not a shape: its corners are plain data values on the log axis
+    fig.add_scatter(x=[xs[0], xs[1], xs[1], xs[0], xs[0]], y=[ys[0], ys[0], ys[1], ys[1], ys[0]],
+                    fill="toself", fillcolor=_rgba(colour, 0.09), mode="none",
+                    hoverinfo="skip", showlegend=False)
+
+
+def _zone_label(fig, x, y, xanchor, yanchor, text, colour) -> None:
+    fig.add_annotation(text=text, x=x, y=y, xref="x domain", yref="y domain",
+                       xanchor=xanchor, yanchor=yanchor, showarrow=False,
+                       font={"size": 11, "color": colour})
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    r, g, b = (int(hex_colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _saturation_hover(plotted: pl.DataFrame) -> list[list]:
+    words = compared_words(plotted)
+    rows = []
+    for r in plotted.iter_rows(named=True):
+        si = (f"Saturation Index {r['saturation_index']:.2f} ({r['si_band']}; {words} "
+              f"vs TMDB market)" if r["saturation_index"] is not None
+              else "Saturation Index: no comparable market genre")
+        rows.append([r["movies"], r["scored_titles"], _compact(r["imdb_votes"]), si, r["zone"]])
+    return rows
+
+
+def _compact(n: float) -> str:
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(n) >= size:
+            return f"{n / size:.1f}{suffix}"
+    return f"{n:,.0f}"
+
+
+def saturation_insights(frame: pl.DataFrame) -> list[str]:
+    """Zones named, and the genre whose popularity share most differs from its title share."""
+    plotted = frame.filter(pl.col("zone").is_not_null())
+    if plotted.is_empty():
+        return []
+    mx, my = plotted["median_titles"][0], plotted["median_imdb_score"][0]
+    out = []
+    for zone, reading in (("opportunity", f"fewer titles than the median {mx:,.0f} and a mean "
+                                          f"IMDb score at or above the median {my:.2f}"),
+                          ("saturated", "at least the median number of titles but a "
+                                        "below-median score")):
+        names = plotted.filter(pl.col("zone") == zone)["genre_family"].to_list()
+        if names:
+            out.append(f"{zone.capitalize()} zone ({reading}): {', '.join(names)}.")
+    gaps = plotted.with_columns(gap=pl.col("popularity_share") - pl.col("title_share"))
+    for row in (gaps.sort("gap").row(0, named=True), gaps.sort("gap").row(-1, named=True)):
+        if abs(row["gap"]) >= 0.03:
+            out.append(f"{row['genre_family']} is {row['title_share']:.0%} of titles but "
+                       f"{row['popularity_share']:.0%} of TMDB popularity.")
+    return out[:4]
+
+
+# ---------------------------------------------------------------- share vs market
+def share_title(frame: pl.DataFrame) -> str:
+    words = compared_words(frame) if not frame.is_empty() else "titles"
+    return f"Share of {words} by genre (%)"
+
+
+def share_comparison(frame: pl.DataFrame) -> go.Figure:
+    """Dumbbells per family: Netflix share (red) vs market share (grey), SI at right."""
+    title = share_title(frame)
+    shown = frame.filter(pl.col("saturation_index").is_not_null()).sort("saturation_index")
+    if shown.is_empty():
+        return empty_figure(title, NO_MARKET if frame["titles"].sum() > 0 else
+                            "No titles match these filters")
+    names = [swatch(g) for g in shown["genre_family"]]
+    nf, mk = (shown["netflix_share"] * 100).to_list(), (shown["market_share"] * 100).to_list()
+    fig = go.Figure()
+    fig.add_scatter(x=[v for a, b in zip(nf, mk) for v in (a, b, None)],
+                    y=[n for n in names for _ in range(3)], mode="lines", showlegend=False,
+                    hoverinfo="skip", line={"color": "rgba(255,255,255,0.3)", "width": 3})
+    custom = shown.select("market_titles", "saturation_index", "si_band").rows()
+    for label, xs, colour in (("Netflix", nf, NETFLIX_RED), ("TMDB market", mk, MARKET_GREY)):
+        fig.add_scatter(x=xs, y=names, mode="markers", name=label, customdata=custom,
+                        marker={"size": 12, "color": colour},
+                        hovertemplate=(f"%{{y}}<br>{label}: %{{x:.1f}}% of "
+                                       f"{compared_words(shown)}<br>Saturation Index "
+                                       "%{customdata[1]:.2f} (%{customdata[2]})<extra></extra>"))
+    x_text = max(nf + mk) * 1.12
+    fig.add_scatter(x=[x_text] * shown.height, y=names, mode="text", showlegend=False,
+                    text=[f"SI {v:.2f}" for v in shown["saturation_index"]],
+                    textfont={"color": [BAND_COLOURS[b] for b in shown["si_band"]]},
+                    textposition="middle right", hoverinfo="skip")
+    fig.update_xaxes(title_text=f"Share of {compared_words(shown)} (%, title-weighted)",
+                     range=[0, x_text * 1.25], ticksuffix="%")
+    fig.update_yaxes(title_text=None)
+    with_subtitle(base_layout(fig, title), "Netflix (red) vs TMDB market (grey), title-weighted"
+                  " · SI = Netflix share ÷ market share")
+    fig.update_layout(legend={"orientation": "h", "y": -0.12, "yanchor": "top",
+                              "x": 0, "xanchor": "left"}, margin={"b": 90})
+    return fig
+
+
+def share_insights(frame: pl.DataFrame) -> list[str]:
+    """Most over- and under-supplied families, and how many sit in each band."""
+    shown = frame.filter(pl.col("saturation_index").is_not_null()).sort("saturation_index")
+    if shown.is_empty():
+        return []
+    words = compared_words(shown)
+    hi, lo = shown.row(-1, named=True), shown.row(0, named=True)
+    out = []
+    if hi["si_band"] == "over-supplied":
+        out.append(f"Most over-supplied: {hi['genre_family']} is {hi['netflix_share']:.1%} "
+                   f"of Netflix {words} vs {hi['market_share']:.1%} of the TMDB market "
+                   f"(Saturation Index {hi['saturation_index']:.2f}).")
+    if lo["si_band"] == "under-supplied":
+        out.append(f"Most under-supplied: {lo['genre_family']} is {lo['netflix_share']:.1%} "
+                   f"of Netflix {words} vs {lo['market_share']:.1%} of the market "
+                   f"(Saturation Index {lo['saturation_index']:.2f}).")
+    under = shown.filter(pl.col("si_band") == "under-supplied")["genre_family"].to_list()
+    if under:
+        out.append(f"{len(under)} of {shown.height} genre families are under-supplied "
+                   f"(Saturation Index ≤ {SI_UNDER:g}): {', '.join(reversed(under))}.")
+    missing = frame.filter(pl.col("saturation_index").is_null() & (pl.col("titles") > 0))
+    if not missing.is_empty():
+        out.append(f"No market counterpart for {', '.join(missing['genre_family'])} "
+                   f"(not a TMDB genre of the compared {words}), so no index.")
+    return out[:4]
+
+
+# ---------------------------------------------------------------- Pareto
+def pareto_title(dimension_label: str, measure_label: str) -> str:
+    unit = "titles" if measure_label == "titles" else "TMDB popularity (points, summed)"
+    return PARETO_TITLE.format(measure=unit, dimension=dimension_label)
+
+
+def pareto_chart(frame: pl.DataFrame, dimension: str, dimension_label: str,
+                 measure_label: str) -> go.Figure:
+    """Sorted bars of the top members + the cumulative share of the whole dimension."""
+    title = pareto_title(dimension_label, measure_label)
+    if frame.is_empty() or not frame["value_total"][0]:
+        return empty_figure(title)
+    n80 = frame["members_for_80"][0]
+    colours = [genre_colour(m) if dimension == "genre" else NETFLIX_RED for m in frame["member"]]
+    fig = go.Figure()
+    fig.add_bar(x=frame["member"].to_list(), y=frame["value"].to_list(), name=measure_label,
+                showlegend=False,
+                marker={"color": colours,
+                        "opacity": [1.0 if r <= n80 else 0.45 for r in frame["rank"]],
+                        "line": {"color": "rgba(255,255,255,0.3)", "width": 1}},
+                customdata=(frame["share"] * 100).to_list(),
+                hovertemplate=("<b>%{x}</b><br>%{y:,.0f} " + measure_label +
+                               " (%{customdata:.1f}% of all)<extra></extra>"))
+    fig.add_scatter(x=frame["member"].to_list(), y=(frame["cum_share"] * 100).to_list(),
+                    name="Cumulative %", yaxis="y2", mode="lines+markers",
+                    line={"color": "#FFFFFF", "width": 2}, marker={"size": 5},
+                    hovertemplate="%{x}: %{y:.1f}% cumulative<extra></extra>")
+    fig.add_scatter(x=[frame["member"][0], frame["member"][-1]], y=[80, 80], yaxis="y2",
+                    mode="lines", name="80%", hoverinfo="skip",
+                    line={"color": "rgba(255,255,255,0.45)", "dash": "dash", "width": 1})
+    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "range": [0, 105],
+                              "ticksuffix": "%", "dtick": 20, "showgrid": False,
+                              "title": {"text": "Cumulative share of all (%)"}},
+                      margin={"b": 140})
+    fig.update_xaxes(tickangle=-40, title_text=None, automargin=True)
+    fig.layout.yaxis.title.text = measure_label[0].upper() + measure_label[1:]  # y2 keeps its own
+    if frame["value"].max() <= 10:
+        fig.layout.yaxis.dtick = 1  # a few titles each: no half-title ticks
+    return base_layout(fig, title, hovermode="x unified")
+
+
+def pareto_answer(frame: pl.DataFrame, dimension_label: str, measure_label: str) -> str:
+    """'38% of Netflix categories (16 of 42) make 80% of titles.'"""
+    n80, total = frame["members_for_80"][0], frame["members_total"][0]
+    return (f"{pct(n80, total)} of {_plural(dimension_label)} ({n80:,} of {total:,}) make "
+            f"80% of {measure_label}.")
+
+
+def pareto_insights(frame: pl.DataFrame, dimension_label: str, measure_label: str) -> list[str]:
+    """The 80/20 answer, the head's weight, and titles vs popularity for the leader."""
+    if frame.is_empty() or not frame["value_total"][0]:
+        return []
+    out = [pareto_answer(frame, dimension_label, measure_label)]
+    if frame.height >= 3:
+        out.append(f"The top 3 ({', '.join(frame['member'][:3])}) alone make "
+                   f"{frame['cum_share'][2]:.0%} of {measure_label}.")
+    if frame["popularity_share"][0] is None:
+        return out  # no popularity at all under these filters: nothing to contrast
+    gaps = frame.with_columns(gap=(pl.col("popularity_share") - pl.col("title_share")).abs())
+    picks = [frame.row(0, named=True)] + [r for r in gaps.sort("gap", descending=True)
+                                          .head(1).iter_rows(named=True) if r["gap"] >= 0.03]
+    for row in {r["member"]: r for r in picks}.values():
+        out.append(f"{row['member']} is {_share(row['title_share'])} of titles but "
+                   f"{_share(row['popularity_share'])} of TMDB popularity (shares across all "
+                   f"{_plural(dimension_label)}).")
+    return out[:4]
+
+
+def _share(x: float) -> str:
+    return f"{x:.1%}" if x >= 0.01 or x == 0 else f"{x:.2%}"
+
+
+def _plural(label: str) -> str:
+    return label if label.endswith("s") else (
+        label[:-1] + "ies" if label.endswith("y") else label + "s")
+
+
+# ---------------------------------------------------------------- release windows
+def release_heatmap(frame: pl.DataFrame) -> go.Figure:
+    """Month × genre family: colour = share of the family's additions (even = 8.3%)."""
+    year = frame["last_full_year"][0] if not frame.is_empty() else "—"
+    title = WINDOWS_TITLE.format(year=year)
+    if frame.is_empty() or frame["titles_added"].sum() == 0:
+        return empty_figure(title)
+    order = (frame.group_by("genre_family").agg(pl.col("titles_added").sum())
+             .sort(["titles_added", "genre_family"], descending=[False, True])["genre_family"])
+    grid = {g: frame.filter(pl.col("genre_family") == g).sort("month") for g in order}
+    z = [(grid[g]["share_of_genre"] * 100).to_list() for g in order]
+    custom = [[[r["titles_added"], g, _market_text(r, g)] for r in grid[g].iter_rows(named=True)]
+              for g in order]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=MONTHS, y=[swatch(g) for g in order], customdata=custom, zmid=100 / 12,
+        text=[grid[g]["titles_added"].to_list() for g in order], texttemplate="%{text}",
+        textfont={"size": 10},
+        colorscale=[[0, "#2B6CB0"], [0.5, "#222222"], [1, NETFLIX_RED]],
+        colorbar={"title": {"text": "% of the<br>family's<br>additions"}, "ticksuffix": "%"},
+        hovertemplate=("<b>%{customdata[1]} · %{x}</b><br>%{customdata[0]:,} titles added = "
+                       "%{z:.1f}% of the family's additions (even spread 8.3%)<br>"
+                       "%{customdata[2]}<extra></extra>")))
+    fig.update_xaxes(title_text="Month added to Netflix", side="bottom")
+    fig.update_yaxes(title_text=None)
+    return base_layout(fig, title)
+
+
+def _market_text(row: dict, genre: str) -> str:
+    if row["market_share_of_genre"] is None:
+        return "TMDB market: no comparable releases"
+    return (f"TMDB market: {row['market_share_of_genre']:.1%} of {genre} releases "
+            f"({row['market_releases']:,} titles) fall in this month")
+
+
+def windows_insights(frame: pl.DataFrame, min_titles: int = 50) -> list[str]:
+    """Strongest seasonal peak, quietest month, and the largest gap to market timing."""
+    if frame.is_empty() or frame["titles_added"].sum() == 0:
+        return []
+    sized = frame.filter(pl.col("titles_added").sum().over("genre_family") >= min_titles)
+    out = []
+    if not sized.is_empty():
+        peak = sized.sort(["share_of_genre", "genre_family", "month"],
+                          descending=[True, False, False]).row(0, named=True)
+        out.append(f"{peak['genre_family']} additions peak in {MONTH_NAMES[peak['month'] - 1]}: "
+                   f"{peak['share_of_genre']:.0%} of the family's titles vs 8% for an even "
+                   f"spread.")
+    months = frame.group_by("month").agg(pl.col("titles_added").sum()).sort("titles_added")
+    total = months["titles_added"].sum()
+    low, high = months.row(0, named=True), months.row(-1, named=True)
+    out.append(f"{MONTH_NAMES[high['month'] - 1]} is the busiest month "
+               f"({pct(high['titles_added'], total)} of genre additions), "
+               f"{MONTH_NAMES[low['month'] - 1]} the quietest "
+               f"({pct(low['titles_added'], total)}).")
+    gaps = sized.filter(pl.col("market_share_of_genre").is_not_null()).with_columns(
+        gap=pl.col("share_of_genre") - pl.col("market_share_of_genre"))
+    if not gaps.is_empty():
+        g = gaps.sort("gap", descending=True).row(0, named=True)
+        if g["gap"] >= 0.03:
+            out.append(f"Netflix adds {g['share_of_genre']:.0%} of its {g['genre_family']} "
+                       f"titles in {MONTH_NAMES[g['month'] - 1]}, when only "
+                       f"{g['market_share_of_genre']:.0%} of the market's {g['genre_family']} "
+                       f"releases come out.")
+    return out
