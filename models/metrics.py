@@ -1,0 +1,39 @@
+"""Multi-label evaluation as metric rows for `model_metrics`.
+
+Rows are dicts {"model", "metric", "label", "split", "value"}: "label" is "" for
+whole-model metrics, a label name for per-label ones.
+"""
+from __future__ import annotations
+
+import numpy as np
+from sklearn.metrics import f1_score, hamming_loss, precision_recall_fscore_support
+
+
+def multilabel_rows(model: str, split: str, y_true: np.ndarray, y_pred: np.ndarray,
+                    labels: list[str]) -> list[dict]:
+    """Micro/macro/samples F1, Hamming loss, subset accuracy, and per-label P/R/F1/support."""
+    summary = {
+        "micro_f1": f1_score(y_true, y_pred, average="micro", zero_division=0),
+        "macro_f1": f1_score(y_true, y_pred, average="macro", zero_division=0),
+        "samples_f1": f1_score(y_true, y_pred, average="samples", zero_division=0),
+        "hamming_loss": hamming_loss(y_true, y_pred),
+        "subset_accuracy": float(np.mean(np.all(y_true == y_pred, axis=1))),
+    }
+    rows = [_row(model, m, "", split, v) for m, v in summary.items()]
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, average=None, zero_division=0)
+    for i, label in enumerate(labels):
+        rows += [_row(model, "precision", label, split, p[i]),
+                 _row(model, "recall", label, split, r[i]),
+                 _row(model, "f1", label, split, f[i]),
+                 _row(model, "support", label, split, s[i])]
+    return rows
+
+
+def _row(model: str, metric: str, label: str, split: str, value) -> dict:
+    return {"model": model, "metric": metric, "label": label, "split": split,
+            "value": float(value)}
+
+
+def summary(rows: list[dict], split: str) -> dict[str, float]:
+    """{metric: value} of the whole-model rows of one split."""
+    return {r["metric"]: r["value"] for r in rows if r["split"] == split and not r["label"]}
