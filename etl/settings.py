@@ -59,6 +59,16 @@ SETTINGS: dict[str, Setting] = {
         Setting("max_row_shrink", "NETFLIX_INSIGHTS_MAX_ROW_SHRINK", "0.5",
                 "A build fails its checks when a table loses more than this share of "
                 "the rows it had in the previous published build."),
+        Setting("show_posters", "NETFLIX_INSIGHTS_SHOW_POSTERS", "0",
+                "Show TMDB poster images on the dashboard (1/true/yes/on). Off by "
+                "default: posters load from image.tmdb.org, so offline the page shows "
+                "placeholder cards (title, year, score) and requests nothing."),
+        Setting("console_timeout_seconds", "NETFLIX_INSIGHTS_CONSOLE_TIMEOUT_SECONDS", "2",
+                "Time limit of one query in the dashboard's SQL console, in seconds; "
+                "a longer query is interrupted and reported."),
+        Setting("console_row_cap", "NETFLIX_INSIGHTS_CONSOLE_ROW_CAP", "5000",
+                "Most rows the dashboard's SQL console returns (and exports as CSV) "
+                "for one query; more are cut and the result is marked truncated."),
         Setting("test_pause_stage", "NETFLIX_INSIGHTS_TEST_PAUSE_STAGE", "",
                 "Fault-test hook: a refresh pauses at this stage (extract, transform, "
                 "build, check, publish) so a test can SIGKILL it there. Never set it in "

@@ -22,32 +22,36 @@ def test_health_reports_the_build(served_app, built_data_dir):
 
 def test_index_serves_the_dash_shell(served_app):
     status, body = get(served_app + "/")
-    assert status == 200 and "Overview · Netflix Content Insights" in body
+    assert status == 200 and "Content Universe · Netflix Content Insights" in body
     assert "cdn.jsdelivr" not in body and "googleapis" not in body  # works offline
 
 
-def test_overview_callbacks_as_functions(served_app):
-    from dashapp.pages import overview
+def test_universe_callbacks_as_functions(served_app):
+    from dashapp.pages import universe
     from queries.filters import Filters
-    everything = str([c.to_plotly_json() for c in overview.update_kpis(None)])
+    everything = str([c.to_plotly_json() for c in universe.update_kpis(None)])
     assert "8,807" in everything and "6,131 movies" in everything
     shows = Filters(kinds=("show",)).to_store()
-    assert "2,676" in str([c.to_plotly_json() for c in overview.update_kpis(shows)])
+    assert "2,676" in str([c.to_plotly_json() for c in universe.update_kpis(shows)])
     nothing = Filters(genres=("No Such Genre",)).to_store()
-    assert "No titles match" in str(overview.update_kpis(nothing)[0].to_plotly_json())
-    fig, insights = overview.update_additions(shows)
+    assert "No titles match" in str(universe.update_kpis(nothing)[0].to_plotly_json())
+    fig, insights = universe.update_additions(shows)
     assert [t.name for t in fig.data] == ["TV shows"] and insights
 
 
 def test_additions_figure_and_empty_state():
+    from datetime import date
+
     import polars as pl
-    from dashapp.figures import overview as figures
-    fig = figures.additions_by_year(pl.DataFrame({"year": [2020, 2020], "kind": ["movie", "show"],
-                                                  "titles_added": [3, 4]}))
+    from dashapp.figures import universe as figures
+    month = date(2020, 1, 1)
+    fig = figures.additions_by_month(pl.DataFrame({"month": [month, month],
+                                                   "kind": ["movie", "show"],
+                                                   "titles_added": [3, 4]}))
     assert [t.name for t in fig.data] == ["Movies", "TV shows"]
     assert "(titles)" in fig.layout.title.text
-    empty = figures.additions_by_year(pl.DataFrame(schema={"year": pl.Int64, "kind": pl.String,
-                                                           "titles_added": pl.Int64}))
+    empty = figures.additions_by_month(pl.DataFrame(schema={"month": pl.Date, "kind": pl.String,
+                                                            "titles_added": pl.Int64}))
     assert empty.layout.annotations[0].text == "No titles match these filters"
 
 

@@ -6,18 +6,18 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_overview_renders_without_console_errors(browser, served_app, artifacts_dir):
+def test_universe_renders_without_console_errors(browser, served_app, artifacts_dir):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
     browser.get(served_app + "/")
     wait = WebDriverWait(browser, 20)
-    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#overview-additions-graph .main-svg")))
-    bars = browser.find_elements(By.CSS_SELECTOR, "#overview-additions-graph .bars path")
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#universe-additions-graph .main-svg")))
+    bars = browser.find_elements(By.CSS_SELECTOR, "#universe-additions-graph .bars path")
     assert len(bars) > 10
     assert "8,807" in browser.find_element(By.TAG_NAME, "body").text
     assert "Data as of" in browser.find_element(By.ID, "footer-freshness").text
-    browser.save_screenshot(str(artifacts_dir / "overview.png"))
+    browser.save_screenshot(str(artifacts_dir / "universe.png"))
     severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert severe == []
 
@@ -29,7 +29,7 @@ def test_filters_live_in_the_url_and_survive_back(browser, served_app):
     wait = WebDriverWait(browser, 20)
     summary = lambda: browser.find_element(By.ID, "filter-summary").text  # noqa: E731
     browser.get(served_app + "/?type=show")
-    wait.until(lambda d: "show" in summary() and "2,676" in d.find_element(By.ID, "overview-kpis").text)
+    wait.until(lambda d: "show" in summary() and "2,676" in d.find_element(By.ID, "universe-kpis").text)
     browser.get(served_app + "/?type=movie&genre=Dramas")
     wait.until(lambda d: "Dramas" in summary())
     browser.find_element(By.ID, "filter-reset").click()

@@ -1,0 +1,407 @@
+"""Figures and insights for the Content Universe page: frame in, figure or sentences out."""
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+import polars as pl
+
+from dashapp.figures.base import base_layout, empty_figure, pct
+from dashapp.theme import KIND_COLOURS, KIND_LABELS, NETFLIX_RED, genre_colour
+
+ADDITIONS_TITLE = "Titles added to Netflix per month (titles)"
+RELEASE_TITLE = "Titles by release year (titles)"
+LAG_TITLE = "Years from release to Netflix (titles)"
+MAP_TITLE = "Titles by production country (titles, log colour scale)"
+COUNTRIES_TITLE = "Top production countries (titles)"
+GENRES_TITLE = "Top Netflix categories (titles)"
+RATINGS_TITLE = "Titles by maturity rating (titles)"
+RUNTIME_TITLE = "Movie runtimes (movies per 10-minute bin)"
+SEASONS_TITLE = "TV shows by number of seasons (shows)"
+PEOPLE_TITLES = {"director": "Most prolific directors (titles directed)",
+                 "actor": "Most frequent actors (titles appeared in)"}
+SCATTER_TITLE = "TMDB score vs TMDB popularity (score 0–10; popularity, log scale)"
+# youngest audience first, so the bars read as an age scale
+RATING_ORDER = ["TV-Y", "TV-Y7", "TV-Y7-FV", "G", "TV-G", "PG", "TV-PG", "PG-13", "TV-14",
+                "R", "TV-MA", "NC-17", "NR", "UR", "Unrated"]
+ADULT = {"R", "TV-MA", "NC-17"}
+KIDS = {"TV-Y", "TV-Y7", "TV-Y7-FV", "G", "TV-G"}
+
+
+def _empty(frame: pl.DataFrame, column: str) -> bool:
+    return frame.is_empty() or not frame[column].sum()
+
+
+def _kind_bars(frame: pl.DataFrame, x: str, y: str, hover_x: str, unit: str,
+               barmode: str = "stack") -> go.Figure:
+    """One bar trace per kind present (red movies, grey shows)."""
+    fig = go.Figure()
+    for kind in ("movie", "show"):
+        part = frame.filter(pl.col("kind") == kind)
+        if part.is_empty():
+            continue  # no empty legend entry for a kind the filters removed
+        fig.add_bar(x=part[x].to_list(), y=part[y].to_list(), name=KIND_LABELS[kind],
+                    marker_color=KIND_COLOURS[kind],
+                    hovertemplate=f"{hover_x}: %{{y:,}} {unit}<extra>{KIND_LABELS[kind]}</extra>")
+    fig.update_layout(barmode=barmode, bargap=0.1, legend_traceorder="normal")
+    _count_ticks(fig.update_yaxes, frame.group_by(x).agg(pl.col(y).sum())[y].max())
+    return fig
+
+
+def _count_ticks(update_axis, top) -> None:
+    """Whole-number ticks on a count axis (no 0.5 titles when counts are small)."""
+    update_axis(tickformat=",d", dtick=1 if (top or 0) <= 8 else None, rangemode="tozero")
+
+
+def _weighted_median(values: list, weights: list) -> float | None:
+    pairs = sorted(zip(values, weights))
+    total, seen = sum(weights), 0
+    for value, weight in pairs:
+        seen += weight
+        if seen * 2 >= total:
+            return value
+    return None
+
+
+def _hbars(labels: list[str], values: list[int], colours, custom: list[list],
+           hover: str) -> go.Figure:
+    """Horizontal bars, biggest on top."""
+    fig = go.Figure(go.Bar(y=labels, x=values, orientation="h", marker_color=colours,
+                           customdata=custom, hovertemplate=hover + "<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    _count_ticks(fig.update_xaxes, max(values))
+    return fig
+
+
+def additions_by_month(frame: pl.DataFrame) -> go.Figure:
+    """Stacked monthly bars: titles added, movies vs TV shows."""
+    if _empty(frame, "titles_added"):
+        return empty_figure(ADDITIONS_TITLE)
+    fig = _kind_bars(frame, "month", "titles_added", "%{x|%b %Y}", "titles")
+    fig.update_xaxes(title_text="Month added")
+    fig.update_yaxes(title_text="Titles added")
+    return base_layout(fig, ADDITIONS_TITLE, hovermode="x unified")
+
+
+def additions_insights(frame: pl.DataFrame) -> list[str]:
+    if _empty(frame, "titles_added"):
+        return []
+    months = frame.group_by("month").agg(pl.col("titles_added").sum()).sort("month")
+    peak = months.sort("titles_added", descending=True).row(0, named=True)
+    total = months["titles_added"].sum()
+    out = [f"The busiest month was {peak['month']:%B %Y}, with {peak['titles_added']:,} "
+           f"titles added ({pct(peak['titles_added'], total)} of the {total:,} shown)."]
+    shows = frame.filter(pl.col("kind") == "show")["titles_added"].sum()
+    if 0 < shows < total:
+        out.append(f"TV shows are {pct(shows, total)} of additions.")
+    if months.height >= 24:
+        last = months.tail(12)["titles_added"].sum()
+        prev = months.tail(24).head(12)["titles_added"].sum()
+        change = (last - prev) / max(prev, 1)
+        out.append(f"The last 12 months with additions (to {months['month'][-1]:%b %Y}, which "
+                   f"may be partial) added {last:,} titles, {abs(change):.0%} "
+                   f"{'more' if change >= 0 else 'fewer'} than the 12 before.")
+    return out
+
+
+def release_years(frame: pl.DataFrame) -> go.Figure:
+    if _empty(frame, "titles"):
+        return empty_figure(RELEASE_TITLE)
+    fig = _kind_bars(frame, "release_year", "titles", "Released %{x}", "titles")
+    fig.update_xaxes(title_text="Release year (shows: year of the latest season)")
+    fig.update_yaxes(title_text="Titles")
+    return base_layout(fig, RELEASE_TITLE, hovermode="x unified")
+
+
+def release_insights(frame: pl.DataFrame) -> list[str]:
+    if _empty(frame, "titles"):
+        return []
+    years, counts = frame["release_year"].to_list(), frame["titles"].to_list()
+    total = sum(counts)
+    out = [f"Half of these {total:,} titles were released in "
+           f"{_weighted_median(years, counts)} or later; the oldest dates from {min(years)}."]
+    old = frame.filter(pl.col("release_year") < 2000)["titles"].sum()
+    if old:
+        out.append(f"{pct(old, total)} ({old:,}) were released before 2000.")
+    medians = {k: _weighted_median(p["release_year"].to_list(), p["titles"].to_list())
+               for k in ("movie", "show")
+               if not (p := frame.filter(pl.col("kind") == k)).is_empty()}
+    if len(medians) == 2 and medians["movie"] != medians["show"]:
+        out.append(f"The median release year is {medians['movie']} for movies and "
+                   f"{medians['show']} for TV shows.")
+    return out
+
+
+def addition_lag(frame: pl.DataFrame) -> go.Figure:
+    if _empty(frame, "titles"):
+        return empty_figure(LAG_TITLE)
+    fig = _kind_bars(frame, "lag_years", "titles", "%{x} years after release", "titles",
+                     barmode="group")
+    ticks = list(range(0, 31, 5))
+    fig.update_xaxes(title_text="Years between release and addition (30 = 30 or more)",
+                     tickvals=ticks, ticktext=[str(t) for t in ticks[:-1]] + ["30+"])
+    fig.update_yaxes(title_text="Titles")
+    return base_layout(fig, LAG_TITLE, hovermode="x unified")
+
+
+def lag_insights(frame: pl.DataFrame) -> list[str]:
+    if _empty(frame, "titles"):
+        return []
+    total = frame["titles"].sum()
+    fresh = frame.filter(pl.col("lag_years") <= 1)["titles"].sum()
+    old = frame.filter(pl.col("lag_years") >= 10)["titles"].sum()
+    out = [f"{pct(fresh, total)} of titles were added in their release year or the year "
+           "after" + (f"; {pct(old, total)} were 10 or more years old." if old else ".")]
+    medians = frame.group_by("kind").agg(pl.col("median_lag_years").first()).sort("kind")
+    out.append("Median lag: " + "; ".join(f"{KIND_LABELS[k]} {m:g} years"
+                                          for k, m in medians.iter_rows()) + ".")
+    early = frame.filter(pl.col("lag_years") < 0)["titles"].sum()
+    if early:
+        out.append(f"{early:,} titles have a release year after the year they were added "
+                   "(shows give the year of their latest season).")
+    return out
+
+
+def country_map(frame: pl.DataFrame) -> go.Figure:
+    """Choropleth by country name; colour is log10(titles) so small producers show."""
+    if _empty(frame, "titles"):
+        return empty_figure(MAP_TITLE)
+    top = max(frame["titles"].max(), 1)
+    ticks = [v for v in (1, 10, 100, 1_000, 10_000, 100_000) if v <= top * 1.01] or [1]
+    fig = go.Figure(go.Choropleth(
+        locations=frame["country"].to_list(), locationmode="country names",
+        z=[math.log10(v) for v in frame["titles"].to_list()], zmin=0,
+        zmax=max(math.log10(top), 1), marker_line_color="#141414", marker_line_width=0.4,
+        colorscale=[[0, "#3d0a0d"], [0.5, "#b20710"], [1, "#ff8a8a"]],
+        colorbar={"title": {"text": "titles"}, "tickvals": [math.log10(v) for v in ticks],
+                  "ticktext": [f"{v:,}" for v in ticks], "thickness": 12},
+        customdata=frame.select("titles", "movies", "shows").rows(),
+        hovertemplate="<b>%{location}</b><br>%{customdata[0]:,} titles "
+                      "(%{customdata[1]:,} movies, %{customdata[2]:,} shows)<extra></extra>"))
+    fig.update_geos(projection_type="natural earth", bgcolor="rgba(0,0,0,0)",
+                    showframe=False, showcoastlines=False, showland=True,
+                    landcolor="#2b2b2b", showcountries=True, countrycolor="#444",
+                    showlakes=False, lataxis_range=[-58, 85])
+    fig = base_layout(fig, MAP_TITLE)
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 50, "b": 0})
+    return fig
+
+
+def map_insights(frame: pl.DataFrame) -> list[str]:
+    if _empty(frame, "titles"):
+        return []
+    first, total = frame.row(0, named=True), frame["total_titles"][0]
+    out = [f"{frame.height:,} production countries are named; {first['country']} is on "
+           f"{pct(first['titles'], total)} of the {total:,} titles."]
+    if first["coproductions"]:
+        out.append(f"{pct(first['coproductions'], total)} of titles are co-productions "
+                   "naming two or more countries.")
+    if first["titles_without_country"]:
+        out.append(f"{first['titles_without_country']:,} titles ("
+                   f"{pct(first['titles_without_country'], total)}) name no country.")
+    return out
+
+
+def top_countries(frame: pl.DataFrame, limit: int = 15) -> go.Figure:
+    if _empty(frame, "titles"):
+        return empty_figure(COUNTRIES_TITLE)
+    top = frame.head(limit)
+    fig = go.Figure()
+    for kind, column in (("movie", "movies"), ("show", "shows")):
+        if top[column].sum():
+            fig.add_bar(y=top["country"].to_list(), x=top[column].to_list(), orientation="h",
+                        name=KIND_LABELS[kind], marker_color=KIND_COLOURS[kind],
+                        hovertemplate="%{y}: %{x:,} " + KIND_LABELS[kind].lower()
+                        + "<extra></extra>")
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(title_text="Titles naming the country")
+    return base_layout(fig, COUNTRIES_TITLE)
+
+
+def countries_insights(frame: pl.DataFrame) -> list[str]:
+    if _empty(frame, "titles"):
+        return []
+    first = frame.row(0, named=True)
+    out = [f"{first['country']} leads with {first['titles']:,} titles"
+           + (f", followed by {frame['country'][1]} ({frame['titles'][1]:,})."
+              if frame.height > 1 else ".")]
+    big = frame.head(15).filter(pl.col("titles") >= 20).with_columns(
+        share=pl.col("shows") / pl.col("titles")).sort("share", descending=True)
+    if big.height >= 3 and big["share"][0] > 0 and frame["movies"].sum():
+        r = big.row(0, named=True)
+        out.append(f"{r['country']} leans most on TV among the leaders: "
+                   f"{r['share']:.0%} of its {r['titles']:,} titles are shows.")
+    return out
+
+
+def top_genres(frame: pl.DataFrame) -> go.Figure:
+    if _empty(frame, "titles"):
+        return empty_figure(GENRES_TITLE)
+    total = frame["total_titles"][0]
+    custom = [[m, s, (t / total if total else 0)]
+              for t, m, s in frame.select("titles", "movies", "shows").iter_rows()]
+    fig = _hbars(frame["genre"].to_list(), frame["titles"].to_list(),
+                 [genre_colour(g) for g in frame["genre"]], custom,
+                 "<b>%{y}</b>: %{x:,} titles (%{customdata[2]:.0%} of titles)<br>"
+                 "%{customdata[0]:,} movies, %{customdata[1]:,} shows")
+    fig.update_xaxes(title_text="Titles listed in the category")
+    return base_layout(fig, GENRES_TITLE)
+
+
+def genres_insights(frame: pl.DataFrame) -> list[str]:
+    if _empty(frame, "titles"):
+        return []
+    first, total = frame.row(0, named=True), frame["total_titles"][0]
+    out = [f"{first['genre']} is the largest category, on {pct(first['titles'], total)} "
+           f"of the {total:,} titles."]
+    if frame.height >= 3:
+        out.append(f"Next come {frame['genre'][1]} ({frame['titles'][1]:,}) and "
+                   f"{frame['genre'][2]} ({frame['titles'][2]:,}), out of "
+                   f"{first['genres_named']} categories in use.")
+    return out
+
+
+def ratings(frame: pl.DataFrame) -> go.Figure:
+    if _empty(frame, "titles"):
+        return empty_figure(RATINGS_TITLE)
+    present = set(frame["maturity_rating"])
+    order = [r for r in RATING_ORDER if r in present] + sorted(present - set(RATING_ORDER))
+    fig = _kind_bars(frame, "maturity_rating", "titles", "%{x}", "titles")
+    fig.update_xaxes(title_text="Maturity rating (youngest audience on the left)",
+                     categoryorder="array", categoryarray=order)
+    fig.update_yaxes(title_text="Titles")
+    return base_layout(fig, RATINGS_TITLE, hovermode="x unified")
+
+
+def ratings_insights(frame: pl.DataFrame) -> list[str]:
+    if _empty(frame, "titles"):
+        return []
+    per = frame.group_by("maturity_rating").agg(pl.col("titles").sum()).sort(
+        ["titles", "maturity_rating"], descending=[True, False])
+    total, first = per["titles"].sum(), per.row(0, named=True)
+    adult = per.filter(pl.col("maturity_rating").is_in(list(ADULT)))["titles"].sum()
+    kids = per.filter(pl.col("maturity_rating").is_in(list(KIDS)))["titles"].sum()
+    return [f"{first['maturity_rating']} is the most common rating "
+            f"({pct(first['titles'], total)} of titles).",
+            f"{pct(adult, total)} are rated for adults (R, TV-MA, NC-17) and "
+            f"{pct(kids, total)} for children (TV-Y, TV-Y7, G, TV-G)."]
+
+
+def runtimes(frame: pl.DataFrame) -> go.Figure:
+    if _empty(frame, "movies"):
+        return empty_figure(RUNTIME_TITLE, "No movies with a runtime match these filters")
+    labels = [f"{b}+" if b >= 200 else f"{b}–{b + 9}" for b in frame["bin_start"]]
+    fig = go.Figure(go.Bar(x=[b + 5 for b in frame["bin_start"]], y=frame["movies"].to_list(),
+                           width=9, marker_color=KIND_COLOURS["movie"], customdata=labels,
+                           hovertemplate="%{customdata} min: %{y:,} movies<extra></extra>"))
+    fig.update_xaxes(title_text="Runtime (minutes; the last bar is 200 or more)")
+    fig.update_yaxes(title_text="Movies")
+    return base_layout(fig, RUNTIME_TITLE)
+
+
+def runtime_insights(frame: pl.DataFrame) -> list[str]:
+    if _empty(frame, "movies"):
+        return []
+    total = frame["movies"].sum()
+    core = frame.filter(pl.col("bin_start").is_between(80, 110))["movies"].sum()
+    long = frame.filter(pl.col("bin_start") >= 150)["movies"].sum()
+    return [f"The median movie runs {frame['median_minutes'][0]:g} minutes.",
+            f"{pct(core, total)} run 80–119 minutes; {pct(long, total)} run 150 minutes "
+            "or more."]
+
+
+def seasons(frame: pl.DataFrame) -> go.Figure:
+    if _empty(frame, "shows"):
+        return empty_figure(SEASONS_TITLE, "No TV shows match these filters")
+    labels = [f"{s}+" if s >= 10 else str(s) for s in frame["seasons"]]
+    fig = go.Figure(go.Bar(x=labels, y=frame["shows"].to_list(),
+                           marker_color=KIND_COLOURS["show"],
+                           hovertemplate="%{x} seasons: %{y:,} shows<extra></extra>"))
+    fig.update_xaxes(title_text="Seasons on Netflix (10+ = ten or more)", type="category")
+    fig.update_yaxes(title_text="TV shows")
+    return base_layout(fig, SEASONS_TITLE)
+
+
+def seasons_insights(frame: pl.DataFrame) -> list[str]:
+    if _empty(frame, "shows"):
+        return []
+    total = frame["shows"].sum()
+    one = frame.filter(pl.col("seasons") == 1)["shows"].sum()
+    five = frame.filter(pl.col("seasons") >= 5)["shows"].sum()
+    return [f"{pct(one, total)} of the {total:,} shows have a single season"
+            + (f"; {pct(five, total)} have five or more." if five else "."),
+            f"The longest run has {frame['max_seasons'][0]} seasons."]
+
+
+def top_people(frame: pl.DataFrame, role: str) -> go.Figure:
+    title = PEOPLE_TITLES[role]
+    if _empty(frame, "titles"):
+        return empty_figure(title)
+    fig = _hbars(frame["person_name"].to_list(), frame["titles"].to_list(), NETFLIX_RED,
+                 frame.select("movies", "shows").rows(),
+                 "<b>%{y}</b>: %{x:,} titles<br>%{customdata[0]:,} movies, "
+                 "%{customdata[1]:,} shows")
+    fig.update_xaxes(title_text="Titles in the filtered catalog")
+    return base_layout(fig, title)
+
+
+def people_insights(frame: pl.DataFrame, role: str) -> list[str]:
+    if _empty(frame, "titles"):
+        return []
+    first = frame.row(0, named=True)
+    noun = "directors" if role == "director" else "actors"
+    out = [f"{first['person_name']} leads with {first['titles']:,} titles, among "
+           f"{first['people']:,} {noun} named."]
+    shows_only = frame.filter(pl.col("movies") == 0).height
+    movies_only = frame.filter(pl.col("shows") == 0).height
+    if frame.height >= 5 and frame["movies"].sum() and frame["shows"].sum():
+        out.append(f"Of the top {frame.height}, {movies_only} worked only on movies and "
+                   f"{shows_only} only on TV shows.")
+    return out
+
+
+def quality_popularity(frame: pl.DataFrame) -> go.Figure:
+    """Log-x scatter sized by IMDb votes (area ∝ votes), one trace per kind."""
+    if frame.is_empty():
+        return empty_figure(SCATTER_TITLE, "No titles with TMDB scores match these filters")
+    sizeref = 2.0 * frame["imdb_votes"].max() / 40 ** 2
+    fig = go.Figure()
+    for kind in ("movie", "show"):
+        part = frame.filter(pl.col("kind") == kind)
+        if part.is_empty():
+            continue
+        fig.add_scatter(
+            x=part["tmdb_popularity"].to_list(), y=part["tmdb_score"].to_list(),
+            mode="markers", name=KIND_LABELS[kind],
+            marker={"size": part["imdb_votes"].to_list(), "sizemode": "area",
+                    "sizeref": sizeref, "sizemin": 3, "color": KIND_COLOURS[kind],
+                    "opacity": 0.7, "line": {"width": 0.5, "color": "#141414"}},
+            customdata=part.select("title", "release_year", "primary_genre",
+                                   "imdb_votes").rows(),
+            hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<br>%{customdata[2]}"
+                          "<br>TMDB score %{y:.1f} / 10<br>TMDB popularity %{x:,.1f}"
+                          "<br>%{customdata[3]:,} IMDb votes<extra></extra>")
+    fig.update_xaxes(type="log", title_text="TMDB popularity (log scale)")
+    fig.update_yaxes(title_text="TMDB score (0–10)")
+    return base_layout(fig, SCATTER_TITLE)
+
+
+def scatter_insights(frame: pl.DataFrame) -> list[str]:
+    if frame.is_empty():
+        return []
+    first = frame.row(0, named=True)
+    corr = first["score_popularity_corr"]
+    out = [f"Showing the {frame.height:,} most-voted of {first['matched_titles']:,} titles "
+           "with TMDB scores." if frame.height < first["matched_titles"] else
+           f"All {frame.height:,} titles with TMDB scores are shown."]
+    if corr is not None and not math.isnan(corr) and first["matched_titles"] >= 10:
+        strength = "hardly" if abs(corr) < 0.1 else "weakly" if abs(corr) < 0.3 else \
+            "moderately" if abs(corr) < 0.6 else "strongly"
+        out.append(f"Across all {first['matched_titles']:,}, score and log popularity are "
+                   f"{strength} related (r = {corr:.2f}): popular is not the same as good.")
+    pop = frame.sort("tmdb_popularity", descending=True).row(0, named=True)
+    out.append(f"The most popular title shown is {pop['title']} (popularity "
+               f"{pop['tmdb_popularity']:,.0f}, score {pop['tmdb_score']:.1f}).")
+    return out
+

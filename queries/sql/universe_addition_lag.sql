@@ -1,0 +1,22 @@
+-- one row per lag × kind: titles by years between release and Netflix addition
+-- (lags of 30 years or more share the bucket 30), under the global filters
+with filtered as (
+    select kind, addition_lag_years
+    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
+                         $added_from::date, $added_to::date, $genres::varchar[],
+                         $countries::varchar[], $ratings::varchar[])
+    where addition_lag_years is not null
+),
+medians as (
+    select kind, median(addition_lag_years)::double as median_lag_years
+    from filtered group by kind
+),
+final as (
+    select least(f.addition_lag_years, 30)::integer as lag_years, f.kind,
+           count(*)::integer as titles
+    from filtered as f
+    group by all
+)
+select final.lag_years, final.kind, final.titles, m.median_lag_years
+from final join medians as m using (kind)
+order by lag_years, kind
