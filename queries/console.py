@@ -1,8 +1,9 @@
 """Safe ad-hoc SQL for `netflix-insights sql` and the dashboard's SQL console.
 
 Defence in depth, in the order that matters:
-1. The connection (`open_console_connection`) is read-only, has no file or network
-   access, cannot load extensions, cannot spill to disk, is memory- and
+1. The connection (`open_console_connection` for the CLI, the app's own connection
+   for the dashboard; both use `queries.db.HARDENING`) is read-only, has no file or
+   network access, cannot load extensions, cannot spill to disk, is memory- and
    thread-bounded, and its configuration is locked so SQL cannot undo any of that.
 2. `run_query` runs each query on a fresh cursor under a time limit and a row cap.
 3. A static pre-check, parsed by DuckDB itself, refuses anything but one read
@@ -29,20 +30,9 @@ from typing import Callable, Literal, TextIO
 import duckdb
 
 from queries import export
+from queries.db import open_hardened
 
 ErrorKind = Literal["refused", "timeout", "sql_error", "memory"]
-
-# Applied at connect time; `lock_configuration` is added last so SET/RESET/PRAGMA
-# from user SQL cannot change any of these afterwards.
-_HARDENING: dict[str, object] = {
-    "enable_external_access": False,  # no files, URLs, COPY, EXPORT, ATTACH, INSTALL
-    "autoload_known_extensions": False,
-    "autoinstall_known_extensions": False,
-    "max_temp_directory_size": "0KB",  # never spill to disk: big queries fail fast
-    # DuckDB silently adds the temp directory to allowed_directories, and COPY TO
-    # into it succeeded (verified on 2.0) once the directory existed. No temp dir.
-    "temp_directory": "",
-}
 
 # PRAGMAs that only read metadata. Others either set options (locked anyway) or
 # have side effects; refusing them gives a clearer message.
@@ -53,6 +43,16 @@ _READ_PRAGMAS = frozenset({
 })
 
 _WATCHDOG_REPEAT_S = 0.05  # an interrupt sent before execution starts is dropped
+
+# The schema browser's source: every column of the warehouse file's own tables and
+# views (not the system catalogs), run through run_query like any console query.
+SCHEMA_QUERY = """
+select table_schema, table_name, column_name, data_type
+from information_schema.columns
+where table_catalog = current_database()
+  and table_schema not in ('information_schema', 'pg_catalog')
+order by table_schema = 'main' desc, table_schema, table_name, ordinal_position
+""".strip()
 
 
 @dataclass(frozen=True)
@@ -75,15 +75,14 @@ class ConsoleResult:
 def open_console_connection(
     db_path: Path, *, memory_limit: str = "512MB", threads: int = 1
 ) -> duckdb.DuckDBPyConnection:
-    """Open `db_path` read-only with the hardened, locked console configuration.
+    """Open `db_path` read-only with the hardened, locked configuration
+    (queries.db.HARDENING, the same one the app's connection uses).
 
     DuckDB shares one instance per file inside a process and refuses a second
-    connection with a different configuration, so in a process that already holds
-    the file open (e.g. the dashboard) point this at its own copy or close first.
+    connection with a different configuration, so the dashboard does not call this:
+    its console runs on the app's own connection (`Warehouse.run_console`).
     """
-    config = {**_HARDENING, "memory_limit": memory_limit, "threads": threads,
-              "lock_configuration": True}
-    return duckdb.connect(str(db_path), read_only=True, config=config)
+    return open_hardened(db_path, memory_limit=memory_limit, threads=threads)
 
 
 # --------------------------------------------------------------------------- pre-check
@@ -286,6 +285,11 @@ def _table_line(values: list[str], widths: list[int], right: list[bool]) -> str:
         text = text if len(text) <= width else text[: width - 1] + "…"
         parts.append(text.rjust(width) if align_right else text.ljust(width))
     return "  ".join(parts).rstrip()
+
+
+def is_numeric_type(column_type: str) -> bool:
+    """True for DuckDB's number types (right-aligned in tables and grids)."""
+    return _is_numeric(column_type)
 
 
 def _is_numeric(column_type: str) -> bool:

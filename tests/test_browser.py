@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import wait_for
+
 pytestmark = pytest.mark.browser
 
 
 def test_universe_renders_without_console_errors(browser, served_app, artifacts_dir):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
     browser.get(served_app + "/")
-    wait = WebDriverWait(browser, 20)
+    wait = wait_for(browser, 20)
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "#universe-additions-graph .main-svg")))
     bars = browser.find_elements(By.CSS_SELECTOR, "#universe-additions-graph .bars path")
     assert len(bars) > 10
@@ -25,8 +26,7 @@ def test_universe_renders_without_console_errors(browser, served_app, artifacts_
 def test_filters_live_in_the_url_and_survive_back(browser, served_app):
     """Opening a shared link applies its filters; back/forward restore earlier views."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-    wait = WebDriverWait(browser, 20)
+    wait = wait_for(browser, 20)
     summary = lambda: browser.find_element(By.ID, "filter-summary").text  # noqa: E731
     browser.get(served_app + "/?type=show")
     wait.until(lambda d: "show" in summary() and "2,676" in d.find_element(By.ID, "universe-kpis").text)

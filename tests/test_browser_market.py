@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import wait_for
+
 pytestmark = pytest.mark.browser
 
 CHARTS = ["saturation", "share", "pareto", "windows"]
@@ -12,8 +14,7 @@ CHARTS = ["saturation", "share", "pareto", "windows"]
 
 def _wait_for_charts(browser):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-    WebDriverWait(browser, 30).until(lambda d: all(
+    wait_for(browser, 30).until(lambda d: all(
         d.find_elements(By.CSS_SELECTOR, f"#market-{c}-graph .main-svg") for c in CHARTS))
 
 
@@ -44,10 +45,9 @@ def _severe(browser) -> list:
 
 def test_market_page_renders_its_charts_offline(browser, served_app, artifacts_dir):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
     browser.get(served_app + "/market")
     _wait_for_charts(browser)
-    wait = WebDriverWait(browser, 30)
+    wait = wait_for(browser, 30)
     wait.until(lambda d: "make 80% of titles" in _text(d, "market-pareto-insights"))
     points = browser.find_elements(By.CSS_SELECTOR, "#market-saturation-graph .scatterlayer .point")
     assert len(points) >= 10  # one bubble per genre family
@@ -68,10 +68,9 @@ def test_pareto_dimension_and_a_global_filter_update_the_charts(browser, served_
                                                                 artifacts_dir):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support.ui import WebDriverWait
     browser.get(served_app + "/market")
     _wait_for_charts(browser)
-    wait = WebDriverWait(browser, 30)
+    wait = wait_for(browser, 30)
     wait.until(lambda d: "of Netflix categories" in _text(d, "market-pareto-insights"))
 
     # page-local selector: Pareto by director

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import wait_for
+
 pytestmark = pytest.mark.browser
 
 GRAPHS = ["additions", "release-years", "lag", "map", "countries", "genres", "ratings",
@@ -12,8 +14,7 @@ GRAPHS = ["additions", "release-years", "lag", "map", "countries", "genres", "ra
 
 def _wait_for_charts(browser):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-    WebDriverWait(browser, 30).until(lambda d: all(
+    wait_for(browser, 30).until(lambda d: all(
         d.find_elements(By.CSS_SELECTOR, f"#universe-{g}-graph .main-svg") for g in GRAPHS)
         and d.find_elements(By.CSS_SELECTOR, "#universe-posters-grid .poster-tile"))
 
@@ -35,11 +36,10 @@ def _full_page_screenshot(browser, path):
 
 def test_universe_draws_every_chart_offline(browser, served_app, artifacts_dir):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
     browser.get(served_app + "/")
     _wait_for_charts(browser)
     # the choropleth drew country shapes from /assets/topojson, not from a CDN
-    WebDriverWait(browser, 20).until(lambda d: len(d.find_elements(
+    wait_for(browser, 20).until(lambda d: len(d.find_elements(
         By.CSS_SELECTOR, "#universe-map-graph .choropleth path")) > 50)
     urls = _requested_urls(browser)
     assert any(u.endswith("/assets/topojson/world_110m.json") for u in urls)
@@ -58,11 +58,10 @@ def test_universe_draws_every_chart_offline(browser, served_app, artifacts_dir):
 
 def test_a_filter_change_updates_the_charts(browser, served_app, artifacts_dir):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
     browser.get(served_app + "/")
     _wait_for_charts(browser)
     browser.get(served_app + "/?type=show&country=India")
-    wait = WebDriverWait(browser, 30)
+    wait = wait_for(browser, 30)
     wait.until(lambda d: "0 movies · 84 shows" in d.find_element(By.ID, "universe-kpis").text)
     _wait_for_charts(browser)
     wait.until(lambda d: "India leads with 84 titles" in

@@ -1,0 +1,116 @@
+"""SQL console: ad-hoc read-only SQL on the published warehouse.
+
+Every query goes through `Warehouse.run_console` → `queries.console.run_query`: a fresh
+cursor on the app's own hardened connection (read-only, no files, network, extensions
+or disk spill, configuration locked), a time limit and a row cap from the settings
+registry, and a pre-check that refuses anything but one read statement. Refusals and
+DuckDB errors are shown as their message, never a traceback. The global filters do
+not apply here.
+"""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashapp.pages import _sql_parts as parts
+from dashapp.state import wh
+from etl.publish import WarehouseMissing
+from queries import console
+
+dash.register_page(__name__, path="/sql", name="SQL console", order=5,
+                   title="SQL console · Netflix Content Insights")
+
+EDITOR = "sql-editor"
+RUN = "sql-run"
+STATUS = "sql-status"
+RESULT = "sql-result"
+LAST_SQL = "sql-last"
+CSV_BUTTON = "sql-csv"
+CSV_DOWNLOAD = "sql-csv-download"
+LIMITS = "sql-limits"
+DEFAULT_SQL = "select kind, count(*) as titles, round(avg(imdb_score), 2) as mean_imdb_score\n" \
+              "from titles group by kind order by kind"
+
+
+def layout(**_query) -> html.Div:
+    try:
+        browser = parts.schema_browser(wh())
+    except WarehouseMissing as exc:
+        browser = dbc.Alert(str(exc), color="warning")
+    return html.Div([
+        html.H2("SQL console"),
+        html.P(["Query the warehouse directly with DuckDB SQL. One read statement at a time "
+                "(SELECT, WITH, FROM, VALUES, DESCRIBE, SUMMARIZE, EXPLAIN…); anything that "
+                "writes, touches files or changes settings is refused. The global filters "
+                "above do not apply here."], className="text-muted small"),
+        dcc.Store(id=LAST_SQL),
+        dbc.Row([
+            dbc.Col([dbc.Card(dbc.CardBody([html.H6("Tables", className="detail-heading"),
+                                            browser]), className="mb-3"),
+                     dbc.Card(dbc.CardBody([html.H6("Examples", className="detail-heading"),
+                                            parts.example_list()]), className="mb-3")], lg=4),
+            dbc.Col(dbc.Card(dbc.CardBody([
+                html.Label("SQL", htmlFor=EDITOR, className="small text-muted mb-1"),
+                dcc.Textarea(id=EDITOR, value=DEFAULT_SQL, className="sql-editor",
+                             spellCheck="false", persistence=True, persistence_type="session"),
+                html.Div([
+                    dbc.Button("Run", id=RUN, color="danger", className="me-2"),
+                    html.Small(parts.limits_text(), id=LIMITS, className="text-muted me-auto"),
+                    dbc.Button("Download CSV", id=CSV_BUTTON, size="sm", color="light",
+                               outline=True, disabled=True),
+                    dcc.Download(id=CSV_DOWNLOAD),
+                ], className="d-flex align-items-center my-2"),
+                html.Div(id=STATUS, className="small mb-2", **{"aria-live": "polite"}),
+                dcc.Loading(html.Div(html.P("Press Run, or pick an example on the left.",
+                                            className="text-muted small"), id=RESULT),
+                            type="dot", color="#E50914"),
+            ]), className="mb-3"), lg=8),
+        ]),
+    ])
+
+
+@callback(Output(EDITOR, "value"), Output(STATUS, "children"), Output(RESULT, "children"),
+          Output(LAST_SQL, "data"), Output(CSV_BUTTON, "disabled"),
+          Input(RUN, "n_clicks"), Input({"type": parts.EXAMPLE, "table": ALL}, "n_clicks"),
+          State(EDITOR, "value"), prevent_initial_call=True)
+def run_sql(_run, _examples, sql):
+    """Run the editor's SQL, or an example (which also fills the editor)."""
+    trigger = ctx.triggered_id
+    if isinstance(trigger, dict):  # an example button
+        if not ctx.triggered[0]["value"]:
+            return (no_update,) * 5
+        sql = parts.examples().get(trigger.get("table"), "")
+        return (sql, *execute(sql))
+    return (no_update, *execute(sql))
+
+
+def execute(sql: str | None) -> tuple:
+    """(status, result, last sql, csv disabled) for one query; never raises."""
+    timeout_s, row_cap = parts.limits()
+    try:
+        result = wh().run_console(sql or "", timeout_s=timeout_s, row_cap=row_cap)
+    except WarehouseMissing as exc:
+        result = console.ConsoleResult(error=str(exc), error_kind="sql_error")
+    if not result.ok:
+        return ("", parts.error_alert(result), None, True)
+    return (parts.status_line(result, row_cap), parts.result_grid(result), sql,
+            not result.columns)
+
+
+@callback(Output(CSV_DOWNLOAD, "data"), Input(CSV_BUTTON, "n_clicks"), State(LAST_SQL, "data"),
+          prevent_initial_call=True)
+def download_csv(_clicks, sql):
+    """The last query's result as a safe CSV (formula-like cells neutralised). The query
+    runs again, under the same limits, rather than shipping rows through the browser."""
+    return csv_download(sql)
+
+
+def csv_download(sql: str | None):
+    if not sql:
+        return no_update
+    timeout_s, row_cap = parts.limits()
+    result = wh().run_console(sql, timeout_s=timeout_s, row_cap=row_cap)
+    if not result.ok:
+        return no_update
+    return dcc.send_string(console.format_csv(result), "query.csv")

@@ -1,0 +1,94 @@
+"""SQL console in headless Chromium: a query runs and fills the grid, an example fills
+the editor and runs, a forbidden statement shows the refusal (and writes nothing), the
+schema browser opens, no request outside 127.0.0.1 and no SEVERE console message."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import wait_for
+
+pytestmark = pytest.mark.browser
+
+
+def _click(browser, element) -> None:
+    """Scroll instantly first: Bootstrap's smooth scrolling leaves the target moving
+    when Selenium computes where to click."""
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})",
+                           element)
+    element.click()
+
+
+def _type_sql(browser, sql: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    editor = browser.find_element(By.ID, "sql-editor")
+    _click(browser, editor)
+    editor.send_keys(Keys.CONTROL, "a")
+    editor.send_keys(Keys.DELETE)
+    editor.send_keys(sql)
+
+
+def _run(browser) -> None:
+    from selenium.webdriver.common.by import By
+    _click(browser, browser.find_element(By.ID, "sql-run"))
+
+
+def test_console_runs_a_query_and_refuses_a_write(browser, served_app, artifacts_dir, tmp_path):
+    from selenium.webdriver.common.by import By
+    wait = wait_for(browser, 30)
+    browser.get(served_app + "/health")
+    browser.execute_script("window.sessionStorage.clear()")
+    browser.get_log("browser")
+    browser.get(served_app + "/sql")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, ".sql-schema details"))
+    assert "time limit 2 s · at most 5,000 rows" in browser.find_element(By.ID, "sql-limits").text
+
+    _type_sql(browser, "select title, release_year from titles\n"
+                       "where title like 'Stranger%' order by title")
+    _run(browser)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#sql-result tbody tr")
+               and "rows" in d.find_element(By.ID, "sql-status").text)
+    status = browser.find_element(By.ID, "sql-status").text
+    rows = browser.find_elements(By.CSS_SELECTOR, "#sql-result tbody tr")
+    assert status.startswith(f"{len(rows)} rows ·") and len(rows) >= 2
+    assert "Stranger Things" in browser.find_element(By.ID, "sql-result").text
+    assert "VARCHAR" in browser.find_element(By.CSS_SELECTOR, "#sql-result thead").text
+    assert browser.find_element(By.ID, "sql-csv").is_enabled()
+
+    # the row cap shows as truncated
+    _type_sql(browser, "select * from range(100000)")
+    _run(browser)
+    wait.until(lambda d: d.find_elements(By.ID, "sql-truncated"))
+    assert browser.find_element(By.ID, "sql-status").text.startswith("5,000 rows")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#sql-result tbody tr")) == 1000
+
+    # an example fills the editor and runs
+    example = "button[id*='\"table\":\"title_genres\"']"
+    _click(browser, browser.find_element(By.CSS_SELECTOR, example))
+    wait.until(lambda d: "title_genres" in d.find_element(By.ID, "sql-editor")
+               .get_attribute("value") and "Dramas" in d.find_element(By.ID, "sql-result").text)
+
+    # a table in the schema browser opens to its columns with types and descriptions
+    summary = browser.find_element(By.CSS_SELECTOR, ".sql-schema details summary")
+    _click(browser, summary)
+    wait.until(lambda d: "Netflix catalog id" in d.find_element(By.CSS_SELECTOR,
+                                                                 ".sql-schema").text)
+    browser.save_screenshot(str(artifacts_dir / "sql_console.png"))
+
+    # forbidden: the refusal message, and no file
+    target = Path(tmp_path) / "x.csv"
+    _type_sql(browser, f"COPY titles TO '{target}'")
+    _run(browser)
+    wait.until(lambda d: d.find_elements(By.ID, "sql-error"))
+    error = browser.find_element(By.ID, "sql-error").text
+    assert "Refused" in error and "COPY statements are not allowed" in error
+    assert "Traceback" not in error and not target.exists()
+    assert not browser.find_element(By.ID, "sql-csv").is_enabled()
+    browser.save_screenshot(str(artifacts_dir / "sql_console_refused.png"))
+
+    urls = browser.execute_script("return performance.getEntriesByType('resource')"
+                                  ".map(e => e.name).concat([location.href])")
+    assert [u for u in urls if not u.startswith(served_app)] == []
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []

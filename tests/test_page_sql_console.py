@@ -1,0 +1,211 @@
+"""SQL console page: queries through the app's own hardened connection
+(Warehouse.run_console), hostile SQL refused in the page callback, limits from the
+settings registry, a runaway query stopped while other queries keep working, and the
+page's pieces (schema browser, examples, grid, CSV) called as functions."""
+from __future__ import annotations
+
+import csv
+import io
+import threading
+import time
+from datetime import date
+
+import pytest
+
+from dashapp.pages import _sql_parts as parts
+from queries import db
+from queries.console import ConsoleResult, open_console_connection
+from queries.db import Warehouse
+from warehouse import schema
+
+RUNAWAY = "select sum(a.range * b.range) from range(100000) a, range(100000) b"
+
+
+@pytest.fixture(scope="module")
+def wh(built_data_dir):
+    w = Warehouse(built_data_dir)
+    yield w
+    w.close()
+
+
+def _texts(component) -> list[str]:
+    if isinstance(component, str):
+        return [component]
+    if isinstance(component, (list, tuple)):
+        return [t for c in component for t in _texts(c)]
+    children = getattr(component, "children", None)
+    return _texts(children) if children is not None else []
+
+
+def _text(component) -> str:
+    return " ".join(_texts(component))
+
+
+# --------------------------------------------------------------------------- the connection
+
+def test_app_connection_is_the_hardened_one(wh):
+    result = wh.run_console("select name, value from duckdb_settings() where name in "
+                            "('enable_external_access', 'lock_configuration', 'threads', "
+                            "'temp_directory', 'max_temp_directory_size', 'memory_limit', "
+                            "'autoload_known_extensions', 'autoinstall_known_extensions', "
+                            "'allowed_directories')")
+    settings_now = dict(result.rows)
+    assert settings_now["enable_external_access"] == "false"
+    assert settings_now["lock_configuration"] == "true"
+    assert settings_now["autoload_known_extensions"] == "false"
+    assert settings_now["autoinstall_known_extensions"] == "false"
+    assert settings_now["threads"] == str(db.APP_THREADS)
+    assert settings_now["temp_directory"] == ""
+    assert settings_now["max_temp_directory_size"] == "0 bytes"
+    assert settings_now["allowed_directories"] == "[]"
+    assert settings_now["memory_limit"].startswith("1.8")  # 2GB in DuckDB's GiB display
+
+
+def test_cli_console_and_app_share_one_configuration(tmp_path, monkeypatch):
+    seen = []
+    monkeypatch.setattr(db.duckdb, "connect",
+                        lambda path, read_only, config: seen.append((read_only, config)))
+    db.open_read_only(tmp_path / "a.duckdb")
+    open_console_connection(tmp_path / "b.duckdb")
+    (app_ro, app), (cli_ro, cli) = seen
+    assert app_ro and cli_ro
+    for config in (app, cli):
+        assert {k: config[k] for k in db.HARDENING} == db.HARDENING
+        assert list(config)[-1] == "lock_configuration" and config["lock_configuration"]
+    assert (app["threads"], cli["threads"]) == (2, 1)
+
+
+# --------------------------------------------------------------------------- the callback
+
+def test_a_query_runs_and_fills_grid_and_status(served_app):
+    from dashapp.pages import sql_console as page
+    status, grid, last_sql, csv_disabled = page.execute(
+        "select kind, count(*) as n from titles group by kind order by kind")
+    assert _text(status).startswith("2 rows ·") and not csv_disabled
+    assert last_sql.startswith("select kind")
+    text = _text(grid)
+    assert "kind" in text and "BIGINT" in text and "6131" in text and "2676" in text
+
+
+@pytest.mark.parametrize("sql, message", [
+    ("COPY titles TO '{target}'", "COPY statements are not allowed"),
+    ("copy (select * from titles) to '{target}' (header)", "COPY statements are not allowed"),
+    ("select * from read_csv('/etc/passwd')", "Permission Error"),
+    ("select * from read_text('/etc/hostname')", "Permission Error"),
+    ("attach '{target}' as x", "ATTACH"),
+    ("install httpfs", "not allowed"),
+    ("load httpfs", "LOAD"),
+    ("set enable_external_access = true", "Settings cannot be changed"),
+    ("pragma threads = 64", "Settings cannot be changed"),
+    ("drop table titles", "DROP statements are not allowed"),
+    ("delete from titles", "DELETE"),
+    ("create temp table t as select 1", "CREATE"),
+    ("select 1; drop table titles", "Only one statement"),
+    ("export database '{target}'", "EXPORT"),
+    ("", "Nothing to run"),
+    ("selec 1", "Parser Error"),
+])
+def test_hostile_sql_is_refused_in_the_page_callback(served_app, tmp_path, sql, message):
+    from dashapp.pages import sql_console as page
+    target = tmp_path / "stolen.csv"
+    status, alert, last_sql, csv_disabled = page.execute(sql.format(target=target))
+    text = _text(alert)
+    assert message in text and "Traceback" not in text
+    assert alert.id == "sql-error" and last_sql is None and csv_disabled and status == ""
+    assert not target.exists()
+
+
+def test_limits_come_from_the_settings(served_app, monkeypatch):
+    from dashapp.pages import sql_console as page
+    assert parts.limits() == (2.0, 5000)
+    monkeypatch.setenv("NETFLIX_INSIGHTS_CONSOLE_ROW_CAP", "10")
+    monkeypatch.setenv("NETFLIX_INSIGHTS_CONSOLE_TIMEOUT_SECONDS", "0.5")
+    assert parts.limits_text() == "Read-only · time limit 0.5 s · at most 10 rows"
+    status, grid, *_ = page.execute("select show_id from titles")
+    assert "truncated at the 10-row cap" in _text(status) and _text(status).startswith("10 rows")
+    assert _text(grid).count("s1") >= 1 and len(grid.children.children[1].children) == 10
+    started = time.perf_counter()
+    _, alert, *_ = page.execute(RUNAWAY)
+    assert time.perf_counter() - started < 2.0
+    assert "Query stopped after 0.5 s (time limit)." in _text(alert)
+    monkeypatch.setenv("NETFLIX_INSIGHTS_CONSOLE_ROW_CAP", "lots")
+    assert parts.limits()[1] == 5000  # a bad value falls back to the default
+
+
+def test_runaway_query_stops_while_other_queries_keep_working(wh):
+    from queries import titles
+    from queries.filters import Filters
+    outcome: dict = {}
+
+    def runaway():
+        started = time.perf_counter()
+        outcome["result"] = wh.run_console(RUNAWAY, timeout_s=1.5)
+        outcome["seconds"] = time.perf_counter() - started
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    time.sleep(0.2)  # the cross join is running now
+    quick = []
+    for i in range(5):
+        started = time.perf_counter()
+        assert titles.titles_count(wh, Filters(kinds=("show",)), f"a{i}") >= 0  # uncached
+        assert wh.run_console("select count(*) from titles").rows == [(8807,)]
+        quick.append(time.perf_counter() - started)
+    thread.join(10)
+    assert outcome["result"].error_kind == "timeout"
+    assert 1.5 <= outcome["seconds"] < 3.0
+    assert max(quick) < 1.0, quick
+    assert wh.run_console("select 42").rows == [(42,)]  # the connection still works
+
+
+def test_every_documented_example_runs(wh):
+    for name, sql in parts.examples().items():
+        result = wh.run_console(sql, timeout_s=5)
+        assert result.ok, (name, result.error)
+    assert set(parts.examples()) == set(schema.tables())
+
+
+# --------------------------------------------------------------------------- page pieces
+
+def test_schema_browser_lists_tables_columns_types_and_descriptions(wh):
+    text = _text(parts.schema_browser(wh))
+    for table in schema.tables():
+        assert table in text
+    assert "show_id" in text and "VARCHAR" in text and "VARCHAR[]" in text
+    assert schema.tables()["titles"].columns["runtime_minutes"].description in text
+    assert "staging.stg_netflix_titles" in text
+    assert text.index("titles") < text.index("staging.")
+
+
+def test_layout_and_examples_render(served_app):
+    from dashapp.pages import sql_console as page
+    text = _text(page.layout())
+    assert "time limit 2 s · at most 5,000 rows" in text
+    assert "title_people" in text and "Examples" in text
+
+
+def test_csv_download_is_safe(served_app):
+    from dashapp.pages import sql_console as page
+    sent = page.csv_download("select '=HYPERLINK(1)' as x, 3 as n, ['a', 'b'] as xs")
+    rows = list(csv.reader(io.StringIO(sent["content"])))
+    assert sent["filename"] == "query.csv"
+    assert rows == [["x", "n", "xs"], ["'=HYPERLINK(1)", "3", "a; b"]]
+    from dash import no_update
+    assert page.csv_download(None) is no_update
+    assert page.csv_download("drop table titles") is no_update
+
+
+def test_grid_cells_and_empty_results():
+    result = ConsoleResult(columns=["a", "b", "c", "d"], column_types=["INTEGER[]", "DATE",
+                                                                       "STRUCT", "BLOB"],
+                           rows=[([1, None], date(2021, 9, 24), {"k": 1}, b"\x01"),
+                                 (None, None, None, None)])
+    text = _text(parts.result_grid(result))
+    assert "[1, NULL]" in text and "2021-09-24" in text and "{k: 1}" in text and "\\x01" in text
+    assert text.count("NULL") == 5
+    assert "No rows." in _text(parts.result_grid(ConsoleResult(columns=["a"],
+                                                              column_types=["INTEGER"])))
+    assert "no result set" in _text(parts.result_grid(ConsoleResult()))
+    many = ConsoleResult(columns=["n"], column_types=["BIGINT"],
+                         rows=[(i,) for i in range(parts.GRID_ROWS + 5)], truncated=True)
+    assert "showing the first 1,000" in _text(parts.status_line(many, 1005))
+    assert len(parts.result_grid(many).children.children[1].children) == parts.GRID_ROWS
