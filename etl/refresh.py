@@ -19,6 +19,7 @@ from etl import raw, settings, transform
 from etl.publish import (Paths, append_run, prune_builds, publish, refresh_lock,
                          remove_partials, run_history)
 from etl.sources import snapshot
+from models import artifacts, training
 from warehouse import build, checks
 
 
@@ -121,9 +122,19 @@ RUN_COLUMNS = {"build_id": pl.String, "started_at": pl.String, "finished_at": pl
                "checks_failed": pl.Int64, "message": pl.String}
 
 
+def train_models(con, paths: Paths, build_id: str, progress: Progress) -> pl.DataFrame:
+    """The models for this build (before publish), or an empty table when switched off."""
+    if settings.get("train_models").strip().lower() in ("0", "false", "no", "off"):
+        progress("model training skipped (train_models=0)")
+        return training.empty_metrics()
+    return training.train_all(con, paths.data_dir, build_id, progress=progress)
+
+
 def run_checks(con, paths: Paths, history: list[dict]) -> list[checks.CheckResult]:
     previous = next((r for r in reversed(history) if r["status"] == "published"), None)
     prev_counts = json.loads(previous["row_counts"]) if previous else None
+    if prev_counts:  # model output, not source data: its size may change freely
+        prev_counts.pop("model_metrics", None)
     return (checks.run_documentation(con) + checks.run_declared(con)
             + checks.run_custom(con, {"match_rate_floor": float(settings.get("match_rate_floor"))})
             + checks.run_row_counts(build.row_counts(con), prev_counts,
@@ -166,6 +177,7 @@ def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit) -> Refr
             build.run_models(con, progress)
             write_metadata(con, build_id, run["source"], loads, input_hash, cleaned,
                            {**run, "status": "published"}, history)
+            build.load_frame(con, "main.model_metrics", training.empty_metrics())
             stage("check", progress)
             results = run_checks(con, paths, history)
             failed = [r for r in results if not r.passed]
@@ -176,6 +188,15 @@ def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit) -> Refr
                 raise RefreshFailed("data checks failed: " + "; ".join(
                     f"{r.name} ({r.detail})" for r in failed[:10]))
             progress(f"{len(results)} data checks passed")
+            stage("train", progress)
+            build.load_frame(con, "main.model_metrics", train_models(con, paths, build_id,
+                                                                     progress))
+            failed = [r for r in checks.run_declared(con) if not r.passed]
+            if failed:  # the filled model_metrics must pass its declared tests too
+                raise RefreshFailed("model checks failed: " + "; ".join(
+                    f"{r.name} ({r.detail})" for r in failed))
+            counts = build.row_counts(con)
+            run["row_counts"] = json.dumps(counts, sort_keys=True)
             finished = utc_now()
             final_run = {**run, "status": "published", "finished_at": finished,
                          "duration_seconds": round(time.monotonic() - t0, 3)}
@@ -189,6 +210,9 @@ def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit) -> Refr
         append_run(paths, final_run)
         for old in prune_builds(paths, int(settings.get("keep_builds"))):
             progress(f"pruned old build {old.name}")
+        kept = {b.stem for b in paths.builds_dir.glob("*.duckdb")}
+        for folder in artifacts.prune(paths.data_dir, kept):
+            progress(f"pruned models of {folder.name}")
         progress(f"published {build_id} → {paths.current_link}")
         return RefreshResult(build_id, path, final_run["duration_seconds"], counts,
                              run["checks_passed"])

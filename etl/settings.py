@@ -69,6 +69,10 @@ SETTINGS: dict[str, Setting] = {
         Setting("console_row_cap", "NETFLIX_INSIGHTS_CONSOLE_ROW_CAP", "5000",
                 "Most rows the dashboard's SQL console returns (and exports as CSV) "
                 "for one query; more are cut and the result is marked truncated."),
+        Setting("train_models", "NETFLIX_INSIGHTS_TRAIN_MODELS", "1",
+                "Train the models as a stage of every refresh (before publish), so the "
+                "published model_metrics always match the published artifacts. 0 skips "
+                "training (faster builds; the model panels then say no model exists)."),
         Setting("test_pause_stage", "NETFLIX_INSIGHTS_TEST_PAUSE_STAGE", "",
                 "Fault-test hook: a refresh pauses at this stage (extract, transform, "
                 "build, check, publish) so a test can SIGKILL it there. Never set it in "

@@ -1,6 +1,7 @@
 """Shared fixtures: a real warehouse built once per session from the bundled snapshot."""
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 from pathlib import Path
@@ -12,6 +13,10 @@ from etl.refresh import refresh
 from queries.db import open_read_only
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+# Builds in tests skip model training (minutes on 2 cores) unless a test asks for it:
+# tests/test_models*.py build their own trained warehouse once.
+os.environ.setdefault("NETFLIX_INSIGHTS_TRAIN_MODELS", "0")
 
 
 @pytest.fixture(scope="session")
@@ -86,3 +91,11 @@ def browser():
     driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
     yield driver
     driver.quit()
+
+
+def wait_for(browser, seconds: float = 30):
+    """WebDriverWait that retries while Dash re-renders an element (stale references)."""
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(browser, seconds,
+                         ignored_exceptions=[NoSuchElementException, StaleElementReferenceException])

@@ -21,7 +21,7 @@ from queries import catalog
 from queries.db import Warehouse
 from warehouse import schema
 
-NOT_CONTENT = {"etl_runs", "build_info"}  # these describe the run, not the data
+NOT_CONTENT = {"etl_runs", "build_info", "model_metrics"}  # describe the run, not the data
 
 
 def mart_digests(path: Path) -> dict[str, str]:

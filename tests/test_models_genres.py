@@ -1,0 +1,108 @@
+"""The genre classifiers: trained by a real refresh, metrics checked, artifact round-trip."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from etl.publish import Paths
+from etl.refresh import refresh
+from models import artifacts
+from models.genre_classifier import form_record
+from models.metrics import multilabel_rows, summary
+from queries.db import open_read_only
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def trained_data_dir(tmp_path_factory):
+    """A build made with model training on (the product default)."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("NETFLIX_INSIGHTS_TRAIN_MODELS", "1")
+    data_dir = tmp_path_factory.mktemp("trained")
+    result = refresh(data_dir, quiet=True)
+    mp.undo()
+    return data_dir, result.build_id
+
+
+@pytest.fixture(scope="session")
+def genres(trained_data_dir):
+    data_dir, build_id = trained_data_dir
+    return artifacts.load(data_dir, build_id, "genres")
+
+
+def metric(con, model: str, name: str, split: str = "holdout") -> float:
+    return con.execute("select value from model_metrics where model = $m and metric = $n "
+                       "and split = $s and label = ''", {"m": model, "n": name, "s": split}
+                       ).fetchall()[0][0]
+
+
+def test_metrics_match_hand_computation():
+    y_true = np.array([[1, 0, 1], [0, 1, 0], [1, 1, 0]])
+    y_pred = np.array([[1, 0, 0], [0, 1, 0], [1, 0, 1]])
+    s = summary(multilabel_rows("m", "h", y_true, y_pred, ["a", "b", "c"]), "h")
+    # micro: TP=3 (a,a,b) FP=1 (c) FN=2 → P=3/4, R=3/5, F1=2PR/(P+R)=2/3
+    assert s["micro_f1"] == pytest.approx(2 / 3)
+    # per label F1: a=1, b=2/3 (TP1 FN1), c=0 → macro=5/9
+    assert s["macro_f1"] == pytest.approx(5 / 9)
+    assert s["hamming_loss"] == pytest.approx(3 / 9)
+    assert s["subset_accuracy"] == pytest.approx(1 / 3)
+    # samples: row1 F1=2/3, row2=1, row3=1/2 → mean 13/18
+    assert s["samples_f1"] == pytest.approx(13 / 18)
+
+
+def test_published_metrics_beat_the_baseline(trained_data_dir):
+    data_dir, _ = trained_data_dir
+    con = open_read_only(Paths(data_dir).current_link.resolve())
+    try:
+        full = metric(con, "genres_netflix", "micro_f1")
+        base = metric(con, "genres_netflix_baseline", "micro_f1")
+        assert full > 0.70 and full > 3 * base
+        assert metric(con, "genres_netflix", "macro_f1") > 0.55
+        assert metric(con, "genres_tmdb", "micro_f1") > metric(con, "genres_tmdb_baseline", "micro_f1") + 0.1
+        labels = con.execute("select count(distinct label) from model_metrics where "
+                             "model='genres_netflix' and metric='support'").fetchall()[0][0]
+        assert labels == 42
+    finally:
+        con.close()
+
+
+def test_artifact_round_trip_and_metadata(trained_data_dir, genres):
+    data_dir, build_id = trained_data_dir
+    model, meta = genres
+    assert meta.build_id == build_id and meta.seed == 42 and "scikit-learn" in meta.versions
+    again, _ = artifacts.load(data_dir, build_id, "genres")
+    record = {"kind": "movie", "title": "x", "description": "a heist thriller"}
+    assert again["netflix_form"].predict(record) == model["netflix_form"].predict(record)
+
+
+@pytest.mark.parametrize("record, expected", [
+    ({"kind": "movie", "title": "Live at the Apollo", "description":
+      "The comedian riffs on marriage, parenting and airport security in this stand-up "
+      "special filmed live."}, "Stand-Up Comedy"),
+    ({"kind": "show", "title": "Seoul Hearts", "countries": ["South Korea"], "description":
+      "A chaebol heir and a struggling webtoon artist fall for each other in Seoul."},
+     "Korean TV Shows"),
+    ({"kind": "movie", "title": "Our Planet: Oceans", "description":
+      "Narrated wildlife documentary exploring coral reefs, whales and the deep sea "
+      "ecosystems of our planet."}, "Documentaries"),
+])
+def test_obvious_descriptions(genres, record, expected):
+    predicted = [label for label, _ in genres[0]["netflix_form"].predict(form_record(record))]
+    assert expected in predicted
+
+
+def test_explanations_are_words_of_the_text(genres):
+    record = {"kind": "movie", "title": "Live at the Apollo",
+              "description": "A stand-up comedy special filmed live in London."}
+    words = genres[0]["netflix_form"].explain(record, "Stand-Up Comedy")
+    assert words and all(w.split()[0] in record["description"].lower() + " live apollo"
+                         for w, _ in words)
+
+
+def test_missing_and_stale_models_say_why(trained_data_dir, tmp_path):
+    data_dir, build_id = trained_data_dir
+    with pytest.raises(artifacts.ModelMissing, match=f"trained on build {build_id}"):
+        artifacts.load(data_dir, "20990101T000000Z-newbuild", "genres")
+    with pytest.raises(artifacts.ModelMissing, match="has not been trained"):
+        artifacts.load(tmp_path, build_id, "genres")
