@@ -1,0 +1,137 @@
+"""Head-to-Head: two genres, two countries or two titles side by side, with a winner.
+
+The comparison is part of the path (/head-to-head/<mode>/<a>/<b>, see _h2h_view), so
+it can be bookmarked and shared with the global filters in the query string. Changing
+a picker navigates to the new path; the page is re-rendered for it.
+"""
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+import dash
+import dash_bootstrap_components as dbc
+import polars as pl
+from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashapp import ids
+from dashapp.components.chart import chart_card, graph_id, insight_items, insights_id, register_csv
+from dashapp.figures import head_to_head as figs
+from dashapp.pages import _h2h_view as view
+from dashapp.state import wh
+from queries import head_to_head as h2h
+from queries.filters import Filters
+
+dash.register_page(__name__, path=view.PAGE_PATH, path_template=view.PATH_TEMPLATE,
+                   name="Head-to-Head", order=3,
+                   title="Head-to-Head · Netflix Content Insights")
+
+DIFF = "h2h-diff"
+TREND = "h2h-trend"
+TABLE = "h2h-table"
+VERDICT = "h2h-verdict"
+STORE = "h2h-state"
+
+
+def comparison_frame(filters: Filters, state: view.State) -> pl.DataFrame:
+    """The comparison table behind the difference chart, with the sides' names."""
+    table = figs.comparison(h2h.metrics(wh(), filters, state.mode, state.a, state.b),
+                            state.mode)
+    return table.select(pl.lit(state.mode).alias("mode"),
+                        pl.lit(state.names["a"]).alias("side_a"),
+                        pl.lit(state.names["b"]).alias("side_b"), pl.all())
+
+
+def trend_frame(filters: Filters, state: view.State) -> pl.DataFrame:
+    if state.mode == "title":
+        return h2h.title_context(wh(), state.a, state.b)
+    return h2h.additions_by_year(wh(), filters, state.mode, state.a, state.b)
+
+
+register_csv(DIFF, lambda f: comparison_frame(f, view.state_from_request(wh())))
+register_csv(TREND, lambda f: trend_frame(f, view.state_from_request(wh())))
+
+
+def layout(mode: str | None = None, a: str | None = None, b: str | None = None,
+           **_query) -> html.Div:
+    state = view.resolve(wh(), *(unquote(v) if v else v for v in (mode, a, b)))
+    trend_help = (
+        "Bars show how far each title sits above (right) or below (left) the average "
+        "of its own primary category over the whole catalog, per metric, in catalog "
+        "standard deviations." if state.mode == "title" else
+        "Lines count the filtered titles of each side that Netflix added per calendar "
+        "year; the last year may be partial. A title in both sides counts in both.")
+    return html.Div([
+        dcc.Store(id=STORE, data=state.to_store()),
+        html.H2("Head-to-head"),
+        view.controls(state),
+        html.Div(id=VERDICT),
+        dbc.Row([
+            dbc.Col(dbc.Card(dbc.CardBody([
+                html.H5("Side by side", className="card-title"),
+                dcc.Loading(html.Div(id=TABLE), type="dot", color="#E50914"),
+                html.Small("Means per title; votes and popularity as geometric means "
+                           "(typical title). Hit rate: share of scored titles in the top "
+                           "quarter of engagement for their type. ✓ marks the side that "
+                           "wins a performance metric; muted rows describe, they do not "
+                           "score.", className="text-muted"),
+            ]), className="mb-3 h-100"), lg=5),
+            dbc.Col(chart_card(DIFF, height=460, how_to_read=(
+                "Each bar is one metric's gap between the sides, divided by how much that "
+                "metric varies across the whole catalog (its standard deviation; log "
+                "scale for votes and popularity), so metrics in different units compare. "
+                "Bars to the right favour the first side, to the left the second. A "
+                "coloured bar is a win: at least 0.1 SD and, for genres and countries, "
+                "larger than sampling noise (95%). Grey bars are ties or traits with no "
+                "better direction.")), lg=7),
+        ]),
+        chart_card(TREND, height=420, how_to_read=trend_help),
+    ])
+
+
+@callback(Output(ids.URL, "pathname", allow_duplicate=True),
+          Input(view.MODE, "value"), Input({"type": view.PICKER, "side": ALL}, "value"),
+          State(STORE, "data"), prevent_initial_call=True)
+def navigate(mode, picks, store):
+    """A new mode or pick is a new page path (bookmarkable; re-renders the page)."""
+    path = view.next_path(wh(), ctx.triggered_id == view.MODE, mode, picks, store)
+    return path or no_update
+
+
+@callback(Output({"type": view.PICKER, "side": MATCH}, "options"),
+          Input({"type": view.PICKER, "side": MATCH}, "search_value"),
+          State({"type": view.PICKER, "side": MATCH}, "value"), State(STORE, "data"),
+          prevent_initial_call=True)
+def search_titles(search, value, store):
+    """Title mode: search the catalog server-side (the picker never holds 8,807 rows)."""
+    if not store or store["mode"] != "title" or not search:
+        return no_update
+    return view.title_options(wh(), search, [value or ""])
+
+
+@callback(Output(VERDICT, "children"), Output(TABLE, "children"),
+          Output(graph_id(DIFF), "figure"), Output(insights_id(DIFF), "children"),
+          Input(ids.FILTERS_STORE, "data"), Input(STORE, "data"))
+def update_comparison(filters_store, store):
+    state = view.State(store["mode"], store["a"], store["b"], store["names"])
+    frame = h2h.metrics(wh(), Filters.from_store(filters_store), state.mode, state.a, state.b)
+    table = figs.comparison(frame, state.mode)
+    colours = figs.side_colours(state.mode, state.a, state.b)
+    side_titles = {r["side"]: r["side_titles"] for r in
+                   frame.unique("side").iter_rows(named=True)}
+    return (view.verdict_banner(table, state, colours),
+            view.metrics_table(table, side_titles, state, colours),
+            figs.differences(table, state.names, colours),
+            insight_items(figs.difference_insights(table, state.names, state.mode)))
+
+
+@callback(Output(graph_id(TREND), "figure"), Output(insights_id(TREND), "children"),
+          Input(ids.FILTERS_STORE, "data"), Input(STORE, "data"))
+def update_trend(filters_store, store):
+    state = view.State(store["mode"], store["a"], store["b"], store["names"])
+    frame = trend_frame(Filters.from_store(filters_store), state)
+    colours = figs.side_colours(state.mode, state.a, state.b)
+    if state.mode == "title":
+        return (figs.title_context(frame, state.names, colours),
+                insight_items(figs.context_insights(frame, state.names)))
+    return (figs.additions_trend(frame, state.names, colours),
+            insight_items(figs.trend_insights(frame, state.names)))

@@ -1,0 +1,102 @@
+"""Typed wrappers for the Performance Deep Dive queries (queries/sql/performance_*.sql).
+
+The engagement score itself is the warehouse macro `engagement_score(imdb_score,
+imdb_votes, tmdb_popularity)` (warehouse/sql/macros/engagement_score.sql,
+docs/PERFORMANCE.md); these queries only aggregate it. Metric and period names a user
+can pick are checked against the allow-lists below before they are bound.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from queries.db import Warehouse
+from queries.filters import Filters
+
+
+@dataclass(frozen=True)
+class Metric:
+    label: str
+    unit: str
+    log_scale: bool = False     # histogram bins on log10 (counts spanning decades)
+    integer: bool = False       # whole-number bins
+    higher_is_better: bool | None = None  # None: descriptive, no "better" direction
+
+
+# Allow-list: the numeric title metrics the page can show, in display order. The
+# rank-correlation SQL returns exactly these names.
+METRICS: dict[str, Metric] = {
+    "imdb_score": Metric("IMDb score", "points (1–10)", higher_is_better=True),
+    "imdb_votes": Metric("IMDb votes", "votes", log_scale=True, higher_is_better=True),
+    "tmdb_popularity": Metric("TMDB popularity", "TMDB popularity points", log_scale=True,
+                              higher_is_better=True),
+    "tmdb_score": Metric("TMDB score", "points (0–10)", higher_is_better=True),
+    "tmdb_vote_count": Metric("TMDB votes", "votes", log_scale=True,
+                              higher_is_better=True),
+    "runtime_minutes": Metric("Runtime", "minutes", integer=True),
+    "seasons": Metric("Seasons", "seasons", integer=True),
+    "release_year": Metric("Release year", "year", integer=True),
+    "addition_lag_years": Metric("Addition lag", "years", integer=True),
+    "engagement_score": Metric("Engagement score", "points (0–100)", higher_is_better=True),
+}
+DEFAULT_METRIC = "engagement_score"
+PERIODS = {"month": "Month added", "quarter": "Quarter added"}
+MAX_CORRELATION_TITLES = 10_000
+
+
+def metric_or_default(name: str | None) -> str:
+    """A metric name from the allow-list (anything else becomes the default)."""
+    return name if name in METRICS else DEFAULT_METRIC
+
+
+def rank_correlations(wh: Warehouse, filters: Filters = Filters(),
+                      max_titles: int = MAX_CORRELATION_TITLES) -> pl.DataFrame:
+    """Grain: one row per metric pair (metric_x ≤ metric_y, names of METRICS): titles
+    with both, Spearman rho, and how many titles were in scope (scope_titles, at most
+    max_titles of filtered_titles)."""
+    return wh.query("performance_rank_correlations", max_titles=int(max_titles),
+                    **filters.params())
+
+
+def metric_distribution(wh: Warehouse, filters: Filters = Filters(),
+                        metric: str = DEFAULT_METRIC, bins: int = 40) -> pl.DataFrame:
+    """Grain: one row per kind × bin of `metric` (titles per bin, the kind's summary
+    repeated); an unknown metric falls back to the default."""
+    metric = metric_or_default(metric)
+    spec = METRICS[metric]
+    return wh.query("performance_metric_distribution", metric=metric,
+                    log_scale=spec.log_scale, integer_bins=spec.integer,
+                    bins=int(bins), **filters.params())
+
+
+def all_metric_distributions(wh: Warehouse, filters: Filters = Filters(),
+                             bins: int = 40) -> pl.DataFrame:
+    """Grain: one row per metric × kind × bin: metric_distribution for every metric the
+    page offers, stacked (the chart's CSV: the selector is not part of the filters)."""
+    return pl.concat([metric_distribution(wh, filters, m, bins)
+                      .select(pl.lit(m).alias("metric"), pl.all()) for m in METRICS],
+                     how="vertical_relaxed")
+
+
+def by_period(wh: Warehouse, filters: Filters = Filters(),
+              period: str = "month") -> pl.DataFrame:
+    """Grain: one row per month (1–12) or quarter (1–4) added × kind: titles added and
+    their engagement (mean, 95% CI half-width) and median IMDb score."""
+    period = period if period in PERIODS else "month"
+    return wh.query("performance_by_period", period=period, **filters.params())
+
+
+def by_all_periods(wh: Warehouse, filters: Filters = Filters()) -> pl.DataFrame:
+    """Grain: one row per period type × period × kind: by_period for months and
+    quarters, stacked (the chart's CSV)."""
+    return pl.concat([by_period(wh, filters, p).select(pl.lit(p).alias("period_type"),
+                                                       pl.all()) for p in PERIODS])
+
+
+def genre_engagement(wh: Warehouse, filters: Filters = Filters(),
+                     min_titles: int = 20) -> pl.DataFrame:
+    """Grain: one row per Netflix category with ≥ min_titles scored filtered titles:
+    engagement quartiles, mean, hit share, and the overall filtered median."""
+    return wh.query("performance_genre_engagement", min_titles=int(min_titles),
+                    **filters.params())

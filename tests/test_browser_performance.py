@@ -1,0 +1,93 @@
+"""Performance Deep Dive in headless Chromium: every chart renders with its insights, the
+metric selector and a filter change update the charts (the selector survives the filter
+change), nothing is requested outside 127.0.0.1, no SEVERE console message."""
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHARTS = ["correlations", "distribution", "period", "genres"]
+
+
+def wait(browser, seconds: float = 30):
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support.ui import WebDriverWait
+    return WebDriverWait(browser, seconds, ignored_exceptions=[StaleElementReferenceException])
+
+
+def text_of(browser, element_id: str) -> str:
+    return browser.execute_script(
+        "const e = document.getElementById(arguments[0]); return e ? e.innerText : ''",
+        element_id)
+
+
+def chart_title(browser, chart: str) -> str:
+    return browser.execute_script(
+        "const t = document.querySelector(`#performance-${arguments[0]}-graph .gtitle`);"
+        "return t ? t.textContent : ''", chart)
+
+
+def pick_dropdown_option(browser, button_css: str, option: str) -> None:
+    """Open a Dash 4 dropdown and click the option with this label."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    button = browser.find_element(By.CSS_SELECTOR, button_css)
+    browser.execute_script(  # instant: Bootstrap makes scrolling smooth (animated)
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", button)
+    button.click()
+    wait(browser).until(lambda d: any(o.text == option for o in
+                                      d.find_elements(By.CSS_SELECTOR, "[role=option]")))
+    next(o for o in browser.find_elements(By.CSS_SELECTOR, "[role=option]")
+         if o.text == option).click()
+    browser.switch_to.active_element.send_keys(Keys.ESCAPE)
+
+
+def full_page_screenshot(browser, path) -> None:
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(1400, min(height + 100, 8000))
+    try:
+        browser.save_screenshot(str(path))
+    finally:
+        browser.set_window_size(1400, 1000)
+
+
+def test_performance_page_renders_and_reacts(browser, served_app, artifacts_dir):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.select import Select
+    browser.get(served_app + "/performance")
+    wait(browser).until(lambda d: all(
+        d.find_elements(By.CSS_SELECTOR, f"#performance-{c}-graph .main-svg") for c in CHARTS)
+        and all(text_of(d, f"performance-{c}-insights") for c in CHARTS))
+    assert browser.find_elements(By.CSS_SELECTOR, "#performance-correlations-graph .hm")
+    assert "Runtime" in text_of(browser, "performance-correlations-graph")
+    assert "TV Dramas" in text_of(browser, "performance-genres-graph")
+
+    # the metric selector redraws the distribution
+    Select(browser.find_element(By.ID, "performance-metric")).select_by_value("imdb_votes")
+    wait(browser).until(lambda d: "IMDb votes" in chart_title(d, "distribution"))
+    assert "votes" in text_of(browser, "performance-distribution-insights")
+
+    # the period selector
+    browser.find_element(By.XPATH, "//label[text()='Quarter added']").click()
+    wait(browser).until(lambda d: "quarter" in chart_title(d, "period"))
+
+    # a filter (TV shows only): the URL, every chart and the kept metric follow
+    pick_dropdown_option(browser, "button#filter-type", "TV shows")
+    wait(browser).until(lambda d: "type=show" in d.current_url)
+    wait(browser).until(lambda d: "Runtime" not in text_of(d, "performance-correlations-graph")
+                        and "Movies" not in text_of(d, "performance-distribution-insights")
+                        and text_of(d, "performance-distribution-insights"))
+    assert Select(browser.find_element(By.ID, "performance-metric")) \
+        .first_selected_option.get_attribute("value") == "imdb_votes"
+    assert "IMDb votes" in chart_title(browser, "distribution")
+    genres = browser.execute_script(
+        "return [...document.querySelectorAll('#performance-genres-graph .ytick text')]"
+        ".map(t => t.textContent)")
+    assert "TV Dramas" in genres and "Dramas" not in genres  # a movie category
+
+    full_page_screenshot(browser, artifacts_dir / "performance.png")
+    urls = browser.execute_script("return performance.getEntriesByType('resource')"
+                                  ".map(e => e.name).concat([location.href])")
+    assert all(u.startswith(served_app) for u in urls), urls
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
