@@ -7,6 +7,7 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
+import flask
 from flask import jsonify
 
 from dashapp import ids
@@ -40,6 +41,18 @@ def health():
                    last_refresh_started_at=last["started_at"].isoformat())
 
 
+def api_predict_genres():
+    """POST {"description", "title"?, "type"?, "countries"?} → predicted categories."""
+    from models import artifacts, serving
+    try:
+        request_data = serving.GenreRequest.parse(flask.request.get_json(silent=True))
+        return jsonify(serving.predict_genres(wh().paths.data_dir, wh().build_id, request_data))
+    except serving.BadInput as exc:
+        return jsonify(error=str(exc)), 400
+    except (artifacts.ModelMissing, WarehouseMissing) as exc:
+        return jsonify(error=str(exc)), 503
+
+
 def create_app() -> dash.Dash:
     # name="dashapp" (the package) makes Dash import pages as dashapp.pages.<x>, the
     # same module a plain import gives, so a page is never registered twice.
@@ -47,6 +60,8 @@ def create_app() -> dash.Dash:
                     suppress_callback_exceptions=True, update_title=None)
     app.layout = layout
     app.server.add_url_rule("/health", "health", health)
+    app.server.add_url_rule("/api/predict-genres", "predict_genres", api_predict_genres,
+                            methods=["POST"])
     return app
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from etl import settings
 
+MODEL_NAMES = ("genres",)  # models/training.py MODELS; listed here to keep --help import-light
+
 
 def _data_dir_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", type=Path, default=None,
@@ -74,6 +76,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "markdown"], default="text")
     p.add_argument("--table", help="only this table")
 
+    p = sub.add_parser("train", help="train models on the published warehouse (experiments)",
+                       description="Train models against the published warehouse and print "
+                       "their metrics. Artifacts go to <data-dir>/models/experiments/<time>/ "
+                       "and never replace the published ones: `refresh` trains those.")
+    _data_dir_arg(p)
+    p.add_argument("model", nargs="?", help="one model (default: all): " + ", ".join(MODEL_NAMES))
+
+    p = sub.add_parser("predict-genres", help="predict Netflix categories for a description",
+                       description="Predict Netflix categories with the genre classifier of "
+                       "the published build, with probabilities, the words behind each, "
+                       "and the model's held-out scores.")
+    _data_dir_arg(p)
+    p.add_argument("description", help="the synopsis, in quotes")
+    p.add_argument("--title", default="")
+    p.add_argument("--type", choices=["movie", "show"], default="movie")
+    p.add_argument("--country", action="append", default=[], help="repeatable")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
     p = sub.add_parser("serve", help="serve the dashboard (builds the warehouse if missing)",
                        description="Serve the Dash app. Builds the warehouse from the "
                        "bundled snapshot first when none is published.")
@@ -88,7 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"refresh": cmd_refresh, "schedule": cmd_schedule, "sql": cmd_sql,
-               "schema": cmd_schema, "serve": cmd_serve}[args.command]
+               "schema": cmd_schema, "serve": cmd_serve, "train": cmd_train,
+               "predict-genres": cmd_predict_genres}[args.command]
     try:
         return handler(args) or 0
     except KeyboardInterrupt:
@@ -160,6 +181,57 @@ def cmd_schema(args) -> int:
         print(schema.render_markdown())
     else:
         print(schema.render_text(args.table))
+    return 0
+
+
+def cmd_train(args) -> int:
+    import time
+
+    from etl.publish import Paths, WarehouseMissing, current_build
+    from models import training
+    from queries.db import open_read_only
+    if args.model and args.model not in MODEL_NAMES:
+        raise UserFacingError(f"no model {args.model!r}; models: {', '.join(MODEL_NAMES)}")
+    data_dir = settings.data_dir(args.data_dir)
+    try:
+        path = current_build(Paths(data_dir))
+    except WarehouseMissing as exc:
+        raise UserFacingError(str(exc)) from exc
+    run = "experiments/" + time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    con = open_read_only(path)
+    try:
+        metrics = training.train_all(con, data_dir, run, [args.model] if args.model else None,
+                                     progress=lambda m: print(m, file=sys.stderr))
+    finally:
+        con.close()
+    whole = metrics.filter(metrics["label"] == "").select("model", "split", "metric", "value")
+    for row in whole.iter_rows(named=True):
+        print(f"{row['model']:28} {row['split']:10} {row['metric']:16} {row['value']:.4f}")
+    print(f"artifacts: {data_dir / 'models' / run}", file=sys.stderr)
+    return 0
+
+
+def cmd_predict_genres(args) -> int:
+    import json
+
+    from etl.publish import Paths, WarehouseMissing, current_build
+    from models import artifacts, serving
+    data_dir = settings.data_dir(args.data_dir)
+    try:
+        build_id = current_build(Paths(data_dir)).stem
+        request = serving.GenreRequest.parse({"description": args.description, "title": args.title,
+                                              "type": args.type, "countries": args.country})
+        result = serving.predict_genres(data_dir, build_id, request)
+    except (WarehouseMissing, artifacts.ModelMissing, serving.BadInput) as exc:
+        raise UserFacingError(str(exc)) from exc
+    if args.json:
+        print(json.dumps(result, indent=2))
+        return 0
+    for item in result["labels"]:
+        print(f"{item['probability']:6.1%}  {item['label']:30} {', '.join(item['words'])}")
+    scores = result["model_scores"]
+    print(f"model {result['model']} (build {build_id}): held-out micro-F1 "
+          f"{scores.get('micro_f1', float('nan')):.3f}, macro-F1 {scores.get('macro_f1', float('nan')):.3f}")
     return 0
 
 

@@ -106,3 +106,68 @@ def test_missing_and_stale_models_say_why(trained_data_dir, tmp_path):
         artifacts.load(data_dir, "20990101T000000Z-newbuild", "genres")
     with pytest.raises(artifacts.ModelMissing, match="has not been trained"):
         artifacts.load(tmp_path, build_id, "genres")
+
+
+def test_predict_genres_cli_and_http(trained_data_dir):
+    import json
+    import subprocess
+    import sys
+    import threading
+    import urllib.error
+    import urllib.request
+    data_dir, _ = trained_data_dir
+    out = subprocess.run([sys.executable, "-m", "etl.cli", "predict-genres", "--data-dir",
+                          str(data_dir), "--json", "A stand-up comedy special about dating apps"],
+                         capture_output=True, text=True, timeout=120, check=True)
+    result = json.loads(out.stdout)
+    assert result["labels"][0]["label"] == "Stand-Up Comedy" and result["model_scores"]["micro_f1"] > 0.5
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("NETFLIX_INSIGHTS_DATA_DIR", str(data_dir))
+    from werkzeug.serving import make_server
+
+    from dashapp.app import app
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/api/predict-genres"
+
+    def post(body: bytes):
+        req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, json.loads(r.read())
+        except urllib.error.HTTPError as err:
+            return err.code, json.loads(err.read())
+    try:
+        status, body = post(json.dumps({"description": "A nature documentary about whales",
+                                        "type": "movie"}).encode())
+        assert status == 200 and "Documentaries" in [x["label"] for x in body["labels"]]
+        assert post(b"not json")[0] == 400
+        assert post(json.dumps({"description": "x" * 6000}).encode())[0] == 400
+        assert post(json.dumps({"description": "ok", "type": "podcast"}).encode())[0] == 400
+    finally:
+        server.shutdown()
+        mp.undo()
+
+
+def test_panel_callbacks_with_a_trained_model(trained_data_dir, monkeypatch):
+    from dashapp.pages import models_genres as page
+    data_dir, _ = trained_data_dir
+    monkeypatch.setenv("NETFLIX_INSIGHTS_DATA_DIR", str(data_dir))
+    shown = str(page.predict(1, "", "Narrated wildlife documentary about whales and coral reefs",
+                             "movie", []).to_plotly_json())
+    assert "Documentaries" in shown and "held-out micro-F1" in shown
+    assert "give a description" in str(page.predict(1, "", "", "movie", []).to_plotly_json())
+    fig, insights = page.update_labels("genres_tmdb")
+    assert len(fig.data[0].y) == 19 and insights  # 19 TMDB movie genres
+
+
+def test_panel_without_a_model_says_so(browser, served_app, artifacts_dir):
+    """The session warehouse is built with train_models=0: the page must explain."""
+    from selenium.webdriver.common.by import By
+
+    from conftest import wait_for
+    browser.get(served_app + "/models/genres")
+    wait_for(browser).until(lambda d: "has not been trained" in d.find_element(By.TAG_NAME, "body").text)
+    assert "No model metrics in this build" in browser.find_element(By.TAG_NAME, "body").text
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []

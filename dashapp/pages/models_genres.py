@@ -1,0 +1,141 @@
+"""Genre classifier panel: scores next to the baseline, per-label F1, label
+co-occurrence, and a live form (paste a synopsis → categories, probabilities, words).
+
+The model is trained by `refresh` and only loaded here (models/serving.py).
+"""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+
+from dashapp import ids
+from dashapp.components.chart import chart_card, graph_id, insight_items, insights_id, register_csv
+from dashapp.figures import models as figs
+from dashapp.state import wh
+from models import artifacts, serving
+from queries import catalog
+from queries import models as q
+from queries.filters import Filters
+
+dash.register_page(__name__, path="/models/genres", name="Genre model", order=10,
+                   title="Genre classifier · Netflix Content Insights")
+
+LABELS, COOC = "genres-labels", "genres-cooccurrence"
+VARIANT, FORM = "genres-variant", "genres-form"
+register_csv(LABELS, lambda f: q.genre_labels(wh(), "genres_netflix"))
+register_csv(COOC, lambda f: q.genre_cooccurrence(wh(), f))
+
+SCORE_COLUMNS = [("micro_f1", "micro-F1"), ("macro_f1", "macro-F1"), ("samples_f1", "samples-F1"),
+                 ("hamming_loss", "Hamming loss"), ("subset_accuracy", "subset accuracy")]
+
+
+def layout(**_query) -> html.Div:
+    summary = q.genre_summary(wh())
+    return html.Div([
+        html.H2("Genre classifier"),
+        html.P("Multi-label prediction of Netflix categories (42 labels) from a title's text "
+               "and metadata, and of TMDB genres from a market movie's overview. Trained by "
+               "each refresh on a fixed 80/20 split; model card: docs/models/genre_classifier.md.",
+               className="text-muted"),
+        status_alert(),
+        dbc.Card(dbc.CardBody([html.H5("Scores"), scores_table(summary)]), className="mb-3"),
+        dbc.Row([
+            dbc.Col(live_form(), lg=5),
+            dbc.Col(chart_card(LABELS, how_to_read=(
+                "One bar per label: F1 on the held-out titles (the harmonic mean of precision "
+                "and recall). Hover shows precision, recall and how many held-out titles carry "
+                "the label; small labels are the hardest."), height=860, extra=[dcc.RadioItems(
+                    id=VARIANT, options=[{"label": v, "value": k} for k, v in q.GENRE_VARIANTS.items()],
+                    value="genres_netflix", inline=True, className="mb-2 small")]), lg=7),
+        ]),
+        chart_card(COOC, how_to_read=(
+            "Rows and columns are the most frequent categories in the filtered catalog. A cell "
+            "is the share of the row category's titles that also carry the column category, "
+            "so the matrix is not symmetric.")),
+    ])
+
+
+def status_alert():
+    try:
+        _, meta = serving.load(wh().paths.data_dir, wh().build_id, "genres")
+    except artifacts.ModelMissing as exc:
+        return dbc.Alert(str(exc), color="warning")
+    return dbc.Alert(f"Model trained on this build ({meta.build_id}) at {meta.trained_at}, "
+                     f"seed {meta.seed}, in {meta.train_seconds:.0f} s; scikit-learn "
+                     f"{meta.versions.get('scikit-learn', '?')}.", color="secondary")
+
+
+def scores_table(summary) -> html.Div:
+    if summary.is_empty():
+        return html.P("No model metrics in this build (it was built with train_models=0).")
+    head = html.Thead(html.Tr([html.Th("model"), html.Th("split")]
+                              + [html.Th(label) for _, label in SCORE_COLUMNS]))
+    rows = [html.Tr([html.Td(r["model"]), html.Td(r["split"])]
+                    + [html.Td("—" if r[c] is None else f"{r[c]:.3f}") for c, _ in SCORE_COLUMNS])
+            for r in summary.iter_rows(named=True)]
+    return dbc.Table([head, html.Tbody(rows)], size="sm", striped=True, responsive=True,
+                     className="mb-0")
+
+
+def live_form() -> dbc.Card:
+    countries = list(catalog.filter_options(wh()).countries)
+    return dbc.Card(dbc.CardBody([
+        html.H5("Try it"),
+        dbc.Input(id=f"{FORM}-title", placeholder="Title (optional)", maxLength=serving.MAX_TITLE,
+                  className="mb-2"),
+        dbc.Textarea(id=f"{FORM}-description", placeholder="Paste a synopsis…", rows=5,
+                     maxLength=serving.MAX_TEXT, className="mb-2"),
+        dbc.RadioItems(id=f"{FORM}-type", options=[{"label": "Movie", "value": "movie"},
+                                                   {"label": "TV show", "value": "show"}],
+                       value="movie", inline=True, className="mb-2"),
+        dcc.Dropdown(id=f"{FORM}-countries", options=countries, multi=True,
+                     placeholder="Countries (optional)", className="mb-2"),
+        dbc.Button("Predict categories", id=f"{FORM}-go", color="danger", className="mb-3"),
+        html.Div(id=f"{FORM}-result", **{"aria-live": "polite"}),
+    ]), className="mb-3 h-100")
+
+
+@callback(Output(f"{FORM}-result", "children"), Input(f"{FORM}-go", "n_clicks"),
+          State(f"{FORM}-title", "value"), State(f"{FORM}-description", "value"),
+          State(f"{FORM}-type", "value"), State(f"{FORM}-countries", "value"),
+          prevent_initial_call=True)
+def predict(_clicks, title, description, kind, countries):
+    try:
+        request = serving.GenreRequest.parse({"title": title, "description": description,
+                                              "type": kind, "countries": countries or []})
+        result = serving.predict_genres(wh().paths.data_dir, wh().build_id, request)
+    except (serving.BadInput, artifacts.ModelMissing) as exc:
+        return dbc.Alert(str(exc), color="warning")
+    return prediction_view(result)
+
+
+def prediction_view(result: dict) -> html.Div:
+    """Labels with probability bars and the words that pushed each (all plain text)."""
+    items = [html.Div([
+        html.Div([html.Strong(item["label"]), html.Span(f" {item['probability']:.0%}")]),
+        dbc.Progress(value=100 * item["probability"], color="danger", className="mb-1",
+                     style={"height": "6px"}),
+        html.Small("words: " + (", ".join(item["words"]) or "none in the text"),
+                   className="text-muted"),
+    ], className="mb-2") for item in result["labels"]]
+    s = result["model_scores"]
+    items.append(html.Small(f"Model {result['model']}: held-out micro-F1 {s['micro_f1']:.2f}, "
+                            f"macro-F1 {s['macro_f1']:.2f}. Probabilities are the model's, "
+                            "calibrated only as well as those scores suggest.",
+                            className="text-muted"))
+    return html.Div(items)
+
+
+@callback(Output(graph_id(LABELS), "figure"), Output(insights_id(LABELS), "children"),
+          Input(VARIANT, "value"))
+def update_labels(variant):
+    frame = q.genre_labels(wh(), variant or "genres_netflix")
+    return figs.label_f1(frame), insight_items(figs.label_insights(frame))
+
+
+@callback(Output(graph_id(COOC), "figure"), Output(insights_id(COOC), "children"),
+          Input(ids.FILTERS_STORE, "data"))
+def update_cooccurrence(store):
+    frame = q.genre_cooccurrence(wh(), Filters.from_store(store))
+    return figs.cooccurrence(frame), insight_items(figs.cooccurrence_insights(frame))

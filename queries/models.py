@@ -1,0 +1,28 @@
+"""Typed wrappers for the model panels (queries/sql/models_*.sql)."""
+from __future__ import annotations
+
+import polars as pl
+
+from queries.db import Warehouse
+from queries.filters import Filters
+
+GENRE_VARIANTS = {"genres_netflix": "Netflix categories, all metadata",
+                  "genres_netflix_form": "Netflix categories, form inputs only",
+                  "genres_tmdb": "TMDB genres of market movies"}
+
+
+def genre_summary(wh: Warehouse) -> pl.DataFrame:
+    """Grain: one row per genre model variant × split (empty when no model was trained)."""
+    return wh.query("models_genre_summary")
+
+
+def genre_labels(wh: Warehouse, model: str) -> pl.DataFrame:
+    """Grain: one row per label of `model` on the held-out split."""
+    if model not in GENRE_VARIANTS:
+        raise ValueError(f"unknown model {model!r}")
+    return wh.query("models_genre_labels", model=model)
+
+
+def genre_cooccurrence(wh: Warehouse, filters: Filters, top: int = 15) -> pl.DataFrame:
+    """Grain: one row per ordered pair of the `top` most frequent categories."""
+    return wh.query("models_genre_cooccurrence", top=int(top), **filters.params())

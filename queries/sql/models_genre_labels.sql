@@ -1,0 +1,11 @@
+-- one row per label of one genre model variant (held-out split): precision, recall, F1, support
+select
+    label,
+    max(value) filter (where metric = 'precision') as precision,
+    max(value) filter (where metric = 'recall') as recall,
+    max(value) filter (where metric = 'f1') as f1,
+    max(value) filter (where metric = 'support')::integer as support
+from model_metrics
+where model = $model and split = 'holdout' and label <> ''
+group by label
+order by f1 desc, label

@@ -1,0 +1,12 @@
+-- one row per genre model variant × split: the whole-model metrics, side by side
+select
+    model, split,
+    max(value) filter (where metric = 'micro_f1') as micro_f1,
+    max(value) filter (where metric = 'macro_f1') as macro_f1,
+    max(value) filter (where metric = 'samples_f1') as samples_f1,
+    max(value) filter (where metric = 'hamming_loss') as hamming_loss,
+    max(value) filter (where metric = 'subset_accuracy') as subset_accuracy
+from model_metrics
+where model like 'genres_%' and label = ''
+group by model, split
+order by model, split
