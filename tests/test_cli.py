@@ -9,7 +9,7 @@ import pytest
 
 from etl.cli import build_parser
 
-COMMANDS = ["refresh", "schedule", "sql", "schema", "serve"]
+COMMANDS = ["refresh", "schedule", "sql", "schema", "serve", "train", "predict-genres"]
 
 
 def cli(*args, data_dir=None, check=False) -> subprocess.CompletedProcess:
