@@ -12,8 +12,6 @@ from pathlib import Path
 
 from etl import settings
 
-MODEL_NAMES = ("genres",)  # models/training.py MODELS; listed here to keep --help import-light
-
 
 def _data_dir_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", type=Path, default=None,
@@ -81,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "their metrics. Artifacts go to <data-dir>/models/experiments/<time>/ "
                        "and never replace the published ones: `refresh` trains those.")
     _data_dir_arg(p)
-    p.add_argument("model", nargs="?", help="one model (default: all): " + ", ".join(MODEL_NAMES))
+    p.add_argument("model", nargs="?", help="one model by name (default: all); see docs/models/")
 
     p = sub.add_parser("predict-genres", help="predict Netflix categories for a description",
                        description="Predict Netflix categories with the genre classifier of "
@@ -190,8 +188,9 @@ def cmd_train(args) -> int:
     from etl.publish import Paths, WarehouseMissing, current_build
     from models import training
     from queries.db import open_read_only
-    if args.model and args.model not in MODEL_NAMES:
-        raise UserFacingError(f"no model {args.model!r}; models: {', '.join(MODEL_NAMES)}")
+    if args.model and args.model not in training.registry():
+        raise UserFacingError(f"no model {args.model!r}; models: "
+                              + ", ".join(training.registry()))
     data_dir = settings.data_dir(args.data_dir)
     try:
         path = current_build(Paths(data_dir))

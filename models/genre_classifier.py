@@ -29,6 +29,7 @@ from models.metrics import multilabel_rows
 from models.text_features import FeatureBuilder, text_of
 
 NAME = "genres"
+ORDER = 10
 SEED = 42
 HOLDOUT = 0.2
 PARAMS = {"C": 4.0, "meta_weight": 1.5, "oof_folds": 3, "min_label_positives": 3,

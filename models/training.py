@@ -1,21 +1,36 @@
 """Train every model against a build, as a stage of `refresh` (before publish) or alone.
 
 `train_all` returns the `model_metrics` rows for the build's table; artifacts go to
-<data_dir>/models/<build_id>/. Each model module exposes NAME and train(con, seed).
+<data_dir>/models/<build_id>/. A model is any module in this package that defines
+NAME, ORDER (training order) and train(con) -> TrainedModel: adding a model is adding
+a module, with no registry to edit.
 """
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import time
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import duckdb
 import polars as pl
 
-from models import artifacts, genre_classifier
+import models as models_package
+from models import artifacts
 
-# Every model trained by refresh, in order. New models register here.
-MODELS = {genre_classifier.NAME: genre_classifier}
+
+@cache
+def registry() -> dict[str, ModuleType]:
+    """NAME → module for every model module in the package, in ORDER."""
+    found = []
+    for info in pkgutil.iter_modules(models_package.__path__):
+        module = importlib.import_module(f"models.{info.name}")
+        if all(hasattr(module, a) for a in ("NAME", "ORDER", "train")):
+            found.append(module)
+    return {m.NAME: m for m in sorted(found, key=lambda m: (m.ORDER, m.NAME))}
 
 METRIC_SCHEMA = {"model": pl.String, "metric": pl.String, "label": pl.String,
                  "split": pl.String, "value": pl.Float64, "build_id": pl.String,
@@ -27,7 +42,7 @@ def train_all(con: duckdb.DuckDBPyConnection, data_dir: Path, build_id: str,
               progress: Callable[[str], None] = lambda m: None) -> pl.DataFrame:
     """Train, save artifacts and return one metrics frame (METRIC_SCHEMA)."""
     frames = []
-    for name, module in MODELS.items():
+    for name, module in registry().items():
         if only and name not in only:
             continue
         started = time.monotonic()

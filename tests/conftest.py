@@ -99,3 +99,15 @@ def wait_for(browser, seconds: float = 30):
     from selenium.webdriver.support.ui import WebDriverWait
     return WebDriverWait(browser, seconds,
                          ignored_exceptions=[NoSuchElementException, StaleElementReferenceException])
+
+
+@pytest.fixture(scope="session")
+def trained_data_dir(tmp_path_factory):
+    """A build made with model training on (the product default): every model in
+    models/ trained once per session. Returns (data_dir, build_id)."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("NETFLIX_INSIGHTS_TRAIN_MODELS", "1")
+    data_dir = tmp_path_factory.mktemp("trained")
+    result = refresh(data_dir, quiet=True)
+    mp.undo()
+    return data_dir, result.build_id

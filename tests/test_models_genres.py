@@ -5,24 +5,12 @@ import numpy as np
 import pytest
 
 from etl.publish import Paths
-from etl.refresh import refresh
 from models import artifacts
 from models.genre_classifier import form_record
 from models.metrics import multilabel_rows, summary
 from queries.db import open_read_only
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="session")
-def trained_data_dir(tmp_path_factory):
-    """A build made with model training on (the product default)."""
-    mp = pytest.MonkeyPatch()
-    mp.setenv("NETFLIX_INSIGHTS_TRAIN_MODELS", "1")
-    data_dir = tmp_path_factory.mktemp("trained")
-    result = refresh(data_dir, quiet=True)
-    mp.undo()
-    return data_dir, result.build_id
 
 
 @pytest.fixture(scope="session")
