@@ -19,6 +19,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import shutil
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,6 +143,25 @@ def prune_builds(paths: Paths, keep: int) -> list[Path]:
         b.unlink(missing_ok=True)
         Path(str(b) + ".wal").unlink(missing_ok=True)
     return doomed
+
+
+def prune_raw_loads(paths: Paths, keep: int, in_use: set[Path]) -> list[Path]:
+    """Delete all but the newest `keep` complete loads per source (never one in use).
+
+    Load ids start with a UTC timestamp, so name order is age order; half-written
+    `.partial` folders of killed runs go too.
+    """
+    removed = []
+    for source in [p for p in paths.raw_dir.glob("*") if p.is_dir()]:
+        loads = sorted(p for p in source.iterdir() if p.is_dir())
+        complete = [p for p in loads if not p.name.endswith(".partial")]
+        doomed = [p for p in loads if p.name.endswith(".partial")]
+        doomed += complete[:-keep] if keep > 0 else []
+        for load in doomed:
+            if load.resolve() not in in_use:
+                shutil.rmtree(load, ignore_errors=True)
+                removed.append(load)
+    return removed
 
 
 def append_run(paths: Paths, record: dict) -> None:

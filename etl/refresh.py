@@ -16,8 +16,8 @@ import duckdb
 import polars as pl
 
 from etl import raw, settings, transform
-from etl.publish import (Paths, append_run, prune_builds, publish, refresh_lock,
-                         remove_partials, run_history)
+from etl.publish import (Paths, append_run, prune_builds, prune_raw_loads, publish,
+                         refresh_lock, remove_partials, run_history)
 from etl.sources import snapshot
 from models import artifacts, training
 from warehouse import build, checks
@@ -213,6 +213,9 @@ def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit) -> Refr
         kept = {b.stem for b in paths.builds_dir.glob("*.duckdb")}
         for folder in artifacts.prune(paths.data_dir, kept):
             progress(f"pruned models of {folder.name}")
+        in_use = {l.path.resolve() for l in loads}
+        for load in prune_raw_loads(paths, int(settings.get("keep_raw_loads")), in_use):
+            progress(f"pruned raw load {load.name}")
         progress(f"published {build_id} → {paths.current_link}")
         return RefreshResult(build_id, path, final_run["duration_seconds"], counts,
                              run["checks_passed"])

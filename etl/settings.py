@@ -37,6 +37,9 @@ SETTINGS: dict[str, Setting] = {
         Setting("keep_builds", "NETFLIX_INSIGHTS_KEEP_BUILDS", "3",
                 "How many published warehouse builds to keep on disk (the current one "
                 "included); older ones are deleted after a publish."),
+        Setting("keep_raw_loads", "NETFLIX_INSIGHTS_KEEP_RAW_LOADS", "5",
+                "How many raw loads (Parquet extracts) to keep per source; older ones are "
+                "deleted after a publish. A kept load can be replayed with --replay."),
         Setting("tmdb_api_token", "TMDB_API_TOKEN", "",
                 "TMDB v4 read-access token (Bearer). When set (or tmdb_api_key is), "
                 "`refresh --source live` calls the TMDB API."),

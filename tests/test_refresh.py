@@ -190,6 +190,17 @@ def test_old_builds_are_pruned(fresh_data_dir, monkeypatch):
     assert len(builds) == 2 and Paths(fresh_data_dir).current_link.resolve() == builds[-1]
 
 
+def test_old_raw_loads_are_pruned_but_replayable_ones_kept(fresh_data_dir, monkeypatch):
+    monkeypatch.setenv("NETFLIX_INSIGHTS_KEEP_RAW_LOADS", "2")
+    source = Paths(fresh_data_dir).raw_dir / "snapshot"
+    (source / "20000101T000000Z-deadbeef.partial").mkdir()  # a killed extract's leftover
+    for _ in range(3):
+        refresh(fresh_data_dir, quiet=True)
+    loads = sorted(source.iterdir())
+    assert len(loads) == 2 and not any(p.name.endswith(".partial") for p in loads)
+    assert refresh(fresh_data_dir, replay=loads[0], quiet=True).build_id
+
+
 def test_run_history_reads_past_a_torn_line(fresh_data_dir):
     paths = Paths(fresh_data_dir)
     with open(paths.runs_log, "a") as f:
