@@ -36,11 +36,12 @@ def insights_id(chart_id: str) -> str:
 
 
 def chart_card(chart_id: str, how_to_read: str, height: int = 420,
-               extra: list | None = None) -> dbc.Card:
-    """The standard card; the figure's own title states what is shown and its units."""
+               extra: list | None = None, config: dict | None = None) -> dbc.Card:
+    """The standard card; the figure's own title states what is shown and its units.
+    `config` adds to the Plotly config (e.g. a local topojsonURL for maps)."""
     return dbc.Card(dbc.CardBody([
         *(extra or []),
-        dcc.Loading(dcc.Graph(id=graph_id(chart_id), config=GRAPH_CONFIG,
+        dcc.Loading(dcc.Graph(id=graph_id(chart_id), config={**GRAPH_CONFIG, **(config or {})},
                               style={"height": f"{height}px"}), type="dot", color="#E50914"),
         html.Ul(id=insights_id(chart_id), className="insights mb-2", **{"aria-live": "polite"}),
         html.Div([

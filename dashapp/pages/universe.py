@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, dcc, html
+from dash import Input, Output, callback, html
 
 from dashapp import ids
-from dashapp.components.chart import (GRAPH_CONFIG, chart_card, graph_id, insight_items,
-                                      insights_id, register_csv)
+from dashapp.components.chart import (chart_card, graph_id, insight_items, insights_id,
+                                      register_csv)
 from dashapp.figures import universe as figs
 from dashapp.pages import _universe_posters as posters
 from dashapp.state import wh
@@ -91,12 +91,7 @@ HOW = {
 
 
 def _card(chart_id: str, height: int = 420, config: dict | None = None) -> dbc.Card:
-    card = chart_card(chart_id, how_to_read=HOW[chart_id], height=height)
-    if config:  # chart_card has one config for all; the map needs a topojson URL too
-        for child in card._traverse():
-            if isinstance(child, dcc.Graph):
-                child.config = {**GRAPH_CONFIG, **config}
-    return card
+    return chart_card(chart_id, how_to_read=HOW[chart_id], height=height, config=config)
 
 
 def _row(*cols: tuple[dbc.Card, int]) -> dbc.Row:
