@@ -13,11 +13,19 @@ TMDB_NOTICE = "This product uses the TMDB API but is not endorsed or certified b
 
 
 def navbar() -> dbc.Navbar:
-    # hrefs gain the current query string (filter_bar.carry_filters_in_nav)
-    links = [dbc.NavItem(dbc.NavLink(page["name"], href=page["relative_path"],
-                                     active="partial" if page["path"] != "/" else "exact",
-                                     id={"type": ids.NAV_LINK, "page": page["module"]}))
-             for page in dash.page_registry.values()]
+    """Analysis pages as links; model panels (paths under /models/) in one dropdown.
+    Every href gains the current query string (filter_bar.carry_filters_in_nav)."""
+    pages = list(dash.page_registry.values())
+    links = [dbc.NavItem(dbc.NavLink(p["name"], href=p["relative_path"],
+                                     active="partial" if p["path"] != "/" else "exact",
+                                     id={"type": ids.NAV_LINK, "page": p["module"]}))
+             for p in pages if not p["path"].startswith("/models/")]
+    models = [dbc.DropdownMenuItem(p["name"], href=p["relative_path"],
+                                   id={"type": ids.NAV_LINK, "page": p["module"]})
+              for p in pages if p["path"].startswith("/models/")]
+    if models:
+        links.append(dbc.DropdownMenu(models, label="Models", nav=True, in_navbar=True,
+                                      align_end=True))
     return dbc.Navbar(dbc.Container([
         dbc.NavbarBrand([html.Span("N", className="brand-n"), " Content Insights"],
                         href="/"),
