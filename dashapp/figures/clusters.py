@@ -1,0 +1,119 @@
+"""Figures and insights for the cluster panel: the k-selection curve and the 2-D map."""
+from __future__ import annotations
+
+import plotly.express as px
+import plotly.graph_objects as go
+import polars as pl
+
+from dashapp.figures.base import base_layout, empty_figure
+from dashapp.theme import NETFLIX_RED, OTHER
+
+K_TITLE = "Silhouette (−1 to 1) by k"
+MAP_TITLE = "Titles by content, coloured by cluster (2-D PCA of the text space; unitless)"
+_PALETTE = px.colors.qualitative.Alphabet + px.colors.qualitative.Dark24
+
+
+def cluster_colour(cluster: int) -> str:
+    """A fixed colour per cluster number (1 = the largest cluster), the same on the map
+    and the cluster cards."""
+    return _PALETTE[(int(cluster) - 1) % len(_PALETTE)]
+
+
+def k_selection(frame: pl.DataFrame, tolerance: float | None = None) -> go.Figure:
+    """The silhouette curve, the best k, the tolerance line and the chosen k."""
+    if frame.is_empty():
+        return empty_figure(K_TITLE, "No trained cluster model for this build")
+    fig = go.Figure(go.Scatter(
+        x=frame["k"].to_list(), y=frame["silhouette"].to_list(), mode="lines+markers",
+        name="silhouette", line={"color": OTHER}, marker={"color": "#D9D9D9", "size": 7},
+        hovertemplate="k = %{x}: silhouette %{y:.3f}<extra></extra>"))
+    chosen, best = _row(frame, "chosen"), _row(frame, "best")
+    if tolerance:
+        fig.add_hline(y=(1 - tolerance) * best["silhouette"], line_dash="dot", line_color="#8C8C8C",
+                      annotation_text=f"{1 - tolerance:.0%} of the best", annotation_position="bottom left")
+    fig.add_scatter(x=[chosen["k"]], y=[chosen["silhouette"]], mode="markers+text",
+                    name=f"chosen k = {chosen['k']}", text=[f"k = {chosen['k']}"],
+                    textposition="top left", marker={"color": NETFLIX_RED, "size": 14},
+                    hovertemplate="chosen: k = %{x}, silhouette %{y:.3f}<extra></extra>")
+    fig.update_xaxes(title_text="number of clusters k", dtick=2)
+    fig.update_yaxes(title_text="mean silhouette (3,000-title sample)")
+    fig.update_layout(showlegend=False)
+    return base_layout(fig, K_TITLE)
+
+
+def _row(frame: pl.DataFrame, flag: str) -> dict:
+    return frame.filter(pl.col(flag)).row(0, named=True)
+
+
+def k_selection_insights(frame: pl.DataFrame, tolerance: float | None = None) -> list[str]:
+    if frame.is_empty():
+        return []
+    chosen, best = _row(frame, "chosen"), _row(frame, "best")
+    first, last = frame.row(0, named=True), frame.row(-1, named=True)
+    out = [f"Silhouette rises from {first['silhouette']:.2f} at k = {first['k']} to "
+           f"{last['silhouette']:.2f} at k = {last['k']}; the best is {best['silhouette']:.3f} "
+           f"at k = {best['k']}."]
+    if chosen["k"] != best["k"] and tolerance:
+        out.append(f"k = {chosen['k']} is the smallest k within {tolerance:.0%} of the best "
+                   f"({chosen['silhouette']:.3f}): fewer, broader clusters for a separation "
+                   "within the run-to-run noise of the best.")
+    else:
+        out.append(f"k = {chosen['k']} has the best silhouette of the range tried.")
+    return out
+
+
+def cluster_map(frame: pl.DataFrame, clusters: pl.DataFrame) -> go.Figure:
+    """One trace per cluster (legend toggles it); hover names the title and cluster."""
+    if frame.is_empty():
+        return empty_figure(MAP_TITLE)
+    names = dict(clusters.select("cluster", "name").iter_rows())
+    fig = go.Figure()
+    for (cluster,), part in frame.sort("cluster").group_by("cluster", maintain_order=True):
+        fig.add_scatter(
+            x=part["x"].to_list(), y=part["y"].to_list(), mode="markers",
+            name=_short(f"{cluster}. {names.get(cluster, '')}"), legendgroup=str(cluster),
+            marker={"color": cluster_colour(cluster), "size": 5, "opacity": 0.75},
+            customdata=part.select("title", "kind", "release_year").rows(),
+            hovertemplate="%{customdata[0]} (%{customdata[1]}, %{customdata[2]})<br>"
+                          f"cluster {cluster}: {_escape(names.get(cluster, ''))}<extra></extra>")
+    fig.update_xaxes(title_text="first principal component (unitless)", zeroline=False)
+    fig.update_yaxes(title_text="second principal component (unitless)", zeroline=False)
+    fig = base_layout(fig, MAP_TITLE)
+    fig.update_layout(legend={"orientation": "v", "y": 1, "yanchor": "top", "x": 1.01,
+                              "xanchor": "left", "font": {"size": 10}},
+                      margin={"r": 10})
+    return fig
+
+
+def _short(text: str, limit: int = 34) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _escape(text: str) -> str:
+    # hovertemplate treats %{…} as a field reference; names are plain words, but be safe
+    return text.replace("%", "%%").replace("{", "(").replace("}", ")")
+
+
+def map_insights(frame: pl.DataFrame, clusters: pl.DataFrame,
+                 map_variance: float | None = None) -> list[str]:
+    """Which clusters the filtered titles fall in, against the catalog."""
+    if frame.is_empty() or clusters.is_empty():
+        return []
+    top = clusters.sort(["filtered", "cluster"], descending=[True, False]).row(0, named=True)
+    total = int(clusters["filtered"].sum())
+    out = [f"Drawn: a fixed random sample of {frame.height:,} of the {total:,} filtered titles "
+           "(to keep the page fast); the CSV and the cluster cards count them all."
+           ] if frame.height < total else []
+    out += [f"{top['filtered']:,} of the {total:,} filtered titles ({top['filtered'] / total:.0%}) "
+           f"are in cluster {top['cluster']}, {top['name']}."]
+    share = clusters.with_columns(
+        lift=(pl.col("filtered") / total) / (pl.col("titles") / pl.col("titles").sum()))
+    over = share.filter(pl.col("filtered") >= 10).sort("lift", descending=True)
+    if total < clusters["titles"].sum() and over.height and over["lift"][0] > 1.5:
+        o = over.row(0, named=True)
+        out.append(f"Compared with the whole catalog, cluster {o['cluster']} ({o['name']}) is "
+                   f"{o['lift']:.1f}× over-represented under these filters.")
+    if map_variance is not None:
+        out.append(f"The two axes keep {map_variance:.0%} of the variance of the reduced text "
+                   "space, so clusters that overlap here can still be well apart in it.")
+    return out

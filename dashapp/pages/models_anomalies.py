@@ -1,0 +1,147 @@
+"""Anomalies panel: titles whose IMDb/TMDB metrics are unusual, on a scatter and in a
+table with the reason each was flagged.
+
+The IsolationForest is trained by `refresh` (models/anomalies.py); this page only reads
+the artifact and narrows it to the filtered titles (queries/model_panels.py).
+"""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import polars as pl
+from dash import Input, Output, callback, dcc, html
+
+from dashapp import ids
+from dashapp.components.chart import chart_card, graph_id, insight_items, insights_id, register_csv
+from dashapp.figures import anomalies as figs
+from dashapp.figures.base import empty_figure
+from dashapp.state import wh
+from models import artifacts, serving
+from queries import model_panels as mp
+from queries.filters import Filters
+
+dash.register_page(__name__, path="/models/anomalies", name="Anomalies", order=13,
+                   title="Anomalies · Netflix Content Insights")
+
+SCATTER, FLAGGED, VIEW = "anomalies-scatter", "anomalies-flagged", "anomalies-view"
+TABLE = f"{FLAGGED}-table"
+COLUMNS = [("title", "Title"), ("kind", "Type"), ("release_year", "Year"),
+           ("imdb_score", "IMDb"), ("imdb_votes", "IMDb votes"), ("tmdb_score", "TMDB"),
+           ("tmdb_popularity", "TMDB pop."), ("anomaly_score", "Anomaly score"),
+           ("reason", "Why flagged")]
+NOWRAP = {"whiteSpace": "nowrap"}
+NUMBER_FORMATS = {"imdb_score": "{:.1f}", "imdb_votes": "{:,}", "tmdb_score": "{:.1f}",
+                  "tmdb_popularity": "{:.1f}", "anomaly_score": "{:.3f}"}
+
+NOT_TRAINED = "No trained model for this build (see the message above)"
+
+
+def _or_empty(source):
+    """A CSV source that gives an empty frame (not an error) when no model is trained."""
+    def read(filters: Filters) -> pl.DataFrame:
+        try:
+            return source(wh(), filters)
+        except artifacts.ModelMissing:
+            return pl.DataFrame()
+    return read
+
+
+register_csv(SCATTER, _or_empty(mp.anomaly_titles))
+register_csv(FLAGGED, _or_empty(mp.flagged_titles))
+
+
+def layout(**_query) -> html.Div:
+    return html.Div([
+        html.H2("Anomalies"),
+        html.P("Titles whose audience metrics sit far from the rest of the catalog: an "
+               "IsolationForest over IMDb score, log IMDb votes, log TMDB popularity and TMDB "
+               "score (standardised) of the titles matched to IMDb/TMDB. It flags a fixed share "
+               "of titles, the contamination; each flag comes with the metrics that made it "
+               "unusual. Model card: docs/models/anomalies.md.", className="text-muted"),
+        status_alert(),
+        chart_card(SCATTER, height=560, how_to_read=(
+            "Each dot is a title matched to IMDb/TMDB that has all four metrics. Red dots are "
+            "the flagged titles; hover one for why. The forest looks at all four metrics at "
+            "once, so a red dot in the middle of this view is unusual on the metrics not "
+            "drawn: switch views above. Global filters choose which titles are shown; the "
+            "model itself was fitted once on the whole catalog."),
+            extra=[dbc.RadioItems(id=VIEW, options=[{"label": v, "value": k}
+                                                    for k, v in figs.VIEW_LABELS.items()],
+                                  value="imdb", inline=True, className="mb-2 small")]),
+        dbc.Card(dbc.CardBody([
+            html.H5("Flagged titles, most unusual first"),
+            html.Div(id=TABLE, style={"maxHeight": "560px", "overflowY": "auto"}),
+            html.Div([
+                html.Details([html.Summary("How to read this"), html.P(
+                    "Anomaly score is the IsolationForest's (0–1; higher = isolated in fewer "
+                    "random splits). A metric is named in the reason when it is at least 1.5 "
+                    "standard deviations from the catalog's mean on the model's (log) scale; "
+                    "IMDb and TMDB 'disagree' when their scores are 2.5 standard deviations "
+                    "apart.", className="small")], className="small text-muted flex-grow-1"),
+                dbc.Button("Download CSV", id={"type": ids.CSV_BUTTON, "chart": FLAGGED},
+                           size="sm", color="light", outline=True, className="ms-2"),
+                dcc.Download(id={"type": ids.CSV_DOWNLOAD, "chart": FLAGGED}),
+            ], className="d-flex align-items-start mt-2"),
+        ]), className="mb-3"),
+    ])
+
+
+def status_alert() -> dbc.Alert:
+    """What was trained, when, and the contamination setting (or why nothing is shown)."""
+    try:
+        _, meta = serving.load(wh().paths.data_dir, wh().build_id, "anomalies")
+        facts = mp.anomaly_facts(wh())
+    except artifacts.ModelMissing as exc:
+        return dbc.Alert(str(exc), color="warning", id="anomalies-status")
+    stability = (f" Flags overlap {facts['stability']:.0%} (Jaccard) with forests trained with "
+                 "other seeds." if facts["stability"] is not None else "")
+    return dbc.Alert([
+        dbc.Badge(f"contamination = {facts['contamination']:g}", color="danger", className="me-2"),
+        f"IsolationForest of {facts['trees']} trees: {facts['flagged']:,} of "
+        f"{facts['titles']:,} matched titles flagged ({facts['contamination']:.0%} by design).",
+        stability, f" Trained on this build ({meta.build_id}) at {meta.trained_at}, seed "
+        f"{meta.seed}, in {meta.train_seconds:.1f} s.",
+    ], color="secondary", id="anomalies-status")
+
+
+@callback(Output(graph_id(SCATTER), "figure"), Output(insights_id(SCATTER), "children"),
+          Input(ids.FILTERS_STORE, "data"), Input(VIEW, "value"))
+def update_scatter(store, view):
+    view = view if view in figs.VIEWS else "imdb"
+    try:
+        frame = mp.anomaly_titles(wh(), Filters.from_store(store))
+        contamination = mp.anomaly_facts(wh())["contamination"]
+    except artifacts.ModelMissing:
+        return empty_figure(figs.scatter_title(view, None), NOT_TRAINED), []
+    return (figs.scatter(frame, view, contamination),
+            insight_items(figs.scatter_insights(frame, contamination)))
+
+
+@callback(Output(TABLE, "children"), Input(ids.FILTERS_STORE, "data"))
+def update_flagged(store):
+    try:
+        frame = mp.flagged_titles(wh(), Filters.from_store(store))
+    except artifacts.ModelMissing as exc:
+        return dbc.Alert(str(exc), color="warning")
+    return flagged_table(frame)
+
+
+def flagged_table(frame: pl.DataFrame) -> html.Div:
+    """The flagged titles as a plain table (every value a text child: React escapes it)."""
+    if frame.is_empty():
+        return html.P("No flagged title passes these filters.", className="text-muted")
+    head = html.Thead(html.Tr([html.Th(label) for _, label in COLUMNS]))
+    rows = [html.Tr([html.Td(_cell(column, row[column]),
+                             style=None if column in ("title", "reason") else NOWRAP)
+                     for column, _ in COLUMNS])
+            for row in frame.iter_rows(named=True)]
+    return dbc.Table([head, html.Tbody(rows)], size="sm", striped=True, hover=True,
+                     responsive=True, className="mb-0 small")
+
+
+def _cell(column: str, value) -> str:
+    if value is None:
+        return "—"
+    if column == "kind":
+        return {"movie": "Movie", "show": "TV show"}.get(value, value)
+    return NUMBER_FORMATS[column].format(value) if column in NUMBER_FORMATS else str(value)
