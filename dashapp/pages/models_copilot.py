@@ -1,0 +1,222 @@
+"""Investment copilot panel: describe a hypothetical title, get its hit probability (with
+the model's cross-validated scores beside it), predicted TMDB popularity (with its
+error), a risk level with its reason, and the most similar existing titles.
+
+The model is trained by `refresh` and only loaded here (models/copilot.py).
+"""
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import polars as pl
+from dash import Input, Output, State, callback, dcc, html
+
+from dashapp.components.chart import chart_card, graph_id, insight_items, insights_id, register_csv
+from dashapp.figures import copilot as figs
+from dashapp.state import wh
+from models import artifacts, copilot, serving
+from queries import catalog
+
+dash.register_page(__name__, path="/models/copilot", name="Copilot", order=12,
+                   title="Investment copilot · Netflix Content Insights")
+
+FORM, STORE = "copilot-form", "copilot-result-store"
+POSITION, CALIBRATION = "copilot-position", "copilot-calibration"
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+TIMING = ([{"label": f"Q{q} (any month)", "value": f"q{q}"} for q in range(1, 5)]
+          + [{"label": m, "value": f"m{i}"} for i, m in enumerate(MONTHS, 1)])
+RISK_COLOURS = {"low": "success", "medium": "warning", "high": "danger"}
+
+
+def loaded():
+    """(model, meta) of this build's copilot, or ModelMissing."""
+    return serving.load(wh().paths.data_dir, wh().build_id, copilot.NAME)
+
+
+def position_frame(kind: str) -> pl.DataFrame:
+    """Grain: one row per scored existing title of `kind` (its CV hit probability)."""
+    try:
+        model, _ = loaded()
+    except artifacts.ModelMissing:
+        return pl.DataFrame(schema={"show_id": pl.String, "title": pl.String,
+                                    "oof_probability": pl.Float64, "is_hit": pl.Boolean})
+    return pl.DataFrame([{k: t[k] for k in ("show_id", "title", "oof_probability", "is_hit")}
+                         for t in model.titles if t["kind"] == kind])
+
+
+def calibration_frame() -> pl.DataFrame:
+    """Grain: one row per type × probability bin of the CV reliability summary."""
+    try:
+        model, _ = loaded()
+    except artifacts.ModelMissing:
+        return pl.DataFrame(schema={"kind": pl.String, "bin": pl.Int64, "predicted": pl.Float64,
+                                    "observed": pl.Float64, "titles": pl.Int64})
+    return pl.DataFrame(model.reliability).filter(pl.col("kind") != "all")
+
+
+register_csv(POSITION, lambda f: pl.concat([position_frame("movie"), position_frame("show")]))
+register_csv(CALIBRATION, lambda f: calibration_frame())
+
+
+def layout(**_query) -> html.Div:
+    return html.Div([
+        html.H2("Investment copilot"),
+        html.P("How likely is a planned title to become a hit (top quarter of engagement "
+               "among scored titles of its type), how popular might it be on TMDB, how risky "
+               "is it, and which existing titles are most like it? Only what is known before "
+               "release is used; no IMDb or TMDB outcome is an input. Model card: "
+               "docs/models/copilot.md.", className="text-muted"),
+        status_alert(),
+        dbc.Row([dbc.Col(form(), lg=4), dbc.Col(dbc.Card(dbc.CardBody(html.Div(
+            "Describe a title and press Assess.", id=f"{FORM}-result",
+            **{"aria-live": "polite"})), className="mb-3"), lg=8)]),
+        dcc.Store(id=STORE),
+        dbc.Row([
+            dbc.Col(chart_card(POSITION, how_to_read=(
+                "Bars count existing titles of the chosen type by the hit probability the "
+                "model gave them when they were held out of training (5-fold cross-"
+                "validation), red for titles that became hits. The dashed line is the title "
+                "you assessed: the further right, the more it resembles past hits.")), lg=6),
+            dbc.Col(chart_card(CALIBRATION, how_to_read=(
+                "Titles are sorted by predicted probability into 10 equal groups per type. "
+                "Each point is a group's mean prediction (x) against the share that actually "
+                "became hits (y). Points on the dotted diagonal mean a predicted 30% really "
+                "is a hit about 30% of the time.")), lg=6),
+        ]),
+    ])
+
+
+def status_alert():
+    try:
+        _, meta = loaded()
+    except artifacts.ModelMissing as exc:
+        return dbc.Alert(str(exc), color="warning", id="copilot-status")
+    return dbc.Alert(f"Model trained on this build ({meta.build_id}) at {meta.trained_at}, "
+                     f"seed {meta.seed}, in {meta.train_seconds:.1f} s; {meta.notes}.",
+                     color="secondary", id="copilot-status")
+
+
+def options() -> dict:
+    """Form choices: the model's own vocabulary, or the catalog's when it is missing."""
+    try:
+        return loaded()[0].vocabulary
+    except artifacts.ModelMissing:
+        opts = catalog.filter_options(wh())
+        return {"genres": {"movie": list(opts.genres), "show": list(opts.genres)},
+                "countries": list(opts.countries), "languages": []}
+
+
+def field(label: str, control) -> html.Div:
+    return html.Div([dbc.Label(label, className="small mb-0"), control], className="mb-2")
+
+
+def form() -> dbc.Card:
+    vocab = options()
+    return dbc.Card(dbc.CardBody([
+        html.H5("Planned title"),
+        field("Type", dbc.RadioItems(id=f"{FORM}-type", value="movie", inline=True, options=[
+            {"label": "Movie", "value": "movie"}, {"label": "TV show", "value": "show"}])),
+        field("Netflix categories (1–5)", dcc.Dropdown(id=f"{FORM}-genres", multi=True,
+                                                       options=vocab["genres"]["movie"])),
+        field("Month or quarter added", dcc.Dropdown(id=f"{FORM}-timing", options=TIMING,
+                                                     placeholder="Any time of year")),
+        field("Primary country", dcc.Dropdown(id=f"{FORM}-country", options=vocab["countries"],
+                                              placeholder="Unknown")),
+        field("Original language (ISO 639-1)", dcc.Dropdown(
+            id=f"{FORM}-language", options=vocab["languages"],
+            placeholder="The country's most common")),
+        dbc.Row([dbc.Col(field("Runtime (minutes)", dbc.Input(
+                     id=f"{FORM}-runtime", type="number", min=1, max=600, value=100))),
+                 dbc.Col(field("Seasons", dbc.Input(id=f"{FORM}-seasons", type="number", min=1,
+                                                    max=50, value=1, disabled=True)))]),
+        field("Maturity rating", dcc.Dropdown(id=f"{FORM}-rating", options=list(copilot.RATINGS),
+                                              placeholder="Unknown")),
+        dbc.Button("Assess", id=f"{FORM}-go", color="danger"),
+    ]), className="mb-3")
+
+
+@callback(Output(f"{FORM}-genres", "options"), Output(f"{FORM}-genres", "value"),
+          Output(f"{FORM}-runtime", "disabled"), Output(f"{FORM}-seasons", "disabled"),
+          Input(f"{FORM}-type", "value"), State(f"{FORM}-genres", "value"))
+def type_changed(kind, genres):
+    """Categories of the chosen type (movie and show categories differ), and the matching
+    length input."""
+    allowed = options()["genres"].get(kind or "movie", [])
+    return allowed, [g for g in genres or [] if g in allowed], kind == "show", kind != "show"
+
+
+@callback(Output(f"{FORM}-result", "children"), Output(STORE, "data"),
+          Input(f"{FORM}-go", "n_clicks"),
+          State(f"{FORM}-type", "value"), State(f"{FORM}-genres", "value"),
+          State(f"{FORM}-timing", "value"), State(f"{FORM}-country", "value"),
+          State(f"{FORM}-language", "value"), State(f"{FORM}-runtime", "value"),
+          State(f"{FORM}-seasons", "value"), State(f"{FORM}-rating", "value"),
+          prevent_initial_call=True)
+def assess(_clicks, kind, genres, timing, country, language, runtime, seasons, rating):
+    timing = timing or ""
+    data = {"type": kind, "genres": genres or [], "country": country, "language": language,
+            "runtime_minutes": runtime, "seasons": seasons, "maturity_rating": rating,
+            "month": timing[1:] if timing.startswith("m") else None,
+            "quarter": timing[1:] if timing.startswith("q") else None}
+    try:
+        result = copilot.predict(wh().paths.data_dir, wh().build_id,
+                                 copilot.CopilotRequest.parse(data))
+    except (serving.BadInput, artifacts.ModelMissing) as exc:
+        return dbc.Alert(str(exc), color="warning"), None
+    return result_view(result), {"kind": result["kind"], "probability": result["hit_probability"],
+                                 "base_rate": result["base_rate"]}
+
+
+def result_view(r: dict) -> html.Div:
+    """Probability beside its model's scores, popularity beside its error, risk, benchmarks."""
+    s, pop, risk = r["hit_model_scores"], r["popularity"], r["risk"]
+    low, high = pop["middle_half"]
+    stat = lambda label, value, note: dbc.Col([  # noqa: E731
+        html.Div(label, className="small text-muted"), html.Div(value, className="fs-3 fw-bold"),
+        html.Div(note, className="small text-muted")], md=4, className="mb-2")
+    return html.Div([
+        dbc.Row([
+            stat("Hit probability", f"{r['hit_probability']:.0%}",
+                 f"base rate {r['base_rate']:.0%} · model CV ROC-AUC {s['roc_auc']:.2f}, Brier "
+                 f"{s['brier']:.3f} (base-rate guess {s['baseline_brier']:.3f})"),
+            stat("Predicted TMDB popularity", f"{pop['predicted']:.1f}",
+                 f"likely {low:.1f}–{high:.1f} (middle half of CV errors)"
+                 f" · CV MAE {pop['mae_points']:.1f} points (mean baseline "
+                 f"{pop['baseline_mae_points']:.1f})"),
+            dbc.Col([html.Div("Risk", className="small text-muted"),
+                     dbc.Badge(risk["level"].upper(), color=RISK_COLOURS[risk["level"]],
+                               className="fs-5 my-1", id="copilot-risk"),
+                     html.Div(risk["reason"], className="small text-muted")], md=4),
+        ]),
+        html.H6("Most similar existing titles (same type)", className="mt-3"),
+        benchmarks_table(r["benchmarks"]),
+        html.Small("Probabilities are calibrated on held-out folds (see the calibration chart); "
+                   "a hit is a top-quarter engagement score for its type (docs/PERFORMANCE.md).",
+                   className="text-muted"),
+    ])
+
+
+def benchmarks_table(rows: list[dict]) -> dbc.Table:
+    head = html.Thead(html.Tr([html.Th(c) for c in (
+        "title", "year", "country", "categories", "engagement", "hit", "TMDB popularity",
+        "similarity")]))
+    body = [html.Tr([html.Td(c) for c in (
+        b["title"], b["release_year"], b["country"] or "—", ", ".join(b["genres"]),
+        f"{b['engagement_score']:.1f}", "yes" if b["is_hit"] else "no",
+        "—" if b["tmdb_popularity"] is None else f"{b['tmdb_popularity']:.1f}",
+        f"{b['similarity']:.2f}")]) for b in rows]
+    return dbc.Table([head, html.Tbody(body)], size="sm", striped=True, responsive=True,
+                     className="small", id="copilot-benchmarks")
+
+
+@callback(Output(graph_id(POSITION), "figure"), Output(insights_id(POSITION), "children"),
+          Output(graph_id(CALIBRATION), "figure"), Output(insights_id(CALIBRATION), "children"),
+          Input(f"{FORM}-type", "value"), Input(STORE, "data"))
+def update_charts(kind, store):
+    kind = kind or "movie"
+    mine = store if store and store.get("kind") == kind else {}
+    frame, calib = position_frame(kind), calibration_frame()
+    return (figs.probability_position(frame, mine.get("probability")),
+            insight_items(figs.position_insights(frame, mine.get("probability"),
+                                                 mine.get("base_rate"))),
+            figs.calibration(calib), insight_items(figs.calibration_insights(calib)))

@@ -1,0 +1,48 @@
+-- one row per scored Netflix title (engagement score not null): what a planner knows
+-- before release (features) and what audiences did afterwards (outcomes, never features)
+with scored as (
+    select
+        t.*,
+        engagement_score(t.imdb_score, t.imdb_votes, t.tmdb_popularity) as engagement_score
+    from titles as t
+),
+
+hit_bars as (
+    -- a hit is the top quartile of engagement among scored titles of the same type
+    -- (docs/PERFORMANCE.md, "Hits")
+    select kind, quantile_cont(engagement_score, 0.75) as hit_threshold
+    from scored
+    group by kind
+),
+
+final as (
+    select
+        s.show_id,
+        s.title,
+        s.release_year,
+        -- features
+        s.kind,
+        s.genres,
+        s.primary_country,
+        -- known for TMDB-matched movies only; the model fills the rest from the
+        -- country (copilot_country_languages.sql), so missingness cannot leak popularity
+        s.original_language,
+        month(s.date_added) as month_added_number,
+        quarter(s.date_added) as quarter_added,
+        s.runtime_minutes,
+        s.seasons,
+        s.maturity_rating,
+        -- outcomes
+        s.engagement_score,
+        s.engagement_score >= b.hit_threshold as is_hit,
+        b.hit_threshold,
+        s.tmdb_popularity,
+        s.imdb_score,
+        s.imdb_votes
+    from scored as s
+    join hit_bars as b using (kind)
+    where s.engagement_score is not null
+)
+
+select * from final
+order by show_id

@@ -1,0 +1,293 @@
+"""The investment copilot: metric code against hand values, the training query against an
+independent computation, no leakage, request validation, the trained artifact (scores,
+baselines, benchmarks, latency), figures, panel callbacks, and the untrained panel."""
+from __future__ import annotations
+
+import math
+import statistics
+import time
+
+import numpy as np
+import polars as pl
+import pytest
+
+from dashapp.figures import copilot as figs
+from etl.publish import Paths
+from models import artifacts, copilot
+from models.serving import BadInput
+from queries.db import open_read_only
+
+MOVIE = {"type": "movie", "genres": ["Dramas", "International Movies"], "country": "India",
+         "quarter": 4, "runtime_minutes": 140, "maturity_rating": "TV-14"}
+SHOW = {"type": "show", "genres": ["Anime Series", "International TV Shows"],
+        "country": "Japan", "month": 5, "seasons": 1}
+
+
+# ---- metric code against hand computations ------------------------------------------
+
+def values(rows: list[dict]) -> dict[str, float]:
+    return {r["metric"]: r["value"] for r in rows}
+
+
+def test_classification_metrics_match_hand_values():
+    y, p = np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8])
+    m = values(copilot.classification_rows("m", "s", y, p))
+    # positive/negative pairs ranked right: (.35>.1), (.8>.1), (.8>.4); wrong: (.35<.4)
+    assert m["roc_auc"] == pytest.approx(3 / 4)
+    assert m["brier"] == pytest.approx((0.1 ** 2 + 0.4 ** 2 + 0.65 ** 2 + 0.2 ** 2) / 4)
+    assert m["log_loss"] == pytest.approx(-(math.log(0.9) + math.log(0.6) + math.log(0.35)
+                                            + math.log(0.8)) / 4)
+    assert m["hit_rate"] == 0.5 and m["titles"] == 4
+
+
+def test_regression_metrics_in_log_and_points():
+    log_true, log_pred = np.log1p([0.0, 1.0, 9.0]), np.log1p([1.0, 1.0, 4.0])
+    m = values(copilot.regression_rows("m", "s", log_true, log_pred))
+    assert m["mae_log"] == pytest.approx((math.log(2) + 0 + math.log(10 / 5)) / 3)
+    assert m["mae_points"] == pytest.approx((1 + 0 + 5) / 3)
+
+
+def test_reliability_bins_and_calibration_error():
+    y, p = np.array([0, 0, 1, 1, 1, 0]), np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
+    bins = copilot.reliability(y, p, 3)
+    assert [(b["predicted"], b["observed"], b["titles"]) for b in bins] == [
+        pytest.approx((0.15, 0.0, 2)), pytest.approx((0.35, 1.0, 2)), pytest.approx((0.55, 0.5, 2))]
+    assert copilot.calibration_error(bins) == pytest.approx((2 * 0.15 + 2 * 0.65 + 2 * 0.05) / 6)
+
+
+@pytest.mark.parametrize("p, spread, level", [
+    (0.40, 5.0, "low"),      # above 1.25 × base, narrow
+    (0.40, 30.0, "medium"),  # above, but similar titles vary widely
+    (0.25, 5.0, "medium"),   # near the base rate, narrow
+    (0.25, 30.0, "high"),    # near, wide
+    (0.10, 5.0, "high"),     # below 0.75 × base
+])
+def test_risk_rule(p, spread, level):
+    engagement = [50 - spread / 2] * 5 + [50 + spread / 2] * 5   # IQR = spread
+    out = copilot.risk(p, 0.25, engagement, wide=20.0, kind="movie")
+    assert out["level"] == level and out["spread"] == pytest.approx(spread)
+    assert f"{p:.0%}" in out["reason"] and "25% base rate of movies" in out["reason"]
+
+
+# ---- the training query and leakage ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def training_rows(warehouse_con):
+    return copilot.load_rows(warehouse_con)
+
+
+def test_training_rows_are_the_scored_titles_with_per_type_hits(warehouse_con, training_rows):
+    rows, _ = training_rows
+    frame = pl.DataFrame(rows)
+    scored = warehouse_con.sql("select show_id, kind, engagement_score(imdb_score, imdb_votes, "
+                               "tmdb_popularity) as e from titles where imdb_score is not null "
+                               "and imdb_votes is not null").pl()
+    assert sorted(frame["show_id"]) == sorted(scored["show_id"])
+    for kind in ("movie", "show"):   # top quartile, interpolated like quantile_cont
+        bar = float(np.percentile(scored.filter(pl.col("kind") == kind)["e"], 75))
+        part = frame.filter(pl.col("kind") == kind)
+        assert part["hit_threshold"][0] == pytest.approx(bar)
+        assert (part["is_hit"] == (part["engagement_score"] >= bar)).all()
+        assert part["is_hit"].mean() == pytest.approx(0.25, abs=0.01)
+
+
+def test_no_outcome_is_a_feature(training_rows):
+    rows, langs = training_rows
+    records = [copilot.planner_record(r, langs) for r in rows[:300]]
+    assert all(tuple(r) == copilot.FEATURES for r in records)
+    encoder = copilot.Encoder().fit(records, 1)
+    groups = {name.split("=")[0] for name in encoder.names}
+    assert groups <= {"kind", "genre", "country", "language", "month", "quarter", "rating",
+                      "runtime", "seasons", "log_runtime", "log_seasons"}
+    assert not any(o in name for o in copilot.OUTCOMES for name in encoder.names)
+    # changing every outcome changes nothing the models see
+    scrambled = [{**r, "engagement_score": 0.0, "is_hit": not r["is_hit"], "tmdb_popularity": 1e6,
+                  "imdb_score": 1.0, "imdb_votes": 1, "hit_threshold": 99.0} for r in rows[:300]]
+    again = [copilot.planner_record(r, langs) for r in scrambled]
+    assert np.array_equal(encoder.transform(records), encoder.transform(again))
+    # seasons only pick benchmarks (renewals follow success)
+    assert not any("seasons" in n for n, keep in zip(encoder.names, _kept(encoder)) if keep)
+
+
+def _kept(encoder) -> list[bool]:
+    marker = np.arange(len(encoder.names), dtype=float)[None, :]
+    kept = set(encoder.model_inputs(marker)[0].astype(int))
+    return [i in kept for i in range(len(encoder.names))]
+
+
+def test_language_is_filled_from_the_country_only_where_the_country_is_known():
+    row = {"kind": "movie", "genres": ["Dramas"], "primary_country": None,
+           "original_language": "ko", "month_added_number": 1, "quarter_added": 1,
+           "runtime_minutes": 90, "seasons": None, "maturity_rating": "R"}
+    assert copilot.planner_record(row, {"India": "hi"})["language"] is None
+    assert copilot.planner_record({**row, "primary_country": "India", "original_language": None},
+                                  {"India": "hi"})["language"] == "hi"
+
+
+# ---- request validation ---------------------------------------------------------------
+
+def test_valid_requests_parse():
+    r = copilot.CopilotRequest.parse({**MOVIE, "language": "HI", "seasons": 3})
+    assert (r.kind, r.quarter, r.month, r.language, r.seasons) == ("movie", 4, None, "hi", None)
+    s = copilot.CopilotRequest.parse({**SHOW, "type": "TV Show", "month": "5"})
+    assert (s.kind, s.month, s.seasons, s.runtime_minutes) == ("show", 5, 1, None)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"type": "podcast"}, "type must be movie or show"),
+    ({"genres": []}, "between 1 and 5 genres"),
+    ({"genres": list("abcdef")}, "between 1 and 5 genres"),
+    ({"runtime_minutes": None}, "runtime in minutes"),
+    ({"runtime_minutes": 0}, "from 1 to 600"),
+    ({"runtime_minutes": "long"}, "whole number"),
+    ({"runtime_minutes": 95.5}, "whole number"),
+    ({"month": 13}, "from 1 to 12"),
+    ({"month": 2, "quarter": 4}, "not in quarter 4"),
+    ({"maturity_rating": "X"}, "maturity rating must be one of"),
+    ({"language": "english"}, "ISO 639-1"),
+])
+def test_bad_requests_say_why(change, message):
+    with pytest.raises(BadInput, match=message):
+        copilot.CopilotRequest.parse({**MOVIE, **change})
+    with pytest.raises(BadInput, match="JSON object"):
+        copilot.CopilotRequest.parse(["not", "a", "dict"])
+
+
+# ---- figures ---------------------------------------------------------------------------
+
+def test_figures_on_small_and_empty_frames():
+    frame = pl.DataFrame({"oof_probability": [0.1, 0.2, 0.6, 0.7],
+                          "is_hit": [False, False, True, True]})
+    fig = figs.probability_position(frame, 0.5)
+    assert sum(len(t.x) for t in fig.data) == 4 and fig.layout.shapes
+    said = " ".join(figs.position_insights(frame, 0.5, 0.25))
+    assert "higher than 50% of them" in said and "median of 65%" in said
+    calib = pl.DataFrame({"kind": ["movie", "movie"], "bin": [1, 2], "predicted": [0.1, 0.5],
+                          "observed": [0.2, 0.5], "titles": [10, 30]})
+    assert len(figs.calibration(calib).data) == 2  # diagonal + movies
+    assert "off by 2.5 points" in figs.calibration_insights(calib)[0]
+    empty = pl.DataFrame(schema={"oof_probability": pl.Float64, "is_hit": pl.Boolean})
+    assert figs.probability_position(empty).layout.annotations[0].text == figs.NO_MODEL
+    assert figs.position_insights(empty, None, None) == [] and figs.calibration_insights(
+        calib.clear()) == []
+
+
+# ---- the trained model (one refresh with every model trained, shared per session) -----
+
+@pytest.fixture(scope="module")
+def trained(trained_data_dir):
+    data_dir, build_id = trained_data_dir
+    return (data_dir, build_id, *artifacts.load(data_dir, build_id, copilot.NAME))
+
+
+def metric(con, model: str, name: str, label: str = "") -> float:
+    return con.execute("select value from model_metrics where model = $m and metric = $n and "
+                       "split = $s and label = $l", {"m": model, "n": name, "s": copilot.CV_SPLIT,
+                                                      "l": label}).fetchall()[0][0]
+
+
+@pytest.mark.slow
+def test_published_scores_beat_the_baselines(trained):
+    data_dir, *_ = trained
+    con = open_read_only(Paths(data_dir).current_link.resolve())
+    try:
+        assert metric(con, "copilot_hit", "roc_auc") > 0.55
+        assert metric(con, "copilot_hit", "roc_auc", "show") > 0.55
+        assert metric(con, "copilot_hit", "brier") < metric(con, "copilot_hit_baseline", "brier")
+        assert metric(con, "copilot_hit_baseline", "roc_auc") == pytest.approx(0.5, abs=0.01)
+        assert metric(con, "copilot_hit", "calibration_error") < 0.05
+        for unit in ("mae_log", "mae_points"):
+            assert metric(con, "copilot_popularity", unit) < metric(
+                con, "copilot_popularity_baseline", unit)
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+def test_artifact_round_trip_budget_and_metadata(trained):
+    data_dir, build_id, model, meta = trained
+    assert meta.build_id == build_id and meta.seed == 42 and "scikit-learn" in meta.versions
+    assert meta.train_seconds < 20, "training budget: copilot ≤ 20 s on 2 cores"
+    assert "seasons" in meta.params["similarity_only"]
+    again, _ = artifacts.load(data_dir, build_id, copilot.NAME)
+    record = copilot.request_record(model, copilot.CopilotRequest.parse(MOVIE))
+    a, b = model.predict(record), again.predict(record)
+    assert a["probability"] == b["probability"] and a["popularity"] == b["popularity"]
+
+
+@pytest.mark.slow
+def test_predictions_are_probabilities_with_real_benchmarks_of_the_same_type(trained):
+    data_dir, build_id, model, _ = trained
+    con = open_read_only(Paths(data_dir).current_link.resolve())
+    try:
+        kinds = dict(con.sql("select show_id, kind from titles").fetchall())
+    finally:
+        con.close()
+    for request in (MOVIE, SHOW):
+        out = copilot.predict(data_dir, build_id, copilot.CopilotRequest.parse(request))
+        assert 0 <= out["hit_probability"] <= 1 and out["popularity"]["predicted"] > 0
+        assert out["hit_model_scores"]["roc_auc"] > 0.55  # never a probability without it
+        assert out["risk"]["level"] in ("low", "medium", "high") and out["risk"]["reason"]
+        assert len(out["benchmarks"]) == copilot.PARAMS["neighbours"]
+        assert all(kinds[b["show_id"]] == request["type"] for b in out["benchmarks"])
+        assert all(b["engagement_score"] is not None for b in out["benchmarks"])
+    probs = model.classifier.predict_proba(model.encoder.model_inputs(
+        model.encoder.transform([t for t in model.titles[:500]])))[:, 1]
+    assert probs.min() >= 0 and probs.max() <= 1
+
+
+@pytest.mark.slow
+def test_unknown_vocabulary_is_refused(trained):
+    data_dir, build_id, *_ = trained
+    with pytest.raises(BadInput, match="not a movie category"):
+        copilot.predict(data_dir, build_id, copilot.CopilotRequest.parse(
+            {**MOVIE, "genres": ["TV Dramas"]}))
+    with pytest.raises(BadInput, match="unknown primary country"):
+        copilot.predict(data_dir, build_id, copilot.CopilotRequest.parse(
+            {**MOVIE, "country": "Atlantis"}))
+
+
+@pytest.mark.slow
+def test_prediction_latency(trained):
+    """Loose bound (shared 2-core machine): median of 20 full predictions < 200 ms."""
+    data_dir, build_id, *_ = trained
+    request = copilot.CopilotRequest.parse(MOVIE)
+    copilot.predict(data_dir, build_id, request)   # loaded once per process
+    timings = []
+    for _ in range(20):
+        started = time.perf_counter()
+        copilot.predict(data_dir, build_id, request)
+        timings.append(time.perf_counter() - started)
+    assert statistics.median(timings) < 0.2
+
+
+@pytest.mark.slow
+def test_panel_callbacks_with_a_trained_model(trained, monkeypatch):
+    import dashapp.app  # noqa: F401 - pages register themselves on the app
+    from dashapp.pages import models_copilot as page
+    data_dir, *_ = trained
+    monkeypatch.setenv("NETFLIX_INSIGHTS_DATA_DIR", str(data_dir))
+    view, store = page.assess(1, "movie", MOVIE["genres"], "q4", "India", None, 140, 1, "TV-14")
+    shown = str(view.to_plotly_json())
+    assert "CV ROC-AUC" in shown and "Brier" in shown and "CV MAE" in shown
+    assert store["kind"] == "movie" and 0 <= store["probability"] <= 1
+    warning, nothing = page.assess(1, "movie", [], None, None, None, 100, 1, None)
+    assert "between 1 and 5 genres" in str(warning.to_plotly_json()) and nothing is None
+    options, value, runtime_off, seasons_off = page.type_changed("show", ["Dramas", "TV Dramas"])
+    assert "TV Dramas" in options and "Dramas" not in options
+    assert value == ["TV Dramas"] and runtime_off and not seasons_off
+    position, said, calibration, _ = page.update_charts("movie", store)
+    assert position.layout.shapes and said and len(calibration.data) == 3
+
+
+def test_panel_without_a_model_says_so(browser, served_app, artifacts_dir):
+    """The session warehouse is built with train_models=0: the page must explain."""
+    from selenium.webdriver.common.by import By
+
+    from conftest import wait_for
+    browser.get(served_app + "/models/copilot")
+    wait_for(browser).until(
+        lambda d: "has not been trained" in d.find_element(By.ID, "copilot-status").text)
+    wait_for(browser).until(lambda d: figs.NO_MODEL in d.find_element(By.TAG_NAME, "body").text)
+    browser.save_screenshot(str(artifacts_dir / "models_copilot_untrained.png"))
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
