@@ -1,0 +1,90 @@
+"""Model training time and prediction latency.
+
+    .venv/bin/python benchmarks/bench_models.py --data-dir DIR [--runs 20]
+
+DIR must hold a published build trained by refresh (`netflix-insights refresh
+--data-dir DIR`, models on). Trains every model once more against it (into
+models/experiments/bench/, as `netflix-insights train` does, so the published
+artifacts are untouched) and prints each model's wall time against the issue's budget (all models under
+2 minutes on 2 cores); then times `runs` predictions of the genre classifier and the
+copilot (median and p95) against the 200 ms budget. The baseline in the same process
+is one warehouse query of the app (`filter_options`), so the ratio says how a
+prediction compares with an ordinary cheap request.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from etl.publish import Paths, current_build
+from models import copilot, serving, training
+from queries import catalog
+from queries.db import Warehouse, open_read_only
+
+GENRE_REQUESTS = [{"description": d, "type": t} for d, t in [
+    ("A stand-up comedian riffs on dating apps and family dinners.", "movie"),
+    ("A chaebol heir falls for a struggling webtoon artist in Seoul.", "show"),
+    ("Narrated wildlife documentary about coral reefs and whales.", "movie"),
+    ("A detective hunts a serial killer through rain-soaked Oslo.", "show")]]
+COPILOT_REQUESTS = [{"type": "movie", "genres": ["Dramas", "International Movies"],
+                     "country": "India", "month": 3, "runtime_minutes": 130},
+                    {"type": "show", "genres": ["Kids' TV"], "country": "United States",
+                     "quarter": 4, "seasons": 2, "maturity_rating": "TV-Y7"}]
+
+
+def timed(fn, runs: int) -> list[float]:
+    out = []
+    for i in range(runs):
+        start = time.perf_counter()
+        fn(i)
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def p95(values: list[float]) -> float:
+    return sorted(values)[max(0, int(round(0.95 * len(values))) - 1)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--skip-training", action="store_true",
+                        help="only time predictions (the build must already be trained)")
+    args = parser.parse_args()
+    path = current_build(Paths(args.data_dir))
+    build_id = path.stem
+    con = open_read_only(path)
+    times = {}
+    for name in [] if args.skip_training else training.registry():
+        start = time.perf_counter()
+        training.train_all(con, args.data_dir, "experiments/bench", only=[name])
+        times[name] = time.perf_counter() - start
+    con.close()
+    if times:
+        total = sum(times.values())
+        print("training, one process, 2 cores:")
+        for name, seconds in times.items():
+            print(f"  {name:12} {seconds:7.1f} s")
+        print(f"  {'all':12} {total:7.1f} s   budget 120 s -> {total / 120:.0%} of it")
+
+    wh = Warehouse(args.data_dir)
+    baseline = timed(lambda i: (wh._cache.clear(), catalog.filter_options(wh)), args.runs)
+    genre = timed(lambda i: serving.predict_genres(
+        args.data_dir, build_id, serving.GenreRequest.parse(GENRE_REQUESTS[i % 4])), args.runs)
+    cop = timed(lambda i: copilot.predict(
+        args.data_dir, build_id, copilot.CopilotRequest.parse(COPILOT_REQUESTS[i % 2])), args.runs)
+    print(f"\nprediction latency, {args.runs} runs (first includes loading the artifact):")
+    print(f"  {'':28} {'median':>9} {'p95':>9}  vs baseline median")
+    b = statistics.median(baseline)
+    for label, values in [("baseline: filter_options query", baseline),
+                          ("genre classifier", genre), ("copilot", cop)]:
+        med = statistics.median(values)
+        print(f"  {label:28} {med:7.1f} ms {p95(values):7.1f} ms  {med / b:5.1f}x"
+              f"{'' if label.startswith('baseline') else '   budget 200 ms'}")
+
+
+if __name__ == "__main__":
+    main()
