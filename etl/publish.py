@@ -7,7 +7,7 @@ Layout under <data_dir>/warehouse/:
   etl_runs.jsonl                    history of every run, published or not
   refresh.lock                      flock()ed by the running refresh
 
-Why versioned files plus a swapped link (see ../shared/ENGINEERING_NOTES.md): DuckDB
+Why versioned files plus a swapped link (verified on DuckDB 2.0): DuckDB
 allows one writer or many readers per file and caches one instance per path in a
 process, so a build never touches the served file; readers resolve the link and open
 the build's own path, keep their old file until they switch, and never see a half
