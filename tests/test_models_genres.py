@@ -45,9 +45,12 @@ def test_published_metrics_beat_the_baseline(trained_data_dir):
     try:
         full = metric(con, "genres_netflix", "micro_f1")
         base = metric(con, "genres_netflix_baseline", "micro_f1")
-        assert full > 0.70 and full > 3 * base
+        # the issue's targets; measured 0.776 / 0.644 (0.771-0.783 over other split seeds)
+        assert full > 0.75 and full > 3 * base
         assert metric(con, "genres_netflix", "macro_f1") > 0.55
-        assert metric(con, "genres_tmdb", "micro_f1") > metric(con, "genres_tmdb_baseline", "micro_f1") + 0.1
+        assert metric(con, "genres_netflix", "micro_f1", "cv3_oof") > 0.75
+        tmdb = metric(con, "genres_tmdb", "micro_f1")  # measured 0.660 (target 0.68: see card)
+        assert tmdb > 0.64 and tmdb > metric(con, "genres_tmdb_baseline", "micro_f1") + 0.15
         labels = con.execute("select count(distinct label) from model_metrics where "
                              "model='genres_netflix' and metric='support'").fetchall()[0][0]
         assert labels == 42
@@ -62,6 +65,16 @@ def test_artifact_round_trip_and_metadata(trained_data_dir, genres):
     again, _ = artifacts.load(data_dir, build_id, "genres")
     record = {"kind": "movie", "title": "x", "description": "a heist thriller"}
     assert again["netflix_form"].predict(record) == model["netflix_form"].predict(record)
+
+
+def test_one_cut_on_calibrated_probabilities(genres):
+    """Platt keeps each label's ranking (slope > 0); one threshold per variant."""
+    for variant, model in genres[0].items():
+        cuts = {float(t) for gm in model.groups.values() for t in gm.thresholds}
+        assert len(cuts) == 1 and 0.1 < cuts.pop() < 0.6, variant
+        assert all((gm.calibration[0] > 0).all() for gm in model.groups.values())
+        probs = model.predict_proba([{"kind": "movie", "title": "x", "description": "a heist"}])
+        assert ((probs >= 0) & (probs <= 1)).all()
 
 
 @pytest.mark.parametrize("record, expected", [
