@@ -72,6 +72,12 @@ SETTINGS: dict[str, Setting] = {
         Setting("console_row_cap", "NETFLIX_INSIGHTS_CONSOLE_ROW_CAP", "5000",
                 "Most rows the dashboard's SQL console returns (and exports as CSV) "
                 "for one query; more are cut and the result is marked truncated."),
+        Setting("upload_max_bytes", "NETFLIX_INSIGHTS_UPLOAD_MAX_BYTES", "5000000",
+                "Largest viewing-history file the Blend page accepts, in bytes (shown "
+                "next to the upload box). The server's request cap is sized from it."),
+        Setting("upload_max_rows", "NETFLIX_INSIGHTS_UPLOAD_MAX_ROWS", "100000",
+                "Most rows a viewing-history file may have; a longer file is refused "
+                "with a message and nothing is stored."),
         Setting("train_models", "NETFLIX_INSIGHTS_TRAIN_MODELS", "1",
                 "Train the models as a stage of every refresh (before publish), so the "
                 "published model_metrics always match the published artifacts. 0 skips "
