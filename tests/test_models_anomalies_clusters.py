@@ -9,6 +9,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from conftest import wait_for
+from dashapp.components import model_status
 from etl.publish import Paths
 from models import anomalies, artifacts, clusters
 from queries.db import open_read_only
@@ -206,10 +207,10 @@ def test_panels_without_trained_models_say_why(built_data_dir, monkeypatch, page
     an, cl = pages
     monkeypatch.setenv("NETFLIX_INSIGHTS_DATA_DIR", str(built_data_dir))
     fig, insights = an.update_scatter(None, "imdb")
-    assert fig.layout.annotations[0].text == an.NOT_TRAINED and insights == []
+    assert fig.layout.annotations[0].text == model_status.NOT_TRAINED and insights == []
     assert "has not been trained" in str(an.status_alert().to_plotly_json())
     assert "has not been trained" in str(an.update_flagged(None).to_plotly_json())
-    assert cl.update_k_selection(None)[0].layout.annotations[0].text == cl.NOT_TRAINED
+    assert cl.update_k_selection(None)[0].layout.annotations[0].text == model_status.NOT_TRAINED
     assert "has not been trained" in str(cl.update_map(None)[2].to_plotly_json())
     assert "has not been trained" in str(cl.status_alert().to_plotly_json())
 

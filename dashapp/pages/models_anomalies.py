@@ -12,11 +12,13 @@ import polars as pl
 from dash import Input, Output, callback, dcc, html
 
 from dashapp import ids
+from dashapp.components import model_status
 from dashapp.components.chart import chart_card, graph_id, insight_items, insights_id, register_csv
+from dashapp.components.model_status import csv_or_empty
 from dashapp.figures import anomalies as figs
 from dashapp.figures.base import empty_figure
 from dashapp.state import wh
-from models import artifacts, serving
+from models import artifacts
 from queries import model_panels as mp
 from queries.filters import Filters
 
@@ -33,21 +35,8 @@ NOWRAP = {"whiteSpace": "nowrap"}
 NUMBER_FORMATS = {"imdb_score": "{:.1f}", "imdb_votes": "{:,}", "tmdb_score": "{:.1f}",
                   "tmdb_popularity": "{:.1f}", "anomaly_score": "{:.3f}"}
 
-NOT_TRAINED = "No trained model for this build (see the message above)"
-
-
-def _or_empty(source):
-    """A CSV source that gives an empty frame (not an error) when no model is trained."""
-    def read(filters: Filters) -> pl.DataFrame:
-        try:
-            return source(wh(), filters)
-        except artifacts.ModelMissing:
-            return pl.DataFrame()
-    return read
-
-
-register_csv(SCATTER, _or_empty(mp.anomaly_titles))
-register_csv(FLAGGED, _or_empty(mp.flagged_titles))
+register_csv(SCATTER, csv_or_empty(lambda f: mp.anomaly_titles(wh(), f)))
+register_csv(FLAGGED, csv_or_empty(lambda f: mp.flagged_titles(wh(), f)))
 
 
 def layout(**_query) -> html.Div:
@@ -88,20 +77,19 @@ def layout(**_query) -> html.Div:
 
 def status_alert() -> dbc.Alert:
     """What was trained, when, and the contamination setting (or why nothing is shown)."""
-    try:
-        _, meta = serving.load(wh().paths.data_dir, wh().build_id, "anomalies")
-        facts = mp.anomaly_facts(wh())
-    except artifacts.ModelMissing as exc:
-        return dbc.Alert(str(exc), color="warning", id="anomalies-status")
+    return model_status.status_alert("anomalies", describe, alert_id="anomalies-status")
+
+
+def describe(meta) -> list:
+    facts = mp.anomaly_facts(wh())
     stability = (f" Flags overlap {facts['stability']:.0%} (Jaccard) with forests trained with "
                  "other seeds." if facts["stability"] is not None else "")
-    return dbc.Alert([
+    return [
         dbc.Badge(f"contamination = {facts['contamination']:g}", color="danger", className="me-2"),
         f"IsolationForest of {facts['trees']} trees: {facts['flagged']:,} of "
         f"{facts['titles']:,} matched titles flagged ({facts['contamination']:.0%} by design).",
-        stability, f" Trained on this build ({meta.build_id}) at {meta.trained_at}, seed "
-        f"{meta.seed}, in {meta.train_seconds:.1f} s.",
-    ], color="secondary", id="anomalies-status")
+        stability, " ", model_status.trained_sentence(meta),
+    ]
 
 
 @callback(Output(graph_id(SCATTER), "figure"), Output(insights_id(SCATTER), "children"),
@@ -112,7 +100,7 @@ def update_scatter(store, view):
         frame = mp.anomaly_titles(wh(), Filters.from_store(store))
         contamination = mp.anomaly_facts(wh())["contamination"]
     except artifacts.ModelMissing:
-        return empty_figure(figs.scatter_title(view, None), NOT_TRAINED), []
+        return empty_figure(figs.scatter_title(view, None), model_status.NOT_TRAINED), []
     return (figs.scatter(frame, view, contamination),
             insight_items(figs.scatter_insights(frame, contamination)))
 

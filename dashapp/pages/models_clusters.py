@@ -13,11 +13,13 @@ import polars as pl
 from dash import Input, Output, callback, html
 
 from dashapp import ids
+from dashapp.components import model_status
 from dashapp.components.chart import chart_card, graph_id, insight_items, insights_id, register_csv
+from dashapp.components.model_status import csv_or_empty
 from dashapp.figures import clusters as figs
 from dashapp.figures.base import empty_figure
 from dashapp.state import wh
-from models import artifacts, serving
+from models import artifacts
 from queries import model_panels as mp
 from queries.filters import Filters
 
@@ -26,21 +28,8 @@ dash.register_page(__name__, path="/models/clusters", name="Clusters", order=14,
 
 KSEL, MAP, CARDS = "clusters-k", "clusters-map", "clusters-cards"
 
-NOT_TRAINED = "No trained model for this build (see the message above)"
-
-
-def _or_empty(source):
-    """A CSV source that gives an empty frame (not an error) when no model is trained."""
-    def read(filters: Filters) -> pl.DataFrame:
-        try:
-            return source(wh(), filters)
-        except artifacts.ModelMissing:
-            return pl.DataFrame()
-    return read
-
-
-register_csv(KSEL, _or_empty(lambda w, f: mp.k_selection(w)))
-register_csv(MAP, _or_empty(mp.cluster_titles))
+register_csv(KSEL, csv_or_empty(lambda f: mp.k_selection(wh())))
+register_csv(MAP, csv_or_empty(lambda f: mp.cluster_titles(wh(), f)))
 
 
 def layout(**_query) -> html.Div:
@@ -77,20 +66,19 @@ def layout(**_query) -> html.Div:
 
 def status_alert() -> dbc.Alert:
     """What was trained, when, and how k was chosen (or why nothing is shown)."""
-    try:
-        _, meta = serving.load(wh().paths.data_dir, wh().build_id, "clusters")
-        facts = mp.cluster_facts(wh())
-    except artifacts.ModelMissing as exc:
-        return dbc.Alert(str(exc), color="warning", id="clusters-status")
+    return model_status.status_alert("clusters", describe, alert_id="clusters-status")
+
+
+def describe(meta) -> list:
+    facts = mp.cluster_facts(wh())
     low, high = facts["k_values"]
-    return dbc.Alert([
+    return [
         dbc.Badge(f"k = {facts['k']}", color="danger", className="me-2"),
         f"{facts['titles']:,} titles in {facts['k']} clusters, chosen among k = {low}–{high} "
         f"as the smallest k within {facts['tolerance']:.0%} of the best silhouette "
-        f"(silhouette {facts['silhouette']:.3f}; {facts['components']} SVD dimensions). "
-        f"Trained on this build ({meta.build_id}) at {meta.trained_at}, seed {meta.seed}, "
-        f"in {meta.train_seconds:.1f} s.",
-    ], color="secondary", id="clusters-status")
+        f"(silhouette {facts['silhouette']:.3f}; {facts['components']} SVD dimensions). ",
+        model_status.trained_sentence(meta),
+    ]
 
 
 @callback(Output(graph_id(KSEL), "figure"), Output(insights_id(KSEL), "children"),
@@ -99,7 +87,7 @@ def update_k_selection(_store):
     try:
         frame, tolerance = mp.k_selection(wh()), mp.cluster_facts(wh())["tolerance"]
     except artifacts.ModelMissing:
-        return empty_figure(figs.K_TITLE, NOT_TRAINED), []
+        return empty_figure(figs.K_TITLE, model_status.NOT_TRAINED), []
     return (figs.k_selection(frame, tolerance),
             insight_items(figs.k_selection_insights(frame, tolerance)))
 
@@ -112,7 +100,7 @@ def update_map(store):
         points, summary = mp.cluster_map(wh(), filters), mp.cluster_summary(wh(), filters)
         variance = mp.cluster_facts(wh())["map_variance"]
     except artifacts.ModelMissing as exc:
-        return empty_figure(figs.MAP_TITLE, NOT_TRAINED), [], dbc.Alert(str(exc), color="warning")
+        return empty_figure(figs.MAP_TITLE, model_status.NOT_TRAINED), [], dbc.Alert(str(exc), color="warning")
     return (figs.cluster_map(points, summary),
             insight_items(figs.map_insights(points, summary, variance)), cluster_cards(summary))
 

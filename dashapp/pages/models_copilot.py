@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 import polars as pl
 from dash import Input, Output, State, callback, dcc, html
 
+from dashapp.components import model_status
 from dashapp.components.chart import chart_card, graph_id, insight_items, insights_id, register_csv
 from dashapp.figures import copilot as figs
 from dashapp.state import wh
@@ -87,13 +88,9 @@ def layout(**_query) -> html.Div:
 
 
 def status_alert():
-    try:
-        _, meta = loaded()
-    except artifacts.ModelMissing as exc:
-        return dbc.Alert(str(exc), color="warning", id="copilot-status")
-    return dbc.Alert(f"Model trained on this build ({meta.build_id}) at {meta.trained_at}, "
-                     f"seed {meta.seed}, in {meta.train_seconds:.1f} s; {meta.notes}.",
-                     color="secondary", id="copilot-status")
+    return model_status.status_alert(
+        copilot.NAME, lambda meta: f"{model_status.trained_sentence(meta)} {meta.notes}.",
+        alert_id="copilot-status")
 
 
 def options() -> dict:

@@ -12,6 +12,7 @@ import dash_bootstrap_components as dbc
 import polars as pl
 from dash import Input, Output, callback, dcc, html
 
+from dashapp.components import model_status
 from dashapp.components.chart import chart_card, graph_id, insight_items, insights_id, register_csv
 from dashapp.figures import forecasts as figs
 from dashapp.state import wh
@@ -80,20 +81,19 @@ def layout(**_query) -> html.Div:
 
 
 def status_alert():
-    try:
-        _, meta = serving.load(wh().paths.data_dir, wh().build_id, "forecasts")
-    except artifacts.ModelMissing as exc:
-        return dbc.Alert(str(exc), color="warning")
+    return model_status.status_alert("forecasts", describe)
+
+
+def describe(meta) -> str:
     s = {m["metric"]: m["value"] for m in meta.metrics if not m["label"]}
     beats = s.get("share_selected_beats_seasonal_naive_last_origin")
-    return dbc.Alert(
+    return (
         f"Forecasts trained on this build ({meta.build_id}) at {meta.trained_at} in "
         f"{meta.train_seconds:.0f} s; statsmodels {meta.versions.get('statsmodels', '?')}. "
         f"{s.get('series', 0):.0f} series; median backtest MASE {s.get('median_mase_chosen', float('nan')):.2f} "
         f"for the chosen models vs {s.get('median_mase_seasonal_naive', float('nan')):.2f} for "
         "seasonal naive" + (f"; picked on earlier origins, the choice beat seasonal naive on "
-                            f"the last origin for {beats:.0%} of series." if beats is not None else "."),
-        color="secondary")
+                            f"the last origin for {beats:.0%} of series." if beats is not None else "."))
 
 
 def controls(options: list[dict], initial: str | None) -> dbc.Card:
