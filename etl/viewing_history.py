@@ -1,0 +1,408 @@
+"""Netflix viewing-history files (NetflixViewingHistory.csv) -> parsed, matched history.
+
+`parse_history(data, catalog)` checks the upload (size, archive/binary signatures,
+encoding, header, row count), reads `Title,Date` rows, works out the date order from
+the whole file, removes exact duplicate rows, splits titles into show / season /
+episode, and matches each distinct item to the catalog once (etl/history_matching.py).
+Anything a user can get wrong raises HistoryError with a message meant to be shown as
+is; nothing is stored here. Formats, limits and decisions: docs/BLEND.md.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+
+from etl import settings
+from etl.history_matching import ENGINE, HistoryCatalog, fuzzy_match, split_titles
+
+__all__ = ["HistoryError", "HistoryCatalog", "ParsedHistory", "blend_catalog",
+           "load_catalog", "parse_history"]
+
+STREAMING_START = date(2007, 1, 1)   # Netflix streaming began in January 2007
+MAX_CELL_CHARS = 500                 # longest title or date cell accepted
+MAX_DUPLICATE_SHARE = 0.5            # refuse files that are mostly exact repeats
+MAX_FUZZY_ITEMS = 2000               # unmatched items given a fuzzy search, most-watched first
+# Signatures of files people rename to .csv by mistake, with what to call them.
+MAGIC = [(b"PK\x03\x04", "a zip archive (or an Excel .xlsx workbook)"),
+         (b"PK\x05\x06", "an empty zip archive"), (b"\x1f\x8b", "gzip-compressed data"),
+         (b"BZh", "bzip2-compressed data"), (b"\xfd7zXZ\x00", "xz-compressed data"),
+         (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"), (b"Rar!\x1a\x07", "a RAR archive"),
+         (b"%PDF", "a PDF document"), (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+         (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) workbook"), (b"SQLite format 3", "a SQLite database")]
+BOMS = [(b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")]
+FALLBACK_ENCODINGS = ["utf-8", "cp1252", "latin-1"]   # latin-1 decodes any byte string
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")   # no text file has many
+ACTIVITY_HEADER = "profile name"   # ViewingActivity.csv from the full account download
+HINT = ("Download it from Netflix: Account → Profile → Viewing activity → "
+        "'Download all' (NetflixViewingHistory.csv).")
+
+
+class HistoryError(ValueError):
+    """A viewing-history file was refused; the message is shown to the user as is."""
+
+
+@dataclass(frozen=True)
+class ParsedHistory:
+    """One parsed, matched viewing history (see docs/BLEND.md for every column)."""
+    viewings: pl.DataFrame
+    items: pl.DataFrame
+    date_order: str
+    date_order_ambiguous: bool
+    duplicate_rows: int
+    rows_read: int
+    encoding: str = "utf-8"
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def match_rate(self) -> float:
+        """Share of distinct watched items (shows and movies) matched to the catalog."""
+        if self.items.height == 0:
+            return 0.0
+        return self.items["show_id"].is_not_null().sum() / self.items.height
+
+    @property
+    def unmatched(self) -> list[str]:
+        """Names of unmatched items, most-watched first."""
+        return (self.items.filter(pl.col("show_id").is_null())
+                .sort(["episodes", "last_watched", "item_name"], descending=[True, True, False])
+                ["item_name"].to_list())
+
+
+# --- catalog -------------------------------------------------------------------------
+
+def blend_catalog(warehouse) -> pl.DataFrame:
+    """queries/sql/blend_catalog.sql: one row per catalog title (show_id, kind, title,
+    release_year), from a queries.db.Warehouse."""
+    return warehouse.query("blend_catalog")
+
+
+_CACHE: dict[tuple[str, str], HistoryCatalog] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def load_catalog(warehouse) -> HistoryCatalog:
+    """The matcher's catalog for the warehouse's current build, built once per build."""
+    key = (str(warehouse.data_dir), warehouse.build_id)
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+    catalog = HistoryCatalog.from_frame(blend_catalog(warehouse))
+    with _CACHE_LOCK:
+        for old in [k for k in _CACHE if k[0] == key[0]]:
+            del _CACHE[old]   # an older build of the same data dir
+        _CACHE[key] = catalog
+    return catalog
+
+
+# --- bytes -> text -------------------------------------------------------------------
+
+def decode_upload(data: bytes, max_bytes: int) -> tuple[str, str]:
+    """(text, encoding) of an upload, or HistoryError for empty, oversized, archived
+    or binary data. Order: BOM, then UTF-8, cp1252, latin-1 (Excel re-saves)."""
+    if not data or not data.strip():
+        raise HistoryError(f"The file is empty. {HINT}")
+    if len(data) > max_bytes:
+        raise HistoryError(f"The file is {len(data):,} bytes; the limit is {max_bytes:,} "
+                           "bytes. Upload the NetflixViewingHistory.csv file itself.")
+    for magic, what in MAGIC:
+        if data.startswith(magic):
+            raise HistoryError(f"This file is {what}, not a CSV file. Extract "
+                               f"NetflixViewingHistory.csv first and upload that.")
+    text, encoding = _decode(data)
+    if "\x00" in text or len(_CONTROLS.findall(text, 0, 20000)) > 8:
+        raise HistoryError("This file holds binary data, not text. Upload "
+                           "NetflixViewingHistory.csv as Netflix gave it.")
+    return text, encoding
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding).lstrip("\ufeff"), encoding
+            except UnicodeDecodeError:
+                raise HistoryError(f"The file starts with a {encoding} marker but is not "
+                                   f"valid {encoding} text. Save it again as UTF-8.") from None
+    if b"\x00" in data:   # UTF-16 without a BOM, or binary: either way not readable
+        raise HistoryError("This file holds binary data (or UTF-16 text without a byte "
+                           "order mark). Save it as UTF-8 CSV and upload it again.")
+    for encoding in FALLBACK_ENCODINGS:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes every byte string")
+
+
+# --- text -> rows ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Lines:
+    """File line of a data row (0-based index), for messages. Only errors need it, so
+    it is worked out then, not per row (quoted cells may span lines)."""
+    text: str
+    delimiter: str
+
+    def __call__(self, index: int) -> int:
+        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
+        _read_header(reader)
+        return [reader.line_num for row in reader if _has_data(row)][index]
+
+
+@dataclass(frozen=True)
+class Rows:
+    """The data rows of one export: titles and dates as written, trimmed."""
+    titles: pl.Series
+    dates: pl.Series
+    line: Lines
+
+
+def _has_data(row: list[str]) -> bool:
+    """False for blank lines, which Excel leaves at the end of a file."""
+    return bool(row) and (len(row) > 2 or bool(row[0].strip()) or bool(row[-1].strip()))
+
+
+def read_rows(text: str, max_rows: int) -> Rows:
+    """The data rows under a `Title,Date` header; blank lines are skipped. The
+    delimiter (comma, semicolon or tab: Excel re-saves) is the header line's."""
+    first_line = text.lstrip().split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = _read_header(reader)
+        body = [row for row in reader if _has_data(row)]
+    except csv.Error as exc:
+        raise HistoryError(f"Line {reader.line_num} could not be read as CSV ({exc}).") from None
+    if not body:
+        raise HistoryError(f"The file has the {header} header but no rows.")
+    if len(body) > max_rows:
+        raise HistoryError(f"The file has more than {max_rows:,} rows, the most accepted. "
+                           "Upload one profile's history at a time.")
+    line = Lines(text, delimiter)
+    if any(len(row) != 2 for row in body):
+        body = [_cells(row, i, line) for i, row in enumerate(body)]
+    titles, dates = zip(*body)
+    cells = pl.DataFrame({"title": titles, "date": dates}, schema={"title": pl.String,
+                                                                  "date": pl.String})
+    cells = cells.select(pl.all().str.strip_chars())
+    _check_cells(cells, line)
+    return Rows(cells["title"], cells["date"], line)
+
+
+def _cells(row: list[str], index: int, line: Lines) -> tuple[str, str]:
+    """(title, date) of a row that is not two cells. A title with an unquoted
+    delimiter spills into extra cells; the date is always the last cell."""
+    if len(row) < 2:
+        raise HistoryError(f"Line {line(index)} has no date: "
+                           f"{line.delimiter.join(row)[:80]!r}.")
+    return line.delimiter.join(row[:-1]), row[-1]
+
+
+def _check_cells(cells: pl.DataFrame, line: Lines) -> None:
+    """HistoryError for the first empty or overlong title, then date."""
+    checks = {f"has an empty {what}.": pl.col(what) == "" for what in ("title", "date")}
+    checks.update({f"has a {what} longer than {MAX_CELL_CHARS} characters.":
+                   pl.col(what).str.len_chars() > MAX_CELL_CHARS for what in ("title", "date")})
+    first = cells.select(pl.arg_where(c).first().alias(m) for m, c in checks.items()).row(0)
+    for message, index in zip(checks, first):
+        if index is not None:
+            raise HistoryError(f"Line {line(index)} {message}")
+
+
+def _read_header(reader) -> str:
+    for row in reader:
+        cells = [c.strip().strip("\ufeff").strip('"').lower() for c in row]
+        if not any(cells):
+            continue
+        if cells == ["title", "date"]:
+            return "Title,Date"
+        shown = ",".join(row)[:80]
+        if cells and cells[0] == ACTIVITY_HEADER:
+            raise HistoryError("This is ViewingActivity.csv from the full account data "
+                               f"download; the Blend needs NetflixViewingHistory.csv. {HINT}")
+        raise HistoryError("This does not look like a Netflix viewing-history file: the "
+                           f"first line should be 'Title,Date' but is {shown!r}. {HINT}")
+    raise HistoryError(f"The file is empty. {HINT}")
+
+
+# --- dates ---------------------------------------------------------------------------
+
+_DATE_RE = r"^(?<a>\d{1,4})[/.\-](?<b>\d{1,2})[/.\-](?<c>\d{1,4})$"
+ORDER_NAMES = {"month_first": "month first (4/3/20 = April 3)",
+               "day_first": "day first (4/3/20 = 4 March)"}
+
+
+def _ymd(y: pl.Expr, m: pl.Expr, d: pl.Expr) -> pl.Expr:
+    """A Date from integer parts; null when the parts are no calendar date."""
+    pad = lambda e: e.cast(pl.String).str.zfill(2)  # noqa: E731
+    return pl.concat_str(y.cast(pl.String).str.zfill(4), pad(m), pad(d), separator="-") \
+        .str.to_date("%Y-%m-%d", strict=False)
+
+
+def _date_frame(raw: pl.Series) -> pl.DataFrame:
+    """Every date cell: its numbers, whether it is ISO or unreadable, and its date
+    under each reading (null where the numbers are no calendar date)."""
+    a, b, c = pl.col("a").cast(pl.Int32), pl.col("b").cast(pl.Int32), pl.col("c").cast(pl.Int32)
+    la, lc = pl.col("a").str.len_chars(), pl.col("c").str.len_chars()
+    iso = la == 4
+    year = c + pl.when(lc == 2).then(2000).otherwise(0)
+    return (raw.alias("raw").to_frame().lazy().with_row_index("idx")
+            .with_columns(pl.col("raw").str.extract_groups(_DATE_RE).alias("g")).unnest("g")
+            .select("raw", "idx", iso=iso, a=a, b=b,
+                    unreadable=pl.col("a").is_null() | (la == 3) | ((la < 3) & ~lc.is_in([2, 4]))
+                    | (iso & (lc > 2)),
+                    month_first=pl.when(iso).then(_ymd(a, b, c)).otherwise(_ymd(year, a, b)),
+                    day_first=pl.when(iso).then(_ymd(a, b, c)).otherwise(_ymd(year, b, a)))
+            .collect(engine=ENGINE))
+
+
+def _evidence(f: pl.DataFrame, today: date) -> dict:
+    """What settles the order, and how well each reading fits: impossible dates and
+    steps from an older to a newer date (an export lists the newest first)."""
+    slash = ~pl.col("iso")
+
+    def fit(col: str) -> list[pl.Expr]:
+        d = pl.col(col)
+        return [(d.is_null() | (d < STREAMING_START) | (d > today)).sum().alias(f"{col}_bad"),
+                (d.diff().dt.total_days() > 0).sum().alias(f"{col}_up")]
+    return f.select(
+        unreadable=pl.arg_where("unreadable").first(),
+        # A cell with both numbers above 12 settles nothing; it fails as a calendar date.
+        day_first=pl.arg_where(slash & (pl.col("a") > 12) & (pl.col("b") <= 12)).first(),
+        month_first=pl.arg_where(slash & (pl.col("b") > 12) & (pl.col("a") <= 12)).first(),
+        slash=slash.sum(), same=pl.col("month_first").eq_missing(pl.col("day_first")).all(),
+        *fit("month_first"), *fit("day_first")).row(0, named=True)
+
+
+def parse_dates(raw: pl.Series, line: Callable[[int], int],
+                today: date) -> tuple[pl.Series, str, bool, str]:
+    """(dates, date_order, ambiguous, slash reading). A day above 12 in either slash
+    position settles the order for the whole file; when nothing settles it, the
+    reading with fewer impossible dates, then fewer steps from older to newer, wins
+    (ties: month first, Netflix's US default)."""
+    f = _date_frame(raw)
+    ev = _evidence(f, today)
+    if ev["unreadable"] is not None:
+        i = ev["unreadable"]
+        raise HistoryError(f"Line {line(i)}: {f['raw'][i]!r} is not a date (expected e.g. "
+                           "4/3/20, 18/06/2020 or 2020-06-18).")
+    if ev["day_first"] is not None and ev["month_first"] is not None:
+        raise HistoryError(f"The dates mix day-first ({f['raw'][ev['day_first']]}) and "
+                           f"month-first ({f['raw'][ev['month_first']]}) order. Upload the "
+                           "file exactly as Netflix exported it.")
+    settled = ev["day_first"] is not None or ev["month_first"] is not None
+    order = ("day_first" if ev["day_first"] is not None else "month_first" if settled
+             else min(["month_first", "day_first"],
+                      key=lambda o: (ev[f"{o}_bad"], ev[f"{o}_up"], o != "month_first")))
+    _check_range(f, order, today, line)
+    overall = "iso" if ev["slash"] == 0 else "mixed" if ev["slash"] < f.height else order
+    return f[order].alias("watched_on"), overall, not settled and not ev["same"], order
+
+
+def _check_range(f: pl.DataFrame, order: str, today: date, line: Callable[[int], int]) -> None:
+    """HistoryError for the first date that is no calendar date, before Netflix
+    streaming began, or after `today`."""
+    d = pl.col(order)
+    checks = {"is not a calendar date.": d.is_null(),
+              "is before 2007, when Netflix streaming began. Is this the right file?":
+              d < STREAMING_START,
+              "is in the future.": d > today}
+    first = f.select(pl.arg_where(c).first().alias(m) for m, c in checks.items()).row(0)
+    for why, index in zip(checks, first):
+        if index is not None:
+            raise HistoryError(f"Line {line(index)}: {f['raw'][index]!r} {why}")
+
+
+# --- the whole parse -----------------------------------------------------------------
+
+def parse_history(data: bytes, catalog: HistoryCatalog, *, max_bytes: int | None = None,
+                  max_rows: int | None = None, today: date | None = None) -> ParsedHistory:
+    """Parse and match one NetflixViewingHistory.csv upload (see module docstring).
+    Limits default to the upload_max_bytes / upload_max_rows settings."""
+    max_bytes = int(settings.get("upload_max_bytes")) if max_bytes is None else max_bytes
+    max_rows = int(settings.get("upload_max_rows")) if max_rows is None else max_rows
+    text, encoding = decode_upload(data, max_bytes)
+    read = read_rows(text, max_rows)
+    dates, order, ambiguous, reading = parse_dates(read.dates, read.line, today or date.today())
+    rows = pl.DataFrame({"row_number": pl.int_range(1, read.titles.len() + 1, eager=True),
+                         "raw_title": read.titles, "watched_on": dates})
+    rows, duplicates = _deduplicate(rows)
+    viewings = _match(rows, catalog)
+    notes = _notes(reading, ambiguous, duplicates, encoding)
+    return ParsedHistory(viewings.drop("item_key", "kind"), _items(viewings), order, ambiguous,
+                         duplicates, read.titles.len(), encoding, notes)
+
+
+def _deduplicate(rows: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Drop rows repeating an earlier (title, date); refuse a file mostly made of them."""
+    keep = rows.select(pl.struct("raw_title", "watched_on").is_first_distinct()).to_series()
+    duplicates = rows.height - int(keep.sum())
+    if duplicates > rows.height * MAX_DUPLICATE_SHARE:
+        raise HistoryError(f"{duplicates:,} of the file's {rows.height:,} rows repeat an "
+                           "earlier row exactly. Upload the original export, not a "
+                           "copied or merged file.")
+    return rows.filter(keep), duplicates
+
+
+def _match(rows: pl.DataFrame, catalog: HistoryCatalog) -> pl.DataFrame:
+    """Viewings with item, season, episode and match columns (item_key: show_id when
+    matched, else the normalized item name)."""
+    distinct = rows.group_by("raw_title").agg(year=pl.col("watched_on").max().dt.year())
+    splits = split_titles(distinct["raw_title"].to_list(), catalog, distinct["year"].to_list())
+    # Fuzzy-match the most-watched unmatched items first, at most MAX_FUZZY_ITEMS: a
+    # real history has a few hundred; a file of 100,000 made-up titles must not buy
+    # minutes of CPU.
+    pending = (splits.filter(pl.col("show_id").is_null())
+               .group_by("item_key").agg(pl.col("item_name").first(), pl.col("is_episode").any(),
+                                         rows=pl.len())
+               .sort(["rows", "item_key"], descending=[True, False]).head(MAX_FUZZY_ITEMS))
+    found = fuzzy_match(pending["item_name"].to_list(), pending["is_episode"].to_list(), catalog)
+    fuzzy = pl.DataFrame(
+        [(k, *m) for k, m in zip(pending["item_key"].to_list(), found) if m],
+        schema={"item_key": pl.String, "f_id": pl.String, "f_kind": pl.String,
+                "f_score": pl.Float64}, orient="row")
+    splits = (splits.lazy().join(fuzzy.lazy(), on="item_key", how="left")
+              .with_columns(match_method=pl.when(pl.col("show_id").is_not_null()).then(pl.lit("exact"))
+                            .when(pl.col("f_id").is_not_null()).then(pl.lit("fuzzy")),
+                            match_score=pl.when(pl.col("show_id").is_not_null()).then(1.0)
+                            .otherwise(pl.col("f_score")),
+                            show_id=pl.coalesce("show_id", "f_id"), kind=pl.coalesce("kind", "f_kind"))
+              .with_columns(item_key=pl.coalesce("show_id", "item_key"))
+              .drop("f_id", "f_kind", "f_score"))
+    return rows.lazy().join(splits, on="raw_title", how="left", maintain_order="left").select(
+        "row_number", "raw_title", "watched_on", "item_name", "season", "episode", "is_episode",
+        "show_id", "match_method", "match_score", "item_key", "kind").collect(engine=ENGINE)
+
+
+def _items(viewings: pl.DataFrame) -> pl.DataFrame:
+    """One row per distinct watched item (a show or a movie)."""
+    return (viewings.lazy().group_by("item_key").agg(
+        pl.col("item_name").first(), pl.col("show_id").first(),
+        pl.col("kind").first(), pl.col("is_episode").any(),
+        episodes=pl.len().cast(pl.Int64), first_watched=pl.col("watched_on").min(),
+        last_watched=pl.col("watched_on").max(), match_method=pl.col("match_method").first(),
+        match_score=pl.col("match_score").max())
+        .with_columns(kind=pl.coalesce("kind", pl.when(pl.col("is_episode")).then(pl.lit("show"))))
+        .sort(["last_watched", "item_name"], descending=[True, False])
+        .select("item_name", "show_id", "kind", "is_episode", "episodes", "first_watched",
+                "last_watched", "match_method", "match_score").collect(engine=ENGINE))
+
+
+def _notes(reading: str, ambiguous: bool, duplicates: int, encoding: str) -> tuple[str, ...]:
+    """Messages for the user about choices made while reading the file."""
+    notes = []
+    if ambiguous:
+        notes.append(f"No date settles day or month first; read {ORDER_NAMES[reading]}, "
+                     "which keeps the file newest first.")
+    if duplicates:
+        notes.append(f"{duplicates:,} exact duplicate row(s) were removed.")
+    if encoding not in ("utf-8", "utf-8-sig"):
+        notes.append(f"The file was not UTF-8; it was read as {encoding}.")
+    return tuple(notes)
