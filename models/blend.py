@@ -1,0 +1,275 @@
+"""Blend: one shared watch list for a group of friends (model card: docs/models/blend.md).
+
+Training (`train`, a stage of refresh) embeds every title (models/blend_space.py).
+Serving (`recommend`) is pure numpy on that space, per request:
+1. Each person's preference vector is the weighted mean of the vectors of what they
+   watched: weight = log1p(episodes) × 0.5 ** (days before their latest view /
+   half-life), so a binge counts more than a sampled pilot (with diminishing returns)
+   and what they watched last season more than their taste of two years ago.
+2. A person's content interest in an unwatched title is 0.75 × its cosine to that
+   vector + 0.25 × a weighted power mean (p = 4) of its cosines to their most weighted
+   watched titles, so a second taste is not averaged away. A popularity prior is mixed
+   in with a weight that shrinks as the history grows:
+       s = s_min + (1 − s_min) × k / (k + distinct titles watched)
+       interest = (1 − s) × content + s × prior
+   No history → the popularity list; hundreds of titles → mostly taste.
+3. The group's titles are ranked by mean interest; of the top 2n, the n where people
+   disagree least (max − min interest) are kept, so nobody's taste dominates; they are
+   listed by mean interest. People are processed in sorted name order, so the list
+   does not depend on the order they were given in.
+Titles anyone in the group watched are never recommended. Each recommendation says why
+(models/blend_explain.py).
+"""
+from __future__ import annotations
+
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import polars as pl
+from threadpoolctl import ThreadpoolController, threadpool_limits
+
+from models import blend_explain
+from models.artifacts import TrainedModel
+from models.blend_space import SPACE_PARAMS, TitleSpace, build_space
+from models.serving import BadInput
+
+NAME = "blend"
+ORDER = 60
+SEED = 42
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+KINDS = ("movie", "show")
+# Serving parameters: the model card says what each does and what was tried
+# (benchmarks/bench_blend.py, on the tune half of the test histories).
+BLEND_PARAMS = {"half_life_days": 90.0, "nearest_weight": 0.25, "nearest_power": 4,
+                "nearest_titles": 128, "prior_min": 0.1,
+                "prior_k": 10.0, "candidate_factor": 2, "max_n": 200}
+PARAMS = {**SPACE_PARAMS, **BLEND_PARAMS, "threads": 1}
+ITEM_COLUMNS = ("show_id", "episodes", "last_watched")
+
+
+@dataclass(frozen=True)
+class BlendFilters:
+    kinds: tuple[str, ...] = ()                 # () = movies and shows
+    max_runtime_minutes: int | None = None      # movies only; shows are not cut
+    ratings: tuple[str, ...] = ()               # () = every maturity rating
+    exclude_genres: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    show_id: str
+    title: str
+    kind: str
+    release_year: int | None
+    genres: tuple[str, ...]
+    score: float                  # the group's mean interest
+    interest: dict[str, float]    # person name → interest
+    reason: str
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One person's matched history in the space: rows (sorted, distinct) and weights."""
+    name: str
+    rows: np.ndarray
+    weights: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return int(self.rows.size)
+
+
+def profile(space: TitleSpace, name: str, items: pl.DataFrame,
+            half_life_days: float = BLEND_PARAMS["half_life_days"]) -> Profile:
+    """A person's distinct titles known to the space, weighted by episodes and recency.
+    Rows without a show_id (unmatched) or with one from another build are ignored."""
+    missing = [c for c in ITEM_COLUMNS if c not in items.columns]
+    if missing:
+        raise BadInput(f"{name}'s history lacks the column(s) {', '.join(missing)}")
+    titles = (items.select(ITEM_COLUMNS).filter(pl.col("show_id").is_not_null())
+              .group_by("show_id")
+              .agg(pl.col("episodes").fill_null(1).clip(1).sum(), pl.col("last_watched").max()))
+    # a dict lookup per distinct title: far cheaper than handing polars 8,800 keys
+    rows = np.array([space.row_of.get(s, -1) for s in titles["show_id"].to_list()], np.int64)
+    titles = titles.filter(pl.Series(rows >= 0)).with_columns(row=pl.Series(rows[rows >= 0]))
+    if titles.is_empty():
+        return Profile(name, np.empty(0, np.int64), np.empty(0, np.float32))
+    age = (pl.lit(titles["last_watched"].max()) - pl.col("last_watched")).dt.total_days()
+    titles = titles.with_columns(weight=pl.col("episodes").log1p()
+                                 * pl.lit(0.5).pow(age.fill_null(0).clip(0) / half_life_days)
+                                 ).sort("row")
+    return Profile(name, titles["row"].to_numpy(), titles["weight"].to_numpy().astype(np.float32))
+
+
+def candidate_mask(space: TitleSpace, filters: BlendFilters, watched: np.ndarray) -> np.ndarray:
+    """Titles that pass the filters and that nobody in the group watched."""
+    bad = [k for k in filters.kinds if k not in KINDS]
+    if bad:
+        raise BadInput(f"unknown type {bad[0]!r}: use movie or show")
+    cap = filters.max_runtime_minutes
+    if cap is not None and (isinstance(cap, bool) or not isinstance(cap, (int, float)) or cap <= 0):
+        raise BadInput("the maximum runtime is a number of minutes above 0")
+    mask = np.ones(len(space.show_ids), dtype=bool)
+    mask[watched] = False
+    if filters.kinds:
+        mask &= np.isin(space.kind, filters.kinds)
+    if filters.max_runtime_minutes is not None:
+        too_long = (space.kind == "movie") & ~(space.runtime <= filters.max_runtime_minutes)
+        mask &= ~too_long
+    if filters.ratings:
+        mask &= np.isin(space.rating, filters.ratings)
+    columns = [space.genre_names.index(g) for g in filters.exclude_genres if g in space.genre_names]
+    if columns:
+        mask &= ~np.asarray(space.genre_matrix[:, columns].sum(axis=1)).ravel().astype(bool)
+    return mask
+
+
+def prior_share(titles: int, params: dict = BLEND_PARAMS) -> float:
+    """Weight of the popularity prior for a history of `titles` distinct titles."""
+    s_min, k = params["prior_min"], params["prior_k"]
+    return s_min + (1 - s_min) * k / (k + titles)
+
+
+def power_mean(sims: np.ndarray, weights: np.ndarray, power: int) -> np.ndarray:
+    """Weighted power mean over watched titles (columns) of the cosines (negatives as 0),
+    power a power of two: 1 is the mean similarity, large powers approach the best
+    single match, so a title close to one well-weighted watched title scores high even
+    when the person's taste is spread over several kinds of titles."""
+    values = np.maximum(sims, 0)
+    for _ in range(int(np.log2(power))):   # repeated squaring: far cheaper than **
+        values *= values
+    mean = values @ (weights / weights.sum())
+    return mean ** (1.0 / power)
+
+
+def interest(space: TitleSpace, person: Profile, rows: np.ndarray,
+             params: dict = BLEND_PARAMS, candidates: np.ndarray | None = None) -> np.ndarray:
+    """A person's interest (about 0–1) in each title of `rows` (`candidates`: their
+    vectors, when the caller already has them)."""
+    prior = space.popularity[rows]
+    if person.size == 0:
+        return prior.astype(np.float64)
+    candidates = space.vectors[rows] if candidates is None else candidates
+    watched = space.vectors[person.rows]
+    preference = person.weights @ watched
+    preference /= max(float(np.linalg.norm(preference)), 1e-12)
+    content = candidates @ preference
+    if params["nearest_weight"] > 0:
+        # only the most weighted titles: with a 90-day half-life the rest weigh almost
+        # nothing in the mean, and the cost grows with every title (1,200 in a
+        # 5,000-row history)
+        top = np.argsort(-person.weights, kind="stable")[: params["nearest_titles"]]
+        nearest = power_mean(candidates @ watched[top].T, person.weights[top],
+                             params["nearest_power"])
+        content = (1 - params["nearest_weight"]) * content + params["nearest_weight"] * nearest
+    share = prior_share(person.size, params)
+    return ((1 - share) * content + share * prior).astype(np.float64)
+
+
+_blas_lock = threading.Lock()
+
+
+@cache
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+@contextmanager
+def _single_threaded_blas():
+    """One BLAS thread for the request's few small products: on the shared 2-core
+    machine two threads made a blend 2× slower (77 vs 35 ms). The limit is
+    process-wide, so requests take it in turn (a blend holds it for ~20 ms)."""
+    with _blas_lock, _blas().limit(limits=1, user_api="blas"):
+        yield
+
+
+def select(mean: np.ndarray, spread: np.ndarray, n: int, factor: int) -> np.ndarray:
+    """Positions of the n titles kept: of the top factor·n by mean interest (ties: lower
+    position first), the n with the smallest spread (ties: higher mean interest),
+    returned by mean interest."""
+    order = np.lexsort((np.arange(mean.size), -mean))[: factor * n]
+    calm = order[np.lexsort((np.arange(order.size), spread[order]))[:n]]
+    return calm[np.lexsort((calm, -mean[calm]))]
+
+
+def recommend(space: TitleSpace, people: dict[str, pl.DataFrame], n: int = 20,
+              filters: BlendFilters = BlendFilters(),
+              params: dict = BLEND_PARAMS) -> list[Recommendation]:
+    """The group's shared list (one person: their own list), best first."""
+    if not people:
+        raise BadInput("add at least one person's viewing history")
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= params["max_n"]:
+        raise BadInput(f"ask for between 1 and {params['max_n']} titles")
+    profiles = [profile(space, name, people[name], params["half_life_days"])
+                for name in sorted(people)]
+    watched = np.unique(np.concatenate([p.rows for p in profiles]))
+    rows = np.flatnonzero(candidate_mask(space, filters, watched))
+    with _single_threaded_blas():
+        candidates = space.vectors[rows]
+        table = np.vstack([interest(space, p, rows, params, candidates) for p in profiles])
+        chosen = select(table.mean(axis=0), table.max(axis=0) - table.min(axis=0), n,
+                        params["candidate_factor"])
+        reasons = blend_explain.reasons(space, profiles, rows[chosen])
+    return [_recommendation(space, rows[c], table[:, c], profiles, reason)
+            for c, reason in zip(chosen, reasons)]
+
+
+def _recommendation(space: TitleSpace, row: int, values: np.ndarray, profiles: list[Profile],
+                    reason: str) -> Recommendation:
+    meta = space.titles.row(int(row), named=True)
+    return Recommendation(meta["show_id"], meta["title"], meta["kind"], meta["release_year"],
+                          space.genres[row], round(float(values.mean()), 4),
+                          {p.name: round(float(v), 4) for p, v in zip(profiles, values)},
+                          reason)
+
+
+def neighbour_genre_agreement(space: TitleSpace, sample: int = 1000,
+                              seed: int = SEED) -> tuple[float, float]:
+    """(share of sampled titles whose nearest other title has the same primary Netflix
+    category, the same share for random pairs): a cheap check that the space puts like
+    next to like."""
+    rng = np.random.default_rng(seed)
+    rows = np.sort(rng.choice(len(space.show_ids), min(sample, len(space.show_ids)),
+                              replace=False))
+    sims = space.vectors[rows] @ space.vectors.T
+    sims[np.arange(rows.size), rows] = -np.inf
+    primary = np.array([g[0] if g else "" for g in space.genres])
+    random_pairs = rng.choice(len(space.show_ids), rows.size)
+    return (float(np.mean(primary[rows] == primary[sims.argmax(axis=1)])),
+            float(np.mean(primary[rows] == primary[random_pairs])))
+
+
+def metric_rows(space: TitleSpace, frame: pl.DataFrame, seconds: float) -> list[dict]:
+    nearest, chance = neighbour_genre_agreement(space)
+    matched = frame.select(pl.any_horizontal(pl.col("votes_percentile", "popularity_percentile")
+                                             .is_not_null()).mean()).item()
+    values = {"titles": len(space.show_ids), "dims": space.dims,
+              "svd_explained_variance": space.explained_variance,
+              "prior_matched_share": matched,
+              "neighbour_primary_genre_agreement": nearest,
+              "random_primary_genre_agreement": chance,
+              "train_seconds": seconds}
+    return [{"model": NAME, "metric": m, "label": "", "split": "all", "value": float(v)}
+            for m, v in values.items()]
+
+
+def load_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return con.sql((SQL_DIR / "blend_titles.sql").read_text(),
+                   params={"cast_depth": SPACE_PARAMS["cast_depth"]}).pl()
+
+
+def train(con: duckdb.DuckDBPyConnection, seed: int = SEED) -> TrainedModel:
+    started = time.monotonic()
+    frame = load_frame(con)
+    with threadpool_limits(PARAMS["threads"]):
+        space = build_space(frame, SPACE_PARAMS, seed)
+        seconds = time.monotonic() - started
+        metrics = metric_rows(space, frame, seconds)
+    return TrainedModel(space, params=dict(PARAMS), metrics=metrics, seed=seed,
+                        notes=f"trained in {seconds:.1f} s")

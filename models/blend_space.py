@@ -1,0 +1,149 @@
+"""The title space of the Blend recommender: one dense vector per Netflix title.
+
+Each title is described by blocks of tokens, each block TF-IDF weighted, each row
+L2-normalised and then scaled by the block's weight (SPACE_PARAMS["weights"]):
+  text      words of the synopsis (English stop words removed, sublinear tf)
+  title     words of the title (franchises, sequels, "Christmas", "Barbie")
+  genres    Netflix categories, one token each
+  people    directors and top-billed cast, one token per name (at least 2 titles)
+  countries production countries, one token each
+  meta      type, maturity rating, decade, original language, IMDb score band
+The stacked sparse matrix is reduced by TruncatedSVD and the rows re-normalised, so a
+dot product is a cosine. A block's weight is its share of a title's squared norm
+before the reduction; the weights were tuned on the viewing-history benchmark
+(docs/models/blend.md says how, and what else was tried).
+
+The popularity prior of a title is the mean of its IMDb-votes percentile and its TMDB
+popularity percentile (whichever exist); titles matched to neither get a fixed low
+prior (most of them are regional titles few people have seen).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+from scipy import sparse
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+SPACE_PARAMS = {
+    "dims": 128,
+    "weights": {"text": 1.0, "title": 0.3, "genres": 1.0, "people": 0.6, "countries": 0.5,
+                "meta": 0.5},
+    "text_min_df": 2, "people_min_df": 2, "cast_depth": 8,
+    "unmatched_prior": 0.05,
+}
+META_COLUMNS = ("show_id", "title", "kind", "release_year", "runtime_minutes", "seasons",
+                "maturity_rating", "genres")
+
+
+def _items(values) -> list[str]:
+    """Analyzer of the list-valued blocks: each list element is one token (module
+    level so a vectorizer could be pickled; the space keeps only the vectors)."""
+    return [v for v in (values or []) if v]
+
+
+def meta_tokens(row: dict) -> list[str]:
+    """Type, rating, decade, language and IMDb score band of one title."""
+    tokens = [f"kind_{row['kind']}", f"rating_{row['maturity_rating'] or 'none'}"]
+    if row["release_year"] is not None:
+        tokens.append(f"decade_{row['release_year'] // 10}")
+    if row["original_language"]:
+        tokens.append(f"lang_{row['original_language']}")
+    if row["imdb_score"] is not None:
+        tokens.append(f"imdb_{int(row['imdb_score'])}")
+    return tokens
+
+
+def block_matrices(frame: pl.DataFrame,
+                   params: dict = SPACE_PARAMS) -> dict[str, sparse.csr_matrix]:
+    """Block name → row-normalised TF-IDF matrix (one row per title of `frame`)."""
+    people = [d + c for d, c in zip(frame["directors"].to_list(), frame["cast_members"].to_list())]
+    sources = {
+        "text": (TfidfVectorizer(min_df=params["text_min_df"], max_df=0.5, stop_words="english",
+                                 sublinear_tf=True), frame["description"].to_list()),
+        "title": (TfidfVectorizer(min_df=2, sublinear_tf=True), frame["title"].to_list()),
+        "genres": (TfidfVectorizer(analyzer=_items), frame["genres"].to_list()),
+        "people": (TfidfVectorizer(analyzer=_items, min_df=params["people_min_df"]), people),
+        "countries": (TfidfVectorizer(analyzer=_items), frame["countries"].to_list()),
+        "meta": (TfidfVectorizer(analyzer=_items),
+                 [meta_tokens(r) for r in frame.iter_rows(named=True)]),
+    }
+    return {name: normalize(vec.fit_transform(values)).tocsr()
+            for name, (vec, values) in sources.items() if params["weights"].get(name, 0) > 0}
+
+
+def embed(blocks: dict[str, sparse.csr_matrix], weights: dict[str, float], dims: int,
+          seed: int) -> tuple[np.ndarray, float]:
+    """(row-normalised float32 vectors, share of variance the SVD keeps)."""
+    stacked = sparse.hstack([np.sqrt(weights[name]) * m for name, m in blocks.items()]).tocsr()
+    svd = TruncatedSVD(min(dims, stacked.shape[1] - 1), random_state=seed)
+    vectors = normalize(svd.fit_transform(stacked)).astype(np.float32)
+    return vectors, float(svd.explained_variance_ratio_.sum())
+
+
+def popularity_prior(frame: pl.DataFrame, unmatched: float) -> np.ndarray:
+    """Mean of the available audience percentiles (0–1), `unmatched` when neither."""
+    prior = frame.select(pl.mean_horizontal("votes_percentile", "popularity_percentile")
+                         .fill_null(unmatched)).to_series()
+    return prior.to_numpy().astype(np.float32)
+
+
+@dataclass(eq=False)   # identity equality: comparing arrays field by field is meaningless
+class TitleSpace:
+    """What the Blend artifact holds: vectors, prior and the metadata filters and
+    explanations need, all aligned on `show_ids`."""
+    show_ids: np.ndarray            # str, one per row
+    vectors: np.ndarray             # float32 (titles × dims), rows of norm 1
+    popularity: np.ndarray          # float32 (titles,), 0–1
+    titles: pl.DataFrame            # META_COLUMNS, same row order
+    explained_variance: float = 0.0
+    row_of: dict[str, int] = field(init=False, repr=False)
+    kind: np.ndarray = field(init=False, repr=False)
+    runtime: np.ndarray = field(init=False, repr=False)
+    rating: np.ndarray = field(init=False, repr=False)
+    genres: tuple[tuple[str, ...], ...] = field(init=False, repr=False)
+    genre_names: tuple[str, ...] = field(init=False, repr=False)
+    genre_matrix: sparse.csr_matrix = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        """Arrays the recommender filters on, derived once from `titles`."""
+        self.row_of = {s: i for i, s in enumerate(self.show_ids.tolist())}
+        self.kind = self.titles["kind"].to_numpy()
+        self.runtime = self.titles["runtime_minutes"].cast(pl.Float64).fill_null(np.nan).to_numpy()
+        self.rating = self.titles["maturity_rating"].fill_null("").to_numpy()
+        self.genres = tuple(tuple(g) for g in self.titles["genres"].to_list())
+        self.genre_names = tuple(sorted({g for gs in self.genres for g in gs}))
+        column = {g: j for j, g in enumerate(self.genre_names)}
+        pairs = [(i, column[g]) for i, gs in enumerate(self.genres) for g in gs]
+        rows, cols = zip(*pairs) if pairs else ((), ())
+        self.genre_matrix = sparse.csr_matrix(
+            (np.ones(len(pairs), dtype=bool), (rows, cols)),
+            shape=(len(self.genres), len(self.genre_names)))
+
+    def __getstate__(self) -> dict:
+        """Pickle only the source fields; the derived arrays are rebuilt on load."""
+        return {k: getattr(self, k) for k in ("show_ids", "vectors", "popularity", "titles",
+                                              "explained_variance")}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.__post_init__()
+
+    @property
+    def dims(self) -> int:
+        return int(self.vectors.shape[1])
+
+    def title_of(self, row: int) -> str:
+        return self.titles["title"][int(row)]
+
+
+def build_space(frame: pl.DataFrame, params: dict = SPACE_PARAMS, seed: int = 42) -> TitleSpace:
+    """Embed every title of `frame` (the rows of models/sql/blend_titles.sql)."""
+    vectors, explained = embed(block_matrices(frame, params), params["weights"],
+                               params["dims"], seed)
+    return TitleSpace(frame["show_id"].to_numpy().astype(str), vectors,
+                      popularity_prior(frame, params["unmatched_prior"]),
+                      frame.select(META_COLUMNS), explained)

@@ -1,0 +1,320 @@
+"""The Blend recommender on the real warehouse: the title space, the blend's
+invariants, explanations, fallbacks and its quality on the test viewing histories."""
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import pickle
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from models import artifacts, blend, blend_eval
+from models.blend import BlendFilters, recommend
+from models.serving import BadInput
+
+HISTORIES = Path(__file__).resolve().parent / "data" / "viewing_histories"
+
+
+@pytest.fixture(scope="module")
+def trained(warehouse_con):
+    return blend.train(warehouse_con)
+
+
+@pytest.fixture(scope="module")
+def space(trained):
+    return trained.model
+
+
+def history(con, sql: str, limit: int, start=dt.date(2023, 1, 1), **params) -> pl.DataFrame:
+    """An items frame (show_id, episodes, last_watched) of the first `limit` titles a
+    query returns, one title a week from `start` (episodes vary with position)."""
+    ids = [r[0] for r in con.execute(sql + f" order by show_id limit {limit}", params).fetchall()]
+    return pl.DataFrame({"show_id": ids, "episodes": [1 + i % 7 for i in range(len(ids))],
+                         "last_watched": [start + dt.timedelta(weeks=i) for i in range(len(ids))]},
+                        schema={"show_id": pl.String, "episodes": pl.Int64,
+                                "last_watched": pl.Date})
+
+
+@pytest.fixture(scope="module")
+def people(warehouse_con):
+    """Ana watches Korean shows, Ben stand-up comedy; both watched one British drama."""
+    common = history(warehouse_con, "select show_id from titles where title = 'The Crown'", 1)
+    ana = history(warehouse_con, "select show_id from titles where kind = 'show' and "
+                  "list_contains(countries, 'South Korea')", 40)
+    ben = history(warehouse_con, "select show_id from titles where "
+                  "list_contains(genres, 'Stand-Up Comedy')", 40)
+    return {"Ana": pl.concat([ana, common]), "Ben": pl.concat([ben, common])}
+
+
+def watched_ids(people: dict[str, pl.DataFrame]) -> set[str]:
+    return {s for items in people.values() for s in items["show_id"].drop_nulls().to_list()}
+
+
+def test_title_vectors_are_normalised_and_aligned(space, warehouse_con):
+    count = warehouse_con.execute("select count(*) from titles").fetchall()[0][0]
+    assert space.vectors.shape == (count, blend.SPACE_PARAMS["dims"])
+    assert space.vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(space.vectors, axis=1), 1.0, atol=1e-4)
+    assert len(set(space.show_ids.tolist())) == count
+    assert space.titles["show_id"].to_list() == space.show_ids.tolist()
+    assert 0 <= space.popularity.min() and space.popularity.max() <= 1
+    # matched titles carry their audience percentile: a very popular one is near the top
+    crown = space.row_of[warehouse_con.execute(
+        "select show_id from titles where title = 'The Crown'").fetchall()[0][0]]
+    assert space.popularity[crown] > 0.9
+
+
+def test_metrics_rows_describe_the_space(trained, space):
+    metrics = {r["metric"]: r["value"] for r in trained.metrics}
+    assert metrics["titles"] == len(space.show_ids) and metrics["dims"] == space.dims
+    assert 0.2 < metrics["svd_explained_variance"] <= 1
+    # like next to like: a title's nearest neighbour mostly shares its primary category
+    assert metrics["neighbour_primary_genre_agreement"] > 0.6
+    assert (metrics["neighbour_primary_genre_agreement"]
+            > 3 * metrics["random_primary_genre_agreement"])
+    assert all(r["model"] == "blend" and r["split"] == "all" for r in trained.metrics)
+
+
+def test_artifact_round_trip_gives_the_same_list(trained, space, people, tmp_path):
+    artifacts.save(tmp_path, "b1", "blend", trained, 1.0)
+    loaded, meta = artifacts.load(tmp_path, "b1", "blend")
+    assert meta.params["dims"] == space.dims
+    assert recommend(loaded, people, n=15) == recommend(space, people, n=15)
+    assert len(pickle.dumps(space)) < 20 * 2**20   # vectors + metadata, no vectorizers
+
+
+@pytest.mark.parametrize("n", [1, 20, 50])
+def test_exactly_n_titles_none_of_them_watched(space, people, n):
+    recs = recommend(space, people, n=n)
+    assert len(recs) == n and len({r.show_id for r in recs}) == n
+    assert not {r.show_id for r in recs} & watched_ids(people)
+    assert [r.score for r in recs] == sorted((r.score for r in recs), reverse=True)
+    assert all(set(r.interest) == {"Ana", "Ben"} for r in recs)
+
+
+def test_same_list_whatever_the_order_of_people(space, people, warehouse_con):
+    cara = history(warehouse_con, "select show_id from titles where "
+                   "list_contains(genres, 'Horror Movies')", 25)
+    group = {**people, "Cara": cara}
+    lists = [recommend(space, dict(order), n=20)
+             for order in itertools.permutations(group.items())]
+    assert all(other == lists[0] for other in lists[1:])
+
+
+def test_blend_does_not_follow_one_person_only(space, people):
+    """Disagreement selection: the group list is nearer the middle than either person's."""
+    recs = recommend(space, people, n=20)
+    spread = statistics.mean(abs(r.interest["Ana"] - r.interest["Ben"]) for r in recs)
+    ana_only = recommend(space, {"Ana": people["Ana"]}, n=20)
+    ben_on_ana = blend.interest(space, blend.profile(space, "Ben", people["Ben"]),
+                                np.array([space.row_of[r.show_id] for r in ana_only]))
+    assert spread < statistics.mean(abs(r.score - b) for r, b in zip(ana_only, ben_on_ana))
+
+
+def test_filters_are_respected(space, people):
+    unfiltered = recommend(space, people, n=30)
+    assert "show" in {r.kind for r in unfiltered}   # so the type filter has work to do
+    movies = recommend(space, people, n=30, filters=BlendFilters(kinds=("movie",)))
+    assert len(movies) == 30 and {r.kind for r in movies} == {"movie"}
+    shows = recommend(space, people, n=30, filters=BlendFilters(kinds=("show",)))
+    assert len(shows) == 30 and {r.kind for r in shows} == {"show"}
+    short = recommend(space, people, n=30, filters=BlendFilters(kinds=("movie",),
+                                                                max_runtime_minutes=80))
+    runtime = dict(zip(space.show_ids.tolist(), space.runtime))
+    assert len(short) == 30 and all(r.kind == "movie" and runtime[r.show_id] <= 80 for r in short)
+    kids = recommend(space, people, n=30, filters=BlendFilters(ratings=("TV-Y", "TV-Y7", "G")))
+    rating = dict(zip(space.show_ids.tolist(), space.rating))
+    assert len(kids) == 30 and {rating[r.show_id] for r in kids} <= {"TV-Y", "TV-Y7", "G"}
+
+
+def test_runtime_cap_applies_to_movies_not_shows(space, people):
+    recs = recommend(space, people, n=40, filters=BlendFilters(max_runtime_minutes=60))
+    runtime = dict(zip(space.show_ids.tolist(), space.runtime))
+    assert any(r.kind == "show" for r in recs)
+    assert all(runtime[r.show_id] <= 60 for r in recs if r.kind == "movie")
+
+
+def test_excluded_genres_never_appear(space, people):
+    top = recommend(space, people, n=30)
+    excluded = tuple({g for r in top for g in r.genres if g != "International TV Shows"})[:2]
+    assert excluded   # the unfiltered list does contain them, so the filter has work to do
+    recs = recommend(space, people, n=30, filters=BlendFilters(exclude_genres=excluded))
+    assert len(recs) == 30 and not any(set(r.genres) & set(excluded) for r in recs)
+
+
+def test_single_person_list_follows_their_taste(space, people):
+    recs = recommend(space, {"Ben": people["Ben"]}, n=20)
+    assert len(recs) == 20 and set(recs[0].interest) == {"Ben"}
+    assert sum("Stand-Up Comedy" in r.genres for r in recs) >= 10
+    assert all("which you watched" in r.reason for r in recs)
+
+
+def test_explanations_name_watched_titles(space, people):
+    titles = dict(zip(space.show_ids.tolist(), space.titles["title"].to_list()))
+    ana, ben = ({titles[s] for s in people[p]["show_id"]} for p in ("Ana", "Ben"))
+    for r in recommend(space, people, n=30):
+        if "which you both watched" in r.reason:
+            assert r.reason.startswith("Like The Crown, which you both watched")
+        else:
+            anchors = dict(part.split(": like ", 1)
+                           for part in r.reason.split(" · ")[0].split("; "))
+            assert anchors["Ana"] in ana and anchors["Ben"] in ben
+
+
+def test_shared_anchor_preferred_when_close(space, warehouse_con):
+    """Two people with the same history: every reason is a title they both watched."""
+    same = history(warehouse_con, "select show_id from titles where "
+                   "list_contains(genres, 'Anime Series')", 20)
+    for r in recommend(space, {"Ana": same, "Ben": same}, n=10):
+        assert "which you both watched" in r.reason
+        assert r.interest["Ana"] == r.interest["Ben"]
+
+
+def test_empty_history_gives_the_popularity_list(space):
+    empty = pl.DataFrame(schema={"show_id": pl.String, "episodes": pl.Int64,
+                                 "last_watched": pl.Date})
+    recs = recommend(space, {"Ana": empty}, n=20)
+    assert [r.show_id for r in recs] == blend_eval.popularity_list(space, set(), 20)
+    assert all(r.reason.startswith("Popular on Netflix") for r in recs)
+
+
+def test_unmatched_person_counts_as_no_history(space, people):
+    unmatched = pl.DataFrame({"show_id": [None, "not-a-show-id"], "episodes": [4, 2],
+                              "last_watched": [dt.date(2024, 1, 1)] * 2},
+                             schema={"show_id": pl.String, "episodes": pl.Int64,
+                                     "last_watched": pl.Date})
+    alone = recommend(space, {"Zoe": unmatched}, n=10)
+    assert [r.show_id for r in alone] == blend_eval.popularity_list(space, set(), 10)
+    group = recommend(space, {"Ana": people["Ana"], "Zoe": unmatched}, n=10)
+    assert len(group) == 10 and all("Zoe: popular pick" in r.reason for r in group)
+
+
+def test_thin_history_leans_on_popularity(space, people):
+    """The prior's weight shrinks as the history grows: one title → mostly popular
+    picks; forty → mostly taste."""
+    def mean_prior(items):
+        recs = recommend(space, {"Ana": items}, n=20)
+        return statistics.mean(float(space.popularity[space.row_of[r.show_id]]) for r in recs)
+    thin, thick = people["Ana"].head(1), people["Ana"]
+    assert mean_prior(thin) > mean_prior(thick)
+    assert mean_prior(thin) > 0.9
+    shares = [blend.prior_share(k) for k in (0, 1, 10, 100, 1000)]
+    assert shares[0] == 1 and shares == sorted(shares, reverse=True)
+    assert shares[-1] < blend.BLEND_PARAMS["prior_min"] + 0.01
+
+
+def test_recency_and_episodes_weight_the_preference(space, people):
+    items = people["Ana"]
+    p = blend.profile(space, "Ana", items)
+    newest = items.sort("last_watched")["show_id"][-1]
+    oldest = items.sort("last_watched")["show_id"][0]
+    weight = dict(zip(space.show_ids[p.rows].tolist(), p.weights))
+    assert weight[newest] > weight[oldest]
+    doubled = blend.profile(space, "Ana", pl.concat([items, items]))   # same titles twice
+    assert np.array_equal(doubled.rows, p.rows) and np.all(doubled.weights > p.weights)
+
+
+def test_bad_requests_have_clear_messages(space, people):
+    with pytest.raises(BadInput, match="at least one person"):
+        recommend(space, {}, n=5)
+    with pytest.raises(BadInput, match="between 1 and"):
+        recommend(space, people, n=0)
+    with pytest.raises(BadInput, match="between 1 and"):
+        recommend(space, people, n=2.5)
+    with pytest.raises(BadInput, match="runtime"):
+        recommend(space, people, filters=BlendFilters(max_runtime_minutes=0))
+    with pytest.raises(BadInput, match="unknown type"):
+        recommend(space, people, filters=BlendFilters(kinds=("film",)))
+    with pytest.raises(BadInput, match="lacks the column"):
+        recommend(space, {"Ana": pl.DataFrame({"show_id": ["s1"]})})
+
+
+def test_fewer_candidates_than_n_returns_them_all(space, people):
+    filters = BlendFilters(kinds=("movie",), ratings=("NC-17",))
+    recs = recommend(space, people, n=50, filters=filters)
+    assert 0 < len(recs) < 50 and {r.kind for r in recs} == {"movie"}
+
+
+def test_two_large_histories_blend_fast(space):
+    rng = np.random.default_rng(7)
+    def big(k):
+        return pl.DataFrame({"show_id": rng.choice(space.show_ids, k, replace=False),
+                             "episodes": rng.integers(1, 40, k),
+                             "last_watched": [dt.date(2021, 1, 1) + dt.timedelta(days=int(d))
+                                              for d in rng.integers(0, 1400, k)]})
+    group = {"Ana": big(400), "Ben": big(400)}
+    recommend(space, group, n=20)
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        recommend(space, group, n=20)
+        times.append(time.perf_counter() - start)
+    assert statistics.median(times) < 0.3   # the budget; ~30 ms measured (model card)
+
+
+# --- the test viewing histories (tests/data/viewing_histories, read by the real parser)
+
+@pytest.fixture(scope="module")
+def histories(warehouse_con):
+    files = sorted(HISTORIES.glob("*.csv"))
+    assert len(files) >= 6, f"test histories missing from {HISTORIES}"
+    return blend_eval.load_histories(warehouse_con, HISTORIES)
+
+
+def test_ranking_metrics_on_a_hand_example():
+    ranked, relevant = ["a", "b", "c", "d"], {"b", "d", "z"}
+    assert blend_eval.recall_at(ranked, relevant) == pytest.approx(2 / 3)
+    ideal = 1 + 1 / np.log2(3) + 1 / np.log2(4)
+    assert blend_eval.ndcg_at(ranked, relevant) == pytest.approx(
+        (1 / np.log2(3) + 1 / np.log2(5)) / ideal)
+    assert blend_eval.ndcg_at(["b", "d", "z"], relevant) == pytest.approx(1.0)
+
+
+def test_holdout_hides_the_most_recent_titles(histories):
+    items = histories[sorted(histories)[0]]
+    known, hidden = blend_eval.split_recent(items)
+    assert len(hidden) == int(np.ceil(0.2 * items["show_id"].n_unique()))
+    assert not hidden & set(known["show_id"].to_list())
+    newest_known = known["last_watched"].max()
+    assert all(d >= newest_known for d in
+               items.filter(pl.col("show_id").is_in(list(hidden)))["last_watched"])
+
+
+def test_recall_beats_the_popularity_baseline(space, histories):
+    """The product target: mean recall@50 at least twice the popularity baseline's
+    (about 3× measured, docs/models/blend.md); at most one history below its baseline."""
+    table = blend_eval.evaluate(space, histories, n=50)
+    assert table["recall"].mean() >= 2 * table["baseline_recall"].mean()
+    assert table["ndcg"].mean() > table["baseline_ndcg"].mean()
+    assert (table["recall"] < table["baseline_recall"]).sum() <= 1
+
+
+def test_blend_of_two_real_histories(space, histories):
+    pair = {"Kim": histories["kdrama_romance"], "Ali": histories["british_crime_period"]}
+    recs = recommend(space, pair, n=25)
+    assert len(recs) == 25 and not {r.show_id for r in recs} & watched_ids(pair)
+    assert recs == recommend(space, dict(reversed(pair.items())), n=25)
+    assert all(r.reason for r in recs) and all(set(r.interest) == {"Kim", "Ali"} for r in recs)
+
+
+@pytest.mark.slow
+def test_refresh_trains_and_serves_the_blend(trained_data_dir, people):
+    """The plumbing: refresh trains the Blend with the other models, the app's loader
+    finds it, and its metrics are in the build's model_metrics table."""
+    from etl.publish import Paths
+    from models import serving
+    from queries.db import open_read_only
+    data_dir, build_id = trained_data_dir
+    space, meta = serving.load(data_dir, build_id, "blend")
+    assert meta.build_id == build_id and meta.params["dims"] == space.dims
+    assert len(recommend(space, people, n=10)) == 10
+    con = open_read_only(Paths(data_dir).current_link.resolve())
+    rows = dict(con.execute("select metric, value from model_metrics where model = 'blend'")
+                .fetchall())
+    assert rows["titles"] == len(space.show_ids) and rows["dims"] == space.dims
+    assert meta.train_seconds < 60
