@@ -1,12 +1,36 @@
-"""`netflix-insights serve`: build the warehouse if missing, then serve the app."""
+"""`netflix-insights serve`: build the warehouse if missing, then serve the app.
+
+Two ways to serve the same app:
+- dev (default): Flask's threaded server in this process.
+- `--prod`: gunicorn (gthread workers, dashapp/gunicorn_conf.py). This process
+  replaces itself with the gunicorn master (exec), so nothing it did, such as
+  building a warehouse, leaves DuckDB state behind to be inherited by the forked
+  workers; each worker opens its own read-only connection lazily.
+
+Both warm the app up before the first real request (warm_up): Dash finishes its
+setup on the first request it sees, and requests arriving concurrently with that one
+fail with "Callback function not found".
+"""
 from __future__ import annotations
 
+import importlib.util
+import logging
 import os
 import sys
 from pathlib import Path
 
 from etl import settings
 from etl.publish import Paths, current_build
+
+log = logging.getLogger(__name__)
+
+WARM_UP_PATHS = ("/", "/_dash-layout", "/_dash-dependencies")
+FLAGS = {"port": "--port", "workers": "--workers", "threads": "--threads",
+         "worker_timeout_seconds": "--timeout"}
+
+
+class ServeError(RuntimeError):
+    """A configuration the server cannot start with; the message says why."""
 
 
 def ensure_warehouse(data_dir: Path, build_if_missing: bool) -> Path:
@@ -19,14 +43,71 @@ def ensure_warehouse(data_dir: Path, build_if_missing: bool) -> Path:
     return current_build(paths)
 
 
-def serve(data_dir: Path, host: str | None = None, port: int | None = None,
-          build_if_missing: bool = True) -> int:
-    path = ensure_warehouse(data_dir, build_if_missing)
-    # The app (and gunicorn workers) read the data dir from the environment.
+def warm_up(app) -> list[str]:
+    """Issue the app's first requests in-process, before it takes traffic; returns a
+    line per request that did not answer 200 (logged, the server still starts)."""
+    client = app.server.test_client()
+    problems = []
+    for path in WARM_UP_PATHS:
+        status = client.get(path).status_code
+        if status != 200:
+            problems.append(f"warm-up GET {path} answered {status}")
+            log.warning(problems[-1])
+    return problems
+
+
+def positive_int(name: str, value) -> int:
+    """`value` as a whole number ≥ 1, else a ServeError naming the setting."""
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ServeError(f"{name} must be a whole number of at least 1, got {value!r} "
+                         f"({FLAGS[name]} or {settings.SETTINGS[name].env})")
+    return number
+
+
+def export_settings(data_dir: Path, **overrides) -> dict[str, str]:
+    """Put the data dir and the given flags into the environment (the app and the
+    gunicorn config read them there); returns the effective serving settings."""
     os.environ[settings.SETTINGS["data_dir"].env] = str(data_dir)
-    host = host or settings.get("host")
-    port = port or int(settings.get("port"))
+    for name, value in overrides.items():
+        if value is not None:
+            os.environ[settings.SETTINGS[name].env] = str(value)
+    effective = {name: settings.get(name) for name in
+                 ("host", "port", "workers", "threads", "worker_timeout_seconds")}
+    for name in FLAGS:
+        positive_int(name, effective[name])
+    return effective
+
+
+def serve(data_dir: Path, host: str | None = None, port: int | None = None,
+          build_if_missing: bool = True, prod: bool = False, workers: int | None = None,
+          threads: int | None = None, timeout: int | None = None) -> int:
+    """Serve until interrupted: the dev server here, or (prod) exec gunicorn. Settings
+    are checked before anything is built."""
+    conf = export_settings(data_dir, host=host, port=port, workers=workers,
+                           threads=threads, worker_timeout_seconds=timeout)
+    path = ensure_warehouse(data_dir, build_if_missing)
+    if prod:
+        exec_gunicorn(path, conf)  # does not return
     from dashapp.app import app
-    print(f"serving {path.name} on http://{host}:{port}/ (Ctrl-C to stop)", file=sys.stderr)
-    app.run(host=host, port=port, debug=False)
+    warm_up(app)
+    print(f"serving {path.name} on http://{conf['host']}:{conf['port']}/ with the "
+          "development server (Ctrl-C to stop; --prod for gunicorn)", file=sys.stderr)
+    app.run(host=conf["host"], port=int(conf["port"]), debug=False)
     return 0
+
+
+def exec_gunicorn(path: Path, conf: dict[str, str]) -> None:
+    """Replace this process with gunicorn configured by dashapp/gunicorn_conf.py."""
+    if importlib.util.find_spec("gunicorn") is None:
+        raise ServeError("serve --prod needs gunicorn: pip install "
+                         "'netflix-content-insights[serve]'")
+    print(f"serving {path.name} on http://{conf['host']}:{conf['port']}/ with gunicorn: "
+          f"{conf['workers']} workers × {conf['threads']} threads (Ctrl-C to stop)",
+          file=sys.stderr, flush=True)
+    sys.stdout.flush()
+    argv = [sys.executable, "-m", "gunicorn", "--config", "python:dashapp.gunicorn_conf"]
+    os.execv(sys.executable, argv)

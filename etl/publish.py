@@ -130,15 +130,22 @@ def remove_partials(paths: Paths) -> list[Path]:
     return removed
 
 
+MIN_KEEP_BUILDS = 2  # the current build and the one it replaced
+
+
 def prune_builds(paths: Paths, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` builds, never the current one.
+    """Delete all but the newest `keep` (at least 2) builds, never the current one.
 
     Build ids start with a UTC timestamp, so name order is age order. A reader that
-    still has a deleted file open keeps reading it (POSIX unlink semantics).
+    still has a deleted file open keeps reading it (POSIX unlink semantics), and the
+    disk space is freed when its last reader closes it. The build just replaced is
+    always kept: a server that resolved the link a moment before the publish may be
+    about to open it, and an unlinked path cannot be opened.
     """
+    keep = max(keep, MIN_KEEP_BUILDS)
     current = paths.current_link.resolve() if paths.current_link.exists() else None
     builds = sorted(paths.builds_dir.glob("*.duckdb"))
-    doomed = [b for b in builds[:-keep] if b != current] if keep > 0 else []
+    doomed = [b for b in builds[:-keep] if b != current]
     for b in doomed:
         b.unlink(missing_ok=True)
         Path(str(b) + ".wal").unlink(missing_ok=True)

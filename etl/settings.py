@@ -34,9 +34,22 @@ SETTINGS: dict[str, Setting] = {
         Setting("host", "NETFLIX_INSIGHTS_HOST", "127.0.0.1",
                 "Interface the dashboard binds to. Loopback unless you mean otherwise."),
         Setting("port", "NETFLIX_INSIGHTS_PORT", "8050", "Port the dashboard listens on."),
+        Setting("workers", "NETFLIX_INSIGHTS_WORKERS", "2",
+                "Worker processes of `serve --prod` (gunicorn). Each opens its own "
+                "read-only warehouse connection after the fork and may use up to 2 GB of "
+                "DuckDB memory; one or two per core."),
+        Setting("threads", "NETFLIX_INSIGHTS_THREADS", "4",
+                "Threads per worker of `serve --prod` (gthread): requests one worker "
+                "answers at once. A page fires several callbacks in parallel."),
+        Setting("worker_timeout_seconds", "NETFLIX_INSIGHTS_WORKER_TIMEOUT_SECONDS", "30",
+                "`serve --prod`: a worker silent for this long is killed and replaced "
+                "(gunicorn --timeout), and the grace period a stopping worker gets to "
+                "finish its requests. Queries have their own 5 s limit."),
         Setting("keep_builds", "NETFLIX_INSIGHTS_KEEP_BUILDS", "3",
                 "How many published warehouse builds to keep on disk (the current one "
-                "included); older ones are deleted after a publish."),
+                "included; at least 2, so the build just replaced stays while servers "
+                "switch); older ones are deleted after a publish, and their disk space "
+                "is freed once no server process has them open."),
         Setting("keep_raw_loads", "NETFLIX_INSIGHTS_KEEP_RAW_LOADS", "5",
                 "How many raw loads (Parquet extracts) to keep per source; older ones are "
                 "deleted after a publish. A kept load can be replayed with --replay."),
@@ -107,7 +120,8 @@ def render_markdown() -> str:
     rows = ["# Settings", "",
             "Generated from `etl/settings.py` by `python -m etl.docs`; do not edit by hand.",
             "Every setting is read from its environment variable; CLI flags (`--data-dir`, "
-            "`--host`, `--port`) override them for one command.", "",
+            "`--host`, `--port`, `--workers`, `--threads`, `--timeout`) override them for "
+            "one command.", "",
             "| setting | environment variable | default | what it does |", "|---|---|---|---|"]
     for s in SETTINGS.values():
         default = "(project)/data" if s.name == "data_dir" else (s.default or "(empty)")
