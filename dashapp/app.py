@@ -4,13 +4,15 @@ gunicorn serves `dashapp.app:server`; `netflix-insights serve` runs the same app
 """
 from __future__ import annotations
 
+import os
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 import flask
 from flask import jsonify
 
-from dashapp import ids
+from dashapp import ids, security
 from dashapp.components import chart, filter_bar, shell  # noqa: F401 (callbacks)
 from dashapp.state import wh
 from etl.publish import WarehouseMissing
@@ -25,8 +27,9 @@ def layout() -> html.Div:
         foot, bar = html.Footer(), dbc.Alert(str(exc), color="warning")
     # refresh="callback-nav": the filter callback rewrites ?search without a reload
     return html.Div([dcc.Location(id=ids.URL, refresh="callback-nav"),
-                     dcc.Store(id=ids.FILTERS_STORE), shell.navbar(),
-                     dbc.Container([bar, dash.page_container], fluid=True), foot])
+                     dcc.Store(id=ids.FILTERS_STORE), *shell.browser_stores(), shell.navbar(),
+                     dbc.Container([html.Div(bar, id=ids.FILTER_BAR_WRAP),
+                                    dash.page_container], fluid=True), foot])
 
 
 def health():
@@ -38,7 +41,8 @@ def health():
         return jsonify(status="no_warehouse", message=str(exc)), 503
     return jsonify(status="ok", build_id=info.build_id, built_at=info.built_at.isoformat(),
                    source=info.source, last_refresh_status=last["status"],
-                   last_refresh_started_at=last["started_at"].isoformat())
+                   last_refresh_started_at=last["started_at"].isoformat(),
+                   worker_pid=os.getpid())  # which server process answered
 
 
 def api_predict_genres():
@@ -47,6 +51,20 @@ def api_predict_genres():
     try:
         request_data = serving.GenreRequest.parse(flask.request.get_json(silent=True))
         return jsonify(serving.predict_genres(wh().paths.data_dir, wh().build_id, request_data))
+    except serving.BadInput as exc:
+        return jsonify(error=str(exc)), 400
+    except (artifacts.ModelMissing, WarehouseMissing) as exc:
+        return jsonify(error=str(exc)), 503
+
+
+def api_copilot():
+    """POST {"type", "genres", "country"?, "language"?, "month"?, "quarter"?,
+    "runtime_minutes"?, "seasons"?, "maturity_rating"?} → hit probability with the
+    model's CV scores, popularity, risk and benchmark titles."""
+    from models import artifacts, copilot, serving
+    try:
+        request_data = copilot.CopilotRequest.parse(flask.request.get_json(silent=True))
+        return jsonify(copilot.predict(wh().paths.data_dir, wh().build_id, request_data))
     except serving.BadInput as exc:
         return jsonify(error=str(exc)), 400
     except (artifacts.ModelMissing, WarehouseMissing) as exc:
@@ -62,6 +80,8 @@ def create_app() -> dash.Dash:
     app.server.add_url_rule("/health", "health", health)
     app.server.add_url_rule("/api/predict-genres", "predict_genres", api_predict_genres,
                             methods=["POST"])
+    app.server.add_url_rule("/api/copilot", "copilot", api_copilot, methods=["POST"])
+    security.install(app)  # request cap, headers (CSP), callback checks, short errors
     return app
 
 

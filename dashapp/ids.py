@@ -12,3 +12,9 @@ FILTER_SUMMARY = "filter-summary"
 NAV_LINK = "nav-link"          # pattern id: {"type": NAV_LINK, "page": <module>}
 CSV_BUTTON = "csv-button"      # pattern id: {"type": CSV_BUTTON, "chart": <chart id>}
 CSV_DOWNLOAD = "csv-download"  # pattern id: {"type": CSV_DOWNLOAD, "chart": <chart id>}
+FILTER_BAR_WRAP = "filter-bar-wrap"  # hidden on pages registered with filters=False
+BLEND_KEYS = "blend-keys"      # local storage: {profile_id: edit key} of this browser
+BLEND_MINE = "blend-mine"      # local storage: {blend_id: label} started in this browser
+BLEND_ID = "blend-id"          # the Blend view's blend (from its URL)
+BLEND_VERSION = "blend-version"  # bumped when members change (upload, rename, delete)
+BLEND_CONTENT = "blend-content"  # bumped when what the group sees changes (hide)

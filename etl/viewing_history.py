@@ -334,9 +334,12 @@ def parse_history(data: bytes, catalog: HistoryCatalog, *, max_bytes: int | None
     rows = pl.DataFrame({"row_number": pl.int_range(1, read.titles.len() + 1, eager=True),
                          "raw_title": read.titles, "watched_on": dates})
     rows, duplicates = _deduplicate(rows)
-    viewings = _match(rows, catalog)
+    # every row of an item carries the item's name (its first spelling in the file), so
+    # rows and items agree even when a show is spelled two ways ("Élite", "Elite")
+    viewings = _match(rows, catalog).with_columns(
+        item_name=pl.col("item_name").first().over("item_key"))
     notes = _notes(reading, ambiguous, duplicates, encoding)
-    return ParsedHistory(viewings.drop("item_key", "kind"), _items(viewings), order, ambiguous,
+    return ParsedHistory(viewings.drop("kind"), _items(viewings), order, ambiguous,
                          duplicates, read.titles.len(), encoding, notes)
 
 
@@ -391,8 +394,9 @@ def _items(viewings: pl.DataFrame) -> pl.DataFrame:
         match_score=pl.col("match_score").max())
         .with_columns(kind=pl.coalesce("kind", pl.when(pl.col("is_episode")).then(pl.lit("show"))))
         .sort(["last_watched", "item_name"], descending=[True, False])
-        .select("item_name", "show_id", "kind", "is_episode", "episodes", "first_watched",
-                "last_watched", "match_method", "match_score").collect(engine=ENGINE))
+        .select("item_key", "item_name", "show_id", "kind", "is_episode", "episodes",
+                "first_watched", "last_watched", "match_method", "match_score")
+        .collect(engine=ENGINE))
 
 
 def _notes(reading: str, ambiguous: bool, duplicates: int, encoding: str) -> tuple[str, ...]:

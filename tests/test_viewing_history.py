@@ -437,9 +437,9 @@ def test_parsed_history_columns(catalog):
         "row_number": pl.Int64, "raw_title": pl.String, "watched_on": pl.Date,
         "item_name": pl.String, "season": pl.String, "episode": pl.String,
         "is_episode": pl.Boolean, "show_id": pl.String, "match_method": pl.String,
-        "match_score": pl.Float64})
+        "match_score": pl.Float64, "item_key": pl.String})
     assert parsed.items.schema == pl.Schema({
-        "item_name": pl.String, "show_id": pl.String, "kind": pl.String,
+        "item_key": pl.String, "item_name": pl.String, "show_id": pl.String, "kind": pl.String,
         "is_episode": pl.Boolean, "episodes": pl.Int64, "first_watched": pl.Date,
         "last_watched": pl.Date, "match_method": pl.String, "match_score": pl.Float64})
 

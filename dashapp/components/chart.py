@@ -36,9 +36,13 @@ def insights_id(chart_id: str) -> str:
 
 
 def chart_card(chart_id: str, how_to_read: str, height: int = 420,
-               extra: list | None = None, config: dict | None = None) -> dbc.Card:
+               extra: list | None = None, config: dict | None = None,
+               csv_type: str = ids.CSV_BUTTON) -> dbc.Card:
     """The standard card; the figure's own title states what is shown and its units.
-    `config` adds to the Plotly config (e.g. a local topojsonURL for maps)."""
+    `config` adds to the Plotly config (e.g. a local topojsonURL for maps). A page whose
+    charts are not driven by the global filters passes its own `csv_type` (the button's
+    pattern-id type; the download's is the same with "button" → "download") and serves
+    the download itself."""
     return dbc.Card(dbc.CardBody([
         *(extra or []),
         dcc.Loading(dcc.Graph(id=graph_id(chart_id), config={**GRAPH_CONFIG, **(config or {})},
@@ -47,9 +51,10 @@ def chart_card(chart_id: str, how_to_read: str, height: int = 420,
         html.Div([
             html.Details([html.Summary("How to read this"), html.P(how_to_read, className="small")],
                          className="small text-muted flex-grow-1"),
-            dbc.Button("Download CSV", id={"type": ids.CSV_BUTTON, "chart": chart_id},
+            dbc.Button("Download CSV", id={"type": csv_type, "chart": chart_id},
                        size="sm", color="light", outline=True, className="ms-2"),
-            dcc.Download(id={"type": ids.CSV_DOWNLOAD, "chart": chart_id}),
+            dcc.Download(id={"type": csv_type.replace("button", "download"),
+                             "chart": chart_id}),
         ], className="d-flex align-items-start"),
     ]), className="mb-3 h-100")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import Input, Output, callback, dcc, html
 
 from dashapp import ids
 from queries import catalog
@@ -19,7 +19,7 @@ def navbar() -> dbc.Navbar:
     links = [dbc.NavItem(dbc.NavLink(p["name"], href=p["relative_path"],
                                      active="partial" if p["path"] != "/" else "exact",
                                      id={"type": ids.NAV_LINK, "page": p["module"]}))
-             for p in pages if not p["path"].startswith("/models/")]
+             for p in pages if not p["path"].startswith("/models/") and p.get("nav", True)]
     models = [dbc.DropdownMenuItem(p["name"], href=p["relative_path"],
                                    id={"type": ids.NAV_LINK, "page": p["module"]})
               for p in pages if p["path"].startswith("/models/")]
@@ -44,3 +44,21 @@ def footer(wh: Warehouse) -> html.Footer:
             "CC0); market data from TMDB. ", TMDB_NOTICE,
         ], className="text-muted", id="footer-freshness"),
     ], fluid=True), className="mt-4 py-3 border-top border-secondary")
+
+
+def browser_stores() -> list[dcc.Store]:
+    """What this browser keeps across pages and visits (the Blend's edit keys)."""
+    return [dcc.Store(id=ids.BLEND_KEYS, storage_type="local"),
+            dcc.Store(id=ids.BLEND_MINE, storage_type="local")]
+
+
+def _static_prefix(page: dict) -> str:
+    return (page.get("path_template") or page["path"]).split("<")[0].rstrip("/") or "/"
+
+
+@callback(Output(ids.FILTER_BAR_WRAP, "hidden"), Input(ids.URL, "pathname"))
+def hide_filter_bar(pathname):
+    """The global filters mean nothing on pages registered with filters=False (Blend)."""
+    pathname = pathname or "/"
+    return any(pathname == _static_prefix(p) or pathname.startswith(_static_prefix(p) + "/")
+               for p in dash.page_registry.values() if p.get("filters", True) is False)

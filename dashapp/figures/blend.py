@@ -1,0 +1,238 @@
+"""Figures and sentences for the Blend page: insight frames in, figure or sentences out.
+
+Each person keeps one colour on every chart (PERSON_COLOURS, in member order).
+"""
+from __future__ import annotations
+
+import html
+
+import plotly.graph_objects as go
+import polars as pl
+from plotly.subplots import make_subplots
+
+from dashapp.figures.base import base_layout, empty_figure
+
+PERSON_COLOURS = ["#E50914", "#3FA7D6", "#F5C518", "#59CD90", "#B07BE8", "#FF8C42"]
+PERSON_EXTRA = "<extra>%{fullData.name}</extra>"  # the trace's (escaped) name, not the raw one
+NO_VIEWING = "No viewing rows to show (all titles hidden, or no profile yet)"
+NO_MATCH = "None of these titles are in the catalog, so genres and countries are unknown"
+
+OVER_TIME_TITLE = "Viewing per month (rows watched: episodes + movies)"
+WEEKDAY_TITLE = "Viewing by weekday (% of each person's rows)"
+MONTH_TITLE = "Viewing by calendar month (% of each person's rows)"
+KIND_TITLE = "Movies vs TV shows (% of each person's rows)"
+TOP_SHOWS_TITLE = "Top shows by episodes watched (episodes)"
+BINGE_TITLE = "Binge sessions: 3+ episodes of one show in a day (sessions per month)"
+GENRE_TITLE = "Genre mix (% of each person's catalog-matched titles)"
+COUNTRY_TITLE = "Country mix (% of each person's catalog-matched titles)"
+
+
+def _layout(fig: go.Figure, title: str, **kwargs) -> go.Figure:
+    """The shared look, with the legend under the plot: long titles need the top."""
+    base_layout(fig, title, **kwargs)
+    fig.update_layout(legend={"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0,
+                              "xanchor": "left"}, margin={"b": 80})
+    return fig
+
+
+def colours(people: list[str]) -> dict[str, str]:
+    return {p: PERSON_COLOURS[i % len(PERSON_COLOURS)] for i, p in enumerate(people)}
+
+
+def over_time(frame: pl.DataFrame, people: list[str]) -> go.Figure:
+    if frame.is_empty():
+        return empty_figure(OVER_TIME_TITLE, NO_VIEWING)
+    totals = frame.group_by("person", "month").agg(pl.col("rows").sum()).sort("month")
+    fig = go.Figure()
+    for person, colour in colours(people).items():
+        part = totals.filter(pl.col("person") == person)
+        fig.add_scatter(x=part["month"].to_list(), y=part["rows"].to_list(), name=_safe(person),
+                        mode="lines+markers", line={"color": colour, "width": 2},
+                        marker={"size": 4},
+                        hovertemplate="%{x|%b %Y}: %{y:,} rows" + PERSON_EXTRA)
+    fig.update_yaxes(title_text="rows watched per month", rangemode="tozero")
+    return _layout(fig, OVER_TIME_TITLE, hovermode="x unified")
+
+
+def share_bars(frame: pl.DataFrame, people: list[str], category: str, title: str) -> go.Figure:
+    """Grouped bars of each person's share per category (weekday, month, kind)."""
+    if frame.is_empty():
+        return empty_figure(title, NO_VIEWING)
+    fig = go.Figure()
+    for person, colour in colours(people).items():
+        part = frame.filter(pl.col("person") == person)
+        fig.add_bar(x=part[category].to_list(), y=part["share"].to_list(), name=_safe(person),
+                    marker_color=colour, customdata=part["rows"].to_list(),
+                    hovertemplate="%{x}: %{y:.0%} (%{customdata:,} rows)" + PERSON_EXTRA)
+    fig.update_yaxes(tickformat=".0%", title_text="share of the person's rows")
+    fig.update_layout(barmode="group")
+    return _layout(fig, title)
+
+
+def top_shows(frame: pl.DataFrame, people: list[str]) -> go.Figure:
+    """One panel per person: their most-watched shows."""
+    if frame.is_empty():
+        return empty_figure(TOP_SHOWS_TITLE, "No episodes watched")
+    fig = make_subplots(rows=1, cols=len(people), subplot_titles=[_safe(p) for p in people],
+                        horizontal_spacing=0.25 / max(len(people), 1) + 0.08)
+    for col, (person, colour) in enumerate(colours(people).items(), start=1):
+        part = frame.filter(pl.col("person") == person).reverse()
+        fig.add_bar(x=part["episodes"].to_list(), y=[_safe(_short(s)) for s in part["item_name"]],
+                    orientation="h", marker_color=colour, name=_safe(person), showlegend=False,
+                    customdata=[_safe(s) for s in part["item_name"]],
+                    hovertemplate="%{customdata}: %{x:,} episodes" + PERSON_EXTRA,
+                    row=1, col=col)
+    fig.update_xaxes(title_text="episodes")
+    return _layout(fig, TOP_SHOWS_TITLE)
+
+
+def binges(frame: pl.DataFrame, people: list[str]) -> go.Figure:
+    if frame.is_empty():
+        return empty_figure(BINGE_TITLE, "No binge sessions (3+ episodes of one show in a day)")
+    monthly = (frame.with_columns(month=pl.col("watched_on").dt.truncate("1mo"))
+               .group_by("person", "month").agg(sessions=pl.len()).sort("month"))
+    fig = go.Figure()
+    for person, colour in colours(people).items():
+        part = monthly.filter(pl.col("person") == person)
+        fig.add_bar(x=part["month"].to_list(), y=part["sessions"].to_list(), name=_safe(person),
+                    marker_color=colour,
+                    hovertemplate="%{x|%b %Y}: %{y} sessions" + PERSON_EXTRA)
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text="binge sessions")
+    return _layout(fig, BINGE_TITLE)
+
+
+def facet_bars(frame: pl.DataFrame, people: list[str], title: str) -> go.Figure:
+    """Horizontal grouped bars: each person's share of matched titles per value."""
+    if frame.is_empty():
+        return empty_figure(title, NO_MATCH)
+    order = (frame.group_by("value").agg(pl.col("titles").sum())
+             .sort(["titles", "value"], descending=[False, True])["value"].to_list())
+    fig = go.Figure()
+    for person, colour in colours(people).items():
+        part = frame.filter(pl.col("person") == person)
+        fig.add_bar(y=part["value"].to_list(), x=part["share"].to_list(), name=_safe(person),
+                    orientation="h", marker_color=colour, customdata=part["titles"].to_list(),
+                    hovertemplate="%{y}: %{x:.0%} (%{customdata} titles)" + PERSON_EXTRA)
+    fig.update_yaxes(categoryorder="array", categoryarray=order)
+    fig.update_xaxes(tickformat=".0%", title_text="share of matched titles")
+    fig.update_layout(barmode="group", height=max(380, 34 * len(order) * max(len(people), 1) // 2))
+    return _layout(fig, title)
+
+
+def _safe(text: str) -> str:
+    """User text as Plotly shows it: Plotly renders a few HTML tags (<a href>, <b>) in
+    names, labels and hover text, so escape them; '%{' would start a template."""
+    return html.escape(str(text)).replace("%{", "%\u200b{")
+
+
+def _short(name: str, width: int = 28) -> str:
+    return name if len(name) <= width else name[: width - 1] + "…"
+
+
+# --- sentences --------------------------------------------------------------------
+
+def weekend_sentences(weekday: pl.DataFrame) -> list[str]:
+    """'Ana watches 41% of her rows on weekends; Ben 23%.'"""
+    weekend = (weekday.filter(pl.col("weekday").is_in(["Sat", "Sun"]))
+               .group_by("person", maintain_order=True).agg(pl.col("share").sum()))
+    if weekend.is_empty():
+        return []
+    parts = [f"{p} {s:.0%}" for p, s in weekend.iter_rows()]
+    busiest = weekday.sort("share", descending=True).group_by("person", maintain_order=True).first()
+    peaks = [f"{p}: {d}" for p, d in busiest.select("person", "weekday").iter_rows()]
+    return [f"Share of viewing at weekends: {'; '.join(parts)} (2 of 7 days = 29%).",
+            f"Busiest weekday — {'; '.join(peaks)}."]
+
+
+def over_time_sentences(monthly: pl.DataFrame) -> list[str]:
+    """'Ana: 664 rows from Jul 2019 to Sep 2022; busiest month Apr 2021 (40 rows).'"""
+    totals = monthly.group_by("person", "month").agg(pl.col("rows").sum())
+    out = []
+    for (person,), part in totals.group_by("person", maintain_order=True):
+        peak = part.sort(["rows", "month"], descending=[True, False]).row(0, named=True)
+        out.append(f"{person}: {part['rows'].sum():,} rows from {part['month'].min():%b %Y} "
+                   f"to {part['month'].max():%b %Y}; busiest month {peak['month']:%b %Y} "
+                   f"({peak['rows']:,} rows).")
+    return sorted(out)
+
+
+def peak_sentences(shares: pl.DataFrame, category: str, noun: str) -> list[str]:
+    """Each person's category with the largest share ('Ana's busiest month: Apr')."""
+    firsts = (shares.sort(["share", category], descending=[True, False])
+              .group_by("person", maintain_order=True).first().sort("person"))
+    return [f"{p}'s busiest {noun}: {c} ({s:.0%} of their rows; an even spread would "
+            f"give {1 / shares[category].n_unique():.0%})."
+            for p, c, s in firsts.select("person", category, "share").iter_rows()]
+
+
+def kind_sentences(kinds: pl.DataFrame) -> list[str]:
+    shows = kinds.filter(pl.col("kind") == "show")
+    return [f"{p}: {s:.0%} of rows are TV episodes ({t:,} shows)."
+            for p, t, s in shows.select("person", "titles", "share").iter_rows()]
+
+
+def top_show_sentences(top: pl.DataFrame) -> list[str]:
+    firsts = top.group_by("person", maintain_order=True).first()
+    return [f"{p}'s most-watched show: {n} ({e:,} episodes)."
+            for p, n, e in firsts.select("person", "item_name", "episodes").iter_rows()]
+
+
+def binge_sentences(sessions: pl.DataFrame, people: list[str]) -> list[str]:
+    if sessions.is_empty():
+        return []
+    out = []
+    for person in people:
+        part = sessions.filter(pl.col("person") == person)
+        if part.is_empty():
+            out.append(f"{person}: no binge sessions.")
+            continue
+        top = part.row(0, named=True)
+        out.append(f"{person}: {part.height:,} binge sessions; the longest was "
+                   f"{top['episodes']} episodes of {top['item_name']} on "
+                   f"{top['watched_on']:%d %b %Y}.")
+    return out
+
+
+def facet_sentences(mix: pl.DataFrame, noun: str) -> list[str]:
+    if mix.is_empty():
+        return []
+    firsts = mix.sort("share", descending=True).group_by("person", maintain_order=True).first()
+    out = [f"{p}'s top {noun}: {v} ({s:.0%} of matched titles)."
+           for p, v, s in firsts.select("person", "value", "share").iter_rows()]
+    if mix["person"].n_unique() > 1:
+        spread = (mix.group_by("value").agg(gap=pl.col("share").max() - pl.col("share").min(),
+                                            n=pl.col("person").n_unique())
+                  .filter(pl.col("n") > 1).sort("gap", descending=True))
+        if not spread.is_empty():
+            out.append(f"Biggest difference: {spread['value'][0]} "
+                       f"({spread['gap'][0] * 100:.0f} percentage points apart).")
+    return out
+
+
+def overlap_sentences(pairs: pl.DataFrame, shared: pl.DataFrame, people: int) -> list[str]:
+    if people < 2:
+        return ["Add a second person to see what you have in common."]
+    out = [f"{a} and {b} both watched {n:,} titles (Jaccard similarity {j:.2f}: "
+           f"0 = nothing shared, 1 = identical)."
+           for a, b, n, j in pairs.iter_rows()]
+    if people > 2:
+        out.append(f"Watched by all {people}: {shared.height:,} titles.")
+    if not shared.is_empty():
+        out.append("Most-watched in common: " + ", ".join(shared["item_name"].head(5)) + ".")
+    return out
+
+
+
+def insight_sentences(frames: dict[str, pl.DataFrame], people: list[str]) -> list[list[str]]:
+    """Sentences for the eight charts, in chart order, then the 'in common' list."""
+    if not people:
+        return [[] for _ in range(8)] + [["Nobody is in this blend yet."]]
+    f = frames
+    return [over_time_sentences(f["blend-over-time"]), weekend_sentences(f["blend-weekday"]),
+            peak_sentences(f["blend-month"], "month", "month"), kind_sentences(f["blend-kinds"]),
+            top_show_sentences(f["blend-top-shows"]),
+            binge_sentences(f["blend-binges"], people),
+            facet_sentences(f["blend-genres"], "genre"),
+            facet_sentences(f["blend-countries"], "country"),
+            overlap_sentences(f["overlap"], f["shared"], len(people))]

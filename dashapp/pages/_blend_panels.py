@@ -1,0 +1,148 @@
+"""The two tabs of a blend: the shared list (with its filters) and 'your viewing'."""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import MATCH, Input, Output, State, callback, ctx, dcc, html
+from dash.exceptions import PreventUpdate
+
+from dashapp import ids
+from dashapp.components.chart import chart_card, graph_id, insight_items, insights_id
+from dashapp.figures import blend as figs
+from dashapp.pages import _blend_parts as parts
+from dashapp.state import wh
+from models import artifacts, serving
+from models.blend import BlendFilters
+from queries import blend_insights as bi  # noqa: F401 (BINGE_MIN_EPISODES)
+from queries import blend_service, catalog
+from queries.export import frame_csv
+
+EVERYONE = blend_service.EVERYONE
+FOR_WHOM, COUNT, KIND = "blend-for-whom", "blend-count", "blend-kind"
+RUNTIME, RATINGS, EXCLUDE = "blend-runtime", "blend-ratings", "blend-exclude"
+RECS, RECS_CSV, RECS_DOWNLOAD = "blend-recs", "blend-recs-csv", "blend-recs-download"
+CSV_BUTTON, CSV_DOWNLOAD = "blend-csv-button", "blend-csv-download"
+VERSION, CONTENT, BLEND_ID = ids.BLEND_VERSION, ids.BLEND_CONTENT, ids.BLEND_ID
+CHARTS = {  # chart id → how to read it
+    "blend-over-time": "Rows of each person's file per month: one row is one episode or "
+                       "one movie watched. Gaps are months with no viewing on this profile.",
+    "blend-weekday": "Each person's viewing rows split by weekday, as a share of all their "
+                     "rows, so a heavy and a light watcher compare fairly.",
+    "blend-month": "Share of each person's rows per calendar month, all years together.",
+    "blend-kinds": "Share of rows that are TV episodes vs movies (unmatched single rows "
+                   "count as movies).",
+    "blend-top-shows": "Each person's shows with the most episodes watched.",
+    "blend-binges": f"Days on which a person watched {bi.BINGE_MIN_EPISODES} or more "
+                    "episodes of the same show, counted per month.",
+    "blend-genres": "Netflix categories of the titles found in the catalog, as a share of "
+                    "each person's matched titles (a title has several categories).",
+    "blend-countries": "Production countries of the matched titles, as a share of each "
+                       "person's matched titles.",
+}
+
+
+def recommendations_panel() -> html.Div:
+    return html.Div([dbc.Row([
+        _control("For", dcc.Dropdown(id=FOR_WHOM, clearable=False, value=EVERYONE,
+                                     options=[{"label": "Everyone together",
+                                               "value": EVERYONE}]), 3),
+        _control("Show", dcc.Dropdown(id=KIND, clearable=False, value="any", options=[
+            {"label": "Movies and TV shows", "value": "any"},
+            {"label": "Movies", "value": "movie"}, {"label": "TV shows", "value": "show"}]), 2),
+        _control("Longest movie (minutes)", dcc.Dropdown(
+            id=RUNTIME, placeholder="Any length",
+            options=[{"label": f"up to {m} min", "value": m} for m in (90, 100, 120, 150)]), 2),
+        _control("Maturity ratings", dcc.Dropdown(id=RATINGS, multi=True, options=parts.RATINGS,
+                                                  placeholder="Any rating"), 2),
+        _control("Leave out genres", dcc.Dropdown(id=EXCLUDE, multi=True,
+                                                  placeholder="None left out"), 2),
+        _control("Titles", dcc.Dropdown(id=COUNT, clearable=False, value=20,
+                                        options=[10, 20, 30, 50]), 1),
+    ], className="g-2 mb-3"),
+        dcc.Loading(html.Div(id=RECS, **{"aria-live": "polite"}), type="dot", color="#E50914"),
+        dbc.Button("Download the list (CSV)", id=RECS_CSV, size="sm", color="light",
+                   outline=True),
+        dcc.Download(id=RECS_DOWNLOAD)], className="pt-3")
+
+
+def _control(label: str, control, md: int) -> dbc.Col:
+    return dbc.Col([html.Label(label, className="small text-muted mb-1"), control], md=md)
+
+
+def insights_panel() -> html.Div:
+    cards = [chart_card(c, how, csv_type=CSV_BUTTON, height=380) for c, how in CHARTS.items()]
+    rows = [dbc.Row([dbc.Col(a, lg=6), dbc.Col(b, lg=6)]) for a, b in zip(cards[::2], cards[1::2])]
+    return html.Div([dbc.Card(dbc.CardBody([html.H5("In common"),
+                                            html.Ul(id="blend-overlap", className="mb-0")]),
+                              className="mb-3"), *rows], className="pt-3")
+
+
+def filters_from(kind, runtime, ratings, exclude) -> BlendFilters:
+    return BlendFilters(kinds=() if kind in (None, "any") else (kind,),
+                        max_runtime_minutes=runtime, ratings=tuple(ratings or ()),
+                        exclude_genres=tuple(exclude or ()))
+
+
+@callback(Output(RECS, "children"), Output(EXCLUDE, "options"),
+          Input(VERSION, "data"), Input(CONTENT, "data"), Input(FOR_WHOM, "value"),
+          Input(COUNT, "value"), Input(KIND, "value"), Input(RUNTIME, "value"),
+          Input(RATINGS, "value"), Input(EXCLUDE, "value"), State(BLEND_ID, "data"))
+def update_recommendations(_version, _content, for_whom, n, kind, runtime, ratings, exclude,
+                           blend_id):
+    genres = list(catalog.filter_options(wh()).genres)
+    try:
+        people, recs = blend_service.recommendations(
+            wh().paths.data_dir, wh(), blend_id, for_whom, n, filters_from(kind, runtime, ratings, exclude))
+    except blend_service.NothingToRecommend as exc:
+        return dbc.Alert(str(exc), color="info"), genres
+    except (artifacts.ModelMissing, serving.BadInput) as exc:
+        return dbc.Alert(str(exc), color="warning"), genres
+    if not recs:
+        return dbc.Alert("No titles left under these filters: loosen them.",
+                         color="info"), genres
+    lead = ("Titles none of you has watched, ranked by your shared interest, keeping the "
+            "ones you agree on most." if len(people) > 1
+            else f"Titles {people[0]} has not watched, ranked by interest.")
+    return [html.P(lead, className="small text-muted"),
+            parts.recommendation_list(recs, people)], genres
+
+
+@callback(Output(RECS_DOWNLOAD, "data"), Input(RECS_CSV, "n_clicks"),
+          State(BLEND_ID, "data"), State(FOR_WHOM, "value"), State(COUNT, "value"),
+          State(KIND, "value"), State(RUNTIME, "value"), State(RATINGS, "value"),
+          State(EXCLUDE, "value"), prevent_initial_call=True)
+def download_recommendations(_n, blend_id, for_whom, n, kind, runtime, ratings, exclude):
+    try:
+        people, recs = blend_service.recommendations(
+            wh().paths.data_dir, wh(), blend_id, for_whom, n, filters_from(kind, runtime, ratings, exclude))
+    except (blend_service.NothingToRecommend, artifacts.ModelMissing, serving.BadInput):
+        raise PreventUpdate from None
+    return dcc.send_string(frame_csv(blend_service.recommendations_frame(recs, people)),
+                           "blend.csv")
+
+
+@callback([Output(graph_id(c), "figure") for c in CHARTS]
+          + [Output(insights_id(c), "children") for c in CHARTS]
+          + [Output("blend-overlap", "children")],
+          Input(VERSION, "data"), Input(CONTENT, "data"), Input(BLEND_ID, "data"))
+def update_insights(_version, _content, blend_id):
+    people, f = blend_service.insight_frames(wh().paths.data_dir, wh(), blend_id)
+    figures = [figs.over_time(f["blend-over-time"], people),
+               figs.share_bars(f["blend-weekday"], people, "weekday", figs.WEEKDAY_TITLE),
+               figs.share_bars(f["blend-month"], people, "month", figs.MONTH_TITLE),
+               figs.share_bars(f["blend-kinds"], people, "kind", figs.KIND_TITLE),
+               figs.top_shows(f["blend-top-shows"], people),
+               figs.binges(f["blend-binges"], people),
+               figs.facet_bars(f["blend-genres"], people, figs.GENRE_TITLE),
+               figs.facet_bars(f["blend-countries"], people, figs.COUNTRY_TITLE)]
+    return figures + [insight_items(s) for s in figs.insight_sentences(f, people)]
+
+
+@callback(Output({"type": CSV_DOWNLOAD, "chart": MATCH}, "data"),
+          Input({"type": CSV_BUTTON, "chart": MATCH}, "n_clicks"), State(BLEND_ID, "data"),
+          prevent_initial_call=True)
+def download_chart(_n, blend_id):
+    chart = ctx.triggered_id["chart"]
+    _people, frames = blend_service.insight_frames(wh().paths.data_dir, wh(), blend_id)
+    if chart not in frames:
+        raise PreventUpdate
+    return dcc.send_string(frame_csv(frames[chart]), f"{chart}.csv")

@@ -1,0 +1,134 @@
+"""Building blocks of the Blend pages: the upload form, member cards, the list.
+
+Everything a user uploaded is rendered as text children (Dash escapes it), never as
+markdown or HTML, so a title like `<img onerror=…>` stays a string.
+"""
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashapp import ids
+from models.blend import Recommendation
+from queries.blend_service import max_upload_bytes
+from queries.profiles import MAX_NAME, Profile
+
+KEYS, MINE = ids.BLEND_KEYS, ids.BLEND_MINE
+# pattern-id types; queries/blend_service.profile_action dispatches on them
+RENAME_INPUT, RENAME_BUTTON = "blend-rename-input", "blend-rename-button"
+HIDE, DELETE = "blend-hide", "blend-delete"
+UNMATCHED_SHOWN = 30
+RATINGS = ["TV-Y", "TV-Y7", "TV-Y7-FV", "G", "TV-G", "PG", "TV-PG", "PG-13", "TV-14", "R",
+           "TV-MA", "NC-17", "NR", "UR"]
+
+
+def upload_form(prefix: str, button_text: str) -> html.Div:
+    """Name field + upload box; the size limit is shown because Dash drops an
+    oversize file silently in the browser."""
+    limit_mb = max_upload_bytes() / 1e6
+    return html.Div([
+        dbc.Label("Whose history is this? (optional)", html_for=f"{prefix}-name"),
+        dbc.Input(id=f"{prefix}-name", placeholder="Name shown to the group, e.g. Ana",
+                  maxLength=MAX_NAME, className="mb-2"),
+        dcc.Upload(id=f"{prefix}-upload", accept=".csv,text/csv", multiple=False,
+                   max_size=max_upload_bytes(), className="blend-upload", children=html.Div([
+                       html.Strong(button_text), html.Br(),
+                       html.Small(f"Drop NetflixViewingHistory.csv here or click to choose "
+                                  f"it. CSV, up to {limit_mb:.0f} MB (larger files are "
+                                  "ignored by the browser).", className="text-muted")])),
+        dcc.Loading(html.Div(id=f"{prefix}-status", className="mt-2", role="status",
+                             **{"aria-live": "polite"}), type="dot", color="#E50914"),
+    ])
+
+
+def how_to_get_file() -> dbc.Card:
+    return dbc.Card(dbc.CardBody([
+        html.H5("Get your viewing history"),
+        html.Ol([
+            html.Li(["On netflix.com open Account → Profiles → your profile → ",
+                     html.Em("Viewing activity"), "."]),
+            html.Li(["At the bottom of the list click ", html.Em("Download all"), ": you get ",
+                     html.Code("NetflixViewingHistory.csv"), " (columns Title, Date)."]),
+            html.Li("Upload it here. Any language or date format Netflix uses works."),
+        ], className="mb-0"),
+    ]), className="mb-3 h-100")
+
+
+def privacy_note() -> dbc.Card:
+    return dbc.Card(dbc.CardBody([
+        html.H5("What is stored"),
+        html.P("Your file's rows (title and date) in this server's profiles database, under "
+               "a random id. Anyone with the blend's link sees the group's insights and "
+               "titles; only this browser can rename your profile, hide titles from it or "
+               "delete it. Deleting removes every row of it.", className="small mb-0"),
+    ]), className="mb-3 h-100")
+
+
+def member_card(profile: Profile, person: str, colour: str, editable: bool,
+                items: list[dict]) -> dbc.Col:
+    """One person: file summary, match rate, unmatched titles; owner controls."""
+    unmatched = [i["item_name"] for i in items if i["show_id"] is None and not i["hidden"]]
+    body = [
+        html.H5(person, style={"borderLeft": f"6px solid {colour}", "paddingLeft": "8px"}),
+        html.P([f"{profile.rows_read:,} rows, {profile.n_items:,} titles; "
+                f"{profile.n_matched:,} found in the catalog ({profile.match_rate:.0%}).",
+                html.Br(), _date_note(profile)], className="small mb-2"),
+    ]
+    if unmatched:
+        body.append(html.Details([
+            html.Summary(f"{len(unmatched):,} titles not in the catalog"),
+            html.Ul([html.Li(t) for t in unmatched[:UNMATCHED_SHOWN]], className="small"),
+            html.Small(f"…and {len(unmatched) - UNMATCHED_SHOWN:,} more"
+                       if len(unmatched) > UNMATCHED_SHOWN else "", className="text-muted"),
+        ], className="small mb-2"))
+    if editable:
+        body.append(owner_controls(profile, items))
+    return dbc.Col(dbc.Card(dbc.CardBody(body), className="h-100 member-card"),
+                   md=6, lg=4, className="mb-3")
+
+
+def _date_note(profile: Profile) -> str:
+    order = {"month_first": "month/day/year", "day_first": "day/month/year",
+             "iso": "year-month-day", "mixed": "mixed formats"}.get(profile.date_order,
+                                                                     profile.date_order)
+    note = f"Dates read as {order}"
+    if profile.date_order_ambiguous:
+        note += " (no day above 12 settled it; the file's newest-first order did)"
+    if profile.duplicate_rows:
+        note += f"; {profile.duplicate_rows:,} duplicate rows ignored"
+    return note + "."
+
+
+def owner_controls(profile: Profile, items: list[dict]) -> html.Details:
+    pid = profile.profile_id
+    return html.Details([
+        html.Summary("Edit (only you see this)"),
+        dbc.InputGroup([
+            dbc.InputGroupText("Name"),
+            dbc.Input(id={"type": RENAME_INPUT, "profile": pid}, value=profile.name,
+                      maxLength=MAX_NAME, size="sm", placeholder="New name"),
+            dbc.Button("Rename", id={"type": RENAME_BUTTON, "profile": pid}, size="sm",
+                       color="light", outline=True),
+        ], className="my-2"),
+        dbc.Label("Hide titles from the group (insights and lists)", className="small"),
+        dcc.Dropdown(id={"type": HIDE, "profile": pid}, multi=True,
+                     options=[{"label": i["item_name"], "value": i["item_key"]} for i in items],
+                     value=[i["item_key"] for i in items if i["hidden"]],
+                     placeholder="Titles to keep private", className="mb-2"),
+        dcc.ConfirmDialogProvider(
+            dbc.Button("Delete my profile", color="danger", outline=True, size="sm"),
+            id={"type": DELETE, "profile": pid},
+            message="Delete this profile and every row of its history? This cannot be undone."),
+    ], className="small")
+
+
+def recommendation_list(recs: list[Recommendation], people: list[str]) -> html.Ol:
+    return html.Ol([html.Li([
+        html.Strong(r.title), html.Span(f" ({r.release_year or '?'}, "
+                                        f"{'TV show' if r.kind == 'show' else 'movie'})"),
+        html.Div(", ".join(r.genres[:4]), className="small text-muted"),
+        html.Div(r.reason, className="small"),
+        html.Div(" · ".join(f"{p}: {r.interest.get(p, 0):.2f}" for p in people
+                            if p in r.interest), className="small text-muted",
+                 title="Interest per person (cosine similarity to their taste, 0–1)"),
+    ], className="mb-2") for r in recs], className="blend-list")

@@ -1,0 +1,1 @@
+insert into blends values ($blend_id, $created_at)

@@ -1,0 +1,116 @@
+"""The Blend in headless Chromium: two people upload their files, see a shared list and
+their insights, one deletes their profile; a browser without the edit keys sees no
+owner controls; a bad file gets a message; names are shown as text; no SEVERE console
+message. (Hiding titles is tested through the store and callbacks: tests/test_profiles.py.)"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import wait_for
+from etl.publish import Paths
+
+pytestmark = pytest.mark.browser
+HISTORIES = Path(__file__).resolve().parent / "data" / "viewing_histories"
+HOSTILE_NAME = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def blend_model(built_data_dir, warehouse_con):
+    """The recommender trained on the session's build (the session skips training)."""
+    from models import artifacts, blend
+    build_id = Paths(built_data_dir).current_link.resolve().stem
+    if not (artifacts.models_dir(built_data_dir) / build_id / f"{blend.NAME}.pkl").exists():
+        artifacts.save(built_data_dir, build_id, blend.NAME, blend.train(warehouse_con), 0.0)
+
+
+def _upload(browser, prefix: str, name: str, path: Path) -> None:
+    from selenium.webdriver.common.by import By
+    box = browser.find_element(By.ID, f"{prefix}-name")
+    box.clear()
+    box.send_keys(name)
+    browser.find_element(By.CSS_SELECTOR, f"#{prefix}-upload input[type=file]").send_keys(
+        str(path))
+
+
+def _text(browser, element_id: str) -> str:
+    from selenium.webdriver.common.by import By
+    return browser.find_element(By.ID, element_id).text
+
+
+def _recs(browser) -> list[str]:
+    from selenium.webdriver.common.by import By
+    return [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#blend-recs li strong")]
+
+
+def test_two_people_blend(browser, served_app, blend_model, artifacts_dir, tmp_path):
+    from selenium.webdriver.common.by import By
+    wait = wait_for(browser, 40)
+    browser.get(served_app + "/blend")
+    browser.get_log("browser")
+    wait.until(lambda d: d.find_element(By.ID, "blend-new-upload"))
+    assert not browser.find_element(By.ID, "filter-bar-wrap").is_displayed()
+    assert "up to 5 MB" in _text(browser, "blend-new-upload")
+
+    # a file that is not a viewing history: a message, no blend, no navigation
+    bad = tmp_path / "notes.csv"
+    bad.write_text("Name,When\nDark,3/4/21\n")
+    _upload(browser, "blend-new", "Ana", bad)
+    wait.until(lambda d: "Title" in _text(d, "blend-new-status"))
+    assert browser.current_url.endswith("/blend")
+
+    _upload(browser, "blend-new", "Ana", HISTORIES / "kdrama_romance.csv")
+    wait.until(lambda d: "/blend/" in d.current_url)
+    wait.until(lambda d: "Ana" in _text(d, "blend-header"))
+    share = browser.find_element(By.ID, "blend-share-url").get_attribute("value")
+    assert share == browser.current_url
+
+    _upload(browser, "blend-add", HOSTILE_NAME, HISTORIES / "true_crime_thrillers.csv")
+    wait.until(lambda d: HOSTILE_NAME in _text(d, "blend-header"))
+    assert not browser.find_elements(By.CSS_SELECTOR, "#blend-header img")
+    wait.until(lambda d: len(_recs(d)) == 20)
+    together = _recs(browser)
+    assert "you both watched" in _text(browser, "blend-recs")
+
+    # one person's own list differs from the shared one
+    browser.find_element(By.CSS_SELECTOR, "#blend-for-whom").click()
+    browser.find_element(By.XPATH, "//*[contains(text(), 'Ana only')]").click()
+    wait.until(lambda d: _recs(d) and _recs(d) != together)
+    assert "has not watched" in _text(browser, "blend-recs")
+
+    browser.find_element(By.XPATH, "//a[contains(text(), 'Your viewing')]").click()
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".tab-pane.active .js-plotly-plot")) == 8)
+    wait.until(lambda d: "both watched" in _text(d, "blend-overlap"))
+    browser.set_window_size(1400, 4000)
+    browser.save_screenshot(str(artifacts_dir / "blend_viewing.png"))
+    browser.set_window_size(1400, 1000)
+
+    # the second person deletes their profile (this browser holds both edit keys)
+    cards = browser.find_elements(By.CSS_SELECTOR, ".member-card")
+    assert len(cards) == 2
+    edit = [s for s in cards[1].find_elements(By.TAG_NAME, "summary") if "Edit" in s.text][0]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", edit)
+    edit.click()
+    cards[1].find_element(By.XPATH, ".//button[contains(text(), 'Delete my profile')]").click()
+    wait.until(lambda d: d.switch_to.alert).accept()
+    wait.until(lambda d: "deleted" in _text(d, "blend-action-status"))
+    wait.until(lambda d: _text(d, "blend-header") == "Blend: Ana")
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".member-card")) == 1
+    assert "Edit (only you see this)" in _text(browser, "blend-members")
+
+    # another browser (no edit keys): the same link, no owner controls
+    browser.execute_script("window.localStorage.clear()")
+    browser.refresh()
+    wait.until(lambda d: _text(d, "blend-header") == "Blend: Ana")
+    assert "Edit (only you see this)" not in _text(browser, "blend-members")
+    severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not severe, severe
+
+
+def test_a_missing_blend_says_so(browser, served_app):
+    from selenium.webdriver.common.by import By
+    wait = wait_for(browser, 30)
+    browser.get(served_app + "/blend/no-such-blend")
+    wait.until(lambda d: "Blend not found" in _text(d, "blend-header"))
+    assert browser.find_element(By.LINK_TEXT, "Start a new blend")
