@@ -92,14 +92,56 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--country", action="append", default=[], help="repeatable")
     p.add_argument("--json", action="store_true", help="print JSON")
 
+    p = sub.add_parser("predict-hit", help="investment copilot: hit probability for a title idea",
+                       description="Score a hypothetical title with the investment copilot "
+                       "of the published build: probability of a hit (top quartile of the "
+                       "engagement score) with the model's cross-validated ROC-AUC and Brier "
+                       "score, predicted TMDB popularity with its error, a risk level, and "
+                       "the most similar existing titles. Same as POST /api/copilot.")
+    _data_dir_arg(p)
+    p.add_argument("--type", choices=["movie", "show"], required=True)
+    p.add_argument("--genre", action="append", required=True,
+                   help="Netflix category, repeatable (1-5), e.g. --genre Dramas")
+    p.add_argument("--country", help="main production country, e.g. 'South Korea'")
+    p.add_argument("--language", help="ISO 639-1 original language, e.g. ko")
+    p.add_argument("--month", type=int, help="release month 1-12")
+    p.add_argument("--quarter", type=int, help="release quarter 1-4 (when no month)")
+    p.add_argument("--runtime", type=int, help="movie runtime in minutes (movies)")
+    p.add_argument("--seasons", type=int, help="number of seasons (shows)")
+    p.add_argument("--rating", help="maturity rating, e.g. TV-MA")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("backup-profiles", help="copy the Blend profiles database safely",
+                       description="Write a consistent copy of <data-dir>/profiles/"
+                       "profiles.duckdb (uploaded viewing histories and blends) while the "
+                       "app may be serving: taken under the profiles lock, after a "
+                       "checkpoint, written to a temporary name and renamed.")
+    _data_dir_arg(p)
+    p.add_argument("destination", help="a file path, or a directory for a timestamped name")
+
     p = sub.add_parser("serve", help="serve the dashboard (builds the warehouse if missing)",
                        description="Serve the Dash app. Builds the warehouse from the "
-                       "bundled snapshot first when none is published.")
+                       "bundled snapshot first when none is published. --prod serves it "
+                       "with gunicorn (see docs/OPERATIONS.md); without it, Flask's "
+                       "development server.")
     _data_dir_arg(p)
-    p.add_argument("--host", default=None, help="bind address (default 127.0.0.1)")
-    p.add_argument("--port", type=int, default=None, help="port (default 8050)")
+    env = {n: f"env {s.env}; default {s.default}" for n, s in settings.SETTINGS.items()}
+    p.add_argument("--host", default=None,
+                   help=f"bind address ({env['host']})")
+    p.add_argument("--port", type=int, default=None,
+                   help=f"port ({env['port']})")
     p.add_argument("--no-build", action="store_true",
                    help="fail instead of building when no warehouse exists")
+    p.add_argument("--prod", action="store_true",
+                   help="serve with gunicorn: several worker processes, each with its "
+                        "own read-only warehouse connection, warmed up before traffic")
+    p.add_argument("--workers", type=int, default=None,
+                   help=f"--prod: worker processes ({env['workers']})")
+    p.add_argument("--threads", type=int, default=None,
+                   help=f"--prod: threads per worker ({env['threads']})")
+    p.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
+                   help="--prod: restart a worker silent this long "
+                        f"({env['worker_timeout_seconds']})")
     return parser
 
 
@@ -107,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"refresh": cmd_refresh, "schedule": cmd_schedule, "sql": cmd_sql,
                "schema": cmd_schema, "serve": cmd_serve, "train": cmd_train,
-               "predict-genres": cmd_predict_genres}[args.command]
+               "predict-genres": cmd_predict_genres, "predict-hit": cmd_predict_hit,
+               "backup-profiles": cmd_backup_profiles}[args.command]
     try:
         return handler(args) or 0
     except KeyboardInterrupt:
@@ -234,12 +277,57 @@ def cmd_predict_genres(args) -> int:
     return 0
 
 
+def cmd_predict_hit(args) -> int:
+    import json
+
+    from etl.publish import Paths, WarehouseMissing, current_build
+    from models import artifacts, copilot, serving
+    data_dir = settings.data_dir(args.data_dir)
+    try:
+        build_id = current_build(Paths(data_dir)).stem
+        request = copilot.CopilotRequest.parse({
+            "type": args.type, "genres": args.genre, "country": args.country,
+            "language": args.language, "month": args.month, "quarter": args.quarter,
+            "runtime_minutes": args.runtime, "seasons": args.seasons,
+            "maturity_rating": args.rating})
+        result = copilot.predict(data_dir, build_id, request)
+    except (WarehouseMissing, artifacts.ModelMissing, serving.BadInput) as exc:
+        raise UserFacingError(str(exc)) from exc
+    if args.json:
+        print(json.dumps(result, indent=2, default=str))
+        return 0
+    hit, pop, risk = result["hit_model_scores"], result["popularity"], result["risk"]
+    print(f"hit probability {result['hit_probability']:.0%} (base rate "
+          f"{result['base_rate']:.0%}; model CV ROC-AUC {hit['roc_auc']:.3f}, Brier "
+          f"{hit['brier']:.3f} vs {hit['baseline_brier']:.3f} for the base rate)")
+    print(f"predicted TMDB popularity {pop['predicted']:.1f} (middle half "
+          f"{pop['middle_half'][0]:.1f}-{pop['middle_half'][1]:.1f}; CV MAE "
+          f"{pop['mae_points']:.1f} vs {pop['baseline_mae_points']:.1f} for the mean)")
+    print(f"risk {risk['level']}: {risk['reason']}")
+    for b in result["benchmarks"]:
+        print(f"  similar: {b['title']} ({b.get('release_year', '?')}), similarity "
+              f"{b['similarity']:.2f}")
+    return 0
+
+
+def cmd_backup_profiles(args) -> int:
+    from queries.profiles import ProfileStore
+    data_dir = settings.data_dir(args.data_dir)
+    store = ProfileStore(data_dir)
+    if not store.path.exists():
+        raise UserFacingError(f"no profiles database at {store.path} (nobody has uploaded "
+                              "a viewing history yet)")
+    print(f"backed up to {store.backup(Path(args.destination))}")
+    return 0
+
+
 def cmd_serve(args) -> int:
-    from dashapp.serve import serve
+    from dashapp.serve import ServeError, serve
     try:
         return serve(settings.data_dir(args.data_dir), host=args.host, port=args.port,
-                     build_if_missing=not args.no_build)
-    except _user_errors() as exc:
+                     build_if_missing=not args.no_build, prod=args.prod,
+                     workers=args.workers, threads=args.threads, timeout=args.timeout)
+    except (ServeError, *_user_errors()) as exc:
         raise UserFacingError(str(exc)) from exc
 
 

@@ -9,7 +9,8 @@ import pytest
 
 from etl.cli import build_parser
 
-COMMANDS = ["refresh", "schedule", "sql", "schema", "serve", "train", "predict-genres"]
+COMMANDS = ["refresh", "schedule", "sql", "schema", "serve", "train", "predict-genres",
+            "predict-hit", "backup-profiles"]
 
 
 def cli(*args, data_dir=None, check=False) -> subprocess.CompletedProcess:

@@ -291,3 +291,56 @@ def test_panel_without_a_model_says_so(browser, served_app, artifacts_dir):
     wait_for(browser).until(lambda d: figs.NO_MODEL in d.find_element(By.TAG_NAME, "body").text)
     browser.save_screenshot(str(artifacts_dir / "models_copilot_untrained.png"))
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_predict_hit_cli_and_http(trained):
+    import json
+    import subprocess
+    import sys
+    import threading
+    import urllib.error
+    import urllib.request
+    data_dir = trained[0]
+    out = subprocess.run([sys.executable, "-m", "etl.cli", "predict-hit", "--data-dir",
+                          str(data_dir), "--json", "--type", "show", "--genre", "Korean TV Shows",
+                          "--genre", "Romantic TV Shows", "--country", "South Korea",
+                          "--seasons", "1", "--month", "12"],
+                         capture_output=True, text=True, timeout=120, check=True)
+    result = json.loads(out.stdout)
+    assert 0 <= result["hit_probability"] <= 1 and result["kind"] == "show"
+    assert 0.5 < result["hit_model_scores"]["roc_auc"] <= 1
+    text = subprocess.run([sys.executable, "-m", "etl.cli", "predict-hit", "--data-dir",
+                           str(data_dir), "--type", "movie", "--genre", "Dramas"],
+                          capture_output=True, text=True, timeout=120)
+    assert text.returncode == 1 and "runtime" in text.stderr and "Traceback" not in text.stderr
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("NETFLIX_INSIGHTS_DATA_DIR", str(data_dir))
+    from werkzeug.serving import make_server
+
+    from dashapp.app import app
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/api/copilot"
+
+    def post(body: bytes):
+        req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, json.loads(r.read())
+        except urllib.error.HTTPError as err:
+            return err.code, json.loads(err.read())
+    try:
+        status, body = post(json.dumps({"type": "movie", "genres": ["Dramas"],
+                                        "runtime_minutes": 110}).encode())
+        assert status == 200 and body["benchmarks"] and "roc_auc" in body["hit_model_scores"]
+        assert body["hit_probability"] == pytest.approx(json.loads(subprocess.run(
+            [sys.executable, "-m", "etl.cli", "predict-hit", "--data-dir", str(data_dir),
+             "--json", "--type", "movie", "--genre", "Dramas", "--runtime", "110"],
+            capture_output=True, text=True, timeout=120, check=True).stdout)["hit_probability"])
+        assert post(b"not json")[0] == 400
+        assert post(json.dumps({"type": "podcast", "genres": ["Dramas"]}).encode())[0] == 400
+        assert post(json.dumps({"type": "movie", "genres": []}).encode())[0] == 400
+    finally:
+        server.shutdown()
+        mp.undo()
