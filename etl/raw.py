@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,6 +126,11 @@ def write_load(raw_root: Path, source: str, tables: dict[str, pl.DataFrame],
         "inputs": inputs or {},
     }
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    if final.exists():
+        # the same content extracted in the same second (e.g. a rerun right after a
+        # killed refresh): the load id is time + content hash, so it is this load
+        shutil.rmtree(tmp)
+        return read_load(final)
     os.replace(tmp, final)
     return RawLoad(final, manifest)
 

@@ -3,6 +3,7 @@ atomic publish. A failure anywhere leaves the published warehouse untouched.
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -221,10 +222,30 @@ def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit) -> Refr
                              run["checks_passed"])
     except Exception as exc:
         message = str(exc) if isinstance(exc, RefreshFailed) else f"{type(exc).__name__}: {exc}"
-        append_run(paths, {**run, "status": "failed", "finished_at": utc_now(),
-                           "duration_seconds": round(time.monotonic() - t0, 3),
-                           "message": message})
+        if _out_of_space(exc):
+            message = f"out of disk space (or over a file-size limit) writing the build: {message}"
+        try:
+            append_run(paths, {**run, "status": "failed", "finished_at": utc_now(),
+                               "duration_seconds": round(time.monotonic() - t0, 3),
+                               "message": message})
+        except OSError:  # a full disk may refuse the log line too; the error still shows
+            pass
         if partial is not None:
             for leftover in partial.parent.glob(partial.name + "*"):
                 leftover.unlink(missing_ok=True)
         raise RefreshFailed(message) from exc
+
+
+_SPACE_ERRORS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+
+
+def _out_of_space(exc: BaseException) -> bool:
+    """A write that failed for lack of space (ENOSPC, EFBIG, EDQUOT), raised by Python
+    or reported in DuckDB's message ("No space left on device", "File too large")."""
+    while exc is not None:
+        if isinstance(exc, OSError) and exc.errno in _SPACE_ERRORS:
+            return True
+        if any(os.strerror(code) in str(exc) for code in _SPACE_ERRORS):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False

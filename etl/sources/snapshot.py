@@ -50,7 +50,11 @@ def extract(snapshot_dir: Path = SNAPSHOT_DIR) -> tuple[dict[str, pl.DataFrame],
         path = snapshot_dir / f"{name}.gz"
         if not path.exists():
             raise SnapshotError(f"bundled file missing: {path}")
-        data = gzip.decompress(path.read_bytes())
+        try:
+            data = gzip.decompress(path.read_bytes())
+        except (OSError, EOFError) as exc:  # gzip.BadGzipFile is an OSError
+            raise SnapshotError(f"bundled file damaged: {path.name} is not a complete gzip "
+                                f"file ({exc}); restore it from git") from None
         digest = hashlib.sha256(data).hexdigest()
         if digest != sums.get(name):
             raise SnapshotError(f"{path.name}: checksum {digest[:12]}… does not match "
