@@ -77,6 +77,7 @@ def create_app() -> dash.Dash:
     app = dash.Dash("dashapp", use_pages=True, title="Netflix Content Insights",
                     suppress_callback_exceptions=True, update_title=None)
     app.layout = layout
+    filter_bar.keep_page_on_filter_change(dash.page_registry)  # one render per filter change
     app.server.add_url_rule("/health", "health", health)
     app.server.add_url_rule("/api/predict-genres", "predict_genres", api_predict_genres,
                             methods=["POST"])

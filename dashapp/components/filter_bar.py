@@ -3,16 +3,28 @@
 The URL query string is the source of truth: opening a bookmarked link sets the
 controls; changing a control rewrites the URL (a new history entry, so back/forward
 work) and the filters store that every chart callback listens to.
+
+Dash's pages router also listens to the query string (`_pages_location.search`) and
+would re-render the whole page for every filter change, firing each chart callback a
+second time. `keep_page_on_filter_change` wraps every page layout so that a change of
+the query string alone leaves the rendered page in place: the charts already follow
+the store. A new path (navigation, first load, back/forward across pages) renders.
 """
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date
 
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash.exceptions import MissingCallbackContextException
 
 from dashapp import ids
 from queries.filters import Filters, FilterOptions
+
+# the pages router's input for the query string (dash.page_container's dcc.Location)
+PAGES_SEARCH = "_pages_location.search"
 
 TYPE_OPTIONS = [{"label": "Movies", "value": "movie"}, {"label": "TV shows", "value": "show"}]
 
@@ -126,3 +138,36 @@ def carry_filters_in_nav(search, link_ids):
     import dash
     paths = {p["module"]: p["relative_path"] for p in dash.page_registry.values()}
     return [paths[i["page"]] + (search or "") for i in link_ids]
+
+
+def keep_page_on_filter_change(registry: dict) -> None:
+    """Wrap every registered page's layout (call once, after the pages are imported)."""
+    for page in registry.values():
+        if not getattr(page["layout"], "keeps_page_on_filter_change", False):
+            page["layout"] = _unless_search_only(page["layout"])
+
+
+def _unless_search_only(layout) -> Callable:
+    """The page's layout, or no_update when the router fired only because `?search`
+    changed: the filter callback has already pushed the new filters to the store."""
+    def render(**kwargs):
+        if search_only_change(_triggered()):
+            return no_update
+        return layout(**kwargs) if callable(layout) else layout
+    if callable(layout):
+        functools.update_wrapper(render, layout)
+    render.keeps_page_on_filter_change = True
+    return render
+
+
+def _triggered() -> dict:
+    """What fired the router ({} when a layout is rendered outside a callback)."""
+    try:
+        return ctx.triggered_prop_ids
+    except MissingCallbackContextException:
+        return {}
+
+
+def search_only_change(triggered: dict) -> bool:
+    """True when the query string is the only thing about the location that changed."""
+    return list(triggered) == [PAGES_SEARCH]

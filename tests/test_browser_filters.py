@@ -1,0 +1,169 @@
+"""Filter changes in headless Chromium: each chart callback runs once per change, and
+the URL's query string stays the source of truth (bookmarks, back/forward, nav links).
+
+The page records every callback request it sends (a wrapper around window.fetch, which
+dash-renderer calls for each POST to /_dash-update-component) and whether the pages
+router answered with a new page: a re-rendered page would mount its charts again and
+fire every chart callback a second time.
+"""
+from __future__ import annotations
+
+import json
+import time
+import urllib.request
+
+import pytest
+
+from conftest import wait_for
+
+RECORDER = """
+if (!window.__dashPosts) {
+  window.__dashPosts = [];
+  const original = window.fetch;
+  window.fetch = function (url, init) {
+    const reply = original.apply(this, arguments);
+    if (String(url).includes('_dash-update-component')) {
+      const post = {output: JSON.parse(init.body).output, done: false, page: false};
+      window.__dashPosts.push(post);
+      reply.then(r => r.clone().text())
+           .then(text => { post.page = text.includes('"_pages_content"'); post.done = true; },
+                 () => { post.done = true; });
+    }
+    return reply;
+  };
+}
+window.__dashPosts.length = 0;
+"""
+ROUTER = ".._pages_content.children..._pages_store.data.."
+SYNC_MARK = "filters-store.data"
+NAV_MARK = '"type":"nav-link"'
+
+
+def _record(browser) -> None:
+    browser.execute_script(RECORDER)
+
+
+def _posts_when_idle(browser, quiet_s: float = 1.5, timeout_s: float = 30) -> list[dict]:
+    """The recorded requests once every one has answered and none came for quiet_s."""
+    deadline, last, since = time.monotonic() + timeout_s, None, time.monotonic()
+    while time.monotonic() < deadline:
+        posts = browser.execute_script("return window.__dashPosts.map(p => ({...p}))")
+        state = (len(posts), all(p["done"] for p in posts))
+        if state != last:
+            last, since = state, time.monotonic()
+        elif state[1] and time.monotonic() - since >= quiet_s:
+            return posts
+        time.sleep(0.1)
+    raise AssertionError(f"callbacks still running after {timeout_s} s: {last}")
+
+
+def _filter_outputs(served_app: str, browser) -> set[str]:
+    """Outputs of the callbacks that follow the filters store, for components on the
+    current page (asked from the app itself, so new charts are covered too)."""
+    from selenium.webdriver.common.by import By
+    with urllib.request.urlopen(served_app + "/_dash-dependencies") as reply:
+        deps = json.load(reply)
+    out = set()
+    for dep in deps:
+        if not any(i["id"] == "filters-store" and i["property"] == "data"
+                   for i in dep["inputs"]) or SYNC_MARK in dep["output"]:
+            continue
+        first = dep["output"].strip(".").split("...")[0].rsplit(".", 1)[0]
+        if not first.startswith("{") and browser.find_elements(By.ID, first):
+            out.add(dep["output"])
+    return out
+
+
+def _once_each(posts: list[dict], expected: set[str]) -> None:
+    counts: dict[str, int] = {}
+    for p in posts:
+        counts[p["output"]] = counts.get(p["output"], 0) + 1
+    assert {o: counts.get(o, 0) for o in expected} == {o: 1 for o in expected}
+
+
+def _kpis(browser) -> str:
+    from selenium.webdriver.common.by import By
+    return browser.find_element(By.ID, "universe-kpis").text
+
+
+def _post_router(served_app: str, changed: list[str]) -> dict:
+    """The pages router's callback as a browser posts it, for /market?type=show."""
+    body = {"output": ROUTER, "outputs": [{"id": "_pages_content", "property": "children"},
+                                          {"id": "_pages_store", "property": "data"}],
+            "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/market"},
+                       {"id": "_pages_location", "property": "search", "value": "?type=show"}],
+            "changedPropIds": changed}
+    request = urllib.request.Request(served_app + "/_dash-update-component",
+                                     data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as reply:
+        return json.load(reply)["response"]
+
+
+def test_the_router_keeps_the_page_when_only_the_query_string_changes(served_app):
+    import dash
+    assert "_pages_content" not in _post_router(served_app, ["_pages_location.search"])
+    # outside a callback (tests, validation layouts) a wrapped layout renders as before
+    page = dash.page_registry["dashapp.pages.market"]["layout"]()
+    assert "Market opportunities" in json.dumps(page.to_plotly_json(), default=str)
+    for changed in (["_pages_location.pathname"], [],  # navigation; first load
+                    ["_pages_location.pathname", "_pages_location.search"]):
+        page = _post_router(served_app, changed)["_pages_content"]["children"]
+        assert "Market opportunities" in json.dumps(page), changed
+
+
+@pytest.mark.browser
+def test_a_filter_change_runs_each_chart_callback_once(browser, served_app):
+    from selenium.webdriver.common.by import By
+    wait = wait_for(browser, 30)
+    browser.get(served_app + "/?type=show")  # a bookmark applies its filters
+    wait.until(lambda d: "2,676" in _kpis(d) and d.find_elements(
+        By.CSS_SELECTOR, "#universe-scatter-graph .main-svg"))
+    charts = _filter_outputs(served_app, browser)
+    assert len(charts) >= 12
+    _record(browser)
+    _posts_when_idle(browser)  # the first load has settled
+
+    _record(browser)
+    browser.find_element(By.ID, "filter-reset").click()  # one filter change
+    wait.until(lambda d: "?" not in d.current_url and "8,807" in _kpis(d))
+    posts = _posts_when_idle(browser)
+    _once_each(posts, charts)
+    router = [p for p in posts if p["output"] == ROUTER]
+    assert len(router) == 1 and not router[0]["page"]  # the page stayed in place
+    assert sum(SYNC_MARK in p["output"] for p in posts) == 1
+    assert len(posts) == len(charts) + 3  # + the filter, nav and pages callbacks
+
+    _record(browser)
+    browser.back()  # back restores the filters, again with one run per chart
+    wait.until(lambda d: d.current_url.endswith("/?type=show") and "2,676" in _kpis(d))
+    posts = _posts_when_idle(browser)
+    _once_each(posts, charts)
+    assert not any(p["page"] for p in posts)
+
+    _record(browser)
+    browser.forward()
+    wait.until(lambda d: "?" not in d.current_url and "8,807" in _kpis(d))
+    _once_each(_posts_when_idle(browser), charts)
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+@pytest.mark.browser
+def test_nav_links_carry_the_filters_and_render_the_new_page_once(browser, served_app):
+    from selenium.webdriver.common.by import By
+    wait = wait_for(browser, 30)
+    browser.get(served_app + "/?type=show&country=India")
+    wait.until(lambda d: "84 shows" in _kpis(d))
+    _record(browser)
+    _posts_when_idle(browser)
+    link = browser.find_element(By.CSS_SELECTOR, "a.nav-link[href^='/market']")
+    assert link.get_attribute("href").endswith("/market?type=show&country=India")
+
+    _record(browser)
+    link.click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#market-pareto-graph .main-svg"))
+    posts = _posts_when_idle(browser)
+    assert [p["page"] for p in posts if p["output"] == ROUTER] == [True]
+    _once_each(posts, _filter_outputs(served_app, browser))
+    assert "India" in browser.find_element(By.ID, "filter-summary").text
+    assert browser.current_url.endswith("/market?type=show&country=India")
