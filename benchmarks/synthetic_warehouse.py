@@ -17,7 +17,8 @@ current.duckdb symlink swapped atomically):
   (month_added, year_added, addition_lag_years) are recomputed; every other column is
   carried over unchanged, in the same order and type. Jitter is a hash of
   (show_id, replica, seed), so the file is reproducible.
-* monthly_additions and monthly_totals are recomputed from their mart SQL;
+* monthly_additions, monthly_totals, hit_thresholds and metric_spreads are recomputed
+  from their mart SQL (after the macros, which the last two use);
   match_rates' counts are multiplied by R (rates unchanged); build_info names the new
   build. Every other table (IMDb, TMDB, staging, quarantine, runs…) is copied as is,
   staging views are recreated from the source's own definitions, and the macros by
@@ -40,10 +41,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from etl.publish import Paths, publish, refresh_lock  # noqa: E402
+from warehouse.build import dependency_order  # noqa: E402
 
 MACROS_DIR = ROOT / "warehouse" / "sql" / "macros"
 MARTS_DIR = ROOT / "warehouse" / "sql" / "marts"
-RECOMPUTED = ("monthly_additions", "monthly_totals")  # aggregates of titles/title_genres
+# aggregates of titles/title_genres, recomputed from the replicated rows with their mart
+# SQL (the build-level engagement marts depend on the jittered scores)
+RECOMPUTED = ("monthly_additions", "monthly_totals", "hit_thresholds", "metric_spreads")
 
 
 
@@ -169,8 +173,6 @@ def build(source_file: Path, partial: Path, build_id: str, reps: int, seed: int,
             else:
                 copy_table(con, schema, table)
             print(f"  {schema + '.' + table:36} {time.perf_counter() - t0:6.1f} s", flush=True)
-        for table in RECOMPUTED:
-            con.execute(f"create table main.{table} as {(MARTS_DIR / f'{table}.sql').read_text()}")
         con.execute("update main.match_rates set titles = titles * $r, "
                     "matched_titles = matched_titles * $r", {"r": reps})
         con.execute("update main.build_info set build_id = $id, built_at = $at, "
@@ -182,6 +184,7 @@ def build(source_file: Path, partial: Path, build_id: str, reps: int, seed: int,
             con.execute(sql)
         for path in sorted(MACROS_DIR.glob("*.sql")):
             con.execute(path.read_text())
+        recompute(con)
         check_macros(con)
         counts = {t: con.execute(f'select count(*) from main."{t}"').fetchone()[0]
                   for t in ("titles", "title_genres", "title_countries", "title_people",
@@ -191,6 +194,14 @@ def build(source_file: Path, partial: Path, build_id: str, reps: int, seed: int,
         return counts
     finally:
         con.close()
+
+
+def recompute(con) -> None:
+    """The RECOMPUTED marts from the replicated tables, in dependency order (after the
+    macros: hit_thresholds and metric_spreads use engagement_score)."""
+    marts = {t: (MARTS_DIR / f"{t}.sql").read_text() for t in RECOMPUTED}
+    for table in dependency_order(marts):
+        con.execute(f"create table main.{table} as {marts[table]}")
 
 
 def check_macros(con) -> None:

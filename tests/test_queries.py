@@ -82,3 +82,89 @@ def test_runaway_query_is_interrupted(built_data_dir, tmp_path, monkeypatch):
     finally:
         w.close()
         db.sql_text.cache_clear()
+
+
+# --- precomputed marts and the queries that read them (independent Polars checks) -----
+
+def listed(catalog_csv: pl.DataFrame, column: str) -> pl.Expr:
+    """A comma list column split the obvious way: trimmed, no blanks, each value once."""
+    return (pl.col(column).fill_null("").str.split(",")
+            .list.eval(pl.element().str.strip_chars().filter(pl.element() != ""))
+            .list.unique())
+
+
+@pytest.mark.parametrize("filters", [Filters(), Filters(kinds=("show",), countries=("India",)),
+                                     Filters(genres=("No Such Genre",))])
+def test_genre_cooccurrence_matches_polars(wh, catalog_csv, filters):
+    from queries import models
+    raw = catalog_csv.with_columns(
+        kind=pl.when(pl.col("type") == "Movie").then(pl.lit("movie")).otherwise(pl.lit("show")),
+        genres=listed(catalog_csv, "listed_in"), countries=listed(catalog_csv, "country"))
+    if filters.kinds:
+        raw = raw.filter(pl.col("kind").is_in(filters.kinds))
+    for country in filters.countries:
+        raw = raw.filter(pl.col("countries").list.contains(country))
+    for genre in filters.genres:
+        raw = raw.filter(pl.col("genres").list.contains(genre))
+    labels = raw.select("show_id", pl.col("genres").alias("genre")).explode("genre") \
+        .drop_nulls()
+    top = labels.group_by("genre").len().sort(["len", "genre"], descending=[True, False]) \
+        .head(15)
+    names = top["genre"].to_list()
+    pairs = labels.join(labels, on="show_id", suffix="_b") \
+        .filter(pl.col("genre").is_in(names) & pl.col("genre_b").is_in(names)) \
+        .group_by("genre", "genre_b").len()
+    expected = {(a, b): (n, round(n / dict(top.iter_rows())[a], 4))
+                for a, b, n in pairs.iter_rows()}
+    got = models.genre_cooccurrence(wh, filters)
+    assert {(a, b): (n, s) for a, b, n, s in got.iter_rows()} == expected
+    assert got.height == len(expected) and (got.height > 50 or filters.genres)
+
+
+def test_hit_thresholds_are_the_top_quartile_per_kind(warehouse_con):
+    """The mart against the documented rule, from the titles' own score (Polars)."""
+    scores = warehouse_con.sql(
+        "select kind, engagement_score(imdb_score, imdb_votes, tmdb_popularity) as e "
+        "from titles").pl()
+    expected = scores.group_by("kind").agg(
+        pl.col("e").count().alias("scored"),
+        pl.col("e").quantile(0.75, interpolation="linear").alias("bar"))
+    got = warehouse_con.sql("select kind, scored_titles, hit_threshold "
+                            "from hit_thresholds").pl()
+    assert got.height == 2
+    for kind, scored, bar in expected.iter_rows():
+        row = got.filter(pl.col("kind") == kind).row(0, named=True)
+        assert row["scored_titles"] == scored and row["hit_threshold"] == pytest.approx(bar)
+
+
+def test_metric_spreads_are_catalog_sds_on_the_compared_scale(warehouse_con):
+    t = warehouse_con.sql(
+        "select t.*, engagement_score(imdb_score, imdb_votes, tmdb_popularity) as e, "
+        "h.hit_threshold from titles as t join hit_thresholds as h using (kind)").pl()
+    log = lambda c: pl.when(pl.col(c) > 0).then(pl.col(c).log10())  # noqa: E731
+    expected = t.select(
+        engagement_score=pl.col("e").std(),
+        hit_share=(pl.col("e") >= pl.col("hit_threshold")).cast(pl.Float64).std(),
+        imdb_votes=log("imdb_votes").std(), tmdb_popularity=log("tmdb_popularity").std(),
+        tmdb_vote_count=log("tmdb_vote_count").std(),
+        **{c: pl.col(c).cast(pl.Float64).std() for c in (
+            "imdb_score", "tmdb_score", "runtime_minutes", "seasons", "release_year",
+            "addition_lag_years")}).row(0, named=True)
+    got = dict(warehouse_con.sql("select metric, catalog_sd from metric_spreads").fetchall())
+    assert got.keys() == expected.keys()
+    for metric, sd in expected.items():
+        assert got[metric] == pytest.approx(sd), metric
+
+
+def test_tmdb_title_families_fold_tv_genres(warehouse_con):
+    market = warehouse_con.sql("select tmdb_key, media_type, release_year, genres "
+                               "from tmdb_titles").pl()
+    fold = {"Action & Adventure": "Action", "Sci-Fi & Fantasy": "Science Fiction",
+            "Kids": "Family"}
+    expected = market.explode("genres").drop_nulls("genres").select(
+        "tmdb_key", kind=pl.col("media_type").replace({"tv": "show"}),
+        genre_family=pl.col("genres").replace(fold)).unique()
+    got = warehouse_con.sql("select tmdb_key, kind, genre_family "
+                            "from tmdb_title_families").pl()
+    assert got.height == expected.height > 10_000
+    assert got.sort(got.columns).equals(expected.sort(got.columns))

@@ -22,10 +22,14 @@ def sql_files(layer: str) -> dict[str, str]:
     return {p.stem: p.read_text() for p in sorted((SQL_DIR / layer).glob("*.sql"))}
 
 
+def reads(sql: str, relation: str) -> bool:
+    """Does this SQL read `relation` (from/join it)?"""
+    return re.search(rf"\b(from|join)\s+{relation}\b", sql) is not None
+
+
 def dependency_order(models: dict[str, str]) -> list[str]:
     """Marts sorted so each comes after the marts its SQL reads from."""
-    deps = {name: {other for other in models if other != name and
-                   re.search(rf"\b(from|join)\s+{other}\b", sql)}
+    deps = {name: {other for other in models if other != name and reads(sql, other)}
             for name, sql in models.items()}
     ordered: list[str] = []
     while len(ordered) < len(models):
@@ -60,12 +64,19 @@ def run_models(con: duckdb.DuckDBPyConnection, progress=lambda msg: None) -> lis
         con.execute(f"create or replace view staging.{name} as {sql}")
     marts = sql_files("marts")
     order = dependency_order(marts)
+    macros = sql_files("macros")
+    # a macro that reads no mart (a formula such as engagement_score) is created first,
+    # so marts can use it; table macros over marts (filtered_titles) come after them
+    reads_marts = {n for n, sql in macros.items() if any(reads(sql, m) for m in marts)}
+    for name in [n for n in macros if n not in reads_marts]:
+        progress(f"macro {name}")
+        con.execute(macros[name])  # each file is one `create or replace macro` statement
     for name in order:
         progress(f"mart {name}")
         con.execute(f"create or replace table main.{name} as {marts[name]}")
-    for name, sql in sql_files("macros").items():
+    for name in [n for n in macros if n in reads_marts]:
         progress(f"macro {name}")
-        con.execute(sql)  # each file is one `create or replace macro` statement
+        con.execute(macros[name])
     return order
 
 

@@ -2,29 +2,22 @@
 -- ($mode 'genre') or production country ($mode 'country') $a and $b added that year,
 -- with zeros for years in between (undated titles are left out)
 with scope as (
-    select show_id, year(date_added) as year
+    select genres, countries, year(date_added) as year
     from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
                          $added_from::date, $added_to::date, $genres::varchar[],
                          $countries::varchar[], $ratings::varchar[])
     where date_added is not null
 ),
-members as (
-    select 'a' as side, show_id from title_genres
-    where $mode::varchar = 'genre' and genre = $a::varchar
-    union all
-    select 'b', show_id from title_genres where $mode::varchar = 'genre' and genre = $b::varchar
-    union all
-    select 'a', show_id from title_countries
-    where $mode::varchar = 'country' and country = $a::varchar
-    union all
-    select 'b', show_id from title_countries
-    where $mode::varchar = 'country' and country = $b::varchar
-),
 counts as (
-    select m.side, s.year, count(*) as titles_added
-    from members as m
-    join scope as s using (show_id)
-    group by m.side, s.year
+    -- sides read from each title's own category / country list (the same values as the
+    -- title_genres / title_countries bridges, one each per title): one pass, no join
+    select s.side, t.year, count(*) as titles_added
+    from scope as t
+    join (values ('a', $a::varchar), ('b', $b::varchar)) as s(side, pick)
+      on case $mode::varchar when 'genre' then list_contains(t.genres, s.pick)
+                             when 'country' then list_contains(t.countries, s.pick)
+                             else false end
+    group by s.side, t.year
 ),
 grid as (
     select side, range as year

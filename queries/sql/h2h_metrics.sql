@@ -4,100 +4,123 @@
 -- scale_* are on the compared scale: log10 for votes and popularity, 0/1 for hit, the
 -- metric itself otherwise; value is what a person reads (the mean, the geometric mean on
 -- log scales, the hit share); catalog_sd is the metric's spread over the whole catalog
--- on the compared scale, the yardstick for normalised differences.
+-- on the compared scale, the yardstick for normalised differences (mart metric_spreads;
+-- the hit bar per kind is the mart hit_thresholds: both are properties of the build).
 with scope as (
-    select *
+    select show_id, kind, genres, countries, imdb_score, imdb_votes, tmdb_popularity,
+           tmdb_score, tmdb_vote_count, runtime_minutes, seasons, release_year,
+           addition_lag_years
     from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
                          $added_from::date, $added_to::date, $genres::varchar[],
                          $countries::varchar[], $ratings::varchar[])
     where $mode::varchar <> 'title'
     union all
-    select * from titles where $mode::varchar = 'title'
+    select show_id, kind, genres, countries, imdb_score, imdb_votes, tmdb_popularity,
+           tmdb_score, tmdb_vote_count, runtime_minutes, seasons, release_year,
+           addition_lag_years
+    from titles where $mode::varchar = 'title'
 ),
 members as (
-    select 'a' as side, show_id from title_genres
-    where $mode::varchar = 'genre' and genre = $a::varchar
-    union all
-    select 'b', show_id from title_genres where $mode::varchar = 'genre' and genre = $b::varchar
-    union all
-    select 'a', show_id from title_countries
-    where $mode::varchar = 'country' and country = $a::varchar
-    union all
-    select 'b', show_id from title_countries
-    where $mode::varchar = 'country' and country = $b::varchar
-    union all
-    select 'a', show_id from titles where $mode::varchar = 'title' and show_id = $a::varchar
-    union all
-    select 'b', show_id from titles where $mode::varchar = 'title' and show_id = $b::varchar
-),
-hit_bar as (
-    -- hit = top quartile of engagement among scored titles of the same kind (catalog)
-    select kind, quantile_cont(engagement_score(imdb_score, imdb_votes, tmdb_popularity),
-                               0.75) as hit_threshold
-    from titles
-    group by kind
+    -- read from each title's own category / country list (the same values as the
+    -- title_genres / title_countries bridges, one each per title): one pass, no join
+    select s.side, t.*
+    from scope as t
+    join (values ('a', $a::varchar), ('b', $b::varchar)) as s(side, pick)
+      on case $mode::varchar when 'genre' then list_contains(t.genres, s.pick)
+                             when 'country' then list_contains(t.countries, s.pick)
+                             else t.show_id = s.pick end
 ),
 per_title as (
+    -- every metric on the compared scale, one row per side × member title
     select
-        m.side,
-        t.show_id,
-        engagement_score(t.imdb_score, t.imdb_votes, t.tmdb_popularity) as engagement,
-        t.*
-    from members as m
-    join scope as t using (show_id)
+        t.side,
+        engagement_score(t.imdb_score, t.imdb_votes, t.tmdb_popularity) as engagement_score,
+        (engagement_score(t.imdb_score, t.imdb_votes, t.tmdb_popularity)
+            >= h.hit_threshold)::integer as hit_share,
+        t.imdb_score,
+        log10(nullif(t.imdb_votes, 0)) as imdb_votes,
+        log10(nullif(t.tmdb_popularity, 0)) as tmdb_popularity,
+        t.tmdb_score,
+        log10(nullif(t.tmdb_vote_count, 0)) as tmdb_vote_count,
+        t.runtime_minutes,
+        t.seasons,
+        t.release_year,
+        t.addition_lag_years
+    from members as t
+    join hit_thresholds as h using (kind)
+),
+per_side as (
+    -- titles with the metric, its mean and spread, for all metrics in one pass
+    select
+        side,
+        count(*) as side_titles,
+        count(engagement_score) as engagement_score_n,
+        avg(engagement_score) as engagement_score_mean,
+        stddev_samp(engagement_score) as engagement_score_sd,
+        count(hit_share) as hit_share_n,
+        avg(hit_share) as hit_share_mean,
+        stddev_samp(hit_share) as hit_share_sd,
+        count(imdb_score) as imdb_score_n,
+        avg(imdb_score) as imdb_score_mean,
+        stddev_samp(imdb_score) as imdb_score_sd,
+        count(imdb_votes) as imdb_votes_n,
+        avg(imdb_votes) as imdb_votes_mean,
+        stddev_samp(imdb_votes) as imdb_votes_sd,
+        count(tmdb_popularity) as tmdb_popularity_n,
+        avg(tmdb_popularity) as tmdb_popularity_mean,
+        stddev_samp(tmdb_popularity) as tmdb_popularity_sd,
+        count(tmdb_score) as tmdb_score_n,
+        avg(tmdb_score) as tmdb_score_mean,
+        stddev_samp(tmdb_score) as tmdb_score_sd,
+        count(tmdb_vote_count) as tmdb_vote_count_n,
+        avg(tmdb_vote_count) as tmdb_vote_count_mean,
+        stddev_samp(tmdb_vote_count) as tmdb_vote_count_sd,
+        count(runtime_minutes) as runtime_minutes_n,
+        avg(runtime_minutes) as runtime_minutes_mean,
+        stddev_samp(runtime_minutes) as runtime_minutes_sd,
+        count(seasons) as seasons_n,
+        avg(seasons) as seasons_mean,
+        stddev_samp(seasons) as seasons_sd,
+        count(release_year) as release_year_n,
+        avg(release_year) as release_year_mean,
+        stddev_samp(release_year) as release_year_sd,
+        count(addition_lag_years) as addition_lag_years_n,
+        avg(addition_lag_years) as addition_lag_years_mean,
+        stddev_samp(addition_lag_years) as addition_lag_years_sd
+    from per_title
+    group by side
 ),
 long as (
-    select
-        p.side,
-        unnest(['engagement_score', 'hit_share', 'imdb_score', 'imdb_votes',
-                'tmdb_popularity', 'tmdb_score', 'tmdb_vote_count', 'runtime_minutes',
-                'seasons', 'release_year', 'addition_lag_years']) as metric,
-        unnest([p.engagement, (p.engagement >= h.hit_threshold)::integer, p.imdb_score,
-                log10(nullif(p.imdb_votes, 0)), log10(nullif(p.tmdb_popularity, 0)),
-                p.tmdb_score, log10(nullif(p.tmdb_vote_count, 0)), p.runtime_minutes,
-                p.seasons, p.release_year, p.addition_lag_years]::double[]) as scale_value
-    from per_title as p
-    join hit_bar as h using (kind)
-),
-catalog as (
-    select
-        stddev_samp(engagement_score(imdb_score, imdb_votes, tmdb_popularity))
-            as engagement_score,
-        stddev_samp((engagement_score(imdb_score, imdb_votes, tmdb_popularity)
-                     >= h.hit_threshold)::integer) as hit_share,
-        stddev_samp(imdb_score) as imdb_score,
-        stddev_samp(log10(nullif(imdb_votes, 0))) as imdb_votes,
-        stddev_samp(log10(nullif(tmdb_popularity, 0))) as tmdb_popularity,
-        stddev_samp(tmdb_score) as tmdb_score,
-        stddev_samp(log10(nullif(tmdb_vote_count, 0))) as tmdb_vote_count,
-        stddev_samp(runtime_minutes) as runtime_minutes,
-        stddev_samp(seasons) as seasons,
-        stddev_samp(release_year) as release_year,
-        stddev_samp(addition_lag_years) as addition_lag_years
-    from titles
-    join hit_bar as h using (kind)
-),
-catalog_sd as (
-    unpivot catalog on columns(*) into name metric value catalog_sd
-),
-sides as (
-    select side, count(*) as side_titles from per_title group by side
+    -- back to one row per side × metric; a metric no title of the side has stays (0, null)
+    from per_side unpivot include nulls (
+        (titles, scale_mean, scale_sd) for metric in (
+            (engagement_score_n, engagement_score_mean, engagement_score_sd)
+                as 'engagement_score',
+            (hit_share_n, hit_share_mean, hit_share_sd) as 'hit_share',
+            (imdb_score_n, imdb_score_mean, imdb_score_sd) as 'imdb_score',
+            (imdb_votes_n, imdb_votes_mean, imdb_votes_sd) as 'imdb_votes',
+            (tmdb_popularity_n, tmdb_popularity_mean, tmdb_popularity_sd) as 'tmdb_popularity',
+            (tmdb_score_n, tmdb_score_mean, tmdb_score_sd) as 'tmdb_score',
+            (tmdb_vote_count_n, tmdb_vote_count_mean, tmdb_vote_count_sd) as 'tmdb_vote_count',
+            (runtime_minutes_n, runtime_minutes_mean, runtime_minutes_sd) as 'runtime_minutes',
+            (seasons_n, seasons_mean, seasons_sd) as 'seasons',
+            (release_year_n, release_year_mean, release_year_sd) as 'release_year',
+            (addition_lag_years_n, addition_lag_years_mean, addition_lag_years_sd)
+                as 'addition_lag_years'))
 ),
 final as (
     select
         l.side,
         l.metric,
-        count(l.scale_value) as titles,
-        avg(l.scale_value) as scale_mean,
-        stddev_samp(l.scale_value) as scale_sd,
+        l.titles,
+        l.scale_mean,
+        l.scale_sd,
         case when l.metric in ('imdb_votes', 'tmdb_popularity', 'tmdb_vote_count')
-             then power(10, avg(l.scale_value)) else avg(l.scale_value) end as value,
-        any_value(c.catalog_sd) as catalog_sd,
-        any_value(s.side_titles) as side_titles
+             then power(10, l.scale_mean) else l.scale_mean end as value,
+        c.catalog_sd,
+        l.side_titles
     from long as l
-    join catalog_sd as c using (metric)
-    join sides as s using (side)
-    group by l.side, l.metric
+    join metric_spreads as c using (metric)
 )
 select * from final
 order by side, metric

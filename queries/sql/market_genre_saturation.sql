@@ -54,16 +54,11 @@ compared_kinds as (
                                                  else media_type end)
 ),
 market as (
-    -- one row per compared market title with its genres; TMDB's TV genre names are
-    -- folded onto the movie names the families use; the release-year filter applies
-    select tmdb_key,
-           list_distinct(list_transform(genres, lambda g: case g
-               when 'Action & Adventure' then 'Action'
-               when 'Sci-Fi & Fantasy' then 'Science Fiction'
-               when 'Kids' then 'Family' else g end)) as families
-    from tmdb_titles
-    where case media_type when 'tv' then 'show' else media_type end
-              in (select kind from compared_kinds)
+    -- one row per compared market title × genre family (mart tmdb_title_families: TV
+    -- genre names already folded onto the movie names); the release-year filter applies
+    select tmdb_key, genre_family
+    from tmdb_title_families
+    where kind in (select kind from compared_kinds)
       and ($year_from::integer is null or release_year >= $year_from::integer)
       and ($year_to::integer is null or release_year <= $year_to::integer)
 ),
@@ -79,7 +74,7 @@ vocabulary as (
           where m.genre_family is not null
             and a.kind in (select kind from compared_kinds)
           intersect
-          select distinct unnest(families) from market)
+          select distinct genre_family from market)
 ),
 netflix_share as (
     -- each compared title's weight of 1 is split equally across its families in the
@@ -94,12 +89,13 @@ netflix_share as (
     group by genre_family
 ),
 market_share as (
+    -- the same split for each compared market title across its families in the
+    -- vocabulary (its rows outside the vocabulary dropped first)
     select genre_family, count(*)::integer as market_titles,
            sum(weight) / sum(sum(weight)) over () as market_share
-    from (select unnest(fams) as genre_family, 1.0 / len(fams) as weight
-          from (select list_intersect(m.families, v.families) as fams
-                from market as m cross join vocabulary as v)
-          where len(fams) > 0)
+    from (select genre_family, 1.0 / count(*) over (partition by tmdb_key) as weight
+          from market
+          where genre_family in (select unnest(families) from vocabulary))
     group by genre_family
 ),
 families as (

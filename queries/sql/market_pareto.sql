@@ -2,26 +2,33 @@
 -- director), the top $limit by the chosen measure (titles, or summed TMDB popularity),
 -- with shares and the cumulative share of the whole dimension under the global
 -- filters; every row repeats the dimension's totals and the 80% answer
-with filtered as (
-    select genres, countries, directors, tmdb_popularity
+with combos as (
+    -- one row per distinct member list of the filtered titles, with additive sums:
+    -- category and country lists repeat a lot, and a director string is split once
+    -- however many titles share it (so the per-member work below stays small)
+    select
+        case $dimension::varchar when 'genre' then genres
+                                 when 'country' then countries end as member_list,
+        case $dimension::varchar when 'director' then directors end as member_text,
+        count(*) as titles,
+        sum(coalesce(tmdb_popularity, 0)) as tmdb_popularity
     from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
                          $added_from::date, $added_to::date, $genres::varchar[],
                          $countries::varchar[], $ratings::varchar[])
+    group by all
 ),
 pairs as (
-    -- one row per title × member, read from the title's own lists (the same values as
-    -- the title_genres / title_countries / title_people bridges, without a join)
-    select unnest(list_distinct(case $dimension::varchar
-                                    when 'genre' then genres
-                                    when 'country' then countries
-                                    when 'director' then string_split(directors, ', ')
-                                end)) as member,
-           coalesce(tmdb_popularity, 0) as tmdb_popularity
-    from filtered
+    -- one row per distinct list × member, read from the titles' own lists (the same
+    -- values as the title_genres / title_countries / title_people bridges, no join)
+    select unnest(list_distinct(coalesce(member_list, string_split(member_text, ', '))))
+               as member,
+           titles,
+           tmdb_popularity
+    from combos
 ),
 per_member as (
     select member,
-           count(*)::bigint as titles,
+           sum(titles)::bigint as titles,
            sum(tmdb_popularity) as tmdb_popularity
     from pairs
     group by member

@@ -41,18 +41,13 @@ compared_kinds as (
                                                  else media_type end)
 ),
 market as (
+    -- compared market titles per genre family (mart tmdb_title_families) × release month
     select genre_family, release_month as month, count(*) as market_releases
-    from (select release_month,
-                 unnest(list_distinct(list_transform(genres, lambda g: case g
-                     when 'Action & Adventure' then 'Action'
-                     when 'Sci-Fi & Fantasy' then 'Science Fiction'
-                     when 'Kids' then 'Family' else g end))) as genre_family
-          from tmdb_titles
-          where release_month is not null
-            and case media_type when 'tv' then 'show' else media_type end
-                    in (select kind from compared_kinds)
-            and ($year_from::integer is null or release_year >= $year_from::integer)
-            and ($year_to::integer is null or release_year <= $year_to::integer))
+    from tmdb_title_families
+    where release_month is not null
+      and kind in (select kind from compared_kinds)
+      and ($year_from::integer is null or release_year >= $year_from::integer)
+      and ($year_to::integer is null or release_year <= $year_to::integer)
     group by genre_family, month
 ),
 grid as (

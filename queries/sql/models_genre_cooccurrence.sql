@@ -1,19 +1,30 @@
 -- one row per pair of Netflix categories (both orders) among the $top most frequent in the
 -- filtered catalog: titles carrying both, and that count as a share of the row label's titles
-with filtered as (
-    select show_id from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                                        $added_from::date, $added_to::date, $genres::varchar[],
-                                        $countries::varchar[], $ratings::varchar[])
+with combos as (
+    -- one row per category list of the filtered titles (a few thousand at most, even at a
+    -- million titles); each title's list holds each category once, like the title_genres
+    -- bridge, so pairs are counted per list and weighted by its titles
+    select genres, count(*) as titles
+    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
+                         $added_from::date, $added_to::date, $genres::varchar[],
+                         $countries::varchar[], $ratings::varchar[])
+    group by genres
 ),
 labels as (
-    select g.show_id, g.genre from title_genres as g join filtered using (show_id)
+    select unnest(genres) as genre, titles from combos
 ),
 top as (
-    select genre, count(*) as titles from labels group by genre order by titles desc, genre limit $top
+    select genre, sum(titles)::bigint as titles
+    from labels
+    group by genre
+    order by titles desc, genre
+    limit $top
 ),
 pairs as (
-    select a.genre as genre_a, b.genre as genre_b, count(*) as both_titles
-    from labels as a join labels as b using (show_id)
+    select a.genre as genre_a, b.genre as genre_b, sum(c.titles)::bigint as both_titles
+    from combos as c,
+         unnest(c.genres) as a(genre),
+         unnest(c.genres) as b(genre)
     where a.genre in (select genre from top) and b.genre in (select genre from top)
     group by all
 )

@@ -5,12 +5,15 @@
 -- correlations use a reproducible pseudo-random sample of $max_titles titles (lowest
 -- hash of show_id), so the page stays fast on very large catalogs.
 with filtered as (
-    select *
+    select show_id, imdb_score, imdb_votes, tmdb_popularity, tmdb_score, tmdb_vote_count,
+           runtime_minutes, seasons, release_year, addition_lag_years
     from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
                          $added_from::date, $added_to::date, $genres::varchar[],
                          $countries::varchar[], $ratings::varchar[])
 ),
-scope as (
+scope as materialized (
+    -- materialised: the rows built from it feed both pairs and diagonal, and the sort
+    -- of the filtered catalog (DuckDB 2.0 plans no top-N for it) must run only once
     select *
     from filtered
     order by hash(show_id), show_id
@@ -37,15 +40,15 @@ pairs as (
     join present as y on x.show_id = y.show_id and x.metric_id < y.metric_id
 ),
 ranked as (
-    -- rank() + rows-at-or-below = twice the average rank of tied values; one sort each
+    -- rank() + rows at or below (count over the default frame, which takes in the tied
+    -- rows) = twice the average rank of tied values; one sort per axis
     select
         metric_x,
         metric_y,
-        rank() over wx + round(cume_dist() over wx * count(*) over pair) as rank2_x,
-        rank() over wy + round(cume_dist() over wy * count(*) over pair) as rank2_y
+        rank() over wx + count(*) over wx as rank2_x,
+        rank() over wy + count(*) over wy as rank2_y
     from pairs
-    window pair as (partition by metric_x, metric_y),
-           wx as (partition by metric_x, metric_y order by x),
+    window wx as (partition by metric_x, metric_y order by x),
            wy as (partition by metric_x, metric_y order by y)
 ),
 correlations as (
@@ -58,6 +61,11 @@ diagonal as (
     from present
     group by metric_id
 ),
+sizes as (
+    -- the sample is the first $max_titles of the filtered titles: its size needs no rescan
+    select least(count(*), $max_titles::bigint) as scope_titles, count(*) as filtered_titles
+    from filtered
+),
 metric_names as (
     select ['imdb_score', 'imdb_votes', 'tmdb_popularity', 'tmdb_score', 'tmdb_vote_count',
             'runtime_minutes', 'seasons', 'release_year', 'addition_lag_years',
@@ -69,10 +77,11 @@ final as (
         n.names[c.metric_y + 1] as metric_y,
         c.titles,
         c.rho,
-        (select count(*) from scope) as scope_titles,
-        (select count(*) from filtered) as filtered_titles
+        s.scope_titles,
+        s.filtered_titles
     from (select * from correlations union all select * from diagonal) as c
     cross join metric_names as n
+    cross join sizes as s
 )
 select * from final
 order by metric_x, metric_y

@@ -1,20 +1,36 @@
 -- one row per person (top $limit by titles) in a role (director or actor): titles,
 -- movies, shows, and how many people hold that role, under the global filters
--- (title_people has one row per title × person × role, so count(*) counts titles)
 with filtered as (
-    select show_id, kind
+    select show_id, kind, directors
     from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
                          $added_from::date, $added_to::date, $genres::varchar[],
                          $countries::varchar[], $ratings::varchar[])
 ),
-per_person as (
-    select p.person_name, count(*)::integer as titles,
-           (count(*) filter (where f.kind = 'movie'))::integer as movies,
-           (count(*) filter (where f.kind = 'show'))::integer as shows
+credits as (
+    -- directors: from each title's own director list, split as the ETL splits it for
+    -- the title_people bridge (comma, trimmed, no blanks, each name once per title),
+    -- once per distinct list: no join of the bridge at catalog scale
+    select kind, titles,
+           unnest(list_distinct(list_filter(list_transform(string_split(directors, ','),
+                                                           lambda n: trim(n)),
+                                            lambda n: n <> ''))) as person_name
+    from (select kind, directors, count(*) as titles
+          from filtered
+          where $role::varchar = 'director'
+          group by kind, directors)
+    union all
+    -- actors: the title_people bridge (one row per title × person × role)
+    select f.kind, 1 as titles, p.person_name
     from title_people as p
     join filtered as f using (show_id)
-    where p.role = $role
-    group by p.person_name
+    where $role::varchar = 'actor' and p.role = 'actor'
+),
+per_person as (
+    select person_name, sum(titles)::integer as titles,
+           coalesce(sum(titles) filter (where kind = 'movie'), 0)::integer as movies,
+           coalesce(sum(titles) filter (where kind = 'show'), 0)::integer as shows
+    from credits
+    group by person_name
 )
 select person_name, titles, movies, shows,
        (select count(*) from per_person)::integer as people
