@@ -23,8 +23,9 @@ present); client time is the loopback wall time.
 
 "Full filter change" replays what a browser does when a control changes: the filter
 callback, then (6 connections at most, like Chrome) the page's chart callbacks, the
-pages callback (the URL's ?search changed, so dash re-renders the page) and the nav
-callback, then the chart callbacks again for the re-rendered components.
+pages callback (the URL's ?search changed) and the nav callback, then the chart
+callbacks again if the pages callback answered with a re-rendered page (before the
+fix in dashapp/components/filter_bar.py it always did; now it answers no_update).
 
 Baseline, in the same run: the same aggregations in pandas per request
 (benchmarks/_pandas_baseline.py), as the Streamlit dashboards this app replaces do,
@@ -523,6 +524,19 @@ def control_values(f: Filters, app: App) -> dict:
     return {(i, p): v for (i, p), v in zip(filter_bar.CONTROLS, vals)}
 
 
+def changed_inputs(dep: dict) -> list[str]:
+    """What a browser names as changed when it posts `dep` after a filter change: the
+    location inputs that moved (`url.search`, and the pages router's own copy)."""
+    return [f"{c}.{p}" for c, p in (("url", "search"), ("_pages_location", "search"))
+            if has_input(dep, c, p)]
+
+
+def rerenders(reply: Reply) -> bool:
+    """Did the pages callback answer with a new page (not no_update for a search-only
+    change)? Its children would mount and fire every chart callback again."""
+    return bool(reply.json) and "_pages_content" in reply.json.get("response", {})
+
+
 def filter_change(client, pool, app: App, page: Page, f: Filters, search: str) -> tuple:
     """One browser-like filter change on a page: (wall ms, requests, errors, search)."""
     comps = {**app.shell, **page.comps}
@@ -535,16 +549,15 @@ def filter_change(client, pool, app: App, page: Page, f: Filters, search: str) -
     changed = {("url", "search"): new_search, ("_pages_location", "pathname"): page.path,
                ("_pages_location", "search"): new_search,
                STORE: resp["response"]["filters-store"]["data"]}
-    shell_calls = [Call(d) for d in app.deps if d is not sync_dep(app) and (
-        has_input(d, "url", "search") or has_input(d, "_pages_location", "search"))]
+    shell_calls = [Call(d) for d in app.deps if d is not sync_dep(app) and changed_inputs(d)]
     charts = [pool.submit(post, client, c.body(comps, changed, [".".join(STORE)]))
               for c in page.calls]
-    shell = [(c, pool.submit(post, client, c.body(comps, changed, ["url.search"])))
+    shell = [(c, pool.submit(post, client, c.body(comps, changed, changed_inputs(c.dep))))
              for c in shell_calls]
     pages = [fut for c, fut in shell if PAGES_OUT in outputs_of(c.dep)]
-    wait(pages)  # the re-rendered page fires its chart callbacks again (initial call)
+    wait(pages)  # a re-rendered page would fire its chart callbacks again (initial call)
     again = [pool.submit(post, client, c.body(comps, changed, [])) for c in page.calls] \
-        if pages else []
+        if any(rerenders(fut.result()) for fut in pages) else []
     futures = charts + [fut for _, fut in shell] + again
     wait(futures)
     errors = sum(1 for fut in futures if fut.result().status not in (200, 204))

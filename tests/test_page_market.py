@@ -351,10 +351,11 @@ def test_empty_windows():
 def test_callbacks_as_functions(served_app):
     from dashapp.pages import market as page
     everything, shows = Filters().to_store(), SHOWS.to_store()
-    fig, insights = page.update_saturation(everything)
+    fig, insights, share, share_insights = page.update_saturation(everything)
     assert len(fig.data) > 3 and 2 <= len(insights) <= 4
-    fig, insights = page.update_share(shows)
-    assert "movies only" in fig.layout.annotations[0].text
+    assert len(share.data) == 4 and "Saturation Index" in share_insights[0].children
+    _, _, share, share_insights = page.update_saturation(shows)
+    assert "movies only" in share.layout.annotations[0].text and share_insights == []
     fig, insights = page.update_pareto(everything, "country", "popularity")
     assert "country" in fig.layout.title.text and "United States" in list(fig.data[0].x)
     assert "make 80% of TMDB popularity" in insights[0].children

@@ -38,6 +38,7 @@ def raw() -> pl.DataFrame:
     return df.with_columns(
         kind=pl.when(pl.col("type") == "Movie").then(pl.lit("movie")).otherwise(pl.lit("show")),
         countries=split("country"), genres=split("listed_in"), directors=split("director"),
+        actors=split("cast"),
         added=pl.col("date_added").str.strip_chars().str.strptime(pl.Date, "%B %d, %Y",
                                                                   strict=False),
         release_year=pl.col("release_year").cast(pl.Int64))
@@ -141,6 +142,24 @@ def test_top_directors_match_the_source(wh, raw):
         universe.top_people(wh, role="producer")  # identifiers come from an allow-list
 
 
+@pytest.mark.parametrize("role, column", [("director", "directors"), ("actor", "actors")])
+@pytest.mark.parametrize("filters", [SHOWS_INDIA, Filters(kinds=("movie",), year_from=2015)])
+def test_top_people_follow_the_filters(wh, raw, role, column, filters):
+    """Directors are read from the titles' own director lists, actors from the bridge:
+    both must give the source's counts, movie/show split and head count."""
+    source = shows_in_india(raw) if filters == SHOWS_INDIA else \
+        raw.filter((pl.col("kind") == "movie") & (pl.col("release_year") >= 2015))
+    people = source.select("kind", pl.col(column).alias("name")).explode("name").drop_nulls()
+    expected = people.group_by("name").agg(
+        pl.len().alias("titles"), (pl.col("kind") == "movie").sum().alias("movies"),
+        (pl.col("kind") == "show").sum().alias("shows")) \
+        .sort(["titles", "name"], descending=[True, False])
+    got = universe.top_people(wh, filters, role, limit=8)
+    assert got.select("person_name", "titles", "movies", "shows").rows() == \
+        expected.head(8).rows()
+    assert got["people"][0] == expected.height
+
+
 def test_scatter_is_capped_and_ranked_by_votes(wh, warehouse_con):
     got = universe.quality_popularity(wh, limit=50)
     assert got.height == 50 and got["imdb_votes"].is_sorted(descending=True)
@@ -187,6 +206,26 @@ SCATTER = pl.DataFrame({"title": ["A", "B"], "kind": ["movie", "show"],
                         "tmdb_score": [7.5, 6.0], "tmdb_popularity": [10.0, 200.0],
                         "imdb_votes": [1000, 50], "matched_titles": [20, 20],
                         "score_popularity_corr": [0.45, 0.45]})
+
+
+def test_figures_are_dark_and_built_over_the_shared_look():
+    """The dark template is plotly's default (attached once, not re-validated per
+    figure); `figure` merges a chart's own layout over the shared look."""
+    import plotly.io as pio
+
+    from dashapp.figures import base
+    dark = pio.templates["plotly_dark"]
+    for fig in (figs.additions_by_month(ADDITIONS), figs.country_map(COUNTRIES),
+                base.empty_figure("Nothing here (titles)")):
+        assert fig.layout.template == dark
+        assert fig.layout.paper_bgcolor == "rgba(0,0,0,0)" and fig.layout.title.x == 0.01
+    fig = figs.additions_by_month(ADDITIONS)
+    assert fig.layout.legend.orientation == "h" and fig.layout.legend.traceorder == "normal"
+    extra = {"legend": {"x": 0}, "margin": {"t": 90}}
+    merged = base.merge(base.layout("T"), extra)
+    assert merged["legend"] == {**base.LEGEND, "x": 0} and merged["margin"]["l"] == 60
+    assert extra == {"legend": {"x": 0}, "margin": {"t": 90}}  # inputs are not modified
+    assert base.LEGEND["x"] == 1
 
 
 def test_figures_state_units_and_split_kinds():

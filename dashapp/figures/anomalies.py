@@ -4,7 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from dashapp.figures.base import base_layout, empty_figure, pct
+from dashapp.figures.base import empty_figure, figure, pct
 from dashapp.theme import NETFLIX_RED, OTHER
 
 # view -> (x column, y column, x label, y label, log x)
@@ -36,22 +36,22 @@ def scatter(frame: pl.DataFrame, view: str = "imdb",
     if frame.is_empty():
         return empty_figure(title)
     x, y, x_label, y_label, log_x = VIEWS[view]
-    fig = go.Figure()
+    dots = []
     for flagged, name in ((False, "typical"), (True, "flagged")):
         part = frame.filter(pl.col("flagged") == flagged)
         if part.is_empty():
             continue
-        fig.add_scatter(
-            x=part[x].to_list(), y=part[y].to_list(), mode="markers", name=f"{name} ({part.height:,})",
-            marker={"color": NETFLIX_RED if flagged else OTHER, "size": 9 if flagged else 5,
-                    "opacity": 0.95 if flagged else 0.45,
-                    "line": {"color": "#F5F5F5", "width": 1 if flagged else 0}},
-            customdata=part.select(*HOVER_COLUMNS, "reason").rows(),
-            hovertemplate=HOVER + ("<br><b>why: %{customdata[8]}</b>" if flagged else "")
-            + "<extra></extra>")
-    fig.update_xaxes(title_text=x_label, type="log" if log_x else "linear")
-    fig.update_yaxes(title_text=y_label)
-    return base_layout(fig, title)
+        dots.append({
+            "type": "scatter", "x": part[x].to_list(), "y": part[y].to_list(),
+            "mode": "markers", "name": f"{name} ({part.height:,})",
+            "marker": {"color": NETFLIX_RED if flagged else OTHER, "size": 9 if flagged else 5,
+                       "opacity": 0.95 if flagged else 0.45,
+                       "line": {"color": "#F5F5F5", "width": 1 if flagged else 0}},
+            "customdata": part.select(*HOVER_COLUMNS, "reason").rows(),
+            "hovertemplate": HOVER + ("<br><b>why: %{customdata[8]}</b>" if flagged else "")
+                             + "<extra></extra>"})
+    return figure(dots, title, yaxis={"title": {"text": y_label}},
+                  xaxis={"title": {"text": x_label}, "type": "log" if log_x else "linear"})
 
 
 def scatter_insights(frame: pl.DataFrame, contamination: float | None = None) -> list[str]:

@@ -2,29 +2,61 @@
 from __future__ import annotations
 
 import plotly.graph_objects as go
+import plotly.io as pio
+
+# Every figure of the app is dark. As plotly's default template it is attached to each
+# go.Figure() at construction without being validated again (plotly trusts its default),
+# where `update_layout(template="plotly_dark")` rebuilt and re-validated the whole
+# template, about 8–40 ms per figure (benchmarks/README.md, "Figure construction").
+TEMPLATE = "plotly_dark"
+pio.templates.default = TEMPLATE
 
 EMPTY_MESSAGE = "No titles match these filters"
 
 
+LEGEND = {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"}
+FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"}
+
+
+def layout(title: str, hovermode: str = "closest", /, **extra) -> dict:
+    """The shared look as a layout dict (transparent background, a title that states the
+    units, a horizontal legend), with a figure's own settings merged in: nested dicts
+    merge key by key, so `legend={"traceorder": "normal"}` keeps the rest (and
+    `title={"subtitle": …}` keeps the title's text)."""
+    base = {"title": {"text": title, "x": 0.01}, "paper_bgcolor": "rgba(0,0,0,0)",
+            "plot_bgcolor": "rgba(0,0,0,0)", "margin": {"l": 60, "r": 20, "t": 60, "b": 50},
+            "hovermode": hovermode, "legend": LEGEND, "font": FONT}
+    return merge(base, extra)
+
+
+def figure(data: list[dict], title: str, /, *, hovermode: str = "closest",
+           **extra) -> go.Figure:
+    """Traces (dicts with a "type") and layout built in one go: plotly validates them
+    once, where go.Figure() followed by add_*/update_* calls runs its relayout and
+    restyle machinery on every call, about 5× slower (benchmarks/README.md)."""
+    return go.Figure(data=data, layout=layout(title, hovermode, **extra))
+
+
+def merge(base: dict, extra: dict) -> dict:
+    """A new dict: `extra` over `base`, merging nested dicts (neither is modified)."""
+    out = dict(base)
+    for key, value in extra.items():
+        both = isinstance(value, dict) and isinstance(out.get(key), dict)
+        out[key] = merge(out[key], value) if both else value
+    return out
+
+
 def base_layout(fig: go.Figure, title: str, *, hovermode: str = "closest") -> go.Figure:
-    """Dark theme, a title that states the units, readable hover labels."""
-    fig.update_layout(template="plotly_dark", title={"text": title, "x": 0.01},
-                      paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)",
-                      margin={"l": 60, "r": 20, "t": 60, "b": 50}, hovermode=hovermode,
-                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom",
-                              "x": 1, "xanchor": "right"},
-                      font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"})
+    """The shared look applied to a figure built step by step (prefer `figure`)."""
+    fig.update_layout(layout(title, hovermode))
     return fig
 
 
 def empty_figure(title: str, message: str = EMPTY_MESSAGE) -> go.Figure:
     """A figure that says why it is empty instead of drawing blank axes."""
-    fig = base_layout(go.Figure(), title)
-    fig.add_annotation(text=message, showarrow=False, font={"size": 16},
-                       xref="paper", yref="paper", x=0.5, y=0.5)
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
-    return fig
+    return figure([], title, xaxis={"visible": False}, yaxis={"visible": False},
+                  annotations=[{"text": message, "showarrow": False, "font": {"size": 16},
+                                "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}])
 
 
 def pct(part: float, whole: float) -> str:

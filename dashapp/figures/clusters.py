@@ -5,7 +5,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import polars as pl
 
-from dashapp.figures.base import base_layout, empty_figure
+from dashapp.figures.base import empty_figure, figure
 from dashapp.theme import NETFLIX_RED, OTHER
 
 K_TITLE = "Silhouette (−1 to 1) by k"
@@ -23,22 +23,29 @@ def k_selection(frame: pl.DataFrame, tolerance: float | None = None) -> go.Figur
     """The silhouette curve, the best k, the tolerance line and the chosen k."""
     if frame.is_empty():
         return empty_figure(K_TITLE, "No trained cluster model for this build")
-    fig = go.Figure(go.Scatter(
-        x=frame["k"].to_list(), y=frame["silhouette"].to_list(), mode="lines+markers",
-        name="silhouette", line={"color": OTHER}, marker={"color": "#D9D9D9", "size": 7},
-        hovertemplate="k = %{x}: silhouette %{y:.3f}<extra></extra>"))
     chosen, best = _row(frame, "chosen"), _row(frame, "best")
-    if tolerance:
-        fig.add_hline(y=(1 - tolerance) * best["silhouette"], line_dash="dot", line_color="#8C8C8C",
-                      annotation_text=f"{1 - tolerance:.0%} of the best", annotation_position="bottom left")
-    fig.add_scatter(x=[chosen["k"]], y=[chosen["silhouette"]], mode="markers+text",
-                    name=f"chosen k = {chosen['k']}", text=[f"k = {chosen['k']}"],
-                    textposition="top left", marker={"color": NETFLIX_RED, "size": 14},
-                    hovertemplate="chosen: k = %{x}, silhouette %{y:.3f}<extra></extra>")
-    fig.update_xaxes(title_text="number of clusters k", dtick=2)
-    fig.update_yaxes(title_text="mean silhouette (3,000-title sample)")
-    fig.update_layout(showlegend=False)
-    return base_layout(fig, K_TITLE)
+    curve = {"type": "scatter", "x": frame["k"].to_list(), "y": frame["silhouette"].to_list(),
+             "mode": "lines+markers", "name": "silhouette", "line": {"color": OTHER},
+             "marker": {"color": "#D9D9D9", "size": 7},
+             "hovertemplate": "k = %{x}: silhouette %{y:.3f}<extra></extra>"}
+    pick = {"type": "scatter", "x": [chosen["k"]], "y": [chosen["silhouette"]],
+            "mode": "markers+text", "name": f"chosen k = {chosen['k']}",
+            "text": [f"k = {chosen['k']}"], "textposition": "top left",
+            "marker": {"color": NETFLIX_RED, "size": 14},
+            "hovertemplate": "chosen: k = %{x}, silhouette %{y:.3f}<extra></extra>"}
+    marks = {}
+    if tolerance:  # the tolerance line, labelled under its left end
+        bar = (1 - tolerance) * best["silhouette"]
+        marks = {"shapes": [{"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": bar,
+                             "y1": bar, "yref": "y", "line": {"color": "#8C8C8C",
+                                                              "dash": "dot"}}],
+                 "annotations": [{"text": f"{1 - tolerance:.0%} of the best",
+                                  "showarrow": False, "x": 0, "xref": "x domain",
+                                  "xanchor": "left", "y": bar, "yref": "y",
+                                  "yanchor": "top"}]}
+    return figure([curve, pick], K_TITLE, showlegend=False, **marks,
+                  xaxis={"title": {"text": "number of clusters k"}, "dtick": 2},
+                  yaxis={"title": {"text": "mean silhouette (3,000-title sample)"}})
 
 
 def _row(frame: pl.DataFrame, flag: str) -> dict:
@@ -67,22 +74,23 @@ def cluster_map(frame: pl.DataFrame, clusters: pl.DataFrame) -> go.Figure:
     if frame.is_empty():
         return empty_figure(MAP_TITLE)
     names = dict(clusters.select("cluster", "name").iter_rows())
-    fig = go.Figure()
-    for (cluster,), part in frame.sort("cluster").group_by("cluster", maintain_order=True):
-        fig.add_scatter(
-            x=part["x"].to_list(), y=part["y"].to_list(), mode="markers",
-            name=_short(f"{cluster}. {names.get(cluster, '')}"), legendgroup=str(cluster),
-            marker={"color": cluster_colour(cluster), "size": 5, "opacity": 0.75},
-            customdata=part.select("title", "kind", "release_year").rows(),
-            hovertemplate="%{customdata[0]} (%{customdata[1]}, %{customdata[2]})<br>"
-                          f"cluster {cluster}: {_escape(names.get(cluster, ''))}<extra></extra>")
-    fig.update_xaxes(title_text="first principal component (unitless)", zeroline=False)
-    fig.update_yaxes(title_text="second principal component (unitless)", zeroline=False)
-    fig = base_layout(fig, MAP_TITLE)
-    fig.update_layout(legend={"orientation": "v", "y": 1, "yanchor": "top", "x": 1.01,
-                              "xanchor": "left", "font": {"size": 10}},
-                      margin={"r": 10})
-    return fig
+    dots = [{"type": "scatter", "x": part["x"].to_list(), "y": part["y"].to_list(),
+             "mode": "markers", "name": _short(f"{cluster}. {names.get(cluster, '')}"),
+             "legendgroup": str(cluster),
+             "marker": {"color": cluster_colour(cluster), "size": 5, "opacity": 0.75},
+             "customdata": part.select("title", "kind", "release_year").rows(),
+             "hovertemplate": "%{customdata[0]} (%{customdata[1]}, %{customdata[2]})<br>"
+                              f"cluster {cluster}: {_escape(names.get(cluster, ''))}"
+                              "<extra></extra>"}
+            for (cluster,), part in frame.sort("cluster").group_by("cluster",
+                                                                   maintain_order=True)]
+    return figure(dots, MAP_TITLE, margin={"r": 10},
+                  legend={"orientation": "v", "y": 1, "yanchor": "top", "x": 1.01,
+                          "xanchor": "left", "font": {"size": 10}},
+                  xaxis={"title": {"text": "first principal component (unitless)"},
+                         "zeroline": False},
+                  yaxis={"title": {"text": "second principal component (unitless)"},
+                         "zeroline": False})
 
 
 def _short(text: str, limit: int = 34) -> str:

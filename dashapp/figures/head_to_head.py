@@ -13,7 +13,7 @@ import math
 import plotly.graph_objects as go
 import polars as pl
 
-from dashapp.figures.base import base_layout, empty_figure
+from dashapp.figures.base import empty_figure, figure
 from dashapp.theme import NETFLIX_RED, OTHER, genre_colour
 from queries.head_to_head import COMPARED, GROUP_MODES
 
@@ -114,26 +114,30 @@ def verdict_sentence(v: dict, names: dict[str, str]) -> str:
     return f"{head}Of {total} performance metrics, " + "; ".join(parts) + tail + "."
 
 
+# the zero line of the diverging bar charts
+ZERO_LINE = {"type": "line", "x0": 0, "x1": 0, "xref": "x", "y0": 0, "y1": 1,
+             "yref": "y domain", "line": {"color": "#BDBDBD", "width": 1}}
+
+
 def differences(table: pl.DataFrame, names: dict[str, str],
                 colours: dict[str, str]) -> go.Figure:
     """Diverging bars: right = side a higher, left = side b higher; grey = no winner."""
     if table.is_empty():
         return empty_figure(DIFF_TITLE, "No metric has titles on both sides")
     data = table.filter(pl.col("std_diff").is_not_null()).reverse()
-    colour = [colours[b] if b else OTHER for b in data["better"]]
-    fig = go.Figure(go.Bar(
-        x=data["std_diff"].to_list(), y=data["label"].to_list(), orientation="h",
-        marker_color=colour,
-        customdata=[[format_value(m, x), format_value(m, y), u] for m, x, y, u in
-                    zip(data["metric"], data["a_value"], data["b_value"], data["unit"])],
-        hovertemplate="%{y}: %{x:+.2f} SD<br>" + names["a"] + ": %{customdata[0]}<br>"
-                      + names["b"] + ": %{customdata[1]} (%{customdata[2]})<extra></extra>"))
-    fig.add_vline(x=0, line_color="#BDBDBD", line_width=1)
+    bars = {
+        "type": "bar", "x": data["std_diff"].to_list(), "y": data["label"].to_list(),
+        "orientation": "h", "marker": {"color": [colours[b] if b else OTHER
+                                                 for b in data["better"]]},
+        "customdata": [[format_value(m, x), format_value(m, y), u] for m, x, y, u in
+                       zip(data["metric"], data["a_value"], data["b_value"], data["unit"])],
+        "hovertemplate": "%{y}: %{x:+.2f} SD<br>" + names["a"] + ": %{customdata[0]}<br>"
+                         + names["b"] + ": %{customdata[1]} (%{customdata[2]})<extra></extra>"}
     span = max(0.5, float(data["std_diff"].abs().max() or 0) * 1.15)
-    fig.update_xaxes(range=[-span, span], zeroline=False,
-                     title_text=f"← {names['b']} higher · {names['a']} higher → (SD)")
-    fig.update_yaxes(automargin=True)
-    return base_layout(fig, DIFF_TITLE)
+    return figure([bars], DIFF_TITLE, shapes=[ZERO_LINE], yaxis={"automargin": True},
+                  xaxis={"range": [-span, span], "zeroline": False,
+                         "title": {"text": f"← {names['b']} higher · {names['a']} higher → "
+                                           "(SD)"}})
 
 
 def difference_insights(table: pl.DataFrame, names: dict[str, str],
@@ -175,16 +179,16 @@ def additions_trend(frame: pl.DataFrame, names: dict[str, str],
     """Two lines: filtered titles of each side added per year."""
     if frame.is_empty() or frame["titles_added"].sum() == 0:
         return empty_figure(TREND_TITLE, "Neither side has dated titles under these filters")
-    fig = go.Figure()
+    lines = []
     for side in ("a", "b"):
         part = frame.filter(pl.col("side") == side)
-        fig.add_scatter(x=part["year"].to_list(), y=part["titles_added"].to_list(),
-                        mode="lines+markers", name=names[side],
-                        line={"color": colours[side], "width": 2.5},
-                        hovertemplate="%{x}: %{y:,} titles<extra>" + names[side] + "</extra>")
-    fig.update_xaxes(title_text="Year added", dtick=1)
-    fig.update_yaxes(title_text="Titles added", rangemode="tozero")
-    return base_layout(fig, TREND_TITLE, hovermode="x unified")
+        lines.append({"type": "scatter", "x": part["year"].to_list(),
+                      "y": part["titles_added"].to_list(), "mode": "lines+markers",
+                      "name": names[side], "line": {"color": colours[side], "width": 2.5},
+                      "hovertemplate": "%{x}: %{y:,} titles<extra>" + names[side] + "</extra>"})
+    return figure(lines, TREND_TITLE, hovermode="x unified",
+                  xaxis={"title": {"text": "Year added"}, "dtick": 1},
+                  yaxis={"title": {"text": "Titles added"}, "rangemode": "tozero"})
 
 
 def trend_insights(frame: pl.DataFrame, names: dict[str, str]) -> list[str]:
@@ -217,24 +221,24 @@ def title_context(frame: pl.DataFrame, names: dict[str, str],
     data = frame.filter(pl.col("std_diff").is_not_null()) if not frame.is_empty() else frame
     if data.is_empty():
         return empty_figure(CONTEXT_TITLE, "Neither title has audience metrics")
-    fig = go.Figure()
+    bars = []
     for side in ("a", "b"):
         part = data.filter(pl.col("side") == side)
         if part.is_empty():
             continue
-        genre = part["primary_genre"][0]
-        fig.add_bar(
-            y=[COMPARED[m].label for m in part["metric"]], x=part["std_diff"].to_list(),
-            orientation="h", name=f"{names[side]} vs {genre}", marker_color=colours[side],
-            customdata=[[format_value(m, t), format_value(m, g)] for m, t, g in
-                        zip(part["metric"], part["title_value"], part["genre_value"])],
-            hovertemplate="%{y}: %{customdata[0]} vs category mean %{customdata[1]} "
-                          "(%{x:+.2f} SD)<extra>" + names[side] + "</extra>")
-    fig.add_vline(x=0, line_color="#BDBDBD", line_width=1)
-    fig.update_layout(barmode="group")
-    fig.update_xaxes(title_text="Above (+) or below (−) the category mean, in catalog SDs")
-    fig.update_yaxes(automargin=True, autorange="reversed")
-    return base_layout(fig, CONTEXT_TITLE)
+        bars.append({
+            "type": "bar", "y": [COMPARED[m].label for m in part["metric"]],
+            "x": part["std_diff"].to_list(), "orientation": "h",
+            "name": f"{names[side]} vs {part['primary_genre'][0]}",
+            "marker": {"color": colours[side]},
+            "customdata": [[format_value(m, t), format_value(m, g)] for m, t, g in
+                           zip(part["metric"], part["title_value"], part["genre_value"])],
+            "hovertemplate": "%{y}: %{customdata[0]} vs category mean %{customdata[1]} "
+                             "(%{x:+.2f} SD)<extra>" + names[side] + "</extra>"})
+    return figure(bars, CONTEXT_TITLE, barmode="group", shapes=[ZERO_LINE],
+                  xaxis={"title": {"text": "Above (+) or below (−) the category mean, in "
+                                           "catalog SDs"}},
+                  yaxis={"automargin": True, "autorange": "reversed"})
 
 
 def context_insights(frame: pl.DataFrame, names: dict[str, str]) -> list[str]:

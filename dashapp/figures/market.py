@@ -9,7 +9,7 @@ import math
 import plotly.graph_objects as go
 import polars as pl
 
-from dashapp.figures.base import base_layout, empty_figure, pct
+from dashapp.figures.base import empty_figure, figure, merge, pct
 from dashapp.theme import NETFLIX_RED, genre_colour
 from queries.market import SI_UNDER
 
@@ -51,43 +51,43 @@ def saturation_map(frame: pl.DataFrame) -> go.Figure:
     mx, my = plotted["median_titles"][0], plotted["median_imdb_score"][0]
     x_lo, x_hi = plotted["titles"].min() / 1.8, plotted["titles"].max() * 1.8
     y_lo, y_hi = plotted["mean_imdb_score"].min() - 0.3, plotted["mean_imdb_score"].max() + 0.3
-    fig = go.Figure()
-    _zone(fig, (x_lo, mx), (my, y_hi), OPPORTUNITY)
-    _zone(fig, (mx, x_hi), (y_lo, my), SATURATED)
-    for xs, ys in (([mx, mx], [y_lo, y_hi]), ([x_lo, x_hi], [my, my])):
-        fig.add_scatter(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-                        line={"color": "rgba(255,255,255,0.35)", "dash": "dash", "width": 1})
+    medians = [{"type": "scatter", "x": xs, "y": ys, "mode": "lines", "hoverinfo": "skip",
+                "showlegend": False,
+                "line": {"color": "rgba(255,255,255,0.35)", "dash": "dash", "width": 1}}
+               for xs, ys in (([mx, mx], [y_lo, y_hi]), ([x_lo, x_hi], [my, my]))]
     votes = plotted["imdb_votes"].cast(pl.Float64)
-    fig.add_scatter(
-        x=plotted["titles"].to_list(), y=plotted["mean_imdb_score"].to_list(),
-        mode="markers+text", text=plotted["genre_family"].to_list(),
-        textposition=label_positions(plotted), textfont={"size": 11}, showlegend=False,
-        marker={"size": votes.to_list(), "sizemode": "area", "sizemin": 5,
-                "sizeref": 2 * max(votes.max() or 1, 1) / 55 ** 2,
-                "color": [genre_colour(g) for g in plotted["genre_family"]],
-                "line": {"color": "rgba(255,255,255,0.6)", "width": 1}, "opacity": 0.85},
-        customdata=_saturation_hover(plotted),
-        hovertemplate=("<b>%{text}</b><br>%{x:,} titles (%{customdata[0]:,} movies)<br>"
-                       "Mean IMDb score %{y:.2f} (1–10) from %{customdata[1]:,} scored "
-                       "titles<br>%{customdata[2]} IMDb votes<br>%{customdata[3]}"
-                       "<br>Zone: %{customdata[4]}<extra></extra>"))
-    _zone_label(fig, 0.01, 0.98, "left", "top", "OPPORTUNITY: few titles, strong scores",
-                OPPORTUNITY)
-    _zone_label(fig, 0.99, 0.02, "right", "bottom", "SATURATED: many titles, weaker scores",
-                SATURATED)
-    fig.update_xaxes(type="log", range=[math.log10(x_lo), math.log10(x_hi)], dtick="D2",
-                     title_text=f"Netflix titles in the genre family (titles, log scale; "
-                                f"median {mx:,.0f})")
-    fig.update_yaxes(range=[y_lo, y_hi],
-                     title_text=f"Mean IMDb score (points, 1–10; median {my:.2f})")
-    return with_subtitle(base_layout(fig, SATURATION_TITLE), SATURATION_SUBTITLE)
+    bubbles = {
+        "type": "scatter", "x": plotted["titles"].to_list(),
+        "y": plotted["mean_imdb_score"].to_list(), "mode": "markers+text",
+        "text": plotted["genre_family"].to_list(), "textposition": label_positions(plotted),
+        "textfont": {"size": 11}, "showlegend": False,
+        "marker": {"size": votes.to_list(), "sizemode": "area", "sizemin": 5,
+                   "sizeref": 2 * max(votes.max() or 1, 1) / 55 ** 2,
+                   "color": [genre_colour(g) for g in plotted["genre_family"]],
+                   "line": {"color": "rgba(255,255,255,0.6)", "width": 1}, "opacity": 0.85},
+        "customdata": _saturation_hover(plotted),
+        "hovertemplate": ("<b>%{text}</b><br>%{x:,} titles (%{customdata[0]:,} movies)<br>"
+                          "Mean IMDb score %{y:.2f} (1–10) from %{customdata[1]:,} scored "
+                          "titles<br>%{customdata[2]} IMDb votes<br>%{customdata[3]}"
+                          "<br>Zone: %{customdata[4]}<extra></extra>")}
+    zones = [_zone((x_lo, mx), (my, y_hi), OPPORTUNITY), _zone((mx, x_hi), (y_lo, my), SATURATED)]
+    labels = [_zone_label(0.01, 0.98, "left", "top", "OPPORTUNITY: few titles, strong scores",
+                          OPPORTUNITY),
+              _zone_label(0.99, 0.02, "right", "bottom",
+                          "SATURATED: many titles, weaker scores", SATURATED)]
+    return figure(
+        [*zones, *medians, bubbles], SATURATION_TITLE, **subtitle(SATURATION_SUBTITLE),
+        annotations=labels,
+        xaxis={"type": "log", "range": [math.log10(x_lo), math.log10(x_hi)], "dtick": "D2",
+               "title": {"text": f"Netflix titles in the genre family (titles, log scale; "
+                                 f"median {mx:,.0f})"}},
+        yaxis={"range": [y_lo, y_hi],
+               "title": {"text": f"Mean IMDb score (points, 1–10; median {my:.2f})"}})
 
 
-def with_subtitle(fig: go.Figure, text: str) -> go.Figure:
-    """A second title line, clear of the mode bar on narrow cards."""
-    fig.update_layout(title={"subtitle": {"text": text, "font": {"size": 12}}},
-                      margin={"t": 80})
-    return fig
+def subtitle(text: str) -> dict:
+    """Layout for a second title line, clear of the mode bar on narrow cards."""
+    return {"title": {"subtitle": {"text": text, "font": {"size": 12}}}, "margin": {"t": 80}}
 
 
 def label_positions(plotted: pl.DataFrame) -> list[str]:
@@ -111,17 +111,18 @@ def label_positions(plotted: pl.DataFrame) -> list[str]:
     return out
 
 
-def _zone(fig: go.Figure, xs: tuple, ys: tuple, colour: str) -> None:
+def _zone(xs: tuple, ys: tuple, colour: str) -> dict:
     # a filled trace, not a shape: its corners are plain data values on the log axis
-    fig.add_scatter(x=[xs[0], xs[1], xs[1], xs[0], xs[0]], y=[ys[0], ys[0], ys[1], ys[1], ys[0]],
-                    fill="toself", fillcolor=_rgba(colour, 0.09), mode="none",
-                    hoverinfo="skip", showlegend=False)
+    return {"type": "scatter", "x": [xs[0], xs[1], xs[1], xs[0], xs[0]],
+            "y": [ys[0], ys[0], ys[1], ys[1], ys[0]], "fill": "toself",
+            "fillcolor": _rgba(colour, 0.09), "mode": "none", "hoverinfo": "skip",
+            "showlegend": False}
 
 
-def _zone_label(fig, x, y, xanchor, yanchor, text, colour) -> None:
-    fig.add_annotation(text=text, x=x, y=y, xref="x domain", yref="y domain",
-                       xanchor=xanchor, yanchor=yanchor, showarrow=False,
-                       font={"size": 11, "color": colour})
+def _zone_label(x, y, xanchor, yanchor, text, colour) -> dict:
+    return {"text": text, "x": x, "y": y, "xref": "x domain", "yref": "y domain",
+            "xanchor": xanchor, "yanchor": yanchor, "showarrow": False,
+            "font": {"size": 11, "color": colour}}
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -184,30 +185,29 @@ def share_comparison(frame: pl.DataFrame) -> go.Figure:
                             "No titles match these filters")
     names = [swatch(g) for g in shown["genre_family"]]
     nf, mk = (shown["netflix_share"] * 100).to_list(), (shown["market_share"] * 100).to_list()
-    fig = go.Figure()
-    fig.add_scatter(x=[v for a, b in zip(nf, mk) for v in (a, b, None)],
-                    y=[n for n in names for _ in range(3)], mode="lines", showlegend=False,
-                    hoverinfo="skip", line={"color": "rgba(255,255,255,0.3)", "width": 3})
     custom = shown.select("market_titles", "saturation_index", "si_band").rows()
-    for label, xs, colour in (("Netflix", nf, NETFLIX_RED), ("TMDB market", mk, MARKET_GREY)):
-        fig.add_scatter(x=xs, y=names, mode="markers", name=label, customdata=custom,
-                        marker={"size": 12, "color": colour},
-                        hovertemplate=(f"%{{y}}<br>{label}: %{{x:.1f}}% of "
-                                       f"{compared_words(shown)}<br>Saturation Index "
-                                       "%{customdata[1]:.2f} (%{customdata[2]})<extra></extra>"))
+    words = compared_words(shown)
     x_text = max(nf + mk) * 1.12
-    fig.add_scatter(x=[x_text] * shown.height, y=names, mode="text", showlegend=False,
-                    text=[f"SI {v:.2f}" for v in shown["saturation_index"]],
-                    textfont={"color": [BAND_COLOURS[b] for b in shown["si_band"]]},
-                    textposition="middle right", hoverinfo="skip")
-    fig.update_xaxes(title_text=f"Share of {compared_words(shown)} (%, title-weighted)",
-                     range=[0, x_text * 1.25], ticksuffix="%")
-    fig.update_yaxes(title_text=None)
-    with_subtitle(base_layout(fig, title), "Netflix (red) vs TMDB market (grey), title-weighted"
-                  " · SI = Netflix share ÷ market share")
-    fig.update_layout(legend={"orientation": "h", "y": -0.12, "yanchor": "top",
-                              "x": 0, "xanchor": "left"}, margin={"b": 90})
-    return fig
+    traces = [{"type": "scatter", "x": [v for a, b in zip(nf, mk) for v in (a, b, None)],
+               "y": [n for n in names for _ in range(3)], "mode": "lines", "showlegend": False,
+               "hoverinfo": "skip", "line": {"color": "rgba(255,255,255,0.3)", "width": 3}}]
+    traces += [{"type": "scatter", "x": xs, "y": names, "mode": "markers", "name": label,
+                "customdata": custom, "marker": {"size": 12, "color": colour},
+                "hovertemplate": (f"%{{y}}<br>{label}: %{{x:.1f}}% of {words}<br>Saturation "
+                                  "Index %{customdata[1]:.2f} (%{customdata[2]})<extra></extra>")}
+               for label, xs, colour in (("Netflix", nf, NETFLIX_RED),
+                                         ("TMDB market", mk, MARKET_GREY))]
+    traces.append({"type": "scatter", "x": [x_text] * shown.height, "y": names, "mode": "text",
+                   "showlegend": False, "text": [f"SI {v:.2f}" for v in shown["saturation_index"]],
+                   "textfont": {"color": [BAND_COLOURS[b] for b in shown["si_band"]]},
+                   "textposition": "middle right", "hoverinfo": "skip"})
+    look = merge(subtitle("Netflix (red) vs TMDB market (grey), title-weighted · SI = "
+                          "Netflix share ÷ market share"),
+                 {"legend": {"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0,
+                             "xanchor": "left"}, "margin": {"b": 90}})
+    return figure(traces, title, **look,
+                  xaxis={"title": {"text": f"Share of {words} (%, title-weighted)"},
+                         "range": [0, x_text * 1.25], "ticksuffix": "%"})
 
 
 def share_insights(frame: pl.DataFrame) -> list[str]:
@@ -250,32 +250,31 @@ def pareto_chart(frame: pl.DataFrame, dimension: str, dimension_label: str,
     if frame.is_empty() or not frame["value_total"][0]:
         return empty_figure(title)
     n80 = frame["members_for_80"][0]
-    colours = [genre_colour(m) if dimension == "genre" else NETFLIX_RED for m in frame["member"]]
-    fig = go.Figure()
-    fig.add_bar(x=frame["member"].to_list(), y=frame["value"].to_list(), name=measure_label,
-                showlegend=False,
-                marker={"color": colours,
-                        "opacity": [1.0 if r <= n80 else 0.45 for r in frame["rank"]],
-                        "line": {"color": "rgba(255,255,255,0.3)", "width": 1}},
-                customdata=(frame["share"] * 100).to_list(),
-                hovertemplate=("<b>%{x}</b><br>%{y:,.0f} " + measure_label +
-                               " (%{customdata:.1f}% of all)<extra></extra>"))
-    fig.add_scatter(x=frame["member"].to_list(), y=(frame["cum_share"] * 100).to_list(),
-                    name="Cumulative %", yaxis="y2", mode="lines+markers",
-                    line={"color": "#FFFFFF", "width": 2}, marker={"size": 5},
-                    hovertemplate="%{x}: %{y:.1f}% cumulative<extra></extra>")
-    fig.add_scatter(x=[frame["member"][0], frame["member"][-1]], y=[80, 80], yaxis="y2",
-                    mode="lines", name="80%", hoverinfo="skip",
-                    line={"color": "rgba(255,255,255,0.45)", "dash": "dash", "width": 1})
-    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "range": [0, 105],
-                              "ticksuffix": "%", "dtick": 20, "showgrid": False,
-                              "title": {"text": "Cumulative share of all (%)"}},
-                      margin={"b": 140})
-    fig.update_xaxes(tickangle=-40, title_text=None, automargin=True)
-    fig.layout.yaxis.title.text = measure_label[0].upper() + measure_label[1:]  # y2 keeps its own
+    members = frame["member"].to_list()
+    colours = [genre_colour(m) if dimension == "genre" else NETFLIX_RED for m in members]
+    bars = {"type": "bar", "x": members, "y": frame["value"].to_list(), "name": measure_label,
+            "showlegend": False,
+            "marker": {"color": colours,
+                       "opacity": [1.0 if r <= n80 else 0.45 for r in frame["rank"]],
+                       "line": {"color": "rgba(255,255,255,0.3)", "width": 1}},
+            "customdata": (frame["share"] * 100).to_list(),
+            "hovertemplate": ("<b>%{x}</b><br>%{y:,.0f} " + measure_label +
+                              " (%{customdata:.1f}% of all)<extra></extra>")}
+    cumulative = {"type": "scatter", "x": members, "y": (frame["cum_share"] * 100).to_list(),
+                  "name": "Cumulative %", "yaxis": "y2", "mode": "lines+markers",
+                  "line": {"color": "#FFFFFF", "width": 2}, "marker": {"size": 5},
+                  "hovertemplate": "%{x}: %{y:.1f}% cumulative<extra></extra>"}
+    line80 = {"type": "scatter", "x": [members[0], members[-1]], "y": [80, 80], "yaxis": "y2",
+              "mode": "lines", "name": "80%", "hoverinfo": "skip",
+              "line": {"color": "rgba(255,255,255,0.45)", "dash": "dash", "width": 1}}
+    yaxis = {"title": {"text": measure_label[0].upper() + measure_label[1:]}}  # y2: its own
     if frame["value"].max() <= 10:
-        fig.layout.yaxis.dtick = 1  # a few titles each: no half-title ticks
-    return base_layout(fig, title, hovermode="x unified")
+        yaxis["dtick"] = 1  # a few titles each: no half-title ticks
+    return figure([bars, cumulative, line80], title, hovermode="x unified",
+                  yaxis=yaxis, xaxis={"tickangle": -40, "automargin": True},
+                  yaxis2={"overlaying": "y", "side": "right", "range": [0, 105],
+                          "ticksuffix": "%", "dtick": 20, "showgrid": False,
+                          "title": {"text": "Cumulative share of all (%)"}})
 
 
 def pareto_answer(frame: pl.DataFrame, dimension_label: str, measure_label: str) -> str:
@@ -324,21 +323,20 @@ def release_heatmap(frame: pl.DataFrame) -> go.Figure:
     order = (frame.group_by("genre_family").agg(pl.col("titles_added").sum())
              .sort(["titles_added", "genre_family"], descending=[False, True])["genre_family"])
     grid = {g: frame.filter(pl.col("genre_family") == g).sort("month") for g in order}
-    z = [(grid[g]["share_of_genre"] * 100).to_list() for g in order]
     custom = [[[r["titles_added"], g, _market_text(r, g)] for r in grid[g].iter_rows(named=True)]
               for g in order]
-    fig = go.Figure(go.Heatmap(
-        z=z, x=MONTHS, y=[swatch(g) for g in order], customdata=custom, zmid=100 / 12,
-        text=[grid[g]["titles_added"].to_list() for g in order], texttemplate="%{text}",
-        textfont={"size": 10},
-        colorscale=[[0, "#2B6CB0"], [0.5, "#222222"], [1, NETFLIX_RED]],
-        colorbar={"title": {"text": "% of the<br>family's<br>additions"}, "ticksuffix": "%"},
-        hovertemplate=("<b>%{customdata[1]} · %{x}</b><br>%{customdata[0]:,} titles added = "
-                       "%{z:.1f}% of the family's additions (even spread 8.3%)<br>"
-                       "%{customdata[2]}<extra></extra>")))
-    fig.update_xaxes(title_text="Month added to Netflix", side="bottom")
-    fig.update_yaxes(title_text=None)
-    return base_layout(fig, title)
+    heatmap = {
+        "type": "heatmap", "z": [(grid[g]["share_of_genre"] * 100).to_list() for g in order],
+        "x": MONTHS, "y": [swatch(g) for g in order], "customdata": custom, "zmid": 100 / 12,
+        "text": [grid[g]["titles_added"].to_list() for g in order], "texttemplate": "%{text}",
+        "textfont": {"size": 10},
+        "colorscale": [[0, "#2B6CB0"], [0.5, "#222222"], [1, NETFLIX_RED]],
+        "colorbar": {"title": {"text": "% of the<br>family's<br>additions"}, "ticksuffix": "%"},
+        "hovertemplate": ("<b>%{customdata[1]} · %{x}</b><br>%{customdata[0]:,} titles added = "
+                          "%{z:.1f}% of the family's additions (even spread 8.3%)<br>"
+                          "%{customdata[2]}<extra></extra>")}
+    return figure([heatmap], title,
+                  xaxis={"title": {"text": "Month added to Netflix"}, "side": "bottom"})
 
 
 def _market_text(row: dict, genre: str) -> str:
@@ -360,7 +358,8 @@ def windows_insights(frame: pl.DataFrame, min_titles: int = 50) -> list[str]:
         out.append(f"{peak['genre_family']} additions peak in {MONTH_NAMES[peak['month'] - 1]}: "
                    f"{peak['share_of_genre']:.0%} of the family's titles vs 8% for an even "
                    f"spread.")
-    months = frame.group_by("month").agg(pl.col("titles_added").sum()).sort("titles_added")
+    months = frame.group_by("month").agg(pl.col("titles_added").sum()).sort(
+        ["titles_added", "month"])
     total = months["titles_added"].sum()
     low, high = months.row(0, named=True), months.row(-1, named=True)
     out.append(f"{MONTH_NAMES[high['month'] - 1]} is the busiest month "
@@ -370,7 +369,8 @@ def windows_insights(frame: pl.DataFrame, min_titles: int = 50) -> list[str]:
     gaps = sized.filter(pl.col("market_share_of_genre").is_not_null()).with_columns(
         gap=pl.col("share_of_genre") - pl.col("market_share_of_genre"))
     if not gaps.is_empty():
-        g = gaps.sort("gap", descending=True).row(0, named=True)
+        g = gaps.sort(["gap", "genre_family", "month"],
+                      descending=[True, False, False]).row(0, named=True)
         if g["gap"] >= 0.03:
             out.append(f"Netflix adds {g['share_of_genre']:.0%} of its {g['genre_family']} "
                        f"titles in {MONTH_NAMES[g['month'] - 1]}, when only "

@@ -4,7 +4,7 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import polars as pl
 
-from dashapp.figures.base import base_layout, empty_figure
+from dashapp.figures.base import empty_figure, figure
 from dashapp.theme import NETFLIX_RED, genre_colour
 
 LABELS_TITLE = "Held-out F1 per label (0–1; hover for precision, recall, support)"
@@ -15,14 +15,14 @@ def label_f1(frame: pl.DataFrame) -> go.Figure:
     if frame.is_empty():
         return empty_figure(LABELS_TITLE, "No trained model for this build")
     f = frame.sort("f1")
-    fig = go.Figure(go.Bar(
-        x=f["f1"].to_list(), y=f["label"].to_list(), orientation="h",
-        marker_color=[genre_colour(l) for l in f["label"].to_list()],
-        customdata=f.select("precision", "recall", "support").rows(),
-        hovertemplate="%{y}<br>F1 %{x:.2f} · precision %{customdata[0]:.2f} · recall "
-                      "%{customdata[1]:.2f}<br>%{customdata[2]:,} held-out titles<extra></extra>"))
-    fig.update_xaxes(title_text="F1 on the held-out split", range=[0, 1])
-    return base_layout(fig, LABELS_TITLE)
+    bars = {"type": "bar", "x": f["f1"].to_list(), "y": f["label"].to_list(), "orientation": "h",
+            "marker": {"color": [genre_colour(lbl) for lbl in f["label"].to_list()]},
+            "customdata": f.select("precision", "recall", "support").rows(),
+            "hovertemplate": "%{y}<br>F1 %{x:.2f} · precision %{customdata[0]:.2f} · recall "
+                             "%{customdata[1]:.2f}<br>%{customdata[2]:,} held-out titles"
+                             "<extra></extra>"}
+    return figure([bars], LABELS_TITLE,
+                  xaxis={"title": {"text": "F1 on the held-out split"}, "range": [0, 1]})
 
 
 def label_insights(frame: pl.DataFrame) -> list[str]:
@@ -43,21 +43,20 @@ def cooccurrence(frame: pl.DataFrame) -> go.Figure:
     if frame.is_empty():
         return empty_figure(COOC_TITLE)
     order = frame.group_by("genre_a").agg(pl.col("both_titles").max()).sort(
-        "both_titles", descending=True)["genre_a"].to_list()
+        ["both_titles", "genre_a"], descending=[True, False])["genre_a"].to_list()
     grid = {(a, b): s for a, b, s in frame.select("genre_a", "genre_b", "share_of_a").iter_rows()}
     z = [[None if a == b else 100 * grid.get((a, b), 0) for b in order] for a in order]
-    fig = go.Figure(go.Heatmap(z=z, x=order, y=order, colorscale=[[0, "#1f1f1f"], [1, NETFLIX_RED]],
-                               colorbar={"title": "%"},
-                               hovertemplate="%{z:.0f}% of %{y} titles are also %{x}<extra></extra>"))
-    fig.update_yaxes(autorange="reversed")
-    fig.update_layout(height=620)
-    return base_layout(fig, COOC_TITLE)
+    heatmap = {"type": "heatmap", "z": z, "x": order, "y": order,
+               "colorscale": [[0, "#1f1f1f"], [1, NETFLIX_RED]], "colorbar": {"title": "%"},
+               "hovertemplate": "%{z:.0f}% of %{y} titles are also %{x}<extra></extra>"}
+    return figure([heatmap], COOC_TITLE, yaxis={"autorange": "reversed"}, height=620)
 
 
 def cooccurrence_insights(frame: pl.DataFrame) -> list[str]:
     pairs = frame.filter(pl.col("genre_a") != pl.col("genre_b"))
     if pairs.is_empty():
         return []
-    top = pairs.sort("share_of_a", descending=True).row(0, named=True)
+    top = pairs.sort(["share_of_a", "genre_a", "genre_b"],
+                     descending=[True, False, False]).row(0, named=True)
     return [f"{top['share_of_a']:.0%} of {top['genre_a']} titles are also {top['genre_b']}: "
             "labels travel together, which is why one title gets several."]

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from dashapp.figures.base import base_layout, empty_figure, pct
+from dashapp.figures.base import empty_figure, figure, pct
 from dashapp.theme import KIND_COLOURS, KIND_LABELS, NETFLIX_RED, genre_colour
 from queries.performance import METRICS, PERIODS
 
@@ -25,9 +25,13 @@ MIN_PAIR_TITLES = 30  # fewer titles than this: no insight drawn from the pair
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
-def _legend_under_title(fig: go.Figure) -> go.Figure:
-    """Half-width cards: the legend goes left, under the title, instead of beside it."""
-    return fig.update_layout(legend={"x": 0, "xanchor": "left"}, margin={"t": 90})
+# half-width cards: the legend goes left, under the title, instead of beside it
+LEGEND_UNDER_TITLE = {"legend": {"x": 0, "xanchor": "left"}, "margin": {"t": 90}}
+# the histogram over its box strip: make_subplots' grid, built once (its output is
+# plain layout; making it per figure would cost more than the rest of the figure)
+HISTOGRAM_GRID = {k: v for k, v in make_subplots(
+    rows=2, cols=1, shared_xaxes=True, row_heights=[0.78, 0.22],
+    vertical_spacing=0.04).layout.to_plotly_json().items() if k != "template"}
 
 
 def label(metric: str) -> str:
@@ -60,19 +64,19 @@ def rank_correlations(frame: pl.DataFrame) -> go.Figure:
     labels = [label(m) for m in names]
     text = [[("—" if r is None else f"{r:.2f}") + f"<br><span style='font-size:9px'>"
              f"n={n:,}</span>" for r, n in zip(row_r, row_n)] for row_r, row_n in zip(rho, titles)]
-    fig = go.Figure(go.Heatmap(
-        z=rho, x=labels, y=labels, text=text, texttemplate="%{text}",
-        customdata=titles, zmin=-1, zmax=1, colorscale=DIVERGING, xgap=2, ygap=2,
-        textfont={"color": "#F5F5F5", "size": 12},
-        colorbar={"title": {"text": "ρ"}, "tickvals": [-1, -0.5, 0, 0.5, 1]},
-        hovertemplate="%{y} vs %{x}<br>ρ = %{z:.2f} over %{customdata:,} titles"
-                      "<extra></extra>"))
-    fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(tickangle=-30)
+    heatmap = {
+        "type": "heatmap", "z": rho, "x": labels, "y": labels, "text": text,
+        "texttemplate": "%{text}", "customdata": titles, "zmin": -1, "zmax": 1,
+        "colorscale": DIVERGING, "xgap": 2, "ygap": 2,
+        "textfont": {"color": "#F5F5F5", "size": 12},
+        "colorbar": {"title": {"text": "ρ"}, "tickvals": [-1, -0.5, 0, 0.5, 1]},
+        "hovertemplate": "%{y} vs %{x}<br>ρ = %{z:.2f} over %{customdata:,} titles"
+                         "<extra></extra>"}
     scope, total = frame["scope_titles"][0], frame["filtered_titles"][0]
     title = CORR_TITLE if scope == total else \
         f"{CORR_TITLE} · sample of {scope:,} of {total:,} titles"
-    return base_layout(fig, title)
+    return figure([heatmap], title, yaxis={"autorange": "reversed"},
+                  xaxis={"tickangle": -30})
 
 
 def _off_diagonal(frame: pl.DataFrame) -> pl.DataFrame:
@@ -173,33 +177,37 @@ def metric_distribution(frame: pl.DataFrame, metric: str) -> go.Figure:
     if frame.is_empty():
         return empty_figure(title, "No filtered title has this metric")
     spec = METRICS[metric]
-    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.78, 0.22],
-                        vertical_spacing=0.04)
+    traces = []
     for kind in ("movie", "show"):
         part = frame.filter(pl.col("kind") == kind)
-        if part.is_empty():
-            continue
-        ranges = [_bin_label(a, b, spec) for a, b in zip(part["bin_start"], part["bin_end"])]
-        fig.add_bar(x=[(a + b) / 2 for a, b in zip(part["bin_start"], part["bin_end"])],
-                    width=[b - a for a, b in zip(part["bin_start"], part["bin_end"])],
-                    y=part["titles"].to_list(), customdata=ranges, name=KIND_LABELS[kind],
-                    marker_color=KIND_COLOURS[kind], legendgroup=kind, row=1, col=1,
-                    hovertemplate="%{customdata} " + spec.unit + ": %{y:,} titles<extra>"
-                                  + KIND_LABELS[kind] + "</extra>")
-        s = part.row(0, named=True)
-        fig.add_trace(go.Box(
-            q1=[s["box_q1"]], median=[s["box_median"]], q3=[s["box_q3"]],
-            lowerfence=[s["box_p05"]], upperfence=[s["box_p95"]], y=[KIND_LABELS[kind]],
-            orientation="h", name=KIND_LABELS[kind], marker_color=KIND_COLOURS[kind],
-            legendgroup=kind, showlegend=False, hoverinfo="skip"), row=2, col=1)
-    fig.update_layout(barmode="stack", bargap=0)
-    fig.update_yaxes(title_text="Titles", row=1, col=1)
-    axis = {"title_text": f"{spec.label} ({spec.unit})"}
+        if not part.is_empty():
+            traces += _histogram_and_box(part, kind, spec)
+    axis = {"title": {"text": f"{spec.label} ({spec.unit})"}}
     if spec.log_scale:
         axis["tickvals"], axis["ticktext"] = _log_ticks(frame["bin_start"].min(),
                                                         frame["bin_end"].max())
-    fig.update_xaxes(**axis, row=2, col=1)
-    return _legend_under_title(base_layout(fig, title))
+    grid = {**HISTOGRAM_GRID, "yaxis": {**HISTOGRAM_GRID["yaxis"], "title": {"text": "Titles"}},
+            "xaxis2": {**HISTOGRAM_GRID["xaxis2"], **axis}}
+    return figure(traces, title, barmode="stack", bargap=0, **grid, **LEGEND_UNDER_TITLE)
+
+
+def _histogram_and_box(part: pl.DataFrame, kind: str, spec) -> list[dict]:
+    """One kind's bars (top panel) and box (bottom strip)."""
+    starts, ends = part["bin_start"].to_list(), part["bin_end"].to_list()
+    s = part.row(0, named=True)
+    bars = {"type": "bar", "x": [(a + b) / 2 for a, b in zip(starts, ends)],
+            "width": [b - a for a, b in zip(starts, ends)], "y": part["titles"].to_list(),
+            "customdata": [_bin_label(a, b, spec) for a, b in zip(starts, ends)],
+            "name": KIND_LABELS[kind], "marker": {"color": KIND_COLOURS[kind]},
+            "legendgroup": kind, "xaxis": "x", "yaxis": "y",
+            "hovertemplate": "%{customdata} " + spec.unit + ": %{y:,} titles<extra>"
+                             + KIND_LABELS[kind] + "</extra>"}
+    box = {"type": "box", "q1": [s["box_q1"]], "median": [s["box_median"]],
+           "q3": [s["box_q3"]], "lowerfence": [s["box_p05"]], "upperfence": [s["box_p95"]],
+           "y": [KIND_LABELS[kind]], "orientation": "h", "name": KIND_LABELS[kind],
+           "marker": {"color": KIND_COLOURS[kind]}, "legendgroup": kind, "showlegend": False,
+           "hoverinfo": "skip", "xaxis": "x2", "yaxis": "y2"}
+    return [bars, box]
 
 
 def distribution_insights(frame: pl.DataFrame, metric: str) -> list[str]:
@@ -218,7 +226,7 @@ def distribution_insights(frame: pl.DataFrame, metric: str) -> list[str]:
                    f"{top['mean_value'] / top['median_value']:.1f}× the median, so a few "
                    "titles pull the average up.")
     per_bin = frame.group_by("bin_start", "bin_end").agg(pl.col("titles").sum())
-    peak = per_bin.sort("titles", descending=True).row(0, named=True)
+    peak = per_bin.sort(["titles", "bin_start"], descending=[True, False]).row(0, named=True)
     span = _bin_label(peak["bin_start"], peak["bin_end"], spec)
     out.append(f"The most common {'range' if '–' in span else 'value'} is {span}{unit}, with "
                f"{pct(peak['titles'], per_bin['titles'].sum())} of the titles shown.")
@@ -241,27 +249,29 @@ def by_period(frame: pl.DataFrame, period: str) -> go.Figure:
     scored = frame.filter(pl.col("scored_titles") > 0) if not frame.is_empty() else frame
     if scored.is_empty():
         return empty_figure(title, "No filtered title with a date added has a score")
-    fig = go.Figure()
+    traces = []
     for kind in ("movie", "show"):
         part = scored.filter(pl.col("kind") == kind)
         if part.is_empty():
             continue
-        fig.add_bar(
-            x=period_labels(period, part["period"]), y=part["mean_engagement"].to_list(),
-            error_y={"type": "data", "array": part["ci95_engagement"].fill_null(0).to_list(),
-                     "color": "#BDBDBD", "thickness": 1.2},
-            customdata=part.select("ci95_engagement", "scored_titles", "titles_added",
-                                   "median_imdb_score").fill_null(float("nan")).rows(),
-            name=KIND_LABELS[kind], marker_color=KIND_COLOURS[kind],
-            hovertemplate="%{x}: mean %{y:.1f} ± %{customdata[0]:.1f} (0–100)<br>"
-                          "%{customdata[1]:,} scored of %{customdata[2]:,} added<br>"
-                          "median IMDb %{customdata[3]:.1f} points<extra>"
-                          + KIND_LABELS[kind] + "</extra>")
-    fig.update_layout(barmode="group")
-    fig.update_xaxes(title_text=PERIODS[period], categoryorder="array",
-                     categoryarray=period_labels(period, range(1, 13 if period == "month" else 5)))
-    fig.update_yaxes(title_text="Mean engagement score (0–100)", rangemode="tozero")
-    return _legend_under_title(base_layout(fig, title, hovermode="x unified"))
+        traces.append({
+            "type": "bar", "x": period_labels(period, part["period"]),
+            "y": part["mean_engagement"].to_list(),
+            "error_y": {"type": "data", "color": "#BDBDBD", "thickness": 1.2,
+                        "array": part["ci95_engagement"].fill_null(0).to_list()},
+            "customdata": part.select("ci95_engagement", "scored_titles", "titles_added",
+                                      "median_imdb_score").fill_null(float("nan")).rows(),
+            "name": KIND_LABELS[kind], "marker": {"color": KIND_COLOURS[kind]},
+            "hovertemplate": "%{x}: mean %{y:.1f} ± %{customdata[0]:.1f} (0–100)<br>"
+                             "%{customdata[1]:,} scored of %{customdata[2]:,} added<br>"
+                             "median IMDb %{customdata[3]:.1f} points<extra>"
+                             + KIND_LABELS[kind] + "</extra>"})
+    order = period_labels(period, range(1, 13 if period == "month" else 5))
+    return figure(traces, title, hovermode="x unified", barmode="group", **LEGEND_UNDER_TITLE,
+                  xaxis={"title": {"text": PERIODS[period]}, "categoryorder": "array",
+                         "categoryarray": order},
+                  yaxis={"title": {"text": "Mean engagement score (0–100)"},
+                         "rangemode": "tozero"})
 
 
 def period_insights(frame: pl.DataFrame, period: str) -> list[str]:
@@ -301,26 +311,30 @@ def genre_engagement(frame: pl.DataFrame) -> go.Figure:
     if frame.is_empty():
         return empty_figure(GENRE_TITLE, "No category has enough scored titles")
     data = frame.sort("median_engagement")
-    fig = go.Figure(go.Scatter(
-        x=data["median_engagement"].to_list(), y=data["genre"].to_list(), mode="markers",
-        marker={"color": [genre_colour(g) for g in data["genre"]], "size": 11,
-                "line": {"color": "#F5F5F5", "width": 0.5}},
-        error_x={"type": "data", "symmetric": False, "color": "#8C8C8C", "thickness": 1.5,
-                 "array": (data["q3_engagement"] - data["median_engagement"]).to_list(),
-                 "arrayminus": (data["median_engagement"] - data["q1_engagement"]).to_list()},
-        customdata=data.select("q1_engagement", "q3_engagement", "mean_engagement",
-                               "hit_share", "scored_titles").rows(),
-        hovertemplate="%{y}<br>median %{x:.1f} (middle half %{customdata[0]:.1f}–"
-                      "%{customdata[1]:.1f}), mean %{customdata[2]:.1f} (0–100)<br>"
-                      "hits %{customdata[3]:.0%} of %{customdata[4]:,} scored titles"
-                      "<extra></extra>", showlegend=False))
+    dots = {
+        "type": "scatter", "x": data["median_engagement"].to_list(),
+        "y": data["genre"].to_list(), "mode": "markers",
+        "marker": {"color": [genre_colour(g) for g in data["genre"]], "size": 11,
+                   "line": {"color": "#F5F5F5", "width": 0.5}},
+        "error_x": {"type": "data", "symmetric": False, "color": "#8C8C8C", "thickness": 1.5,
+                    "array": (data["q3_engagement"] - data["median_engagement"]).to_list(),
+                    "arrayminus": (data["median_engagement"]
+                                   - data["q1_engagement"]).to_list()},
+        "customdata": data.select("q1_engagement", "q3_engagement", "mean_engagement",
+                                  "hit_share", "scored_titles").rows(),
+        "hovertemplate": "%{y}<br>median %{x:.1f} (middle half %{customdata[0]:.1f}–"
+                         "%{customdata[1]:.1f}), mean %{customdata[2]:.1f} (0–100)<br>"
+                         "hits %{customdata[3]:.0%} of %{customdata[4]:,} scored titles"
+                         "<extra></extra>", "showlegend": False}
     overall = data["overall_median"][0]
-    fig.add_vline(x=overall, line_dash="dot", line_color=NETFLIX_RED,
-                  annotation_text=f"all filtered titles: {overall:.1f}",
-                  annotation_position="top")
-    fig.update_xaxes(title_text="Engagement score (0–100)")
-    fig.update_yaxes(title_text=None, automargin=True)
-    return base_layout(fig, GENRE_TITLE)
+    # the dotted line at the overall median, labelled above the plot
+    line = {"type": "line", "x0": overall, "x1": overall, "xref": "x", "y0": 0, "y1": 1,
+            "yref": "y domain", "line": {"color": NETFLIX_RED, "dash": "dot"}}
+    note = {"text": f"all filtered titles: {overall:.1f}", "showarrow": False, "x": overall,
+            "xref": "x", "xanchor": "center", "y": 1, "yref": "y domain", "yanchor": "bottom"}
+    return figure([dots], GENRE_TITLE, shapes=[line], annotations=[note],
+                  xaxis={"title": {"text": "Engagement score (0–100)"}},
+                  yaxis={"automargin": True})
 
 
 def genre_insights(frame: pl.DataFrame) -> list[str]:

@@ -6,7 +6,7 @@ import math
 import plotly.graph_objects as go
 import polars as pl
 
-from dashapp.figures.base import base_layout, empty_figure, pct
+from dashapp.figures.base import empty_figure, figure, pct
 from dashapp.theme import KIND_COLOURS, KIND_LABELS, NETFLIX_RED, genre_colour
 
 ADDITIONS_TITLE = "Titles added to Netflix per month (titles)"
@@ -32,25 +32,32 @@ def _empty(frame: pl.DataFrame, column: str) -> bool:
     return frame.is_empty() or not frame[column].sum()
 
 
-def _kind_bars(frame: pl.DataFrame, x: str, y: str, hover_x: str, unit: str,
-               barmode: str = "stack") -> go.Figure:
+def _kind_bars(frame: pl.DataFrame, x: str, y: str, hover_x: str, unit: str) -> list[dict]:
     """One bar trace per kind present (red movies, grey shows)."""
-    fig = go.Figure()
+    traces = []
     for kind in ("movie", "show"):
         part = frame.filter(pl.col("kind") == kind)
         if part.is_empty():
             continue  # no empty legend entry for a kind the filters removed
-        fig.add_bar(x=part[x].to_list(), y=part[y].to_list(), name=KIND_LABELS[kind],
-                    marker_color=KIND_COLOURS[kind],
-                    hovertemplate=f"{hover_x}: %{{y:,}} {unit}<extra>{KIND_LABELS[kind]}</extra>")
-    fig.update_layout(barmode=barmode, bargap=0.1, legend_traceorder="normal")
-    _count_ticks(fig.update_yaxes, frame.group_by(x).agg(pl.col(y).sum())[y].max())
-    return fig
+        traces.append({"type": "bar", "x": part[x].to_list(), "y": part[y].to_list(),
+                       "name": KIND_LABELS[kind], "marker": {"color": KIND_COLOURS[kind]},
+                       "hovertemplate": f"{hover_x}: %{{y:,}} {unit}"
+                                        f"<extra>{KIND_LABELS[kind]}</extra>"})
+    return traces
 
 
-def _count_ticks(update_axis, top) -> None:
+def _kind_bar_figure(frame: pl.DataFrame, x: str, y: str, hover_x: str, unit: str,
+                     title: str, xaxis: dict, y_title: str, barmode: str = "stack"):
+    """Bars per kind with a whole-number count axis, hover unified along x."""
+    top = frame.group_by(x).agg(pl.col(y).sum())[y].max()
+    return figure(_kind_bars(frame, x, y, hover_x, unit), title, hovermode="x unified",
+                  barmode=barmode, bargap=0.1, legend={"traceorder": "normal"}, xaxis=xaxis,
+                  yaxis={**_count_axis(top), "title": {"text": y_title}})
+
+
+def _count_axis(top) -> dict:
     """Whole-number ticks on a count axis (no 0.5 titles when counts are small)."""
-    update_axis(tickformat=",d", dtick=1 if (top or 0) <= 8 else None, rangemode="tozero")
+    return {"tickformat": ",d", "rangemode": "tozero", **({"dtick": 1} if (top or 0) <= 8 else {})}
 
 
 def _weighted_median(values: list, weights: list) -> float | None:
@@ -63,24 +70,22 @@ def _weighted_median(values: list, weights: list) -> float | None:
     return None
 
 
-def _hbars(labels: list[str], values: list[int], colours, custom: list[list],
-           hover: str) -> go.Figure:
+def _hbars(labels: list[str], values: list[int], colours, custom: list[list], hover: str,
+           title: str, x_title: str):
     """Horizontal bars, biggest on top."""
-    fig = go.Figure(go.Bar(y=labels, x=values, orientation="h", marker_color=colours,
-                           customdata=custom, hovertemplate=hover + "<extra></extra>"))
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    _count_ticks(fig.update_xaxes, max(values))
-    return fig
+    return figure([{"type": "bar", "y": labels, "x": values, "orientation": "h",
+                    "marker": {"color": colours}, "customdata": custom,
+                    "hovertemplate": hover + "<extra></extra>"}], title,
+                  yaxis={"autorange": "reversed", "automargin": True},
+                  xaxis={**_count_axis(max(values)), "title": {"text": x_title}})
 
 
 def additions_by_month(frame: pl.DataFrame) -> go.Figure:
     """Stacked monthly bars: titles added, movies vs TV shows."""
     if _empty(frame, "titles_added"):
         return empty_figure(ADDITIONS_TITLE)
-    fig = _kind_bars(frame, "month", "titles_added", "%{x|%b %Y}", "titles")
-    fig.update_xaxes(title_text="Month added")
-    fig.update_yaxes(title_text="Titles added")
-    return base_layout(fig, ADDITIONS_TITLE, hovermode="x unified")
+    return _kind_bar_figure(frame, "month", "titles_added", "%{x|%b %Y}", "titles",
+                            ADDITIONS_TITLE, {"title": {"text": "Month added"}}, "Titles added")
 
 
 def additions_insights(frame: pl.DataFrame) -> list[str]:
@@ -107,10 +112,9 @@ def additions_insights(frame: pl.DataFrame) -> list[str]:
 def release_years(frame: pl.DataFrame) -> go.Figure:
     if _empty(frame, "titles"):
         return empty_figure(RELEASE_TITLE)
-    fig = _kind_bars(frame, "release_year", "titles", "Released %{x}", "titles")
-    fig.update_xaxes(title_text="Release year (shows: year of the latest season)")
-    fig.update_yaxes(title_text="Titles")
-    return base_layout(fig, RELEASE_TITLE, hovermode="x unified")
+    return _kind_bar_figure(
+        frame, "release_year", "titles", "Released %{x}", "titles", RELEASE_TITLE,
+        {"title": {"text": "Release year (shows: year of the latest season)"}}, "Titles")
 
 
 def release_insights(frame: pl.DataFrame) -> list[str]:
@@ -135,13 +139,11 @@ def release_insights(frame: pl.DataFrame) -> list[str]:
 def addition_lag(frame: pl.DataFrame) -> go.Figure:
     if _empty(frame, "titles"):
         return empty_figure(LAG_TITLE)
-    fig = _kind_bars(frame, "lag_years", "titles", "%{x} years after release", "titles",
-                     barmode="group")
     ticks = list(range(0, 31, 5))
-    fig.update_xaxes(title_text="Years between release and addition (30 = 30 or more)",
-                     tickvals=ticks, ticktext=[str(t) for t in ticks[:-1]] + ["30+"])
-    fig.update_yaxes(title_text="Titles")
-    return base_layout(fig, LAG_TITLE, hovermode="x unified")
+    xaxis = {"title": {"text": "Years between release and addition (30 = 30 or more)"},
+             "tickvals": ticks, "ticktext": [str(t) for t in ticks[:-1]] + ["30+"]}
+    return _kind_bar_figure(frame, "lag_years", "titles", "%{x} years after release",
+                            "titles", LAG_TITLE, xaxis, "Titles", barmode="group")
 
 
 def lag_insights(frame: pl.DataFrame) -> list[str]:
@@ -168,23 +170,23 @@ def country_map(frame: pl.DataFrame) -> go.Figure:
         return empty_figure(MAP_TITLE)
     top = max(frame["titles"].max(), 1)
     ticks = [v for v in (1, 10, 100, 1_000, 10_000, 100_000) if v <= top * 1.01] or [1]
-    fig = go.Figure(go.Choropleth(
-        locations=frame["country"].to_list(), locationmode="country names",
-        z=[math.log10(v) for v in frame["titles"].to_list()], zmin=0,
-        zmax=max(math.log10(top), 1), marker_line_color="#141414", marker_line_width=0.4,
-        colorscale=[[0, "#3d0a0d"], [0.5, "#b20710"], [1, "#ff8a8a"]],
-        colorbar={"title": {"text": "titles"}, "tickvals": [math.log10(v) for v in ticks],
-                  "ticktext": [f"{v:,}" for v in ticks], "thickness": 12},
-        customdata=frame.select("titles", "movies", "shows").rows(),
-        hovertemplate="<b>%{location}</b><br>%{customdata[0]:,} titles "
-                      "(%{customdata[1]:,} movies, %{customdata[2]:,} shows)<extra></extra>"))
-    fig.update_geos(projection_type="natural earth", bgcolor="rgba(0,0,0,0)",
-                    showframe=False, showcoastlines=False, showland=True,
-                    landcolor="#2b2b2b", showcountries=True, countrycolor="#444",
-                    showlakes=False, lataxis_range=[-58, 85])
-    fig = base_layout(fig, MAP_TITLE)
-    fig.update_layout(margin={"l": 0, "r": 0, "t": 50, "b": 0})
-    return fig
+    trace = {
+        "type": "choropleth", "locations": frame["country"].to_list(),
+        "locationmode": "country names",
+        "z": [math.log10(v) for v in frame["titles"].to_list()], "zmin": 0,
+        "zmax": max(math.log10(top), 1),
+        "marker": {"line": {"color": "#141414", "width": 0.4}},
+        "colorscale": [[0, "#3d0a0d"], [0.5, "#b20710"], [1, "#ff8a8a"]],
+        "colorbar": {"title": {"text": "titles"}, "tickvals": [math.log10(v) for v in ticks],
+                     "ticktext": [f"{v:,}" for v in ticks], "thickness": 12},
+        "customdata": frame.select("titles", "movies", "shows").rows(),
+        "hovertemplate": "<b>%{location}</b><br>%{customdata[0]:,} titles "
+                         "(%{customdata[1]:,} movies, %{customdata[2]:,} shows)<extra></extra>"}
+    geo = {"projection": {"type": "natural earth"}, "bgcolor": "rgba(0,0,0,0)",
+           "showframe": False, "showcoastlines": False, "showland": True,
+           "landcolor": "#2b2b2b", "showcountries": True, "countrycolor": "#444",
+           "showlakes": False, "lataxis": {"range": [-58, 85]}}
+    return figure([trace], MAP_TITLE, geo=geo, margin={"l": 0, "r": 0, "t": 50, "b": 0})
 
 
 def map_insights(frame: pl.DataFrame) -> list[str]:
@@ -206,17 +208,14 @@ def top_countries(frame: pl.DataFrame, limit: int = 15) -> go.Figure:
     if _empty(frame, "titles"):
         return empty_figure(COUNTRIES_TITLE)
     top = frame.head(limit)
-    fig = go.Figure()
-    for kind, column in (("movie", "movies"), ("show", "shows")):
-        if top[column].sum():
-            fig.add_bar(y=top["country"].to_list(), x=top[column].to_list(), orientation="h",
-                        name=KIND_LABELS[kind], marker_color=KIND_COLOURS[kind],
-                        hovertemplate="%{y}: %{x:,} " + KIND_LABELS[kind].lower()
-                        + "<extra></extra>")
-    fig.update_layout(barmode="stack")
-    fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title_text="Titles naming the country")
-    return base_layout(fig, COUNTRIES_TITLE)
+    traces = [{"type": "bar", "y": top["country"].to_list(), "x": top[column].to_list(),
+               "orientation": "h", "name": KIND_LABELS[kind],
+               "marker": {"color": KIND_COLOURS[kind]},
+               "hovertemplate": "%{y}: %{x:,} " + KIND_LABELS[kind].lower() + "<extra></extra>"}
+              for kind, column in (("movie", "movies"), ("show", "shows")) if top[column].sum()]
+    return figure(traces, COUNTRIES_TITLE, barmode="stack",
+                  yaxis={"autorange": "reversed", "automargin": True},
+                  xaxis={"title": {"text": "Titles naming the country"}})
 
 
 def countries_insights(frame: pl.DataFrame) -> list[str]:
@@ -241,12 +240,11 @@ def top_genres(frame: pl.DataFrame) -> go.Figure:
     total = frame["total_titles"][0]
     custom = [[m, s, (t / total if total else 0)]
               for t, m, s in frame.select("titles", "movies", "shows").iter_rows()]
-    fig = _hbars(frame["genre"].to_list(), frame["titles"].to_list(),
-                 [genre_colour(g) for g in frame["genre"]], custom,
-                 "<b>%{y}</b>: %{x:,} titles (%{customdata[2]:.0%} of titles)<br>"
-                 "%{customdata[0]:,} movies, %{customdata[1]:,} shows")
-    fig.update_xaxes(title_text="Titles listed in the category")
-    return base_layout(fig, GENRES_TITLE)
+    return _hbars(frame["genre"].to_list(), frame["titles"].to_list(),
+                  [genre_colour(g) for g in frame["genre"]], custom,
+                  "<b>%{y}</b>: %{x:,} titles (%{customdata[2]:.0%} of titles)<br>"
+                  "%{customdata[0]:,} movies, %{customdata[1]:,} shows", GENRES_TITLE,
+                  "Titles listed in the category")
 
 
 def genres_insights(frame: pl.DataFrame) -> list[str]:
@@ -267,11 +265,10 @@ def ratings(frame: pl.DataFrame) -> go.Figure:
         return empty_figure(RATINGS_TITLE)
     present = set(frame["maturity_rating"])
     order = [r for r in RATING_ORDER if r in present] + sorted(present - set(RATING_ORDER))
-    fig = _kind_bars(frame, "maturity_rating", "titles", "%{x}", "titles")
-    fig.update_xaxes(title_text="Maturity rating (youngest audience on the left)",
-                     categoryorder="array", categoryarray=order)
-    fig.update_yaxes(title_text="Titles")
-    return base_layout(fig, RATINGS_TITLE, hovermode="x unified")
+    xaxis = {"title": {"text": "Maturity rating (youngest audience on the left)"},
+             "categoryorder": "array", "categoryarray": order}
+    return _kind_bar_figure(frame, "maturity_rating", "titles", "%{x}", "titles",
+                            RATINGS_TITLE, xaxis, "Titles")
 
 
 def ratings_insights(frame: pl.DataFrame) -> list[str]:
@@ -292,12 +289,13 @@ def runtimes(frame: pl.DataFrame) -> go.Figure:
     if _empty(frame, "movies"):
         return empty_figure(RUNTIME_TITLE, "No movies with a runtime match these filters")
     labels = [f"{b}+" if b >= 200 else f"{b}–{b + 9}" for b in frame["bin_start"]]
-    fig = go.Figure(go.Bar(x=[b + 5 for b in frame["bin_start"]], y=frame["movies"].to_list(),
-                           width=9, marker_color=KIND_COLOURS["movie"], customdata=labels,
-                           hovertemplate="%{customdata} min: %{y:,} movies<extra></extra>"))
-    fig.update_xaxes(title_text="Runtime (minutes; the last bar is 200 or more)")
-    fig.update_yaxes(title_text="Movies")
-    return base_layout(fig, RUNTIME_TITLE)
+    trace = {"type": "bar", "x": [b + 5 for b in frame["bin_start"]],
+             "y": frame["movies"].to_list(), "width": 9,
+             "marker": {"color": KIND_COLOURS["movie"]}, "customdata": labels,
+             "hovertemplate": "%{customdata} min: %{y:,} movies<extra></extra>"}
+    return figure([trace], RUNTIME_TITLE,
+                  xaxis={"title": {"text": "Runtime (minutes; the last bar is 200 or more)"}},
+                  yaxis={"title": {"text": "Movies"}})
 
 
 def runtime_insights(frame: pl.DataFrame) -> list[str]:
@@ -315,12 +313,13 @@ def seasons(frame: pl.DataFrame) -> go.Figure:
     if _empty(frame, "shows"):
         return empty_figure(SEASONS_TITLE, "No TV shows match these filters")
     labels = [f"{s}+" if s >= 10 else str(s) for s in frame["seasons"]]
-    fig = go.Figure(go.Bar(x=labels, y=frame["shows"].to_list(),
-                           marker_color=KIND_COLOURS["show"],
-                           hovertemplate="%{x} seasons: %{y:,} shows<extra></extra>"))
-    fig.update_xaxes(title_text="Seasons on Netflix (10+ = ten or more)", type="category")
-    fig.update_yaxes(title_text="TV shows")
-    return base_layout(fig, SEASONS_TITLE)
+    trace = {"type": "bar", "x": labels, "y": frame["shows"].to_list(),
+             "marker": {"color": KIND_COLOURS["show"]},
+             "hovertemplate": "%{x} seasons: %{y:,} shows<extra></extra>"}
+    return figure([trace], SEASONS_TITLE,
+                  xaxis={"title": {"text": "Seasons on Netflix (10+ = ten or more)"},
+                         "type": "category"},
+                  yaxis={"title": {"text": "TV shows"}})
 
 
 def seasons_insights(frame: pl.DataFrame) -> list[str]:
@@ -338,12 +337,10 @@ def top_people(frame: pl.DataFrame, role: str) -> go.Figure:
     title = PEOPLE_TITLES[role]
     if _empty(frame, "titles"):
         return empty_figure(title)
-    fig = _hbars(frame["person_name"].to_list(), frame["titles"].to_list(), NETFLIX_RED,
-                 frame.select("movies", "shows").rows(),
-                 "<b>%{y}</b>: %{x:,} titles<br>%{customdata[0]:,} movies, "
-                 "%{customdata[1]:,} shows")
-    fig.update_xaxes(title_text="Titles in the filtered catalog")
-    return base_layout(fig, title)
+    return _hbars(frame["person_name"].to_list(), frame["titles"].to_list(), NETFLIX_RED,
+                  frame.select("movies", "shows").rows(),
+                  "<b>%{y}</b>: %{x:,} titles<br>%{customdata[0]:,} movies, "
+                  "%{customdata[1]:,} shows", title, "Titles in the filtered catalog")
 
 
 def people_insights(frame: pl.DataFrame, role: str) -> list[str]:
@@ -366,25 +363,25 @@ def quality_popularity(frame: pl.DataFrame) -> go.Figure:
     if frame.is_empty():
         return empty_figure(SCATTER_TITLE, "No titles with TMDB scores match these filters")
     sizeref = 2.0 * frame["imdb_votes"].max() / 40 ** 2
-    fig = go.Figure()
+    traces = []
     for kind in ("movie", "show"):
         part = frame.filter(pl.col("kind") == kind)
         if part.is_empty():
             continue
-        fig.add_scatter(
-            x=part["tmdb_popularity"].to_list(), y=part["tmdb_score"].to_list(),
-            mode="markers", name=KIND_LABELS[kind],
-            marker={"size": part["imdb_votes"].to_list(), "sizemode": "area",
-                    "sizeref": sizeref, "sizemin": 3, "color": KIND_COLOURS[kind],
-                    "opacity": 0.7, "line": {"width": 0.5, "color": "#141414"}},
-            customdata=part.select("title", "release_year", "primary_genre",
-                                   "imdb_votes").rows(),
-            hovertemplate="<b>%{customdata[0]}</b> (%{customdata[1]})<br>%{customdata[2]}"
-                          "<br>TMDB score %{y:.1f} / 10<br>TMDB popularity %{x:,.1f}"
-                          "<br>%{customdata[3]:,} IMDb votes<extra></extra>")
-    fig.update_xaxes(type="log", title_text="TMDB popularity (log scale)")
-    fig.update_yaxes(title_text="TMDB score (0–10)")
-    return base_layout(fig, SCATTER_TITLE)
+        traces.append({
+            "type": "scatter", "x": part["tmdb_popularity"].to_list(),
+            "y": part["tmdb_score"].to_list(), "mode": "markers", "name": KIND_LABELS[kind],
+            "marker": {"size": part["imdb_votes"].to_list(), "sizemode": "area",
+                       "sizeref": sizeref, "sizemin": 3, "color": KIND_COLOURS[kind],
+                       "opacity": 0.7, "line": {"width": 0.5, "color": "#141414"}},
+            "customdata": part.select("title", "release_year", "primary_genre",
+                                      "imdb_votes").rows(),
+            "hovertemplate": "<b>%{customdata[0]}</b> (%{customdata[1]})<br>%{customdata[2]}"
+                             "<br>TMDB score %{y:.1f} / 10<br>TMDB popularity %{x:,.1f}"
+                             "<br>%{customdata[3]:,} IMDb votes<extra></extra>"})
+    return figure(traces, SCATTER_TITLE,
+                  xaxis={"type": "log", "title": {"text": "TMDB popularity (log scale)"}},
+                  yaxis={"title": {"text": "TMDB score (0–10)"}})
 
 
 def scatter_insights(frame: pl.DataFrame) -> list[str]:

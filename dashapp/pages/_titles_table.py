@@ -42,7 +42,7 @@ def default_view() -> dict:
 
 def context_key(store: dict | None, search: str | None, page_size) -> str:
     """What a page number is relative to: a change of filters, search or page size
-    starts again at page 1 (also when the page was re-rendered by a filter change)."""
+    starts again at page 1 (also when the page was rendered anew by navigation)."""
     return json.dumps([Filters.from_store(store).to_query_string(),
                        titles.clean_search(search), titles.clean_page_size(page_size)])
 

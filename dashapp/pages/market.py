@@ -2,8 +2,8 @@
 performance and the TMDB market, under the global filters (docs/MARKET.md).
 
 Four chart cards; each callback reads the filters store (and, for the Pareto chart,
-its two page-local selectors), calls one query wrapper, one figure function and one
-insights function.
+its two page-local selectors), calls one query wrapper, and the figure and insights
+functions of the chart(s) it feeds (saturation and share come from one query).
 """
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ def pareto_controls() -> html.Div:
             id=id_, value=value, class_name="btn-group btn-group-sm me-3",
             input_class_name="btn-check", label_class_name="btn btn-outline-light",
             label_checked_class_name="active",
-            # the page re-renders when a filter rewrites the URL: keep the choice
+            # kept when the page is left and opened again (nav links re-render it)
             persistence=True, persistence_type="session",
             options=[{"label": label[0].upper() + label[1:], "value": key}
                      for key, label in options.items()])
@@ -106,17 +106,14 @@ def pareto_controls() -> html.Div:
 
 
 @callback(Output(graph_id(SATURATION), "figure"), Output(insights_id(SATURATION), "children"),
+          Output(graph_id(SHARE), "figure"), Output(insights_id(SHARE), "children"),
           Input(ids.FILTERS_STORE, "data"))
 def update_saturation(store):
+    """One query feeds both the saturation map and the share comparison: one callback,
+    so the two charts never run it twice (in two server processes) per filter change."""
     frame = market.genre_saturation(wh(), Filters.from_store(store))
-    return figs.saturation_map(frame), insight_items(figs.saturation_insights(frame))
-
-
-@callback(Output(graph_id(SHARE), "figure"), Output(insights_id(SHARE), "children"),
-          Input(ids.FILTERS_STORE, "data"))
-def update_share(store):
-    frame = market.genre_saturation(wh(), Filters.from_store(store))  # cached: same query
-    return figs.share_comparison(frame), insight_items(figs.share_insights(frame))
+    return (figs.saturation_map(frame), insight_items(figs.saturation_insights(frame)),
+            figs.share_comparison(frame), insight_items(figs.share_insights(frame)))
 
 
 @callback(Output(graph_id(PARETO), "figure"), Output(insights_id(PARETO), "children"),

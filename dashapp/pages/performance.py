@@ -2,8 +2,9 @@
 how the engagement score varies by period added and by category, under the filters.
 
 The engagement score is the warehouse macro engagement_score(...) (docs/PERFORMANCE.md).
-The metric and period selectors are page-local and persist across filter changes
-(Dash persistence), so changing a filter keeps the chosen metric.
+The metric and period selectors are page-local and persist (Dash persistence), so
+leaving the page and coming back keeps the chosen metric; a filter change leaves the
+page in place anyway (dashapp/components/filter_bar.py).
 """
 from __future__ import annotations
 

@@ -5,7 +5,7 @@ LIMIT/OFFSET), so only one page of rows ever leaves the warehouse. The global fi
 own the URL's query string; the selected title lives in the URL fragment
 (`#title=s123`), so a title link is bookmarkable and back/forward moves between titles
 without the filter callback ever seeing it. Sort and page live in a page-local
-session store; the search box persists across the re-render a filter change causes.
+session store; the search box persists (session) when the page is left and opened again.
 """
 from __future__ import annotations
 
