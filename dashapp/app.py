@@ -45,30 +45,31 @@ def health():
                    worker_pid=os.getpid())  # which server process answered
 
 
-def api_predict_genres():
-    """POST {"description", "title"?, "type"?, "countries"?} → predicted categories."""
-    from models import artifacts, serving
-    try:
-        request_data = serving.GenreRequest.parse(flask.request.get_json(silent=True))
-        return jsonify(serving.predict_genres(wh().paths.data_dir, wh().build_id, request_data))
-    except serving.BadInput as exc:
-        return jsonify(error=str(exc)), 400
-    except (artifacts.ModelMissing, WarehouseMissing) as exc:
-        return jsonify(error=str(exc)), 503
+def _model_endpoint(parse, predict):
+    """A JSON POST endpoint: parse the body (BadInput → 400), predict with the served
+    build's model (missing model or warehouse → 503), answer JSON."""
+    def endpoint():
+        from models import artifacts, serving
+        try:
+            request_data = parse(flask.request.get_json(silent=True))
+            return jsonify(predict(wh().paths.data_dir, wh().build_id, request_data))
+        except serving.BadInput as exc:
+            return jsonify(error=str(exc)), 400
+        except (artifacts.ModelMissing, WarehouseMissing) as exc:
+            return jsonify(error=str(exc)), 503
+    return endpoint
 
 
-def api_copilot():
-    """POST {"type", "genres", "country"?, "language"?, "month"?, "quarter"?,
-    "runtime_minutes"?, "seasons"?, "maturity_rating"?} → hit probability with the
-    model's CV scores, popularity, risk and benchmark titles."""
-    from models import artifacts, copilot, serving
-    try:
-        request_data = copilot.CopilotRequest.parse(flask.request.get_json(silent=True))
-        return jsonify(copilot.predict(wh().paths.data_dir, wh().build_id, request_data))
-    except serving.BadInput as exc:
-        return jsonify(error=str(exc)), 400
-    except (artifacts.ModelMissing, WarehouseMissing) as exc:
-        return jsonify(error=str(exc)), 503
+def add_model_endpoints(server: flask.Flask) -> None:
+    """POST /api/predict-genres {"description", "title"?, "type"?, "countries"?} →
+    predicted categories; POST /api/copilot {"type", "genres", "country"?, "language"?,
+    "month"?, "quarter"?, "runtime_minutes"?, "seasons"?, "maturity_rating"?} → hit
+    probability with the model's CV scores, popularity, risk and benchmark titles."""
+    from models import copilot, serving
+    server.add_url_rule("/api/predict-genres", "predict_genres", _model_endpoint(
+        serving.GenreRequest.parse, serving.predict_genres), methods=["POST"])
+    server.add_url_rule("/api/copilot", "copilot", _model_endpoint(
+        copilot.CopilotRequest.parse, copilot.predict), methods=["POST"])
 
 
 def create_app() -> dash.Dash:
@@ -79,9 +80,7 @@ def create_app() -> dash.Dash:
     app.layout = layout
     filter_bar.keep_page_on_filter_change(dash.page_registry)  # one render per filter change
     app.server.add_url_rule("/health", "health", health)
-    app.server.add_url_rule("/api/predict-genres", "predict_genres", api_predict_genres,
-                            methods=["POST"])
-    app.server.add_url_rule("/api/copilot", "copilot", api_copilot, methods=["POST"])
+    add_model_endpoints(app.server)
     security.install(app)  # request cap, headers (CSP), callback checks, short errors
     return app
 

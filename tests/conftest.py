@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,34 @@ def trained_data_dir(tmp_path_factory):
     result = refresh(data_dir, quiet=True)
     mp.undo()
     return data_dir, result.build_id
+
+
+@contextmanager
+def app_serving(data_dir: Path):
+    """The real app on 127.0.0.1 (random port) reading `data_dir`, for one test; yields
+    its base URL. (served_app is the session-wide one on the session warehouse.)"""
+    from werkzeug.serving import make_server
+
+    from dashapp.app import app
+    mp = pytest.MonkeyPatch()
+    mp.setenv("NETFLIX_INSIGHTS_DATA_DIR", str(data_dir))
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        mp.undo()
+
+
+def post_json(url: str, body: bytes) -> tuple[int, dict]:
+    """POST raw bytes as application/json; (status, parsed JSON answer)."""
+    import json
+    import urllib.error
+    import urllib.request
+    req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())

@@ -297,9 +297,6 @@ def test_predict_hit_cli_and_http(trained):
     import json
     import subprocess
     import sys
-    import threading
-    import urllib.error
-    import urllib.request
     data_dir = trained[0]
     out = subprocess.run([sys.executable, "-m", "etl.cli", "predict-hit", "--data-dir",
                           str(data_dir), "--json", "--type", "show", "--genre", "Korean TV Shows",
@@ -314,23 +311,10 @@ def test_predict_hit_cli_and_http(trained):
                           capture_output=True, text=True, timeout=120)
     assert text.returncode == 1 and "runtime" in text.stderr and "Traceback" not in text.stderr
 
-    mp = pytest.MonkeyPatch()
-    mp.setenv("NETFLIX_INSIGHTS_DATA_DIR", str(data_dir))
-    from werkzeug.serving import make_server
-
-    from dashapp.app import app
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}/api/copilot"
-
-    def post(body: bytes):
-        req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=30) as r:
-                return r.status, json.loads(r.read())
-        except urllib.error.HTTPError as err:
-            return err.code, json.loads(err.read())
-    try:
+    from conftest import app_serving, post_json
+    with app_serving(data_dir) as base:
+        def post(body: bytes):
+            return post_json(base + "/api/copilot", body)
         status, body = post(json.dumps({"type": "movie", "genres": ["Dramas"],
                                         "runtime_minutes": 110}).encode())
         assert status == 200 and body["benchmarks"] and "roc_auc" in body["hit_model_scores"]
@@ -341,6 +325,3 @@ def test_predict_hit_cli_and_http(trained):
         assert post(b"not json")[0] == 400
         assert post(json.dumps({"type": "podcast", "genres": ["Dramas"]}).encode())[0] == 400
         assert post(json.dumps({"type": "movie", "genres": []}).encode())[0] == 400
-    finally:
-        server.shutdown()
-        mp.undo()

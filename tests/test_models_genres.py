@@ -113,9 +113,6 @@ def test_predict_genres_cli_and_http(trained_data_dir):
     import json
     import subprocess
     import sys
-    import threading
-    import urllib.error
-    import urllib.request
     data_dir, _ = trained_data_dir
     out = subprocess.run([sys.executable, "-m", "etl.cli", "predict-genres", "--data-dir",
                           str(data_dir), "--json", "A stand-up comedy special about dating apps"],
@@ -123,32 +120,16 @@ def test_predict_genres_cli_and_http(trained_data_dir):
     result = json.loads(out.stdout)
     assert result["labels"][0]["label"] == "Stand-Up Comedy" and result["model_scores"]["micro_f1"] > 0.5
 
-    mp = pytest.MonkeyPatch()
-    mp.setenv("NETFLIX_INSIGHTS_DATA_DIR", str(data_dir))
-    from werkzeug.serving import make_server
-
-    from dashapp.app import app
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}/api/predict-genres"
-
-    def post(body: bytes):
-        req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=30) as r:
-                return r.status, json.loads(r.read())
-        except urllib.error.HTTPError as err:
-            return err.code, json.loads(err.read())
-    try:
+    from conftest import app_serving, post_json
+    with app_serving(data_dir) as base:
+        def post(body: bytes):
+            return post_json(base + "/api/predict-genres", body)
         status, body = post(json.dumps({"description": "A nature documentary about whales",
                                         "type": "movie"}).encode())
         assert status == 200 and "Documentaries" in [x["label"] for x in body["labels"]]
         assert post(b"not json")[0] == 400
         assert post(json.dumps({"description": "x" * 6000}).encode())[0] == 400
         assert post(json.dumps({"description": "ok", "type": "podcast"}).encode())[0] == 400
-    finally:
-        server.shutdown()
-        mp.undo()
 
 
 def test_panel_callbacks_with_a_trained_model(trained_data_dir, monkeypatch):
