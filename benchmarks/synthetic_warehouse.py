@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from etl.publish import Paths, publish, refresh_lock  # noqa: E402
-from warehouse.build import dependency_order  # noqa: E402
+from warehouse.build import calls, dependency_order  # noqa: E402
 
 MACROS_DIR = ROOT / "warehouse" / "sql" / "macros"
 MARTS_DIR = ROOT / "warehouse" / "sql" / "marts"
@@ -182,8 +182,9 @@ def build(source_file: Path, partial: Path, build_id: str, reps: int, seed: int,
         for (sql,) in con.execute("select sql from duckdb_views() where database_name = 'src' "
                                   "and not internal order by schema_name, view_name").fetchall():
             con.execute(sql)
-        for path in sorted(MACROS_DIR.glob("*.sql")):
-            con.execute(path.read_text())
+        macros = {p.stem: p.read_text() for p in MACROS_DIR.glob("*.sql")}
+        for name in dependency_order(macros, uses=calls):  # DuckDB binds at creation
+            con.execute(macros[name])
         recompute(con)
         check_macros(con)
         counts = {t: con.execute(f'select count(*) from main."{t}"').fetchone()[0]

@@ -27,15 +27,21 @@ def reads(sql: str, relation: str) -> bool:
     return re.search(rf"\b(from|join)\s+{relation}\b", sql) is not None
 
 
-def dependency_order(models: dict[str, str]) -> list[str]:
-    """Marts sorted so each comes after the marts its SQL reads from."""
-    deps = {name: {other for other in models if other != name and reads(sql, other)}
+def calls(sql: str, macro: str) -> bool:
+    """Does this SQL call (or read, for a table macro) the macro `macro`?"""
+    return re.search(rf"\b{macro}\s*\(", sql) is not None
+
+
+def dependency_order(models: dict[str, str], uses=reads) -> list[str]:
+    """Marts (or macros, with uses=calls) sorted so each comes after those its SQL
+    reads (or calls)."""
+    deps = {name: {other for other in models if other != name and uses(sql, other)}
             for name, sql in models.items()}
     ordered: list[str] = []
     while len(ordered) < len(models):
         ready = sorted(n for n in models if n not in ordered and deps[n] <= set(ordered))
         if not ready:
-            raise ValueError(f"dependency cycle among marts: {sorted(set(models) - set(ordered))}")
+            raise ValueError(f"dependency cycle: {sorted(set(models) - set(ordered))}")
         ordered.extend(ready)
     return ordered
 
@@ -65,19 +71,28 @@ def run_models(con: duckdb.DuckDBPyConnection, progress=lambda msg: None) -> lis
     marts = sql_files("marts")
     order = dependency_order(marts)
     macros = sql_files("macros")
-    # a macro that reads no mart (a formula such as engagement_score) is created first,
-    # so marts can use it; table macros over marts (filtered_titles) come after them
-    reads_marts = {n for n, sql in macros.items() if any(reads(sql, m) for m in marts)}
-    for name in [n for n in macros if n not in reads_marts]:
+    before, after = macro_order(macros, marts)
+    for name in before:
         progress(f"macro {name}")
         con.execute(macros[name])  # each file is one `create or replace macro` statement
     for name in order:
         progress(f"mart {name}")
         con.execute(f"create or replace table main.{name} as {marts[name]}")
-    for name in [n for n in macros if n in reads_marts]:
+    for name in after:
         progress(f"macro {name}")
         con.execute(macros[name])
     return order
+
+
+def macro_order(macros: dict[str, str], marts: dict[str, str]) -> tuple[list[str], list[str]]:
+    """(macros to create before the marts, after them). A macro that reads no mart (a
+    formula such as engagement_score) comes first, so marts can use it; table macros
+    over marts (filtered_titles) come after. DuckDB binds a macro's body when it is
+    created, so within each group a macro follows the macros it calls."""
+    ordered = dependency_order(macros, uses=calls)
+    reads_marts = {n for n, sql in macros.items() if any(reads(sql, m) for m in marts)}
+    return ([n for n in ordered if n not in reads_marts],
+            [n for n in ordered if n in reads_marts])
 
 
 def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

@@ -32,20 +32,7 @@ members as (
 ),
 per_title as (
     -- every metric on the compared scale, one row per side × member title
-    select
-        t.side,
-        engagement_score(t.imdb_score, t.imdb_votes, t.tmdb_popularity) as engagement_score,
-        (engagement_score(t.imdb_score, t.imdb_votes, t.tmdb_popularity)
-            >= h.hit_threshold)::integer as hit_share,
-        t.imdb_score,
-        log10(nullif(t.imdb_votes, 0)) as imdb_votes,
-        log10(nullif(t.tmdb_popularity, 0)) as tmdb_popularity,
-        t.tmdb_score,
-        log10(nullif(t.tmdb_vote_count, 0)) as tmdb_vote_count,
-        t.runtime_minutes,
-        t.seasons,
-        t.release_year,
-        t.addition_lag_years
+    select t.side, unnest(compared_metrics(t, h.hit_threshold))
     from members as t
     join hit_thresholds as h using (kind)
 ),

@@ -3,19 +3,7 @@
 -- itself otherwise), the yardstick that puts differences in different units on one axis
 -- (queries/sql/h2h_metrics.sql). A property of the build: computed once here.
 with scaled as (
-    select
-        engagement_score(t.imdb_score, t.imdb_votes, t.tmdb_popularity) as engagement_score,
-        (engagement_score(t.imdb_score, t.imdb_votes, t.tmdb_popularity)
-            >= h.hit_threshold)::integer as hit_share,
-        t.imdb_score,
-        log10(nullif(t.imdb_votes, 0)) as imdb_votes,
-        log10(nullif(t.tmdb_popularity, 0)) as tmdb_popularity,
-        t.tmdb_score,
-        log10(nullif(t.tmdb_vote_count, 0)) as tmdb_vote_count,
-        t.runtime_minutes,
-        t.seasons,
-        t.release_year,
-        t.addition_lag_years
+    select unnest(compared_metrics(t, h.hit_threshold))
     from titles as t
     join hit_thresholds as h using (kind)
 ),
