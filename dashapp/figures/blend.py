@@ -28,10 +28,13 @@ COUNTRY_TITLE = "Country mix (% of each person's catalog-matched titles)"
 
 
 def _layout(fig: go.Figure, title: str, **kwargs) -> go.Figure:
-    """The shared look, with the legend under the plot: long titles need the top."""
+    """The shared look, with the title at the very top and the legend (people's names,
+    which can be long) on its own row between the title and the plot: a legend placed
+    below the plot ran into the axis title and the sentences under the chart."""
     base_layout(fig, title, **kwargs)
-    fig.update_layout(legend={"orientation": "h", "y": -0.18, "yanchor": "top", "x": 0,
-                              "xanchor": "left"}, margin={"b": 80})
+    fig.update_layout(title={"y": 0.98, "yanchor": "top"}, margin={"t": 90},
+                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0,
+                              "xanchor": "left"})
     return fig
 
 
