@@ -36,19 +36,25 @@ def netflix_meta_tokens(r: dict) -> str:
 
 
 def tmdb_meta_tokens(r: dict) -> str:
-    """Language, decade, release month and audience buckets (horror scores low…)."""
+    """Language, decade, release month, audience buckets (horror scores low…), the list
+    the movie came from, and the genres the Netflix catalog gives a matched movie."""
     vote_count, popularity = r.get("vote_count") or 0, r.get("popularity") or 0
-    return " ".join([f"lang_{r.get('original_language') or 'xx'}",
-                     f"decade_{_bucket(r.get('release_year'), 10)}",
-                     f"month_{r.get('release_month') or 'none'}",
-                     f"vote_{_bucket(r.get('vote_average'), 0.5)}",
-                     f"votes_{int(math.log2(vote_count + 1))}",
-                     f"pop_{int(math.log2(popularity + 1))}"])
+    tokens = [f"lang_{r.get('original_language') or 'xx'}",
+              f"decade_{_bucket(r.get('release_year'), 10)}",
+              f"month_{r.get('release_month') or 'none'}",
+              f"vote_{_bucket(r.get('vote_average'), 0.5)}",
+              f"votes_{int(math.log2(vote_count + 1))}",
+              f"pop_{int(math.log2(popularity + 1))}",
+              f"list_{r.get('source_list') or 'none'}"]
+    tokens += ["netflix_" + g.replace(" ", "_") for g in r.get("netflix_genres") or []]
+    tokens += ["imdb_" + g.replace(" ", "_") for g in r.get("imdb_genres") or []]
+    return " ".join(tokens)
 
 
 def text_of(r: dict) -> str:
+    """Title, description, and the synopses of the same title from matched sources."""
     return " ".join(filter(None, [r.get("title"), r.get("description"),
-                                  r.get("imdb_description")]))
+                                  r.get("matched_description")]))
 
 
 def title_of(r: dict) -> str:

@@ -49,8 +49,9 @@ def test_published_metrics_beat_the_baseline(trained_data_dir):
         assert full > 0.75 and full > 3 * base
         assert metric(con, "genres_netflix", "macro_f1") > 0.55
         assert metric(con, "genres_netflix", "micro_f1", "cv3_oof") > 0.75
-        tmdb = metric(con, "genres_tmdb", "micro_f1")  # measured 0.660 (target 0.68: see card)
-        assert tmdb > 0.64 and tmdb > metric(con, "genres_tmdb_baseline", "micro_f1") + 0.15
+        tmdb = metric(con, "genres_tmdb", "micro_f1")  # the issue's target; measured 0.693
+        assert tmdb >= 0.68 and tmdb > metric(con, "genres_tmdb_baseline", "micro_f1") + 0.2
+        assert metric(con, "genres_tmdb", "micro_f1", "cv3_oof") > 0.66
         labels = con.execute("select count(distinct label) from model_metrics where "
                              "model='genres_netflix' and metric='support'").fetchall()[0][0]
         assert labels == 42
@@ -68,13 +69,28 @@ def test_artifact_round_trip_and_metadata(trained_data_dir, genres):
 
 
 def test_one_cut_on_calibrated_probabilities(genres):
-    """Platt keeps each label's ranking (slope > 0); one threshold per variant."""
+    """Platt keeps each label's ranking (slope > 0), or the TMDB second stage replaces
+    it; one threshold per variant."""
     for variant, model in genres[0].items():
         cuts = {float(t) for gm in model.groups.values() for t in gm.thresholds}
         assert len(cuts) == 1 and 0.1 < cuts.pop() < 0.6, variant
-        assert all((gm.calibration[0] > 0).all() for gm in model.groups.values())
+        for gm in model.groups.values():
+            stacked = variant == "tmdb"
+            assert (gm.combiner is not None) == stacked
+            assert stacked or (gm.calibration[0] > 0).all()
         probs = model.predict_proba([{"kind": "movie", "title": "x", "description": "a heist"}])
         assert ((probs >= 0) & (probs <= 1)).all()
+
+
+def test_tmdb_movie_gets_its_obvious_genres(genres):
+    """The stacked TMDB model end to end on one record, as the artifact is loaded."""
+    model = genres[0]["tmdb"]
+    record = {"kind": "movie", "title": "Haunted Hollow", "original_language": "en",
+              "description": "A family moves into an old house where a demon begins "
+                             "to possess their youngest daughter.",
+              "release_year": 2019, "vote_average": 6.1, "vote_count": 900}
+    assert "Horror" in [label for label, _ in model.predict(record)]
+    assert model.explain(record, "Horror")
 
 
 @pytest.mark.parametrize("record, expected", [

@@ -1,5 +1,6 @@
 -- one row per Netflix title: text, metadata and its Netflix categories (the labels),
--- with matched IMDb/TMDB genres and synopsis where the title was matched
+-- with matched IMDb/TMDB genres and the IMDb synopsis (matched_description) where the
+-- title was matched
 with people as (
     select show_id, list(person_name order by role, billing_order) as people
     from title_people group by show_id
@@ -8,7 +9,7 @@ select
     t.show_id as id, t.kind, t.title, coalesce(t.description, '') as description,
     t.countries, t.maturity_rating, t.release_year, t.runtime_minutes, t.seasons,
     coalesce(p.people, []) as people,
-    coalesce(i.genres, []) as imdb_genres, coalesce(i.description, '') as imdb_description,
+    coalesce(i.genres, []) as imdb_genres, coalesce(i.description, '') as matched_description,
     coalesce(m.genres, []) as tmdb_genres,
     t.genres as labels
 from titles as t

@@ -1,8 +1,25 @@
--- one row per TMDB market movie with at least one genre: overview, metadata, genres
+-- one row per TMDB market movie with at least one genre: overview, metadata, genres,
+-- and what the Netflix catalog says of the same movie where it was matched (its
+-- categories, its IMDb genres, both synopses): about one movie in seven
+with matched as (
+    select n.tmdb_key,
+           list_distinct(flatten(list(n.genres))) as netflix_genres,
+           list_distinct(flatten(list(coalesce(i.genres, [])))) as imdb_genres,
+           string_agg(concat_ws(' ', n.description, i.description), ' ') as matched_description
+    from titles as n
+    left join imdb_titles as i using (imdb_title_id)
+    where n.tmdb_key is not null
+    group by n.tmdb_key
+)
 select
-    tmdb_key as id, 'movie' as kind, title, coalesce(overview, '') as description,
-    original_language, release_year, release_month, vote_average, vote_count, popularity,
-    genres as labels
-from tmdb_titles
-where media_type = 'movie' and len(genres) > 0
-order by tmdb_key
+    t.tmdb_key as id, 'movie' as kind, t.title, coalesce(t.overview, '') as description,
+    t.original_language, t.release_year, t.release_month, t.vote_average, t.vote_count,
+    t.popularity, t.source_list,
+    coalesce(m.netflix_genres, []) as netflix_genres,
+    coalesce(m.imdb_genres, []) as imdb_genres,
+    coalesce(m.matched_description, '') as matched_description,
+    t.genres as labels
+from tmdb_titles as t
+left join matched as m using (tmdb_key)
+where t.media_type = 'movie' and len(t.genres) > 0
+order by t.tmdb_key

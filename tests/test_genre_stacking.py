@@ -1,0 +1,87 @@
+"""The TMDB genre classifier's second stage on small known data."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from models import genre_stacking
+from models.genre_stacking import LabelCombiner, NeighbourVotes, fit_combiner, logit
+
+PARAMS = {"neighbours": 2, "similarity_power": 1.0, "folds": 3, "trees": 30,
+          "learning_rate": 0.2, "leaves": 4, "min_leaf": 5, "l2": 0.0}
+
+TEXTS = ["ghost haunted house scream", "haunted ghost ship", "space rocket alien planet",
+         "alien planet invasion", "wedding love romance", "love letter romance"]
+#            horror sci-fi romance
+LABELS = np.array([[1, 0, 0], [1, 0, 0], [0, 1, 0], [0, 1, 0], [0, 0, 1], [0, 0, 1]])
+
+
+def records(texts):
+    return [{"title": "", "description": t} for t in texts]
+
+
+def fitted_votes(k: int, power: float) -> NeighbourVotes:
+    vectorizer = TfidfVectorizer().fit(TEXTS)   # the first stage's vectorizer, in the model
+    return NeighbourVotes(k, power).fit(vectorizer, records(TEXTS), LABELS)
+
+
+def test_votes_match_a_hand_computation():
+    votes = fitted_votes(2, 1.0)
+    query = records(["haunted ghost"])
+    got = votes.scores(query)[0]
+    # independently: cosine similarities from the fitted vectors, top 2, weighted mean
+    # with the label frequencies as one extra pseudo-neighbour of weight 1
+    train = votes.vectorizer.transform(TEXTS).toarray()
+    q = votes.vectorizer.transform(["haunted ghost"]).toarray()[0]
+    sim = train @ q
+    top = np.argsort(-sim)[:2]
+    expected = (sim[top] @ LABELS[top] + LABELS.mean(axis=0)) / (sim[top].sum() + 1)
+    assert got == pytest.approx(expected, abs=1e-6)
+    assert got.argmax() == 0
+
+
+def test_a_text_with_no_neighbour_gets_the_base_rate():
+    votes = fitted_votes(3, 1.5)
+    assert votes.scores(records(["zzz qqq"]))[0] == pytest.approx(LABELS.mean(axis=0))
+
+
+def test_scoring_in_chunks_changes_nothing(monkeypatch):
+    texts = [f"{a} {b}" for a in ("ghost", "alien", "love", "house") for b in TEXTS]
+    votes = fitted_votes(3, 1.5)
+    whole = votes.scores(records(texts))
+    monkeypatch.setattr(genre_stacking, "_CHUNK", 5)
+    assert votes.scores(records(texts)) == pytest.approx(whole)
+
+
+def test_the_combiner_learns_an_interaction_a_linear_stage_cannot():
+    """Label on when the first-stage score is high *and* the film is Japanese: the
+    combiner's out-of-fold probabilities separate it, the first-stage score alone not."""
+    rng = np.random.default_rng(0)
+    n = 600
+    first = rng.uniform(0.05, 0.95, size=(n, 1))
+    japanese = rng.random(n) < 0.5
+    y = ((first[:, 0] > 0.5) & japanese).astype(int)[:, None]
+    recs = [{"original_language": "ja" if j else "en", "vote_average": 7.0, "vote_count": 10,
+             "popularity": 1.0, "release_year": 2000, "release_month": 1,
+             "description": "x"} for j in japanese]
+    votes = np.full((n, 1), 0.5)
+    combiner, oof = fit_combiner(PARAMS, first, votes, recs, y, seed=0)
+    pred = oof[:, 0] >= 0.5
+    assert (pred == y[:, 0]).mean() > 0.95
+    assert ((first[:, 0] > 0.5) == y[:, 0]).mean() < 0.8
+    again = combiner.predict_proba(first[:5], votes[:5], recs[:5])
+    assert again.shape == (5, 1) and ((again >= 0) & (again <= 1)).all()
+
+
+def test_unknown_language_and_missing_numbers_are_accepted():
+    recs = [{"original_language": lang, "vote_average": v, "release_year": year,
+             "release_month": year and 3, "description": "x"}
+            for lang, v, year in [("en", 7.0, 1999), ("fr", None, None)] * 20]
+    y = np.array([[i % 2] for i in range(40)])
+    first = np.full((40, 1), 0.3)
+    combiner = LabelCombiner(PARAMS).fit(first, first, recs, y, seed=0)
+    out = combiner.predict_proba(first[:1], first[:1],
+                                 [{"original_language": "tlh", "description": ""}])
+    assert 0 <= out[0, 0] <= 1
+    assert logit(np.array([0.0, 1.0])) == pytest.approx([-13.8155, 13.8155], abs=1e-3)
