@@ -293,14 +293,28 @@ def clean_popular(raw: pl.DataFrame, market: pl.DataFrame) -> Cleaned:
     return out
 
 
-def merge_market(market: pl.DataFrame, popular: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+# A posters row and a list row with the same synopsis (at least this long) and release
+# dates at most this far apart are one film: the two exports give regional release dates
+# ("Phone Booth" 2002-09-09 / 2003-04-04) and edition titles ("Dr. Strangelove").
+SAME_SYNOPSIS_MIN_CHARS = 40
+SAME_SYNOPSIS_MAX_DAYS = 400
+
+
+def merge_market(market: pl.DataFrame, popular: pl.DataFrame) -> tuple[pl.DataFrame, int, int]:
     """One row per TMDB title: list rows, plus posters rows for films not in them.
 
-    A posters row is the same film as a list row when title and release date agree; it
-    then only lends its poster URL. Others get a stable synthetic key from title + date.
+    A posters row is the same film as a list row when title and release date agree, or
+    else when the synopsis is the same and the dates are close (and only one list film
+    fits); it then only lends its poster URL. Others get a stable synthetic key from
+    title + date. Returns (merged, posters rows folded in, of which by synopsis).
     """
+    popular = popular.with_row_index("_row")
     same = popular.join(market.select("title", "release_date", "tmdb_key"),
                         on=["title", "release_date"], how="left")
+    by_synopsis = _same_synopsis(same.filter(pl.col("tmdb_key").is_null()), market)
+    same = (same.join(by_synopsis, on="_row", how="left")
+            .with_columns(pl.coalesce("tmdb_key", "synopsis_key").alias("tmdb_key"))
+            .drop("synopsis_key", "_row"))
     posters = same.filter(pl.col("tmdb_key").is_not_null()).select(
         "tmdb_key", pl.col("poster_url").alias("popular_poster")).unique("tmdb_key", keep="first")
     market = market.join(posters, on="tmdb_key", how="left").with_columns(
@@ -313,8 +327,22 @@ def merge_market(market: pl.DataFrame, popular: pl.DataFrame) -> tuple[pl.DataFr
                  pl.lit(None, pl.Int64).alias("tmdb_id"), pl.lit("movie").alias("media_type"),
                  pl.lit("popular_snapshot").alias("source_list")))
     merged = pl.concat([market, extra.select(market.columns)], how="vertical")
-    return merged.unique("tmdb_key", keep="first", maintain_order=True).sort("tmdb_key"), \
-        popular.height - extra.height
+    return (merged.unique("tmdb_key", keep="first", maintain_order=True).sort("tmdb_key"),
+            popular.height - extra.height, by_synopsis.height)
+
+
+def _same_synopsis(unmatched: pl.DataFrame, market: pl.DataFrame) -> pl.DataFrame:
+    """(_row, synopsis_key) for posters rows whose synopsis names exactly one list film
+    released within SAME_SYNOPSIS_MAX_DAYS (remakes reuse synopses decades apart)."""
+    listed = (market.filter(pl.col("overview").str.len_chars() >= SAME_SYNOPSIS_MIN_CHARS)
+              .select("overview", pl.col("release_date").alias("list_date"),
+                      pl.col("tmdb_key").alias("synopsis_key")))
+    return (unmatched.select("_row", "overview", "release_date")
+            .join(listed, on="overview", how="inner")
+            .filter((pl.col("release_date") - pl.col("list_date")).dt.total_days().abs()
+                    <= SAME_SYNOPSIS_MAX_DAYS)
+            .filter(pl.len().over("_row") == 1)
+            .select("_row", "synopsis_key"))
 
 
 def clean_market(market_raw: pl.DataFrame, popular_raw: pl.DataFrame | None) -> Cleaned:
@@ -329,9 +357,12 @@ def clean_market(market_raw: pl.DataFrame, popular_raw: pl.DataFrame | None) -> 
         pop = clean_popular(popular_raw, market)
         out.quarantine.extend(pop.quarantine)
         out.issues.extend(pop.issues)
-        market, folded = merge_market(market, pop.tables["popular"])
+        market, folded, by_synopsis = merge_market(market, pop.tables["popular"])
         out.note("tmdb_popular", "film already in the top-rated list", folded,
                  "merged: the list row keeps its metrics and gains the poster")
+        out.note("tmdb_popular", "same film under another release date or title",
+                 by_synopsis, "merged by identical synopsis, release dates within "
+                 f"{SAME_SYNOPSIS_MAX_DAYS} days (counted in the line above too)")
     out.tables["src_tmdb_titles"] = market.drop("genres_text")
     out.tables["src_tmdb_title_genres"] = explode_list(
         market, "tmdb_key", "genres_text", "genre").drop("position")

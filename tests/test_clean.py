@@ -144,3 +144,33 @@ def test_market_merges_posters_into_list_rows(raw):
     assert spider.height == 1 and spider["poster_url"][0].startswith("https://image.tmdb.org/")
     assert market["release_date"].dt.year().min() >= 1900
     assert market["release_date"].dt.year().max() <= 2022
+
+
+def test_posters_rows_with_the_same_synopsis_fold_into_the_list_film():
+    """The two exports give regional release dates and edition titles: the same synopsis
+    within about a year is the same film; a remake decades later, or a synopsis two list
+    films share, is not folded."""
+    synopsis = "A man answers a ringing phone booth and a sniper tells him not to hang up."
+    shared = "Two friends are sent on a mission that will change the fate of their city."
+    remake = "A pig is saved from slaughter by a clever spider who writes words in her web."
+    columns = {"original_language": "en", "popularity": 1.0, "vote_average": 7.0,
+               "vote_count": 10, "poster_url": None, "genres_text": "Drama"}
+    market = pl.DataFrame({
+        "tmdb_key": ["movie:1817", "movie:10", "movie:11", "movie:15171"],
+        "tmdb_id": [1817, 10, 11, 15171], "media_type": "movie",
+        "title": ["Phone Booth", "City Part 1", "City Part 2", "Charlotte's Web"],
+        "overview": [synopsis, shared, shared, remake],
+        "release_date": [date(2003, 4, 4), date(2018, 4, 24), date(2018, 5, 10), date(1973, 3, 1)],
+        "source_list": "top_rated_snapshot", **columns})
+    popular = pl.DataFrame({
+        "title": ["Phone Booth", "City", "Charlotte's Web"],
+        "overview": [synopsis, shared, remake],
+        "release_date": [date(2002, 9, 9), date(2018, 5, 1), date(2006, 12, 7)],
+        **{k: v for k, v in columns.items() if k != "poster_url"},
+        "poster_url": ["https://image.tmdb.org/p/booth.jpg", "p2", "p3"]})
+    merged, folded, by_synopsis = clean.merge_market(market, popular)
+    assert (folded, by_synopsis) == (1, 1)
+    booth = merged.filter(pl.col("title") == "Phone Booth")
+    assert booth["tmdb_key"].to_list() == ["movie:1817"]
+    assert booth["poster_url"][0] == "https://image.tmdb.org/p/booth.jpg"
+    assert merged.height == 4 + 2   # "City" (two candidates) and the 2006 remake stay apart
