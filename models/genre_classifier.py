@@ -45,7 +45,7 @@ PARAMS = {"C": 4.0, "oof_folds": 3, "min_label_positives": 3, "calibration_C": 1
           "feature_weights": {"netflix": {"meta": 0.25, "people": 1.0, "stems": 0.5},
                               "tmdb": {"meta": 0.25, "title_chars": 0.5, "stems": 0.5}},
           "stacking": {"tmdb": {"neighbours": 100, "similarity_power": 1.5, "folds": 3,
-                                "trees": 40, "learning_rate": 0.15, "leaves": 7,
+                                "trees": 80, "learning_rate": 0.1, "leaves": 7,
                                 "min_leaf": 40, "l2": 1.0}},
           "threshold_grid": [round(x, 2) for x in np.linspace(0.02, 0.96, 95)]}
 SQL_DIR = Path(__file__).resolve().parent / "sql"

@@ -27,18 +27,21 @@ def fitted_votes(k: int, power: float) -> NeighbourVotes:
 
 
 def test_votes_match_a_hand_computation():
-    votes = fitted_votes(2, 1.0)
-    query = records(["haunted ghost"])
-    got = votes.scores(query)[0]
+    """Four training texts share words with the query; only the top 2 may vote, each
+    with similarity ** 1.5."""
+    votes = fitted_votes(2, 1.5)
+    text = "haunted ghost on an alien planet"
+    got = votes.scores(records([text]))[0]
     # independently: cosine similarities from the fitted vectors, top 2, weighted mean
     # with the label frequencies as one extra pseudo-neighbour of weight 1
     train = votes.vectorizer.transform(TEXTS).toarray()
-    q = votes.vectorizer.transform(["haunted ghost"]).toarray()[0]
+    q = votes.vectorizer.transform([text]).toarray()[0]
     sim = train @ q
+    assert (sim > 0).sum() == 4
     top = np.argsort(-sim)[:2]
-    expected = (sim[top] @ LABELS[top] + LABELS.mean(axis=0)) / (sim[top].sum() + 1)
+    w = sim[top] ** 1.5
+    expected = (w @ LABELS[top] + LABELS.mean(axis=0)) / (w.sum() + 1)
     assert got == pytest.approx(expected, abs=1e-6)
-    assert got.argmax() == 0
 
 
 def test_a_text_with_no_neighbour_gets_the_base_rate():
@@ -84,4 +87,36 @@ def test_unknown_language_and_missing_numbers_are_accepted():
     out = combiner.predict_proba(first[:1], first[:1],
                                  [{"original_language": "tlh", "description": ""}])
     assert 0 <= out[0, 0] <= 1
+    # an unseen language counts as missing, as does no language at all
+    unseen = combiner.predict_proba(first[:1], first[:1], [{"original_language": "tlh"}])
+    absent = combiner.predict_proba(first[:1], first[:1], [{}])
+    assert unseen == pytest.approx(absent)
+    assert combiner.predict_proba(first[:0], first[:0], []).shape == (0, 1)
     assert logit(np.array([0.0, 1.0])) == pytest.approx([-13.8155, 13.8155], abs=1e-3)
+
+
+def test_the_combiner_only_ever_sees_out_of_fold_scores(monkeypatch):
+    """Random labels: in-sample scores would memorise them (and a movie's own row would
+    be its nearest neighbour); the scores handed to the combiner must know nothing."""
+    from sklearn.metrics import roc_auc_score
+
+    from models import genre_classifier as gc
+    rng = np.random.default_rng(1)
+    words = [f"w{i}" for i in range(300)]
+    recs = [{"title": f"t{i}", "description": " ".join(rng.choice(words, 8))}
+            for i in range(240)]
+    y = (rng.random((240, 3)) < 0.3).astype(int)
+    seen = {}
+
+    def capture(params, first_oof, votes_oof, records_, labels, seed):
+        seen.update(first=first_oof, votes=votes_oof)
+        return LabelCombiner(params).fit(first_oof, votes_oof, records_, labels, seed), \
+            np.full(labels.shape, 0.5)
+    monkeypatch.setattr(gc, "fit_combiner", capture)
+    model, _ = gc._fit_group("tmdb", recs, y, seed=0)
+    auc = lambda s: np.mean([roc_auc_score(y[:, j], s[:, j]) for j in range(3)])  # noqa: E731
+    in_sample = model.classifier.predict_proba(model.features.transform(recs))
+    assert auc(in_sample) > 0.95                     # what a leak would look like
+    assert abs(auc(seen["first"]) - 0.5) < 0.1
+    assert abs(auc(seen["votes"]) - 0.5) < 0.1
+    assert auc(model.neighbours.scores(recs)) > 0.9  # the full index contains the row itself

@@ -49,7 +49,7 @@ def test_published_metrics_beat_the_baseline(trained_data_dir):
         assert full > 0.75 and full > 3 * base
         assert metric(con, "genres_netflix", "macro_f1") > 0.55
         assert metric(con, "genres_netflix", "micro_f1", "cv3_oof") > 0.75
-        tmdb = metric(con, "genres_tmdb", "micro_f1")  # the target; measured 0.693
+        tmdb = metric(con, "genres_tmdb", "micro_f1")  # the target; measured 0.6845 (deterministic)
         assert tmdb >= 0.68 and tmdb > metric(con, "genres_tmdb_baseline", "micro_f1") + 0.2
         assert metric(con, "genres_tmdb", "micro_f1", "cv3_oof") > 0.66
         labels = con.execute("select count(distinct label) from model_metrics where "
