@@ -20,8 +20,32 @@ _TMDB_GENRES = ["Action", "Action & Adventure", "Adventure", "Animation", "Comed
                 "Kids", "Music", "Mystery", "News", "Reality", "Romance",
                 "Sci-Fi & Fantasy", "Science Fiction", "Soap", "Sports", "TV Movie",
                 "Talk", "Thriller", "War", "War & Politics", "Western"]
-_PALETTE = px.colors.qualitative.Alphabet + px.colors.qualitative.Dark24 + \
-    px.colors.qualitative.Light24
+# Cards behind the charts are this dark grey (the plot background is transparent).
+CARD_BACKGROUND = "#303030"
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG relative luminance of '#RRGGBB'."""
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two '#RRGGBB' colours (1 to 21)."""
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def visible_on_cards(colours: list[str]) -> list[str]:
+    """The colours a mark can take and still be seen on the dark cards: WCAG's 3:1 for
+    graphics. Plotly's Dark24 includes near-black #222A2A, which drew a bar invisible."""
+    return [c for c in colours if contrast(c, CARD_BACKGROUND) >= 3]
+
+
+_PALETTE = visible_on_cards(px.colors.qualitative.Alphabet + px.colors.qualitative.Dark24
+                            + px.colors.qualitative.Light24)
 
 
 @cache

@@ -6,11 +6,11 @@ import plotly.graph_objects as go
 import polars as pl
 
 from dashapp.figures.base import empty_figure, figure
-from dashapp.theme import NETFLIX_RED, OTHER
+from dashapp.theme import NETFLIX_RED, OTHER, visible_on_cards
 
 K_TITLE = "Silhouette (−1 to 1) by k"
 MAP_TITLE = "Titles by content, coloured by cluster (2-D PCA of the text space; unitless)"
-_PALETTE = px.colors.qualitative.Alphabet + px.colors.qualitative.Dark24
+_PALETTE = visible_on_cards(px.colors.qualitative.Alphabet + px.colors.qualitative.Dark24)
 
 
 def cluster_colour(cluster: int) -> str:
