@@ -22,6 +22,11 @@ def _bucket(value, step: float) -> str:
     return "none" if value is None else str(int(value // step))
 
 
+def _named(prefix: str, names: list[str] | None) -> list[str]:
+    """One token per name of a list field: "country_South_Korea", "imdb_drama"."""
+    return [prefix + n.replace(" ", "_") for n in names or []]
+
+
 def netflix_meta_tokens(r: dict) -> str:
     """Type, rating, decade, runtime/season buckets, countries, matched genres."""
     tokens = [f"kind_{r.get('kind') or 'unknown'}",
@@ -29,9 +34,8 @@ def netflix_meta_tokens(r: dict) -> str:
               f"decade_{_bucket(r.get('release_year'), 10)}",
               f"runtime_{_bucket(r.get('runtime_minutes'), 30)}",
               f"seasons_{_bucket(r.get('seasons'), 2)}"]
-    tokens += ["country_" + c.replace(" ", "_") for c in r.get("countries") or []]
-    tokens += ["imdb_" + g.replace(" ", "_") for g in r.get("imdb_genres") or []]
-    tokens += ["tmdb_" + g.replace(" ", "_") for g in r.get("tmdb_genres") or []]
+    tokens += (_named("country_", r.get("countries")) + _named("imdb_", r.get("imdb_genres"))
+               + _named("tmdb_", r.get("tmdb_genres")))
     return " ".join(tokens)
 
 
@@ -46,8 +50,7 @@ def tmdb_meta_tokens(r: dict) -> str:
               f"votes_{int(math.log2(vote_count + 1))}",
               f"pop_{int(math.log2(popularity + 1))}",
               f"list_{r.get('source_list') or 'none'}"]
-    tokens += ["netflix_" + g.replace(" ", "_") for g in r.get("netflix_genres") or []]
-    tokens += ["imdb_" + g.replace(" ", "_") for g in r.get("imdb_genres") or []]
+    tokens += _named("netflix_", r.get("netflix_genres")) + _named("imdb_", r.get("imdb_genres"))
     return " ".join(tokens)
 
 
