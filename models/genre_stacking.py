@@ -34,9 +34,9 @@ from models.text_features import text_of
 
 _CHUNK = 512   # rows scored at once: the dense similarity block is chunk × training rows
 _EPS = 1e-4
-# The trees' OpenMP threads spin while they wait: next to another busy process (a second
-# training, the app's queries during a scheduled refresh) two threads made the combiner
-# 5-15x slower here. One thread costs ~15% when the machine is idle.
+# The trees' OpenMP threads spin while they wait: next to another busy process (measured:
+# a second training; a scheduled refresh always runs next to the app) two threads made
+# the combiner 4-15x slower here. One thread costs ~15% when the machine is idle.
 _TREE_THREADS = 1
 
 
