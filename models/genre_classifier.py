@@ -32,7 +32,7 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import MultiLabelBinarizer
 
 from models.artifacts import TrainedModel
-from models.genre_stacking import LabelCombiner, NeighbourVotes, fit_combiner
+from models.genre_stacking import LabelCombiner, NeighbourVotes, fit_combiner, logit
 from models.metrics import multilabel_rows
 from models.text_features import FeatureBuilder, text_of
 
@@ -70,10 +70,12 @@ class GroupModel:
     combiner: LabelCombiner | None = None
 
     def predict_proba(self, records: list[dict]) -> np.ndarray:
-        raw = self.classifier.predict_proba(self.features.transform(records))
+        x = self.features.transform(records)
+        raw = self.classifier.predict_proba(x)
         if self.combiner is None:
             return _calibrate(raw, self.calibration)
-        return self.combiner.predict_proba(raw, self.neighbours.scores(records), records)
+        votes = self.neighbours.scores(self.features.text_columns(x))
+        return self.combiner.predict_proba(raw, votes, records)
 
 
 @dataclass
@@ -140,13 +142,8 @@ def _features(task: str, records: list[dict]) -> tuple[FeatureBuilder, sparse.cs
     return feats, feats.fit_transform(records)
 
 
-def _logit(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
-
-
 def _calibrate(probs: np.ndarray, calibration: np.ndarray) -> np.ndarray:
-    return expit(calibration[0] * _logit(probs) + calibration[1])
+    return expit(calibration[0] * logit(probs) + calibration[1])
 
 
 def _platt(truth: np.ndarray, probs: np.ndarray) -> tuple[float, float]:
@@ -157,7 +154,7 @@ def _platt(truth: np.ndarray, probs: np.ndarray) -> tuple[float, float]:
     """
     if truth.min() == truth.max():
         return 1.0, 0.0
-    lr = LogisticRegression(C=PARAMS["calibration_C"]).fit(_logit(probs)[:, None], truth)
+    lr = LogisticRegression(C=PARAMS["calibration_C"]).fit(logit(probs)[:, None], truth)
     return float(lr.coef_[0, 0]), float(lr.intercept_[0])
 
 
@@ -168,13 +165,13 @@ def _fit_group(task: str, records: list[dict], y: np.ndarray, seed: int) -> tupl
     stacking = PARAMS["stacking"].get(task)
     oof, votes_oof = np.zeros(labels.shape), np.zeros(labels.shape)
     for fit, held in KFold(PARAMS["oof_folds"], shuffle=True, random_state=seed).split(records):
-        fit_records, held_records = [records[i] for i in fit], [records[i] for i in held]
-        feats, x = _features(task, fit_records)
+        feats, x = _features(task, [records[i] for i in fit])
         clf = _classifier(seed).fit(x, labels[fit])
-        oof[held] = clf.predict_proba(feats.transform(held_records))
-        if stacking:
-            votes_oof[held] = _neighbours(stacking, feats, fit_records, labels[fit]).scores(
-                held_records)
+        x_held = feats.transform([records[i] for i in held])
+        oof[held] = clf.predict_proba(x_held)
+        if stacking is not None:
+            votes = _neighbours(stacking, feats.text_columns(x), labels[fit])
+            votes_oof[held] = votes.scores(feats.text_columns(x_held))
     feats, x = _features(task, records)
     model = GroupModel(feats, _classifier(seed).fit(x, labels), columns, None,
                        np.full(len(columns), 0.5))
@@ -184,16 +181,15 @@ def _fit_group(task: str, records: list[dict], y: np.ndarray, seed: int) -> tupl
                                       for k in range(len(columns))]).T
         full_oof[:, columns] = _calibrate(oof, model.calibration)
         return model, full_oof
-    model.neighbours = _neighbours(stacking, feats, records, labels)
+    model.neighbours = _neighbours(stacking, feats.text_columns(x), labels)
     model.combiner, full_oof[:, columns] = fit_combiner(stacking, oof, votes_oof, records,
                                                         labels, seed)
     return model, full_oof
 
 
-def _neighbours(stacking: dict, feats: FeatureBuilder, records: list[dict],
-                labels: np.ndarray) -> NeighbourVotes:
-    votes = NeighbourVotes(stacking["neighbours"], stacking["similarity_power"])
-    return votes.fit(feats.text, records, labels)
+def _neighbours(stacking: dict, texts, labels: np.ndarray) -> NeighbourVotes:
+    """Neighbour votes over the TF-IDF text columns of the training rows."""
+    return NeighbourVotes(stacking["neighbours"], stacking["similarity_power"]).fit(texts, labels)
 
 
 def _best_threshold(truth: np.ndarray, probs: np.ndarray) -> float:
@@ -247,6 +243,11 @@ def form_record(record: dict) -> dict:
     return {k: record.get(k) for k in (*FORM_FIELDS, "labels")}
 
 
+def holdout_split(n: int, seed: int = SEED) -> tuple[np.ndarray, np.ndarray]:
+    """Row indices (train, held-out) of the fixed documented split."""
+    return train_test_split(np.arange(n), test_size=HOLDOUT, random_state=seed)
+
+
 def train_task(con, variant: str, seed: int = SEED) -> tuple[GenreClassifier, list[dict]]:
     """Fit on the training split, evaluate on the fixed held-out split and out of fold."""
     task, query = VARIANTS[variant]
@@ -256,8 +257,7 @@ def train_task(con, variant: str, seed: int = SEED) -> tuple[GenreClassifier, li
     binarizer = MultiLabelBinarizer()
     y = binarizer.fit_transform([r["labels"] for r in records])
     labels = list(binarizer.classes_)
-    train_idx, test_idx = train_test_split(np.arange(len(records)), test_size=HOLDOUT,
-                                           random_state=seed)
+    train_idx, test_idx = holdout_split(len(records), seed)
     train, test = [records[i] for i in train_idx], [records[i] for i in test_idx]
     model, oof = fit(task, train, labels, y[train_idx], seed)
     name = f"genres_{variant}"

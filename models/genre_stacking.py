@@ -25,12 +25,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
+from scipy import sparse
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import KFold
 from threadpoolctl import threadpool_limits
-
-from models.text_features import text_of
 
 _CHUNK = 512   # rows scored at once: the dense similarity block is chunk × training rows
 _EPS = 1e-4
@@ -49,36 +47,34 @@ def logit(p: np.ndarray) -> np.ndarray:
 class NeighbourVotes:
     """Similarity-weighted genres of the k most similar training texts.
 
-    Texts are compared in the first stage's own TF-IDF space (its fitted `text`
-    vectorizer, shared rather than stored twice): L2-normalised rows, so a dot product
-    is the cosine.
+    Texts are compared in the first stage's own TF-IDF space: its text columns, computed
+    once for both (L2-normalised rows, so a dot product is the cosine).
     """
     k: int
     power: float
-    vectorizer: TfidfVectorizer = field(init=False, repr=False)
-    matrix: object = field(init=False, repr=False)      # vocabulary × training texts
+    matrix: sparse.csr_matrix = field(init=False, repr=False)  # vocabulary × training texts
     y: np.ndarray = field(init=False, repr=False)
     prior: np.ndarray = field(init=False, repr=False)
 
-    def fit(self, vectorizer: TfidfVectorizer, records: list[dict],
-            y: np.ndarray) -> "NeighbourVotes":
-        self.vectorizer = vectorizer
-        self.matrix = vectorizer.transform(map(text_of, records)).astype(np.float32).T.tocsr()
+    def fit(self, texts: sparse.csr_matrix, y: np.ndarray) -> "NeighbourVotes":
+        """`texts`: the training rows' TF-IDF text columns; `y`: their labels."""
+        self.matrix = texts.astype(np.float32).T.tocsr()
         self.y, self.prior = y.astype(np.float32), y.mean(axis=0)
         return self
 
-    def scores(self, records: list[dict]) -> np.ndarray:
+    def scores(self, texts: sparse.csr_matrix) -> np.ndarray:
         """n × labels: (Σ similarity^power × neighbour's labels + prior) / (Σ weights + 1).
 
         The prior (label frequency, as one pseudo-neighbour) keeps a text with no
         similar neighbour at the base rate instead of at zero.
         """
-        out = np.empty((len(records), self.y.shape[1]))
-        if not records:
+        n = texts.shape[0]
+        out = np.empty((n, self.y.shape[1]))
+        if n == 0:
             return out
-        query = self.vectorizer.transform(map(text_of, records)).astype(np.float32)
+        query = texts.astype(np.float32).tocsr()
         k = min(self.k, self.y.shape[0])
-        for start in range(0, len(records), _CHUNK):
+        for start in range(0, n, _CHUNK):
             sim = (query[start:start + _CHUNK] @ self.matrix).toarray()
             top = np.argpartition(-sim, k - 1, axis=1)[:, :k]
             weight = np.take_along_axis(sim, top, axis=1) ** self.power
@@ -93,7 +89,8 @@ class AudienceNumbers:
     languages: dict[str, int] = field(default_factory=dict)
     # columns with no value at all in training (a source without release dates): the
     # trees cannot bin an all-missing column, so those are fed as zeros
-    blank: np.ndarray = field(default_factory=lambda: np.zeros(8, dtype=bool))
+    blank: np.ndarray = field(
+        default_factory=lambda: np.zeros(AudienceNumbers.COLUMNS, dtype=bool))
     COLUMNS = 8
     LANGUAGE_COLUMN = 5
 
@@ -101,7 +98,7 @@ class AudienceNumbers:
         counts = Counter(r.get("original_language") or "xx" for r in records)
         # the trees' categorical support takes at most 255 codes; the rest count as missing
         self.languages = {lang: i for i, (lang, _) in enumerate(counts.most_common(250))}
-        self.blank = np.zeros(self.COLUMNS, dtype=bool)
+        self.blank = np.zeros(self.COLUMNS, dtype=bool)   # measured on the raw numbers
         self.blank = np.isnan(self.matrix(records)).all(axis=0)
         return self
 

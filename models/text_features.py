@@ -130,6 +130,10 @@ class FeatureBuilder:
         return sparse.hstack([w * vec.transform(map(fld, records))
                               for _, w, vec, fld in self.blocks]).tocsr()
 
+    def text_columns(self, x: sparse.csr_matrix) -> sparse.csr_matrix:
+        """The text block of a `transform` output: TF-IDF rows, L2-normalised (weight 1)."""
+        return x[:, :len(self.text.vocabulary_)]
+
     @property
     def text_vocabulary(self) -> list[str]:
         """Names of the text columns (the first block of transform's output)."""

@@ -17,13 +17,15 @@ TEXTS = ["ghost haunted house scream", "haunted ghost ship", "space rocket alien
 LABELS = np.array([[1, 0, 0], [1, 0, 0], [0, 1, 0], [0, 1, 0], [0, 0, 1], [0, 0, 1]])
 
 
-def records(texts):
-    return [{"title": "", "description": t} for t in texts]
+VECTORIZER = TfidfVectorizer().fit(TEXTS)   # in the model: the first stage's text block
+
+
+def tfidf(texts):
+    return VECTORIZER.transform(texts)
 
 
 def fitted_votes(k: int, power: float) -> NeighbourVotes:
-    vectorizer = TfidfVectorizer().fit(TEXTS)   # the first stage's vectorizer, in the model
-    return NeighbourVotes(k, power).fit(vectorizer, records(TEXTS), LABELS)
+    return NeighbourVotes(k, power).fit(tfidf(TEXTS), LABELS)
 
 
 def test_votes_match_a_hand_computation():
@@ -31,11 +33,11 @@ def test_votes_match_a_hand_computation():
     with similarity ** 1.5."""
     votes = fitted_votes(2, 1.5)
     text = "haunted ghost on an alien planet"
-    got = votes.scores(records([text]))[0]
+    got = votes.scores(tfidf([text]))[0]
     # independently: cosine similarities from the fitted vectors, top 2, weighted mean
     # with the label frequencies as one extra pseudo-neighbour of weight 1
-    train = votes.vectorizer.transform(TEXTS).toarray()
-    q = votes.vectorizer.transform([text]).toarray()[0]
+    train = tfidf(TEXTS).toarray()
+    q = tfidf([text]).toarray()[0]
     sim = train @ q
     assert (sim > 0).sum() == 4
     top = np.argsort(-sim)[:2]
@@ -46,15 +48,15 @@ def test_votes_match_a_hand_computation():
 
 def test_a_text_with_no_neighbour_gets_the_base_rate():
     votes = fitted_votes(3, 1.5)
-    assert votes.scores(records(["zzz qqq"]))[0] == pytest.approx(LABELS.mean(axis=0))
+    assert votes.scores(tfidf(["zzz qqq"]))[0] == pytest.approx(LABELS.mean(axis=0))
 
 
 def test_scoring_in_chunks_changes_nothing(monkeypatch):
     texts = [f"{a} {b}" for a in ("ghost", "alien", "love", "house") for b in TEXTS]
     votes = fitted_votes(3, 1.5)
-    whole = votes.scores(records(texts))
+    whole = votes.scores(tfidf(texts))
     monkeypatch.setattr(genre_stacking, "_CHUNK", 5)
-    assert votes.scores(records(texts)) == pytest.approx(whole)
+    assert votes.scores(tfidf(texts)) == pytest.approx(whole)
 
 
 def test_the_combiner_learns_an_interaction_a_linear_stage_cannot():
@@ -119,4 +121,5 @@ def test_the_combiner_only_ever_sees_out_of_fold_scores(monkeypatch):
     assert auc(in_sample) > 0.95                     # what a leak would look like
     assert abs(auc(seen["first"]) - 0.5) < 0.1
     assert abs(auc(seen["votes"]) - 0.5) < 0.1
-    assert auc(model.neighbours.scores(recs)) > 0.9  # the full index contains the row itself
+    texts = model.features.text_columns(model.features.transform(recs))
+    assert auc(model.neighbours.scores(texts)) > 0.9  # the full index contains the row itself
