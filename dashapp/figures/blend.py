@@ -5,12 +5,13 @@ Each person keeps one colour on every chart (PERSON_COLOURS, in member order).
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 
 import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from dashapp.figures.base import base_layout, empty_figure
+from dashapp.figures.base import empty_figure, figure
 
 PERSON_COLOURS = ["#E50914", "#3FA7D6", "#F5C518", "#59CD90", "#B07BE8", "#FF8C42"]
 PERSON_EXTRA = "<extra>%{fullData.name}</extra>"  # the trace's (escaped) name, not the raw one
@@ -27,15 +28,12 @@ GENRE_TITLE = "Genre mix (% of each person's catalog-matched titles)"
 COUNTRY_TITLE = "Country mix (% of each person's catalog-matched titles)"
 
 
-def _layout(fig: go.Figure, title: str, **kwargs) -> go.Figure:
-    """The shared look, with the title at the very top and the legend (people's names,
-    which can be long) on its own row between the title and the plot: a legend placed
-    below the plot ran into the axis title and the sentences under the chart."""
-    base_layout(fig, title, **kwargs)
-    fig.update_layout(title={"y": 0.98, "yanchor": "top"}, margin={"t": 90},
-                      legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0,
-                              "xanchor": "left"})
-    return fig
+# The legend (people's names, which can be long) on its own row between the title (at the
+# very top) and the plot: a legend placed below the plot ran into the axis title and the
+# sentences under the chart.
+LEGEND_UNDER_TITLE = {"title": {"y": 0.98, "yanchor": "top"}, "margin": {"t": 90},
+                      "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0,
+                                 "xanchor": "left"}}
 
 
 def colours(people: list[str]) -> dict[str, str]:
@@ -46,47 +44,66 @@ def over_time(frame: pl.DataFrame, people: list[str]) -> go.Figure:
     if frame.is_empty():
         return empty_figure(OVER_TIME_TITLE, NO_VIEWING)
     totals = frame.group_by("person", "month").agg(pl.col("rows").sum()).sort("month")
-    fig = go.Figure()
+    traces = []
     for person, colour in colours(people).items():
         part = totals.filter(pl.col("person") == person)
-        fig.add_scatter(x=part["month"].to_list(), y=part["rows"].to_list(), name=_safe(person),
-                        mode="lines+markers", line={"color": colour, "width": 2},
-                        marker={"size": 4},
-                        hovertemplate="%{x|%b %Y}: %{y:,} rows" + PERSON_EXTRA)
-    fig.update_yaxes(title_text="rows watched per month", rangemode="tozero")
-    return _layout(fig, OVER_TIME_TITLE, hovermode="x unified")
+        traces.append({"type": "scatter", "x": part["month"].to_list(),
+                       "y": part["rows"].to_list(), "name": _safe(person),
+                       "mode": "lines+markers", "line": {"color": colour, "width": 2},
+                       "marker": {"size": 4},
+                       "hovertemplate": "%{x|%b %Y}: %{y:,} rows" + PERSON_EXTRA})
+    return figure(traces, OVER_TIME_TITLE, hovermode="x unified", **LEGEND_UNDER_TITLE,
+                  yaxis={"title": {"text": "rows watched per month"}, "rangemode": "tozero"})
 
 
 def share_bars(frame: pl.DataFrame, people: list[str], category: str, title: str) -> go.Figure:
     """Grouped bars of each person's share per category (weekday, month, kind)."""
     if frame.is_empty():
         return empty_figure(title, NO_VIEWING)
-    fig = go.Figure()
+    traces = []
     for person, colour in colours(people).items():
         part = frame.filter(pl.col("person") == person)
-        fig.add_bar(x=part[category].to_list(), y=part["share"].to_list(), name=_safe(person),
-                    marker_color=colour, customdata=part["rows"].to_list(),
-                    hovertemplate="%{x}: %{y:.0%} (%{customdata:,} rows)" + PERSON_EXTRA)
-    fig.update_yaxes(tickformat=".0%", title_text="share of the person's rows")
-    fig.update_layout(barmode="group")
-    return _layout(fig, title)
+        traces.append({"type": "bar", "x": part[category].to_list(),
+                       "y": part["share"].to_list(), "name": _safe(person),
+                       "marker": {"color": colour}, "customdata": part["rows"].to_list(),
+                       "hovertemplate": "%{x}: %{y:.0%} (%{customdata:,} rows)" + PERSON_EXTRA})
+    return figure(traces, title, barmode="group", **LEGEND_UNDER_TITLE,
+                  yaxis={"tickformat": ".0%", "title": {"text": "share of the person's rows"}})
+
+
+@lru_cache(maxsize=None)
+def _panels(count: int) -> tuple[tuple[tuple[str, dict], ...], tuple[dict, ...]]:
+    """make_subplots' one-row grid for `count` panels as plain layout, built once per
+    count (making it per figure cost more than the rest of the figure): the axes, and
+    the panel-title annotations (placeholder text: make_subplots leaves out empty
+    titles). Callers copy, never modify."""
+    grid = make_subplots(rows=1, cols=count, subplot_titles=["·"] * count,
+                         horizontal_spacing=0.25 / max(count, 1) + 0.08)
+    plain = grid.layout.to_plotly_json()
+    axes = tuple((k, v) for k, v in plain.items() if k.startswith(("xaxis", "yaxis")))
+    return axes, tuple(plain.get("annotations", ()))
 
 
 def top_shows(frame: pl.DataFrame, people: list[str]) -> go.Figure:
     """One panel per person: their most-watched shows."""
     if frame.is_empty():
         return empty_figure(TOP_SHOWS_TITLE, "No episodes watched")
-    fig = make_subplots(rows=1, cols=len(people), subplot_titles=[_safe(p) for p in people],
-                        horizontal_spacing=0.25 / max(len(people), 1) + 0.08)
+    axes, titles = _panels(len(people))
+    traces = []
     for col, (person, colour) in enumerate(colours(people).items(), start=1):
         part = frame.filter(pl.col("person") == person).reverse()
-        fig.add_bar(x=part["episodes"].to_list(), y=[_safe(_short(s)) for s in part["item_name"]],
-                    orientation="h", marker_color=colour, name=_safe(person), showlegend=False,
-                    customdata=[_safe(s) for s in part["item_name"]],
-                    hovertemplate="%{customdata}: %{x:,} episodes" + PERSON_EXTRA,
-                    row=1, col=col)
-    fig.update_xaxes(title_text="episodes")
-    return _layout(fig, TOP_SHOWS_TITLE)
+        suffix = "" if col == 1 else str(col)
+        traces.append({"type": "bar", "x": part["episodes"].to_list(),
+                       "y": [_safe(_short(s)) for s in part["item_name"]],
+                       "orientation": "h", "marker": {"color": colour}, "name": _safe(person),
+                       "showlegend": False, "customdata": [_safe(s) for s in part["item_name"]],
+                       "hovertemplate": "%{customdata}: %{x:,} episodes" + PERSON_EXTRA,
+                       "xaxis": "x" + suffix, "yaxis": "y" + suffix})
+    layout = {k: {**v, "title": {"text": "episodes"}} if k.startswith("xaxis") else dict(v)
+              for k, v in axes}
+    annotations = [{**a, "text": _safe(p)} for a, p in zip(titles, people)]
+    return figure(traces, TOP_SHOWS_TITLE, **LEGEND_UNDER_TITLE, **layout,
+                  annotations=annotations)
 
 
 def binges(frame: pl.DataFrame, people: list[str]) -> go.Figure:
@@ -94,15 +111,15 @@ def binges(frame: pl.DataFrame, people: list[str]) -> go.Figure:
         return empty_figure(BINGE_TITLE, "No binge sessions (3+ episodes of one show in a day)")
     monthly = (frame.with_columns(month=pl.col("watched_on").dt.truncate("1mo"))
                .group_by("person", "month").agg(sessions=pl.len()).sort("month"))
-    fig = go.Figure()
+    traces = []
     for person, colour in colours(people).items():
         part = monthly.filter(pl.col("person") == person)
-        fig.add_bar(x=part["month"].to_list(), y=part["sessions"].to_list(), name=_safe(person),
-                    marker_color=colour,
-                    hovertemplate="%{x|%b %Y}: %{y} sessions" + PERSON_EXTRA)
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(title_text="binge sessions")
-    return _layout(fig, BINGE_TITLE)
+        traces.append({"type": "bar", "x": part["month"].to_list(),
+                       "y": part["sessions"].to_list(), "name": _safe(person),
+                       "marker": {"color": colour},
+                       "hovertemplate": "%{x|%b %Y}: %{y} sessions" + PERSON_EXTRA})
+    return figure(traces, BINGE_TITLE, barmode="group", **LEGEND_UNDER_TITLE,
+                  yaxis={"title": {"text": "binge sessions"}})
 
 
 def facet_bars(frame: pl.DataFrame, people: list[str], title: str) -> go.Figure:
@@ -111,16 +128,18 @@ def facet_bars(frame: pl.DataFrame, people: list[str], title: str) -> go.Figure:
         return empty_figure(title, NO_MATCH)
     order = (frame.group_by("value").agg(pl.col("titles").sum())
              .sort(["titles", "value"], descending=[False, True])["value"].to_list())
-    fig = go.Figure()
+    traces = []
     for person, colour in colours(people).items():
         part = frame.filter(pl.col("person") == person)
-        fig.add_bar(y=part["value"].to_list(), x=part["share"].to_list(), name=_safe(person),
-                    orientation="h", marker_color=colour, customdata=part["titles"].to_list(),
-                    hovertemplate="%{y}: %{x:.0%} (%{customdata} titles)" + PERSON_EXTRA)
-    fig.update_yaxes(categoryorder="array", categoryarray=order)
-    fig.update_xaxes(tickformat=".0%", title_text="share of matched titles")
-    fig.update_layout(barmode="group", height=max(380, 34 * len(order) * max(len(people), 1) // 2))
-    return _layout(fig, title)
+        traces.append({"type": "bar", "y": part["value"].to_list(),
+                       "x": part["share"].to_list(), "name": _safe(person),
+                       "orientation": "h", "marker": {"color": colour},
+                       "customdata": part["titles"].to_list(),
+                       "hovertemplate": "%{y}: %{x:.0%} (%{customdata} titles)" + PERSON_EXTRA})
+    return figure(traces, title, barmode="group", **LEGEND_UNDER_TITLE,
+                  height=max(380, 34 * len(order) * max(len(people), 1) // 2),
+                  yaxis={"categoryorder": "array", "categoryarray": order},
+                  xaxis={"tickformat": ".0%", "title": {"text": "share of matched titles"}})
 
 
 def _safe(text: str) -> str:
