@@ -1,18 +1,12 @@
 -- one row per scored Netflix title (engagement score not null): what a planner knows
--- before release (features) and what audiences did afterwards (outcomes, never features)
+-- before release (features) and what audiences did afterwards (outcomes, never features).
+-- A hit is the top quartile of engagement among scored titles of the same type: the
+-- hit_thresholds mart, the one definition the dashboard uses too (docs/PERFORMANCE.md)
 with scored as (
     select
         t.*,
         engagement_score(t.imdb_score, t.imdb_votes, t.tmdb_popularity) as engagement_score
     from titles as t
-),
-
-hit_bars as (
-    -- a hit is the top quartile of engagement among scored titles of the same type
-    -- (docs/PERFORMANCE.md, "Hits")
-    select kind, quantile_cont(engagement_score, 0.75) as hit_threshold
-    from scored
-    group by kind
 ),
 
 final as (
@@ -40,7 +34,7 @@ final as (
         s.imdb_score,
         s.imdb_votes
     from scored as s
-    join hit_bars as b using (kind)
+    join hit_thresholds as b using (kind)
     where s.engagement_score is not null
 )
 
