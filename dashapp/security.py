@@ -68,13 +68,9 @@ def content_security_policy(app: dash.Dash) -> str:
     by hash; computed per page, since Dash adds inline scripts on its first request."""
     directives = dict(CSP_BASE)
     directives["script-src"] = " ".join(["'self'", *app.csp_hashes()])
-    if _truthy(settings.get("show_posters")):
+    if settings.flag("show_posters"):
         directives["img-src"] += " " + POSTER_HOST
     return "; ".join(f"{k} {v}" for k, v in directives.items())
-
-
-def _truthy(value: str) -> bool:
-    return value.strip().lower() in ("1", "true", "yes", "on")
 
 
 def _mb(n: int) -> str:

@@ -53,9 +53,7 @@ def stage(name: str, progress: Progress) -> None:
     """Announce a stage. NETFLIX_INSIGHTS_TEST_PAUSE_STAGE=<name> pauses there so the
     fault tests can SIGKILL a run at a chosen point (documented in docs/SETTINGS.md)."""
     progress(name)
-    if settings.get("test_pause_stage") == name:
-        print(f"paused at stage {name} (pid {os.getpid()})", file=sys.stderr, flush=True)
-        time.sleep(float(settings.get("test_pause_seconds")))
+    settings.test_pause(name)
 
 
 def utc_now() -> str:
@@ -125,7 +123,7 @@ RUN_COLUMNS = {"build_id": pl.String, "started_at": pl.String, "finished_at": pl
 
 def train_models(con, paths: Paths, build_id: str, progress: Progress) -> pl.DataFrame:
     """The models for this build (before publish), or an empty table when switched off."""
-    if settings.get("train_models").strip().lower() in ("0", "false", "no", "off"):
+    if not settings.flag("train_models"):
         progress("model training skipped (train_models=0)")
         return training.empty_metrics()
     return training.train_all(con, paths.data_dir, build_id, progress=progress)

@@ -7,6 +7,8 @@ and a test fails when docs/SETTINGS.md misses one, so nothing is configured in s
 from __future__ import annotations
 
 import os
+import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,6 +110,27 @@ SETTINGS: dict[str, Setting] = {
 def get(name: str) -> str:
     """The current value of setting `name` (environment first, then default)."""
     return SETTINGS[name].value()
+
+
+def test_pause(stage: str) -> None:
+    """Fault-test hook: with test_pause_stage = `stage`, announce the pid on stderr and
+    sleep, so a test can SIGKILL the process at that point (refresh stages, profile
+    uploads mid-transaction)."""
+    if get("test_pause_stage") == stage:
+        print(f"paused at stage {stage} (pid {os.getpid()})", file=sys.stderr, flush=True)
+        time.sleep(float(get("test_pause_seconds")))
+
+
+_ON, _OFF = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+def flag(name: str) -> bool:
+    """An on/off setting: 1/true/yes/on or 0/false/no/off, any case; any other value
+    counts as the setting's default."""
+    value = get(name).strip().lower()
+    if value in _ON or value in _OFF:
+        return value in _ON
+    return SETTINGS[name].default.strip().lower() in _ON
 
 
 def data_dir(override: str | Path | None = None) -> Path:

@@ -20,22 +20,19 @@ import hmac
 import os
 import secrets
 import shutil
-import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import cache
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from etl import settings
+from queries.db import sql_text
 
-SQL_DIR = Path(__file__).resolve().parent / "sql" / "profiles"
 MAX_NAME = 40
 MAX_MEMBERS = 6          # people in one blend
 CONFIG = {
@@ -73,9 +70,8 @@ class Profile:
         return self.n_matched / self.n_items if self.n_items else 0.0
 
 
-@cache
 def _sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text()
+    return sql_text(f"profiles/{name}")
 
 
 def _statements(name: str) -> list[str]:
@@ -174,7 +170,7 @@ class ProfileStore:
                 con.execute(_sql("insert_member"), {"blend_id": blend_id,
                                                     "profile_id": profile_id,
                                                     "joined_at": _now()})
-                _test_pause("profile_write")
+                settings.test_pause("profile_write")
                 con.execute("commit")
             except BaseException:
                 con.execute("rollback")
@@ -342,14 +338,6 @@ class ProfileStore:
 
 def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def _test_pause(stage: str) -> None:
-    """Fault-test hook (same setting as refresh's): pause mid-transaction so a test
-    can kill the process there and check that no partial profile survives."""
-    if settings.get("test_pause_stage") == stage:
-        print(f"paused at stage {stage} (pid {os.getpid()})", file=sys.stderr, flush=True)
-        time.sleep(float(settings.get("test_pause_seconds")))
 
 
 _stores: dict[Path, ProfileStore] = {}

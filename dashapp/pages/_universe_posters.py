@@ -21,7 +21,7 @@ KIND_NAMES = {"movie": "Movie", "show": "TV show"}
 
 def show_posters() -> bool:
     """Whether poster images may be fetched from TMDB (read per request)."""
-    return settings.get("show_posters").strip().lower() in {"1", "true", "yes", "on"}
+    return settings.flag("show_posters")
 
 
 def grid_id(chart_id: str) -> str:
