@@ -45,13 +45,12 @@ performance as (
     group by genre_family
 ),
 compared_kinds as (
-    -- kinds both sides hold (TMDB tv = Netflix show), within the type filter: the
-    -- snapshot market is movies only, so by default movies are compared with movies
-    select distinct case media_type when 'tv' then 'show' else media_type end as kind
-    from tmdb_titles
-    where len($kinds::varchar[]) = 0
-       or list_contains($kinds::varchar[], case media_type when 'tv' then 'show'
-                                                 else media_type end)
+    -- kinds both sides hold (the mart maps TMDB tv to Netflix show), within the type
+    -- filter: the snapshot market is movies only, so by default movies are compared
+    -- with movies
+    select distinct kind
+    from tmdb_title_families
+    where len($kinds::varchar[]) = 0 or list_contains($kinds::varchar[], kind)
 ),
 market as (
     -- one row per compared market title × genre family (mart tmdb_title_families: TV

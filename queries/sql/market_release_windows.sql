@@ -34,11 +34,9 @@ netflix as (
 ),
 compared_kinds as (
     -- as on the saturation chart: market media types within the type filter
-    select distinct case media_type when 'tv' then 'show' else media_type end as kind
-    from tmdb_titles
-    where len($kinds::varchar[]) = 0
-       or list_contains($kinds::varchar[], case media_type when 'tv' then 'show'
-                                                 else media_type end)
+    select distinct kind
+    from tmdb_title_families
+    where len($kinds::varchar[]) = 0 or list_contains($kinds::varchar[], kind)
 ),
 market as (
     -- compared market titles per genre family (mart tmdb_title_families) × release month
