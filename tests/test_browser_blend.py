@@ -82,6 +82,11 @@ def test_two_people_blend(browser, served_app, blend_model, artifacts_dir, tmp_p
     browser.find_element(By.XPATH, "//a[contains(text(), 'Your viewing')]").click()
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".tab-pane.active .js-plotly-plot")) == 8)
     wait.until(lambda d: "both watched" in _text(d, "blend-overlap"))
+    # charts drawn while their tab was hidden take Plotly's default 700 px, then resize
+    # to their cards once the tab shows (measured: within 2 s): picture them after that
+    wait.until(lambda d: d.execute_script(
+        "return [...document.querySelectorAll('.tab-pane.active .js-plotly-plot')].every("
+        "g => parseFloat(g.querySelector('.main-svg').getAttribute('width')) <= g.clientWidth + 1)"))
     browser.set_window_size(1400, 4000)
     browser.save_screenshot(str(artifacts_dir / "blend_viewing.png"))
     browser.set_window_size(1400, 1000)
