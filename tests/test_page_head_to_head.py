@@ -28,14 +28,13 @@ def wh(built_data_dir):
 
 @pytest.fixture(scope="module")
 def titles(warehouse_con) -> pl.DataFrame:
-    """Base columns, the macro's score (tested in test_page_performance) and the hit rule
+    """Base columns, titles.engagement_score (tested in test_page_performance) and the hit rule
     of docs/PERFORMANCE.md computed here in Polars."""
     frame = warehouse_con.sql(
         "select show_id, title, kind, genres, countries, primary_genre, date_added, "
         "imdb_score, imdb_votes, tmdb_popularity, tmdb_score, tmdb_vote_count, "
         "runtime_minutes, seasons, release_year, addition_lag_years, "
-        "engagement_score(imdb_score, imdb_votes, tmdb_popularity) as engagement_score "
-        "from titles").pl()
+        "engagement_score from titles").pl()
     bar = pl.col("engagement_score").quantile(0.75, interpolation="linear").over("kind")
     return frame.with_columns(
         hit_share=(pl.col("engagement_score") >= bar).cast(pl.Float64),

@@ -4,9 +4,8 @@
 -- per metric. Shared by the metric_spreads mart (the catalog-wide yardstick) and
 -- queries/sql/h2h_metrics.sql (the two sides), so both measure the same thing.
 create or replace macro compared_metrics(t, hit_threshold) as struct_pack(
-    engagement_score := engagement_score(t.imdb_score, t.imdb_votes, t.tmdb_popularity),
-    hit_share := (engagement_score(t.imdb_score, t.imdb_votes, t.tmdb_popularity)
-                  >= hit_threshold)::integer,
+    engagement_score := t.engagement_score,
+    hit_share := (t.engagement_score >= hit_threshold)::integer,
     imdb_score := t.imdb_score,
     imdb_votes := log10(nullif(t.imdb_votes, 0)),
     tmdb_popularity := log10(nullif(t.tmdb_popularity, 0)),

@@ -3,7 +3,7 @@
 -- the scored titles of that kind in the whole catalog (docs/PERFORMANCE.md). A
 -- property of the build, not of the filters: computed once here, read per request.
 with scored as (
-    select kind, engagement_score(imdb_score, imdb_votes, tmdb_popularity) as engagement
+    select kind, engagement_score as engagement
     from titles
 ),
 final as (
