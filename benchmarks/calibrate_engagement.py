@@ -3,7 +3,7 @@ how well they agree on titles held out from the calibration.
 
     .venv/bin/python benchmarks/calibrate_engagement.py [--data-dir DATA]
 
-Reads a published build (`python -m etl.cli refresh`, no models needed). Titles that
+Reads a published build (`python -m netflix_insights.cli refresh`, no models needed). Titles that
 have both an IMDb-based engagement score and TMDB metrics are the calibration set. The
 split is temporal: titles Netflix added up to 2019 calibrate, titles added in 2020-2021
 (and undated ones) are held out, the way the score is used on titles not seen before.
@@ -30,7 +30,7 @@ import duckdb
 import numpy as np
 from scipy.stats import spearmanr
 
-from etl.publish import Paths, current_build
+from base.paths import Paths, current_build
 
 # Clamps keep a handful of extreme values (a 10/10 from 2 votes) from steering the line.
 CLAMPS = {"quality": (3.0, 9.0), "reach": (0.0, 5.0), "buzz": (0.0, 3.0)}
