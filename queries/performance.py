@@ -1,8 +1,8 @@
 """Typed wrappers for the Performance Deep Dive queries (queries/sql/performance_*.sql).
 
-The engagement score itself is the warehouse macro `engagement_score(imdb_score,
-imdb_votes, tmdb_popularity)` (warehouse/sql/macros/engagement_score.sql,
-docs/PERFORMANCE.md); these queries only aggregate it. Metric and period names a user
+The engagement score is the column titles.engagement_score (IMDb-based or TMDB-based,
+see engagement_basis; warehouse/sql/macros/, docs/PERFORMANCE.md); these queries only
+aggregate it. Metric and period names a user
 can pick are checked against the allow-lists below before they are bound.
 """
 from __future__ import annotations
@@ -100,3 +100,9 @@ def genre_engagement(wh: Warehouse, filters: Filters = Filters(),
     engagement quartiles, mean, hit share, and the overall filtered median."""
     return wh.query("performance_genre_engagement", min_titles=int(min_titles),
                     **filters.params())
+
+
+def coverage(wh: Warehouse, filters: Filters = Filters()) -> pl.DataFrame:
+    """Grain: one row per metric (METRICS names, engagement_imdb, engagement_tmdb,
+    any_match): filtered titles with it (with_metric) and filtered titles (titles)."""
+    return wh.query("metric_coverage", **filters.params())

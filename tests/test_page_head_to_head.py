@@ -300,6 +300,9 @@ def test_callbacks_as_functions(served_app):
     store = view.resolve(page.wh(), "genre", "Dramas", "Comedies").to_store()
     verdict, table, fig, insights = page.update_comparison(MOVIES.to_store(), store)
     assert "Winner" in str(verdict.to_plotly_json()) and insights
+    coverage = [i.children for i in insights if i.children.startswith("Based on ")]
+    assert len(coverage) == 2 and "Dramas titles and" in coverage[0]
+    assert "engagement score (IMDb- or TMDB-based)" in coverage[0]
     assert "Dramas" in str(table.to_plotly_json())
     assert fig.data[0].type == "bar"
     verdict, table, fig, insights = page.update_comparison(NOTHING.to_store(), store)

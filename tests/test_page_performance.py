@@ -372,6 +372,26 @@ def test_genre_figure_and_insights():
     assert figs.genre_insights(genre_frame().clear()) == []
 
 
+# --- coverage ------------------------------------------------------------------------
+
+def test_coverage_counts_the_filtered_titles_with_each_metric(wh, titles):
+    from dashapp.figures.base import coverage_note
+    for filters, part in [(Filters(), titles),
+                          (MOVIE_DRAMAS, titles.filter((pl.col("kind") == "movie")
+                                                       & pl.col("genres").list.contains("Dramas")))]:
+        got = perf.coverage(wh, filters)
+        counts = dict(zip(got["metric"], got["with_metric"]))
+        assert set(got["titles"]) == {part.height}
+        for metric in perf.METRICS:
+            assert counts[metric] == part[metric].count(), metric
+        assert counts["engagement_imdb"] == (part["engagement_basis"] == "imdb").sum()
+        assert counts["engagement_tmdb"] == (part["engagement_basis"] == "tmdb").sum()
+    note = coverage_note(perf.coverage(wh), "imdb_score")
+    assert note == (f"Based on {titles['imdb_score'].count():,} of {titles.height:,} titles "
+                    f"({titles['imdb_score'].count() / titles.height:.0%}) with an IMDb score.")
+    assert coverage_note(perf.coverage(wh, NOTHING), "imdb_score") is None
+
+
 # --- callbacks and CSV sources -------------------------------------------------------
 
 def test_callbacks_as_functions(served_app):
@@ -381,8 +401,10 @@ def test_callbacks_as_functions(served_app):
     fig, insights = page.update_distribution(MOVIE_DRAMAS.to_store(), "not-a-metric")
     assert "Engagement score" in fig.layout.title.text
     assert [t.name for t in fig.data if t.type == "bar"] == ["Movies"]
+    assert "with an engagement score" in insights[0].children
     fig, insights = page.update_period(None, "quarter")
-    assert list(fig.data[0].x) == ["Q1", "Q2", "Q3", "Q4"] and len(insights) == 3
+    assert list(fig.data[0].x) == ["Q1", "Q2", "Q3", "Q4"] and len(insights) == 4
+    assert insights[0].children.startswith("Based on 5,4") and "TMDB-based" in insights[0].children
     fig, insights = page.update_genres(NOTHING.to_store())
     assert fig.layout.annotations[0].text == "No category has enough scored titles"
     assert insights == []

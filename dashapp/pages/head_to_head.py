@@ -127,7 +127,8 @@ def update_comparison(filters_store, store):
     return (view.verdict_banner(table, state, colours),
             view.metrics_table(table, side_titles, state, colours),
             figs.differences(table, state.names, colours),
-            insight_items(figs.difference_insights(table, state.names, state.mode)))
+            insight_items(figs.difference_insights(table, state.names, state.mode,
+                                                   side_titles)))
 
 
 @callback(Output(graph_id(TREND), "figure"), Output(insights_id(TREND), "children"),
