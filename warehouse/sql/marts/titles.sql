@@ -1,3 +1,4 @@
+-- depends on: engagement_score, engagement_score_tmdb
 -- titles: one row per Netflix title (show_id), enriched with IMDb/TMDB audience metrics
 -- where the title was matched (see title_matches for how and how surely), and one
 -- engagement score for every title with an audience metric: IMDb-based where IMDb score
