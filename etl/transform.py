@@ -38,7 +38,8 @@ def clean_enrichment(raw: pl.DataFrame | None) -> pl.DataFrame:
 
 def netflix_for_matching(titles: pl.DataFrame) -> pl.DataFrame:
     return titles.select("show_id", "kind", "title", "release_year", "description",
-                         pl.col("directors_text").alias("directors"))
+                         pl.col("directors_text").alias("directors"), "seasons",
+                         pl.col("runtime_minutes").alias("runtime"))
 
 
 def imdb_for_matching(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
@@ -47,7 +48,8 @@ def imdb_for_matching(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
                  .group_by("imdb_title_id", maintain_order=True)
                  .agg(pl.col("person_name").str.join(", ").alias("directors")))
     return (tables["src_imdb_titles"]
-            .select("imdb_title_id", "kind", "title", "release_year", "seasons", "description")
+            .select("imdb_title_id", "kind", "title", "release_year", "seasons", "description",
+                    pl.col("runtime_minutes").alias("runtime"))
             .join(directors, on="imdb_title_id", how="left"))
 
 
