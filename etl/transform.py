@@ -71,13 +71,15 @@ def market_for_matching(market: pl.DataFrame) -> pl.DataFrame:
 
 
 def resolve_all(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """Netflix ↔ IMDb dataset (movies and shows) and Netflix movies ↔ TMDB market."""
+    """Netflix ↔ IMDb dataset and Netflix ↔ TMDB market, movies and shows. The snapshot's
+    market holds movies only; the live market (TMDB's TV lists too) also links shows."""
     netflix = netflix_for_matching(tables["src_netflix_titles"])
     parts = [
         matching.resolve_titles(netflix, imdb_for_matching(tables), left_key="show_id",
                                 right_key="imdb_title_id")
         .rename({"imdb_title_id": "matched_key"}).with_columns(source=pl.lit("imdb")),
-        matching.resolve_market_movies(netflix, market_for_matching(tables["src_tmdb_titles"]))
+        matching.resolve_titles(netflix, market_for_matching(tables["src_tmdb_titles"]),
+                                left_key="show_id", right_key="tmdb_key")
         .rename({"tmdb_key": "matched_key"}).with_columns(source=pl.lit("tmdb_market")),
     ]
     return (pl.concat([p.select(list(MATCH_SCHEMA)).cast(MATCH_SCHEMA) for p in parts])
