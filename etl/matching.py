@@ -314,18 +314,28 @@ def _digits(norm: str) -> str:
     return "".join(str(_NUMBER_WORDS[t]) if t in _NUMBER_WORDS else t for t in norm.split())
 
 
-def _shortened(norm: str, title: str) -> set[str]:
+_SUBTITLE_SEPARATORS = (":", " - ", " – ")
+
+
+def _heads(titles: pl.Series) -> list[list[str]]:
+    """Per title, the compact normalized part before each subtitle separator it has
+    (vectorized: normalizing every head in Python was most of stage 3's time)."""
+    frame = titles.to_frame("t")
+    cols = [pl.when(pl.col("t").str.contains(sep, literal=True))
+            .then(normalize_title(pl.col("t").str.split(sep).list.first()))
+            .str.replace_all(" ", "", literal=True).alias(f"h{i}")
+            for i, sep in enumerate(_SUBTITLE_SEPARATORS)]
+    heads = frame.select(pl.concat_list(cols).list.drop_nulls().alias("h"))["h"]
+    return [[h for h in row if len(h) >= 4] for row in heads.to_list()]
+
+
+def _shortened(norm: str, heads: list[str]) -> set[str]:
     """Compact forms of a title without its leading article, and without its subtitle
     (the part after the first colon or dash), for the confirmed-shortening rule."""
-    out = set()
+    out = set(heads)
     for art in _ARTICLES:
         if norm.startswith(art) and len(norm) > len(art) + 3:
             out.add(norm[len(art):].replace(" ", ""))
-    for sep in (":", " - ", " – "):
-        if sep in title:
-            head = normalize_title_str(title.split(sep, 1)[0])
-            if head and len(head) >= 4:
-                out.add(head.replace(" ", ""))
     return out
 
 
@@ -338,14 +348,17 @@ def _variant_keys(frame: pl.DataFrame, titles: dict[str, str], left: bool) -> pl
     (left only: the title without its language tag), "digits", "short" (article or
     subtitle dropped) and "full" (the compact title)."""
     rows = []
-    for key, norm in zip(frame["_key"].to_list(), frame["norm"].to_list()):
+    keys = frame["_key"].to_list()
+    all_heads = _heads(pl.Series([titles[k] for k in keys], dtype=pl.String))
+    for key, norm, heads in zip(keys, frame["norm"].to_list(), all_heads):
         base = norm
         m = _VERSION_RE.match(norm) if left else None
         if m and "version" in titles[key].lower():
             base = m.group(1)
             rows.append((key, base.replace(" ", ""), "version"))
         rows.append((key, _digits(base), "digits"))
-        rows.extend((key, short, "short") for short in _shortened(base, titles[key]))
+        # a language-tagged title keeps its own heads: "X: International Version" -> "x"
+        rows.extend((key, short, "short") for short in _shortened(base, heads))
         rows.append((key, base.replace(" ", ""), "full"))
     return pl.DataFrame(rows, orient="row", schema={"_key": pl.String, "vkey": pl.String,
                                                     "form": pl.String}).unique()
