@@ -49,6 +49,16 @@ def warehouse_con(built_data_dir):
     con.close()
 
 
+@pytest.fixture(scope="session")
+def wh(built_data_dir):
+    """The app's own Warehouse (queries/db.py) on the session's build, shared by every
+    test that calls a query wrapper (its cache is keyed by build, so sharing is safe)."""
+    from queries.db import Warehouse
+    w = Warehouse(built_data_dir)
+    yield w
+    w.close()
+
+
 @pytest.fixture
 def fresh_data_dir(tmp_path, built_data_dir) -> Path:
     """A private copy of the built data dir, for tests that refresh or break things."""
