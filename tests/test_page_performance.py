@@ -6,6 +6,7 @@ as functions."""
 from __future__ import annotations
 
 import math
+import re
 
 import polars as pl
 import pytest
@@ -396,7 +397,8 @@ def test_callbacks_as_functions(served_app):
     assert "with an engagement score" in insights[0].children
     fig, insights = page.update_period(None, "quarter")
     assert list(fig.data[0].x) == ["Q1", "Q2", "Q3", "Q4"] and len(insights) == 4
-    assert insights[0].children.startswith("Based on 5,4") and "TMDB-based" in insights[0].children
+    assert re.match(r"Based on [\d,]+ of 8,807 titles \(\d+%\) with an engagement score: "
+                    r"[\d,]+ IMDb-based, [\d,]+ TMDB-based", insights[0].children)
     fig, insights = page.update_genres(NOTHING.to_store())
     assert fig.layout.annotations[0].text == "No category has enough scored titles"
     assert insights == []
