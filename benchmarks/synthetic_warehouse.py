@@ -40,7 +40,8 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from etl.publish import Paths, publish, refresh_lock  # noqa: E402
+from base.paths import Paths
+from etl.publish import publish, refresh_lock  # noqa: E402
 from warehouse.build import calls, dependency_order  # noqa: E402
 
 MACROS_DIR = ROOT / "warehouse" / "sql" / "macros"
@@ -82,7 +83,7 @@ def ensure_source(source: Path) -> Path:
         print(f"no published warehouse in {source}: running netflix-insights refresh…",
               flush=True)
         cli = Path(sys.executable).with_name("netflix-insights")
-        cmd = [str(cli)] if cli.exists() else [sys.executable, "-m", "etl.cli"]
+        cmd = [str(cli)] if cli.exists() else [sys.executable, "-m", "netflix_insights.cli"]
         subprocess.run([*cmd, "refresh", "--quiet", "--data-dir", str(source)], check=True,
                        cwd=ROOT)
     return link.resolve()

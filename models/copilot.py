@@ -23,14 +23,19 @@ import duckdb
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.metrics import brier_score_loss, log_loss, mean_absolute_error, roc_auc_score
+from sklearn.metrics import (
+    brier_score_loss,
+    log_loss,
+    mean_absolute_error,
+    roc_auc_score,
+)
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
 from models.artifacts import TrainedModel
-from models.serving import BadInput, load
 from models.metrics import summary
+from models.serving import BadInput, load
 
 NAME = "copilot"
 ORDER = 30

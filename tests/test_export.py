@@ -11,15 +11,15 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from etl.publish import Paths
-from etl.refresh import refresh
+from base.paths import Paths
+from netflix_insights.refresh import refresh
 from warehouse import export, schema
 
 
 def cli(*args) -> subprocess.CompletedProcess:
     # a subprocess: the session's app connection holds the build open in this process
     # with the app's configuration, and DuckDB refuses a second one in the same process
-    return subprocess.run([sys.executable, "-m", "etl.cli", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "netflix_insights.cli", *args], capture_output=True,
                           text=True, timeout=120)
 
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl.publish import Paths
-from etl.viewing_history import HistoryCatalog, parse_history
-from queries.profiles import TABLES, ProfileStore
+from base.paths import Paths
+from blend.profiles import TABLES, ProfileStore
+from blend.viewing_history import HistoryCatalog, parse_history
 from warehouse import export, schema, storage
 
 ROOT = Path(__file__).resolve().parent.parent

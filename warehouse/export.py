@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from base.errors import UserError
 from warehouse import schema
 
 FORMATS = ("parquet", "csv")
@@ -27,7 +28,7 @@ _COPY_OPTIONS = {"parquet": "(format parquet, compression zstd)",
 _FORMULA_STARTS = "('=', '+', '-', '@', chr(9), chr(13))"
 
 
-class ExportError(ValueError):
+class ExportError(UserError):
     """A request the export refuses (unknown table or format); the message says why."""
 
 

@@ -18,12 +18,13 @@ from pathlib import Path
 
 import duckdb
 
-from etl import settings
+from base import settings
+from base.errors import UserError
 
 _VERSION = re.compile(r"v(\d+)\.(\d+)\.(\d+)")
 
 
-class StorageVersionError(RuntimeError):
+class StorageVersionError(UserError):
     """The setting is not a DuckDB version, or a file is newer than the setting allows."""
 
 

@@ -30,7 +30,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl import settings
+from base import settings
 from queries.db import sql_text
 from warehouse import storage
 
