@@ -3,11 +3,14 @@ and query speed, v1.0.0 (the default, readable by 1.x clients) against v2.0.0 (D
 2.0's own format, the baseline), both in one process.
 
     .venv/bin/python benchmarks/bench_storage_version.py [--runs 5] [--query-runs 20]
+        [--synthetic-titles 1000000]
 
 Build: the cleaned bundled snapshot (transformed once) loaded and turned into every
 staging view, mart and macro in a new file, then checkpointed and closed, exactly as
 `refresh` does it (warehouse/build.py through warehouse/storage.connect_new); the two
-formats alternate run by run. Queries: each file opened the way the app opens it
+formats alternate run by run. With --synthetic-titles the file is instead
+benchmarks/synthetic_warehouse.py's copy of a bundled build scaled to that many titles
+(its build() timed, in each format). Queries: each file opened the way the app opens it
 (queries/db.open_read_only), the example queries of docs/SQL.md and docs/SCHEMA.md plus
 three scans the pages make (the whole filtered catalog, people and the TMDB market to
 Arrow); per query the median of --query-runs (the formats alternating), then the median
@@ -45,6 +48,28 @@ def cleaned_tables(work: Path):
     tables, inputs = snapshot.extract()
     load = raw.write_load(work / "raw", "snapshot", tables, inputs)
     return transform.transform(raw.load_tables(load)).tables
+
+
+def synthetic_builder(work: Path, titles: int):
+    """A function (path, version) → seconds that writes a synthetic warehouse of about
+    `titles` titles from a fresh bundled build."""
+    import math
+    import os
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import synthetic_warehouse
+    from netflix_insights.refresh import refresh
+    os.environ.setdefault("NETFLIX_INSIGHTS_TRAIN_MODELS", "0")
+    source = refresh(work / "source", quiet=True).path
+    reps = max(1, math.ceil(titles / 8807))
+
+    def make(path: Path, version: str) -> float:
+        os.environ["NETFLIX_INSIGHTS_DUCKDB_STORAGE_VERSION"] = version
+        path.unlink(missing_ok=True)
+        start = time.perf_counter()
+        synthetic_warehouse.build(source, path, "bench", reps, 7, 2)
+        return time.perf_counter() - start
+    return make
 
 
 def build_once(path: Path, version: str, tables) -> float:
@@ -109,16 +134,22 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5, help="builds per format")
     ap.add_argument("--query-runs", type=int, default=20, help="runs per query and format")
+    ap.add_argument("--synthetic-titles", type=int, default=0,
+                    help="measure a synthetic warehouse of this many titles instead")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        tables = cleaned_tables(work)
+        if args.synthetic_titles:
+            make = synthetic_builder(work, args.synthetic_titles)
+        else:
+            tables = cleaned_tables(work)
+            make = lambda path, v: build_once(path, v, tables)  # noqa: E731
         files = {v: work / f"{v}.duckdb" for v in VERSIONS}
         builds: dict[str, list[float]] = {v: [] for v in VERSIONS}
         sizes: dict[str, list[float]] = {v: [] for v in VERSIONS}  # varies a little
         for _ in range(args.runs):
             for v in VERSIONS:
-                builds[v].append(build_once(files[v], v, tables))
+                builds[v].append(make(files[v], v))
                 sizes[v].append(files[v].stat().st_size / 2**20)
         found = {v: storage.file_version(files[v]) for v in VERSIONS}
         sizes = {v: statistics.median(sizes[v]) for v in VERSIONS}
