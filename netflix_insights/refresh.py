@@ -220,8 +220,8 @@ def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit) -> Refr
         finally:
             con.close()
         stage("publish", progress)
-        progress(f"storage format {storage.check(partial)} (duckdb_storage_version "
-                 f"{storage.wanted()})")
+        found = storage.check(partial)  # a build its promised clients cannot open stops here
+        progress(f"storage format {found} (duckdb_storage_version {storage.wanted()})")
         if parquet_partial is not None:
             publish_parquet(parquet_partial, build_id, paths)
         path = publish(partial, build_id, paths)

@@ -148,3 +148,19 @@ def test_a_profiles_file_in_a_newer_format_is_rewritten_once(tmp_path, old_cli):
     assert store.blend_exists("b1")
     assert storage.file_version(store.path) == "v1.0.0+"
     assert run_old(old_cli, store.path, "select blend_id from blends") == [{"blend_id": "b1"}]
+
+
+def test_refresh_publishes_no_build_in_a_newer_format(fresh_data_dir, monkeypatch):
+    """The check before publish: a build written in 2.0's format while the setting
+    promises v1.0.0 (a code change that bypassed storage.connect_new, say) fails the
+    refresh and the served build stays."""
+    from netflix_insights import refresh as run
+    paths = Paths(fresh_data_dir)
+    served = paths.current_link.resolve()
+    real = storage.connect_new
+    monkeypatch.setattr(storage, "connect_new",
+                        lambda path, version=None, extra=None: real(path, "v2.0.0", extra))
+    with pytest.raises(run.RefreshFailed, match="newer than duckdb_storage_version v1.0.0"):
+        run.refresh(fresh_data_dir, quiet=True)
+    assert paths.current_link.resolve() == served
+    assert not list(paths.builds_dir.glob("*.partial*"))
