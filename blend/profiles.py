@@ -31,7 +31,7 @@ import duckdb
 import polars as pl
 
 from base import settings
-from queries.db import sql_text
+from blend import SQL
 from warehouse import storage
 
 MAX_NAME = 40
@@ -72,7 +72,7 @@ class Profile:
 
 
 def _sql(name: str) -> str:
-    return sql_text(f"profiles/{name}")
+    return SQL.text(f"profiles/{name}")
 
 
 def _statements(name: str) -> list[str]:

@@ -32,6 +32,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
+from models import SQL
 from models.artifacts import TrainedModel
 
 # The Blend's trained artifact is this title space; the recommender that serves it
@@ -39,7 +40,6 @@ from models.artifacts import TrainedModel
 NAME = "blend"
 ORDER = 60
 SEED = 42
-SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 SPACE_PARAMS = {
     "dims": 128,
@@ -194,7 +194,7 @@ def metric_rows(space: TitleSpace, frame: pl.DataFrame, seconds: float) -> list[
 
 
 def load_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return con.sql((SQL_DIR / "blend_titles.sql").read_text(),
+    return con.sql(SQL.text("blend_titles"),
                    params={"cast_depth": SPACE_PARAMS["cast_depth"]}).pl()
 
 

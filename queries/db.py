@@ -19,10 +19,9 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
-from functools import cache
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -31,21 +30,18 @@ import polars as pl
 from base import settings
 from base.errors import UserError, WarehouseMissing
 from base.paths import Paths
+from base.sqlfiles import SqlFolder
 
-SQL_DIR = Path(__file__).resolve().parent / "sql"
+SQL = SqlFolder.beside(__file__)
 
 
 class QueryTimeout(UserError):
     """A query ran past its time limit and was interrupted."""
 
 
-@cache
 def sql_text(name: str) -> str:
     """The SQL of a named query (queries/sql/<name>.sql)."""
-    path = SQL_DIR / f"{name}.sql"
-    if not path.is_file():
-        raise KeyError(f"no query named {name!r}")
-    return path.read_text()
+    return SQL.text(name)
 
 
 # The one hardened configuration, shared by the app's connection and the CLI's

@@ -21,6 +21,7 @@ import duckdb
 import pytest
 
 from base.paths import Paths
+from blend import SQL
 from blend.profiles import TABLES, ProfileStore
 from blend.viewing_history import HistoryCatalog, parse_history
 from warehouse import export, schema, storage
@@ -140,7 +141,7 @@ def test_a_profiles_file_in_a_newer_format_is_rewritten_once(tmp_path, old_cli):
     store = ProfileStore(tmp_path)
     store.dir.mkdir(parents=True)
     with storage.connect_new(store.path, "v2.0.0") as con:
-        for statement in (ROOT / "queries/sql/profiles/schema.sql").read_text().split(";"):
+        for statement in SQL.text("profiles/schema").split(";"):
             if statement.strip():
                 con.execute(statement)
         con.execute("insert into blends values ('b1', now()::timestamp)")
