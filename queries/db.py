@@ -5,8 +5,8 @@ from `queries/sql/<name>.sql`, values are bound as parameters (never formatted i
 the string), the connection is read-only and hardened (HARDENING below: no files,
 network, extensions or disk spill; configuration locked), each call runs on its own
 cursor under a time limit, and results are cached by (query, parameters, build id).
-The dashboard's SQL console runs ad-hoc SQL on the same connection through
-`Warehouse.run_console` (queries/console.py's checks, limits and messages).
+The dashboard's SQL console runs ad-hoc SQL through `Warehouse.run_console`, in a
+worker process under OS limits (queries/sandbox.py), never on this connection.
 
 Rebuild-while-serving: `current.duckdb` is a symlink swapped atomically by each
 publish. Before each query we readlink() it (one cheap syscall); when it points to a
@@ -28,6 +28,7 @@ import duckdb
 import polars as pl
 
 from etl.publish import Paths, WarehouseMissing
+from queries.hardening import HARDENING, hardened_config, open_hardened  # noqa: F401
 
 if TYPE_CHECKING:
     from queries.console import ConsoleResult
@@ -48,36 +49,10 @@ def sql_text(name: str) -> str:
     return path.read_text()
 
 
-# The one hardened configuration, shared by the app's connection and the CLI's
-# `sql` console (queries/console.py): DuckDB keeps one instance per file in a process
-# and refuses a second connection with a different configuration, so the dashboard's
-# SQL console must run on the app's own connection, which must therefore be as locked
-# down as the console's. `lock_configuration` is applied last (hardened_config), so
-# SET/RESET/PRAGMA from user SQL cannot undo any of it.
-HARDENING: dict[str, object] = {
-    "enable_external_access": False,  # no files, URLs, COPY, EXPORT, ATTACH, INSTALL
-    "autoload_known_extensions": False,
-    "autoinstall_known_extensions": False,
-    "max_temp_directory_size": "0KB",  # never spill to disk: big queries fail fast
-    # DuckDB silently adds the temp directory to allowed_directories, and COPY TO
-    # into it succeeded (verified on 2.0) once the directory existed. No temp dir.
-    "temp_directory": "",
-}
-APP_MEMORY_LIMIT = "2GB"  # the app's pages and its SQL console share this budget
+# The one hardened configuration (queries/hardening.py), also used by the `sql`
+# console's worker processes (queries/sandbox.py).
+APP_MEMORY_LIMIT = "2GB"  # the app's own pages; console queries run in worker processes
 APP_THREADS = 2
-
-
-def hardened_config(memory_limit: str, threads: int) -> dict[str, object]:
-    """HARDENING plus the resource bounds, then the lock (order matters)."""
-    return {**HARDENING, "memory_limit": memory_limit, "threads": threads,
-            "lock_configuration": True}
-
-
-def open_hardened(path: Path, *, memory_limit: str,
-                  threads: int) -> duckdb.DuckDBPyConnection:
-    """`path` read-only with the hardened, locked configuration."""
-    return duckdb.connect(str(path), read_only=True,
-                          config=hardened_config(memory_limit, threads))
 
 
 def open_read_only(path: Path, threads: int = APP_THREADS,
@@ -163,17 +138,15 @@ class Warehouse:
         finally:
             self._release(build)
 
-    def run_console(self, sql: str, timeout_s: float = 2.0,
-                    row_cap: int = 5000) -> "ConsoleResult":
-        """Ad-hoc read-only SQL (the dashboard's SQL console) on a fresh cursor of the
-        current build's connection; never raises for anything the SQL does, and is
-        never cached (queries/console.run_query)."""
-        from queries.console import run_query  # console imports this module
-        build = self._acquire()
-        try:
-            return run_query(build.con, sql, timeout_s=timeout_s, row_cap=row_cap)
-        finally:
-            self._release(build)
+    def run_console(self, sql: str, timeout_s: float | None = None,
+                    row_cap: int | None = None) -> "ConsoleResult":
+        """Ad-hoc read-only SQL (the dashboard's SQL console) on the current build, in
+        one of this process's console worker processes (queries/sandbox.py: OS memory
+        and CPU limits, killed at the time limit); never raises for anything the SQL
+        does, and is never cached. Limits default to the settings."""
+        from queries import sandbox
+        limits = sandbox.limits_from_settings(timeout_s, row_cap)
+        return sandbox.pool().run(self._target(), sql, limits)
 
     def _execute(self, build: _Build, sql: str, params: dict) -> pl.DataFrame:
         cursor = build.con.cursor()

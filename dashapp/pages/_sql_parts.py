@@ -11,8 +11,7 @@ from collections import defaultdict
 import dash_bootstrap_components as dbc
 from dash import html
 
-from etl import settings
-from queries import console
+from queries import console, sandbox
 from queries.console import ConsoleResult
 from queries.db import Warehouse
 from warehouse import schema
@@ -20,7 +19,8 @@ from warehouse import schema
 EXAMPLE = "sql-example"  # pattern id: {"type": EXAMPLE, "table": <table>}
 GRID_ROWS = 1000         # rows drawn in the browser; the CSV has every row up to the cap
 ERROR_TITLES = {"refused": "Refused", "timeout": "Time limit reached",
-                "sql_error": "DuckDB error", "memory": "Out of memory"}
+                "sql_error": "DuckDB error", "memory": "Out of memory",
+                "too_large": "Result too large", "busy": "Console busy"}
 
 _SCHEMA_CACHE: dict[str, ConsoleResult] = {}
 
@@ -28,18 +28,14 @@ _SCHEMA_CACHE: dict[str, ConsoleResult] = {}
 def limits() -> tuple[float, int]:
     """(time limit in seconds, row cap) from the settings registry; bad values fall back
     to the defaults rather than breaking the page."""
-    def number(name, kind):
-        try:
-            value = kind(settings.get(name))
-        except ValueError:
-            value = kind(settings.SETTINGS[name].default)
-        return value if value > 0 else kind(settings.SETTINGS[name].default)
-    return number("console_timeout_seconds", float), number("console_row_cap", int)
+    current = sandbox.limits_from_settings()
+    return current.timeout_s, current.row_cap
 
 
 def limits_text() -> str:
-    timeout_s, row_cap = limits()
-    return f"Read-only · time limit {timeout_s:g} s · at most {row_cap:,} rows"
+    current = sandbox.limits_from_settings()
+    return (f"Read-only · time limit {current.timeout_s:g} s · at most "
+            f"{current.row_cap:,} rows or {current.max_bytes / 1e6:g} MB")
 
 
 def examples() -> dict[str, str]:
@@ -145,7 +141,10 @@ def status_line(result: ConsoleResult, row_cap: int) -> list:
     """Rows, truncation and elapsed time for a successful query."""
     count = len(result.rows)
     parts: list = [f"{count:,} row{'' if count == 1 else 's'} · {result.elapsed_ms:,.0f} ms"]
-    if result.truncated:
+    if result.truncated_by == "bytes":
+        parts.append(dbc.Badge("truncated at the result size cap", color="warning",
+                               className="ms-2", id="sql-truncated"))
+    elif result.truncated:
         parts.append(dbc.Badge(f"truncated at the {row_cap:,}-row cap", color="warning",
                                className="ms-2", id="sql-truncated"))
     if count > GRID_ROWS:
