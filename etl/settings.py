@@ -36,6 +36,11 @@ SETTINGS: dict[str, Setting] = {
         Setting("host", "NETFLIX_INSIGHTS_HOST", "127.0.0.1",
                 "Interface the dashboard binds to. Loopback unless you mean otherwise."),
         Setting("port", "NETFLIX_INSIGHTS_PORT", "8050", "Port the dashboard listens on."),
+        Setting("public_base_url", "NETFLIX_INSIGHTS_PUBLIC_BASE_URL", "",
+                "The address users reach the dashboard at, e.g. https://insights.example; "
+                "links the app hands out (the Blend's share link) start with it. Empty: "
+                "the address served (http://host:port). Never taken from a request's "
+                "Host header, which any client can set."),
         Setting("workers", "NETFLIX_INSIGHTS_WORKERS", "2",
                 "Worker processes of `serve --prod` (gunicorn). Each opens its own "
                 "read-only warehouse connection after the fork and may use up to 2 GB of "

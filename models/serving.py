@@ -12,6 +12,7 @@ from pathlib import Path
 from models import artifacts
 from models.genre_classifier import form_record
 from models.metrics import summary
+from queries import validation
 
 MAX_TEXT = 5000   # characters of description accepted for a prediction
 MAX_TITLE = 300
@@ -29,7 +30,7 @@ def load(data_dir: Path, build_id: str, name: str) -> tuple[object, artifacts.Ar
         return _loaded[key]
 
 
-class BadInput(ValueError):
+class BadInput(validation.BadInput):
     """A prediction request that cannot be served; the message says why."""
 
 

@@ -15,7 +15,7 @@ from dashapp import ids
 from dashapp.components.chart import chart_card, graph_id, insight_items, insights_id, register_csv
 from dashapp.figures import market as figs
 from dashapp.state import wh
-from queries import market
+from queries import market, validation
 from queries.filters import Filters
 
 dash.register_page(__name__, path="/market", name="Market Opportunities", order=1,
@@ -121,8 +121,9 @@ def update_saturation(store):
           Input(PARETO_MEASURE, "value"))
 def update_pareto(store, dimension, measure):
     # anything not on the allow-lists falls back to the default, never reaches SQL
-    dimension = dimension if dimension in market.PARETO_DIMENSIONS else market.DEFAULT_DIMENSION
-    measure = measure if measure in market.PARETO_MEASURES else market.DEFAULT_MEASURE
+    dimension = validation.choice(dimension, market.PARETO_DIMENSIONS,
+                                  market.DEFAULT_DIMENSION)
+    measure = validation.choice(measure, market.PARETO_MEASURES, market.DEFAULT_MEASURE)
     frame = market.pareto(wh(), Filters.from_store(store), dimension, measure)
     labels = market.PARETO_DIMENSIONS[dimension], market.PARETO_MEASURES[measure]
     return (figs.pareto_chart(frame, dimension, *labels),

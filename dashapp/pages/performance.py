@@ -17,6 +17,7 @@ from dashapp.components.chart import chart_card, graph_id, insight_items, insigh
 from dashapp.figures import performance as figs
 from dashapp.state import wh
 from queries import performance as perf
+from queries import validation
 from queries.filters import Filters
 
 dash.register_page(__name__, path="/performance", name="Performance", order=2,
@@ -115,7 +116,7 @@ def update_distribution(store, metric):
 @callback(Output(graph_id(PERIOD), "figure"), Output(insights_id(PERIOD), "children"),
           Input(ids.FILTERS_STORE, "data"), Input(PERIOD_SELECT, "value"))
 def update_period(store, period):
-    period = period if period in perf.PERIODS else "month"
+    period = validation.choice(period, perf.PERIODS, "month")
     frame = perf.by_period(wh(), Filters.from_store(store), period)
     return figs.by_period(frame, period), insight_items(figs.period_insights(frame, period))
 
