@@ -95,10 +95,16 @@ def install(app: dash.Dash) -> None:
     cap = request_max_bytes()
     server.config["MAX_CONTENT_LENGTH"] = cap
     server.before_request(lambda: _check_callback_request(app))
+    server.before_request(lambda: _check_api_request())
+    server.before_request(lambda: _hide_dev_routes(app))
     server.after_request(lambda response: _add_headers(app, response))
     server.register_error_handler(413, lambda e: _too_large(cap))
     server.register_error_handler(HTTPException, _http_error)
     server.register_error_handler(validation.BadInput, _bad_input)
+    # An unknown /_dash-component-suites/ path: Dash raises, which was a 500 with a
+    # traceback in the log; it is a missing file.
+    server.register_error_handler(dash.exceptions.DependencyException,
+                                  lambda e: _error(404, "404 Not Found: no such asset"))
     server.register_error_handler(InternalServerError, _server_error)
 
 
@@ -129,6 +135,35 @@ def _too_large(cap: int) -> flask.Response:
     upload = int(settings.get("upload_max_bytes"))
     return _error(413, f"request too large: the server accepts up to {_mb(cap)} per "
                        f"request (files up to {_mb(upload)})")
+
+
+API_PREFIX = "/api/"
+
+
+def _check_api_request():
+    """The JSON APIs: a body that is not a JSON object (or nests too deeply for the
+    parser) is a 400 before any endpoint code runs."""
+    request = flask.request
+    if request.method != "POST" or not request.path.startswith(API_PREFIX):
+        return None
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        return _error(400, "bad input: JSON nested too deeply")
+    if not isinstance(body, dict):
+        return _error(400, "bad input: send a JSON object (Content-Type: application/json)")
+    try:
+        _check_json("body", body, 0)
+    except BadCallback as exc:
+        return _error(400, f"bad input: {exc}")
+    return None
+
+
+def _hide_dev_routes(app: dash.Dash):
+    """Dash's development routes answer only when its dev tools run (debug mode)."""
+    if flask.request.path.endswith("/_reload-hash") and not app._dev_tools.hot_reload:
+        return _error(404, "404 Not Found: development routes are off")
+    return None
 
 
 def _bad_input(exc: validation.BadInput) -> flask.Response:
