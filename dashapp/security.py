@@ -209,6 +209,7 @@ def _check_callback_request(app: dash.Dash):
 
 MAX_DEPTH = 32          # of any input value (a Store holds a few levels)
 MAX_TEXT = 10_000       # characters of a text input (uploads: `contents`, capped in bytes)
+MAX_VALUE_TEXT = 1_000_000  # a textarea's value (the SQL console checks its own limit)
 _TEXT_PROPS = {"pathname", "search", "hash", "href", "filename", "start_date", "end_date",
                "last_modified"}
 
@@ -310,7 +311,7 @@ def _check_value(where: str, prop: str, value) -> None:
 def _scalar(value) -> bool:
     return value is None or isinstance(value, (bool, int)) or (
         isinstance(value, float) and math.isfinite(value)) or (
-        isinstance(value, str) and len(value) <= MAX_TEXT)
+        isinstance(value, str) and len(value) <= MAX_VALUE_TEXT)
 
 
 def _check_json(where: str, value, depth: int) -> None:

@@ -202,6 +202,7 @@ class ConsolePool:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._count = 0  # alive or starting
+        self._starting = 0
         self._db: str | None = None  # a new worker opens the last warehouse asked for
         self._closed = False
 
@@ -220,6 +221,8 @@ class ConsolePool:
             return True
 
     def _spawn(self) -> None:
+        with self._lock:
+            self._starting += 1
         try:
             worker = _Worker(self.memory_mb, self._db)
         except Exception:  # noqa: BLE001 (logged; the next checkout retries)
@@ -227,6 +230,9 @@ class ConsolePool:
             with self._lock:
                 self._count -= 1
             return
+        finally:
+            with self._lock:
+                self._starting -= 1
         if self._closed:
             worker.kill()
         else:
@@ -239,15 +245,24 @@ class ConsolePool:
         self.warm()  # its replacement starts now, not on the next query
         return status
 
-    def _checkout(self, deadline: float) -> _Worker | None:
+    def _checkout(self, deadline: float) -> tuple[_Worker | None, bool]:
+        """A live idle worker, waiting until `deadline` while all are busy, and longer
+        while one is still starting (a start-up is not the query's time). Also says
+        whether it waited for a start-up."""
+        waited_for_start = False
+        give_up = time.monotonic() + SPAWN_TIMEOUT_S
         while True:
             self.warm()
             try:
                 worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
-                return None
+                if self._starting and time.monotonic() < give_up:
+                    waited_for_start = True
+                    deadline = min(give_up, time.monotonic() + 0.1)
+                    continue
+                return None, waited_for_start
             if worker.alive():
-                return worker
+                return worker, waited_for_start
             self._discard(worker)
 
     def run(self, db: Path, sql: str, limits: Limits):
@@ -265,7 +280,9 @@ class ConsolePool:
                            f"console accepts up to {MAX_SQL_CHARS:,}.")
         deadline = time.monotonic() + limits.timeout_s + GRACE_S
         self._db = str(db)
-        worker = self._checkout(deadline)
+        worker, waited_for_start = self._checkout(deadline)
+        if waited_for_start:
+            deadline = time.monotonic() + limits.timeout_s + GRACE_S
         if worker is None:
             return failure("busy", f"The console is busy: {self.size} queries are already "
                            "running. Try again in a moment.")
