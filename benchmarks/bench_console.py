@@ -21,8 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from etl import settings  # noqa: E402
-from etl.publish import Paths, current_build  # noqa: E402
+from base import settings  # noqa: E402
+from base.paths import Paths, current_build  # noqa: E402
 from queries import console, sandbox  # noqa: E402
 
 QUERIES = {

@@ -30,6 +30,7 @@ from typing import Callable, Literal, TextIO
 
 import duckdb
 
+from queries import export
 from queries.hardening import open_hardened
 
 ErrorKind = Literal["refused", "timeout", "sql_error", "memory", "too_large", "busy"]
@@ -81,7 +82,7 @@ def open_console_connection(
 
     DuckDB shares one instance per file inside a process and refuses a second
     connection with a different configuration, so the dashboard does not call this:
-    its console runs on the app's own connection (`Warehouse.run_console`).
+    its console runs on the app's own connection (`run_on_warehouse`).
     """
     return open_hardened(db_path, memory_limit=memory_limit, threads=threads)
 
@@ -440,7 +441,6 @@ def format_csv(result: ConsoleResult) -> str:
     Formula-like cells are neutralised (queries/export.py)."""
     if result.error:
         return ""
-    from queries import export  # Polars: not loaded in console workers
     return export.csv_text(result.columns, result.rows)
 
 

@@ -5,8 +5,8 @@ from `queries/sql/<name>.sql`, values are bound as parameters (never formatted i
 the string), the connection is read-only and hardened (HARDENING below: no files,
 network, extensions or disk spill; configuration locked), each call runs on its own
 cursor under a time limit, and results are cached by (query, parameters, build id).
-The dashboard's SQL console runs ad-hoc SQL through `Warehouse.run_console`, in a
-worker process under OS limits (queries/sandbox.py), never on this connection.
+The dashboard's SQL console runs ad-hoc SQL through `queries.sandbox.run_on_warehouse`,
+in a worker process under OS limits (queries/sandbox.py), never on this connection.
 
 Rebuild-while-serving: `current.duckdb` is a symlink swapped atomically by each
 publish. Before each query we readlink() it (one cheap syscall); when it points to a
@@ -19,47 +19,44 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
 
-from etl.publish import Paths, WarehouseMissing
+from base import settings
+from base.errors import UserError, WarehouseMissing
+from base.paths import Paths
+from base.sqlfiles import SqlFolder
 from queries.hardening import HARDENING, hardened_config, open_hardened  # noqa: F401
 
-if TYPE_CHECKING:
-    from queries.console import ConsoleResult
-
-SQL_DIR = Path(__file__).resolve().parent / "sql"
+SQL = SqlFolder.beside(__file__)
 
 
-class QueryTimeout(RuntimeError):
+class QueryTimeout(UserError):
     """A query ran past its time limit and was interrupted."""
 
 
-@cache
 def sql_text(name: str) -> str:
     """The SQL of a named query (queries/sql/<name>.sql)."""
-    path = SQL_DIR / f"{name}.sql"
-    if not path.is_file():
-        raise KeyError(f"no query named {name!r}")
-    return path.read_text()
+    return SQL.text(name)
 
 
-# The one hardened configuration (queries/hardening.py), also used by the `sql`
-# console's worker processes (queries/sandbox.py).
-APP_MEMORY_LIMIT = "2GB"  # the app's own pages; console queries run in worker processes
+# The one hardened configuration lives in queries/hardening.py (the console's worker
+# processes import it without this module's Polars).
 APP_THREADS = 2
 
 
 def open_read_only(path: Path, threads: int = APP_THREADS,
-                   memory_limit: str = APP_MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
+                   memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """The app's connection: read-only, no files, network, extensions or disk spill,
     bounded memory and threads, configuration locked (safe for ad-hoc SQL too)."""
-    return open_hardened(path, memory_limit=memory_limit, threads=threads)
+    # the app's pages and its SQL console share this budget (setting app_memory_limit)
+    return open_hardened(path, memory_limit=memory_limit or settings.get("app_memory_limit"),
+                         threads=threads)
 
 
 @dataclass
@@ -75,7 +72,7 @@ class _Build:
 class Warehouse:
     """Read-only access to the published build, switching builds between queries."""
     data_dir: Path
-    timeout_s: float = 5.0
+    timeout_s: float = field(default_factory=lambda: settings.get("query_timeout_seconds"))
     row_cap: int = 200_000
     cache_size: int = 512
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -138,15 +135,16 @@ class Warehouse:
         finally:
             self._release(build)
 
-    def run_console(self, sql: str, timeout_s: float | None = None,
-                    row_cap: int | None = None) -> "ConsoleResult":
-        """Ad-hoc read-only SQL (the dashboard's SQL console) on the current build, in
-        one of this process's console worker processes (queries/sandbox.py: OS memory
-        and CPU limits, killed at the time limit); never raises for anything the SQL
-        does, and is never cached. Limits default to the settings."""
-        from queries import sandbox
-        limits = sandbox.limits_from_settings(timeout_s, row_cap)
-        return sandbox.pool().run(self._target(), sql, limits)
+    @contextmanager
+    def leased_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The current build's connection for the block (not switched or closed while
+        leased). For the SQL console, which runs ad-hoc SQL on a fresh cursor of it
+        (queries/console.py)."""
+        build = self._acquire()
+        try:
+            yield build.con
+        finally:
+            self._release(build)
 
     def _execute(self, build: _Build, sql: str, params: dict) -> pl.DataFrame:
         cursor = build.con.cursor()
@@ -195,7 +193,6 @@ _DEFAULT: dict[Path, Warehouse] = {}
 
 def warehouse(data_dir: Path | None = None) -> Warehouse:
     """The process-wide Warehouse for a data dir (created lazily, after any fork)."""
-    from etl import settings
     key = settings.data_dir(data_dir)
     if key not in _DEFAULT:
         _DEFAULT[key] = Warehouse(key)

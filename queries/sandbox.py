@@ -45,6 +45,15 @@ import threading
 import time
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from base import settings
+from queries import console
+from queries.console import MEMORY_HINT, ConsoleResult, timeout_message
+from queries.hardening import open_sandboxed
+
+if TYPE_CHECKING:
+    from queries.db import Warehouse
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +87,6 @@ def limits_from_settings(timeout_s: float | None = None,
 def setting(name: str, kind: type):
     """A positive number from the settings; a bad value falls back to the default
     rather than breaking the console (docs/SETTINGS.md documents the defaults)."""
-    from etl import settings
     try:
         value = kind(settings.get(name))
     except (TypeError, ValueError):
@@ -265,8 +273,7 @@ class ConsolePool:
                 return worker, waited_for_start
             self._discard(worker)
 
-    def run(self, db: Path, sql: str, limits: Limits):
-        from queries.console import ConsoleResult, timeout_message
+    def run(self, db: Path, sql: str, limits: Limits) -> ConsoleResult:
         started = time.perf_counter()
 
         def failure(kind: str, message: str) -> ConsoleResult:
@@ -316,7 +323,6 @@ class ConsolePool:
 
     def _died(self, worker: _Worker, failure, limits: Limits):
         status = self._discard(worker)
-        from queries.console import MEMORY_HINT, timeout_message
         if status == -signal.SIGXCPU:
             return failure("timeout", timeout_message(limits.timeout_s)
                            + " (CPU time limit)")
@@ -331,6 +337,15 @@ class ConsolePool:
                 self._idle.get_nowait().kill()
             except queue.Empty:
                 return
+
+
+def run_on_warehouse(wh: Warehouse, sql: str, timeout_s: float | None = None,
+                     row_cap: int | None = None) -> ConsoleResult:
+    """Ad-hoc read-only SQL (the dashboard's SQL console) on the app's current build,
+    in one of this process's worker processes, never on the app's own connection;
+    never raises for anything the SQL does, never cached. Limits default to the
+    settings."""
+    return pool().run(wh._target(), sql, limits_from_settings(timeout_s, row_cap))
 
 
 _POOLS: dict[int, ConsolePool] = {}
@@ -361,8 +376,6 @@ def _worker_main(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     inp, out = os.dup(0), os.dup(1)
     os.dup2(2, 1)  # a stray print must not corrupt the reply pipe
-    from queries import console
-    from queries.hardening import open_sandboxed
 
     private = Path(tempfile.mkdtemp(prefix="console-"))
     state: dict = {"db": None, "con": None}

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from etl import settings
-from etl.publish import Paths
+from base import settings
+from base.paths import Paths
 from queries import sandbox
 
 LIMITS = sandbox.Limits(timeout_s=1.5, row_cap=5000, max_bytes=2_000_000)
@@ -112,13 +112,13 @@ def test_the_sql_cli_runs_in_a_worker_under_the_same_limits(built_data_dir):
     env = {**os.environ, settings.SETTINGS["data_dir"].env: str(built_data_dir)}
     started = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-m", "etl.cli", "sql", "--timeout", "1",
+        [sys.executable, "-m", "netflix_insights.cli", "sql", "--timeout", "1",
          "select levenshtein(repeat('a', 200000), repeat('b', 200000))"],
         capture_output=True, text=True, env=env, cwd=settings.PROJECT_ROOT, timeout=60)
     assert proc.returncode != 0 and "could not be interrupted" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert time.perf_counter() - started < 15  # start-up of two Pythons included
-    proc = subprocess.run([sys.executable, "-m", "etl.cli", "sql", "update extensions"],
+    proc = subprocess.run([sys.executable, "-m", "netflix_insights.cli", "sql", "update extensions"],
                           capture_output=True, text=True, env=env,
                           cwd=settings.PROJECT_ROOT, timeout=60)
     assert "UPDATE EXTENSIONS statements are not allowed" in proc.stderr

@@ -28,7 +28,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from etl import settings
+from base import settings
 
 ROOT = settings.PROJECT_ROOT
 CONSOLE_TIMEOUT_S = 1.0
@@ -77,7 +77,7 @@ def server(built_data_dir, tmp_path_factory):
            "NETFLIX_INSIGHTS_PUBLIC_BASE_URL": PUBLIC_URL}
     env.pop(settings.SETTINGS["host"].env, None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "etl.cli", "serve", "--prod", "--no-build", "--data-dir",
+        [sys.executable, "-m", "netflix_insights.cli", "serve", "--prod", "--no-build", "--data-dir",
          str(data_dir), "--port", str(port), "--workers", "1", "--threads", "4"],
         cwd=ROOT, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
         start_new_session=True)

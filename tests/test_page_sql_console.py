@@ -1,5 +1,5 @@
-"""SQL console page: queries through the app's own hardened connection
-(Warehouse.run_console), hostile SQL refused in the page callback, limits from the
+"""SQL console page: queries through sandbox.run_on_warehouse (the console's worker
+processes), hostile SQL refused in the page callback, limits from the
 settings registry, a runaway query stopped while other queries keep working, and the
 page's pieces (schema browser, examples, grid, CSV) called as functions."""
 from __future__ import annotations
@@ -13,19 +13,11 @@ from datetime import date
 import pytest
 
 from dashapp.pages import _sql_parts as parts
-from queries import db
+from queries import db, sandbox
 from queries.console import ConsoleResult, open_console_connection
-from queries.db import Warehouse
 from warehouse import schema
 
 RUNAWAY = "select sum(a.range * b.range) from range(100000) a, range(100000) b"
-
-
-@pytest.fixture(scope="module")
-def wh(built_data_dir):
-    w = Warehouse(built_data_dir)
-    yield w
-    w.close()
 
 
 def _texts(component) -> list[str]:
@@ -51,12 +43,9 @@ def _grid_text(grid) -> str:
 
 def test_app_connection_is_the_hardened_one(wh):
     # The console refuses duckdb_settings() (it shows server paths): read it directly.
-    build = wh._acquire()
-    try:
-        settings_now = dict(build.con.execute("select name, value from duckdb_settings()")
+    with wh.leased_connection() as con:
+        settings_now = dict(con.execute("select name, value from duckdb_settings()")
                             .fetchall())
-    finally:
-        wh._release(build)
     assert settings_now["enable_external_access"] == "false"
     assert settings_now["lock_configuration"] == "true"
     assert settings_now["autoload_known_extensions"] == "false"
@@ -148,7 +137,7 @@ def test_runaway_query_stops_while_other_queries_keep_working(wh):
 
     def runaway():
         started = time.perf_counter()
-        outcome["result"] = wh.run_console(RUNAWAY, timeout_s=1.5)
+        outcome["result"] = sandbox.run_on_warehouse(wh, RUNAWAY, timeout_s=1.5)
         outcome["seconds"] = time.perf_counter() - started
     thread = threading.Thread(target=runaway)
     thread.start()
@@ -157,18 +146,18 @@ def test_runaway_query_stops_while_other_queries_keep_working(wh):
     for i in range(5):
         started = time.perf_counter()
         assert titles.titles_count(wh, Filters(kinds=("show",)), f"a{i}") >= 0  # uncached
-        assert wh.run_console("select count(*) from titles").rows == [(8807,)]
+        assert sandbox.run_on_warehouse(wh, "select count(*) from titles").rows == [(8807,)]
         quick.append(time.perf_counter() - started)
     thread.join(10)
     assert outcome["result"].error_kind == "timeout"
     assert 1.5 <= outcome["seconds"] < 3.0
     assert max(quick) < 1.0, quick
-    assert wh.run_console("select 42").rows == [(42,)]  # the connection still works
+    assert sandbox.run_on_warehouse(wh, "select 42").rows == [(42,)]  # the connection still works
 
 
 def test_every_documented_example_runs(wh):
     for name, sql in parts.examples().items():
-        result = wh.run_console(sql, timeout_s=5)
+        result = sandbox.run_on_warehouse(wh, sql, timeout_s=5)
         assert result.ok, (name, result.error)
     assert set(parts.examples()) == set(schema.tables())
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from blend.profiles import MAX_NAME, Profile
+from blend.recommender import Recommendation
+from blend.service import max_upload_bytes
 from dashapp import ids
-from models.blend import Recommendation
 from queries import validation
-from queries.blend_service import max_upload_bytes
-from queries.profiles import MAX_NAME, Profile
 
 KEYS, MINE = ids.BLEND_KEYS, ids.BLEND_MINE
 MAX_STORED = 200  # blends or profiles one browser remembers

@@ -1,8 +1,9 @@
 """SQL console: ad-hoc read-only SQL on the published warehouse.
 
-Every query goes through `Warehouse.run_console` → `queries.console.run_query`: a fresh
-cursor on the app's own hardened connection (read-only, no files, network, extensions
-or disk spill, configuration locked), a time limit and a row cap from the settings
+Every query goes through `queries.sandbox.run_on_warehouse`: a console worker process
+under OS memory and CPU limits (killed at the time limit), on a hardened connection
+without any file system (read-only, no files, network, extensions or disk spill,
+configuration locked), a time limit, a row cap and a byte cap from the settings
 registry, and a pre-check that refuses anything but one read statement. Refusals and
 DuckDB errors are shown as their message, never a traceback. The global filters do
 not apply here.
@@ -13,10 +14,10 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
+from base.errors import WarehouseMissing
 from dashapp.pages import _sql_parts as parts
 from dashapp.state import wh
-from etl.publish import WarehouseMissing
-from queries import console
+from queries import console, sandbox
 
 dash.register_page(__name__, path="/sql", name="SQL console", order=5,
                    title="SQL console · Netflix Content Insights")
@@ -89,7 +90,7 @@ def execute(sql: str | None) -> tuple:
     """(status, result, last sql, csv disabled) for one query; never raises."""
     timeout_s, row_cap = parts.limits()
     try:
-        result = wh().run_console(sql or "", timeout_s=timeout_s, row_cap=row_cap)
+        result = sandbox.run_on_warehouse(wh(), sql or "", timeout_s=timeout_s, row_cap=row_cap)
     except WarehouseMissing as exc:
         result = console.ConsoleResult(error=str(exc), error_kind="sql_error")
     if not result.ok:
@@ -110,7 +111,7 @@ def csv_download(sql: str | None):
     if not sql:
         return no_update
     timeout_s, row_cap = parts.limits()
-    result = wh().run_console(sql, timeout_s=timeout_s, row_cap=row_cap)
+    result = sandbox.run_on_warehouse(wh(), sql, timeout_s=timeout_s, row_cap=row_cap)
     if not result.ok:
         return no_update
     return dcc.send_string(console.format_csv(result), "query.csv")
