@@ -430,7 +430,7 @@ def _upload(served: Served, contents, filename="NetflixViewingHistory.csv", name
 
 
 def _profile_count(data_dir: Path) -> int:
-    from queries.profiles import store
+    from blend.profiles import store
     with store(data_dir).session() as con:
         return con.execute("select count(*) from profiles").fetchone()[0]
 
