@@ -57,9 +57,10 @@ def test_console_runs_a_query_and_refuses_a_write(browser, served_app, artifacts
     assert "VARCHAR" in browser.find_element(By.CSS_SELECTOR, "#sql-result .ag-header").text
     assert browser.find_element(By.ID, "sql-csv").is_enabled()
 
-    # the row cap shows as truncated
+    # the row cap shows as truncated; Ctrl+Enter in the editor runs the query
+    from selenium.webdriver.common.keys import Keys
     _type_sql(browser, "select * from range(100000)")
-    _run(browser)
+    browser.find_element(By.ID, "sql-editor").send_keys(Keys.CONTROL, Keys.ENTER)
     wait.until(lambda d: d.find_elements(By.ID, "sql-truncated"))
     assert browser.find_element(By.ID, "sql-status").text.startswith("5,000 rows")
     # the grid draws the rows in view, not all 5,000
