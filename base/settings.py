@@ -72,6 +72,11 @@ SETTINGS: dict[str, Setting] = {
         Setting("host", "NETFLIX_INSIGHTS_HOST", "127.0.0.1",
                 "Interface the dashboard binds to. Loopback unless you mean otherwise."),
         Setting("port", "NETFLIX_INSIGHTS_PORT", "8050", "Port the dashboard listens on.", kind="int", minimum=1),
+        Setting("public_base_url", "NETFLIX_INSIGHTS_PUBLIC_BASE_URL", "",
+                "The address users reach the dashboard at, e.g. https://insights.example; "
+                "links the app hands out (the Blend's share link) start with it. Empty: "
+                "the address served (http://host:port). Never taken from a request's "
+                "Host header, which any client can set."),
         Setting("workers", "NETFLIX_INSIGHTS_WORKERS", "2",
                 "Worker processes of `serve --prod` (gunicorn). Each opens its own "
                 "read-only warehouse connection after the fork and may use up to 2 GB of "
@@ -130,10 +135,28 @@ SETTINGS: dict[str, Setting] = {
                 "placeholder cards (title, year, score) and requests nothing.", kind="bool"),
         Setting("console_timeout_seconds", "NETFLIX_INSIGHTS_CONSOLE_TIMEOUT_SECONDS", "2",
                 "Time limit of one query in the dashboard's SQL console, in seconds; "
-                "a longer query is interrupted and reported.", kind="float"),
+                "a longer query is interrupted and reported, and one that cannot be "
+                "interrupted has its worker process killed half a second later.",
+                kind="float", minimum=0.05),
         Setting("console_row_cap", "NETFLIX_INSIGHTS_CONSOLE_ROW_CAP", "5000",
                 "Most rows the dashboard's SQL console returns (and exports as CSV) "
-                "for one query; more are cut and the result is marked truncated.", kind="int"),
+                "for one query; more are cut and the result is marked truncated.",
+                kind="int", minimum=1),
+        Setting("console_max_result_bytes", "NETFLIX_INSIGHTS_CONSOLE_MAX_RESULT_BYTES",
+                "8000000",
+                "Largest result of one SQL console query (dashboard and `sql`), in bytes "
+                "as sent from its worker process; rows past it are cut and the result "
+                "is marked truncated, like the row cap.", kind="int", minimum=1000),
+        Setting("console_memory_mb", "NETFLIX_INSIGHTS_CONSOLE_MEMORY_MB", "1536",
+                "Address space of each SQL console worker process (RLIMIT_AS), in MB. "
+                "DuckDB gets a third of it as its memory_limit; an allocation past the "
+                "OS limit fails the query, never the app. DuckDB itself reserves about "
+                "700 MB of address space, so values under 1024 leave little room.",
+                kind="int", minimum=768),
+        Setting("console_workers", "NETFLIX_INSIGHTS_CONSOLE_WORKERS", "2",
+                "SQL console worker processes kept warm per server process: console "
+                "queries that run at once (more wait, then are told the console is "
+                "busy). Each may use up to console_memory_mb.", kind="int", minimum=1),
         Setting("upload_max_bytes", "NETFLIX_INSIGHTS_UPLOAD_MAX_BYTES", "5000000",
                 "Largest viewing-history file the Blend page accepts, in bytes (shown "
                 "next to the upload box). The server's request cap is sized from it.", kind="int", minimum=1),

@@ -359,11 +359,19 @@ class CopilotRequest:
         """Validate a JSON-ish dict (form or API); BadInput says what is wrong."""
         if not isinstance(data, dict):
             raise BadInput("send a JSON object with at least a type and genres")
+        for key in ("type", "kind", "country", "language", "maturity_rating"):
+            if data.get(key) is not None and not isinstance(data[key], str):
+                raise BadInput(f"{key} must be text")
+            if len(data.get(key) or "") > 100:
+                raise BadInput(f"{key} is limited to 100 characters")
         kind = kind_of(data.get("type") or data.get("kind") or "")
         if kind is None:
             raise BadInput("type must be movie or show")
         genres = data.get("genres") or []
-        genres = [genres] if isinstance(genres, str) else list(genres)
+        genres = [genres] if isinstance(genres, str) else genres
+        if not isinstance(genres, list) or not all(
+                isinstance(g, str) and len(g) <= 100 for g in genres):
+            raise BadInput("genres must be a list of Netflix categories (texts)")
         if not 1 <= len(genres) <= 5:
             raise BadInput("pick between 1 and 5 genres (Netflix categories)")
         month, quarter = _int(data, "month", 1, 12), _int(data, "quarter", 1, 4)
@@ -390,9 +398,11 @@ def _int(data: dict, key: str, low: int, high: int) -> int | None:
     value = data.get(key)
     if value in (None, ""):
         return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise BadInput(f"{key} must be a whole number")
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # 1e400 parses as infinity
         raise BadInput(f"{key} must be a whole number") from None
     if not low <= number <= high or number != float(value):
         raise BadInput(f"{key} must be a whole number from {low} to {high}")

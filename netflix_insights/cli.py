@@ -65,8 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     _data_dir_arg(p)
     p.add_argument("query", nargs="?", help="SQL to run; omit for interactive mode")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    p.add_argument("--timeout", type=float, default=10.0, help="seconds (default 10)")
-    p.add_argument("--max-rows", type=int, default=10_000, help="row cap (default 10,000)")
+    p.add_argument("--timeout", type=_positive(float), default=10.0,
+                   help="seconds (default 10); a query that cannot be interrupted has its "
+                   "worker process killed half a second later")
+    p.add_argument("--max-rows", type=_positive(int), default=10_000,
+                   help="row cap (default 10,000); results are also capped at "
+                   "console_max_result_bytes")
 
     p = sub.add_parser("schema", help="describe every warehouse table and column",
                        description="Print the documented schema (tables, grain, columns, "
@@ -207,19 +211,40 @@ def cmd_schedule(args) -> int:
     return run_schedule(args)
 
 
+def _positive(kind: type):
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text[:40]!r}") from None
+        if not value > 0 or value != value or value == float("inf"):
+            raise argparse.ArgumentTypeError(f"must be a positive number: {text[:40]!r}")
+        return value
+    parse.__name__ = kind.__name__
+    return parse
+
+
 def cmd_sql(args) -> int:
     from base.errors import WarehouseMissing
     from base.paths import Paths, current_build
-    from queries import console
+    from queries import console, sandbox
     try:
         path = current_build(Paths(settings.data_dir(args.data_dir)))
     except WarehouseMissing as exc:
         raise UserFacingError(str(exc)) from exc
-    con = console.open_console_connection(path)
-    if args.query is None:
-        console.interactive(con, timeout_s=args.timeout, row_cap=args.max_rows)
-        return 0
-    result = console.run_query(con, args.query, timeout_s=args.timeout, row_cap=args.max_rows)
+    # The same worker process as the web console's (OS memory and CPU limits, killed
+    # at the time limit), kept for the whole REPL session.
+    pool = sandbox.ConsolePool(1, sandbox.setting("console_memory_mb", int))
+
+    def run(sql: str, timeout_s: float, row_cap: int) -> console.ConsoleResult:
+        return pool.run(path, sql, sandbox.limits_from_settings(timeout_s, row_cap))
+    try:
+        if args.query is None:
+            console.interactive(run, timeout_s=args.timeout, row_cap=args.max_rows)
+            return 0
+        result = run(args.query, args.timeout, args.max_rows)
+    finally:
+        pool.close()
     if result.error:
         raise UserFacingError(result.error)
     fmt = {"table": console.format_table, "csv": console.format_csv,

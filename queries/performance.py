@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from queries import validation
 from queries.db import Warehouse
 from queries.filters import Filters
 
@@ -47,7 +48,7 @@ MAX_CORRELATION_TITLES = 10_000
 
 def metric_or_default(name: str | None) -> str:
     """A metric name from the allow-list (anything else becomes the default)."""
-    return name if name in METRICS else DEFAULT_METRIC
+    return validation.choice(name, METRICS, DEFAULT_METRIC)
 
 
 def rank_correlations(wh: Warehouse, filters: Filters = Filters(),

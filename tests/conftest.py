@@ -91,7 +91,9 @@ def served_app(built_data_dir):
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = f"http://127.0.0.1:{server.server_port}"
+    mp.setenv("NETFLIX_INSIGHTS_PUBLIC_BASE_URL", url)  # links the app hands out
+    yield url
     server.shutdown()
     mp.undo()
 

@@ -13,6 +13,7 @@ import polars as pl
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, html
 
 from dashapp import ids
+from queries import validation
 from queries.export import frame_csv
 from queries.filters import Filters
 
@@ -69,6 +70,9 @@ def insight_items(sentences: list[str]) -> list[html.Li]:
           State(ids.FILTERS_STORE, "data"), prevent_initial_call=True)
 def download_csv(_clicks, store):
     """The data behind the chart, under the current filters, as a safe CSV."""
-    chart = ctx.triggered_id["chart"]
+    trigger = ctx.triggered_id  # None when a request names no input as changed
+    chart = trigger.get("chart") if isinstance(trigger, dict) else None
+    if not isinstance(chart, str) or chart not in _CSV_SOURCES:
+        raise validation.BadInput(f"no chart {validation.excerpt(chart)} has a CSV")
     frame = _CSV_SOURCES[chart](Filters.from_store(store))
     return dcc.send_string(frame_csv(frame), f"{chart}.csv")

@@ -26,6 +26,7 @@ from dashapp.figures import performance as figs
 from dashapp.figures.base import coverage_note
 from dashapp.state import wh
 from queries import performance as perf
+from queries import validation
 from queries.filters import Filters
 
 dash.register_page(__name__, path="/performance", name="Performance", order=2,
@@ -137,7 +138,7 @@ def update_distribution(store, metric):
 @callback(Output(graph_id(PERIOD), "figure"), Output(insights_id(PERIOD), "children"),
           Input(ids.FILTERS_STORE, "data"), Input(PERIOD_SELECT, "value"))
 def update_period(store, period):
-    period = period if period in perf.PERIODS else "month"
+    period = validation.choice(period, perf.PERIODS, "month")
     filters = Filters.from_store(store)
     frame = perf.by_period(wh(), filters, period)
     return figs.by_period(frame, period), insight_items(
