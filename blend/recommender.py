@@ -43,10 +43,13 @@ from models.serving import BadInput
 KINDS = ("movie", "show")
 # Serving parameters: the model card says what each does and what was tried
 # (benchmarks/bench_blend.py, on the tune half of the test histories).
-BLEND_PARAMS = {"half_life_days": 90.0, "nearest_weight": 0.25, "nearest_power": 4,
-                "nearest_titles": 128, "prior_min": 0.1,
+# prior_min 0.1 -> 0.7, half_life_days 90 -> 365 and fresh_weight 0.1 were chosen on
+# the TUNE half of the dev exports by blend-eval (docs/BLEND.md): mean recall@50 there
+# 0.122 -> 0.193 against 0.157 for the most-voted titles.
+BLEND_PARAMS = {"half_life_days": 365.0, "nearest_weight": 0.25, "nearest_power": 4,
+                "nearest_titles": 128, "prior_min": 0.7,
                 "prior_k": 10.0, "candidate_factor": 2, "max_n": 200,
-                "mix_half_life_days": 365.0}
+                "mix_half_life_days": 365.0, "fresh_weight": 0.1, "fresh_half_life_days": 90.0}
 ITEM_COLUMNS = ("show_id", "episodes", "last_watched")
 # watch_share (0-1, how far each viewing was watched through) is optional: histories
 # without durations count every viewing fully.
@@ -157,11 +160,25 @@ def power_mean(sims: np.ndarray, weights: np.ndarray, power: int) -> np.ndarray:
     return mean ** (1.0 / power)
 
 
+def freshness(space: TitleSpace, rows: np.ndarray, when: np.datetime64 | None,
+              params: dict = BLEND_PARAMS) -> np.ndarray:
+    """0-1 per title of `rows`: how close its Netflix arrival (date_added) is to `when`
+    (the group's latest viewing), halving every fresh_half_life_days. People watch
+    what has just arrived; 0 for titles without a date."""
+    if when is None or params["fresh_weight"] <= 0:
+        return np.zeros(rows.size)
+    days = np.abs((space.added[rows] - when).astype("timedelta64[D]").astype(np.float64))
+    return np.nan_to_num(0.5 ** (days / params["fresh_half_life_days"]), nan=0.0)
+
+
 def interest(space: TitleSpace, person: Profile, rows: np.ndarray,
-             params: dict = BLEND_PARAMS, candidates: np.ndarray | None = None) -> np.ndarray:
+             params: dict = BLEND_PARAMS, candidates: np.ndarray | None = None,
+             fresh: np.ndarray | None = None) -> np.ndarray:
     """A person's interest (about 0–1) in each title of `rows` (`candidates`: their
-    vectors, when the caller already has them)."""
+    vectors, when the caller already has them; `fresh`: freshness of each)."""
     prior = space.popularity[rows]
+    if fresh is not None:
+        prior = (1 - params["fresh_weight"]) * prior + params["fresh_weight"] * fresh
     if person.size == 0:
         return prior.astype(np.float64)
     candidates = space.vectors[rows] if candidates is None else candidates
@@ -259,7 +276,11 @@ def recommend(space: TitleSpace, people: dict[str, pl.DataFrame], n: int = 20,
     rows = np.flatnonzero(mask)
     with _single_threaded_blas():
         candidates = space.vectors[rows]
-        table = np.vstack([interest(space, p, rows, params, candidates) for p in profiles])
+        latest = [people[p.name]["last_watched"].max() for p in profiles if p.size]
+        when = np.datetime64(max(latest), "D") if latest and max(latest) is not None else None
+        fresh = freshness(space, rows, when, params)
+        table = np.vstack([interest(space, p, rows, params, candidates, fresh)
+                           for p in profiles])
         chosen = select_mixed(table, space.kind[rows], n, params["candidate_factor"],
                               group_movie_share(profiles))
         reasons = blend_explain.reasons(space, profiles, rows[chosen])

@@ -315,6 +315,9 @@ def parse_dates(raw: pl.Series, line: Callable[[int], int],
     position settles the order for the whole file; when nothing settles it, the
     reading with fewer impossible dates, then fewer steps from older to newer, wins
     (ties: month first, Netflix's US default)."""
+    # Korean exports write year first with dot-space separators ("21. 12. 27."): the
+    # one layout where a two-digit year leads; read as ISO.
+    raw = raw.str.replace(r"^(\d{2})\.\s+(\d{1,2})\.\s+(\d{1,2})\.?$", "20${1}-${2}-${3}")
     f = _date_frame(raw)
     ev = _evidence(f, today)
     if ev["unreadable"] is not None:

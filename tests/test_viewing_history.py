@@ -578,3 +578,10 @@ def test_zip_from_netflix_is_read(catalog):
     data = _zip(activity(), "netflix-report/CONTENT_INTERACTION/ViewingActivity.csv")
     assert parse(data, catalog, profile="Ben").viewings.height == 2
     assert parse(_zip(GOOD), catalog).viewings.height == 3
+
+
+def test_korean_year_first_dates(catalog):
+    """Korean exports write "YY. M. D." (year first, dot-space separated)."""
+    parsed = parse(export([("Dark: Season 1: Secrets", "21. 12. 27."),
+                           ("Enola Holmes", "21. 3. 4.")]), catalog, today=date(2022, 1, 1))
+    assert parsed.viewings["watched_on"].to_list() == [date(2021, 12, 27), date(2021, 3, 4)]
