@@ -557,16 +557,19 @@ def _deduplicate(rows: pl.DataFrame) -> tuple[pl.DataFrame, int]:
 def _match(rows: pl.DataFrame, catalog: HistoryCatalog) -> pl.DataFrame:
     """Viewings with item, season, episode and match columns (item_key: show_id when
     matched, else the normalized item name)."""
-    distinct = rows.group_by("raw_title").agg(year=pl.col("watched_on").max().dt.year())
-    splits = split_titles(distinct["raw_title"].to_list(), catalog, distinct["year"].to_list())
+    # the year of the first viewing: a title cannot be watched before it was released
+    distinct = rows.group_by("raw_title").agg(year=pl.col("watched_on").min().dt.year())
+    splits = split_titles(distinct["raw_title"].to_list(), catalog, distinct["year"].to_list()).join(
+        distinct, on="raw_title", how="left")
     # Fuzzy-match the most-watched unmatched items first, at most MAX_FUZZY_ITEMS: a
     # real history has a few hundred; a file of 100,000 made-up titles must not buy
     # minutes of CPU.
     pending = (splits.filter(pl.col("show_id").is_null())
                .group_by("item_key").agg(pl.col("item_name").first(), pl.col("is_episode").any(),
-                                         rows=pl.len())
+                                         pl.col("year").min(), rows=pl.len())
                .sort(["rows", "item_key"], descending=[True, False]).head(MAX_FUZZY_ITEMS))
-    found = fuzzy_match(pending["item_name"].to_list(), pending["is_episode"].to_list(), catalog)
+    found = fuzzy_match(pending["item_name"].to_list(), pending["is_episode"].to_list(), catalog,
+                        years=pending["year"].to_list())
     fuzzy = pl.DataFrame(
         [(k, *m) for k, m in zip(pending["item_key"].to_list(), found) if m],
         schema={"item_key": pl.String, "f_id": pl.String, "f_kind": pl.String,

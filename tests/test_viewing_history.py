@@ -358,8 +358,13 @@ def test_fuzzy_match_has_a_score_and_respects_the_threshold(catalog, ids):
     assert office["show_id"] == ids["The Office (U.S.)"] and office["match_method"] == "fuzzy"
     # "The Watcher" (2022) scores 0.909 against "The Witcher": below the threshold...
     assert fuzzy_match(["The Watcher"], [True], catalog) == [None]
-    # ...and only the threshold stops it: lowered, the same pair would match.
-    assert fuzzy_match(["The Watcher"], [True], catalog, threshold=0.90)[0][0] == ids["The Witcher"]
+    # ...and titles under SHORT_LEN letters need FUZZY_SHORT whatever the threshold:
+    # one letter turns "The Switch" into "The Witch" (0.947)
+    assert fuzzy_match(["The Watcher"], [True], catalog, threshold=0.90) == [None]
+    assert fuzzy_match(["The Switch"], [False], catalog) == [None]
+    # numbers and country qualifiers must agree
+    assert fuzzy_match(["T2 Trainspotting", "The Office (U.K.)"], [False, True], catalog) == [
+        None, None]
 
 
 def test_fuzzy_match_rejects_other_numbers_and_wrong_kinds(catalog, ids):
