@@ -189,9 +189,7 @@ def evaluate_parsed(space: TitleSpace, avail: Availability, parsed: ParsedHistor
     record = {"rows_read": parsed.rows_read, "rows_skipped": parsed.rows_skipped,
               "items": parsed.items.height,
               "matched": int(parsed.items["show_id"].is_not_null().sum()),
-              "match_rate": round(parsed.match_rate, 4), "hidden": 0,
-              "has_movies": bool((parsed.items["kind"] == "movie").any()
-                                 & parsed.items["show_id"].is_not_null().any())}
+              "match_rate": round(parsed.match_rate, 4), "hidden": 0, "has_movies": False}
     split = temporal_split(parsed.viewings)
     empty = dict.fromkeys(SCORES) | {"movies_in_top_50": None}
     if split is None:
@@ -204,6 +202,9 @@ def evaluate_parsed(space: TitleSpace, avail: Availability, parsed: ParsedHistor
     if not targets:
         return record | empty
     known = items_of(before)
+    # films among what the recommender is given (the rows up to the cut)
+    record["has_movies"] = any(space.kind[space.row_of[s]] == "movie"
+                               for s in known["show_id"].to_list() if s in space.row_of)
     ranked = recommend(space, {"person": known}, n=TOP_K, params=params,
                        available=available)
     ids = [r.show_id for r in ranked]

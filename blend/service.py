@@ -19,7 +19,8 @@ from base import settings
 from blend import insights as bi
 from blend import recommender as blend_model
 from blend.profiles import Profile, ProfileError, clean_name, store
-from blend.viewing_history import HistoryError, load_catalog, parse_history, read_export
+from blend.viewing_history import (HistoryError, load_catalog, parse_export, parse_history,
+                                   read_export)
 from models import serving
 from queries.db import Warehouse
 
@@ -93,6 +94,34 @@ def add_person(data_dir: Path, wh: Warehouse, blend_id: str | None, name: str | 
                         f"{matched:,} found in the catalog ({parsed.match_rate:.0%}).",
                         *parsed.notes])
     return Added(blend_id, profile_id, edit_key, message)
+
+
+SAMPLE = Path(__file__).resolve().parent / "sample" / "sample_household.csv"
+
+
+@dataclass(frozen=True)
+class SampleBlend:
+    blend_id: str
+    edit_keys: dict[str, str]     # profile_id -> edit key (the visitor owns the sample)
+    message: str
+
+
+def add_sample(data_dir: Path, wh: Warehouse) -> SampleBlend:
+    """A new blend of the shipped sample household (a made-up ViewingActivity.csv with
+    three profiles, blend/sample/make_sample.py), so a visitor sees a blend before
+    uploading anything of their own."""
+    data = SAMPLE.read_bytes()
+    export = read_export(data)
+    catalog = load_catalog(wh)
+    profiles = store(data_dir)
+    blend_id, keys = None, {}
+    for name in export.profiles:
+        parsed = parse_export(export, catalog, name)
+        blend_id, profile_id, edit_key = profiles.create_profile(
+            name, parsed, file_name=SAMPLE.name, blend_id=blend_id, build_id=wh.build_id)
+        keys[profile_id] = edit_key
+    return SampleBlend(blend_id, keys, f"A sample household of {len(keys)} made-up "
+                       f"profiles ({', '.join(export.profiles)}): this is what a blend looks like.")
 
 
 def display_names(members: list[Profile]) -> list[str]:
