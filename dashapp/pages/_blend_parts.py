@@ -38,8 +38,8 @@ def upload_form(prefix: str, button_text: str) -> html.Div:
                    max_size=max_upload_bytes(), className="blend-upload", children=html.Div([
                        html.Strong(button_text), html.Br(),
                        html.Small(f"Drop NetflixViewingHistory.csv, ViewingActivity.csv or "
-                                  f"the zip Netflix sent here, or click to choose it. Up to "
-                                  f"{limit_mb:.0f} MB (larger files are ignored by the "
+                                  f"the zip Netflix sent here, or click to choose it: "
+                                  f"up to {limit_mb:.0f} MB (larger files are ignored by the "
                                   "browser).", className="text-muted")])),
         # shown when a full account download holds several profiles: whose to add
         html.Div([dbc.Label("Which profile of this household?", html_for=f"{prefix}-profile"),
