@@ -148,7 +148,7 @@ def test_sample_household_and_profile_picker(browser, served_app, blend_model, a
     wait.until(lambda d: "choose whose history" in _text(d, "blend-new-status"))
     assert browser.find_element(By.ID, "blend-new-profile-box").is_displayed()
     browser.find_element(By.CSS_SELECTOR, "#blend-new-profile").click()
-    browser.find_element(By.XPATH, "//*[@id='blend-new-profile']//*[text()='Sam']").click()
+    wait.until(lambda d: d.find_element(By.XPATH, "//*[text()='Sam']")).click()
     wait.until(lambda d: "/blend/" in d.current_url)
     wait.until(lambda d: _text(d, "blend-header") == "Blend: Sam")
     severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
