@@ -21,7 +21,7 @@ from blend import recommender as blend_model
 from blend.profiles import Profile, ProfileError, clean_name, store
 from blend.viewing_history import (HistoryError, load_catalog, parse_export, parse_history,
                                    read_export)
-from models import serving
+from models import blend_space, serving
 from queries.db import Warehouse
 
 UploadError = (HistoryError, ProfileError)
@@ -50,7 +50,7 @@ class BlendData:
 
 
 def max_upload_bytes() -> int:
-    return int(settings.get("upload_max_bytes"))
+    return settings.get("upload_max_bytes")
 
 
 def decode_upload(contents: str | None) -> bytes:
@@ -210,7 +210,7 @@ def recommend(wh: Warehouse, data: BlendData, people: list[str], n: int,
               filters: blend_model.BlendFilters) -> list[blend_model.Recommendation]:
     """The blend for `people` (one person: their 'for you' list). ModelMissing when the
     build has no recommender."""
-    space, _meta = serving.load(wh.paths.data_dir, wh.build_id, blend_model.NAME)
+    space, _meta = serving.load(wh.paths.data_dir, wh.build_id, blend_space.NAME)
     return blend_model.recommend(space, histories(data, people), n=n, filters=filters)
 
 
