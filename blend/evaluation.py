@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -17,8 +19,12 @@ import numpy as np
 import polars as pl
 
 from blend.recommender import BLEND_PARAMS, recommend
-from blend.viewing_history import HistoryCatalog, ParsedHistory, parse_history
-from models.blend_space import TitleSpace
+from blend.viewing_history import (FULL_WATCH_MINUTES, HistoryCatalog, HistoryError, ParsedHistory,
+                                   parse_export, parse_history, read_export)
+from blend.viewing_history import load_catalog
+from models import serving
+from models.blend_space import NAME, TitleSpace
+from queries.db import warehouse
 
 HIDDEN_SHARE = 0.2
 
@@ -105,3 +111,182 @@ def evaluate_pairs(space: TitleSpace, histories: dict[str, pl.DataFrame], n: int
         worse=pl.min_horizontal("recall_a", "recall_b"),
         baseline_mean=(pl.col("baseline_a") + pl.col("baseline_b")) / 2,
         baseline_worse=pl.min_horizontal("baseline_a", "baseline_b"))
+
+
+# --- blend-eval: the temporal protocol on real exports -------------------------------
+# For each export (each profile of a ViewingActivity.csv): parse and match it as the
+# upload does; order matched titles by first viewing; cut at the date by which
+# CUT_SHARE of them had been watched; the profile is the rows up to the cut; the
+# targets are the titles first watched after the cut that the catalog held at the cut
+# (date_added on or before it). Scored: the product's top K and a popularity list
+# (most IMDb votes among titles available at the cut, not watched before it).
+
+CUT_SHARE = 0.8
+TOP_K = 50
+EXPORT_SUFFIXES = (".csv", ".zip")
+RECORD_KEYS = ("file", "profile", "format", "refused", "message", "rows_read", "rows_skipped",
+               "items", "matched", "match_rate", "hidden", "recall_at_50", "ndcg_at_50",
+               "popularity_recall_at_50", "popularity_ndcg_at_50", "movies_in_top_50",
+               "has_movies")
+SCORES = ("recall_at_50", "ndcg_at_50", "popularity_recall_at_50", "popularity_ndcg_at_50")
+
+
+@dataclass(frozen=True)
+class Availability:
+    """Per title of the space: when it joined the catalog and its IMDb votes."""
+    added: np.ndarray      # datetime64[D]; NaT when unknown (treated as always there)
+    votes: np.ndarray      # float, 0 when unknown
+
+    @classmethod
+    def from_frame(cls, frame: pl.DataFrame, space: TitleSpace) -> Availability:
+        """From queries/sql/blend_availability.sql's rows, aligned on the space."""
+        frame = pl.DataFrame({"show_id": space.show_ids}).join(frame, on="show_id", how="left",
+                                                               maintain_order="left")
+        return cls(frame["date_added"].to_numpy().astype("datetime64[D]"),
+                   frame["imdb_votes"].fill_null(0).cast(pl.Float64).to_numpy())
+
+    def at(self, cut: date) -> np.ndarray:
+        """Mask of the titles the catalog held on `cut`."""
+        return np.isnat(self.added) | (self.added <= np.datetime64(cut, "D"))
+
+
+def temporal_split(viewings: pl.DataFrame, share: float = CUT_SHARE
+                   ) -> tuple[date, pl.DataFrame, pl.DataFrame] | None:
+    """(cut date, matched viewing rows up to the cut, first viewings after it: show_id,
+    first_watched), or None with fewer than 2 matched titles."""
+    matched = viewings.filter(pl.col("show_id").is_not_null())
+    first = (matched.group_by("show_id").agg(first_watched=pl.col("watched_on").min())
+             .sort("first_watched", "show_id"))
+    if first.height < 2:
+        return None
+    cut = first["first_watched"][max(0, math.ceil(share * first.height) - 1)]
+    return cut, matched.filter(pl.col("watched_on") <= cut), first.filter(
+        pl.col("first_watched") > cut)
+
+
+def items_of(viewings: pl.DataFrame) -> pl.DataFrame:
+    """recommend()'s input from viewing rows: per title, rows, last viewing, watch share."""
+    full = pl.when(pl.col("is_episode")).then(FULL_WATCH_MINUTES["episode"]) \
+        .otherwise(FULL_WATCH_MINUTES["movie"])
+    return (viewings.with_columns(through=(pl.col("seconds") / 60 / full).clip(0, 1)
+                                  .fill_null(1.0))
+            .group_by("show_id").agg(episodes=pl.len().cast(pl.Int64),
+                                     last_watched=pl.col("watched_on").max(),
+                                     watch_share=pl.col("through").mean())
+            .sort("show_id"))
+
+
+def votes_list(space: TitleSpace, avail: Availability, mask: np.ndarray, n: int) -> list[str]:
+    """The baseline: the n most-voted titles of `mask` (ties: catalog order)."""
+    rows = np.flatnonzero(mask)
+    order = rows[np.lexsort((rows, -avail.votes[rows]))][:n]
+    return space.show_ids[order].tolist()
+
+
+def evaluate_parsed(space: TitleSpace, avail: Availability, parsed: ParsedHistory,
+                    params: dict = BLEND_PARAMS) -> dict:
+    """The scores of one parsed history (one profile) under the temporal protocol."""
+    record = {"rows_read": parsed.rows_read, "rows_skipped": parsed.rows_skipped,
+              "items": parsed.items.height,
+              "matched": int(parsed.items["show_id"].is_not_null().sum()),
+              "match_rate": round(parsed.match_rate, 4), "hidden": 0, "has_movies": False}
+    split = temporal_split(parsed.viewings)
+    empty = dict.fromkeys(SCORES) | {"movies_in_top_50": None}
+    if split is None:
+        return record | empty
+    cut, before, after = split
+    available = avail.at(cut)
+    targets = {s for s in after["show_id"].to_list()
+               if s in space.row_of and available[space.row_of[s]]}
+    record["hidden"] = len(targets)
+    if not targets:
+        return record | empty
+    known = items_of(before)
+    # films among what the recommender is given (the rows up to the cut)
+    record["has_movies"] = any(space.kind[space.row_of[s]] == "movie"
+                               for s in known["show_id"].to_list() if s in space.row_of)
+    ranked = recommend(space, {"person": known}, n=TOP_K, params=params,
+                       available=available)
+    ids = [r.show_id for r in ranked]
+    mask = available.copy()
+    mask[[space.row_of[s] for s in known["show_id"].to_list() if s in space.row_of]] = False
+    baseline = votes_list(space, avail, mask, TOP_K)
+    return record | {"recall_at_50": recall_at(ids, targets), "ndcg_at_50": ndcg_at(ids, targets),
+                     "popularity_recall_at_50": recall_at(baseline, targets),
+                     "popularity_ndcg_at_50": ndcg_at(baseline, targets),
+                     "movies_in_top_50": sum(r.kind == "movie" for r in ranked)}
+
+
+def evaluate_folder(folder: Path, space: TitleSpace, avail: Availability,
+                    catalog: HistoryCatalog, params: dict = BLEND_PARAMS,
+                    today: date | None = None) -> dict:
+    """{"files": [record per export or profile], "mean": {...}} for every export in
+    `folder` (recursively, sorted by path), read by the upload's own parser."""
+    records = []
+    paths = sorted(p for p in Path(folder).rglob("*")
+                   if p.is_file() and p.suffix.lower() in EXPORT_SUFFIXES)
+    for path in paths:
+        name = str(path.relative_to(folder))
+        base = dict.fromkeys(RECORD_KEYS) | {"file": name, "refused": False, "message": ""}
+        try:
+            export = read_export(path.read_bytes(), max_bytes=max(path.stat().st_size, 1))
+            for profile in export.profiles or [None]:
+                parsed = parse_export(export, catalog, profile, today=today)
+                fmt = "ViewingActivity" if export.kind == "activity" else "NetflixViewingHistory"
+                records.append(base | {"profile": profile, "format": fmt}
+                               | evaluate_parsed(space, avail, parsed, params))
+        except HistoryError as exc:
+            records.append(base | {"refused": True, "message": str(exc)})
+    return {"files": records, "mean": summarize(records)}
+
+
+def summarize(records: list[dict]) -> dict:
+    """Means over the records that were scored, and how often the product wins."""
+    scored = [r for r in records if r.get("recall_at_50") is not None]
+    mean = {k: (round(float(np.mean([r[k] for r in scored])), 4) if scored else None)
+            for k in (*SCORES, "match_rate", "movies_in_top_50")}
+    mean["records"] = len(records)
+    mean["scored"] = len(scored)
+    mean["refused"] = sum(bool(r["refused"]) for r in records)
+    mean["ahead"] = sum(r["recall_at_50"] > r["popularity_recall_at_50"] for r in scored)
+    mean["ratio"] = (round(mean["recall_at_50"] / mean["popularity_recall_at_50"], 3)
+                     if scored and mean["popularity_recall_at_50"] else None)
+    with_movies = [r for r in scored if r["has_movies"]]
+    mean["movies_for_movie_watchers"] = sum(bool(r["movies_in_top_50"]) for r in with_movies)
+    mean["movie_watchers"] = len(with_movies)
+    return mean
+
+
+def run(folder: Path, data_dir: Path | None = None, params: dict = BLEND_PARAMS) -> dict:
+    """blend-eval on the published build of `data_dir`: evaluate_folder's result."""
+    wh = warehouse(data_dir)
+    space, _meta = serving.load(wh.paths.data_dir, wh.build_id, NAME)
+    avail = Availability.from_frame(wh.query("blend_availability"), space)
+    return evaluate_folder(Path(folder), space, avail, load_catalog(wh), params)
+
+
+def table(result: dict) -> str:
+    """The result as a fixed-width text table (one line per record, then the means)."""
+    head = (f"{'file':44} {'profile':14} {'rows':>6} {'skip':>5} {'items':>5} {'match':>6} "
+            f"{'hidden':>6} {'R@50':>6} {'pop':>6} {'N@50':>6} {'pop':>6} {'films':>5}")
+    lines = [head, "-" * len(head)]
+    fmt = lambda v, spec: "-" if v is None else format(v, spec)  # noqa: E731
+    for r in result["files"]:
+        if r["refused"]:
+            lines.append(f"{r['file'][:44]:44} REFUSED: {r['message']}")
+            continue
+        lines.append(
+            f"{r['file'][:44]:44} {(r['profile'] or '')[:14]:14} {r['rows_read']:6d} "
+            f"{r['rows_skipped']:5d} {r['items']:5d} {r['match_rate']:6.1%} {r['hidden']:6d} "
+            f"{fmt(r['recall_at_50'], '6.3f')} {fmt(r['popularity_recall_at_50'], '6.3f')} "
+            f"{fmt(r['ndcg_at_50'], '6.3f')} {fmt(r['popularity_ndcg_at_50'], '6.3f')} "
+            f"{fmt(r['movies_in_top_50'], '5d')}")
+    m = result["mean"]
+    lines.append("-" * len(head))
+    lines.append(f"mean over {m['scored']} scored of {m['records']} records ({m['refused']} "
+                 f"refused): recall@50 {fmt(m['recall_at_50'], '.3f')} vs popularity "
+                 f"{fmt(m['popularity_recall_at_50'], '.3f')} (ratio {fmt(m['ratio'], '.2f')}), "
+                 f"NDCG@50 {fmt(m['ndcg_at_50'], '.3f')} vs {fmt(m['popularity_ndcg_at_50'], '.3f')}; "
+                 f"ahead on {m['ahead']}/{m['scored']}; films listed for "
+                 f"{m['movies_for_movie_watchers']}/{m['movie_watchers']} film watchers")
+    return "\n".join(lines)

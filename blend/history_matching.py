@@ -51,7 +51,7 @@ NUMBER_WORDS = ["one", "two", "three", "four", "five", "six", "seven", "eight", 
 ENGINE = "in-memory"
 FUZZY_THRESHOLD = 0.92     # never a fuzzy match below this title score
 FUZZY_SHORT = 0.95         # titles under SHORT_LEN letters need this (one edit = another word)
-SHORT_LEN = 8
+SHORT_LEN = 12             # "the switch" / "the witch" score 0.947: short titles need more
 FUZZY_MARGIN = 0.03        # the best must beat a different runner-up title by this much
 FUZZY_CHUNK = 256          # names scored per rapidfuzz cdist call (bounds memory)
 
@@ -130,6 +130,11 @@ class HistoryCatalog:
         "Verónica" vs "Veronica"); then the `prefer`red kind; then the latest release
         not after `year`; then the lowest catalog number (stable for duplicates)."""
         cands = [c for c in self.exact.get(norm, ()) if only is None or c[1] == only]
+        if year is not None:
+            # a film cannot be watched before its release year ("Extraction" watched in
+            # 2020 is not the 2015 film's remake... nor a 2021 "Deep" watched in 2017).
+            # Shows are not cut: Netflix's show year is the latest season's.
+            cands = [c for c in cands if c[1] != "movie" or c[2] is None or c[2] <= year]
         if not cands:
             return None
         if year is not None and any(c[2] is not None and c[2] <= year for c in cands):
@@ -276,14 +281,23 @@ def split_titles(titles: list[str], catalog: HistoryCatalog,
 
 # --- fuzzy matching of items -----------------------------------------------------------
 
+_QUALIFIERS = frozenset(["uk", "us", "usa", "gb", "au", "nz", "mx", "kr", "jp", "fr", "de",
+                         "br", "es", "ca"])   # country qualifiers: "The Office (U.K.)"
+
+
 def _numbers(norm: str) -> frozenset[str]:
-    """Digits, roman numerals and number words of a normalized title: "Rocky V" and
-    "Rocky VI", "Part Two" and "Part 3" differ here even when the letters are close."""
-    return frozenset(w for w in norm.split() if w.isdecimal() or w in _NUMBER_TOKENS)
+    """Digits (also inside words: "T2"), roman numerals, number words and country
+    qualifiers of a normalized title: "Rocky V" and "Rocky VI", "Part Two" and "Part 3",
+    "The Office (UK)" and "(US)" differ here even when the letters are close."""
+    # "u s" (from "U.S.") and "us" are one qualifier: join runs of single letters
+    words = re.sub(r"\b([a-z])\s(?=[a-z]\b)", r"\1", norm.replace(".", "")).split()
+    return frozenset([w for w in words if w in _NUMBER_TOKENS or w in _QUALIFIERS]
+                     + re.findall(r"\d+", norm))
 
 
 def fuzzy_match(names: list[str], episodic: list[bool],
-                catalog: HistoryCatalog, threshold: float = FUZZY_THRESHOLD
+                catalog: HistoryCatalog, threshold: float = FUZZY_THRESHOLD,
+                years: list[int | None] | None = None
                 ) -> list[tuple[str, str, float] | None]:
     """Per item name: (show_id, kind, score) of its fuzzy catalog match, or None.
     Episodic items only match shows. Scores are max(ratio of the normalized titles,
@@ -295,9 +309,11 @@ def fuzzy_match(names: list[str], episodic: list[bool],
     for start in range(0, len(names), FUZZY_CHUNK):
         chunk = [normalize_title_str(n) or "" for n in names[start:start + FUZZY_CHUNK]]
         eps = episodic[start:start + FUZZY_CHUNK]
+        yrs = (years or [None] * len(names))[start:start + FUZZY_CHUNK]
         scores = _scores(chunk, catalog, threshold)
         scores[np.asarray(eps, dtype=bool)[:, None] & ~catalog.has_show[None, :]] = 0
-        found += [_best(catalog, n, row, e, threshold) for n, row, e in zip(chunk, scores, eps)]
+        found += [_best(catalog, n, row, e, threshold, y)
+                  for n, row, e, y in zip(chunk, scores, eps, yrs)]
     return found
 
 
@@ -310,7 +326,7 @@ def _scores(norms: list[str], catalog: HistoryCatalog, threshold: float) -> np.n
 
 
 def _best(catalog: HistoryCatalog, norm: str, row: np.ndarray, episodic: bool,
-          threshold: float) -> tuple[str, str, float] | None:
+          threshold: float, year: int | None = None) -> tuple[str, str, float] | None:
     if not norm or row.max() <= 0:
         return None
     order = np.argsort(-row, kind="stable")[:2]   # best and runner-up
@@ -321,5 +337,5 @@ def _best(catalog: HistoryCatalog, norm: str, row: np.ndarray, episodic: bool,
     if len(order) > 1 and score - row[order[1]] / 100 < FUZZY_MARGIN:
         return None
     pick = catalog.pick(best, prefer="show" if episodic else "movie",
-                        only="show" if episodic else None)
+                        only="show" if episodic else None, year=year)
     return (pick[0], pick[1], round(float(score), 4)) if pick else None

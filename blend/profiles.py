@@ -42,7 +42,7 @@ CONFIG = {
     "autoload_known_extensions": False, "autoinstall_known_extensions": False,
 }
 ITEM_COLUMNS = ["item_key", "item_name", "show_id", "kind", "is_episode", "episodes",
-                "first_watched", "last_watched", "match_method", "match_score"]
+                "first_watched", "last_watched", "match_method", "match_score", "watch_share"]
 VIEWING_COLUMNS = ["item_key", "row_number", "watched_on", "item_name", "season", "episode",
                    "is_episode", "show_id"]
 
@@ -62,6 +62,7 @@ class Profile:
     date_order: str
     date_order_ambiguous: bool
     build_id: str | None
+    notes: str          # the parser's notes to the uploader, one per line
     n_items: int
     n_matched: int
     n_hidden: int
@@ -197,7 +198,8 @@ class ProfileStore:
             "created_at": _now(), "file_name": (file_name or "")[:200] or None,
             "rows_read": parsed.rows_read, "duplicate_rows": parsed.duplicate_rows,
             "date_order": parsed.date_order,
-            "date_order_ambiguous": parsed.date_order_ambiguous, "build_id": build_id})
+            "date_order_ambiguous": parsed.date_order_ambiguous, "build_id": build_id,
+            "notes": "\n".join(parsed.notes)})
         con.register("new_items", items.to_arrow())
         con.register("new_viewings", viewings.to_arrow())
         try:

@@ -34,16 +34,23 @@ from threadpoolctl import ThreadpoolController
 
 from blend import explain as blend_explain
 from blend.taste import Profile
-from models.blend_space import TitleSpace
+from models.blend_space import NAME, TitleSpace  # noqa: F401  (NAME: the artifact, for callers)
 from models.serving import BadInput
 
 KINDS = ("movie", "show")
 # Serving parameters: the model card says what each does and what was tried
 # (benchmarks/bench_blend.py, on the tune half of the test histories).
-BLEND_PARAMS = {"half_life_days": 90.0, "nearest_weight": 0.25, "nearest_power": 4,
-                "nearest_titles": 128, "prior_min": 0.1,
-                "prior_k": 10.0, "candidate_factor": 2, "max_n": 200}
+# prior_min 0.1 -> 0.45, half_life_days 90 -> 365 and fresh_weight 0.1 were chosen on
+# the TUNE half of the dev exports by blend-eval (docs/BLEND.md): mean recall@50 there
+# 0.122 -> 0.191 against 0.157 for the most-voted titles (0.7 scored the same there but
+# drowned a one-genre taste in popular titles).
+BLEND_PARAMS = {"half_life_days": 365.0, "nearest_weight": 0.25, "nearest_power": 4,
+                "nearest_titles": 128, "prior_min": 0.45,
+                "prior_k": 10.0, "candidate_factor": 2, "max_n": 200,
+                "mix_half_life_days": 365.0, "fresh_weight": 0.1, "fresh_half_life_days": 90.0}
 ITEM_COLUMNS = ("show_id", "episodes", "last_watched")
+# watch_share (0-1, how far each viewing was watched through) is optional: histories
+# without durations count every viewing fully.
 
 
 @dataclass(frozen=True)
@@ -73,19 +80,41 @@ def profile(space: TitleSpace, name: str, items: pl.DataFrame,
     missing = [c for c in ITEM_COLUMNS if c not in items.columns]
     if missing:
         raise BadInput(f"{name}'s history lacks the column(s) {', '.join(missing)}")
-    titles = (items.select(ITEM_COLUMNS).filter(pl.col("show_id").is_not_null())
+    share = (pl.col("watch_share").fill_null(1.0).clip(0.05, 1) if "watch_share" in items.columns
+             else pl.lit(1.0))
+    titles = (items.select(*ITEM_COLUMNS, share=share).filter(pl.col("show_id").is_not_null())
               .group_by("show_id")
-              .agg(pl.col("episodes").fill_null(1).clip(1).sum(), pl.col("last_watched").max()))
+              .agg(pl.col("episodes").fill_null(1).clip(1).sum(), pl.col("last_watched").max(),
+                   pl.col("share").mean()))
     # a dict lookup per distinct title: far cheaper than handing polars 8,800 keys
     rows = np.array([space.row_of.get(s, -1) for s in titles["show_id"].to_list()], np.int64)
     titles = titles.filter(pl.Series(rows >= 0)).with_columns(row=pl.Series(rows[rows >= 0]))
     if titles.is_empty():
-        return Profile(name, np.empty(0, np.int64), np.empty(0, np.float32))
+        return Profile(name, np.empty(0, np.int64), np.empty(0, np.float32), None)
     age = (pl.lit(titles["last_watched"].max()) - pl.col("last_watched")).dt.total_days()
-    titles = titles.with_columns(weight=pl.col("episodes").log1p()
-                                 * pl.lit(0.5).pow(age.fill_null(0).clip(0) / half_life_days)
-                                 ).sort("row")
-    return Profile(name, titles["row"].to_numpy(), titles["weight"].to_numpy().astype(np.float32))
+    recency = pl.lit(0.5).pow(age.fill_null(0).clip(0) / half_life_days)
+    titles = titles.with_columns(weight=(pl.col("episodes") * pl.col("share")).log1p() * recency,
+                                 recency=recency).sort("row")
+    # Each kind weighs what its share of the person's (recent) titles is: log1p(episodes)
+    # alone left films 4-40% of the weight of people who watch 20-70% films.
+    kinds = space.kind[titles["row"].to_numpy()]
+    weights = titles["weight"].to_numpy().astype(np.float64)
+    for kind in KINDS:
+        here = kinds == kind
+        if here.any() and weights[here].sum() > 0:
+            weights[here] *= here.sum() / len(weights) / weights[here].sum() * weights.sum()
+    return Profile(name, titles["row"].to_numpy(), weights.astype(np.float32),
+                   movie_share(space, titles, half_life_days))
+
+
+def movie_share(space: TitleSpace, titles: pl.DataFrame, half_life_days: float) -> float:
+    """Share of films among a person's distinct titles, recent ones counting more
+    (BLEND_PARAMS mix_half_life_days): the mix of their list follows it."""
+    rows = titles["row"].to_numpy()
+    age = (titles["last_watched"].max() - titles["last_watched"]).dt.total_days() \
+        .fill_null(0).clip(0).to_numpy()
+    w = 0.5 ** (age / BLEND_PARAMS["mix_half_life_days"])
+    return float((w * (space.kind[rows] == "movie")).sum() / max(w.sum(), 1e-12))
 
 
 def candidate_mask(space: TitleSpace, filters: BlendFilters, watched: np.ndarray) -> np.ndarray:
@@ -129,11 +158,25 @@ def power_mean(sims: np.ndarray, weights: np.ndarray, power: int) -> np.ndarray:
     return mean ** (1.0 / power)
 
 
+def freshness(space: TitleSpace, rows: np.ndarray, when: np.datetime64 | None,
+              params: dict = BLEND_PARAMS) -> np.ndarray:
+    """0-1 per title of `rows`: how close its Netflix arrival (date_added) is to `when`
+    (the group's latest viewing), halving every fresh_half_life_days. People watch
+    what has just arrived; 0 for titles without a date."""
+    if when is None or params["fresh_weight"] <= 0:
+        return np.zeros(rows.size)
+    days = np.abs((space.added[rows] - when).astype("timedelta64[D]").astype(np.float64))
+    return np.nan_to_num(0.5 ** (days / params["fresh_half_life_days"]), nan=0.0)
+
+
 def interest(space: TitleSpace, person: Profile, rows: np.ndarray,
-             params: dict = BLEND_PARAMS, candidates: np.ndarray | None = None) -> np.ndarray:
+             params: dict = BLEND_PARAMS, candidates: np.ndarray | None = None,
+             fresh: np.ndarray | None = None) -> np.ndarray:
     """A person's interest (about 0–1) in each title of `rows` (`candidates`: their
-    vectors, when the caller already has them)."""
+    vectors, when the caller already has them; `fresh`: freshness of each)."""
     prior = space.popularity[rows]
+    if fresh is not None:
+        prior = (1 - params["fresh_weight"]) * prior + params["fresh_weight"] * fresh
     if person.size == 0:
         return prior.astype(np.float64)
     candidates = space.vectors[rows] if candidates is None else candidates
@@ -179,10 +222,45 @@ def select(mean: np.ndarray, spread: np.ndarray, n: int, factor: int) -> np.ndar
     return calm[np.lexsort((calm, -mean[calm]))]
 
 
+def group_movie_share(profiles: list[Profile]) -> float | None:
+    """Mean film share of the people with a history; None when nobody has one."""
+    shares = [p.movie_share for p in profiles if p.movie_share is not None]
+    return float(np.mean(shares)) if shares else None
+
+
+def select_mixed(table: np.ndarray, kinds: np.ndarray, n: int, factor: int,
+                 share: float | None) -> np.ndarray:
+    """Positions of the n titles kept: round(n × share) films (at least one when the
+    group watches films at all) and the rest shows, each chosen by the group rule
+    (select); with no share, or when a kind runs short, one pool. By mean interest."""
+    mean, spread = table.mean(axis=0), table.max(axis=0) - table.min(axis=0)
+    if share is None:
+        return select(mean, spread, n, factor)
+    films = int(round(n * share))
+    if share > 0:
+        films = max(films, 1)
+    films = min(films, n)
+    parts = []
+    for kind, quota in (("movie", films), ("show", n - films)):
+        pos = np.flatnonzero(kinds == kind)
+        if quota and pos.size:
+            parts.append(pos[select(mean[pos], spread[pos], min(quota, pos.size), factor)])
+    chosen = np.concatenate(parts) if parts else np.empty(0, np.int64)
+    if chosen.size < n:   # a kind ran out (filters): top up from the other
+        rest = np.setdiff1d(np.arange(mean.size), chosen)
+        chosen = np.concatenate([chosen, rest[select(mean[rest], spread[rest],
+                                                     min(n - chosen.size, rest.size), factor)]])
+    return chosen[np.lexsort((chosen, -mean[chosen]))]
+
+
 def recommend(space: TitleSpace, people: dict[str, pl.DataFrame], n: int = 20,
               filters: BlendFilters = BlendFilters(),
-              params: dict = BLEND_PARAMS) -> list[Recommendation]:
-    """The group's shared list (one person: their own list), best first."""
+              params: dict = BLEND_PARAMS,
+              available: np.ndarray | None = None) -> list[Recommendation]:
+    """The group's shared list (one person: their own list), best first. Films and
+    shows in the group's mean mix (quotas, each filled by the group rule), so a
+    film-watcher's list holds films. `available`: a mask of the titles that may be
+    recommended (evaluation: the catalog as it was on a date)."""
     if not people:
         raise BadInput("add at least one person's viewing history")
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= params["max_n"]:
@@ -190,12 +268,19 @@ def recommend(space: TitleSpace, people: dict[str, pl.DataFrame], n: int = 20,
     profiles = [profile(space, name, people[name], params["half_life_days"])
                 for name in sorted(people)]
     watched = np.unique(np.concatenate([p.rows for p in profiles]))
-    rows = np.flatnonzero(candidate_mask(space, filters, watched))
+    mask = candidate_mask(space, filters, watched)
+    if available is not None:
+        mask &= available
+    rows = np.flatnonzero(mask)
     with _single_threaded_blas():
         candidates = space.vectors[rows]
-        table = np.vstack([interest(space, p, rows, params, candidates) for p in profiles])
-        chosen = select(table.mean(axis=0), table.max(axis=0) - table.min(axis=0), n,
-                        params["candidate_factor"])
+        latest = [people[p.name]["last_watched"].max() for p in profiles if p.size]
+        when = np.datetime64(max(latest), "D") if latest and max(latest) is not None else None
+        fresh = freshness(space, rows, when, params)
+        table = np.vstack([interest(space, p, rows, params, candidates, fresh)
+                           for p in profiles])
+        chosen = select_mixed(table, space.kind[rows], n, params["candidate_factor"],
+                              group_movie_share(profiles))
         reasons = blend_explain.reasons(space, profiles, rows[chosen])
     return [_recommendation(space, rows[c], table[:, c], profiles, reason)
             for c, reason in zip(chosen, reasons)]

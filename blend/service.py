@@ -19,7 +19,8 @@ from base import settings
 from blend import insights as bi
 from blend import recommender as blend_model
 from blend.profiles import Profile, ProfileError, clean_name, store
-from blend.viewing_history import HistoryError, load_catalog, parse_history
+from blend.viewing_history import (HistoryError, load_catalog, parse_export, parse_history,
+                                   read_export)
 from models import blend_space, serving
 from queries.db import Warehouse
 
@@ -66,23 +67,61 @@ def decode_upload(contents: str | None) -> bytes:
         raise HistoryError("The upload arrived damaged; please try again.") from None
 
 
+def upload_profiles(contents: str | None) -> list[str]:
+    """The profiles of a full account download (ViewingActivity.csv, or the zip), most
+    rows first, for the person picker; [] for a NetflixViewingHistory.csv. HistoryError
+    when the file is no Netflix export."""
+    return read_export(decode_upload(contents)).profiles
+
+
 def add_person(data_dir: Path, wh: Warehouse, blend_id: str | None, name: str | None,
-               contents: str | None, file_name: str | None) -> Added:
-    """Parse and store one history; a new blend when `blend_id` is None. Refusals come
-    before anything is written (the blend, too, is created in the profile's transaction)."""
+               contents: str | None, file_name: str | None,
+               profile: str | None = None) -> Added:
+    """Parse and store one history (of a full download: `profile`'s); a new blend when
+    `blend_id` is None. Refusals come before anything is written (the blend, too, is
+    created in the profile's transaction)."""
     profiles = store(data_dir)
     if blend_id is not None:
         profiles.check_can_join(blend_id)  # before the work of parsing
-    if not (name or "").strip():  # a name is optional: "Person 2" is clear enough
-        name = f"Person {len(profiles.members(blend_id)) + 1 if blend_id else 1}"
+    if not (name or "").strip():  # a name is optional: the profile's, or "Person 2"
+        name = profile or f"Person {len(profiles.members(blend_id)) + 1 if blend_id else 1}"
     clean_name(name)
-    parsed = parse_history(decode_upload(contents), load_catalog(wh))
+    parsed = parse_history(decode_upload(contents), load_catalog(wh), profile=profile)
     blend_id, profile_id, edit_key = profiles.create_profile(
         name, parsed, file_name=file_name, blend_id=blend_id, build_id=wh.build_id)
     matched = parsed.items.filter(pl.col("show_id").is_not_null()).height
-    message = (f"Added {parsed.rows_read:,} rows: {parsed.items.height:,} titles, "
-               f"{matched:,} found in the catalog ({parsed.match_rate:.0%}).")
+    message = " ".join([f"Added {parsed.rows_read:,} rows: {parsed.items.height:,} titles, "
+                        f"{matched:,} found in the catalog ({parsed.match_rate:.0%}).",
+                        *parsed.notes])
     return Added(blend_id, profile_id, edit_key, message)
+
+
+SAMPLE = Path(__file__).resolve().parent / "sample" / "sample_household.csv"
+
+
+@dataclass(frozen=True)
+class SampleBlend:
+    blend_id: str
+    edit_keys: dict[str, str]     # profile_id -> edit key (the visitor owns the sample)
+    message: str
+
+
+def add_sample(data_dir: Path, wh: Warehouse) -> SampleBlend:
+    """A new blend of the shipped sample household (a made-up ViewingActivity.csv with
+    three profiles, blend/sample/make_sample.py), so a visitor sees a blend before
+    uploading anything of their own."""
+    data = SAMPLE.read_bytes()
+    export = read_export(data)
+    catalog = load_catalog(wh)
+    profiles = store(data_dir)
+    blend_id, keys = None, {}
+    for name in export.profiles:
+        parsed = parse_export(export, catalog, name)
+        blend_id, profile_id, edit_key = profiles.create_profile(
+            name, parsed, file_name=SAMPLE.name, blend_id=blend_id, build_id=wh.build_id)
+        keys[profile_id] = edit_key
+    return SampleBlend(blend_id, keys, f"A sample household of {len(keys)} made-up "
+                       f"profiles ({', '.join(export.profiles)}): this is what a blend looks like.")
 
 
 def display_names(members: list[Profile]) -> list[str]:
@@ -178,7 +217,7 @@ def recommend(wh: Warehouse, data: BlendData, people: list[str], n: int,
 def histories(data: BlendData, people: list[str]) -> dict[str, pl.DataFrame]:
     """What the recommender reads per person: matched, non-hidden titles."""
     return {p: data.person_items(p).filter(pl.col("show_id").is_not_null())
-            .select("show_id", "episodes", "last_watched") for p in people}
+            .select("show_id", "episodes", "last_watched", "watch_share") for p in people}
 
 
 def profile_action(data_dir: Path, action: str, profile_id: str, edit_key: str | None,

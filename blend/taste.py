@@ -13,6 +13,7 @@ class Profile:
     name: str
     rows: np.ndarray
     weights: np.ndarray
+    movie_share: float | None = None    # films among their titles (recent count more)
 
     @property
     def size(self) -> int:

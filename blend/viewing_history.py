@@ -13,6 +13,7 @@ import csv
 import io
 import re
 import threading
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -59,6 +60,10 @@ class ParsedHistory:
     rows_read: int
     encoding: str = "utf-8"
     notes: tuple[str, ...] = field(default=())
+    kind: str = "history"              # "history" | "activity" (ViewingActivity.csv)
+    profile: str | None = None         # whose rows, for a full account download
+    rows_skipped: int = 0              # blank, undated, duplicate and trailer rows
+    profiles: tuple[str, ...] = ()     # every profile of the download
 
     @property
     def match_rate(self) -> float:
@@ -158,10 +163,13 @@ class Lines:
 
 @dataclass(frozen=True)
 class Rows:
-    """The data rows of one export: titles and dates as written, trimmed."""
+    """The data rows of one export: titles and dates as written, trimmed. Rows
+    Netflix writes without a title or a date are left out and counted."""
     titles: pl.Series
     dates: pl.Series
     line: Lines
+    no_title: int = 0
+    no_date: int = 0
 
 
 def _has_data(row: list[str]) -> bool:
@@ -193,7 +201,28 @@ def read_rows(text: str, max_rows: int) -> Rows:
                                                                   "date": pl.String})
     cells = cells.select(pl.all().str.strip_chars())
     _check_cells(cells, line)
-    return Rows(cells["title"], cells["date"], line)
+    blank = cells["title"].str.replace_all(r"[\s:]", "") == ""
+    no_title = int(blank.sum())
+    no_date = int((~blank & (cells["date"] == "")).sum())
+    if no_title or no_date:
+        # Genuine exports hold rows with an empty title ("" or ": "): skipped, counted.
+        keep = ~blank & (cells["date"] != "")
+        cells = cells.filter(keep)
+        line = KeptLines(line, tuple(keep.arg_true().to_list()))
+        if cells.is_empty():
+            raise HistoryError("Every row of the file lacks a title or a date; there is "
+                               f"nothing to read. {HINT}")
+    return Rows(cells["title"], cells["date"], line, no_title, no_date)
+
+
+@dataclass(frozen=True)
+class KeptLines:
+    """File lines of the rows kept after blank-title rows were left out."""
+    lines: Lines
+    kept: tuple[int, ...]
+
+    def __call__(self, index: int) -> int:
+        return self.lines(self.kept[index])
 
 
 def _cells(row: list[str], index: int, line: Lines) -> tuple[str, str]:
@@ -206,10 +235,9 @@ def _cells(row: list[str], index: int, line: Lines) -> tuple[str, str]:
 
 
 def _check_cells(cells: pl.DataFrame, line: Lines) -> None:
-    """HistoryError for the first empty or overlong title, then date."""
-    checks = {f"has an empty {what}.": pl.col(what) == "" for what in ("title", "date")}
-    checks.update({f"has a {what} longer than {MAX_CELL_CHARS} characters.":
-                   pl.col(what).str.len_chars() > MAX_CELL_CHARS for what in ("title", "date")})
+    """HistoryError for the first overlong title, then date (empty ones are skipped)."""
+    checks = {f"has a {what} longer than {MAX_CELL_CHARS} characters.":
+              pl.col(what).str.len_chars() > MAX_CELL_CHARS for what in ("title", "date")}
     first = cells.select(pl.arg_where(c).first().alias(m) for m, c in checks.items()).row(0)
     for message, index in zip(checks, first):
         if index is not None:
@@ -287,6 +315,9 @@ def parse_dates(raw: pl.Series, line: Callable[[int], int],
     position settles the order for the whole file; when nothing settles it, the
     reading with fewer impossible dates, then fewer steps from older to newer, wins
     (ties: month first, Netflix's US default)."""
+    # Korean exports write year first with dot-space separators ("21. 12. 27."): the
+    # one layout where a two-digit year leads; read as ISO.
+    raw = raw.str.replace(r"^(\d{2})\.\s+(\d{1,2})\.\s+(\d{1,2})\.?$", "20${1}-${2}-${3}")
     f = _date_frame(raw)
     ev = _evidence(f, today)
     if ev["unreadable"] is not None:
@@ -320,27 +351,196 @@ def _check_range(f: pl.DataFrame, order: str, today: date, line: Callable[[int],
             raise HistoryError(f"Line {line(index)}: {f['raw'][index]!r} {why}")
 
 
+# --- ViewingActivity.csv (the full account download) ---------------------------------
+
+ACTIVITY_COLUMNS = {"profile name": "profile", "start time": "start", "duration": "duration",
+                    "title": "title", "supplemental video type": "supplemental"}
+# A viewing of this share of a typical length counts fully: episodes run ~20-60 min,
+# films 80-150; a few minutes of either is a sample, not a watch.
+FULL_WATCH_MINUTES = {"episode": 20.0, "movie": 60.0}
+ZIP_MEMBERS = ("ViewingActivity.csv", "NetflixViewingHistory.csv")
+
+
+@dataclass(frozen=True)
+class Export:
+    """One upload read into rows, before dates and matching: per profile (None for a
+    NetflixViewingHistory.csv) its titles, date cells and seconds watched (activity
+    files only), with what was left out and why."""
+    kind: str                                  # "history" | "activity"
+    encoding: str
+    rows: dict[str | None, pl.DataFrame]       # title, date, seconds, line
+    skipped: dict[str | None, dict[str, int]]  # reason -> rows left out
+    line: Callable[[int], int]
+
+    @property
+    def profiles(self) -> list[str]:
+        """Profile names of a full download, most rows first."""
+        return sorted((p for p in self.rows if p is not None),
+                      key=lambda p: (-self.rows[p].height, p))
+
+    def choose(self, profile: str | None) -> str | None:
+        if self.kind == "history":
+            return None
+        if profile is None:
+            if len(self.profiles) == 1:
+                return self.profiles[0]
+            raise HistoryError(f"This full account download holds {len(self.profiles)} "
+                               f"profiles ({', '.join(self.profiles)}): choose whose "
+                               "history to add.")
+        if profile not in self.rows:
+            raise HistoryError(f"No profile named {profile!r} in this file; it holds "
+                               f"{', '.join(self.profiles)}.")
+        return profile
+
+
+def unzip_upload(data: bytes, max_bytes: int) -> bytes:
+    """The export inside a zip Netflix sends (or one a user made): ViewingActivity.csv
+    of the personal-data download (CONTENT_INTERACTION/), else NetflixViewingHistory.csv."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = [m for m in archive.infolist() if not m.is_dir()]
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise HistoryError("This file is a damaged zip archive. Upload "
+                           "NetflixViewingHistory.csv (or the zip Netflix sent) again.") from None
+    for wanted in ZIP_MEMBERS:
+        found = [m for m in members if m.filename.rsplit("/", 1)[-1].lower() == wanted.lower()]
+        if found:
+            member = found[0]
+            if member.file_size > max_bytes:   # read at most max_bytes + 1: no zip bomb
+                raise HistoryError(f"{wanted} in this zip is {member.file_size:,} bytes; the "
+                                   f"limit is {max_bytes:,} bytes.")
+            try:
+                with archive.open(member) as handle:
+                    inner = handle.read(max_bytes + 1)
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError,
+                    EOFError, ValueError):
+                raise HistoryError(f"{wanted} in this zip could not be read (damaged or "
+                                   "password-protected).") from None
+            if len(inner) > max_bytes:
+                raise HistoryError(f"{wanted} in this zip is larger than {max_bytes:,} bytes.")
+            if inner.startswith(b"PK"):
+                raise HistoryError(f"{wanted} in this zip is itself an archive.")
+            return inner
+    raise HistoryError("This zip holds neither ViewingActivity.csv (Netflix's personal-data "
+                       "download, folder CONTENT_INTERACTION) nor NetflixViewingHistory.csv.")
+
+
+def _is_activity_header(text: str) -> bool:
+    first = next(csv.reader(io.StringIO(text.lstrip()[:2000])), [])
+    cells = {c.strip().strip("\ufeff").strip('"').lower() for c in first}
+    return {"profile name", "start time", "title"} <= cells
+
+
+def read_activity(text: str, max_rows: int) -> Export:
+    """ViewingActivity.csv, either column layout (the classic one starting with Profile
+    Name, the newer fully quoted one starting with Duration): rows per profile.
+    Trailers, teasers, hooks and other supplemental videos are left out and counted."""
+    reader = csv.reader(io.StringIO(text.lstrip(), newline=""))
+    try:
+        header = [c.strip().strip("\ufeff").lower() for c in next(reader)]
+        body = [row for row in reader if any(c.strip() for c in row)]
+    except csv.Error as exc:
+        raise HistoryError(f"Line {reader.line_num} could not be read as CSV ({exc}).") from None
+    where = {name: header.index(col) for col, name in ACTIVITY_COLUMNS.items() if col in header}
+    missing = [c for c, n in ACTIVITY_COLUMNS.items() if n not in where and n != "supplemental"]
+    if missing:
+        raise HistoryError("This looks like ViewingActivity.csv but lacks the column(s) "
+                           f"{', '.join(missing)}.")
+    if not body:
+        raise HistoryError("The file has the ViewingActivity.csv header but no rows.")
+    if len(body) > max_rows:
+        raise HistoryError(f"The file has more than {max_rows:,} rows, the most accepted.")
+    width = max(where.values()) + 1
+    cells = {name: [(r[i] if len(r) >= width else "") for r in body] for name, i in where.items()}
+    frame = pl.DataFrame(cells, schema={n: pl.String for n in cells}).with_row_index("idx")
+    if "supplemental" not in frame.columns:
+        frame = frame.with_columns(supplemental=pl.lit(""))
+    frame = frame.with_columns(
+        pl.col("title", "profile", "supplemental").str.strip_chars(),
+        date=pl.col("start").str.strip_chars().str.slice(0, 10),
+        seconds=pl.col("duration").str.extract(r"^\s*(\d+):", 1).cast(pl.Int64) * 3600
+        + pl.col("duration").str.extract(r"^\s*\d+:(\d+):", 1).cast(pl.Int64) * 60
+        + pl.col("duration").str.extract(r"^\s*\d+:\d+:(\d+)", 1).cast(pl.Int64))
+    frame = frame.with_columns(profile=pl.when(pl.col("profile") == "").then(pl.lit("(no name)"))
+                               .otherwise(pl.col("profile")))
+    rows, skipped = {}, {}
+    for (profile,), part in frame.partition_by("profile", as_dict=True, maintain_order=True).items():
+        supplemental = part["supplemental"].fill_null("") != ""
+        no_title = ~supplemental & (part["title"].str.replace_all(r"[\s:]", "") == "")
+        no_date = ~supplemental & ~no_title & (part["date"] == "")
+        keep = ~(supplemental | no_title | no_date)
+        skipped[profile] = {"supplemental": int(supplemental.sum()),
+                            "no_title": int(no_title.sum()), "no_date": int(no_date.sum())}
+        rows[profile] = part.filter(keep).select("title", "date", "seconds",
+                                                 line=pl.col("idx").cast(pl.Int64) + 2)
+    rows = {p: r for p, r in rows.items() if r.height}
+    if not rows:
+        raise HistoryError("Every row of this ViewingActivity.csv is a trailer, teaser or "
+                           "hook, or lacks a title: there is nothing to read.")
+    return Export("activity", "", rows, skipped, lambda i: i)
+
+
+def read_export(data: bytes, *, max_bytes: int | None = None,
+                max_rows: int | None = None) -> Export:
+    """An upload (NetflixViewingHistory.csv, ViewingActivity.csv, or a zip holding
+    either) read into rows; HistoryError when it is not a Netflix export."""
+    max_bytes = int(settings.get("upload_max_bytes")) if max_bytes is None else max_bytes
+    max_rows = int(settings.get("upload_max_rows")) if max_rows is None else max_rows
+    if data[:4] == b"PK\x03\x04" and len(data) <= max_bytes:
+        data = unzip_upload(data, max_bytes)
+    text, encoding = decode_upload(data, max_bytes)
+    if _is_activity_header(text):
+        export = read_activity(text, max_rows)
+        return Export("activity", encoding, export.rows, export.skipped, export.line)
+    read = read_rows(text, max_rows)
+    frame = pl.DataFrame({"title": read.titles, "date": read.dates,
+                          "seconds": pl.Series([None] * read.titles.len(), dtype=pl.Int64),
+                          "line": pl.int_range(0, read.titles.len(), eager=True)})
+    return Export("history", encoding, {None: frame},
+                  {None: {"no_title": read.no_title, "no_date": read.no_date}}, read.line)
+
+
 # --- the whole parse -----------------------------------------------------------------
 
-def parse_history(data: bytes, catalog: HistoryCatalog, *, max_bytes: int | None = None,
-                  max_rows: int | None = None, today: date | None = None) -> ParsedHistory:
-    """Parse and match one NetflixViewingHistory.csv upload (see module docstring).
+def parse_history(data: bytes, catalog: HistoryCatalog, *, profile: str | None = None,
+                  max_bytes: int | None = None, max_rows: int | None = None,
+                  today: date | None = None) -> ParsedHistory:
+    """Parse and match one upload (see module docstring); for a full account download
+    with several profiles, `profile` says whose (HistoryError lists them otherwise).
     Limits default to the upload_max_bytes / upload_max_rows settings."""
-    max_bytes = settings.get("upload_max_bytes") if max_bytes is None else max_bytes
-    max_rows = settings.get("upload_max_rows") if max_rows is None else max_rows
-    text, encoding = decode_upload(data, max_bytes)
-    read = read_rows(text, max_rows)
-    dates, order, ambiguous, reading = parse_dates(read.dates, read.line, today or date.today())
-    rows = pl.DataFrame({"row_number": pl.int_range(1, read.titles.len() + 1, eager=True),
-                         "raw_title": read.titles, "watched_on": dates})
-    rows, duplicates = _deduplicate(rows)
+    export = read_export(data, max_bytes=max_bytes, max_rows=max_rows)
+    return parse_export(export, catalog, export.choose(profile), today=today)
+
+
+def parse_export(export: Export, catalog: HistoryCatalog, profile: str | None, *,
+                 today: date | None = None) -> ParsedHistory:
+    """One profile (None: the history file) of a read export, dated and matched."""
+    frame = export.rows[profile]
+    line = export.line if export.kind == "history" else (lambda i: int(frame["line"][i]))
+    dates, order, ambiguous, reading = parse_dates(frame["date"], line, today or date.today())
+    rows = pl.DataFrame({"row_number": pl.int_range(1, frame.height + 1, eager=True),
+                         "raw_title": frame["title"], "watched_on": dates,
+                         "seconds": frame["seconds"]})
+    if export.kind == "activity":
+        # one viewing per title and day: a film paused and resumed is one viewing
+        rows = (rows.group_by("raw_title", "watched_on", maintain_order=True)
+                .agg(pl.col("row_number").first(), pl.col("seconds").sum())
+                .select("row_number", "raw_title", "watched_on", "seconds"))
+        duplicates = 0
+    else:
+        rows, duplicates = _deduplicate(rows)
     # every row of an item carries the item's name (its first spelling in the file), so
     # rows and items agree even when a show is spelled two ways ("Élite", "Elite")
     viewings = _match(rows, catalog).with_columns(
         item_name=pl.col("item_name").first().over("item_key"))
-    notes = _notes(reading, ambiguous, duplicates, encoding)
+    skipped = dict(export.skipped[profile])
+    skipped["duplicates"] = duplicates
+    notes = _notes(reading, ambiguous, skipped, export.encoding)
     return ParsedHistory(viewings.drop("kind"), _items(viewings), order, ambiguous,
-                         duplicates, read.titles.len(), encoding, notes)
+                         duplicates, frame.height + sum(export.skipped[profile].values()),
+                         export.encoding, notes, kind=export.kind, profile=profile,
+                         rows_skipped=sum(skipped.values()),
+                         profiles=tuple(export.profiles))
 
 
 def _deduplicate(rows: pl.DataFrame) -> tuple[pl.DataFrame, int]:
@@ -357,16 +557,19 @@ def _deduplicate(rows: pl.DataFrame) -> tuple[pl.DataFrame, int]:
 def _match(rows: pl.DataFrame, catalog: HistoryCatalog) -> pl.DataFrame:
     """Viewings with item, season, episode and match columns (item_key: show_id when
     matched, else the normalized item name)."""
-    distinct = rows.group_by("raw_title").agg(year=pl.col("watched_on").max().dt.year())
-    splits = split_titles(distinct["raw_title"].to_list(), catalog, distinct["year"].to_list())
+    # the year of the first viewing: a title cannot be watched before it was released
+    distinct = rows.group_by("raw_title").agg(year=pl.col("watched_on").min().dt.year())
+    splits = split_titles(distinct["raw_title"].to_list(), catalog, distinct["year"].to_list()).join(
+        distinct, on="raw_title", how="left")
     # Fuzzy-match the most-watched unmatched items first, at most MAX_FUZZY_ITEMS: a
     # real history has a few hundred; a file of 100,000 made-up titles must not buy
     # minutes of CPU.
     pending = (splits.filter(pl.col("show_id").is_null())
                .group_by("item_key").agg(pl.col("item_name").first(), pl.col("is_episode").any(),
-                                         rows=pl.len())
+                                         pl.col("year").min(), rows=pl.len())
                .sort(["rows", "item_key"], descending=[True, False]).head(MAX_FUZZY_ITEMS))
-    found = fuzzy_match(pending["item_name"].to_list(), pending["is_episode"].to_list(), catalog)
+    found = fuzzy_match(pending["item_name"].to_list(), pending["is_episode"].to_list(), catalog,
+                        years=pending["year"].to_list())
     fuzzy = pl.DataFrame(
         [(k, *m) for k, m in zip(pending["item_key"].to_list(), found) if m],
         schema={"item_key": pl.String, "f_id": pl.String, "f_kind": pl.String,
@@ -381,32 +584,45 @@ def _match(rows: pl.DataFrame, catalog: HistoryCatalog) -> pl.DataFrame:
               .drop("f_id", "f_kind", "f_score"))
     return rows.lazy().join(splits, on="raw_title", how="left", maintain_order="left").select(
         "row_number", "raw_title", "watched_on", "item_name", "season", "episode", "is_episode",
-        "show_id", "match_method", "match_score", "item_key", "kind").collect(engine=ENGINE)
+        "show_id", "match_method", "match_score", "item_key", "kind",
+        "seconds").collect(engine=ENGINE)
 
 
 def _items(viewings: pl.DataFrame) -> pl.DataFrame:
-    """One row per distinct watched item (a show or a movie)."""
-    return (viewings.lazy().group_by("item_key").agg(
+    """One row per distinct watched item (a show or a movie). watch_share: the mean
+    share of each viewing watched through (minutes over FULL_WATCH_MINUTES, at most 1),
+    1 when the export has no durations (NetflixViewingHistory.csv)."""
+    full = pl.when(pl.col("is_episode")).then(FULL_WATCH_MINUTES["episode"]) \
+        .otherwise(FULL_WATCH_MINUTES["movie"])
+    through = (pl.col("seconds") / 60 / full).clip(0, 1).fill_null(1.0)
+    return (viewings.lazy().with_columns(through=through).group_by("item_key").agg(
         pl.col("item_name").first(), pl.col("show_id").first(),
         pl.col("kind").first(), pl.col("is_episode").any(),
+        watch_share=pl.col("through").mean(),
         episodes=pl.len().cast(pl.Int64), first_watched=pl.col("watched_on").min(),
         last_watched=pl.col("watched_on").max(), match_method=pl.col("match_method").first(),
         match_score=pl.col("match_score").max())
         .with_columns(kind=pl.coalesce("kind", pl.when(pl.col("is_episode")).then(pl.lit("show"))))
         .sort(["last_watched", "item_name"], descending=[True, False])
         .select("item_key", "item_name", "show_id", "kind", "is_episode", "episodes",
-                "first_watched", "last_watched", "match_method", "match_score")
+                "first_watched", "last_watched", "match_method", "match_score", "watch_share")
         .collect(engine=ENGINE))
 
 
-def _notes(reading: str, ambiguous: bool, duplicates: int, encoding: str) -> tuple[str, ...]:
+SKIP_NOTES = {"no_title": "row(s) without a title were skipped",
+              "no_date": "row(s) without a date were skipped",
+              "duplicates": "exact duplicate row(s) were removed",
+              "supplemental": "trailer, teaser and preview row(s) were left out"}
+
+
+def _notes(reading: str, ambiguous: bool, skipped: dict[str, int],
+           encoding: str) -> tuple[str, ...]:
     """Messages for the user about choices made while reading the file."""
     notes = []
     if ambiguous:
         notes.append(f"No date settles day or month first; read {ORDER_NAMES[reading]}, "
                      "which keeps the file newest first.")
-    if duplicates:
-        notes.append(f"{duplicates:,} exact duplicate row(s) were removed.")
-    if encoding not in ("utf-8", "utf-8-sig"):
+    notes += [f"{skipped[k]:,} {why}." for k, why in SKIP_NOTES.items() if skipped.get(k)]
+    if encoding not in ("utf-8", "utf-8-sig", ""):
         notes.append(f"The file was not UTF-8; it was read as {encoding}.")
     return tuple(notes)

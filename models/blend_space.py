@@ -50,7 +50,7 @@ SPACE_PARAMS = {
 }
 PARAMS = {**SPACE_PARAMS, "threads": 1}
 META_COLUMNS = ("show_id", "title", "kind", "release_year", "runtime_minutes", "seasons",
-                "maturity_rating", "genres")
+                "maturity_rating", "genres", "date_added")
 
 
 def _items(values) -> list[str]:
@@ -121,9 +121,13 @@ class TitleSpace:
     genres: tuple[tuple[str, ...], ...] = field(init=False, repr=False)
     genre_names: tuple[str, ...] = field(init=False, repr=False)
     genre_matrix: sparse.csr_matrix = field(init=False, repr=False)
+    added: np.ndarray = field(init=False, repr=False)   # datetime64[D], NaT unknown
 
     def __post_init__(self) -> None:
         """Arrays the recommender filters on, derived once from `titles`."""
+        self.added = (self.titles["date_added"].to_numpy().astype("datetime64[D]")
+                      if "date_added" in self.titles.columns
+                      else np.full(self.titles.height, np.datetime64("NaT"), "datetime64[D]"))
         self.row_of = {s: i for i, s in enumerate(self.show_ids.tolist())}
         self.kind = self.titles["kind"].to_numpy()
         self.runtime = self.titles["runtime_minutes"].cast(pl.Float64).fill_null(np.nan).to_numpy()

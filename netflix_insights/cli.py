@@ -137,6 +137,20 @@ def build_parser() -> argparse.ArgumentParser:
     _data_dir_arg(p)
     p.add_argument("destination", help="a file path, or a directory for a timestamped name")
 
+    p = sub.add_parser("blend-eval", help="score the Blend on a folder of Netflix exports "
+                       "(temporal split, against a popularity list)",
+                       description="For each NetflixViewingHistory.csv / ViewingActivity.csv "
+                       "(or zip) under DIR, each profile of a full download on its own: "
+                       "parse and match it as the upload does, cut at the date by which 80%% "
+                       "of its matched titles had been watched, recommend from the rows "
+                       "before the cut, and score recall@50 and NDCG@50 on the titles first "
+                       "watched after it that the catalog held at the cut, beside the most "
+                       "IMDb-voted titles available then. See docs/BLEND.md.")
+    p.add_argument("dir", type=Path, metavar="DIR", help="folder of exports (searched recursively)")
+    p.add_argument("--format", choices=["table", "json"], default="table",
+                   help="table (default) or json ({files: [...], mean: {...}})")
+    _data_dir_arg(p)
+
     p = sub.add_parser("serve", help="serve the dashboard (builds the warehouse if missing)",
                        description="Serve the Dash app. Builds the warehouse from the "
                        "bundled snapshot first when none is published. --prod serves it "
@@ -168,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     handler = {"refresh": cmd_refresh, "schedule": cmd_schedule, "sql": cmd_sql,
                "schema": cmd_schema, "serve": cmd_serve, "train": cmd_train,
                "predict-genres": cmd_predict_genres, "predict-hit": cmd_predict_hit,
-               "backup-profiles": cmd_backup_profiles, "export": cmd_export}[args.command]
+               "backup-profiles": cmd_backup_profiles, "export": cmd_export,
+               "blend-eval": cmd_blend_eval}[args.command]
     try:
         return handler(args) or 0
     except KeyboardInterrupt:
@@ -384,6 +399,23 @@ def cmd_backup_profiles(args) -> int:
         raise UserFacingError(f"no profiles database at {store.path} (nobody has uploaded "
                               "a viewing history yet)")
     print(f"backed up to {store.backup(Path(args.destination))}")
+    return 0
+
+
+def cmd_blend_eval(args) -> int:
+    import json
+
+    from base.errors import WarehouseMissing
+    from blend import evaluation
+    from models import artifacts
+    if not args.dir.is_dir():
+        raise UserFacingError(f"{args.dir} is not a folder")
+    try:
+        result = evaluation.run(args.dir, args.data_dir)
+    except (WarehouseMissing, artifacts.ModelMissing) as exc:
+        raise UserFacingError(str(exc)) from exc
+    print(json.dumps(result, indent=2, default=str) if args.format == "json"
+          else evaluation.table(result))
     return 0
 
 

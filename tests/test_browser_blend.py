@@ -119,3 +119,36 @@ def test_a_missing_blend_says_so(browser, served_app):
     browser.get(served_app + "/blend/no-such-blend")
     wait.until(lambda d: "Blend not found" in _text(d, "blend-header"))
     assert browser.find_element(By.LINK_TEXT, "Start a new blend")
+
+
+def test_sample_household_and_profile_picker(browser, served_app, blend_model, artifacts_dir,
+                                             tmp_path):
+    """A visitor without a file: "Try it with a sample history" opens a blend of the
+    made-up household (films and shows in the list). Then a household download: the
+    page asks whose history, and adds the chosen profile."""
+    from selenium.webdriver.common.by import By
+
+    from blend.service import SAMPLE
+    wait = wait_for(browser, 60)
+    browser.get(served_app + "/blend")
+    wait.until(lambda d: d.find_element(By.ID, "blend-sample")).click()
+    wait.until(lambda d: "/blend/" in d.current_url)
+    wait.until(lambda d: all(n in _text(d, "blend-header") for n in ("Alex", "Sam", "Robin")))
+    wait.until(lambda d: len(_recs(d)) == 20)
+    assert "trailer" in _text(browser, "blend-members")
+    assert "films" in _text(browser, "blend-members")
+    browser.set_window_size(1400, 2600)
+    browser.save_screenshot(str(artifacts_dir / "blend_sample.png"))
+    browser.set_window_size(1400, 1000)
+
+    browser.get(served_app + "/blend")
+    wait.until(lambda d: d.find_element(By.ID, "blend-new-upload"))
+    _upload(browser, "blend-new", "", SAMPLE)
+    wait.until(lambda d: "choose whose history" in _text(d, "blend-new-status"))
+    assert browser.find_element(By.ID, "blend-new-profile-box").is_displayed()
+    browser.find_element(By.CSS_SELECTOR, "#blend-new-profile").click()
+    wait.until(lambda d: d.find_element(By.XPATH, "//*[text()='Sam']")).click()
+    wait.until(lambda d: "/blend/" in d.current_url)
+    wait.until(lambda d: _text(d, "blend-header") == "Blend: Sam")
+    severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert not severe, severe

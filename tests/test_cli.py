@@ -10,7 +10,7 @@ import pytest
 from netflix_insights.cli import build_parser
 
 COMMANDS = ["refresh", "schedule", "sql", "schema", "serve", "train", "predict-genres",
-            "predict-hit", "backup-profiles", "export"]
+            "predict-hit", "backup-profiles", "export", "blend-eval"]
 
 
 def cli(*args, data_dir=None, check=False) -> subprocess.CompletedProcess:
@@ -93,3 +93,13 @@ def test_schedule_rejects_bad_cron():
 def test_parser_lists_all_commands():
     sub = next(a for a in build_parser()._actions if a.dest == "command")
     assert sorted(sub.choices) == sorted(COMMANDS)
+
+
+def test_blend_eval_needs_a_folder_and_a_warehouse(tmp_path):
+    """The evaluation itself is tested in tests/test_models_blend.py (evaluate_folder);
+    here the command's user errors: one line, exit 1, no traceback."""
+    missing = cli("blend-eval", str(tmp_path / "nope"), data_dir=tmp_path / "data")
+    assert missing.returncode == 1 and "is not a folder" in missing.stderr
+    empty = cli("blend-eval", str(tmp_path), data_dir=tmp_path / "data")
+    assert empty.returncode == 1 and "refresh" in empty.stderr
+    assert "Traceback" not in missing.stderr + empty.stderr

@@ -288,12 +288,15 @@ def test_holdout_hides_the_most_recent_titles(histories):
 
 
 def test_recall_beats_the_popularity_baseline(space, histories):
-    """The product target: mean recall@50 at least twice the popularity baseline's
-    (about 3× measured, docs/models/blend.md); at most one history below its baseline."""
+    """On the generated personas: mean recall@50 at least 1.5× the popularity baseline's
+    (1.72× measured); at most two of the eight below theirs. It was 2× (about 3×
+    measured) before the serving parameters were tuned on real exports (issue 12,
+    docs/BLEND.md): real people watch popular titles far more than the personas do, so
+    the popularity prior now weighs more and the personas' pure tastes score lower."""
     table = blend_eval.evaluate(space, histories, n=50)
-    assert table["recall"].mean() >= 2 * table["baseline_recall"].mean()
+    assert table["recall"].mean() >= 1.5 * table["baseline_recall"].mean()
     assert table["ndcg"].mean() > table["baseline_ndcg"].mean()
-    assert (table["recall"] < table["baseline_recall"]).sum() <= 1
+    assert (table["recall"] < table["baseline_recall"]).sum() <= 2
 
 
 def test_blend_of_two_real_histories(space, histories):
@@ -320,3 +323,67 @@ def test_refresh_trains_and_serves_the_blend(trained_data_dir, people):
                 .fetchall())
     assert rows["titles"] == len(space.show_ids) and rows["dims"] == space.dims
     assert meta.train_seconds < 60
+
+
+# --- real-export protocol (blend-eval) and the film/show mix ----------------------------
+
+def test_films_listed_for_a_person_who_watches_films(space, warehouse_con):
+    """A history of 60% shows with many episodes and 40% films still gets films: the
+    list's mix follows the person's titles, not their episode counts."""
+    shows = history(warehouse_con, "select show_id from titles where kind = 'show'", 30)
+    films = history(warehouse_con, "select show_id from titles where kind = 'movie'", 20)
+    items = pl.concat([shows.with_columns(episodes=pl.lit(40, pl.Int64)), films])
+    recs = recommend(space, {"Ana": items}, n=50)
+    kinds = [r.kind for r in recs]
+    assert 15 <= kinds.count("movie") <= 25
+    assert not {r.show_id for r in recs} & set(items["show_id"].to_list())
+    assert all(r.show_id in space.row_of for r in recs)
+
+
+def test_temporal_split_cuts_at_eighty_percent_of_first_viewings():
+    d = dt.date(2021, 1, 1)
+    rows = pl.DataFrame({"show_id": ["a", "a", "b", "c", "d", "e", None],
+                         "watched_on": [d, d + dt.timedelta(9), d + dt.timedelta(1),
+                                        d + dt.timedelta(2), d + dt.timedelta(3),
+                                        d + dt.timedelta(4), d]})
+    cut, before, after = blend_eval.temporal_split(rows)
+    assert cut == d + dt.timedelta(3)          # 4 of the 5 titles first watched by then
+    assert sorted(set(before["show_id"].to_list())) == ["a", "b", "c", "d"]
+    assert before.height == 4                  # a's second viewing came after the cut
+    assert after["show_id"].to_list() == ["e"]
+
+
+def test_blend_eval_scores_each_profile_and_refuses_non_exports(space, warehouse_con, tmp_path):
+    """blend-eval's records: one per profile of a ViewingActivity.csv, one per history,
+    a refusal (with the reason) for a file that is no export; the means beside."""
+    from blend.viewing_history import HistoryCatalog
+    titles = warehouse_con.sql("select title, date_added from titles where date_added "
+                               "between '2019-01-01' and '2019-12-31' and kind = 'movie' "
+                               "order by show_id limit 40").fetchall()
+    lines = ["Title,Date"] + [f'"{t}",{(a + dt.timedelta(days=30)).strftime("%m/%d/%Y")}'
+                              for t, a in titles]
+    (tmp_path / "NetflixViewingHistory.csv").write_text("\n".join(lines) + "\n")
+    act = ["Profile Name,Start Time,Duration,Attributes,Title,Supplemental Video Type,"
+           "Device Type,Bookmark,Latest Bookmark,Country"]
+    for who in ("Ana", "Ben"):
+        act += [f'{who},{(a + dt.timedelta(days=40)).isoformat()} 20:00:00,01:30:00,,"{t}",,TV,'
+                f'01:30:00,01:30:00,US' for t, a in titles]
+    (tmp_path / "household").mkdir()
+    (tmp_path / "household" / "ViewingActivity.csv").write_text("\n".join(act) + "\n")
+    (tmp_path / "notes.csv").write_text("a,b\n1,2\n")
+    catalog = HistoryCatalog.from_frame(
+        warehouse_con.sql("select show_id, kind, title, release_year from titles").pl())
+    avail = blend_eval.Availability.from_frame(
+        warehouse_con.sql("select show_id, date_added, imdb_votes from titles").pl(), space)
+    result = blend_eval.evaluate_folder(tmp_path, space, avail, catalog,
+                                        today=dt.date(2023, 1, 1))
+    files = result["files"]
+    assert [(r["file"], r["profile"], r["refused"]) for r in files] == [
+        ("NetflixViewingHistory.csv", None, False), ("household/ViewingActivity.csv", "Ana", False),
+        ("household/ViewingActivity.csv", "Ben", False), ("notes.csv", None, True)]
+    assert "Title,Date" in files[3]["message"]
+    assert all(set(r) == set(blend_eval.RECORD_KEYS) for r in files)
+    scored = files[0]
+    assert scored["hidden"] > 0 and 0 <= scored["recall_at_50"] <= 1
+    assert scored["movies_in_top_50"] > 0
+    assert result["mean"]["records"] == 4 and result["mean"]["refused"] == 1

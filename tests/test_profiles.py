@@ -290,3 +290,21 @@ def test_insights_when_a_member_hid_everything_or_nobody_is_there(tmp_path, wh):
         blend_service.recommendations(tmp_path, wh, empty, None, 20, BlendFilters())
     with pytest.raises(blend_service.NothingToRecommend, match="does not exist"):
         blend_service.recommendations(tmp_path, wh, "no-such-blend", None, 20, BlendFilters())
+
+
+def test_sample_household_and_a_profile_of_a_full_download(tmp_path, wh):
+    """The page's "try it with a sample" blend: every profile of the shipped sample
+    ViewingActivity.csv, notes and watch shares kept; then one profile of that same
+    download joins another blend, named after the profile."""
+    sample = blend_service.add_sample(tmp_path, wh)
+    data = blend_service.load_blend(tmp_path, sample.blend_id)
+    assert sorted(data.people) == ["Alex", "Robin", "Sam"] and len(sample.edit_keys) == 3
+    assert all("trailer" in m.notes for m in data.members)
+    assert data.items["watch_share"].min() < 1 <= data.items["watch_share"].max()
+    contents = data_url(blend_service.SAMPLE.read_bytes())
+    assert blend_service.upload_profiles(contents) == data.people   # most rows first
+    with pytest.raises(HistoryError, match="holds 3 profiles"):
+        blend_service.add_person(tmp_path, wh, None, None, contents, "ViewingActivity.csv")
+    added = blend_service.add_person(tmp_path, wh, None, None, contents, "ViewingActivity.csv",
+                                     profile="Sam")
+    assert blend_service.load_blend(tmp_path, added.blend_id).people == ["Sam"]

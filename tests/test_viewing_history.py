@@ -31,6 +31,7 @@ from blend.viewing_history import (
     blend_catalog,
     load_catalog,
     parse_history,
+    read_export,
 )
 from queries.db import Warehouse
 
@@ -268,10 +269,10 @@ def test_dates_reading_the_same_either_way_are_not_ambiguous(catalog):
 
 # --- refused input ------------------------------------------------------------------------
 
-def _zip(data: bytes) -> bytes:
+def _zip(data: bytes, name: str = "NetflixViewingHistory.csv") -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("NetflixViewingHistory.csv", data)
+        z.writestr(name, data)
     return buf.getvalue()
 
 
@@ -284,14 +285,15 @@ GOOD = export(ROWS)
     (b"Title,Date\n", "no rows"),
     (export(ROWS, header=("Name", "When")), "should be 'Title,Date'"),
     (b"Title\nDark\n", "should be 'Title,Date'"),
-    (b"Profile Name,Start Time,Duration,Title\nA,2020-01-01,0:10,Dark\n", "ViewingActivity.csv"),
-    (_zip(GOOD), "zip archive"),
+    (b"Profile Name,Start Time,Title\nA,2020-01-01 10:00:00,Dark\n", "lacks the column.*duration"),
+    (_zip(GOOD, "notes.txt"), "holds neither ViewingActivity.csv"),
+    (b"PK\x03\x04 not really a zip", "damaged zip"),
     (gzip.compress(GOOD), "gzip"),
     (b"%PDF-1.7\n", "PDF"),
     (bytes(range(256)) * 4, "binary"),
     ("Title,Date\nDark,6/1/20\n".encode("utf-16-le"), "binary"),
     (b"Title,Date\nDark\n", "has no date"),
-    (b"Title,Date\n,6/1/20\n", "empty title"),
+    (b"Title,Date\n,6/1/20\n: ,6/2/20\n", "lacks a title or a date"),
     (b"Title,Date\nDark,yesterday\n", "not a date"),
     (b"Title,Date\nDark,6/1/2020/1\n", "not a date"),
     (b"Title,Date\nDark,31/02/20\n", "not a calendar date"),
@@ -312,8 +314,8 @@ def test_messages_name_the_file_line(catalog):
     data = b'Title,Date\nDark,6/1/20\n\n"Two\nLines",6/1/20\nLost,yesterday\n'
     with pytest.raises(HistoryError, match="^Line 6: 'yesterday' is not a date"):
         parse(data, catalog)
-    with pytest.raises(HistoryError, match="^Line 4 has an empty title"):
-        parse(b"Title,Date\nDark,6/1/20\n\n ,6/1/20\n", catalog)
+    with pytest.raises(HistoryError, match="^Line 4: 'yesterday'"):   # after a skipped row
+        parse(b"Title,Date\nDark,6/1/20\n ,6/1/20\nLost,yesterday\n", catalog)
 
 
 def test_size_and_row_limits_come_from_arguments_and_settings(catalog, monkeypatch):
@@ -356,8 +358,13 @@ def test_fuzzy_match_has_a_score_and_respects_the_threshold(catalog, ids):
     assert office["show_id"] == ids["The Office (U.S.)"] and office["match_method"] == "fuzzy"
     # "The Watcher" (2022) scores 0.909 against "The Witcher": below the threshold...
     assert fuzzy_match(["The Watcher"], [True], catalog) == [None]
-    # ...and only the threshold stops it: lowered, the same pair would match.
-    assert fuzzy_match(["The Watcher"], [True], catalog, threshold=0.90)[0][0] == ids["The Witcher"]
+    # ...and titles under SHORT_LEN letters need FUZZY_SHORT whatever the threshold:
+    # one letter turns "The Switch" into "The Witch" (0.947)
+    assert fuzzy_match(["The Watcher"], [True], catalog, threshold=0.90) == [None]
+    assert fuzzy_match(["The Switch"], [False], catalog) == [None]
+    # numbers and country qualifiers must agree
+    assert fuzzy_match(["T2 Trainspotting", "The Office (U.K.)"], [False, True], catalog) == [
+        None, None]
 
 
 def test_fuzzy_match_rejects_other_numbers_and_wrong_kinds(catalog, ids):
@@ -446,11 +453,12 @@ def test_parsed_history_columns(catalog):
         "row_number": pl.Int64, "raw_title": pl.String, "watched_on": pl.Date,
         "item_name": pl.String, "season": pl.String, "episode": pl.String,
         "is_episode": pl.Boolean, "show_id": pl.String, "match_method": pl.String,
-        "match_score": pl.Float64, "item_key": pl.String})
+        "match_score": pl.Float64, "item_key": pl.String, "seconds": pl.Int64})
     assert parsed.items.schema == pl.Schema({
         "item_key": pl.String, "item_name": pl.String, "show_id": pl.String, "kind": pl.String,
         "is_episode": pl.Boolean, "episodes": pl.Int64, "first_watched": pl.Date,
-        "last_watched": pl.Date, "match_method": pl.String, "match_score": pl.Float64})
+        "last_watched": pl.Date, "match_method": pl.String, "match_score": pl.Float64,
+        "watch_share": pl.Float64})
 
 
 # --- generated persona histories ------------------------------------------------------------
@@ -502,3 +510,83 @@ def test_parse_speed_of_a_5000_row_file(catalog):
     start = time.perf_counter()
     parse_history(data, catalog)
     assert time.perf_counter() - start < 1.0
+
+
+# --- rows Netflix writes oddly, full account downloads, zips ---------------------------
+
+def test_blank_and_undated_rows_are_skipped_and_counted(catalog):
+    """Genuine exports hold rows with an empty title ("" or ": "); they are left out and
+    the note says how many, instead of refusing the file."""
+    data = export(ROWS[:1] + [("", "6/17/20"), (": ", "6/17/20"), ("Lost", "")] + ROWS[1:])
+    parsed = parse(data, catalog)
+    assert parsed.rows_read == 6 and parsed.viewings.height == 3 and parsed.rows_skipped == 3
+    assert "2 row(s) without a title were skipped." in parsed.notes
+    assert "1 row(s) without a date were skipped." in parsed.notes
+
+
+ACTIVITY_HEADER = ("Profile Name,Start Time,Duration,Attributes,Title,Supplemental Video Type,"
+                   "Device Type,Bookmark,Latest Bookmark,Country")
+ACTIVITY = [  # profile, start, duration, title, supplemental
+    ("Ana", "2020-06-18 20:00:00", "00:52:10", "Dark: Season 1: Secrets (Episode 1)", ""),
+    ("Ana", "2020-06-18 19:58:00", "00:00:40", "Trailer: Dark", "TRAILER"),
+    ("Ana", "2020-06-17 21:00:00", "00:03:00", "Enola Holmes", ""),
+    ("Ana", "2020-06-17 21:30:00", "00:02:00", "Enola Holmes", ""),
+    ("Ben", "2020-06-16 20:00:00", "01:58:00", "Enola Holmes", ""),
+    ("Ben", "2020-06-16 19:59:00", "00:00:12", "Season 1 Clip: Dark", "HOOK"),
+    ("Ben", "2020-06-15 20:00:00", "00:44:00", "Élite: Season 1: Welcome (Episode 1)", ""),
+]
+
+
+def activity(rows=ACTIVITY, new_layout: bool = False) -> bytes:
+    """A ViewingActivity.csv in the classic layout, or the newer fully quoted one that
+    starts with Duration."""
+    buf = io.StringIO()
+    if new_layout:
+        writer = csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n")
+        writer.writerow(["Duration", "Start Time", "Profile Name", "Country", "Bookmark",
+                         "Latest Bookmark", "Supplemental Video Type", "Attributes",
+                         "Device Type", "Title"])
+        writer.writerows([(d, s, p, "US", d, d, sup, "", "TV", t) for p, s, d, t, sup in rows])
+    else:
+        writer = csv.writer(buf, lineterminator="\n")
+        buf.write(ACTIVITY_HEADER + "\n")
+        writer.writerows([(p, s, d, "", t, sup, "TV", d, d, "US") for p, s, d, t, sup in rows])
+    return buf.getvalue().encode()
+
+
+@pytest.mark.parametrize("new_layout", [False, True])
+def test_viewing_activity_gives_one_history_per_profile(catalog, new_layout):
+    data = activity(new_layout=new_layout)
+    export_ = read_export(data)
+    assert export_.kind == "activity" and export_.profiles == ["Ana", "Ben"]
+    with pytest.raises(HistoryError, match=r"holds 2 profiles \(Ana, Ben\)"):
+        parse(data, catalog)
+    with pytest.raises(HistoryError, match="No profile named 'Cy'"):
+        parse(data, catalog, profile="Cy")
+    ana = parse(data, catalog, profile="Ana")
+    assert ana.kind == "activity" and ana.profile == "Ana"
+    # the trailer is left out; two sessions of one film on one day are one viewing
+    assert sorted(ana.viewings["raw_title"].to_list()) == [
+        "Dark: Season 1: Secrets (Episode 1)", "Enola Holmes"]
+    assert "1 trailer, teaser and preview row(s) were left out." in ana.notes
+    items = {r["item_name"]: r for r in ana.items.iter_rows(named=True)}
+    assert items["Dark"]["watch_share"] == 1.0
+    # five minutes of a film: a sample, counted far less than Ben's whole viewing
+    assert items["Enola Holmes"]["watch_share"] == pytest.approx(5 / 60)
+    ben = parse(data, catalog, profile="Ben")
+    assert ben.items.filter(pl.col("item_name") == "Enola Holmes")["watch_share"].item() == 1.0
+    assert ben.rows_read == 3 and ben.rows_skipped == 1
+
+
+def test_zip_from_netflix_is_read(catalog):
+    """The personal-data download keeps ViewingActivity.csv under CONTENT_INTERACTION/."""
+    data = _zip(activity(), "netflix-report/CONTENT_INTERACTION/ViewingActivity.csv")
+    assert parse(data, catalog, profile="Ben").viewings.height == 2
+    assert parse(_zip(GOOD), catalog).viewings.height == 3
+
+
+def test_korean_year_first_dates(catalog):
+    """Korean exports write "YY. M. D." (year first, dot-space separated)."""
+    parsed = parse(export([("Dark: Season 1: Secrets", "21. 12. 27."),
+                           ("Enola Holmes", "21. 3. 4.")]), catalog, today=date(2022, 1, 1))
+    assert parsed.viewings["watched_on"].to_list() == [date(2021, 12, 27), date(2021, 3, 4)]

@@ -5,11 +5,14 @@ markdown or HTML, so a title like `<img onerror=…>` stays a string.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from blend.profiles import MAX_NAME, Profile
 from blend.recommender import Recommendation
+from blend import service as blend_service
 from blend.service import max_upload_bytes
 from dashapp import ids
 from queries import validation
@@ -53,15 +56,40 @@ def upload_form(prefix: str, button_text: str) -> html.Div:
         dbc.Label("Whose history is this? (optional)", html_for=f"{prefix}-name"),
         dbc.Input(id=f"{prefix}-name", placeholder="Name shown to the group, e.g. Ana",
                   maxLength=MAX_NAME, className="mb-2"),
-        dcc.Upload(id=f"{prefix}-upload", accept=".csv,text/csv", multiple=False,
+        dcc.Upload(id=f"{prefix}-upload", accept=".csv,.zip,text/csv,application/zip",
+                   multiple=False,
                    max_size=max_upload_bytes(), className="blend-upload", children=html.Div([
                        html.Strong(button_text), html.Br(),
-                       html.Small(f"Drop NetflixViewingHistory.csv here or click to choose "
-                                  f"it. CSV, up to {limit_mb:.0f} MB (larger files are "
-                                  "ignored by the browser).", className="text-muted")])),
+                       html.Small(f"Drop NetflixViewingHistory.csv, ViewingActivity.csv or "
+                                  f"the zip Netflix sent here, or click to choose it: "
+                                  f"up to {limit_mb:.0f} MB (larger files are ignored by the "
+                                  "browser).", className="text-muted")])),
+        # shown when a full account download holds several profiles: whose to add
+        html.Div([dbc.Label("Which profile of this household?", html_for=f"{prefix}-profile"),
+                  dcc.Dropdown(id=f"{prefix}-profile", options=[], clearable=False,
+                               placeholder="Choose a profile")],
+                 id=f"{prefix}-profile-box", hidden=True, className="mt-2"),
         dcc.Loading(html.Div(id=f"{prefix}-status", className="mt-2", role="status",
                              **{"aria-live": "polite"}), type="dot", color="#E50914"),
     ])
+
+
+@dataclass(frozen=True)
+class ProfileChoice:
+    profile: str | None          # whose history to add (None: the file has one)
+    ask: str | None = None       # set: ask the user to pick from `options` first
+    options: tuple = ()
+
+
+def profile_choice(contents: str, profile: str | None) -> ProfileChoice:
+    """Whether an upload needs a profile picked first (a household download with
+    several profiles and none, or another file's, chosen)."""
+    profiles = blend_service.upload_profiles(contents)
+    if len(profiles) <= 1 or profile in profiles:
+        return ProfileChoice(profile if profile in profiles else None)
+    return ProfileChoice(None, f"This household download holds {len(profiles)} profiles: "
+                         "choose whose history to add (upload it again for another).",
+                         tuple({"label": p, "value": p} for p in profiles))
 
 
 def how_to_get_file() -> dbc.Card:
@@ -73,7 +101,14 @@ def how_to_get_file() -> dbc.Card:
             html.Li(["At the bottom of the list click ", html.Em("Download all"), ": you get ",
                      html.Code("NetflixViewingHistory.csv"), " (columns Title, Date)."]),
             html.Li("Upload it here. Any language or date format Netflix uses works."),
-        ], className="mb-0"),
+        ]),
+        html.P(["Or the whole household: Netflix's ", html.Em("Download your personal "
+                "information"), " sends a zip whose ", html.Code("ViewingActivity.csv"),
+                " holds every profile, with how long each title was watched; upload the "
+                "zip or that file and pick a profile."], className="small"),
+        html.P("Titles are matched offline to the 2021 catalog (8,800 titles, English "
+               "names): titles added later, and some localized names, cannot be matched; "
+               "each profile lists what was not.", className="small mb-0"),
     ]), className="mb-3 h-100")
 
 
@@ -97,6 +132,12 @@ def member_card(profile: Profile, person: str, colour: str, editable: bool,
                 f"{profile.n_matched:,} found in the catalog ({profile.match_rate:.0%}).",
                 html.Br(), _date_note(profile)], className="small mb-2"),
     ]
+    kinds = [i["kind"] for i in items if i["show_id"] is not None and not i["hidden"]]
+    body.append(html.P(f"Matched: {kinds.count('movie'):,} films, {kinds.count('show'):,} "
+                       "shows.", className="small mb-2"))
+    if profile.notes:   # the parser's notes: skipped rows, trailers left out, ...
+        body.append(html.Ul([html.Li(n) for n in profile.notes.splitlines()],
+                            className="small mb-2"))
     if unmatched:
         body.append(html.Details([
             html.Summary(f"{len(unmatched):,} titles not in the catalog"),

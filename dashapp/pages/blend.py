@@ -20,6 +20,7 @@ dash.register_page(__name__, path="/blend", name="Blend", order=6, filters=False
                    title="Blend · Netflix Content Insights")
 
 NEW = "blend-new"
+SAMPLE = "blend-sample"
 MINE_LIST = "blend-mine-list"
 
 
@@ -31,9 +32,16 @@ def layout(**_query) -> html.Div:
                "both get titles neither has seen that suit you both.", className="lead"),
         dbc.Row([
             dbc.Col(parts.how_to_get_file(), lg=4),
-            dbc.Col(dbc.Card(dbc.CardBody([html.H5("Start a blend"),
-                                           parts.upload_form(NEW, "Upload your history")]),
-                             className="mb-3 h-100"), lg=4),
+            dbc.Col(dbc.Card(dbc.CardBody([
+                html.H5("Start a blend"), parts.upload_form(NEW, "Upload your history"),
+                html.Hr(),
+                html.P("No file at hand? See a blend of a made-up household first.",
+                       className="small mb-1"),
+                dbc.Button("Try it with a sample history", id=SAMPLE, color="dark",
+                           outline=True, size="sm"),
+                dcc.Loading(html.Div(id=f"{SAMPLE}-status", className="mt-2", role="status",
+                                     **{"aria-live": "polite"}), type="dot")]),
+                className="mb-3 h-100"), lg=4),
             dbc.Col(parts.privacy_note(), lg=4),
         ]),
         html.Div(id=MINE_LIST),
@@ -43,28 +51,59 @@ def layout(**_query) -> html.Div:
 @callback(Output(f"{NEW}-status", "children"),
           Output(parts.KEYS, "data", allow_duplicate=True), Output(parts.MINE, "data"),
           Output(ids.URL, "pathname", allow_duplicate=True),
-          Output(f"{NEW}-upload", "contents"),
-          Input(f"{NEW}-upload", "contents"), State(f"{NEW}-upload", "filename"),
+          Output(f"{NEW}-upload", "contents"), Output(f"{NEW}-profile", "options"),
+          Output(f"{NEW}-profile-box", "hidden"),
+          Input(f"{NEW}-upload", "contents"), Input(f"{NEW}-profile", "value"),
+          State(f"{NEW}-upload", "filename"),
           State(f"{NEW}-name", "value"), State(parts.KEYS, "data"), State(parts.MINE, "data"),
           prevent_initial_call=True)
-def start_blend(contents, filename, name, keys, mine):
-    """Parse and store the file as a new blend's first member, then open the blend."""
+def start_blend(contents, profile, filename, name, keys, mine):
+    """Parse and store the file as a new blend's first member, then open the blend. A
+    full account download with several profiles first asks whose."""
+    skip = (no_update,) * 7
     if not contents:
-        return no_update, no_update, no_update, no_update, no_update
+        return skip
     keys, mine = parts.browser_map(keys, "keys"), parts.browser_map(mine, "blends")
     name = validation.text(name, "name", max_len=1000)
     filename = validation.text(filename, "file name", max_len=1000)
+    profile = validation.text(profile, "profile", max_len=1000)
     try:
+        choice = parts.profile_choice(contents, profile)
+        if choice.ask:
+            return (dbc.Alert(choice.ask, color="info"), no_update, no_update, no_update,
+                    no_update, choice.options, False)
         added = blend_service.add_person(wh().paths.data_dir, wh(), None, name, contents,
-                                         filename)
+                                         filename, profile=choice.profile)
     except blend_service.UploadError as exc:
-        return dbc.Alert(str(exc), color="warning"), no_update, no_update, no_update, None
+        return (dbc.Alert(str(exc), color="warning"), no_update, no_update, no_update, None,
+                [], True)
     except WarehouseMissing as exc:
-        return dbc.Alert(str(exc), color="danger"), no_update, no_update, no_update, None
+        return (dbc.Alert(str(exc), color="danger"), no_update, no_update, no_update, None,
+                [], True)
     keys = {**keys, added.profile_id: added.edit_key}
-    mine = {**mine, added.blend_id: (name or "").strip()}
+    mine = {**mine, added.blend_id: (name or choice.profile or "").strip()}
     return (dbc.Alert(added.message, color="success"), keys, mine,
-            f"/blend/{added.blend_id}", None)
+            f"/blend/{added.blend_id}", None, [], True)
+
+
+@callback(Output(f"{SAMPLE}-status", "children"),
+          Output(parts.KEYS, "data", allow_duplicate=True),
+          Output(parts.MINE, "data", allow_duplicate=True),
+          Output(ids.URL, "pathname", allow_duplicate=True),
+          Input(SAMPLE, "n_clicks"), State(parts.KEYS, "data"), State(parts.MINE, "data"),
+          prevent_initial_call=True)
+def try_sample(n_clicks, keys, mine):
+    """A blend of the shipped sample household, opened like any other."""
+    if not n_clicks:
+        return no_update, no_update, no_update, no_update
+    keys, mine = parts.browser_map(keys, "keys"), parts.browser_map(mine, "blends")
+    try:
+        sample = blend_service.add_sample(wh().paths.data_dir, wh())
+    except (*blend_service.UploadError, WarehouseMissing) as exc:
+        return dbc.Alert(str(exc), color="warning"), no_update, no_update, no_update
+    return (dbc.Alert(sample.message, color="success"), {**keys, **sample.edit_keys},
+            {**mine, sample.blend_id: "the sample household"},
+            f"/blend/{sample.blend_id}")
 
 
 @callback(Output(MINE_LIST, "children"), Input(parts.MINE, "data"))

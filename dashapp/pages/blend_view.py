@@ -91,24 +91,31 @@ def show_members(_version, blend_id, keys, for_whom):
 
 @callback(Output(f"{ADD}-status", "children"), Output(parts.KEYS, "data", allow_duplicate=True),
           Output(VERSION, "data", allow_duplicate=True), Output(f"{ADD}-upload", "contents"),
-          Output(f"{ADD}-name", "value"), Input(f"{ADD}-upload", "contents"),
-          State(f"{ADD}-upload", "filename"),
+          Output(f"{ADD}-name", "value"), Output(f"{ADD}-profile", "options"),
+          Output(f"{ADD}-profile-box", "hidden"), Input(f"{ADD}-upload", "contents"),
+          Input(f"{ADD}-profile", "value"), State(f"{ADD}-upload", "filename"),
           State(f"{ADD}-name", "value"), State(BLEND_ID, "data"), State(parts.KEYS, "data"),
           State(VERSION, "data"), prevent_initial_call=True)
-def add_person(contents, filename, name, blend_id, keys, version):
+def add_person(contents, profile, filename, name, blend_id, keys, version):
     if not contents:
-        return no_update, no_update, no_update, no_update, no_update
+        return (no_update,) * 7
     keys, version = parts.browser_map(keys, "keys"), parts.counter(version, "version")
     blend_id = validation.text(blend_id, "blend id", max_len=100, optional=False)
     name = validation.text(name, "name", max_len=1000)
     filename = validation.text(filename, "file name", max_len=1000)
+    profile = validation.text(profile, "profile", max_len=1000)
     try:
+        choice = parts.profile_choice(contents, profile)
+        if choice.ask:
+            return (dbc.Alert(choice.ask, color="info"), no_update, no_update, no_update,
+                    no_update, choice.options, False)
         added = blend_service.add_person(wh().paths.data_dir, wh(), blend_id, name, contents,
-                                         filename)
+                                         filename, profile=choice.profile)
     except (*blend_service.UploadError, WarehouseMissing) as exc:
-        return dbc.Alert(str(exc), color="warning"), no_update, no_update, None, no_update
+        return dbc.Alert(str(exc), color="warning"), no_update, no_update, None, no_update, [], True
     return (dbc.Alert(added.message, color="success"),
-            {**keys, added.profile_id: added.edit_key}, version + 1, None, "")
+            {**keys, added.profile_id: added.edit_key}, version + 1, None, "",
+            [], True)
 
 
 @callback(Output(ACTION_STATUS, "children"), Output(VERSION, "data", allow_duplicate=True),

@@ -31,6 +31,7 @@ final as (
         t.kind,
         coalesce(t.description, '') as description,
         t.release_year,
+        t.date_added,
         t.runtime_minutes,
         t.seasons,
         t.maturity_rating,

@@ -10,7 +10,7 @@ with items as (
 )
 
 select p.profile_id, p.name, p.created_at, p.file_name, p.rows_read, p.duplicate_rows,
-       p.date_order, p.date_order_ambiguous, p.build_id,
+       p.date_order, p.date_order_ambiguous, p.build_id, coalesce(p.notes, '') as notes,
        coalesce(i.n_items, 0) as n_items, coalesce(i.n_matched, 0) as n_matched,
        coalesce(i.n_hidden, 0) as n_hidden
 from blend_members as m

@@ -39,6 +39,11 @@ create table if not exists profile_viewings (
     is_episode boolean not null,
     show_id varchar
 );
+-- added with ViewingActivity.csv uploads (older databases gain them here): how far
+-- each item was watched through (1 when the export has no durations), and the notes
+-- the parser wrote for the uploader (skipped rows), one per line
+alter table profile_items add column if not exists watch_share double default 1.0;
+alter table profiles add column if not exists notes varchar;
 create table if not exists blends (
     blend_id varchar primary key,
     created_at timestamp not null
