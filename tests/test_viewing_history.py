@@ -288,7 +288,7 @@ GOOD = export(ROWS)
     (b"Profile Name,Start Time,Title\nA,2020-01-01 10:00:00,Dark\n", "lacks the column.*duration"),
     (_zip(GOOD, "notes.txt"), "holds neither ViewingActivity.csv"),
     (b"PK\x03\x04 not really a zip", "damaged zip"),
-    (gzip.compress(GOOD), "gzip"),
+    (gzip.compress(GOOD, mtime=0), "gzip"),
     (b"%PDF-1.7\n", "PDF"),
     (bytes(range(256)) * 4, "binary"),
     ("Title,Date\nDark,6/1/20\n".encode("utf-16-le"), "binary"),
