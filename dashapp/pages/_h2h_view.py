@@ -18,6 +18,7 @@ import dash_bootstrap_components as dbc
 import polars as pl
 from dash import dcc, html
 
+from dashapp.components.a11y import label_for
 from dashapp.figures import head_to_head as figs
 from queries import catalog
 from queries import head_to_head as h2h
@@ -131,7 +132,7 @@ def controls(state: State) -> dbc.Card:
             if state.mode == "title" else
             "Both sides count the titles that pass the global filters.")
     searchable = {"placeholder": "Type to search titles…"} if state.mode == "title" else {}
-    pickers = [dbc.Col([html.Label(f"Side {side.upper()}", className="small text-muted mb-1"),
+    pickers = [dbc.Col([label_for(f"Side {side.upper()}", {"type": PICKER, "side": side}),
                         dcc.Dropdown(id={"type": PICKER, "side": side}, value=getattr(state, side),
                                      options=state.options[side], clearable=False,
                                      **searchable)], md=4)
