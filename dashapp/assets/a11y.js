@@ -41,6 +41,64 @@
       const own = labelId(button.id);
       if (own && ids[0] !== own) ids.unshift(own);
       if (ids.length) setAttr(button, "aria-labelledby", ids.join(" "));
+      // the open list: named after the field (the trigger's aria-controls names it)
+      const list = document.getElementById(button.getAttribute("aria-controls") || "");
+      const options = list && list.querySelector(".dash-options-list");
+      if (options && own) setAttr(options, "aria-labelledby", own);
+    });
+    // the clear "x" is an <a> without href (not focusable, aria-label not allowed) inside
+    // the trigger button; keyboards clear with Delete/Backspace on the trigger instead
+    root.querySelectorAll("a.dash-dropdown-clear").forEach(function (clear) {
+      setAttr(clear, "aria-hidden", "true");
+      if (clear.hasAttribute("aria-label")) clear.removeAttribute("aria-label");
+    });
+  }
+
+  /* Option lists (dropdown menus, dcc.Checklist/RadioItems): each option is a
+   * role=option <label> around a real checkbox/radio, an interactive control inside
+   * another. The native inputs already say everything, so the wrapping roles go: a
+   * group of labelled checkboxes or radios. */
+  function repairOptionLists(root) {
+    root.querySelectorAll('.dash-options-list [role="option"]').forEach(function (option) {
+      if (!option.querySelector("input")) return;
+      option.removeAttribute("role");
+      option.removeAttribute("aria-selected");
+    });
+    root.querySelectorAll('.dash-options-list[role="listbox"]').forEach(function (list) {
+      if (!list.querySelector('[role="option"]')) setAttr(list, "role", "group");
+    });
+  }
+
+  /* dbc.Tabs (2.0.4) gives every tab the same id ("…-tab-null") and points
+   * aria-controls at a panel id that does not exist: pair tabs and panels in order. */
+  function repairTabs(root) {
+    root.querySelectorAll('[role="tablist"]').forEach(function (list, n) {
+      const tabs = list.querySelectorAll('[role="tab"]');
+      const content = list.parentElement && list.parentElement.querySelector(".tab-content");
+      const panes = content ? content.querySelectorAll(":scope > .tab-pane") : [];
+      const base = (list.parentElement && list.parentElement.id) || "tabs-" + n;
+      tabs.forEach(function (tab, i) {
+        setAttr(tab, "id", base + "--tab-" + i);
+        const pane = panes[i];
+        if (pane) {
+          setAttr(pane, "id", base + "--panel-" + i);
+          setAttr(pane, "role", "tabpanel");
+          setAttr(pane, "aria-labelledby", tab.id);
+          setAttr(tab, "aria-controls", pane.id);
+        } else {
+          tab.removeAttribute("aria-controls");
+        }
+      });
+    });
+  }
+
+  /* dcc.Upload: its hidden file <input> is named after the drop zone's own text. */
+  function repairUploads(root) {
+    root.querySelectorAll('input[type="file"]').forEach(function (input) {
+      if (input.id && labelText(input.id)) return;
+      const zone = input.parentElement;
+      const text = zone ? zone.textContent.trim().replace(/\s+/g, " ") : "";
+      setAttr(input, "aria-label", text || "Choose a file");
     });
   }
 
@@ -102,6 +160,9 @@
   function repair() {
     const root = document.body;
     repairDropdowns(root);
+    repairOptionLists(root);
+    repairUploads(root);
+    repairTabs(root);
     repairSliders(root);
     repairDatePickers(root);
     nameCharts(root);
@@ -130,7 +191,8 @@
     document.addEventListener("click", skipLink);
     new MutationObserver(schedule).observe(document.body, {
       childList: true, subtree: true, attributes: true,
-      attributeFilter: ["aria-labelledby", "tabindex", "aria-expanded", "class"],
+      attributeFilter: ["aria-labelledby", "aria-label", "tabindex", "aria-expanded", "class",
+                        "role", "id", "aria-controls"],
     });
     schedule();
   }

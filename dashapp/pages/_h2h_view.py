@@ -177,7 +177,9 @@ def metrics_table(table: pl.DataFrame, side_titles: dict[str, int], state: State
     """Metric | A | B, the better value marked; descriptive metrics in muted text."""
     single = state.mode == "title"
     head = html.Thead(html.Tr([html.Th("Metric")] + [
-        html.Th(state.names[s], style={"color": colours[s]}) for s in ("a", "b")]))
+        # the side's colour as a swatch: as text colour it was 3.3:1 on the page
+        html.Th([html.Span("■ ", style={"color": colours[s]}), state.names[s]])
+        for s in ("a", "b")]))
     rows = [] if single else [html.Tr([html.Td("Titles"), html.Td(f"{side_titles.get('a', 0):,}"),
                                        html.Td(f"{side_titles.get('b', 0):,}")])]
     for r in table.iter_rows(named=True):

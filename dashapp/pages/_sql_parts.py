@@ -138,7 +138,9 @@ def result_grid(result: ConsoleResult) -> html.Div:
         rows = [html.Tr(html.Td("No rows.", colSpan=len(result.columns),
                                 className="text-muted"))]
     return html.Div(dbc.Table([head, html.Tbody(rows)], size="sm", striped=True,
-                              bordered=False, className="mb-0"), className="sql-results")
+                              bordered=False, className="mb-0"), className="sql-results",
+                    # a scrolling box is a tab stop so arrow keys can scroll it
+                    tabIndex="0", role="region", **{"aria-label": "Query result"})
 
 
 def status_line(result: ConsoleResult, row_cap: int) -> list:
