@@ -20,11 +20,11 @@ from pathlib import Path
 from unittest import mock
 
 import numpy as np
+from bench_models import p95, timed  # a sibling script: benchmarks/ is not a package
 from sklearn.metrics import f1_score
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from bench_models import p95, timed  # a sibling script: benchmarks/ is not a package
-from etl.publish import Paths, current_build
+from base.paths import Paths, current_build
 from models import genre_classifier as gc
 from queries.db import open_read_only
 

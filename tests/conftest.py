@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from etl.publish import Paths
-from etl.refresh import refresh
+from base.paths import Paths
+from netflix_insights.refresh import refresh
 from queries.db import open_read_only
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -18,6 +18,17 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 # Builds in tests skip model training (minutes on 2 cores) unless a test asks for it:
 # tests/test_models*.py build their own trained warehouse once.
 os.environ.setdefault("NETFLIX_INSIGHTS_TRAIN_MODELS", "0")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`tasks.py test` runs `-n 2 --dist loadgroup`): the tests that
+    need trained models share one worker, so the models are trained once per run, and
+    the browser tests share another Chromium-driving worker; the rest spread freely."""
+    for item in items:
+        if "trained_data_dir" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group("trained"))
+        elif item.get_closest_marker("browser") or "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
@@ -96,7 +107,10 @@ def browser():
 
 def wait_for(browser, seconds: float = 30):
     """WebDriverWait that retries while Dash re-renders an element (stale references)."""
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.common.exceptions import (
+        NoSuchElementException,
+        StaleElementReferenceException,
+    )
     from selenium.webdriver.support.ui import WebDriverWait
     return WebDriverWait(browser, seconds,
                          ignored_exceptions=[NoSuchElementException, StaleElementReferenceException])

@@ -222,20 +222,21 @@ def test_sql_console_result_and_error(browser, served_app):
 def blend_with_people(served_app, built_data_dir, warehouse_con):
     """A blend of two people (generated test histories), made through the same service
     the upload calls; returns its URL."""
-    from etl.publish import Paths
-    from models import artifacts, blend
-    from queries import blend_service
+    from base.paths import Paths
+    from blend import service
+    from models import artifacts, blend_space
     from queries.db import Warehouse
     build_id = Paths(built_data_dir).current_link.resolve().stem
-    if not (artifacts.models_dir(built_data_dir) / build_id / f"{blend.NAME}.pkl").exists():
-        artifacts.save(built_data_dir, build_id, blend.NAME, blend.train(warehouse_con), 0.0)
+    if not (artifacts.models_dir(built_data_dir) / build_id / f"{blend_space.NAME}.pkl").exists():
+        artifacts.save(built_data_dir, build_id, blend_space.NAME,
+                       blend_space.train(warehouse_con), 0.0)
     wh = Warehouse(built_data_dir)
     blend_id = None
     for name, file in (("Ana", "kdrama_romance.csv"), ("Ben", "true_crime_thrillers.csv")):
         contents = "data:text/csv;base64," + base64.b64encode(
             (HISTORIES / file).read_bytes()).decode()
-        blend_id = blend_service.add_person(built_data_dir, wh, blend_id, name, contents,
-                                            file).blend_id
+        blend_id = service.add_person(built_data_dir, wh, blend_id, name, contents,
+                                       file).blend_id
     return f"{served_app}/blend/{blend_id}"
 
 

@@ -22,7 +22,7 @@ from dash.exceptions import MissingCallbackContextException
 
 from dashapp import ids
 from dashapp.components.a11y import label_for
-from queries.filters import Filters, FilterOptions
+from queries.filters import FilterOptions, Filters
 
 # the pages router's input for the query string (dash.page_container's dcc.Location)
 PAGES_SEARCH = "_pages_location.search"

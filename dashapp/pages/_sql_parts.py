@@ -11,7 +11,7 @@ from collections import defaultdict
 import dash_bootstrap_components as dbc
 from dash import html
 
-from etl import settings
+from base import settings
 from queries import console
 from queries.console import ConsoleResult
 from queries.db import Warehouse
@@ -28,13 +28,14 @@ _SCHEMA_CACHE: dict[str, ConsoleResult] = {}
 def limits() -> tuple[float, int]:
     """(time limit in seconds, row cap) from the settings registry; bad values fall back
     to the defaults rather than breaking the page."""
-    def number(name, kind):
+    def number(name):
+        default = settings.parse(settings.SETTINGS[name], settings.SETTINGS[name].default)
         try:
-            value = kind(settings.get(name))
-        except ValueError:
-            value = kind(settings.SETTINGS[name].default)
-        return value if value > 0 else kind(settings.SETTINGS[name].default)
-    return number("console_timeout_seconds", float), number("console_row_cap", int)
+            value = settings.get(name)
+        except settings.SettingError:
+            return default
+        return value if value > 0 else default
+    return number("console_timeout_seconds"), number("console_row_cap")
 
 
 def limits_text() -> str:
@@ -64,7 +65,7 @@ def schema_columns(wh: Warehouse) -> ConsoleResult:
     """information_schema's columns of the current build (cached per build)."""
     build = wh.build_id
     if build not in _SCHEMA_CACHE:
-        result = wh.run_console(console.SCHEMA_QUERY, timeout_s=10, row_cap=100_000)
+        result = console.run_on_warehouse(wh, console.SCHEMA_QUERY, timeout_s=10, row_cap=100_000)
         if not result.ok:
             return result
         _SCHEMA_CACHE.clear()

@@ -11,7 +11,13 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashapp import ids
 from dashapp.components.a11y import label_for
-from dashapp.components.chart import chart_card, graph_id, insight_items, insights_id, register_csv
+from dashapp.components.chart import (
+    chart_card,
+    graph_id,
+    insight_items,
+    insights_id,
+    register_csv,
+)
 from dashapp.figures import models as figs
 from dashapp.state import wh
 from models import artifacts, serving

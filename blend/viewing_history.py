@@ -3,7 +3,7 @@
 `parse_history(data, catalog)` checks the upload (size, archive/binary signatures,
 encoding, header, row count), reads `Title,Date` rows, works out the date order from
 the whole file, removes exact duplicate rows, splits titles into show / season /
-episode, and matches each distinct item to the catalog once (etl/history_matching.py).
+episode, and matches each distinct item to the catalog once (blend/history_matching.py).
 Anything a user can get wrong raises HistoryError with a message meant to be shown as
 is; nothing is stored here. Formats, limits and decisions: docs/BLEND.md.
 """
@@ -19,8 +19,8 @@ from datetime import date
 
 import polars as pl
 
-from etl import settings
-from etl.history_matching import ENGINE, HistoryCatalog, fuzzy_match, split_titles
+from base import settings
+from blend.history_matching import ENGINE, HistoryCatalog, fuzzy_match, split_titles
 
 __all__ = ["HistoryError", "HistoryCatalog", "ParsedHistory", "blend_catalog",
            "load_catalog", "parse_history"]
@@ -326,8 +326,8 @@ def parse_history(data: bytes, catalog: HistoryCatalog, *, max_bytes: int | None
                   max_rows: int | None = None, today: date | None = None) -> ParsedHistory:
     """Parse and match one NetflixViewingHistory.csv upload (see module docstring).
     Limits default to the upload_max_bytes / upload_max_rows settings."""
-    max_bytes = int(settings.get("upload_max_bytes")) if max_bytes is None else max_bytes
-    max_rows = int(settings.get("upload_max_rows")) if max_rows is None else max_rows
+    max_bytes = settings.get("upload_max_bytes") if max_bytes is None else max_bytes
+    max_rows = settings.get("upload_max_rows") if max_rows is None else max_rows
     text, encoding = decode_upload(data, max_bytes)
     read = read_rows(text, max_rows)
     dates, order, ambiguous, reading = parse_dates(read.dates, read.line, today or date.today())
