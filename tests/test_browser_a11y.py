@@ -85,7 +85,8 @@ def test_open_dropdown_and_chart_table_have_no_axe_violations(browser, served_ap
     _open(browser, served_app + "/")
     browser.execute_script("document.getElementById('filter-genres').focus()")
     browser.switch_to.active_element.send_keys(Keys.ENTER)
-    wait_for(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content"))
+    wait_for(browser, 10).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".dash-dropdown-content"))
     assert_accessible(browser, "genres dropdown open")
     browser.switch_to.active_element.send_keys(Keys.ESCAPE)
     toggle = browser.find_element(By.CSS_SELECTOR, "button[id*='universe-genres'][aria-expanded]")
