@@ -257,7 +257,9 @@ def blend_with_people(served_app, built_data_dir, warehouse_con):
 def test_blend_with_people(browser, blend_with_people):
     from selenium.webdriver.common.by import By
     browser.get(blend_with_people)
-    wait_for(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#blend-recs li"))
+    wait_for(browser, 60).until(
+        lambda d: d.find_element(By.ID, "blend-header").text == "Blend: Ana & Ben"
+        and len(d.find_elements(By.CSS_SELECTOR, ".member-card")) == 2)
     wait_for(browser, 60).until(page_settled)
     assert_accessible(browser, "blend with two people")
 
