@@ -72,6 +72,11 @@ SETTINGS: dict[str, Setting] = {
         Setting("host", "NETFLIX_INSIGHTS_HOST", "127.0.0.1",
                 "Interface the dashboard binds to. Loopback unless you mean otherwise."),
         Setting("port", "NETFLIX_INSIGHTS_PORT", "8050", "Port the dashboard listens on.", kind="int", minimum=1),
+        Setting("public_base_url", "NETFLIX_INSIGHTS_PUBLIC_BASE_URL", "",
+                "The address users reach the dashboard at, e.g. https://insights.example; "
+                "links the app hands out (the Blend's share link) start with it. Empty: "
+                "the address served (http://host:port). Never taken from a request's "
+                "Host header, which any client can set."),
         Setting("workers", "NETFLIX_INSIGHTS_WORKERS", "2",
                 "Worker processes of `serve --prod` (gunicorn). Each opens its own "
                 "read-only warehouse connection after the fork and may use up to 2 GB of "
@@ -113,16 +118,45 @@ SETTINGS: dict[str, Setting] = {
         Setting("max_row_shrink", "NETFLIX_INSIGHTS_MAX_ROW_SHRINK", "0.5",
                 "A build fails its checks when a table loses more than this share of "
                 "the rows it had in the previous published build.", kind="float", minimum=0),
+        Setting("duckdb_storage_version", "NETFLIX_INSIGHTS_DUCKDB_STORAGE_VERSION",
+                "v1.0.0",
+                "DuckDB storage format of every database file the product creates "
+                "(warehouse builds, the Blend profiles database), checked before each "
+                "publish. v1.0.0 opens in every DuckDB 1.x and 2.x client (CLI, Python, "
+                "R, JDBC); v2.0.0 (DuckDB 2.0's own default) only in 2.x. See docs/SQL.md."),
+        Setting("parquet_on_publish", "NETFLIX_INSIGHTS_PARQUET_ON_PUBLISH", "0",
+                "Also write every mart of each build as Parquet (1/true/yes/on), under "
+                "<data_dir>/warehouse/parquet/<build_id>/, with parquet/current swapped "
+                "atomically at publish; `netflix-insights export` does the same on demand.",
+                kind="bool"),
         Setting("show_posters", "NETFLIX_INSIGHTS_SHOW_POSTERS", "0",
                 "Show TMDB poster images on the dashboard (1/true/yes/on). Off by "
                 "default: posters load from image.tmdb.org, so offline the page shows "
                 "placeholder cards (title, year, score) and requests nothing.", kind="bool"),
         Setting("console_timeout_seconds", "NETFLIX_INSIGHTS_CONSOLE_TIMEOUT_SECONDS", "2",
                 "Time limit of one query in the dashboard's SQL console, in seconds; "
-                "a longer query is interrupted and reported.", kind="float"),
+                "a longer query is interrupted and reported, and one that cannot be "
+                "interrupted has its worker process killed half a second later.",
+                kind="float", minimum=0.05),
         Setting("console_row_cap", "NETFLIX_INSIGHTS_CONSOLE_ROW_CAP", "5000",
                 "Most rows the dashboard's SQL console returns (and exports as CSV) "
-                "for one query; more are cut and the result is marked truncated.", kind="int"),
+                "for one query; more are cut and the result is marked truncated.",
+                kind="int", minimum=1),
+        Setting("console_max_result_bytes", "NETFLIX_INSIGHTS_CONSOLE_MAX_RESULT_BYTES",
+                "8000000",
+                "Largest result of one SQL console query (dashboard and `sql`), in bytes "
+                "as sent from its worker process; rows past it are cut and the result "
+                "is marked truncated, like the row cap.", kind="int", minimum=1000),
+        Setting("console_memory_mb", "NETFLIX_INSIGHTS_CONSOLE_MEMORY_MB", "1536",
+                "Address space of each SQL console worker process (RLIMIT_AS), in MB. "
+                "DuckDB gets a third of it as its memory_limit; an allocation past the "
+                "OS limit fails the query, never the app. DuckDB itself reserves about "
+                "700 MB of address space, so values under 1024 leave little room.",
+                kind="int", minimum=768),
+        Setting("console_workers", "NETFLIX_INSIGHTS_CONSOLE_WORKERS", "2",
+                "SQL console worker processes kept warm per server process: console "
+                "queries that run at once (more wait, then are told the console is "
+                "busy). Each may use up to console_memory_mb.", kind="int", minimum=1),
         Setting("upload_max_bytes", "NETFLIX_INSIGHTS_UPLOAD_MAX_BYTES", "5000000",
                 "Largest viewing-history file the Blend page accepts, in bytes (shown "
                 "next to the upload box). The server's request cap is sized from it.", kind="int", minimum=1),

@@ -24,16 +24,13 @@ Titles anyone in the group watched are never recommended. Each recommendation sa
 from __future__ import annotations
 
 import threading
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-import duckdb
 import numpy as np
 import polars as pl
-from threadpoolctl import ThreadpoolController, threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from blend import explain as blend_explain
 from blend.taste import Profile

@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 import flask
 from dash import dcc, html
 from flask import jsonify
+from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from base.errors import WarehouseMissing
 from dashapp import ids, security
@@ -93,6 +94,20 @@ def add_model_endpoints(server: flask.Flask) -> None:
         serving.GenreRequest.parse, serving.predict_genres), methods=["POST"])
     server.add_url_rule("/api/copilot", "copilot", _model_endpoint(
         copilot.CopilotRequest.parse, copilot.predict), methods=["POST"])
+    # Without these, Dash's catch-all page route answered GET /api/... with the HTML page.
+    server.add_url_rule("/api/<path:_rest>", "api_other_methods", _api_other_method,
+                        methods=["GET", "PUT", "PATCH", "DELETE"])
+
+
+API_POST_ONLY = ("predict-genres", "copilot")
+
+
+def _api_other_method(_rest: str):
+    """405 (Allow: POST) for the POST APIs under another method, 404 for the rest."""
+    if _rest in API_POST_ONLY:
+        raise MethodNotAllowed(valid_methods=["POST"])
+    raise NotFound("no such API; the APIs are POST /api/predict-genres and "
+                   "POST /api/copilot")
 
 
 def create_app() -> dash.Dash:

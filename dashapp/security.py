@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import json
 import logging
 import math
 import uuid
@@ -19,6 +20,7 @@ import flask
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from base import settings
+from queries import validation
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,16 @@ CSP_NON_DOCUMENT = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 POSTER_HOST = "https://image.tmdb.org"
 
 
+def public_base_url() -> str:
+    """Where links point: the public_base_url setting, else the address served."""
+    configured = settings.get("public_base_url").strip().rstrip("/")
+    if configured:
+        return configured
+    host, port = settings.get("host"), settings.get("port")
+    host = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    return f"http://{host}:{port}"
+
+
 def request_max_bytes(upload_max_bytes: int | None = None) -> int:
     """The largest request body accepted: a maximal upload, base64-encoded, plus the
     rest of its callback request."""
@@ -83,9 +95,16 @@ def install(app: dash.Dash) -> None:
     cap = request_max_bytes()
     server.config["MAX_CONTENT_LENGTH"] = cap
     server.before_request(lambda: _check_callback_request(app))
+    server.before_request(lambda: _check_api_request())
+    server.before_request(lambda: _hide_dev_routes(app))
     server.after_request(lambda response: _add_headers(app, response))
     server.register_error_handler(413, lambda e: _too_large(cap))
     server.register_error_handler(HTTPException, _http_error)
+    server.register_error_handler(validation.BadInput, _bad_input)
+    # An unknown /_dash-component-suites/ path: Dash raises, which was a 500 with a
+    # traceback in the log; it is a missing file.
+    server.register_error_handler(dash.exceptions.DependencyException,
+                                  lambda e: _error(404, "404 Not Found: no such asset"))
     server.register_error_handler(InternalServerError, _server_error)
 
 
@@ -118,6 +137,40 @@ def _too_large(cap: int) -> flask.Response:
                        f"request (files up to {_mb(upload)})")
 
 
+API_PREFIX = "/api/"
+
+
+def _check_api_request():
+    """The JSON APIs: a body that is not a JSON object (or nests too deeply for the
+    parser) is a 400 before any endpoint code runs."""
+    request = flask.request
+    if request.method != "POST" or not request.path.startswith(API_PREFIX):
+        return None
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        return _error(400, "bad input: JSON nested too deeply")
+    if not isinstance(body, dict):
+        return _error(400, "bad input: send a JSON object (Content-Type: application/json)")
+    try:
+        _check_json("body", body, 0)
+    except BadCallback as exc:
+        return _error(400, f"bad input: {exc}")
+    return None
+
+
+def _hide_dev_routes(app: dash.Dash):
+    """Dash's development routes answer only when its dev tools run (debug mode)."""
+    if flask.request.path.endswith("/_reload-hash") and not app._dev_tools.hot_reload:
+        return _error(404, "404 Not Found: development routes are off")
+    return None
+
+
+def _bad_input(exc: validation.BadInput) -> flask.Response:
+    """A callback or API found its input unusable before acting: 400, its message."""
+    return _error(400, f"bad input: {str(exc)[:300]}")
+
+
 def _http_error(exc: HTTPException) -> flask.Response:
     response = _error(exc.code or 500, f"{exc.code} {exc.name}: {exc.description}")
     if getattr(exc, "valid_methods", None):  # a 405 names what is allowed
@@ -144,10 +197,21 @@ def _check_callback_request(app: dash.Dash):
     if request.method != "POST" or not request.path.endswith("/_dash-update-component"):
         return None
     try:
-        _validate_callback_body(app, request.get_json(silent=True))
+        body = request.get_json(silent=True)
+    except RecursionError:  # json.loads gives up on very deep nesting (50,000 levels)
+        return _error(400, "malformed callback request: JSON nested too deeply")
+    try:
+        _validate_callback_body(app, body)
     except BadCallback as exc:
         return _error(400, f"malformed callback request: {exc}")
     return None
+
+
+MAX_DEPTH = 32          # of any input value (a Store holds a few levels)
+MAX_TEXT = 10_000       # characters of a text input (uploads: `contents`, capped in bytes)
+MAX_VALUE_TEXT = 1_000_000  # a textarea's value (the SQL console checks its own limit)
+_TEXT_PROPS = {"pathname", "search", "hash", "href", "filename", "start_date", "end_date",
+               "last_modified"}
 
 
 def _validate_callback_body(app: dash.Dash, body) -> None:
@@ -155,13 +219,115 @@ def _validate_callback_body(app: dash.Dash, body) -> None:
         raise BadCallback("expected a JSON object (Content-Type: application/json)")
     output = body.get("output")
     if not isinstance(output, str) or output not in app.callback_map:
-        raise BadCallback(f"no callback has the output {str(output)[:80]!r}")
+        raise BadCallback(f"no callback has the output {_excerpt(output)}")
     if not isinstance(body.get("outputs"), (dict, list)):
         raise BadCallback("'outputs' must be an object or a list")
     for name in ("inputs", "state", "changedPropIds"):
         if not isinstance(body.get(name, []), list):
             raise BadCallback(f"{name!r} must be a list")
-    for item in body.get("inputs", []) + body.get("state", []):
-        if not (isinstance(item, list) or isinstance(item, dict) and "id" in item
-                and "property" in item):
-            raise BadCallback("each input and state needs an 'id' and a 'property'")
+    spec = app.callback_map[output]
+    if "callback" not in spec:  # a browser-side (clientside) callback: nothing to run here
+        raise BadCallback(f"no server callback has the output {_excerpt(output)}")
+    declared = spec["output"] if isinstance(spec["output"], list) else [spec["output"]]
+    outputs = body["outputs"] if isinstance(spec["output"], list) else [body["outputs"]]
+    _check_items("outputs", outputs, [o.to_dict() for o in declared], values=False)
+    _check_items("inputs", body.get("inputs", []), spec["inputs"], values=True)
+    _check_items("state", body.get("state", []), spec["state"], values=True)
+    # Dash reads ctx.triggered_id from these: each must name one of the inputs sent.
+    sent = {_prop_id(one) for item in body.get("inputs", [])
+            for one in (item if isinstance(item, list) else [item])}
+    if not all(isinstance(c, str) and c in sent for c in body.get("changedPropIds", [])):
+        raise BadCallback("'changedPropIds' must name inputs of the callback")
+
+
+def _check_items(name: str, items: list, declared: list[dict], *, values: bool) -> None:
+    """The body's outputs, inputs or state: as many as the callback declares, each
+    naming the declared component and property, each value of a plausible type."""
+    if len(items) != len(declared):
+        raise BadCallback(f"{name!r} has {len(items)} entries; the callback has "
+                          f"{len(declared)}")
+    for item, dep in zip(items, declared):
+        pattern = json.loads(dep["id"]) if dep["id"].startswith("{") else None
+        many = pattern is not None and any(v in (["ALL"], ["ALLSMALLER"])
+                                           for v in pattern.values())
+        if many:
+            if not isinstance(item, list):
+                raise BadCallback(f"{name!r}: {dep['id']}.{dep['property']} needs a list")
+            for one in item:
+                _check_item(name, one, dep, pattern, values)
+        else:
+            _check_item(name, item, dep, pattern, values)
+
+
+def _check_item(name: str, item, dep: dict, pattern: dict | None, values: bool) -> None:
+    where = f"{dep['id']}.{dep['property']}"
+    if not isinstance(item, dict) or item.get("property") != dep["property"]:
+        raise BadCallback(f"{name!r}: expected {where}")
+    ident = item.get("id")
+    if pattern is None:
+        if ident != dep["id"]:
+            raise BadCallback(f"{name!r}: expected {where}")
+    elif not (isinstance(ident, dict) and set(ident) == set(pattern) and all(
+            isinstance(ident[k], (str, int, float, bool)) if isinstance(v, list)
+            else ident[k] == v for k, v in pattern.items())):
+        raise BadCallback(f"{name!r}: expected {where}")
+    if values and "value" in item:
+        _check_value(where, dep["property"], item["value"])
+
+
+def _prop_id(item: dict) -> str:
+    """Dash's own spelling of an input: id (JSON, sorted, compact, for a dict id) and
+    property."""
+    ident = item["id"]
+    if isinstance(ident, dict):
+        ident = json.dumps(ident, sort_keys=True, separators=(",", ":"))
+    return f"{ident}.{item['property']}"
+
+
+def _check_value(where: str, prop: str, value) -> None:
+    """Types by property, the way Dash components send them; the callback then checks
+    what its own value means (a Store's shape, a dropdown's options)."""
+    if prop in ("n_clicks", "n_clicks_timestamp", "n_submit", "n_blur"):
+        ok = value is None or (isinstance(value, int) and not isinstance(value, bool)
+                               and value >= 0)
+    elif prop == "pathname":  # dcc.Location always has one; Dash's pages need a path
+        ok = isinstance(value, str) and value.startswith("/") and len(value) <= MAX_TEXT
+    elif prop in _TEXT_PROPS or prop == "contents":
+        ok = value is None or isinstance(value, str) or (
+            isinstance(value, list) and all(isinstance(v, str) for v in value))
+        if ok and prop != "contents" and value is not None:
+            ok = len(value) <= (MAX_TEXT if isinstance(value, str) else 100)
+    elif prop == "value":  # inputs, dropdowns, radios, sliders: scalars or a list of them
+        ok = _scalar(value) or (isinstance(value, list) and len(value) <= 1000
+                                and all(_scalar(v) for v in value))
+    else:
+        ok = True
+    if not ok:
+        raise BadCallback(f"{where}: a value of type {type(value).__name__} is not valid "
+                          "here")
+    _check_json(where, value, 0)
+
+
+def _scalar(value) -> bool:
+    return value is None or isinstance(value, (bool, int)) or (
+        isinstance(value, float) and math.isfinite(value)) or (
+        isinstance(value, str) and len(value) <= MAX_VALUE_TEXT)
+
+
+def _check_json(where: str, value, depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise BadCallback(f"{where}: value nested too deeply")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise BadCallback(f"{where}: numbers must be finite")
+    if isinstance(value, list):
+        for v in value:
+            _check_json(where, v, depth + 1)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _check_json(where, v, depth + 1)
+
+
+def _excerpt(value, width: int = 80) -> str:
+    """A short, quoted excerpt of client input for an error message (never all of it)."""
+    text = repr(value) if not isinstance(value, str) else value
+    return repr(text[:width] + ("…" if len(text) > width else ""))

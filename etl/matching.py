@@ -22,6 +22,10 @@ from rapidfuzz import fuzz, process
 EXACT_YEAR = "exact_title_kind_year"   # same title and kind, year consistent
 EXACT = "exact_title_kind"             # same title and kind, year off or unknown
 FUZZY = "fuzzy"                        # similar title, same kind, year consistent
+VERSION = "language_version"           # "Game Over (Hindi Version)" = "Game Over"
+NUMBER_WORDS = "number_words"          # "187" = "One Eight Seven", same year
+SHORTENED = "article_or_subtitle"      # article or subtitle dropped, evidence confirms
+OTHER_SCRIPT = "other_script"          # non-Latin title: year, synopsis and a director
 
 FUZZY_THRESHOLD = 0.75   # hard floor on the title score; never accepted below
 FUZZY_STRONG = 0.90      # at or above: accepted without description/director support
@@ -30,6 +34,11 @@ DESC_WEAK = 0.10         # below this, two descriptions look unrelated
 DESC_SAME_TEXT = 0.50    # overlap high enough to trust a pair whose years disagree
 SHOW_SLACK_YEARS = 2     # latest season may come this many years after seasons allow
 SHOW_MAX_SPAN = 60       # fuzzy show window: first air up to this many years back
+
+# Netflix lists dubbed releases as "<title> (<Language> Version)"; after normalization the
+# title ends in "<language> version". Several versions may share one source record.
+_VERSION_RE = re.compile(r"^(.+?) (?:[a-z]+ )?version$")
+_ARTICLES = ("the ", "a ", "an ")
 
 MATCH_SCHEMA = {"match_method": pl.String, "match_confidence": pl.Float64,
                 "year_gap": pl.Int32}
@@ -149,6 +158,20 @@ def _show_years_plausible(gap: int, seasons: int | None) -> bool:
     return 0 <= gap <= (seasons or 1) + SHOW_SLACK_YEARS
 
 
+def _runtimes_differ(left: int | None, right: int | None) -> bool:
+    """A 16-minute short is not a two-hour film: runtimes more than 25% (and 20 minutes)
+    apart veto a variant-title match (cuts and credits explain less)."""
+    if not left or not right:
+        return False
+    return abs(left - right) > max(20, 0.25 * max(left, right))
+
+
+def _too_many_seasons(left: int | None, right: int | None) -> bool:
+    """Season guard: a source show with more seasons than Netflix lists + 1 is another
+    show (Netflix may lag a season behind, never several)."""
+    return left is not None and right is not None and right > left + 1
+
+
 def _score_exact(kind: str, gap: int | None, seasons: int | None,
                  ev: tuple[bool, float | None]) -> tuple[str, float] | None:
     """(method, confidence) of a same-title same-kind pair, or None to reject."""
@@ -224,11 +247,13 @@ def _prepare(frame: pl.DataFrame, key: str) -> pl.DataFrame:
     if frame[key].n_unique() != frame.height:
         raise ValueError(f"resolve_titles: key {key!r} is not unique")
     seasons = pl.col("seasons") if "seasons" in frame.columns else pl.lit(None)
+    runtime = pl.col("runtime") if "runtime" in frame.columns else pl.lit(None)
     extra = [c for c in ("description", "directors") if c in frame.columns]
     return (frame.select(pl.col(key).cast(pl.String).alias("_key"), "kind",
                          normalize_title(pl.col("title")).alias("norm"),
                          pl.col("release_year").cast(pl.Int32).alias("year"),
-                         seasons.cast(pl.Int32).alias("seasons"), *extra)
+                         seasons.cast(pl.Int32).alias("seasons"),
+                         runtime.cast(pl.Int32).alias("runtime"), *extra)
             .filter(pl.col("kind").is_in(["movie", "show"]) & (pl.col("norm") != ""))
             .with_columns(compact=pl.col("norm").str.replace_all(" ", "", literal=True))
             .sort("_key"))
@@ -236,9 +261,10 @@ def _prepare(frame: pl.DataFrame, key: str) -> pl.DataFrame:
 
 def _pairs(lp: pl.DataFrame, rp: pl.DataFrame, on: pl.DataFrame) -> pl.DataFrame:
     """Attach both sides' attributes to (_key, _key_r) pairs; gap = left - right year."""
-    cols = ["_key", "kind", "norm", "year"]
+    cols = ["_key", "kind", "norm", "year", pl.col("seasons").alias("seasons_l"),
+            pl.col("runtime").alias("runtime_l")]
     return (on.join(lp.select(cols), on="_key")
-            .join(rp.select("_key", "norm", "year", "seasons")
+            .join(rp.select("_key", "kind", "norm", "year", "seasons", "runtime")
                   .rename(lambda c: c + "_r"), on="_key_r")
             .with_columns((pl.col("year") - pl.col("year_r")).alias("year_gap"))
             .sort("_key", "_key_r"))
@@ -280,6 +306,132 @@ def _block_matches(block: pl.DataFrame, rights: pl.DataFrame,
     return pl.DataFrame({"_key": block["_key"].gather(i), "_key_r": rights["_key"].gather(j)})
 
 
+# --- stage 3: variant titles --------------------------------------------------------
+
+def _digits(norm: str) -> str:
+    """Number words as digits, spaces dropped: "one eight seven" and "187" both give
+    "187" (roman numerals too: "rocky iii" -> "rocky3")."""
+    return "".join(str(_NUMBER_WORDS[t]) if t in _NUMBER_WORDS else t for t in norm.split())
+
+
+_SUBTITLE_SEPARATORS = (":", " - ", " – ")
+
+
+def _heads(titles: pl.Series) -> list[list[str]]:
+    """Per title, the compact normalized part before each subtitle separator it has
+    (vectorized: normalizing every head in Python was most of stage 3's time)."""
+    frame = titles.to_frame("t")
+    cols = [pl.when(pl.col("t").str.contains(sep, literal=True))
+            .then(normalize_title(pl.col("t").str.split(sep).list.first()))
+            .str.replace_all(" ", "", literal=True).alias(f"h{i}")
+            for i, sep in enumerate(_SUBTITLE_SEPARATORS)]
+    heads = frame.select(pl.concat_list(cols).list.drop_nulls().alias("h"))["h"]
+    return [[h for h in row if len(h) >= 4] for row in heads.to_list()]
+
+
+def _shortened(norm: str, heads: list[str]) -> set[str]:
+    """Compact forms of a title without its leading article, and without its subtitle
+    (the part after the first colon or dash), for the confirmed-shortening rule."""
+    out = set(heads)
+    for art in _ARTICLES:
+        if norm.startswith(art) and len(norm) > len(art) + 3:
+            out.add(norm[len(art):].replace(" ", ""))
+    return out
+
+
+def _is_latin(norm: str) -> bool:
+    return any("a" <= ch <= "z" for ch in norm)
+
+
+def _variant_keys(frame: pl.DataFrame, titles: dict[str, str], left: bool) -> pl.DataFrame:
+    """(_key, vkey, form) rows: every variant form of each title. Forms: "version"
+    (left only: the title without its language tag), "digits", "short" (article or
+    subtitle dropped) and "full" (the compact title)."""
+    rows = []
+    keys = frame["_key"].to_list()
+    all_heads = _heads(pl.Series([titles[k] for k in keys], dtype=pl.String))
+    for key, norm, heads in zip(keys, frame["norm"].to_list(), all_heads):
+        base = norm
+        m = _VERSION_RE.match(norm) if left else None
+        if m and "version" in titles[key].lower():
+            base = m.group(1)
+            rows.append((key, base.replace(" ", ""), "version"))
+        rows.append((key, _digits(base), "digits"))
+        # a language-tagged title keeps its own heads: "X: International Version" -> "x"
+        rows.extend((key, short, "short") for short in _shortened(base, heads))
+        rows.append((key, base.replace(" ", ""), "full"))
+    return pl.DataFrame(rows, orient="row", schema={"_key": pl.String, "vkey": pl.String,
+                                                    "form": pl.String}).unique()
+
+
+# (left form, right form) -> rule. A shortened title meets the other side's full title,
+# never another shortening ("X: Part One" and "X: Part Two" share the head "X").
+_FORM_RULES = {("version", "full"): VERSION, ("version", "digits"): VERSION,
+               ("digits", "digits"): NUMBER_WORDS, ("short", "full"): SHORTENED,
+               ("full", "short"): SHORTENED}
+
+
+def _variant_pairs(lp: pl.DataFrame, rp: pl.DataFrame, titles_l: dict, titles_r: dict
+                   ) -> pl.DataFrame:
+    """Candidate pairs of stage 3 with the rule that produced them (one per pair)."""
+    lv = _variant_keys(lp, titles_l, left=True)
+    rv = _variant_keys(rp, titles_r, left=False)
+    rules = pl.DataFrame([(a, b, r) for (a, b), r in _FORM_RULES.items()], orient="row",
+                         schema={"form": pl.String, "form_r": pl.String, "rule": pl.String})
+    # per pair the most specific rule wins: version < number words < shortened
+    rank = {VERSION: 0, NUMBER_WORDS: 1, SHORTENED: 2}
+    on = (lv.join(rv.rename({"_key": "_key_r", "form": "form_r"}), on="vkey")
+          .join(rules, on=["form", "form_r"])
+          .with_columns(rank=pl.col("rule").replace_strict(rank, return_dtype=pl.Int8))
+          .sort("rank").group_by("_key", "_key_r", maintain_order=True).agg(pl.col("rule").first()))
+    # another script: no shared spelling at all, so every same-kind pair within a year is a
+    # candidate and the evidence (synopsis and a director) has to carry the decision
+    other = lp.filter(~pl.col("norm").map_elements(_is_latin, return_dtype=pl.Boolean)
+                      & pl.col("year").is_not_null())
+    near = (other.select("_key", "kind", "year")
+            .join(rp.select(pl.col("_key").alias("_key_r"), "kind",
+                            pl.col("year").alias("year_r")), on="kind")
+            .filter((pl.col("year") - pl.col("year_r")).abs() <= 1)
+            .select("_key", "_key_r", rule=pl.lit(OTHER_SCRIPT)))
+    both = pl.concat([on.select("_key", "_key_r", "rule"), near]).unique(
+        ["_key", "_key_r"], keep="first", maintain_order=True)
+    pairs = _pairs(lp, rp, both.select("_key", "_key_r"))
+    return pairs.join(both, on=["_key", "_key_r"]).filter(
+        pl.col("kind") == pl.col("kind_r"))
+
+
+def _score_variant(c: dict, ev: _Evidence) -> tuple[str, float] | None:
+    """(method, confidence) of a stage-3 pair, or None to reject. The year must agree
+    (movies within a year, shows by the season rule) for every rule."""
+    gap, kind, rule = c["year_gap"], c["kind"], c["rule"]
+    if gap is None or _too_many_seasons(c["seasons_l"], c["seasons_r"]):
+        return None
+    if kind == "movie" and _runtimes_differ(c["runtime_l"], c["runtime_r"]):
+        return None
+    if kind == "movie" and abs(gap) > 1:
+        return None
+    if kind == "show" and not (_show_years_plausible(gap, c["seasons_r"]) or gap == -1):
+        return None
+    confirmed, desc = ev.confirms(c["_key"], c["_key_r"])
+    if rule in (VERSION, NUMBER_WORDS):
+        # the same title once the language tag or the spelling of numbers is set aside
+        if desc is not None and desc < DESC_WEAK and not confirmed:
+            return None
+        return rule, 0.90 - 0.05 * abs(gap)
+    if rule == SHORTENED:
+        # "Kingdom" / "The Kingdom" are often different works: evidence must confirm,
+        # and a synopsis alone only for the same year ("Jackie: A Tale of Two Sisters",
+        # 2017, shares words with the 2016 "Jackie" about the same woman)
+        director = ev.directors(c["_key"], c["_key_r"]) is True
+        if not confirmed or (not director and kind == "movie" and gap != 0):
+            return None
+        return rule, 0.85 - 0.05 * abs(gap)
+    # another script: the synopsis must overlap and a director must be shared
+    if (desc or 0.0) >= DESC_CONFIRM and ev.directors(c["_key"], c["_key_r"]) is True:
+        return rule, 0.80 - 0.05 * abs(gap)
+    return None
+
+
 # --- decisions -----------------------------------------------------------------------
 
 Rule = Callable[[dict, tuple[bool, float | None]], "tuple[str, float] | None"]
@@ -315,6 +467,25 @@ def _one_to_one(cands: pl.DataFrame) -> pl.DataFrame:
     return _unique_best(_unique_best(cands, "_key"), "_key_r")
 
 
+def _stage_variants(left, right, left_key, right_key, lp, rp, ev, chosen, fuzzy):
+    """Stage 3 on left rows still unmatched: language versions (may share a right row
+    already used, since several dubs are one film), number words, confirmed shortenings
+    and titles in another script (right rows not used yet)."""
+    done = pl.concat([chosen["_key"], fuzzy["_key"]])
+    used = pl.concat([chosen["_key_r"], fuzzy["_key_r"]])
+    rest_l = lp.filter(~pl.col("_key").is_in(done.implode()))
+    if rest_l.is_empty():
+        return chosen.clear()
+    titles_l = dict(zip(left[left_key].cast(pl.String).to_list(), left["title"].to_list()))
+    titles_r = dict(zip(right[right_key].cast(pl.String).to_list(), right["title"].to_list()))
+    pairs = _variant_pairs(rest_l, rp, titles_l, titles_r)
+    pairs = pairs.filter((pl.col("rule") == VERSION) | ~pl.col("_key_r").is_in(used.implode()))
+    scored = _score(pairs, ev, lambda c, v: _score_variant(c, ev))
+    versions = _unique_best(scored.filter(pl.col("match_method") == VERSION), "_key")
+    others = _one_to_one(scored.filter(pl.col("match_method") != VERSION))
+    return pl.concat([versions, others.filter(~pl.col("_key").is_in(versions["_key"].implode()))])
+
+
 def resolve_titles(left: pl.DataFrame, right: pl.DataFrame, *, left_key: str,
                    right_key: str, fuzzy_threshold: float = FUZZY_THRESHOLD) -> pl.DataFrame:
     """Match left titles to right titles; one row per matched left key.
@@ -336,7 +507,9 @@ def resolve_titles(left: pl.DataFrame, right: pl.DataFrame, *, left_key: str,
     fuzzy_rule = lambda c, v: _score_fuzzy(  # noqa: E731 - adapter for _score
         {**c, "seasons": c["seasons_r"]}, v, fuzzy_threshold)
     fuzzy = _one_to_one(_score(_fuzzy_pairs(rest_l, rest_r, fuzzy_threshold), ev, fuzzy_rule))
-    out = pl.concat([chosen, fuzzy]).drop("_support").sort("_key")
+    out = pl.concat([chosen, fuzzy, _stage_variants(left, right, left_key, right_key, lp, rp,
+                                                    ev, chosen, fuzzy)])
+    out = out.drop("_support").sort("_key")
     # Keys went through String for the joins; hand them back in their own dtypes.
     return out.select(pl.col("_key").cast(left.schema[left_key]).alias(left_key),
                       pl.col("_key_r").cast(right.schema[right_key]).alias(right_key),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from base.kinds import ALIASES
 from etl import clean, matching
 
 ENRICHMENT_SCHEMA = {
@@ -38,7 +39,8 @@ def clean_enrichment(raw: pl.DataFrame | None) -> pl.DataFrame:
 
 def netflix_for_matching(titles: pl.DataFrame) -> pl.DataFrame:
     return titles.select("show_id", "kind", "title", "release_year", "description",
-                         pl.col("directors_text").alias("directors"))
+                         pl.col("directors_text").alias("directors"), "seasons",
+                         pl.col("runtime_minutes").alias("runtime"))
 
 
 def imdb_for_matching(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
@@ -47,7 +49,8 @@ def imdb_for_matching(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
                  .group_by("imdb_title_id", maintain_order=True)
                  .agg(pl.col("person_name").str.join(", ").alias("directors")))
     return (tables["src_imdb_titles"]
-            .select("imdb_title_id", "kind", "title", "release_year", "seasons", "description")
+            .select("imdb_title_id", "kind", "title", "release_year", "seasons", "description",
+                    pl.col("runtime_minutes").alias("runtime"))
             .join(directors, on="imdb_title_id", how="left"))
 
 
@@ -55,7 +58,7 @@ def market_for_matching(market: pl.DataFrame) -> pl.DataFrame:
     """One row per (normalized title, kind, year): a film listed under two keys would be
     a tie, and ties stay unmatched. Prefer a real TMDB id, then the most votes."""
     frame = market.select(
-        "tmdb_key", pl.col("media_type").replace({"tv": "show"}).alias("kind"), "title",
+        "tmdb_key", pl.col("media_type").replace(ALIASES).alias("kind"), "title",
         pl.col("release_date").dt.year().cast(pl.Int32).alias("release_year"),
         pl.col("overview").alias("description"),
         pl.col("tmdb_id").is_null().alias("synthetic"),
@@ -69,13 +72,15 @@ def market_for_matching(market: pl.DataFrame) -> pl.DataFrame:
 
 
 def resolve_all(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """Netflix ↔ IMDb dataset (movies and shows) and Netflix movies ↔ TMDB market."""
+    """Netflix ↔ IMDb dataset and Netflix ↔ TMDB market, movies and shows. The snapshot's
+    market holds movies only; the live market (TMDB's TV lists too) also links shows."""
     netflix = netflix_for_matching(tables["src_netflix_titles"])
     parts = [
         matching.resolve_titles(netflix, imdb_for_matching(tables), left_key="show_id",
                                 right_key="imdb_title_id")
         .rename({"imdb_title_id": "matched_key"}).with_columns(source=pl.lit("imdb")),
-        matching.resolve_market_movies(netflix, market_for_matching(tables["src_tmdb_titles"]))
+        matching.resolve_titles(netflix, market_for_matching(tables["src_tmdb_titles"]),
+                                left_key="show_id", right_key="tmdb_key")
         .rename({"tmdb_key": "matched_key"}).with_columns(source=pl.lit("tmdb_market")),
     ]
     return (pl.concat([p.select(list(MATCH_SCHEMA)).cast(MATCH_SCHEMA) for p in parts])

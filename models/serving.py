@@ -9,9 +9,11 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from base.kinds import kind_of
 from models import artifacts
 from models.genre_classifier import form_record
 from models.metrics import summary
+from queries import validation
 
 MAX_TEXT = 5000   # characters of description accepted for a prediction
 MAX_TITLE = 300
@@ -29,7 +31,7 @@ def load(data_dir: Path, build_id: str, name: str) -> tuple[object, artifacts.Ar
         return _loaded[key]
 
 
-class BadInput(ValueError):
+class BadInput(validation.BadInput):
     """A prediction request that cannot be served; the message says why."""
 
 
@@ -45,21 +47,26 @@ class GenreRequest:
         """Validate a JSON-ish dict (from the form, CLI or HTTP)."""
         if not isinstance(data, dict):
             raise BadInput("send a JSON object with at least a description")
-        description = str(data.get("description") or "").strip()
-        title = str(data.get("title") or "").strip()
+        for key in ("description", "title", "type", "kind"):
+            if data.get(key) is not None and not isinstance(data[key], str):
+                raise BadInput(f"{key} must be text")
+        description = (data.get("description") or "").strip()
+        title = (data.get("title") or "").strip()
         if not description and not title:
             raise BadInput("give a description (and optionally a title)")
         if len(description) > MAX_TEXT or len(title) > MAX_TITLE:
             raise BadInput(f"description is limited to {MAX_TEXT:,} characters, title to "
                            f"{MAX_TITLE}")
-        kind = str(data.get("type") or data.get("kind") or "movie").lower()
-        kind = {"tv": "show", "tv show": "show", "series": "show"}.get(kind, kind)
-        if kind not in ("movie", "show"):
+        kind = kind_of(data.get("type") or data.get("kind") or "movie")
+        if kind is None:
             raise BadInput("type must be movie or show")
         countries = data.get("countries") or data.get("country") or ()
         if isinstance(countries, str):
-            countries = [c.strip() for c in countries.split(",")]
-        return cls(description, title, kind, tuple(str(c) for c in countries if c)[:10])
+            countries = [c.strip() for c in countries[:2000].split(",")]
+        if not isinstance(countries, (list, tuple)) or not all(
+                isinstance(c, str) and len(c) <= 100 for c in countries):
+            raise BadInput("countries must be a list of country names (or one, as text)")
+        return cls(description, title, kind, tuple(c for c in countries if c)[:10])
 
 
 def predict_genres(data_dir: Path, build_id: str, request: GenreRequest,

@@ -53,7 +53,20 @@ def warm_up(app) -> list[str]:
         if status != 200:
             problems.append(f"warm-up GET {path} answered {status}")
             log.warning(problems[-1])
+    _warm_console_pool()
     return problems
+
+
+def _warm_console_pool() -> None:
+    """Start this process's SQL console workers now (in the background), so the first
+    console query does not wait for a Python and DuckDB start-up."""
+    from dashapp.state import wh
+    from base.errors import WarehouseMissing
+    from queries import sandbox
+    try:
+        sandbox.pool().warm(wh()._target())
+    except WarehouseMissing:
+        sandbox.pool().warm()
 
 
 def positive_int(name: str, value) -> int:

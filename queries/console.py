@@ -18,6 +18,7 @@ import datetime as dt
 import decimal
 import json
 import math
+import pickle
 import re
 import shutil
 import sys
@@ -30,15 +31,15 @@ from typing import Callable, Literal, TextIO
 import duckdb
 
 from queries import export
-from queries.db import Warehouse, open_hardened
+from queries.hardening import open_hardened
 
-ErrorKind = Literal["refused", "timeout", "sql_error", "memory"]
+ErrorKind = Literal["refused", "timeout", "sql_error", "memory", "too_large", "busy"]
 
 # PRAGMAs that only read metadata. Others either set options (locked anyway) or
 # have side effects; refusing them gives a clearer message.
 _READ_PRAGMAS = frozenset({
     "table_info", "show_tables", "show_tables_expanded", "show_databases",
-    "database_list", "database_size", "storage_info", "show", "version",
+    "database_size", "storage_info", "show", "version",
     "platform", "functions", "collations",
 })
 
@@ -63,6 +64,7 @@ class ConsoleResult:
     column_types: list[str] = field(default_factory=list)
     rows: list[tuple] = field(default_factory=list)
     truncated: bool = False
+    truncated_by: Literal["rows", "bytes"] | None = None
     elapsed_ms: float = 0.0
     error: str | None = None
     error_kind: ErrorKind | None = None
@@ -101,35 +103,111 @@ def _refusal(con: duckdb.DuckDBPyConnection, sql: str) -> str | None:
     if len(statements) > 1:
         return (f"Only one statement per query ({len(statements)} given); "
                 "remove the extra ';'-separated statements.")
-    return _statement_refusal(con, statements[0])
+    return _statement_refusal(con, statements[0]) or _function_refusal(sql)
+
+
+# Functions the console refuses whatever the statement: the first ones show server
+# paths (the warehouse file's, in database_list and the allowed_paths setting); the
+# last two run SQL built at run time, which no check before running can read.
+_PATH_FUNCTIONS = frozenset({"duckdb_databases", "pragma_database_list", "duckdb_settings",
+                             "current_setting"})
+_DYNAMIC_SQL_FUNCTIONS = frozenset({"query", "query_table"})
+
+
+def _function_refusal(sql: str) -> str | None:
+    """Calls of the functions above, found with DuckDB's own tokenizer (comments and
+    string literals are not names; quoted names are)."""
+    tokens = [(pos, kind) for pos, kind in duckdb.tokenize(sql)
+              if kind != duckdb.token_type.comment]
+    for i, (pos, kind) in enumerate(tokens):
+        if kind not in (duckdb.token_type.identifier, duckdb.token_type.keyword):
+            continue
+        end = tokens[i + 1][0] if i + 1 < len(tokens) else len(sql)
+        name = sql[pos:end].strip().strip('"').lower()
+        # A table function without arguments runs without parentheses too.
+        if name in _PATH_FUNCTIONS:
+            return (f"{name}() is not available in the console: it shows the server's "
+                    "file paths. PRAGMA show_databases lists the databases.")
+        if name in _DYNAMIC_SQL_FUNCTIONS and i + 1 < len(tokens) \
+                and sql[tokens[i + 1][0]] == "(":
+            return (f"{name}() is not available in the console: it runs SQL text built "
+                    "while the query runs, which the console cannot check first. "
+                    "Write that SQL directly.")
+    return None
 
 
 def _statement_refusal(con: duckdb.DuckDBPyConnection, statement) -> str | None:
-    kind = statement.type
+    name = statement_name(statement.query)
+    try:
+        kind = statement.type
+    except ValueError:  # a type newer than the Python enum: UPDATE EXTENSIONS is 29 on 2.0
+        kind = None
     if kind == duckdb.StatementType.SELECT:  # also WITH, VALUES, FROM-first, TABLE,
         return None                          # DESCRIBE, SHOW, SUMMARIZE, UNPIVOT
     if kind == duckdb.StatementType.EXPLAIN:
         return _explain_refusal(con, statement.query)
-    if kind == duckdb.StatementType.PRAGMA:
-        name = _pragma_name(statement.query)
-        if name in _READ_PRAGMAS:
+    if name == "PRAGMA":  # IMPORT DATABASE and COPY FROM DATABASE are PRAGMAs too
+        pragma = _pragma_name(statement.query)
+        if pragma in _READ_PRAGMAS:
             return None
-        return (f"PRAGMA {name or '?'} is not allowed; read-only pragmas are: "
+        return (f"PRAGMA {pragma or '?'} is not allowed; read-only pragmas are: "
                 + ", ".join(sorted(_READ_PRAGMAS)) + ".")
-    if kind in (duckdb.StatementType.SET, duckdb.StatementType.VARIABLE_SET):
-        return "Settings cannot be changed in the console (SET/RESET/PRAGMA option)."
-    if kind == duckdb.StatementType.MULTI:
+    if name == "CALL":  # CALL pragma_version() reads like SELECT * FROM pragma_version()
+        function = _call_name(statement.query)
+        if function.removeprefix("pragma_") in _READ_PRAGMAS and function.startswith("pragma_"):
+            return None
+        return (f"CALL {function or '?'} is not allowed; only read-only pragma functions "
+                "may be called (e.g. CALL pragma_table_info('titles')).")
+    if name in ("SET", "RESET"):
+        return f"{name} is not allowed: settings cannot be changed in the console."
+    if name == "USE":
+        return ("USE is not allowed: the console reads the warehouse only and cannot "
+                "switch databases or schemas (qualify the name instead, e.g. staging.x).")
+    if name == "WITH" and kind is not None:  # WITH x AS (...) INSERT ...: name the write
+        name = kind.name.replace("_", " ")
+    if kind == duckdb.StatementType.MULTI and name == "PIVOT":
         # DuckDB expands a PIVOT without an IN list into several statements.
         return ("PIVOT needs an explicit value list here, e.g. "
                 "PIVOT titles ON type IN ('Movie', 'TV Show') USING count(*).")
-    return (f"{kind.name.replace('_', ' ')} statements are not allowed: the console "
-            "is read-only (SELECT, WITH, FROM, VALUES, TABLE, EXPLAIN, DESCRIBE, "
-            "SHOW, SUMMARIZE and read-only PRAGMAs).")
+    return (f"{name or 'This'} statements are not allowed: the console is read-only "
+            "(SELECT, WITH, FROM, VALUES, TABLE, EXPLAIN, DESCRIBE, SHOW, SUMMARIZE and "
+            "read-only PRAGMAs).")
+
+
+# Words that qualify a statement's object rather than name it: CREATE OR REPLACE TEMP
+# MACRO is a CREATE MACRO.
+_QUALIFIERS = frozenset({"OR", "REPLACE", "TEMP", "TEMPORARY", "PERSISTENT", "UNIQUE",
+                         "IF", "NOT", "EXISTS", "ON", "GLOBAL", "LOCAL"})
+_WITH_OBJECT = frozenset({"CREATE", "DROP", "ALTER"})
+_PHRASES = {("COMMENT", "ON"), ("FORCE", "CHECKPOINT"), ("UPDATE", "EXTENSIONS"), ("EXPORT", "DATABASE"),
+            ("IMPORT", "DATABASE"), ("COPY", "FROM", "DATABASE"), ("START", "TRANSACTION")}
+
+
+def statement_name(query: str) -> str:
+    """What a user would call a statement: its leading keywords (CHECKPOINT, USE,
+    CREATE MACRO, UPDATE EXTENSIONS), read off the text DuckDB has already split and
+    stripped of comments. DuckDB's own type is not a name: CHECKPOINT parses as a
+    CALL, USE as a SET, IMPORT DATABASE as a PRAGMA."""
+    words = [w.upper() for w in re.findall(r"[A-Za-z_]+", query[:400])]
+    if not words:
+        return ""
+    for phrase in _PHRASES:
+        if tuple(words[:len(phrase)]) == phrase:
+            return " ".join(phrase)
+    if words[0] in _WITH_OBJECT:
+        rest = [w for w in words[1:] if w not in _QUALIFIERS]
+        return f"{words[0]} {rest[0]}" if rest else words[0]
+    return words[0]
 
 
 def _pragma_name(query: str) -> str:
     # DuckDB already stripped leading comments; the name follows the keyword.
     match = re.match(r"\s*pragma\s+([a-z_]+)", query, re.IGNORECASE)
+    return match.group(1).lower() if match else ""
+
+
+def _call_name(query: str) -> str:
+    match = re.match(r"\s*call\s+([a-z_][a-z_0-9]*)", query, re.IGNORECASE)
     return match.group(1).lower() if match else ""
 
 
@@ -182,52 +260,102 @@ class _Watchdog:
 
 def run_query(
     con: duckdb.DuckDBPyConnection, sql: str, *, timeout_s: float = 2.0,
-    row_cap: int = 5000,
+    row_cap: int = 5000, max_bytes: int | None = None,
 ) -> ConsoleResult:
-    """Run one read-only statement with a time limit and row cap; never raises."""
+    """Run one read-only statement in this process with a time limit, a row cap and
+    (when given) a cap on the result's pickled size; never raises for anything the
+    SQL does. The console's users reach this only inside a worker process
+    (queries/sandbox.py): DuckDB cannot bound every allocation nor interrupt every
+    function, so only the OS can bound a query."""
     started = time.perf_counter()
     cursor = con.cursor()  # fresh per call: temp objects and state die with it
     try:
         refusal = _refusal(cursor, sql)
         if refusal:
             return _failure("refused", refusal, started)
-        return _run_with_time_limit(cursor, sql, timeout_s, row_cap, started)
+        return _run_with_time_limit(cursor, sql, timeout_s, row_cap, max_bytes, started)
     except duckdb.OutOfMemoryException as exc:
         # First line only: the rest suggests a temp directory, disabled on purpose.
         first_line = _duckdb_message(exc).splitlines()[0]
-        return _failure("memory", f"{first_line}\nThe query needs more memory than "
-                        "the console allows; aggregate or filter more.", started)
+        return _failure("memory", f"{first_line}\n{MEMORY_HINT}", started)
+    except MemoryError:  # Python's side (fetching or measuring rows) under RLIMIT_AS
+        return _failure("memory", MEMORY_HINT, started)
     except duckdb.Error as exc:
         return _failure("sql_error", _duckdb_message(exc), started)
     finally:
         cursor.close()
 
 
+MEMORY_HINT = "The query needs more memory than the console allows; aggregate or filter more."
+
+
 def _run_with_time_limit(cursor, sql: str, timeout_s: float, row_cap: int,
-                         started: float) -> ConsoleResult:
+                         max_bytes: int | None, started: float) -> ConsoleResult:
     with _Watchdog(cursor, timeout_s) as watchdog:
         try:
-            return _execute(cursor, sql, row_cap, started)
+            return _execute(cursor, sql, row_cap, max_bytes, started)
         except duckdb.InterruptException:
             if not watchdog.fired:
                 raise  # not ours: reported as an ordinary DuckDB error
-            return _failure("timeout", f"Query stopped after {timeout_s:.1f} s "
-                            "(time limit).", started)
+            return _failure("timeout", timeout_message(timeout_s), started)
 
 
-def _execute(cursor, sql: str, row_cap: int, started: float) -> ConsoleResult:
+def timeout_message(timeout_s: float) -> str:
+    return f"Query stopped after {timeout_s:.1f} s (time limit)."
+
+
+def _execute(cursor, sql: str, row_cap: int, max_bytes: int | None,
+             started: float) -> ConsoleResult:
     cursor.execute(sql)
     description = cursor.description or []
-    # Results stream, so asking for one extra row flags truncation cheaply even
-    # when the full result would be enormous.
-    rows = cursor.fetchmany(row_cap + 1) if description else []
-    return ConsoleResult(
-        columns=[d[0] for d in description],
-        column_types=[str(d[1]) for d in description],
-        rows=rows[:row_cap],
-        truncated=len(rows) > row_cap,
-        elapsed_ms=_elapsed_ms(started),
-    )
+    columns = [d[0] for d in description]
+    column_types = [str(d[1]) for d in description]
+    header_bytes = _size((columns, column_types))
+    if max_bytes is not None and header_bytes > max_bytes:
+        return _failure("too_large", f"The result has {len(columns):,} columns, whose names "
+                        f"alone pass the {_mb(max_bytes)} result cap; select fewer columns.",
+                        started)
+    rows, cut_by = (_fetch_capped(cursor, row_cap, max_bytes, header_bytes)
+                    if description else ([], None))
+    return ConsoleResult(columns=columns, column_types=column_types, rows=rows,
+                         truncated=cut_by is not None, truncated_by=cut_by,
+                         elapsed_ms=_elapsed_ms(started))
+
+
+def _fetch_capped(cursor, row_cap: int, max_bytes: int | None,
+                  used: int) -> tuple[list[tuple], Literal["rows", "bytes"] | None]:
+    """Up to `row_cap` rows whose pickled size stays under `max_bytes`, and what cut
+    them. Results stream, so asking for one row past the cap flags truncation cheaply
+    even when the full result would be enormous; batches grow from small, so one
+    enormous row is measured before thousands of its like are fetched."""
+    rows: list[tuple] = []
+    batch = 16
+    while True:
+        chunk = cursor.fetchmany(min(batch, row_cap + 1 - len(rows)))
+        if not chunk:
+            return rows, None
+        chunk_bytes = _size(chunk) if max_bytes is not None else 0
+        if max_bytes is not None and used + chunk_bytes > max_bytes:
+            for row in chunk:  # the rows of this chunk that still fit
+                used += _size(row)
+                if used > max_bytes:
+                    return rows[:row_cap], "bytes"
+                rows.append(row)
+        else:
+            used += chunk_bytes
+            rows.extend(chunk)
+        if len(rows) > row_cap:
+            return rows[:row_cap], "rows"
+        batch = min(batch * 4, 4096)
+
+
+def _size(value: object) -> int:
+    """Bytes `value` takes on the way from a console worker to the app (pickle)."""
+    return len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:,.1f} MB"
 
 
 def _failure(kind: ErrorKind, message: str, started: float) -> ConsoleResult:
@@ -301,7 +429,9 @@ def _is_numeric(column_type: str) -> bool:
 def _footer(result: ConsoleResult) -> str:
     count = len(result.rows)
     text = f"{count:,} row{'' if count == 1 else 's'}"
-    if result.truncated:
+    if result.truncated_by == "bytes":
+        text += f" (truncated at {count:,}: the result size cap)"
+    elif result.truncated:
         text += f" (truncated at {count:,})"
     return f"{text} · {result.elapsed_ms:.1f} ms"
 
@@ -358,11 +488,24 @@ Enter SQL ending with ';' (it may span lines). Meta-commands:
   .quit            leave (Ctrl-D works too)"""
 
 
+Runner = Callable[[str, float, int], ConsoleResult]
+
+
+def runner_for(con: duckdb.DuckDBPyConnection) -> Runner:
+    """Run console queries in this process, on `con` (tests; the CLI and the app use
+    queries.sandbox's worker processes)."""
+    return lambda sql, timeout_s, row_cap: run_query(con, sql, timeout_s=timeout_s,
+                                                     row_cap=row_cap)
+
+
 def interactive(
-    con: duckdb.DuckDBPyConnection, *, timeout_s: float = 2.0, row_cap: int = 5000,
-    out: TextIO = sys.stdout, inp: TextIO = sys.stdin,
+    run: Runner | duckdb.DuckDBPyConnection, *, timeout_s: float = 2.0,
+    row_cap: int = 5000, out: TextIO = sys.stdout, inp: TextIO = sys.stdin,
 ) -> None:
-    """A small SQL prompt over `run_query`; returns on `.quit` or end of input."""
+    """A small SQL prompt; returns on `.quit` or end of input. `run` runs one query
+    (a connection means: in this process)."""
+    if isinstance(run, duckdb.DuckDBPyConnection):
+        run = runner_for(run)
     state = {"mode": "table"}
     _enable_history(inp)
     buffer: list[str] = []
@@ -371,14 +514,13 @@ def interactive(
         if line is None:
             return
         if not buffer and line.strip().startswith("."):
-            if not _meta_command(line.strip(), con, state, out, timeout_s, row_cap):
+            if not _meta_command(line.strip(), run, state, out, timeout_s, row_cap):
                 return
             continue
         if line.strip() or buffer:
             buffer.append(line)
         if line.rstrip().endswith(";"):
-            result = run_query(con, "\n".join(buffer), timeout_s=timeout_s, row_cap=row_cap)
-            _show(result, state["mode"], out)
+            _show(run("\n".join(buffer), timeout_s, row_cap), state["mode"], out)
             buffer = []
 
 
@@ -405,7 +547,7 @@ def _read_line(prompt: str, inp: TextIO, out: TextIO) -> str | None:
     return None if line == "" else line.rstrip("\n")
 
 
-def _meta_command(command: str, con, state: dict, out: TextIO,
+def _meta_command(command: str, run: Runner, state: dict, out: TextIO,
                   timeout_s: float, row_cap: int) -> bool:
     """Run a dot-command; False means leave the REPL."""
     name, _, arg = command.partition(" ")
@@ -417,12 +559,10 @@ def _meta_command(command: str, con, state: dict, out: TextIO,
     elif name == ".mode" and arg in _FORMATTERS:
         state["mode"] = arg
     elif name == ".tables":
-        _show(run_query(con, "show tables", timeout_s=timeout_s, row_cap=row_cap),
-              state["mode"], out)
+        _show(run("show tables", timeout_s, row_cap), state["mode"], out)
     elif name == ".schema" and arg:
         quoted = '"' + arg.replace('"', '""') + '"'
-        _show(run_query(con, f"describe {quoted}", timeout_s=timeout_s, row_cap=row_cap),
-              state["mode"], out)
+        _show(run(f"describe {quoted}", timeout_s, row_cap), state["mode"], out)
     else:
         out.write(f"Unknown or incomplete command: {command} (try .help)\n")
     return True
@@ -434,11 +574,3 @@ def _show(result: ConsoleResult, mode: str, out: TextIO) -> None:
         return
     text = _FORMATTERS[mode](result)
     out.write(text if text.endswith("\n") else text + "\n")
-
-
-def run_on_warehouse(wh: Warehouse, sql: str, timeout_s: float = 2.0,
-                     row_cap: int = 5000) -> ConsoleResult:
-    """Ad-hoc read-only SQL (the dashboard's SQL console) on a fresh cursor of the
-    app's current build; never raises for anything the SQL does, never cached."""
-    with wh.leased_connection() as con:
-        return run_query(con, sql, timeout_s=timeout_s, row_cap=row_cap)

@@ -5,8 +5,8 @@ from `queries/sql/<name>.sql`, values are bound as parameters (never formatted i
 the string), the connection is read-only and hardened (HARDENING below: no files,
 network, extensions or disk spill; configuration locked), each call runs on its own
 cursor under a time limit, and results are cached by (query, parameters, build id).
-The dashboard's SQL console runs ad-hoc SQL on the same connection through
-queries/console.py (its checks, limits and messages) on `Warehouse.leased_connection`.
+The dashboard's SQL console runs ad-hoc SQL through `queries.sandbox.run_on_warehouse`,
+in a worker process under OS limits (queries/sandbox.py), never on this connection.
 
 Rebuild-while-serving: `current.duckdb` is a symlink swapped atomically by each
 publish. Before each query we readlink() it (one cheap syscall); when it points to a
@@ -31,6 +31,7 @@ from base import settings
 from base.errors import UserError, WarehouseMissing
 from base.paths import Paths
 from base.sqlfiles import SqlFolder
+from queries.hardening import HARDENING, hardened_config, open_hardened  # noqa: F401
 
 SQL = SqlFolder.beside(__file__)
 
@@ -44,35 +45,9 @@ def sql_text(name: str) -> str:
     return SQL.text(name)
 
 
-# The one hardened configuration, shared by the app's connection and the CLI's
-# `sql` console (queries/console.py): DuckDB keeps one instance per file in a process
-# and refuses a second connection with a different configuration, so the dashboard's
-# SQL console must run on the app's own connection, which must therefore be as locked
-# down as the console's. `lock_configuration` is applied last (hardened_config), so
-# SET/RESET/PRAGMA from user SQL cannot undo any of it.
-HARDENING: dict[str, object] = {
-    "enable_external_access": False,  # no files, URLs, COPY, EXPORT, ATTACH, INSTALL
-    "autoload_known_extensions": False,
-    "autoinstall_known_extensions": False,
-    "max_temp_directory_size": "0KB",  # never spill to disk: big queries fail fast
-    # DuckDB silently adds the temp directory to allowed_directories, and COPY TO
-    # into it succeeded (verified on 2.0) once the directory existed. No temp dir.
-    "temp_directory": "",
-}
+# The one hardened configuration lives in queries/hardening.py (the console's worker
+# processes import it without this module's Polars).
 APP_THREADS = 2
-
-
-def hardened_config(memory_limit: str, threads: int) -> dict[str, object]:
-    """HARDENING plus the resource bounds, then the lock (order matters)."""
-    return {**HARDENING, "memory_limit": memory_limit, "threads": threads,
-            "lock_configuration": True}
-
-
-def open_hardened(path: Path, *, memory_limit: str,
-                  threads: int) -> duckdb.DuckDBPyConnection:
-    """`path` read-only with the hardened, locked configuration."""
-    return duckdb.connect(str(path), read_only=True,
-                          config=hardened_config(memory_limit, threads))
 
 
 def open_read_only(path: Path, threads: int = APP_THREADS,

@@ -4,8 +4,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:  # the console's worker processes import this module without Polars
+    import polars as pl
 
 # Spreadsheet apps treat a cell starting with one of these as a formula (CSV/formula
 # injection, OWASP): '=HYPERLINK(...)' in a title would run when the file is opened

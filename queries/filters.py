@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from urllib.parse import parse_qs, urlencode
 
+from queries import validation
+
 # Paste into SQL as: from filtered_titles({FILTER_ARGS}) — kept here so the
 # parameter names and casts are written once.
 FILTER_ARGS = ("$kinds::varchar[], $year_from::integer, $year_to::integer, "
@@ -65,6 +67,9 @@ class Filters:
 
     @classmethod
     def from_store(cls, data: dict | None) -> "Filters":
+        """The filter store's data; not an object → BadInput (a 400), malformed fields
+        are ignored like a malformed URL's."""
+        data = validation.mapping(data, "filters")
         if not data:
             return cls()
         return cls(kinds=_clean_list(data.get("kinds"), KINDS),
@@ -91,7 +96,9 @@ def _clean_list(values, allowed: tuple[str, ...] | None = None) -> tuple[str, ..
     """Unique, trimmed, bounded; restricted to `allowed` when given. Unknown genre or
     country names need no allow-list: they are bound values and simply match nothing."""
     out: list[str] = []
-    for v in values or ():
+    if not isinstance(values, (list, tuple)):
+        return ()
+    for v in values:
         v = str(v).strip()[:200]
         if v and v not in out and (allowed is None or v in allowed):
             out.append(v)

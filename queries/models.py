@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from queries import validation
 from queries.db import Warehouse
 from queries.filters import Filters
 
@@ -18,8 +19,8 @@ def genre_summary(wh: Warehouse) -> pl.DataFrame:
 
 def genre_labels(wh: Warehouse, model: str) -> pl.DataFrame:
     """Grain: one row per label of `model` on the held-out split."""
-    if model not in GENRE_VARIANTS:
-        raise ValueError(f"unknown model {model!r}")
+    if not isinstance(model, str) or model not in GENRE_VARIANTS:
+        raise validation.BadInput(f"unknown model {validation.excerpt(model)}")
     return wh.query("models_genre_labels", model=model)
 
 

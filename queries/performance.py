@@ -1,8 +1,8 @@
 """Typed wrappers for the Performance Deep Dive queries (queries/sql/performance_*.sql).
 
-The engagement score itself is the warehouse macro `engagement_score(imdb_score,
-imdb_votes, tmdb_popularity)` (warehouse/sql/macros/engagement_score.sql,
-docs/PERFORMANCE.md); these queries only aggregate it. Metric and period names a user
+The engagement score is the column titles.engagement_score (IMDb-based or TMDB-based,
+see engagement_basis; warehouse/sql/macros/, docs/PERFORMANCE.md); these queries only
+aggregate it. Metric and period names a user
 can pick are checked against the allow-lists below before they are bound.
 """
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from queries import validation
 from queries.db import Warehouse
 from queries.filters import Filters
 
@@ -47,7 +48,7 @@ MAX_CORRELATION_TITLES = 10_000
 
 def metric_or_default(name: str | None) -> str:
     """A metric name from the allow-list (anything else becomes the default)."""
-    return name if name in METRICS else DEFAULT_METRIC
+    return validation.choice(name, METRICS, DEFAULT_METRIC)
 
 
 def rank_correlations(wh: Warehouse, filters: Filters = Filters(),
@@ -100,3 +101,9 @@ def genre_engagement(wh: Warehouse, filters: Filters = Filters(),
     engagement quartiles, mean, hit share, and the overall filtered median."""
     return wh.query("performance_genre_engagement", min_titles=int(min_titles),
                     **filters.params())
+
+
+def coverage(wh: Warehouse, filters: Filters = Filters()) -> pl.DataFrame:
+    """Grain: one row per metric (METRICS names, engagement_imdb, engagement_tmdb,
+    any_match): filtered titles with it (with_metric) and filtered titles (titles)."""
+    return wh.query("metric_coverage", **filters.params())

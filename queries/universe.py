@@ -75,6 +75,12 @@ def quality_popularity(wh: Warehouse, filters: Filters = Filters(),
     return wh.query("universe_quality_popularity", limit=int(limit), **filters.params())
 
 
+def matched_share(wh: Warehouse, filters: Filters = Filters()) -> pl.DataFrame:
+    """Grain: one row per year added (year_added, titles, imdb_matched, any_matched,
+    scored): how much of each year's additions the metrics cover."""
+    return wh.query("universe_matched_share", **filters.params())
+
+
 def top_titles(wh: Warehouse, filters: Filters = Filters(),
                limit: int = POSTER_TITLES) -> pl.DataFrame:
     """Grain: one row per title, the `limit` most popular on TMDB (title, kind, year,

@@ -49,6 +49,16 @@ def warehouse_con(built_data_dir):
     con.close()
 
 
+@pytest.fixture(scope="session")
+def wh(built_data_dir):
+    """The app's own Warehouse (queries/db.py) on the session's build, shared by every
+    test that calls a query wrapper (its cache is keyed by build, so sharing is safe)."""
+    from queries.db import Warehouse
+    w = Warehouse(built_data_dir)
+    yield w
+    w.close()
+
+
 @pytest.fixture
 def fresh_data_dir(tmp_path, built_data_dir) -> Path:
     """A private copy of the built data dir, for tests that refresh or break things."""
@@ -81,7 +91,9 @@ def served_app(built_data_dir):
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = f"http://127.0.0.1:{server.server_port}"
+    mp.setenv("NETFLIX_INSIGHTS_PUBLIC_BASE_URL", url)  # links the app hands out
+    yield url
     server.shutdown()
     mp.undo()
 
@@ -114,6 +126,28 @@ def wait_for(browser, seconds: float = 30):
     from selenium.webdriver.support.ui import WebDriverWait
     return WebDriverWait(browser, seconds,
                          ignored_exceptions=[NoSuchElementException, StaleElementReferenceException])
+
+
+def click(browser, by, locator: str) -> None:
+    """Click once the element can take it: on a loaded machine Dash may still be
+    re-rendering it (ElementNotInteractable / intercepted), so wait for that state to
+    pass instead of failing on the first try."""
+    from selenium.common.exceptions import (
+        ElementClickInterceptedException,
+        ElementNotInteractableException,
+        StaleElementReferenceException,
+    )
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def clicked(d) -> bool:
+        element = d.find_element(by, locator)
+        d.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})",
+                         element)
+        element.click()
+        return True
+    WebDriverWait(browser, 30, ignored_exceptions=[
+        StaleElementReferenceException, ElementNotInteractableException,
+        ElementClickInterceptedException]).until(clicked)
 
 
 @pytest.fixture(scope="session")

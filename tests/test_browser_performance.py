@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import click
+
 pytestmark = pytest.mark.browser
 
 CHARTS = ["correlations", "distribution", "period", "genres"]
@@ -67,9 +69,13 @@ def test_performance_page_renders_and_reacts(browser, served_app, artifacts_dir)
     Select(browser.find_element(By.ID, "performance-metric")).select_by_value("imdb_votes")
     wait(browser).until(lambda d: "IMDb votes" in chart_title(d, "distribution"))
     assert "votes" in text_of(browser, "performance-distribution-insights")
+    # each chart says what it rests on (issue 16): coverage first, split by basis
+    assert "of 8,807 titles" in text_of(browser, "performance-distribution-insights")
+    assert "with IMDb votes" in text_of(browser, "performance-distribution-insights")
+    assert "TMDB-based" in text_of(browser, "performance-genres-insights")
 
     # the period selector
-    browser.find_element(By.XPATH, "//label[text()='Quarter added']").click()
+    click(browser, By.XPATH, "//label[text()='Quarter added']")
     wait(browser).until(lambda d: "quarter" in chart_title(d, "period"))
 
     # a filter (TV shows only): the URL, every chart and the kept metric follow

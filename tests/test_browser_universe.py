@@ -51,6 +51,10 @@ def test_universe_draws_every_chart_offline(browser, served_app, artifacts_dir):
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "8,807" in body and "most-voted" in body and "Content Universe" in body
     assert len(browser.find_elements(By.CSS_SELECTOR, "#universe-scatter-graph .point")) > 100
+    # matched share by year added: three lines, and the insight on unequal coverage
+    assert len(browser.find_elements(By.CSS_SELECTOR,
+                                     "#universe-matched-graph .scatterlayer .trace")) == 3
+    assert "charts by period compare unequal coverage" in body
     _full_page_screenshot(browser, artifacts_dir / "universe_full.png")
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
 

@@ -116,6 +116,14 @@ def test_read_statement_forms_run(con, sql, expected_rows):
     "summarize titles",
     "pragma table_info('titles')",
     "pragma show_tables",
+    "pragma version",
+    "pragma show_databases",
+    "select * from pragma_table_info('titles')",
+    "select * from pragma_version()",
+    "call pragma_table_info('titles')",
+    "call pragma_version()",
+    "select query from (select 1 as query)",  # a column called query is no call
+    "select 'duckdb_settings()' -- current_setting() in a comment",
     "pivot titles on type in ('Movie', 'TV Show') using count(*)",
 ])
 def test_metadata_statements_allowed(con, sql):
@@ -230,7 +238,8 @@ def test_hardened_connection_itself_refuses(con, sql, message):
 
 
 def test_hardened_connection_settings(con):
-    settings_now = dict(run_query(con, "select name, value from duckdb_settings()").rows)
+    # duckdb_settings() shows server paths, so the console refuses it; read it directly.
+    settings_now = dict(con.execute("select name, value from duckdb_settings()").fetchall())
     assert settings_now["enable_external_access"] == "false"
     assert settings_now["autoload_known_extensions"] == "false"
     assert settings_now["autoinstall_known_extensions"] == "false"
@@ -275,11 +284,11 @@ def test_copy_to_file_refused_and_not_created(con, tmp_path):
     ("detach warehouse", "DETACH"),
     ("install httpfs", "not allowed"),
     ("load httpfs", "LOAD"),
-    ("set enable_external_access = true", "Settings cannot be changed"),
-    ("reset lock_configuration", "Settings cannot be changed"),
-    ("pragma memory_limit = '10GB'", "Settings cannot be changed"),
+    ("set enable_external_access = true", "SET is not allowed: settings cannot be changed"),
+    ("reset lock_configuration", "RESET is not allowed: settings cannot be changed"),
+    ("pragma memory_limit = '10GB'", "PRAGMA memory_limit is not allowed"),
     ("pragma enable_profiling", "PRAGMA enable_profiling is not allowed"),
-    ("set variable x = 1", "Settings cannot be changed"),
+    ("set variable x = 1", "SET is not allowed"),
     ("create table x (a int)", "CREATE"),
     ("create temp table x as select 1", "CREATE"),
     ("create temp macro m() as 1", "CREATE"),
@@ -288,9 +297,29 @@ def test_copy_to_file_refused_and_not_created(con, tmp_path):
     ("delete from genres", "DELETE"),
     ("drop table titles", "DROP"),
     ("alter table titles rename to t2", "ALTER"),
-    ("checkpoint", "CALL"),
+    # Named as written, not as DuckDB classifies them (CALL, SET, PRAGMA, enum 29):
+    ("checkpoint", "CHECKPOINT statements are not allowed"),
+    ("force checkpoint", "FORCE CHECKPOINT statements are not allowed"),
+    ("update extensions", "UPDATE EXTENSIONS statements are not allowed"),
+    ("update extensions (httpfs)", "UPDATE EXTENSIONS statements are not allowed"),
+    ("use memory", "USE is not allowed"),
+    ("import database '/tmp/x'", "IMPORT DATABASE statements are not allowed"),
+    ("copy from database warehouse to memory", "COPY FROM DATABASE statements"),
+    ("call checkpoint()", "CALL checkpoint is not allowed"),
+    ("comment on table titles is 'x'", "COMMENT ON statements are not allowed"),
+    ("with x as (select 1) insert into titles (title_id) select 1", "INSERT statements"),
     ("vacuum", "VACUUM"),
-    ("begin transaction", "TRANSACTION"),
+    ("analyze", "ANALYZE statements are not allowed"),
+    ("begin transaction", "BEGIN statements are not allowed"),
+    ("prepare p as select 1", "PREPARE statements are not allowed"),
+    # Functions that show server paths, and ones that run SQL built at run time:
+    ("select * from duckdb_databases()", "duckdb_databases() is not available"),
+    ("from pragma_database_list", "pragma_database_list() is not available"),
+    ("pragma database_list", "PRAGMA database_list is not allowed"),
+    ("select current_setting('allowed_paths')", "current_setting() is not available"),
+    ('select * from main."DuckDB_Settings"()', "duckdb_settings() is not available"),
+    ("from query('select 1')", "query() is not available"),
+    ("from query_table('titles')", "query_table() is not available"),
     ("pivot titles on type using count(*)", "explicit value list"),
     ("explain analyze create temp table x as select 1", "EXPLAIN is only allowed"),
     ("select 1; drop table titles", "Only one statement"),
@@ -300,6 +329,7 @@ def test_copy_to_file_refused_and_not_created(con, tmp_path):
     ("select '\ud800'", "not valid Unicode"),
 ])
 def test_run_query_refuses_non_reads(con, sql, expected):
+    # Every refusal names what it refused; none raises (UPDATE EXTENSIONS used to).
     result = run_query(con, sql)
     assert result.error_kind == "refused", result
     assert expected in result.error
@@ -434,7 +464,7 @@ def test_interactive_session(con):
     assert "title_id\r\n0\r\n" in text
     assert '"v": "x"' in text
     assert '"column_name": "genre"' in text  # .schema, rendered in json mode
-    assert "Error (refused): DROP statements are not allowed" in text
+    assert "Error (refused): DROP TABLE statements are not allowed" in text
     assert "Unknown or incomplete command: .bogus" in text
     assert "never run" not in text
 

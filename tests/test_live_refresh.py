@@ -31,7 +31,19 @@ def test_live_refresh_builds_movies_and_tv_market(tmp_path, kaggle_csv, monkeypa
     con = duckdb.connect(str(result.path), read_only=True)
     kinds = dict(con.execute("select media_type, count(*) from tmdb_titles group by all").fetchall())
     source = con.execute("select source from build_info").fetchall()[0][0]
+    # TV shows link to the live market's TV titles too (first-air year against Netflix's
+    # latest-season year), and bring their TMDB votes into the engagement score
+    shows = dict(con.execute(
+        "select t.title, m.tmdb_key from title_matches as x join titles as t using (show_id) "
+        "join tmdb_titles as m on m.tmdb_key = x.matched_key "
+        "where x.source = 'tmdb_market' and t.kind = 'show'").fetchall())
+    scored = con.execute("select engagement_basis, tmdb_vote_count from titles "
+                         "where title = 'Blood & Water'").fetchall()
     con.close()
+    assert shows.get("Blood & Water") == "tv:1001" and shows.get("Ozark") == "tv:1005"
+    # three TMDB shows are called Kingdom: Netflix's 2020 (2 seasons) is the 2019 one
+    assert shows.get("Kingdom") == "tv:1002"
+    assert scored[0][1] == 1000 and scored[0][0] in ("imdb", "tmdb")
     assert kinds["movie"] > 0 and kinds["tv"] > 0
     assert source == "live"
     raw_loads = list((Paths(tmp_path / "data").raw_dir / "live").iterdir())

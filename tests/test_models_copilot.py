@@ -79,9 +79,8 @@ def training_rows(warehouse_con):
 def test_training_rows_are_the_scored_titles_with_per_type_hits(warehouse_con, training_rows):
     rows, _ = training_rows
     frame = pl.DataFrame(rows)
-    scored = warehouse_con.sql("select show_id, kind, engagement_score(imdb_score, imdb_votes, "
-                               "tmdb_popularity) as e from titles where imdb_score is not null "
-                               "and imdb_votes is not null").pl()
+    scored = warehouse_con.sql("select show_id, kind, engagement_score as e from titles "
+                               "where engagement_score is not null").pl()
     assert sorted(frame["show_id"]) == sorted(scored["show_id"])
     for kind in ("movie", "show"):   # top quartile, interpolated like quantile_cont
         bar = float(np.percentile(scored.filter(pl.col("kind") == kind)["e"], 75))

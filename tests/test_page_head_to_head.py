@@ -11,7 +11,6 @@ import pytest
 from dashapp.figures import head_to_head as figs
 from dashapp.pages import _h2h_view as view
 from queries import head_to_head as h2h
-from queries.db import Warehouse
 from queries.filters import Filters
 
 MOVIES = Filters(kinds=("movie",))
@@ -20,22 +19,14 @@ LOG_METRICS = ("imdb_votes", "tmdb_popularity", "tmdb_vote_count")
 
 
 @pytest.fixture(scope="module")
-def wh(built_data_dir):
-    w = Warehouse(built_data_dir)
-    yield w
-    w.close()
-
-
-@pytest.fixture(scope="module")
 def titles(warehouse_con) -> pl.DataFrame:
-    """Base columns, the macro's score (tested in test_page_performance) and the hit rule
+    """Base columns, titles.engagement_score (tested in test_page_performance) and the hit rule
     of docs/PERFORMANCE.md computed here in Polars."""
     frame = warehouse_con.sql(
         "select show_id, title, kind, genres, countries, primary_genre, date_added, "
         "imdb_score, imdb_votes, tmdb_popularity, tmdb_score, tmdb_vote_count, "
         "runtime_minutes, seasons, release_year, addition_lag_years, "
-        "engagement_score(imdb_score, imdb_votes, tmdb_popularity) as engagement_score "
-        "from titles").pl()
+        "engagement_score from titles").pl()
     bar = pl.col("engagement_score").quantile(0.75, interpolation="linear").over("kind")
     return frame.with_columns(
         hit_share=(pl.col("engagement_score") >= bar).cast(pl.Float64),
@@ -301,6 +292,9 @@ def test_callbacks_as_functions(served_app):
     store = view.resolve(page.wh(), "genre", "Dramas", "Comedies").to_store()
     verdict, table, fig, insights = page.update_comparison(MOVIES.to_store(), store)
     assert "Winner" in str(verdict.to_plotly_json()) and insights
+    coverage = [i.children for i in insights if i.children.startswith("Based on ")]
+    assert len(coverage) == 2 and "Dramas titles and" in coverage[0]
+    assert "engagement score (IMDb- or TMDB-based)" in coverage[0]
     assert "Dramas" in str(table.to_plotly_json())
     assert fig.data[0].type == "bar"
     verdict, table, fig, insights = page.update_comparison(NOTHING.to_store(), store)

@@ -1,10 +1,12 @@
-"""Performance Deep Dive: the engagement macro against the documented formula in Python,
+"""Performance Deep Dive: the engagement macros and titles.engagement_score against the
+documented formulas in Python,
 the wrappers against independent Polars/scipy computations on the warehouse's base
 columns, figures and insights on small frames (empty ones included), callbacks called
 as functions."""
 from __future__ import annotations
 
 import math
+import re
 
 import polars as pl
 import pytest
@@ -12,7 +14,6 @@ from scipy import stats
 
 from dashapp.figures import performance as figs
 from queries import performance as perf
-from queries.db import Warehouse
 from queries.filters import Filters
 
 MOVIE_DRAMAS = Filters(kinds=("movie",), genres=("Dramas",))
@@ -21,20 +22,13 @@ SCORE_ARGS = "imdb_score, imdb_votes, tmdb_popularity"
 
 
 @pytest.fixture(scope="module")
-def wh(built_data_dir):
-    w = Warehouse(built_data_dir)
-    yield w
-    w.close()
-
-
-@pytest.fixture(scope="module")
 def titles(warehouse_con) -> pl.DataFrame:
     """Base columns of every title, plus the macro's score (checked on its own below)."""
     return warehouse_con.sql(
         f"select show_id, kind, genres, date_added, imdb_score, imdb_votes, "
         f"tmdb_popularity, tmdb_score, tmdb_vote_count, runtime_minutes, seasons, "
-        f"release_year, addition_lag_years, engagement_score({SCORE_ARGS}) as "
-        f"engagement_score from titles").pl()
+        f"release_year, addition_lag_years, engagement_score, engagement_basis, "
+        f"engagement_score({SCORE_ARGS}) as imdb_macro from titles").pl()
 
 
 def documented_score(score, votes, popularity) -> float | None:
@@ -49,6 +43,21 @@ def documented_score(score, votes, popularity) -> float | None:
     return 100 * (parts + 0.25 * clamp(math.log10(1 + max(popularity, 0)) / 2.3))
 
 
+def documented_tmdb_score(score, votes, popularity) -> float | None:
+    """docs/PERFORMANCE.md's TMDB-based line, written out in plain Python."""
+    if score is None or popularity is None:
+        return None
+    clamp = lambda x, lo, hi: min(max(x, lo), hi)  # noqa: E731
+    quality = clamp(score, 3.0, 9.0)
+    buzz = clamp(math.log10(1 + max(popularity, 0)), 0.0, 3.0)
+    if votes is None:
+        line = -9.1573 + 5.0775 * quality + 24.3171 * buzz
+    else:
+        reach = clamp(math.log10(max(votes, 1)), 0.0, 5.0)
+        line = -35.3570 + 8.2085 * quality + 12.5486 * reach + 2.0351 * buzz
+    return clamp(line, 0.0, 100.0)
+
+
 # --- the engagement score ------------------------------------------------------------
 
 def test_engagement_macro_is_the_documented_formula(titles):
@@ -57,13 +66,46 @@ def test_engagement_macro_is_the_documented_formula(titles):
         expected = documented_score(row["imdb_score"], row["imdb_votes"],
                                     row["tmdb_popularity"])
         if expected is None:
-            assert row["engagement_score"] is None
+            assert row["imdb_macro"] is None
             continue
         scored += 1
-        assert row["engagement_score"] == pytest.approx(expected, abs=0.006)
-        assert 0 <= row["engagement_score"] <= 100
+        assert row["imdb_macro"] == pytest.approx(expected, abs=0.006)
+        assert 0 <= row["imdb_macro"] <= 100
     assert scored == titles.filter(pl.col("imdb_score").is_not_null()
                                    & pl.col("imdb_votes").is_not_null()).height > 4000
+
+
+def test_title_engagement_is_imdb_based_where_it_can_be_else_tmdb_based(titles):
+    """IMDb basis wherever IMDb score and votes exist; otherwise the TMDB line on the
+    title's own TMDB columns; neither without an audience metric."""
+    bases = {"imdb": 0, "tmdb": 0, None: 0}
+    for row in titles.iter_rows(named=True):
+        imdb = documented_score(row["imdb_score"], row["imdb_votes"], row["tmdb_popularity"])
+        tmdb = documented_tmdb_score(row["tmdb_score"], row["tmdb_vote_count"],
+                                     row["tmdb_popularity"])
+        basis = "imdb" if imdb is not None else "tmdb" if tmdb is not None else None
+        assert row["engagement_basis"] == basis, row["show_id"]
+        bases[basis] += 1
+        expected = imdb if imdb is not None else tmdb
+        if expected is None:
+            assert row["engagement_score"] is None
+        else:
+            assert row["engagement_score"] == pytest.approx(expected, abs=0.006)
+    # the issue's target: at least 62% of the catalog scored, and both bases in use
+    assert (bases["imdb"] + bases["tmdb"]) / titles.height >= 0.62
+    assert bases["tmdb"] > 1000
+
+
+def test_tmdb_engagement_macro_anchors(warehouse_con):
+    rows = warehouse_con.sql(
+        "select engagement_score_tmdb(10.0, 1000000, 100000.0), "
+        "engagement_score_tmdb(1.0, 1, 0.0), engagement_score_tmdb(7.2, null, 30.0), "
+        "engagement_score_tmdb(null, 100, 3.0), engagement_score_tmdb(7.0, 100, null)"
+    ).fetchall()[0]
+    assert rows[0] == pytest.approx(documented_tmdb_score(10.0, 1000000, 100000.0), abs=0.006)
+    assert rows[1] == 0
+    assert rows[2] == pytest.approx(documented_tmdb_score(7.2, None, 30.0), abs=0.006)
+    assert rows[3] is None and rows[4] is None
 
 
 def test_engagement_anchors_and_missing_popularity(warehouse_con):
@@ -323,6 +365,26 @@ def test_genre_figure_and_insights():
     assert figs.genre_insights(genre_frame().clear()) == []
 
 
+# --- coverage ------------------------------------------------------------------------
+
+def test_coverage_counts_the_filtered_titles_with_each_metric(wh, titles):
+    from dashapp.figures.base import coverage_note
+    for filters, part in [(Filters(), titles),
+                          (MOVIE_DRAMAS, titles.filter((pl.col("kind") == "movie")
+                                                       & pl.col("genres").list.contains("Dramas")))]:
+        got = perf.coverage(wh, filters)
+        counts = dict(zip(got["metric"], got["with_metric"]))
+        assert set(got["titles"]) == {part.height}
+        for metric in perf.METRICS:
+            assert counts[metric] == part[metric].count(), metric
+        assert counts["engagement_imdb"] == (part["engagement_basis"] == "imdb").sum()
+        assert counts["engagement_tmdb"] == (part["engagement_basis"] == "tmdb").sum()
+    note = coverage_note(perf.coverage(wh), "imdb_score")
+    assert note == (f"Based on {titles['imdb_score'].count():,} of {titles.height:,} titles "
+                    f"({titles['imdb_score'].count() / titles.height:.0%}) with an IMDb score.")
+    assert coverage_note(perf.coverage(wh, NOTHING), "imdb_score") is None
+
+
 # --- callbacks and CSV sources -------------------------------------------------------
 
 def test_callbacks_as_functions(served_app):
@@ -332,8 +394,11 @@ def test_callbacks_as_functions(served_app):
     fig, insights = page.update_distribution(MOVIE_DRAMAS.to_store(), "not-a-metric")
     assert "Engagement score" in fig.layout.title.text
     assert [t.name for t in fig.data if t.type == "bar"] == ["Movies"]
+    assert "with an engagement score" in insights[0].children
     fig, insights = page.update_period(None, "quarter")
-    assert list(fig.data[0].x) == ["Q1", "Q2", "Q3", "Q4"] and len(insights) == 3
+    assert list(fig.data[0].x) == ["Q1", "Q2", "Q3", "Q4"] and len(insights) == 4
+    assert re.match(r"Based on [\d,]+ of 8,807 titles \(\d+%\) with an engagement score: "
+                    r"[\d,]+ IMDb-based, [\d,]+ TMDB-based", insights[0].children)
     fig, insights = page.update_genres(NOTHING.to_store())
     assert fig.layout.annotations[0].text == "No category has enough scored titles"
     assert insights == []

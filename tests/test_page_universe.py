@@ -12,18 +12,10 @@ import pytest
 from dashapp.figures import universe as figs
 from etl.sources import snapshot
 from queries import universe
-from queries.db import Warehouse
 from queries.filters import Filters
 
 SHOWS_INDIA = Filters(kinds=("show",), countries=("India",))
 NOTHING = Filters(genres=("No Such Genre",))
-
-
-@pytest.fixture(scope="module")
-def wh(built_data_dir):
-    w = Warehouse(built_data_dir)
-    yield w
-    w.close()
 
 
 @pytest.fixture(scope="module")
@@ -182,11 +174,28 @@ def test_top_titles_are_the_most_popular(wh, warehouse_con):
         "select count(poster_url) from titles").fetchall()[0][0]
 
 
+@pytest.mark.parametrize("filters", [Filters(), SHOWS_INDIA])
+def test_matched_share_counts_each_years_additions(wh, warehouse_con, filters):
+    t = warehouse_con.sql("select kind, countries, year_added, imdb_title_id, tmdb_key, "
+                          "engagement_score from titles where year_added is not null").pl()
+    if filters.kinds:
+        t = t.filter(pl.col("kind").is_in(filters.kinds)
+                     & pl.col("countries").list.contains(filters.countries[0]))
+    expected = (t.group_by("year_added").agg(
+        titles=pl.len(), imdb_matched=pl.col("imdb_title_id").count(),
+        any_matched=(pl.col("imdb_title_id").is_not_null()
+                     | pl.col("tmdb_key").is_not_null()).sum(),
+        scored=pl.col("engagement_score").count()).sort("year_added"))
+    got = universe.matched_share(wh, filters)
+    assert got.rows() == expected.rows()
+    assert got.height >= 5
+
+
 def test_every_wrapper_is_empty_when_nothing_matches(wh):
     for fn in (universe.additions_by_month, universe.release_years, universe.addition_lag,
                universe.top_genres, universe.countries, universe.ratings, universe.runtimes,
                universe.seasons, universe.top_people, universe.quality_popularity,
-               universe.top_titles):
+               universe.top_titles, universe.matched_share):
         assert fn(wh, NOTHING).is_empty(), fn.__name__
 
 
@@ -295,6 +304,9 @@ def test_runtime_seasons_people_and_lag_figures():
     (figs.top_countries, figs.countries_insights, COUNTRIES.clear()),
     (figs.top_genres, figs.genres_insights, GENRES.clear()),
     (figs.quality_popularity, figs.scatter_insights, SCATTER.clear()),
+    (figs.matched_share, figs.matched_insights, pl.DataFrame(schema={
+        "year_added": pl.Int64, "titles": pl.Int32, "imdb_matched": pl.Int32,
+        "any_matched": pl.Int32, "scored": pl.Int32})),
 ])
 def test_empty_frames_give_an_honest_empty_state(pair):
     figure, insights, frame = pair
@@ -310,6 +322,22 @@ TOP = pl.DataFrame({"show_id": ["s1", "s2"], "title": ["Alpha", "beta"], "kind":
                     "tmdb_popularity": [99.0, 12.0],
                     "poster_url": ["https://image.tmdb.org/t/p/original/x.jpg", None],
                     "titles_with_poster": [1, 1]})
+
+
+def test_matched_share_figure_and_insights():
+    frame = pl.DataFrame({"year_added": [2016, 2017, 2021], "titles": [10, 100, 200],
+                          "imdb_matched": [5, 30, 140], "any_matched": [6, 40, 170],
+                          "scored": [6, 38, 160]})
+    fig = figs.matched_share(frame)
+    assert [t.name for t in fig.data] == [n for _, n, _ in figs.MATCHED_SERIES]
+    # 2016 (10 additions) is too small to draw
+    assert list(fig.data[0].x) == [2017, 2021] and list(fig.data[0].y) == [40.0, 85.0]
+    assert "%" in fig.layout.title.text
+    assert figs.matched_share(frame.head(1)).layout.annotations[0].text.startswith("No ")
+    notes = figs.matched_insights(frame)
+    assert notes[0].startswith("216 of the 310 dated titles shown (70%)")
+    # years with fewer than 50 additions are too small to quote
+    assert "added in 2017 are 40% matched, those added in 2021 85%" in notes[1]
 
 
 def test_posters_are_placeholders_unless_enabled(monkeypatch):
@@ -336,11 +364,14 @@ def test_callbacks_as_functions(served_app):
     assert "India" in world.data[0].locations and bars.data[0].y[0] == "India"
     fig, insights = page.update_runtimes(store)  # shows only: no movies, an honest empty state
     assert fig.layout.annotations[0].text.startswith("No movies") and insights == []
+    fig, insights = page.update_matched(None)
+    assert fig.data[0].x[0] >= 2014 and fig.data[0].x[-1] == 2021
+    assert "2021" in insights[1].children
     grid, notes = page.update_posters(store)
     assert len(grid) == 12 and "image.tmdb.org" not in str([g.to_plotly_json() for g in grid])
     for update in (page.update_release_years, page.update_lag, page.update_genres,
                    page.update_ratings, page.update_seasons, page.update_directors,
-                   page.update_actors, page.update_scatter):
+                   page.update_actors, page.update_scatter, page.update_matched):
         fig, insights = update(NOTHING.to_store())
         assert fig.layout.annotations[0].text.startswith("No "), update.__name__
         assert insights == []
@@ -351,7 +382,7 @@ def test_every_chart_has_a_csv_source(served_app):
     from dashapp.pages import universe as page
     charts = [v for k, v in vars(page).items() if k.isupper() and isinstance(v, str)
               and v.startswith("universe-") and v != page.KPIS]
-    assert len(charts) == 13
+    assert len(charts) == 14
     for chart in charts:
         frame = _CSV_SOURCES[chart](SHOWS_INDIA)
         assert isinstance(frame, pl.DataFrame) and frame.height > 0 or chart == page.RUNTIMES

@@ -12,13 +12,6 @@ from queries.filters import Filters
 
 
 @pytest.fixture(scope="module")
-def wh(built_data_dir):
-    w = Warehouse(built_data_dir)
-    yield w
-    w.close()
-
-
-@pytest.fixture(scope="module")
 def catalog_csv() -> pl.DataFrame:
     return snapshot.extract()[0]["netflix_titles"]
 
@@ -123,7 +116,7 @@ def test_genre_cooccurrence_matches_polars(wh, catalog_csv, filters):
 def test_hit_thresholds_are_the_top_quartile_per_kind(warehouse_con):
     """The mart against the documented rule, from the titles' own score (Polars)."""
     scores = warehouse_con.sql(
-        "select kind, engagement_score(imdb_score, imdb_votes, tmdb_popularity) as e "
+        "select kind, engagement_score as e "
         "from titles").pl()
     expected = scores.group_by("kind").agg(
         pl.col("e").count().alias("scored"),
@@ -138,7 +131,7 @@ def test_hit_thresholds_are_the_top_quartile_per_kind(warehouse_con):
 
 def test_metric_spreads_are_catalog_sds_on_the_compared_scale(warehouse_con):
     t = warehouse_con.sql(
-        "select t.*, engagement_score(imdb_score, imdb_votes, tmdb_popularity) as e, "
+        "select t.*, t.engagement_score as e, "
         "h.hit_threshold from titles as t join hit_thresholds as h using (kind)").pl()
     log = lambda c: pl.when(pl.col(c) > 0).then(pl.col(c).log10())  # noqa: E731
     expected = t.select(

@@ -20,6 +20,7 @@ from dash.exceptions import PreventUpdate
 
 from dashapp import ids
 from dashapp.components.a11y import dom_id
+from queries import validation
 from queries.export import frame_csv
 from queries.filters import Filters
 
@@ -96,12 +97,16 @@ def insight_items(sentences: list[str]) -> list[html.Li]:
 def show_table(clicks, store):
     """The chart's data (the CSV's first rows) as a table, kept in step with the filters
     while shown; a click hides it again."""
-    shown = bool(clicks) and clicks % 2 == 1
+    clicks = validation.number(clicks, "n_clicks") or 0
+    shown = int(clicks) % 2 == 1
     if not shown:
         if ctx.triggered_id == ids.FILTERS_STORE:
             raise PreventUpdate  # hidden: nothing to keep in step
         return [], "Show as table", "false"
-    chart = ctx.outputs_list[0]["id"]["chart"]
+    output = ctx.outputs_list[0] if isinstance(ctx.outputs_list, list) else {}
+    chart = (output.get("id") or {}).get("chart") if isinstance(output, dict) else None
+    if not isinstance(chart, str) or chart not in _CSV_SOURCES:
+        raise validation.BadInput(f"no chart {validation.excerpt(chart)} has a table")
     frame = _CSV_SOURCES[chart](Filters.from_store(store))
     return data_table(frame), "Hide table", "true"
 
@@ -136,6 +141,9 @@ def _cell(value) -> str:
           State(ids.FILTERS_STORE, "data"), prevent_initial_call=True)
 def download_csv(_clicks, store):
     """The data behind the chart, under the current filters, as a safe CSV."""
-    chart = ctx.triggered_id["chart"]
+    trigger = ctx.triggered_id  # None when a request names no input as changed
+    chart = trigger.get("chart") if isinstance(trigger, dict) else None
+    if not isinstance(chart, str) or chart not in _CSV_SOURCES:
+        raise validation.BadInput(f"no chart {validation.excerpt(chart)} has a CSV")
     frame = _CSV_SOURCES[chart](Filters.from_store(store))
     return dcc.send_string(frame_csv(frame), f"{chart}.csv")

@@ -22,6 +22,7 @@ from dash.exceptions import MissingCallbackContextException
 
 from dashapp import ids
 from dashapp.components.a11y import label_for
+from queries import validation
 from queries.filters import FilterOptions, Filters
 
 # the pages router's input for the query string (dash.page_container's dcc.Location)
@@ -67,7 +68,9 @@ def _field(label: str, control, md: int) -> dbc.Col:
 def filters_from_controls(kinds, release, start, end, genres, countries, ratings,
                           bounds: tuple[int, int]) -> Filters:
     """Control values → Filters; a slider at its full range means no year filter."""
-    year_from, year_to = (release or [None, None])[:2]
+    if release is not None and not (isinstance(release, list) and len(release) == 2):
+        raise validation.BadInput("release years: expected a list of two years")
+    year_from, year_to = release or [None, None]
     return Filters.from_store({
         "kinds": kinds, "genres": genres, "countries": countries, "ratings": ratings,
         "year_from": None if year_from == bounds[0] else year_from,

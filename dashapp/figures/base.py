@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 import plotly.io as pio
+import polars as pl
 
 # Every figure of the app is dark. As plotly's default template it is attached to each
 # go.Figure() at construction without being validated again (plotly trusts its default),
@@ -62,3 +63,30 @@ def empty_figure(title: str, message: str = EMPTY_MESSAGE) -> go.Figure:
 def pct(part: float, whole: float) -> str:
     """'27%' (or '0%' when whole is 0), for insight sentences."""
     return f"{(part / whole if whole else 0):.0%}"
+
+
+# What "having" each metric means, for coverage notes ("… titles with an IMDb score").
+COVERAGE_LABELS = {
+    "imdb_score": "an IMDb score", "imdb_votes": "IMDb votes",
+    "tmdb_popularity": "a TMDB popularity", "tmdb_score": "a TMDB score",
+    "tmdb_vote_count": "a TMDB vote count", "runtime_minutes": "a runtime",
+    "seasons": "a season count", "release_year": "a release year",
+    "addition_lag_years": "a date added", "engagement_score": "an engagement score",
+    "any_match": "a match in any source",
+}
+
+
+def coverage_note(coverage: pl.DataFrame, metric: str) -> str | None:
+    """"Based on 4,078 of 8,807 titles with an IMDb score." from a metric_coverage frame
+    (metric, with_metric, titles); the engagement score also says how many rest on each
+    basis. None when the frame lacks the metric or there are no titles."""
+    counts = dict(zip(coverage["metric"].to_list(), coverage["with_metric"].to_list()))
+    if metric not in counts or coverage.is_empty() or not coverage["titles"][0]:
+        return None
+    have, titles = counts[metric], coverage["titles"][0]
+    note = (f"Based on {have:,} of {titles:,} titles ({pct(have, titles)}) with "
+            f"{COVERAGE_LABELS[metric]}")
+    if metric == "engagement_score" and counts.get("engagement_tmdb"):
+        note += (f": {counts['engagement_imdb']:,} IMDb-based, "
+                 f"{counts['engagement_tmdb']:,} TMDB-based (calibrated to the same scale)")
+    return note + "."

@@ -140,9 +140,10 @@ def differences(table: pl.DataFrame, names: dict[str, str],
                                            "(SD)"}})
 
 
-def difference_insights(table: pl.DataFrame, names: dict[str, str],
-                        mode: str) -> list[str]:
-    """The widest performance gap, the engagement gap, and the most different trait."""
+def difference_insights(table: pl.DataFrame, names: dict[str, str], mode: str,
+                        side_titles: dict[str, int] | None = None) -> list[str]:
+    """The widest performance gap, the engagement gap, the most different trait, and
+    (for groups, given each side's title count) what the audience metrics cover."""
     rated = table.filter(pl.col("std_diff").is_not_null()) if not table.is_empty() else table
     if rated.is_empty():
         return []
@@ -171,6 +172,26 @@ def difference_insights(table: pl.DataFrame, names: dict[str, str],
         out.append(f"The most different trait is {d['label']} "
                    f"({format_value(d['metric'], d['a_value'])} vs "
                    f"{format_value(d['metric'], d['b_value'])} {d['unit']}).")
+    if not single and side_titles:
+        out.extend(coverage_insights(table, names, side_titles))
+    return out
+
+
+def coverage_insights(table: pl.DataFrame, names: dict[str, str],
+                      side_titles: dict[str, int]) -> list[str]:
+    """What each side's engagement and IMDb figures rest on: "Based on 120 of 300
+    Dramas titles and 80 of 150 Comedies titles with an engagement score (IMDb- or
+    TMDB-based)"; coverage differs between groups, so a gap can partly be who is rated."""
+    out = []
+    for metric, what in (("engagement_score", "an engagement score (IMDb- or TMDB-based)"),
+                         ("imdb_score", "an IMDb score")):
+        row = table.filter(pl.col("metric") == metric)
+        if row.is_empty():
+            continue
+        r = row.row(0, named=True)
+        a, b = side_titles.get("a", 0), side_titles.get("b", 0)
+        out.append(f"Based on {r['a_titles'] or 0:,} of {a:,} {names['a']} titles and "
+                   f"{r['b_titles'] or 0:,} of {b:,} {names['b']} titles with {what}.")
     return out
 
 

@@ -20,6 +20,10 @@ RUNTIME_TITLE = "Movie runtimes (movies per 10-minute bin)"
 SEASONS_TITLE = "TV shows by number of seasons (shows)"
 PEOPLE_TITLES = {"director": "Most prolific directors (titles directed)",
                  "actor": "Most frequent actors (titles appeared in)"}
+MATCHED_TITLE = "Share of titles with audience metrics, by year added (% of titles added)"
+MATCHED_SERIES = [("any_matched", "Matched to any source", NETFLIX_RED),
+                  ("imdb_matched", "Matched to the IMDb/TMDB dataset", "#3B82F6"),
+                  ("scored", "With an engagement score", "#F5C518")]
 SCATTER_TITLE = "TMDB score vs TMDB popularity (score 0–10; popularity, log scale)"
 # youngest audience first, so the bars read as an age scale
 RATING_ORDER = ["TV-Y", "TV-Y7", "TV-Y7-FV", "G", "TV-G", "PG", "TV-PG", "PG-13", "TV-14",
@@ -402,3 +406,47 @@ def scatter_insights(frame: pl.DataFrame) -> list[str]:
                f"{pop['tmdb_popularity']:,.0f}, score {pop['tmdb_score']:.1f}).")
     return out
 
+
+
+def matched_share(frame: pl.DataFrame, min_titles: int = 20) -> go.Figure:
+    """One line per coverage measure: its share of each year's additions (0–100%).
+    Years with fewer than `min_titles` additions are not drawn: a share of 2 titles
+    swings from 0 to 100% and says nothing (they stay in the CSV)."""
+    frame = frame.filter(pl.col("titles") >= min_titles) if not frame.is_empty() else frame
+    if _empty(frame, "titles"):
+        return empty_figure(MATCHED_TITLE, "No year with enough additions matches these "
+                                           "filters")
+    years, titles = frame["year_added"].to_list(), frame["titles"].to_list()
+    traces = []
+    for column, name, colour in MATCHED_SERIES:
+        have = frame[column].to_list()
+        traces.append({
+            "type": "scatter", "mode": "lines+markers", "name": name, "x": years,
+            "y": [100 * h / t if t else None for h, t in zip(have, titles)],
+            # dotted: the scored line runs close to the matched one and must stay visible
+            "line": {"color": colour, "dash": "dot" if column == "scored" else "solid"},
+            "customdata": list(zip(have, titles)),
+            "hovertemplate": f"{name}<br>added in %{{x}}: %{{y:.0f}}% "
+                             "(%{customdata[0]:,} of %{customdata[1]:,})<extra></extra>"})
+    return figure(traces, MATCHED_TITLE, hovermode="x unified",
+                  xaxis={"title": {"text": "Year added"}, "dtick": 1},
+                  yaxis={"title": {"text": "% of titles added that year"},
+                         "range": [0, 100], "ticksuffix": "%"})
+
+
+def matched_insights(frame: pl.DataFrame, min_titles: int = 50) -> list[str]:
+    """How unequal coverage is across years added (only years with enough additions)."""
+    if _empty(frame, "titles"):
+        return []
+    total, matched = frame["titles"].sum(), frame["any_matched"].sum()
+    out = [f"{matched:,} of the {total:,} dated titles shown ({pct(matched, total)}) are "
+           f"matched to a source; {frame['scored'].sum():,} have an engagement score."]
+    big = frame.filter(pl.col("titles") >= min_titles).with_columns(
+        share=pl.col("any_matched") / pl.col("titles"))
+    if big.height >= 2:
+        lo = big.sort("share").row(0, named=True)
+        hi = big.sort("share", descending=True).row(0, named=True)
+        out.append(f"Titles added in {lo['year_added']} are {lo['share']:.0%} matched, those "
+                   f"added in {hi['year_added']} {hi['share']:.0%}: charts by period compare "
+                   "unequal coverage, so read their differences with that in mind.")
+    return out

@@ -15,7 +15,7 @@ from dashapp.figures import blend as figs
 from dashapp.pages import _blend_parts as parts
 from dashapp.state import wh
 from models import artifacts, serving
-from queries import catalog
+from queries import catalog, validation
 from queries.export import frame_csv
 
 EVERYONE = blend_service.EVERYONE
@@ -79,9 +79,13 @@ def insights_panel() -> html.Div:
 
 
 def filters_from(kind, runtime, ratings, exclude) -> BlendFilters:
+    """The controls' values, checked (a 400 for types no control sends)."""
+    kind = validation.text(kind, "kind", max_len=20)
+    runtime = validation.number(runtime, "runtime")
     return BlendFilters(kinds=() if kind in (None, "any") else (kind,),
-                        max_runtime_minutes=runtime, ratings=tuple(ratings or ()),
-                        exclude_genres=tuple(exclude or ()))
+                        max_runtime_minutes=runtime,
+                        ratings=tuple(validation.text_list(ratings, "ratings")),
+                        exclude_genres=tuple(validation.text_list(exclude, "genres")))
 
 
 @callback(Output(RECS, "children"), Output(EXCLUDE, "options"),
@@ -143,7 +147,8 @@ def update_insights(_version, _content, blend_id):
           Input({"type": CSV_BUTTON, "chart": MATCH}, "n_clicks"), State(BLEND_ID, "data"),
           prevent_initial_call=True)
 def download_chart(_n, blend_id):
-    chart = ctx.triggered_id["chart"]
+    trigger = ctx.triggered_id  # None when a request names no input as changed
+    chart = trigger.get("chart") if isinstance(trigger, dict) else None
     _people, frames = blend_service.insight_frames(wh().paths.data_dir, wh(), blend_id)
     if chart not in frames:
         raise PreventUpdate

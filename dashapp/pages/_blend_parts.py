@@ -12,8 +12,31 @@ from blend.profiles import MAX_NAME, Profile
 from blend.recommender import Recommendation
 from blend.service import max_upload_bytes
 from dashapp import ids
+from queries import validation
 
 KEYS, MINE = ids.BLEND_KEYS, ids.BLEND_MINE
+MAX_STORED = 200  # blends or profiles one browser remembers
+
+
+def browser_map(value, name: str) -> dict[str, str]:
+    """A browser store of id → text (edit keys, blends started here), checked before
+    anything is stored: a malformed one is a 400, not a profile stored and then a
+    reply that fails (which left a profile nobody held the key of)."""
+    value = validation.mapping(value, name)
+    if len(value) > MAX_STORED or not all(
+            isinstance(k, str) and len(k) <= 100 and isinstance(v, str) and len(v) <= 200
+            for k, v in value.items()):
+        raise validation.BadInput(f"{name}: expected at most {MAX_STORED} short texts")
+    return value
+
+
+def counter(value, name: str) -> int:
+    """A version counter store (0 when unset)."""
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
+        raise validation.BadInput(f"{name}: expected a small count")
+    return value
 # pattern-id types; queries/blend_service.profile_action dispatches on them
 RENAME_INPUT, RENAME_BUTTON = "blend-rename-input", "blend-rename-button"
 HIDE, DELETE = "blend-hide", "blend-delete"

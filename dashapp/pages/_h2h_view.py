@@ -20,7 +20,7 @@ from dash import dcc, html
 
 from dashapp.components.a11y import label_for
 from dashapp.figures import head_to_head as figs
-from queries import catalog
+from queries import catalog, validation
 from queries import head_to_head as h2h
 from queries.db import Warehouse
 
@@ -41,6 +41,18 @@ class State:
 
     def to_store(self) -> dict:
         return {"mode": self.mode, "a": self.a, "b": self.b, "names": self.names}
+
+    @classmethod
+    def from_store(cls, data) -> "State":
+        """The page's store as the browser sent it back; any other shape → BadInput."""
+        data = validation.mapping(data, "head-to-head state", optional=False)
+        mode = validation.one_of(data.get("mode"), "mode", h2h.MODES, optional=False)
+        a = validation.text(data.get("a"), "a", max_len=500, optional=False)
+        b = validation.text(data.get("b"), "b", max_len=500, optional=False)
+        names = validation.mapping(data.get("names"), "names")
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in names.items()):
+            raise validation.BadInput("names: expected texts")
+        return cls(mode, a, b, names)
 
 
 def page_path(mode: str, a: str, b: str) -> str:
@@ -109,6 +121,10 @@ def next_path(wh: Warehouse, mode_changed: bool, mode: str | None, picks: list,
     new pick keeps the mode. None when nothing changed (or a picker was emptied)."""
     if not store or not mode:
         return None
+    store = State.from_store(store).to_store()
+    mode = validation.one_of(mode, "mode", h2h.MODES)
+    if not isinstance(picks, list) or not all(p is None or isinstance(p, str) for p in picks):
+        raise validation.BadInput("picks: expected texts")
     a, b = (list(picks or []) + [None, None])[:2]
     if mode_changed:
         if mode == store["mode"]:

@@ -14,6 +14,7 @@ from blend import service as blend_service
 from dashapp import ids
 from dashapp.pages import _blend_parts as parts
 from dashapp.state import wh
+from queries import validation
 
 dash.register_page(__name__, path="/blend", name="Blend", order=6, filters=False,
                    title="Blend · Netflix Content Insights")
@@ -50,6 +51,9 @@ def start_blend(contents, filename, name, keys, mine):
     """Parse and store the file as a new blend's first member, then open the blend."""
     if not contents:
         return no_update, no_update, no_update, no_update, no_update
+    keys, mine = parts.browser_map(keys, "keys"), parts.browser_map(mine, "blends")
+    name = validation.text(name, "name", max_len=1000)
+    filename = validation.text(filename, "file name", max_len=1000)
     try:
         added = blend_service.add_person(wh().paths.data_dir, wh(), None, name, contents,
                                          filename)
@@ -57,8 +61,8 @@ def start_blend(contents, filename, name, keys, mine):
         return dbc.Alert(str(exc), color="warning"), no_update, no_update, no_update, None
     except WarehouseMissing as exc:
         return dbc.Alert(str(exc), color="danger"), no_update, no_update, no_update, None
-    keys = {**(keys or {}), added.profile_id: added.edit_key}
-    mine = {**(mine or {}), added.blend_id: (name or "").strip()}
+    keys = {**keys, added.profile_id: added.edit_key}
+    mine = {**mine, added.blend_id: (name or "").strip()}
     return (dbc.Alert(added.message, color="success"), keys, mine,
             f"/blend/{added.blend_id}", None)
 
@@ -66,6 +70,7 @@ def start_blend(contents, filename, name, keys, mine):
 @callback(Output(MINE_LIST, "children"), Input(parts.MINE, "data"))
 def list_my_blends(mine):
     """Blends started in this browser, so a closed tab is not a lost blend."""
+    mine = parts.browser_map(mine, "blends")
     if not mine:
         return None
     return dbc.Card(dbc.CardBody([

@@ -6,20 +6,23 @@ re-reads the profiles database when it changes.
 """
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import dash
 import dash_bootstrap_components as dbc
-import flask
 import polars as pl
+
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from base.errors import WarehouseMissing
 from blend import service as blend_service
 from blend.profiles import store
-from dashapp import ids
+from dashapp import ids, security
 from dashapp.figures import blend as figs
 from dashapp.pages import _blend_panels as panels
 from dashapp.pages import _blend_parts as parts
 from dashapp.state import wh
+from queries import validation
 
 dash.register_page(__name__, path_template="/blend/<blend_id>", name="Blend view", order=7,
                    nav=False, filters=False, title="Blend · Netflix Content Insights")
@@ -30,8 +33,9 @@ ACTION_STATUS = "blend-action-status"
 
 
 def layout(blend_id: str | None = None, **_query) -> html.Div:
-    host = flask.request.host_url.rstrip("/") if flask.has_request_context() else ""
-    share = f"{host}/blend/{blend_id}"
+    # The configured public address, never the request's Host header (which a client
+    # sets: `Host: evil.example` made links to evil.example).
+    share = f"{security.public_base_url()}/blend/{quote(str(blend_id or ''), safe='')}"
     return html.Div([
         dcc.Store(id=BLEND_ID, data=blend_id), dcc.Store(id=VERSION, data=0),
         dcc.Store(id=CONTENT, data=0),
@@ -62,6 +66,8 @@ def layout(blend_id: str | None = None, **_query) -> html.Div:
           State(panels.FOR_WHOM, "value"))
 def show_members(_version, blend_id, keys, for_whom):
     """Header and one card per member; owner controls where this browser has the key."""
+    blend_id = validation.text(blend_id, "blend id", max_len=100, optional=False)
+    keys = parts.browser_map(keys, "keys")
     data = blend_service.load_blend(wh().paths.data_dir, blend_id, with_viewings=False)
     if data is None:
         return (html.H2("Blend not found"),
@@ -80,7 +86,7 @@ def show_members(_version, blend_id, keys, for_whom):
     title = " & ".join(data.people) or "an empty blend"
     options = [{"label": "Everyone together", "value": panels.EVERYONE}] + \
         [{"label": f"{p} only (for you)", "value": p} for p in data.people]
-    keep = for_whom if for_whom in [o["value"] for o in options] else panels.EVERYONE
+    keep = validation.choice(for_whom, [o["value"] for o in options], panels.EVERYONE)
     return html.H2(f"Blend: {title}"), cards, options, keep
 
 
@@ -93,13 +99,17 @@ def show_members(_version, blend_id, keys, for_whom):
 def add_person(contents, filename, name, blend_id, keys, version):
     if not contents:
         return no_update, no_update, no_update, no_update, no_update
+    keys, version = parts.browser_map(keys, "keys"), parts.counter(version, "version")
+    blend_id = validation.text(blend_id, "blend id", max_len=100, optional=False)
+    name = validation.text(name, "name", max_len=1000)
+    filename = validation.text(filename, "file name", max_len=1000)
     try:
         added = blend_service.add_person(wh().paths.data_dir, wh(), blend_id, name, contents,
                                          filename)
     except (*blend_service.UploadError, WarehouseMissing) as exc:
         return dbc.Alert(str(exc), color="warning"), no_update, no_update, None, no_update
     return (dbc.Alert(added.message, color="success"),
-            {**(keys or {}), added.profile_id: added.edit_key}, (version or 0) + 1, None, "")
+            {**keys, added.profile_id: added.edit_key}, version + 1, None, "")
 
 
 @callback(Output(ACTION_STATUS, "children"), Output(VERSION, "data", allow_duplicate=True),
@@ -118,19 +128,27 @@ def profile_action(_renames, _hidden, _deletes, names, name_ids, keys, version, 
     # triggered at once; a user action triggers exactly one
     if len(ctx.triggered) != 1 or not ctx.triggered_id:
         return no_update, no_update, no_update
+    keys, version = parts.browser_map(keys, "keys"), parts.counter(version, "version")
+    content = parts.counter(content, "content")
+    if not isinstance(names, list) or not isinstance(name_ids, list) or len(names) != len(
+            name_ids) or not all(isinstance(i, dict) and isinstance(i.get("profile"), str)
+                                 for i in name_ids):
+        raise validation.BadInput("rename inputs: expected one name per profile")
     trigger, value = ctx.triggered_id, ctx.triggered[0]["value"]
+    if not isinstance(trigger, dict) or not isinstance(trigger.get("profile"), str):
+        raise validation.BadInput("expected a profile's control")
     if trigger["type"] != parts.HIDE and not value:
         return no_update, no_update, no_update
     names_by_id = dict(zip([i["profile"] for i in name_ids], names))
     try:
         result = blend_service.profile_action(
             wh().paths.data_dir, trigger["type"], trigger["profile"],
-            (keys or {}).get(trigger["profile"]), value, names_by_id.get(trigger["profile"]))
+            keys.get(trigger["profile"]), value, names_by_id.get(trigger["profile"]))
     except blend_service.UploadError as exc:
         return dbc.Alert(str(exc), color="warning"), no_update, no_update
     if result is None:
         return no_update, no_update, no_update
     alert = dbc.Alert(result, color="success", duration=6000)
     if trigger["type"] == parts.HIDE:
-        return alert, no_update, (content or 0) + 1
-    return alert, (version or 0) + 1, no_update
+        return alert, no_update, content + 1
+    return alert, version + 1, no_update

@@ -25,6 +25,7 @@ from dashapp.figures import head_to_head as figs
 from dashapp.pages import _h2h_view as view
 from dashapp.state import wh
 from queries import head_to_head as h2h
+from queries import validation
 from queries.filters import Filters
 
 dash.register_page(__name__, path=view.PAGE_PATH, path_template=view.PATH_TEMPLATE,
@@ -94,6 +95,9 @@ def layout(mode: str | None = None, a: str | None = None, b: str | None = None,
     ])
 
 
+View = view.State  # the page's store, parsed and checked (State is Dash's here)
+
+
 @callback(Output(ids.URL, "pathname", allow_duplicate=True),
           Input(view.MODE, "value"), Input({"type": view.PICKER, "side": ALL}, "value"),
           State(STORE, "data"), prevent_initial_call=True)
@@ -109,8 +113,11 @@ def navigate(mode, picks, store):
           prevent_initial_call=True)
 def search_titles(search, value, store):
     """Title mode: search the catalog server-side (the picker never holds 8,807 rows)."""
-    if not store or store["mode"] != "title" or not search:
+    if not store or not search:
         return no_update
+    if View.from_store(store).mode != "title":
+        return no_update
+    validation.text(search, "search", max_len=200)
     return view.title_options(wh(), search, [value or ""])
 
 
@@ -118,7 +125,7 @@ def search_titles(search, value, store):
           Output(graph_id(DIFF), "figure"), Output(insights_id(DIFF), "children"),
           Input(ids.FILTERS_STORE, "data"), Input(STORE, "data"))
 def update_comparison(filters_store, store):
-    state = view.State(store["mode"], store["a"], store["b"], store["names"])
+    state = View.from_store(store)
     frame = h2h.metrics(wh(), Filters.from_store(filters_store), state.mode, state.a, state.b)
     table = figs.comparison(frame, state.mode)
     colours = figs.side_colours(state.mode, state.a, state.b)
@@ -127,13 +134,14 @@ def update_comparison(filters_store, store):
     return (view.verdict_banner(table, state, colours),
             view.metrics_table(table, side_titles, state, colours),
             figs.differences(table, state.names, colours),
-            insight_items(figs.difference_insights(table, state.names, state.mode)))
+            insight_items(figs.difference_insights(table, state.names, state.mode,
+                                                   side_titles)))
 
 
 @callback(Output(graph_id(TREND), "figure"), Output(insights_id(TREND), "children"),
           Input(ids.FILTERS_STORE, "data"), Input(STORE, "data"))
 def update_trend(filters_store, store):
-    state = view.State(store["mode"], store["a"], store["b"], store["names"])
+    state = View.from_store(store)
     frame = trend_frame(Filters.from_store(filters_store), state)
     colours = figs.side_colours(state.mode, state.a, state.b)
     if state.mode == "title":

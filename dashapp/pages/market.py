@@ -21,7 +21,7 @@ from dashapp.components.chart import (
 )
 from dashapp.figures import market as figs
 from dashapp.state import wh
-from queries import market
+from queries import market, validation
 from queries.filters import Filters
 
 dash.register_page(__name__, path="/market", name="Market Opportunities", order=1,
@@ -127,8 +127,9 @@ def update_saturation(store):
           Input(PARETO_MEASURE, "value"))
 def update_pareto(store, dimension, measure):
     # anything not on the allow-lists falls back to the default, never reaches SQL
-    dimension = dimension if dimension in market.PARETO_DIMENSIONS else market.DEFAULT_DIMENSION
-    measure = measure if measure in market.PARETO_MEASURES else market.DEFAULT_MEASURE
+    dimension = validation.choice(dimension, market.PARETO_DIMENSIONS,
+                                  market.DEFAULT_DIMENSION)
+    measure = validation.choice(measure, market.PARETO_MEASURES, market.DEFAULT_MEASURE)
     frame = market.pareto(wh(), Filters.from_store(store), dimension, measure)
     labels = market.PARETO_DIMENSIONS[dimension], market.PARETO_MEASURES[measure]
     return (figs.pareto_chart(frame, dimension, *labels),

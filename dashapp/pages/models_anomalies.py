@@ -26,6 +26,7 @@ from dashapp.figures.base import empty_figure
 from dashapp.state import wh
 from models import artifacts
 from models import panels as mp
+from queries import validation
 from queries.filters import Filters
 
 dash.register_page(__name__, path="/models/anomalies", name="Anomalies", order=13,
@@ -103,7 +104,7 @@ def describe(meta) -> list:
 @callback(Output(graph_id(SCATTER), "figure"), Output(insights_id(SCATTER), "children"),
           Input(ids.FILTERS_STORE, "data"), Input(VIEW, "value"))
 def update_scatter(store, view):
-    view = view if view in figs.VIEWS else "imdb"
+    view = validation.choice(view, figs.VIEWS, "imdb")
     try:
         frame = mp.anomaly_titles(wh(), Filters.from_store(store))
         contamination = mp.anomaly_facts(wh())["contamination"]

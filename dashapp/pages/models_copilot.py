@@ -23,7 +23,7 @@ from dashapp.components.chart import (
 from dashapp.figures import copilot as figs
 from dashapp.state import wh
 from models import artifacts, copilot, serving
-from queries import catalog
+from queries import catalog, validation
 
 dash.register_page(__name__, path="/models/copilot", name="Copilot", order=12,
                    title="Investment copilot · Netflix Content Insights")
@@ -146,8 +146,10 @@ def form() -> dbc.Card:
 def type_changed(kind, genres):
     """Categories of the chosen type (movie and show categories differ), and the matching
     length input."""
-    allowed = options()["genres"].get(kind or "movie", [])
-    return allowed, [g for g in genres or [] if g in allowed], kind == "show", kind != "show"
+    kind = validation.choice(kind, ("movie", "show"), "movie")
+    genres = validation.text_list(genres, "genres")
+    allowed = options()["genres"].get(kind, [])
+    return allowed, [g for g in genres if g in allowed], kind == "show", kind != "show"
 
 
 @callback(Output(f"{FORM}-result", "children"), Output(STORE, "data"),
@@ -158,7 +160,7 @@ def type_changed(kind, genres):
           State(f"{FORM}-seasons", "value"), State(f"{FORM}-rating", "value"),
           prevent_initial_call=True)
 def assess(_clicks, kind, genres, timing, country, language, runtime, seasons, rating):
-    timing = timing or ""
+    timing = validation.text(timing, "timing", max_len=20) or ""
     data = {"type": kind, "genres": genres or [], "country": country, "language": language,
             "runtime_minutes": runtime, "seasons": seasons, "maturity_rating": rating,
             "month": timing[1:] if timing.startswith("m") else None,
@@ -218,8 +220,9 @@ def benchmarks_table(rows: list[dict]) -> dbc.Table:
           Output(graph_id(CALIBRATION), "figure"), Output(insights_id(CALIBRATION), "children"),
           Input(f"{FORM}-type", "value"), Input(STORE, "data"))
 def update_charts(kind, store):
-    kind = kind or "movie"
-    mine = store if store and store.get("kind") == kind else {}
+    kind = validation.choice(kind, ("movie", "show"), "movie")
+    store = validation.mapping(store, "result store")
+    mine = store if store.get("kind") == kind else {}
     frame, calib = position_frame(kind), calibration_frame()
     return (figs.probability_position(frame, mine.get("probability")),
             insight_items(figs.position_insights(frame, mine.get("probability"),

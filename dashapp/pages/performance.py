@@ -1,7 +1,9 @@
 """Performance Deep Dive: how the title metrics relate, how they are distributed, and
 how the engagement score varies by period added and by category, under the filters.
 
-The engagement score is the warehouse macro engagement_score(...) (docs/PERFORMANCE.md).
+The engagement score is titles.engagement_score, IMDb-based or TMDB-based
+(docs/PERFORMANCE.md). Every chart's insights open with the coverage of the metrics it
+shows (how many of the filtered titles have them).
 The metric and period selectors are page-local and persist (Dash persistence), so
 leaving the page and coming back keeps the chosen metric; a filter change leaves the
 page in place anyway (dashapp/components/filter_bar.py).
@@ -21,8 +23,10 @@ from dashapp.components.chart import (
     register_csv,
 )
 from dashapp.figures import performance as figs
+from dashapp.figures.base import coverage_note
 from dashapp.state import wh
 from queries import performance as perf
+from queries import validation
 from queries.filters import Filters
 
 dash.register_page(__name__, path="/performance", name="Performance", order=2,
@@ -43,7 +47,9 @@ register_csv(GENRES, lambda f: perf.genre_engagement(wh(), f))
 SCORE_NOTE = (
     "Engagement score (0–100): 40% IMDb score, 35% IMDb votes (log scale), 25% TMDB "
     "popularity (log scale), each on fixed anchors, so a title's score never depends on "
-    "the filters. Titles without IMDb score and votes have none. A hit is a title in the "
+    "the filters. Titles without IMDb data but with a TMDB score and popularity get a "
+    "TMDB-based score calibrated to the same scale (typically within 5–8 points of what "
+    "the IMDb formula would give); titles with neither have none. A hit is a title in the "
     "top quarter of its type (movies, shows) in the whole catalog.")
 
 
@@ -102,32 +108,47 @@ def _period_picker() -> html.Div:
     ], className="d-flex align-items-center mb-2")
 
 
+def coverage_notes(filters: Filters, *metrics: str) -> list[str]:
+    """The coverage sentence of each metric a chart shows (what its figures rest on)."""
+    frame = perf.coverage(wh(), filters)
+    return [n for n in (coverage_note(frame, m) for m in metrics) if n]
+
+
 @callback(Output(graph_id(CORRELATIONS), "figure"), Output(insights_id(CORRELATIONS), "children"),
           Input(ids.FILTERS_STORE, "data"))
 def update_correlations(store):
-    frame = perf.rank_correlations(wh(), Filters.from_store(store))
-    return figs.rank_correlations(frame), insight_items(figs.correlation_insights(frame))
+    filters = Filters.from_store(store)
+    frame = perf.rank_correlations(wh(), filters)
+    notes = coverage_notes(filters, "imdb_score", "tmdb_score", "engagement_score")
+    return (figs.rank_correlations(frame),
+            insight_items(notes + figs.correlation_insights(frame)))
 
 
 @callback(Output(graph_id(DISTRIBUTION), "figure"), Output(insights_id(DISTRIBUTION), "children"),
           Input(ids.FILTERS_STORE, "data"), Input(METRIC_SELECT, "value"))
 def update_distribution(store, metric):
     metric = perf.metric_or_default(metric)
-    frame = perf.metric_distribution(wh(), Filters.from_store(store), metric)
+    filters = Filters.from_store(store)
+    frame = perf.metric_distribution(wh(), filters, metric)
     return (figs.metric_distribution(frame, metric),
-            insight_items(figs.distribution_insights(frame, metric)))
+            insight_items(coverage_notes(filters, metric)
+                          + figs.distribution_insights(frame, metric)))
 
 
 @callback(Output(graph_id(PERIOD), "figure"), Output(insights_id(PERIOD), "children"),
           Input(ids.FILTERS_STORE, "data"), Input(PERIOD_SELECT, "value"))
 def update_period(store, period):
-    period = period if period in perf.PERIODS else "month"
-    frame = perf.by_period(wh(), Filters.from_store(store), period)
-    return figs.by_period(frame, period), insight_items(figs.period_insights(frame, period))
+    period = validation.choice(period, perf.PERIODS, "month")
+    filters = Filters.from_store(store)
+    frame = perf.by_period(wh(), filters, period)
+    return figs.by_period(frame, period), insight_items(
+        coverage_notes(filters, "engagement_score") + figs.period_insights(frame, period))
 
 
 @callback(Output(graph_id(GENRES), "figure"), Output(insights_id(GENRES), "children"),
           Input(ids.FILTERS_STORE, "data"))
 def update_genres(store):
-    frame = perf.genre_engagement(wh(), Filters.from_store(store))
-    return figs.genre_engagement(frame), insight_items(figs.genre_insights(frame))
+    filters = Filters.from_store(store)
+    frame = perf.genre_engagement(wh(), filters)
+    return figs.genre_engagement(frame), insight_items(
+        coverage_notes(filters, "engagement_score") + figs.genre_insights(frame))

@@ -1,8 +1,9 @@
 """SQL console: ad-hoc read-only SQL on the published warehouse.
 
-Every query goes through `queries.console.run_on_warehouse` → `run_query`: a fresh
-cursor on the app's own hardened connection (read-only, no files, network, extensions
-or disk spill, configuration locked), a time limit and a row cap from the settings
+Every query goes through `queries.sandbox.run_on_warehouse`: a console worker process
+under OS memory and CPU limits (killed at the time limit), on a hardened connection
+without any file system (read-only, no files, network, extensions or disk spill,
+configuration locked), a time limit, a row cap and a byte cap from the settings
 registry, and a pre-check that refuses anything but one read statement. Refusals and
 DuckDB errors are shown as their message, never a traceback. The global filters do
 not apply here.
@@ -16,7 +17,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from base.errors import WarehouseMissing
 from dashapp.pages import _sql_parts as parts
 from dashapp.state import wh
-from queries import console
+from queries import console, sandbox
 
 dash.register_page(__name__, path="/sql", name="SQL console", order=5,
                    title="SQL console · Netflix Content Insights")
@@ -55,14 +56,15 @@ def layout(**_query) -> html.Div:
                 dcc.Textarea(id=EDITOR, value=DEFAULT_SQL, className="sql-editor",
                              spellCheck="false", persistence=True, persistence_type="session"),
                 html.Div([
-                    dbc.Button("Run", id=RUN, color="danger", className="me-2"),
+                    dbc.Button("Run", id=RUN, color="danger", className="me-2",
+                               title="Run the query (Ctrl+Enter in the editor)"),
                     html.Small(parts.limits_text(), id=LIMITS, className="text-muted me-auto"),
                     dbc.Button("Download CSV", id=CSV_BUTTON, size="sm", color="light",
                                outline=True, disabled=True),
                     dcc.Download(id=CSV_DOWNLOAD),
                 ], className="d-flex align-items-center my-2"),
                 html.Div(id=STATUS, className="small mb-2", **{"aria-live": "polite"}),
-                dcc.Loading(html.Div(html.P("Press Run, or pick an example on the left.",
+                dcc.Loading(html.Div(html.P("Press Run (or Ctrl+Enter in the editor), or pick an example on the left.",
                                             className="text-muted small"), id=RESULT),
                             type="dot", color="#E50914"),
             ]), className="mb-3"), lg=8),
@@ -89,7 +91,7 @@ def execute(sql: str | None) -> tuple:
     """(status, result, last sql, csv disabled) for one query; never raises."""
     timeout_s, row_cap = parts.limits()
     try:
-        result = console.run_on_warehouse(wh(), sql or "", timeout_s=timeout_s, row_cap=row_cap)
+        result = sandbox.run_on_warehouse(wh(), sql or "", timeout_s=timeout_s, row_cap=row_cap)
     except WarehouseMissing as exc:
         result = console.ConsoleResult(error=str(exc), error_kind="sql_error")
     if not result.ok:
@@ -110,7 +112,7 @@ def csv_download(sql: str | None):
     if not sql:
         return no_update
     timeout_s, row_cap = parts.limits()
-    result = console.run_on_warehouse(wh(), sql, timeout_s=timeout_s, row_cap=row_cap)
+    result = sandbox.run_on_warehouse(wh(), sql, timeout_s=timeout_s, row_cap=row_cap)
     if not result.ok:
         return no_update
     return dcc.send_string(console.format_csv(result), "query.csv")

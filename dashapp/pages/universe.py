@@ -38,6 +38,7 @@ RUNTIMES = "universe-runtimes"
 SEASONS = "universe-seasons"
 DIRECTORS = "universe-directors"
 ACTORS = "universe-actors"
+MATCHED = "universe-matched"
 SCATTER = "universe-scatter"
 POSTERS = "universe-posters"
 
@@ -53,6 +54,7 @@ register_csv(SEASONS, lambda f: universe.seasons(wh(), f))
 register_csv(DIRECTORS, lambda f: universe.top_people(wh(), f, "director"))
 register_csv(ACTORS, lambda f: universe.top_people(wh(), f, "actor"))
 register_csv(SCATTER, lambda f: universe.quality_popularity(wh(), f))
+register_csv(MATCHED, lambda f: universe.matched_share(wh(), f))
 register_csv(POSTERS, lambda f: universe.top_titles(wh(), f))
 
 HOW = {
@@ -84,6 +86,12 @@ HOW = {
                "the movie/show split. Names are as the catalog writes them.",
     ACTORS: "Cast members credited on most titles in the filtered catalog; hover for the "
             "movie/show split.",
+    MATCHED: "For each year Netflix added titles: the share of them matched to the "
+             "IMDb/TMDB dataset or the TMDB market, and the share with an engagement score "
+             "(IMDb- or TMDB-based). Recent additions are matched far more often than "
+             "older ones, so the audience metrics of early years rest on fewer titles. "
+             "Undated titles and years with fewer than 20 additions are not drawn (they "
+             "are in the CSV); hover for counts.",
     SCATTER: f"Each dot is a title matched to the IMDb/TMDB dataset: TMDB popularity "
              f"(an activity index, log scale) across, TMDB score (0–10) up, dot area by "
              f"IMDb votes. To stay fast only the {universe.SCATTER_POINTS} most-voted "
@@ -118,6 +126,7 @@ def layout(**_query) -> html.Div:
         _row((_card(GENRES, 480), 6), (_card(RATINGS, 480), 6)),
         _row((_card(RUNTIMES), 6), (_card(SEASONS), 6)),
         _row((_card(DIRECTORS, 480), 6), (_card(ACTORS, 480), 6)),
+        _row((_card(MATCHED, 380), 12)),
         _row((_card(SCATTER, 560), 12)),
         _row((posters.poster_card(POSTERS, HOW[POSTERS]), 12)),
     ], className="universe-page")
@@ -215,6 +224,12 @@ def update_directors(store):
 def update_actors(store):
     frame = universe.top_people(wh(), Filters.from_store(store), "actor")
     return figs.top_people(frame, "actor"), insight_items(figs.people_insights(frame, "actor"))
+
+
+@callback(*_outputs(MATCHED), FILTERS)
+def update_matched(store):
+    frame = universe.matched_share(wh(), Filters.from_store(store))
+    return figs.matched_share(frame), insight_items(figs.matched_insights(frame))
 
 
 @callback(*_outputs(SCATTER), FILTERS)

@@ -4,8 +4,7 @@
 -- hit_thresholds mart, the one definition the dashboard uses too (docs/PERFORMANCE.md)
 with scored as (
     select
-        t.*,
-        engagement_score(t.imdb_score, t.imdb_votes, t.tmdb_popularity) as engagement_score
+        t.*
     from titles as t
 ),
 

@@ -14,7 +14,7 @@ long as (
         t.primary_genre,
         unnest(['engagement_score', 'imdb_score', 'imdb_votes', 'tmdb_popularity',
                 'tmdb_score', 'tmdb_vote_count']) as metric,
-        unnest([engagement_score(t.imdb_score, t.imdb_votes, t.tmdb_popularity),
+        unnest([t.engagement_score,
                 t.imdb_score, log10(nullif(t.imdb_votes, 0)),
                 log10(nullif(t.tmdb_popularity, 0)), t.tmdb_score,
                 log10(nullif(t.tmdb_vote_count, 0))]::double[]) as scale_value
@@ -30,8 +30,7 @@ genre_stats as (
 ),
 catalog as (
     select
-        stddev_samp(engagement_score(imdb_score, imdb_votes, tmdb_popularity))
-            as engagement_score,
+        stddev_samp(engagement_score) as engagement_score,
         stddev_samp(imdb_score) as imdb_score,
         stddev_samp(log10(nullif(imdb_votes, 0))) as imdb_votes,
         stddev_samp(log10(nullif(tmdb_popularity, 0))) as tmdb_popularity,

@@ -7,7 +7,7 @@ with filtered as (
     select
         kind,
         genres,
-        engagement_score(imdb_score, imdb_votes, tmdb_popularity) as engagement
+        engagement_score as engagement
     from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
                          $added_from::date, $added_to::date, $genres::varchar[],
                          $countries::varchar[], $ratings::varchar[])

@@ -17,8 +17,7 @@ with filtered as (
             when 'seasons' then seasons
             when 'release_year' then release_year
             when 'addition_lag_years' then addition_lag_years
-            when 'engagement_score' then engagement_score(imdb_score, imdb_votes,
-                                                          tmdb_popularity)
+            when 'engagement_score' then engagement_score
         end::double as raw_value
     from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
                          $added_from::date, $added_to::date, $genres::varchar[],

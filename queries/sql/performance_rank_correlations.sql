@@ -6,7 +6,7 @@
 -- hash of show_id), so the page stays fast on very large catalogs.
 with filtered as (
     select show_id, imdb_score, imdb_votes, tmdb_popularity, tmdb_score, tmdb_vote_count,
-           runtime_minutes, seasons, release_year, addition_lag_years
+           runtime_minutes, seasons, release_year, addition_lag_years, engagement_score
     from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
                          $added_from::date, $added_to::date, $genres::varchar[],
                          $countries::varchar[], $ratings::varchar[])
@@ -26,7 +26,7 @@ long as (
         unnest(range(10)) as metric_id,
         unnest([imdb_score, imdb_votes, tmdb_popularity, tmdb_score, tmdb_vote_count,
                 runtime_minutes, seasons, release_year, addition_lag_years,
-                engagement_score(imdb_score, imdb_votes, tmdb_popularity)]::double[])
+                engagement_score]::double[])
             as metric_value
     from scope
 ),

@@ -1,5 +1,8 @@
+-- depends on: engagement_score, engagement_score_tmdb
 -- titles: one row per Netflix title (show_id), enriched with IMDb/TMDB audience metrics
--- where the title was matched (see title_matches for how and how surely).
+-- where the title was matched (see title_matches for how and how surely), and one
+-- engagement score for every title with an audience metric: IMDb-based where IMDb score
+-- and votes exist, else TMDB-based (engagement_basis says which; docs/PERFORMANCE.md).
 with netflix as (
     select * from staging.stg_netflix_titles
 ),
@@ -47,7 +50,15 @@ final as (
         coalesce(e.poster_url, m.poster_url) as poster_url,
         mm.matched_key as tmdb_key,
         im.match_method,
-        im.match_confidence
+        im.match_confidence,
+        engagement_score(i.imdb_score, i.imdb_votes,
+                         coalesce(e.popularity, i.tmdb_popularity, m.popularity))
+            as imdb_engagement,
+        -- from the title's own TMDB columns below, so a reader can recompute it
+        engagement_score_tmdb(coalesce(e.vote_average, i.tmdb_score, m.vote_average),
+                              coalesce(e.vote_count, m.vote_count),
+                              coalesce(e.popularity, i.tmdb_popularity, m.popularity))
+            as tmdb_engagement
     from netflix as n
     left join genres as g using (show_id)
     left join countries as c using (show_id)
@@ -57,4 +68,8 @@ final as (
     left join staging.stg_tmdb_titles as m on m.tmdb_key = mm.matched_key
     left join staging.stg_tmdb_enrichment as e using (show_id)
 )
-select * from final order by show_id
+select * exclude (imdb_engagement, tmdb_engagement),
+       coalesce(imdb_engagement, tmdb_engagement) as engagement_score,
+       case when imdb_engagement is not null then 'imdb'
+            when tmdb_engagement is not null then 'tmdb' end as engagement_basis
+from final order by show_id

@@ -1,0 +1,125 @@
+"""Console queries in worker processes (queries/sandbox.py): what DuckDB alone could not
+bound — memory past memory_limit, an uninterruptible function, a result large in bytes
+— ends in a message, within the time limit + 1 s, with this process unchanged, and the
+pool keeps answering. Real worker processes on the session's real warehouse."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from base import settings
+from base.paths import Paths
+from queries import sandbox
+
+LIMITS = sandbox.Limits(timeout_s=1.5, row_cap=5000, max_bytes=2_000_000)
+
+
+def _rss() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@pytest.fixture(scope="module")
+def db(built_data_dir):
+    return Paths(built_data_dir).current_link.resolve()
+
+
+@pytest.fixture(scope="module")
+def pool(db):
+    p = sandbox.ConsolePool(2, 1536)
+    p.warm(db)
+    yield p
+    p.close()
+
+
+@pytest.mark.parametrize("sql, kind, words", [
+    ("select len(range(100000000))", "memory", "more memory"),
+    ("select count(*) from (select unnest(range(1000000000)))", "memory", "more memory"),
+    ("select levenshtein(repeat('a', 200000), repeat('b', 200000))", "timeout",
+     "could not be interrupted"),
+    ("select count(*) from range(10000000000)", "timeout", "time limit"),
+    ("select length(content) from read_blob('{db}')", "sql_error", "disabled"),
+    ("select * from read_text('/etc/passwd')", "sql_error", "disabled"),
+])
+def test_runaway_queries_end_in_a_message_within_the_limit(pool, db, sql, kind, words):
+    before = _rss()
+    started = time.perf_counter()
+    result = pool.run(db, sql.format(db=db), LIMITS)
+    elapsed = time.perf_counter() - started
+    assert result.error_kind == kind and words in result.error, result
+    assert elapsed <= LIMITS.timeout_s + 1.0
+    assert _rss() - before < 50 * 2**20  # the app's process never holds the query
+    assert pool.run(db, "select count(*) from titles", LIMITS).rows == [(8807,)]
+
+
+def test_results_are_capped_in_bytes_as_well_as_rows(pool, db):
+    wide = pool.run(db, "select repeat('x', 100000) as big from range(1000)", LIMITS)
+    assert wide.ok and wide.truncated_by == "bytes"
+    assert 10 <= len(wide.rows) < 20  # 2 MB of 100 kB rows
+    many = pool.run(db, "select * from range(100000)", LIMITS)
+    assert many.truncated_by == "rows" and len(many.rows) == 5000
+    tight = sandbox.Limits(timeout_s=1.5, row_cap=10, max_bytes=50_000)
+    columns = pool.run(db, "select " + ", ".join(f"1 as c{i:04d}_{'x' * 14}"
+                                                 for i in range(3000)), tight)
+    assert columns.error_kind == "too_large" and "3,000 columns" in columns.error
+
+
+def test_a_killed_worker_is_replaced_and_the_pool_stays_at_its_size(pool, db):
+    pool.run(db, "select levenshtein(repeat('a', 200000), repeat('b', 200000))", LIMITS)
+    results = [pool.run(db, "select 42", LIMITS) for _ in range(3)]
+    assert all(r.rows == [(42,)] for r in results)
+    assert pool._count == pool.size
+
+
+def test_concurrent_queries_past_the_pool_size_are_told_it_is_busy(db):
+    from concurrent.futures import ThreadPoolExecutor
+    small = sandbox.ConsolePool(1, 1536)
+    small.warm(db)
+    try:
+        assert small.run(db, "select 1", LIMITS).ok
+        slow = sandbox.Limits(timeout_s=1.0, row_cap=10, max_bytes=10_000)
+        with ThreadPoolExecutor(2) as ex:
+            first = ex.submit(small.run, db, "select count(*) from range(10000000000)", slow)
+            time.sleep(0.2)
+            second = ex.submit(small.run, db, "select 1", slow)
+            assert first.result().error_kind == "timeout"
+            assert second.result().error_kind in ("busy", None)
+    finally:
+        small.close()
+
+
+def test_overlong_and_non_text_queries_are_refused_before_any_worker(pool, db):
+    assert pool.run(db, "select 1 " + " " * sandbox.MAX_SQL_CHARS, LIMITS).error_kind \
+        == "refused"
+    assert pool.run(db, None, LIMITS).error == "The query must be text."
+
+
+def test_replies_unpickle_only_plain_values():
+    import pickle
+    with pytest.raises(pickle.UnpicklingError):
+        sandbox._loads(pickle.dumps(subprocess.Popen))
+    import datetime as dt
+    import decimal
+    value = {"rows": [(dt.date(2020, 1, 2), decimal.Decimal("1.5"), b"x", {1, 2})]}
+    assert sandbox._loads(pickle.dumps(value, protocol=5)) == value
+
+
+def test_the_sql_cli_runs_in_a_worker_under_the_same_limits(built_data_dir):
+    env = {**os.environ, settings.SETTINGS["data_dir"].env: str(built_data_dir)}
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-m", "netflix_insights.cli", "sql", "--timeout", "1",
+         "select levenshtein(repeat('a', 200000), repeat('b', 200000))"],
+        capture_output=True, text=True, env=env, cwd=settings.PROJECT_ROOT, timeout=60)
+    assert proc.returncode != 0 and "could not be interrupted" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert time.perf_counter() - started < 15  # start-up of two Pythons included
+    proc = subprocess.run([sys.executable, "-m", "netflix_insights.cli", "sql", "update extensions"],
+                          capture_output=True, text=True, env=env,
+                          cwd=settings.PROJECT_ROOT, timeout=60)
+    assert "UPDATE EXTENSIONS statements are not allowed" in proc.stderr
+    assert "Traceback" not in proc.stderr
