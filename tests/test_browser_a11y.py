@@ -225,7 +225,8 @@ def test_sql_console_result_and_error(browser, served_app):
         browser.execute_script("document.getElementById('sql-run').click()")
 
     run("select title, release_year from titles order by title limit 20")
-    wait_for(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#sql-result tbody tr"))
+    wait_for(browser, 30).until(lambda d: d.find_elements(
+        By.CSS_SELECTOR, "#sql-result .ag-center-cols-container .ag-row"))
     assert_accessible(browser, "sql result")
     run("select * from no_such_table")
     wait_for(browser, 30).until(lambda d: d.find_elements(By.ID, "sql-error"))
