@@ -21,6 +21,28 @@ from models import artifacts, copilot, serving
 from queries import catalog
 
 
+# The page's language for screen readers and hyphenation (WCAG 3.1.1), and a skip link
+# as the first thing a keyboard reaches (2.4.1): it jumps past the navbar to <main>.
+INDEX_STRING = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        {%css%}
+    </head>
+    <body>
+        <a class="skip-link" href="#main-content">Skip to content</a>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
+
 def layout() -> html.Div:
     """Computed per page load, so the footer always names the build being served."""
     try:
@@ -30,8 +52,10 @@ def layout() -> html.Div:
     # refresh="callback-nav": the filter callback rewrites ?search without a reload
     return html.Div([dcc.Location(id=ids.URL, refresh="callback-nav"),
                      dcc.Store(id=ids.FILTERS_STORE), *shell.browser_stores(), shell.navbar(),
-                     dbc.Container([html.Div(bar, id=ids.FILTER_BAR_WRAP),
-                                    dash.page_container], fluid=True), foot])
+                     # tabIndex -1: the skip link can move keyboard focus here
+                     html.Main(dbc.Container([html.Div(bar, id=ids.FILTER_BAR_WRAP),
+                                              dash.page_container], fluid=True),
+                               id=ids.MAIN, tabIndex="-1"), foot])
 
 
 def health():
@@ -90,7 +114,8 @@ def create_app() -> dash.Dash:
     # name="dashapp" (the package) makes Dash import pages as dashapp.pages.<x>, the
     # same module a plain import gives, so a page is never registered twice.
     app = dash.Dash("dashapp", use_pages=True, title="Netflix Content Insights",
-                    suppress_callback_exceptions=True, update_title=None)
+                    suppress_callback_exceptions=True, update_title=None,
+                    index_string=INDEX_STRING)
     app.layout = layout
     filter_bar.keep_page_on_filter_change(dash.page_registry)  # one render per filter change
     app.server.add_url_rule("/health", "health", health)

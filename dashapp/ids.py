@@ -1,5 +1,6 @@
 """Component ids shared across modules (page-local ids are prefixed by the page)."""
 URL = "url"
+MAIN = "main-content"          # <main>: the skip link's target
 FILTERS_STORE = "filters-store"
 FILTER_TYPE = "filter-type"
 FILTER_RELEASE = "filter-release"
@@ -18,3 +19,5 @@ BLEND_MINE = "blend-mine"      # local storage: {blend_id: label} started in thi
 BLEND_ID = "blend-id"          # the Blend view's blend (from its URL)
 BLEND_VERSION = "blend-version"  # bumped when members change (upload, rename, delete)
 BLEND_CONTENT = "blend-content"  # bumped when what the group sees changes (hide)
+CHART_TABLE = "chart-table"    # pattern id: {"type": CHART_TABLE, "chart": <chart id>}
+CHART_TABLE_BOX = "chart-table-box"  # the <details> that shows it

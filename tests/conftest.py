@@ -191,3 +191,46 @@ def post_json(url: str, body: bytes) -> tuple[int, dict]:
             return r.status, json.loads(r.read())
     except urllib.error.HTTPError as err:
         return err.code, json.loads(err.read())
+
+
+# axe-core's WCAG 2.0 and 2.1 level A and AA rules (tests/test_browser_a11y.py)
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def axe_violations(browser) -> list[dict]:
+    """axe-core (shipped by axe-core-python: no download) run on the current page."""
+    import json
+
+    from axe_core_python.base import AXE_SCRIPT
+    browser.set_script_timeout(180)  # a page of charts on a busy 2-core machine
+    if not browser.execute_script("return typeof window.axe === 'object'"):
+        browser.execute_script(AXE_SCRIPT)
+    options = json.dumps({"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    return browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        f"axe.run(document, {options}).then(r => done(r.violations), e => done([{{"
+        "id: 'axe-error', help: String(e), nodes: []}]));")
+
+
+def assert_accessible(browser, where: str) -> None:
+    """No axe violation on the page as it is now; the message lists each rule and the
+    first elements it failed on."""
+    violations = axe_violations(browser)
+    lines = [f"{v['id']} ({v.get('impact')}): {v['help']}\n"
+             + "\n".join(f"    {n['target']} {n['html'][:160]}" for n in v["nodes"][:5])
+             + ("\n    " + " ".join((v["nodes"][0].get("failureSummary") or "").split())[:300]
+                if v["nodes"] else "")
+             for v in violations]
+    assert not violations, f"{where}: {len(violations)} axe violations\n" + "\n".join(lines)
+
+
+def page_settled(browser) -> bool:
+    """No Dash callback in flight and every shown chart drawn (for an axe run or a
+    screenshot: a half-drawn page is not the state a user reads)."""
+    return browser.execute_script(
+        "if (document.querySelector('[data-dash-is-loading]')) return false;"
+        "if (!document.querySelector('#_pages_content') ||"
+        "    !document.querySelector('#_pages_content').children.length) return false;"
+        "return [...document.querySelectorAll('[data-chart-figure]')]"
+        "  .filter(f => f.offsetParent !== null)"
+        "  .every(f => f.querySelector('.main-svg'));")

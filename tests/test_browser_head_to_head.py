@@ -25,7 +25,7 @@ def text_of(browser, element_id: str) -> str:
 
 def options(browser) -> list[str]:
     return browser.execute_script(
-        "return [...document.querySelectorAll('[role=option]')].map(o => o.innerText)")
+        "return [...document.querySelectorAll('.dash-dropdown-option')].map(o => o.innerText)")
 
 
 def open_dropdown(browser, css: str):
@@ -44,7 +44,7 @@ def choose(browser, css: str, search: str | None, option: str) -> None:
         box.send_keys(search)
     wait(browser).until(lambda d: any(o.startswith(option) for o in options(d)))
     wait(browser).until(lambda d: browser.execute_script(
-        "const o = [...document.querySelectorAll('[role=option]')]"
+        "const o = [...document.querySelectorAll('.dash-dropdown-option')]"
         ".find(o => o.innerText.startsWith(arguments[0])); if (o) o.click(); return !!o",
         option))
     from selenium.common.exceptions import StaleElementReferenceException

@@ -84,7 +84,8 @@ def test_pareto_dimension_and_a_global_filter_update_the_charts(browser, served_
     # global filter, chosen in the filter bar: TV shows only
     _scroll_to(browser, browser.find_element(By.ID, "filter-type"))
     click(browser, By.ID, "filter-type")
-    option = wait.until(lambda d: [o for o in d.find_elements(By.CSS_SELECTOR, "[role=option]")
+    option = wait.until(lambda d: [o for o in d.find_elements(By.CSS_SELECTOR,
+                                                               ".dash-dropdown-option")
                                    if o.text == "TV shows"])
     option[0].click()
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)

@@ -39,8 +39,8 @@ def pick_dropdown_option(browser, button_css: str, option: str) -> None:
         "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", button)
     button.click()
     wait(browser).until(lambda d: any(o.text == option for o in
-                                      d.find_elements(By.CSS_SELECTOR, "[role=option]")))
-    next(o for o in browser.find_elements(By.CSS_SELECTOR, "[role=option]")
+                                      d.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option")))
+    next(o for o in browser.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option")
          if o.text == option).click()
     browser.switch_to.active_element.send_keys(Keys.ESCAPE)
 

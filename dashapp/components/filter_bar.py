@@ -21,6 +21,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import MissingCallbackContextException
 
 from dashapp import ids
+from dashapp.components.a11y import label_for
 from queries import validation
 from queries.filters import FilterOptions, Filters
 
@@ -61,7 +62,7 @@ def filter_bar(options: FilterOptions) -> dbc.Card:
 
 
 def _field(label: str, control, md: int) -> dbc.Col:
-    return dbc.Col([html.Label(label, className="small text-muted mb-1"), control], md=md)
+    return dbc.Col([label_for(label, control.id), control], md=md)
 
 
 def filters_from_controls(kinds, release, start, end, genres, countries, ratings,

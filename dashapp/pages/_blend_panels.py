@@ -9,6 +9,7 @@ from blend import insights as bi  # noqa: F401 (BINGE_MIN_EPISODES)
 from blend import service as blend_service
 from blend.recommender import BlendFilters
 from dashapp import ids
+from dashapp.components.a11y import label_for
 from dashapp.components.chart import chart_card, graph_id, insight_items, insights_id
 from dashapp.figures import blend as figs
 from dashapp.pages import _blend_parts as parts
@@ -66,7 +67,7 @@ def recommendations_panel() -> html.Div:
 
 
 def _control(label: str, control, md: int) -> dbc.Col:
-    return dbc.Col([html.Label(label, className="small text-muted mb-1"), control], md=md)
+    return dbc.Col([label_for(label, control.id), control], md=md)
 
 
 def insights_panel() -> html.Div:

@@ -18,6 +18,7 @@ import dash_bootstrap_components as dbc
 import polars as pl
 from dash import dcc, html
 
+from dashapp.components.a11y import label_for
 from dashapp.figures import head_to_head as figs
 from queries import catalog, validation
 from queries import head_to_head as h2h
@@ -147,7 +148,7 @@ def controls(state: State) -> dbc.Card:
             if state.mode == "title" else
             "Both sides count the titles that pass the global filters.")
     searchable = {"placeholder": "Type to search titles…"} if state.mode == "title" else {}
-    pickers = [dbc.Col([html.Label(f"Side {side.upper()}", className="small text-muted mb-1"),
+    pickers = [dbc.Col([label_for(f"Side {side.upper()}", {"type": PICKER, "side": side}),
                         dcc.Dropdown(id={"type": PICKER, "side": side}, value=getattr(state, side),
                                      options=state.options[side], clearable=False,
                                      **searchable)], md=4)
@@ -192,7 +193,9 @@ def metrics_table(table: pl.DataFrame, side_titles: dict[str, int], state: State
     """Metric | A | B, the better value marked; descriptive metrics in muted text."""
     single = state.mode == "title"
     head = html.Thead(html.Tr([html.Th("Metric")] + [
-        html.Th(state.names[s], style={"color": colours[s]}) for s in ("a", "b")]))
+        # the side's colour as a swatch: as text colour it was 3.3:1 on the page
+        html.Th([html.Span("■ ", style={"color": colours[s]}), state.names[s]])
+        for s in ("a", "b")]))
     rows = [] if single else [html.Tr([html.Td("Titles"), html.Td(f"{side_titles.get('a', 0):,}"),
                                        html.Td(f"{side_titles.get('b', 0):,}")])]
     for r in table.iter_rows(named=True):

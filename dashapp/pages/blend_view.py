@@ -41,7 +41,8 @@ def layout(blend_id: str | None = None, **_query) -> html.Div:
         dcc.Store(id=CONTENT, data=0),
         html.Div(id=HEADER, children=html.H2("Blend")),
         dbc.InputGroup([
-            dbc.InputGroupText("Share this link"),
+            dbc.InputGroupText(html.Label("Share this link", htmlFor="blend-share-url",
+                                          className="mb-0")),
             dbc.Input(id="blend-share-url", value=share, readonly=True),
             dbc.InputGroupText(dcc.Clipboard(target_id="blend-share-url",
                                              title="Copy the link")),

@@ -66,7 +66,9 @@ def layout(**_query) -> html.Div:
                                   value="imdb", inline=True, className="mb-2 small")]),
         dbc.Card(dbc.CardBody([
             html.H5("Flagged titles, most unusual first"),
-            html.Div(id=TABLE, style={"maxHeight": "560px", "overflowY": "auto"}),
+            # a scrolling box is a tab stop (and a named region) so keys can scroll it
+            html.Div(id=TABLE, style={"maxHeight": "560px", "overflowY": "auto"}, tabIndex="0",
+                     role="region", **{"aria-label": "Flagged titles"}),
             html.Div([
                 html.Details([html.Summary("How to read this"), html.P(
                     "Anomaly score is the IsolationForest's (0–1; higher = isolated in fewer "

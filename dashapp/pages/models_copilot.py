@@ -12,6 +12,7 @@ import polars as pl
 from dash import Input, Output, State, callback, dcc, html
 
 from dashapp.components import model_status
+from dashapp.components.a11y import label_for
 from dashapp.components.chart import (
     chart_card,
     graph_id,
@@ -110,7 +111,8 @@ def options() -> dict:
 
 
 def field(label: str, control) -> html.Div:
-    return html.Div([dbc.Label(label, className="small mb-0"), control], className="mb-2")
+    return html.Div([label_for(label, control.id, className="form-label small mb-0"), control],
+                    className="mb-2")
 
 
 def form() -> dbc.Card:

@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashapp import ids
+from dashapp.components.a11y import label_for
 from dashapp.components.chart import (
     chart_card,
     graph_id,
@@ -51,9 +52,15 @@ def layout(**_query) -> html.Div:
             dbc.Col(chart_card(LABELS, how_to_read=(
                 "One bar per label: F1 on the held-out titles (the harmonic mean of precision "
                 "and recall). Hover shows precision, recall and how many held-out titles carry "
-                "the label; small labels are the hardest."), height=860, extra=[dcc.RadioItems(
-                    id=VARIANT, options=[{"label": v, "value": k} for k, v in q.GENRE_VARIANTS.items()],
-                    value="genres_netflix", inline=True, className="mb-2 small")]), lg=7),
+                "the label; small labels are the hardest."), height=860, extra=[
+                    # dbc's radios: dcc.RadioItems (Dash 4) nests each <input> in a
+                    # role=option label, an interactive control inside another
+                    html.Div([label_for("Model", VARIANT, className="small text-muted me-2"),
+                              dbc.RadioItems(id=VARIANT, value="genres_netflix", inline=True,
+                                             options=[{"label": v, "value": k}
+                                                      for k, v in q.GENRE_VARIANTS.items()],
+                                             className="d-inline-block small")],
+                             className="mb-2")]), lg=7),
         ]),
         chart_card(COOC, how_to_read=(
             "Rows and columns are the most frequent categories in the filtered catalog. A cell "
@@ -88,15 +95,17 @@ def live_form() -> dbc.Card:
     countries = list(catalog.filter_options(wh()).countries)
     return dbc.Card(dbc.CardBody([
         html.H5("Try it"),
-        dbc.Input(id=f"{FORM}-title", placeholder="Title (optional)", maxLength=serving.MAX_TITLE,
-                  className="mb-2"),
+        label_for("Title (optional)", f"{FORM}-title"),
+        dbc.Input(id=f"{FORM}-title", maxLength=serving.MAX_TITLE, className="mb-2"),
+        label_for("Synopsis", f"{FORM}-description"),
         dbc.Textarea(id=f"{FORM}-description", placeholder="Paste a synopsis…", rows=5,
                      maxLength=serving.MAX_TEXT, className="mb-2"),
         dbc.RadioItems(id=f"{FORM}-type", options=[{"label": "Movie", "value": "movie"},
                                                    {"label": "TV show", "value": "show"}],
                        value="movie", inline=True, className="mb-2"),
+        label_for("Production countries (optional)", f"{FORM}-countries"),
         dcc.Dropdown(id=f"{FORM}-countries", options=countries, multi=True,
-                     placeholder="Countries (optional)", className="mb-2"),
+                     placeholder="Any", className="mb-2"),
         dbc.Button("Predict categories", id=f"{FORM}-go", color="danger", className="mb-3"),
         html.Div(id=f"{FORM}-result", **{"aria-live": "polite"}),
     ]), className="mb-3 h-100")
