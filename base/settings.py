@@ -47,6 +47,11 @@ SETTINGS: dict[str, Setting] = {
                 "`serve --prod`: a worker silent for this long is killed and replaced "
                 "(gunicorn --timeout), and the grace period a stopping worker gets to "
                 "finish its requests. Queries have their own 5 s limit."),
+        Setting("client_timeout_seconds", "NETFLIX_INSIGHTS_CLIENT_TIMEOUT_SECONDS", "10",
+                "`serve --prod --proxy nginx` and `proxy-config`: how long nginx waits "
+                "for a client to send its request headers, each part of its body, or to "
+                "read the reply, before closing the connection (slow clients wait on "
+                "nginx, never on the app's threads)."),
         Setting("keep_builds", "NETFLIX_INSIGHTS_KEEP_BUILDS", "3",
                 "How many published warehouse builds to keep on disk (the current one "
                 "included; at least 2, so the build just replaced stays while servers "

@@ -7,6 +7,7 @@ non-zero; tracebacks are for bugs.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -142,6 +143,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
                    help="--prod: restart a worker silent this long "
                         f"({env['worker_timeout_seconds']})")
+    p.add_argument("--proxy", choices=["nginx"], default=None,
+                   help="--prod: put Debian's nginx on the port, in front of gunicorn on "
+                        "a unix socket (buffering, limits, static files, security headers); "
+                        "both stop together")
+
+    p = sub.add_parser("proxy-config", help="print the nginx site configuration",
+                       description="Print the nginx configuration `serve --prod --proxy "
+                       "nginx` runs with, for people who run their own nginx: an upstream "
+                       "of app servers and a server block (goes inside http { }, e.g. "
+                       "/etc/nginx/conf.d/netflix-insights.conf). Several --upstream "
+                       "balance several app hosts. See docs/OPERATIONS.md.")
+    p.add_argument("--upstream", action="append", default=None, metavar="HOST:PORT",
+                   help="an app server (gunicorn): host:port or unix:/path; repeat for "
+                        "several hosts (default: the host and port settings)")
+    p.add_argument("--host", default=None, help=f"address nginx listens on ({env['host']})")
+    p.add_argument("--port", type=int, default=80, help="port nginx listens on (default 80)")
+    p.add_argument("--output", type=Path, default=None, help="write here instead of stdout")
     return parser
 
 
@@ -150,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     handler = {"refresh": cmd_refresh, "schedule": cmd_schedule, "sql": cmd_sql,
                "schema": cmd_schema, "serve": cmd_serve, "train": cmd_train,
                "predict-genres": cmd_predict_genres, "predict-hit": cmd_predict_hit,
-               "backup-profiles": cmd_backup_profiles}[args.command]
+               "backup-profiles": cmd_backup_profiles, "proxy-config": cmd_proxy_config}[args.command]
     try:
         return handler(args) or 0
     except KeyboardInterrupt:
@@ -331,9 +349,27 @@ def cmd_serve(args) -> int:
     try:
         return serve(settings.data_dir(args.data_dir), host=args.host, port=args.port,
                      build_if_missing=not args.no_build, prod=args.prod,
-                     workers=args.workers, threads=args.threads, timeout=args.timeout)
+                     workers=args.workers, threads=args.threads, timeout=args.timeout,
+                     proxy=args.proxy)
     except (ServeError, *_user_errors()) as exc:
         raise UserFacingError(str(exc)) from exc
+
+
+def cmd_proxy_config(args) -> int:
+    from netflix_insights import nginx
+    if args.host:
+        os.environ[settings.SETTINGS["host"].env] = args.host
+    upstreams = args.upstream or [f"{settings.get('host')}:{settings.get('port')}"]
+    try:
+        text = nginx.site_config(nginx.default_site(upstreams, args.port))
+    except nginx.ProxyConfigError as exc:
+        raise UserFacingError(str(exc)) from exc
+    if args.output:
+        args.output.write_text(text)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 if __name__ == "__main__":
