@@ -33,6 +33,11 @@ SETTINGS: dict[str, Setting] = {
         Setting("data_dir", "NETFLIX_INSIGHTS_DATA_DIR", str(PROJECT_ROOT / "data"),
                 "Where raw Parquet loads, warehouse builds, model artifacts, the TMDB "
                 "response cache and the profiles database live."),
+        Setting("database_url", "NETFLIX_INSIGHTS_DATABASE_URL", "",
+                "PostgreSQL for user state, e.g. postgresql://app:secret@db:5432/insights. "
+                "When set, the Blend's profiles and blends live there (shared by every app "
+                "host; `netflix-insights migrate` creates the tables) and a refresh takes "
+                "its lock there. Empty: an embedded DuckDB file under the data dir."),
         Setting("host", "NETFLIX_INSIGHTS_HOST", "127.0.0.1",
                 "Interface the dashboard binds to. Loopback unless you mean otherwise."),
         Setting("port", "NETFLIX_INSIGHTS_PORT", "8050", "Port the dashboard listens on."),

@@ -116,9 +116,18 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Write a consistent copy of <data-dir>/profiles/"
                        "profiles.duckdb (uploaded viewing histories and blends) while the "
                        "app may be serving: taken under the profiles lock, after a "
-                       "checkpoint, written to a temporary name and renamed.")
+                       "checkpoint, written to a temporary name and renamed. With "
+                       "database_url set, a pg_dump archive (custom format) of the "
+                       "PostgreSQL database instead.")
     _data_dir_arg(p)
     p.add_argument("destination", help="a file path, or a directory for a timestamped name")
+
+    sub.add_parser("migrate", help="create or upgrade the user-state tables in PostgreSQL",
+                   description="Apply the schema migrations the PostgreSQL database at "
+                   f"{settings.SETTINGS['database_url'].env} lacks (queries/sql/"
+                   "profiles_pg/migrations/), in one transaction under an advisory lock. "
+                   "App hosts also apply them on first use; run this before rolling out "
+                   "an upgrade.")
 
     p = sub.add_parser("serve", help="serve the dashboard (builds the warehouse if missing)",
                        description="Serve the Dash app. Builds the warehouse from the "
@@ -168,7 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     handler = {"refresh": cmd_refresh, "schedule": cmd_schedule, "sql": cmd_sql,
                "schema": cmd_schema, "serve": cmd_serve, "train": cmd_train,
                "predict-genres": cmd_predict_genres, "predict-hit": cmd_predict_hit,
-               "backup-profiles": cmd_backup_profiles, "proxy-config": cmd_proxy_config}[args.command]
+               "backup-profiles": cmd_backup_profiles, "proxy-config": cmd_proxy_config,
+               "migrate": cmd_migrate}[args.command]
     try:
         return handler(args) or 0
     except KeyboardInterrupt:
@@ -189,8 +199,10 @@ def _user_errors():
     from etl.publish import RefreshLocked
     from etl.raw import RawContractError
     from etl.sources.errors import SourceError
+    from base.pg import DatabaseUnavailable
     from netflix_insights.refresh import RefreshFailed
-    return (RefreshFailed, RefreshLocked, WarehouseMissing, RawContractError, SourceError)
+    return (RefreshFailed, RefreshLocked, WarehouseMissing, RawContractError, SourceError,
+            DatabaseUnavailable)
 
 
 def cmd_refresh(args) -> int:
@@ -334,13 +346,34 @@ def cmd_predict_hit(args) -> int:
 
 
 def cmd_backup_profiles(args) -> int:
-    from blend.profiles import ProfileStore
+    from blend.profiles import ProfileError, ProfileStore, store as profiles_store
     data_dir = settings.data_dir(args.data_dir)
-    store = ProfileStore(data_dir)
-    if not store.path.exists():
+    store = profiles_store(data_dir)
+    if isinstance(store, ProfileStore) and not store.path.exists():
         raise UserFacingError(f"no profiles database at {store.path} (nobody has uploaded "
                               "a viewing history yet)")
-    print(f"backed up to {store.backup(Path(args.destination))}")
+    try:
+        print(f"backed up to {store.backup(Path(args.destination))}")
+    except ProfileError as exc:
+        raise UserFacingError(str(exc)) from exc
+    return 0
+
+
+def cmd_migrate(args) -> int:
+    from base.pg import redacted
+    from blend.profiles_pg import migrate, migrations
+    url = settings.get("database_url")
+    if not url:
+        raise UserFacingError(f"{settings.SETTINGS['database_url'].env} is not set: the "
+                              "profiles live in the embedded DuckDB file, which needs no "
+                              "migration step")
+    try:
+        applied = migrate(url)
+    except _user_errors() as exc:
+        raise UserFacingError(str(exc)) from exc
+    latest = migrations()[-1][1]
+    print(f"{redacted(url)}: applied {', '.join(applied)}" if applied else
+          f"{redacted(url)}: up to date ({latest})")
     return 0
 
 

@@ -146,3 +146,21 @@ def post_json(url: str, body: bytes) -> tuple[int, dict]:
             return r.status, json.loads(r.read())
     except urllib.error.HTTPError as err:
         return err.code, json.loads(err.read())
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory):
+    """One real PostgreSQL (Debian's) for the session, on 127.0.0.1 and a free port."""
+    from servers import start_postgres, stop_postgres
+    server = start_postgres(tmp_path_factory.mktemp("pg") / "postgres.log")
+    yield server
+    stop_postgres(server)
+
+
+def new_database(postgres, name: str) -> str:
+    """A fresh, empty database on the session's server; its URL."""
+    import psycopg
+    with psycopg.connect(postgres.url(), autocommit=True) as con:
+        con.execute(f'drop database if exists "{name}"')
+        con.execute(f'create database "{name}"')
+    return postgres.url(name)

@@ -134,3 +134,73 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def pg_binary(name: str) -> str:
+    """A PostgreSQL server program from Debian's versioned directory (newest first)."""
+    for candidate in sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"), reverse=True):
+        return str(candidate)
+    raise AssertionError(f"PostgreSQL's {name} is missing: run the tests via "
+                         "`python3 tasks.py test` (it installs Debian's postgresql)")
+
+
+def _as_postgres_user():
+    """initdb and postgres refuse to run as root (CI runs as root): drop to `postgres`."""
+    import pwd
+    if os.geteuid() == 0:
+        user = pwd.getpwnam("postgres")
+        os.setgid(user.pw_gid)
+        os.setuid(user.pw_uid)
+
+
+@dataclass
+class Postgres:
+    proc: subprocess.Popen
+    port: int
+    data: Path
+
+    def url(self, dbname: str = "postgres") -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{dbname}"
+
+
+def start_postgres(log: Path) -> Postgres:
+    """A throwaway cluster (initdb into a fresh temp dir, trust auth, durability off:
+    it is deleted after the session) on 127.0.0.1 and a free port."""
+    import shutil as _shutil
+    import tempfile
+    data = Path(tempfile.mkdtemp(prefix="netflix-insights-pg-"))
+    if os.geteuid() == 0:
+        _shutil.chown(data, "postgres", "postgres")
+    subprocess.run([pg_binary("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+                    "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"],
+                   check=True, capture_output=True, preexec_fn=_as_postgres_user)
+    port = free_port()
+    proc = subprocess.Popen(
+        [pg_binary("postgres"), "-D", str(data), "-p", str(port), "-k", str(data),
+         "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off",
+         "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+         "-c", "max_connections=200"],
+        stdout=open(log, "ab"), stderr=subprocess.STDOUT, preexec_fn=_as_postgres_user,
+        start_new_session=True)
+    server = Postgres(proc, port, data)
+    import psycopg
+    deadline = time.monotonic() + 30
+    while True:
+        assert proc.poll() is None, log.read_text()[-2000:]
+        try:
+            psycopg.connect(server.url(), connect_timeout=1).close()
+            return server
+        except psycopg.OperationalError:
+            assert time.monotonic() < deadline, log.read_text()[-2000:]
+            time.sleep(0.1)
+
+
+def stop_postgres(server: Postgres) -> None:
+    server.proc.send_signal(signal.SIGQUIT)  # immediate shutdown: the data is thrown away
+    try:
+        server.proc.wait(20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.proc.pid, signal.SIGKILL)
+        server.proc.wait(5)
+    import shutil as _shutil
+    _shutil.rmtree(server.data, ignore_errors=True)
