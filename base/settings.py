@@ -62,6 +62,12 @@ SETTINGS: dict[str, Setting] = {
                 "included; at least 2, so the build just replaced stays while servers "
                 "switch); older ones are deleted after a publish, and their disk space "
                 "is freed once no server process has them open."),
+        Setting("publish_dir", "NETFLIX_INSIGHTS_PUBLISH_DIR", "",
+                "Several app hosts: a directory every host can reach (a shared "
+                "filesystem mount). A refresh, after publishing locally, copies the build "
+                "and its models there; `netflix-insights follow` on each app host copies "
+                "each new build to the host's own disk and publishes it there. Empty: "
+                "one host, nothing shipped."),
         Setting("keep_raw_loads", "NETFLIX_INSIGHTS_KEEP_RAW_LOADS", "5",
                 "How many raw loads (Parquet extracts) to keep per source; older ones are "
                 "deleted after a publish. A kept load can be replayed with --replay."),

@@ -122,6 +122,21 @@ def build_parser() -> argparse.ArgumentParser:
     _data_dir_arg(p)
     p.add_argument("destination", help="a file path, or a directory for a timestamped name")
 
+    env = {n: f"env {s.env}; default {s.default}" for n, s in settings.SETTINGS.items()}
+    p = sub.add_parser("follow", help="app host: publish each build the refresh host ships",
+                       description="Poll the shared location (publish_dir, or --from) and, "
+                       "when the refresh host has shipped a new build, copy it (and its "
+                       "models) to this host's data dir, check its size, SHA-256 and that "
+                       "it opens, then publish it with the same atomic link swap a local "
+                       "refresh uses; the app's workers switch between requests. A failed "
+                       "pull publishes nothing and is retried. See docs/OPERATIONS.md.")
+    _data_dir_arg(p)
+    p.add_argument("--from", dest="source_dir", type=Path, default=None, metavar="DIR",
+                   help=f"the shared location ({env['publish_dir']})")
+    p.add_argument("--every", type=float, default=5.0, metavar="SECONDS",
+                   help="seconds between polls (default 5)")
+    p.add_argument("--once", action="store_true", help="pull once and exit")
+
     sub.add_parser("migrate", help="create or upgrade the user-state tables in PostgreSQL",
                    description="Apply the schema migrations the PostgreSQL database at "
                    f"{settings.SETTINGS['database_url'].env} lacks (queries/sql/"
@@ -135,7 +150,6 @@ def build_parser() -> argparse.ArgumentParser:
                        "with gunicorn (see docs/OPERATIONS.md); without it, Flask's "
                        "development server.")
     _data_dir_arg(p)
-    env = {n: f"env {s.env}; default {s.default}" for n, s in settings.SETTINGS.items()}
     p.add_argument("--host", default=None,
                    help=f"bind address ({env['host']})")
     p.add_argument("--port", type=int, default=None,
@@ -178,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
                "schema": cmd_schema, "serve": cmd_serve, "train": cmd_train,
                "predict-genres": cmd_predict_genres, "predict-hit": cmd_predict_hit,
                "backup-profiles": cmd_backup_profiles, "proxy-config": cmd_proxy_config,
-               "migrate": cmd_migrate}[args.command]
+               "migrate": cmd_migrate, "follow": cmd_follow}[args.command]
     try:
         return handler(args) or 0
     except KeyboardInterrupt:
@@ -357,6 +371,17 @@ def cmd_backup_profiles(args) -> int:
     except ProfileError as exc:
         raise UserFacingError(str(exc)) from exc
     return 0
+
+
+def cmd_follow(args) -> int:
+    from netflix_insights.distribute import follow
+    shared = args.source_dir or settings.get("publish_dir")
+    if not shared:
+        raise UserFacingError("follow needs the shared location: --from DIR or "
+                              f"{settings.SETTINGS['publish_dir'].env}")
+    if args.every <= 0:
+        raise UserFacingError(f"--every must be a positive number of seconds, got {args.every}")
+    return follow(Path(shared), settings.data_dir(args.data_dir), args.every, args.once)
 
 
 def cmd_migrate(args) -> int:
