@@ -157,7 +157,8 @@ def main_config(run_dir: Path, site_conf: Path, access_log: str = "/dev/stdout")
     user = getpass.getuser()
     return render("nginx-main.conf", {
         "user": f"user {user};" if os.geteuid() == 0 else "# user: the one starting nginx",
-        "nginx_workers": "auto", "run_dir": run_dir, "access_log": access_log,
+        "nginx_workers": "auto", "run_dir": run_dir,
+        "access_log": "off" if access_log == "off" else f"{access_log} netflix_insights",
         "site_conf": site_conf})
 
 
