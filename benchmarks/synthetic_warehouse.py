@@ -42,10 +42,9 @@ sys.path.insert(0, str(ROOT))
 
 from base.paths import Paths
 from etl.publish import publish, refresh_lock  # noqa: E402
-from warehouse.build import calls, dependency_order  # noqa: E402
+from warehouse import storage  # noqa: E402
+from warehouse.build import build_order, sql_files  # noqa: E402
 
-MACROS_DIR = ROOT / "warehouse" / "sql" / "macros"
-MARTS_DIR = ROOT / "warehouse" / "sql" / "marts"
 # aggregates of titles/title_genres, recomputed from the replicated rows with their mart
 # SQL (the build-level engagement marts depend on the jittered scores)
 RECOMPUTED = ("monthly_additions", "monthly_totals", "hit_thresholds", "metric_spreads")
@@ -155,7 +154,9 @@ def copy_table(con, schema: str, table: str) -> None:
 
 def build(source_file: Path, partial: Path, build_id: str, reps: int, seed: int,
           threads: int) -> dict[str, int]:
-    con = duckdb.connect(str(partial), config={"threads": threads})
+    # the product's storage format (v1.0.0 by default), so the app is measured on the
+    # same kind of file it serves
+    con = storage.connect_new(partial, extra={"threads": threads})
     try:
         con.execute(f"attach '{source_file}' as src (read_only)")
         con.execute(f"create temp table reps as select range as k from range({reps})")
@@ -183,8 +184,8 @@ def build(source_file: Path, partial: Path, build_id: str, reps: int, seed: int,
         for (sql,) in con.execute("select sql from duckdb_views() where database_name = 'src' "
                                   "and not internal order by schema_name, view_name").fetchall():
             con.execute(sql)
-        macros = {p.stem: p.read_text() for p in MACROS_DIR.glob("*.sql")}
-        for name in dependency_order(macros, uses=calls):  # DuckDB binds at creation
+        macros = sql_files("macros")
+        for name in build_order(macros, available=set(sql_files("marts"))):
             con.execute(macros[name])
         recompute(con)
         check_macros(con)
@@ -201,8 +202,9 @@ def build(source_file: Path, partial: Path, build_id: str, reps: int, seed: int,
 def recompute(con) -> None:
     """The RECOMPUTED marts from the replicated tables, in dependency order (after the
     macros: hit_thresholds and metric_spreads use engagement_score)."""
-    marts = {t: (MARTS_DIR / f"{t}.sql").read_text() for t in RECOMPUTED}
-    for table in dependency_order(marts):
+    marts = {t: sql_files("marts")[t] for t in RECOMPUTED}
+    others = set(sql_files("marts")) | set(sql_files("macros"))
+    for table in build_order(marts, available=others - set(marts)):
         con.execute(f"create table main.{table} as {marts[table]}")
 
 

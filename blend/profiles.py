@@ -32,6 +32,7 @@ import duckdb
 import polars as pl
 
 from base import settings
+from blend import SQL
 from blend.profile_model import (  # noqa: F401  (re-exported: the app imports them here)
     ITEM_COLUMNS,
     MAX_MEMBERS,
@@ -47,7 +48,7 @@ from blend.profile_model import (  # noqa: F401  (re-exported: the app imports t
     owner_only,
 )
 from blend.profiles_pg import PgProfileStore
-from queries.db import sql_text
+from warehouse import storage
 
 CONFIG = {
     "threads": 1, "memory_limit": "256MB",
@@ -57,7 +58,7 @@ CONFIG = {
 
 
 def _sql(name: str) -> str:
-    return sql_text(f"profiles/{name}")
+    return SQL.text(f"profiles/{name}")
 
 
 def _statements(name: str) -> list[str]:
@@ -98,11 +99,23 @@ class ProfileStore:
                 con.close()
 
     def _create(self) -> None:
-        """The schema (idempotent), once per process, before the first session."""
+        """The schema (idempotent), once per process, before the first session. A new
+        file is written in the duckdb_storage_version format (warehouse/storage.py), so
+        a backup opens in 1.x clients; a file an older release wrote in a newer format
+        is rewritten in it once (DuckDB keeps a reopened file's format)."""
         self.dir.mkdir(parents=True, exist_ok=True)
-        with self._locked(write=True), duckdb.connect(str(self.path), config=CONFIG) as con:
-            for statement in _statements("schema"):
-                con.execute(statement)
+        with self._locked(write=True):
+            con = storage.connect_new(self.path, extra=CONFIG)
+            try:
+                for statement in _statements("schema"):
+                    con.execute(statement)
+                fresh = (self._copy_remaining(con)
+                         if storage.is_newer(storage.version_of(con)) else None)
+            finally:
+                con.close()
+            if fresh is not None:
+                os.replace(fresh, self.path)
+                Path(f"{self.path}.wal").unlink(missing_ok=True)
         self._ready = True
 
     # --- writes -----------------------------------------------------------------
@@ -207,7 +220,7 @@ class ProfileStore:
         """Every table's remaining rows into a new file beside the database."""
         fresh = self.path.with_name(self.path.name + ".compact")
         fresh.unlink(missing_ok=True)
-        with duckdb.connect(str(fresh), config=CONFIG) as out:
+        with storage.connect_new(fresh, extra=CONFIG) as out:
             for statement in _statements("schema"):
                 out.execute(statement)
             for table in TABLES:  # constant names, not user input

@@ -1,14 +1,14 @@
 """The profiles store in PostgreSQL (`database_url` set): what several app hosts share.
 
 The same methods and answers as the embedded store (blend/profiles.py), on the same
-tables (queries/sql/profiles_pg/migrations/). Each operation is one short transaction on
+tables (blend/sql/profiles_pg/migrations/). Each operation is one short transaction on
 its own connection (base/pg.py): an upload's rows arrive with COPY inside the
 transaction that creates the profile, so a crash or a killed host leaves nothing
 partial (PostgreSQL rolls back what a dead connection had not committed). Joining a
 blend locks its row (`for update`), so concurrent joiners on any hosts can never
 exceed MAX_MEMBERS.
 
-Schema migrations: numbered files in queries/sql/profiles_pg/migrations/, applied in
+Schema migrations: numbered files in blend/sql/profiles_pg/migrations/, applied in
 order by `migrate()` (`netflix-insights migrate`, and on a process's first use) in one
 transaction under an advisory lock, recorded in schema_migrations.
 """
@@ -54,7 +54,7 @@ VIEWINGS_SCHEMA = {"profile_id": pl.String, "item_key": pl.String, "watched_on":
 
 
 def _sql(name: str) -> str:
-    return sql_text(f"profiles_pg/{name}")
+    return SQL.text(f"profiles_pg/{name}")
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -78,7 +78,7 @@ def migrate(url: str) -> list[str]:
         done = {row[0] for row in con.execute(_sql("applied_migrations"))}
         for version, name in migrations():
             if version not in done:
-                con.execute(sql_text(f"profiles_pg/migrations/{name}"))
+                con.execute(SQL.text(f"profiles_pg/migrations/{name}"))
                 con.execute(_sql("record_migration"), {"version": version, "name": name})
                 applied.append(name)
     return applied

@@ -15,20 +15,20 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import numpy as np
 import polars as pl
 from threadpoolctl import threadpool_limits
 
+from models.metrics import metric_row
+from models import SQL
 from models import _forecast_core as core
 from models.artifacts import TrainedModel
 
 NAME = "forecasts"
 ORDER = 20
 SEED = 42
-SQL_DIR = Path(__file__).resolve().parent / "sql"
 PARAMS = {"netflix_start": "2015-01-01", "top_genres": 8, "top_countries": 6,
           "tmdb_start": "2010-01-01", "tmdb_top_genres": 6, "tmdb_min_coverage": 0.5,
           "horizon": core.HORIZON, "season": core.SEASON, "levels": list(core.LEVELS),
@@ -144,10 +144,10 @@ def future_months(last: date, h: int) -> list[date]:
 
 def load_series(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """family, name, month, value (long) for every series, from the two SQL files."""
-    netflix = con.sql((SQL_DIR / "forecast_netflix_monthly.sql").read_text(), params={
+    netflix = con.sql(SQL.text("forecast_netflix_monthly"), params={
         "start": PARAMS["netflix_start"], "top_genres": PARAMS["top_genres"],
         "top_countries": PARAMS["top_countries"]}).pl()
-    tmdb = con.sql((SQL_DIR / "forecast_tmdb_monthly.sql").read_text(), params={
+    tmdb = con.sql(SQL.text("forecast_tmdb_monthly"), params={
         "start": PARAMS["tmdb_start"], "top_genres": PARAMS["tmdb_top_genres"],
         "min_coverage": PARAMS["tmdb_min_coverage"]}).pl()
     return pl.concat([netflix, tmdb]).with_columns(pl.col("value").cast(pl.Float64))
@@ -216,8 +216,8 @@ def metric_rows(series: dict[str, SeriesResult]) -> list[dict]:
         if fit.chosen in fit.scores and "seasonal_naive" in fit.scores:
             values["chosen_beats_seasonal_naive"] = float(
                 fit.scores[fit.chosen] < fit.scores["seasonal_naive"])
-        rows += [_row(k, sid, v) for k, v in values.items()]
-    return rows + [_row(k, "", v) for k, v in summary(series).items()]
+        rows += [_metric(k, sid, v) for k, v in values.items()]
+    return rows + [_metric(k, "", v) for k, v in summary(series).items()]
 
 
 def summary(series: dict[str, SeriesResult]) -> dict[str, float]:
@@ -251,10 +251,6 @@ def _last_origin_pair(fit: core.SeriesFit) -> tuple[float, float] | None:
     return fit.origin_scores[pick][-1], fit.origin_scores["seasonal_naive"][-1]
 
 
-def _row(metric: str, label: str, value: float) -> dict:
-    return {"model": NAME, "metric": metric, "label": label, "split": "backtest",
-            "value": float(value)}
-
 
 # --- training -----------------------------------------------------------------------
 
@@ -278,3 +274,7 @@ def train(con: duckdb.DuckDBPyConnection, seed: int = SEED) -> TrainedModel:
     return TrainedModel(bundle, params={**PARAMS, "window": bundle.window},
                         metrics=metric_rows(bundle.series), seed=seed,
                         notes=f"{len(bundle.series)} series in {seconds:.1f} s")
+
+
+def _metric(metric: str, label: str, value) -> dict:
+    return metric_row(NAME, metric, value, label=label, split="backtest")

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -31,6 +30,7 @@ from sklearn.model_selection import KFold, train_test_split
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import MultiLabelBinarizer
 
+from models import SQL
 from models.artifacts import TrainedModel
 from models.genre_stacking import LabelCombiner, NeighbourVotes, fit_combiner, logit
 from models.metrics import multilabel_rows
@@ -48,7 +48,6 @@ PARAMS = {"C": 4.0, "oof_folds": 3, "min_label_positives": 3, "calibration_C": 1
                                 "trees": 80, "learning_rate": 0.1, "leaves": 7,
                                 "min_leaf": 40, "l2": 1.0}},
           "threshold_grid": [round(x, 2) for x in np.linspace(0.02, 0.96, 95)]}
-SQL_DIR = Path(__file__).resolve().parent / "sql"
 # What a person can type into the live form (or pass to the CLI/API). The "netflix_form"
 # variant is trained on these alone, so what the form shows is what it was scored on.
 FORM_FIELDS = ("title", "description", "kind", "countries")
@@ -234,7 +233,7 @@ def baseline_predictions(train: list[dict], y_train, test: list[dict]) -> np.nda
 
 
 def load_records(con: duckdb.DuckDBPyConnection, task: str) -> list[dict]:
-    sql = (SQL_DIR / f"genres_{task}_training.sql").read_text()
+    sql = SQL.text(f"genres_{task}_training")
     return con.sql(sql).pl().to_dicts()
 
 

@@ -173,12 +173,12 @@ def default_site(upstreams: list[str], port: int | None = None) -> Site:
 
 def _seconds(name: str) -> int:
     try:
-        value = int(settings.get(name))
+        value = int(str(settings.raw(name)).strip())
     except ValueError:
         value = 0
     if value < 1:
         raise ProxyConfigError(f"{name} must be a whole number of seconds ≥ 1, got "
-                               f"{settings.get(name)!r} ({settings.SETTINGS[name].env})")
+                               f"{settings.raw(name)!r} ({settings.SETTINGS[name].env})")
     return value
 
 

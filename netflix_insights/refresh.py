@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -14,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from base import pg, settings
@@ -24,8 +24,10 @@ from etl.publish import (
     RefreshLocked,
     append_run,
     prune_builds,
+    prune_parquet,
     prune_raw_loads,
     publish,
+    publish_parquet,
     refresh_lock,
     remove_partials,
     run_history,
@@ -33,7 +35,7 @@ from etl.publish import (
 from etl.sources import snapshot
 from models import artifacts, training
 from netflix_insights.distribute import ship
-from warehouse import build, checks
+from warehouse import build, checks, export, storage
 
 
 class RefreshFailed(RuntimeError):
@@ -147,9 +149,9 @@ def run_checks(con, paths: Paths, history: list[dict]) -> list[checks.CheckResul
     if prev_counts:  # model output, not source data: its size may change freely
         prev_counts.pop("model_metrics", None)
     return (checks.run_documentation(con) + checks.run_declared(con)
-            + checks.run_custom(con, {"match_rate_floor": float(settings.get("match_rate_floor"))})
+            + checks.run_custom(con, {"match_rate_floor": settings.get("match_rate_floor")})
             + checks.run_row_counts(build.row_counts(con), prev_counts,
-                                    float(settings.get("max_row_shrink"))))
+                                    settings.get("max_row_shrink")))
 
 
 def refresh(data_dir: Path, *, source: str = "snapshot", kaggle_csv: Path | None = None,
@@ -196,7 +198,7 @@ def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit) -> Refr
     run = {"build_id": f"pending-{started}", "started_at": started, "status": "running",
            "source": "replay" if replay else source}
     append_run(paths, run)
-    partial = None
+    partial = parquet_partial = None
     try:
         stage("extract", progress)
         loads = extract(paths, source, kaggle_csv, replay, progress, tmdb_limit)
@@ -209,7 +211,7 @@ def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit) -> Refr
         stage("build", progress)
         partial = paths.builds_dir / f"{build_id}.duckdb.partial"
         history = run_history(paths)
-        con = duckdb.connect(str(partial))
+        con = storage.connect_new(partial)  # in the format 1.x clients read (docs/SQL.md)
         try:
             build.load_sources(con, cleaned.tables)
             build.run_models(con, progress)
@@ -240,19 +242,29 @@ def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit) -> Refr
                          "duration_seconds": round(time.monotonic() - t0, 3)}
             write_metadata(con, build_id, run["source"], loads, input_hash, cleaned,
                            final_run, history)
+            if settings.flag("parquet_on_publish"):
+                parquet_partial = paths.parquet_dir / f"{build_id}.partial"
+                written = export.export(con, parquet_partial, "parquet")
+                progress(f"{len(written)} marts written as Parquet")
             con.execute("checkpoint")
         finally:
             con.close()
         stage("publish", progress)
+        found = storage.check(partial)  # a build its promised clients cannot open stops here
+        progress(f"storage format {found} (duckdb_storage_version {storage.wanted()})")
+        if parquet_partial is not None:
+            publish_parquet(parquet_partial, build_id, paths)
         path = publish(partial, build_id, paths)
         append_run(paths, final_run)
-        for old in prune_builds(paths, int(settings.get("keep_builds"))):
+        for old in prune_builds(paths, settings.get("keep_builds")):
             progress(f"pruned old build {old.name}")
         kept = {b.stem for b in paths.builds_dir.glob("*.duckdb")}
+        for folder in prune_parquet(paths, kept):
+            progress(f"pruned Parquet of {folder.name}")
         for folder in artifacts.prune(paths.data_dir, kept):
             progress(f"pruned models of {folder.name}")
         in_use = {l.path.resolve() for l in loads}
-        for load in prune_raw_loads(paths, int(settings.get("keep_raw_loads")), in_use):
+        for load in prune_raw_loads(paths, settings.get("keep_raw_loads"), in_use):
             progress(f"pruned raw load {load.name}")
         progress(f"published {build_id} → {paths.current_link}")
         return RefreshResult(build_id, path, final_run["duration_seconds"], counts,
@@ -270,6 +282,8 @@ def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit) -> Refr
         if partial is not None:
             for leftover in partial.parent.glob(partial.name + "*"):
                 leftover.unlink(missing_ok=True)
+        if parquet_partial is not None:
+            shutil.rmtree(parquet_partial, ignore_errors=True)
         raise RefreshFailed(message) from exc
 
 

@@ -19,10 +19,9 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
-from functools import cache
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -31,21 +30,18 @@ import polars as pl
 from base import settings
 from base.errors import UserError, WarehouseMissing
 from base.paths import Paths
+from base.sqlfiles import SqlFolder
 
-SQL_DIR = Path(__file__).resolve().parent / "sql"
+SQL = SqlFolder.beside(__file__)
 
 
 class QueryTimeout(UserError):
     """A query ran past its time limit and was interrupted."""
 
 
-@cache
 def sql_text(name: str) -> str:
     """The SQL of a named query (queries/sql/<name>.sql)."""
-    path = SQL_DIR / f"{name}.sql"
-    if not path.is_file():
-        raise KeyError(f"no query named {name!r}")
-    return path.read_text()
+    return SQL.text(name)
 
 
 # The one hardened configuration, shared by the app's connection and the CLI's
@@ -63,7 +59,6 @@ HARDENING: dict[str, object] = {
     # into it succeeded (verified on 2.0) once the directory existed. No temp dir.
     "temp_directory": "",
 }
-APP_MEMORY_LIMIT = "2GB"  # the app's pages and its SQL console share this budget
 APP_THREADS = 2
 
 
@@ -81,10 +76,12 @@ def open_hardened(path: Path, *, memory_limit: str,
 
 
 def open_read_only(path: Path, threads: int = APP_THREADS,
-                   memory_limit: str = APP_MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
+                   memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """The app's connection: read-only, no files, network, extensions or disk spill,
     bounded memory and threads, configuration locked (safe for ad-hoc SQL too)."""
-    return open_hardened(path, memory_limit=memory_limit, threads=threads)
+    # the app's pages and its SQL console share this budget (setting app_memory_limit)
+    return open_hardened(path, memory_limit=memory_limit or settings.get("app_memory_limit"),
+                         threads=threads)
 
 
 @dataclass
@@ -100,7 +97,7 @@ class _Build:
 class Warehouse:
     """Read-only access to the published build, switching builds between queries."""
     data_dir: Path
-    timeout_s: float = 5.0
+    timeout_s: float = field(default_factory=lambda: settings.get("query_timeout_seconds"))
     row_cap: int = 200_000
     cache_size: int = 512
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

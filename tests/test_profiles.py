@@ -22,7 +22,6 @@ from blend.profiles import ProfileError, ProfileStore, store
 from blend.profiles_pg import PgProfileStore
 from conftest import new_database
 from blend.viewing_history import HistoryCatalog, HistoryError, parse_history
-from queries.db import Warehouse
 
 HISTORIES = Path(__file__).resolve().parent / "data" / "viewing_histories"
 ROOT = Path(__file__).resolve().parent.parent
@@ -207,13 +206,6 @@ def test_a_crash_mid_upload_stores_no_partial_profile(profiles, parsed, built_da
 
 def data_url(data: bytes) -> str:
     return "data:text/csv;base64," + base64.b64encode(data).decode()
-
-
-@pytest.fixture(scope="module")
-def wh(built_data_dir):
-    w = Warehouse(built_data_dir)
-    yield w
-    w.close()
 
 
 @pytest.mark.parametrize("name, contents, message", [

@@ -1,5 +1,5 @@
 -- 0001: the Blend's user state in PostgreSQL: the same tables and columns as the embedded
--- store (queries/sql/profiles/schema.sql), plus keys that let the database enforce what
+-- store (blend/sql/profiles/schema.sql), plus keys that let the database enforce what
 -- the embedded store enforces in code (a deleted profile takes its rows with it).
 create table profiles (
     profile_id text primary key,          -- random, unguessable (secrets.token_urlsafe)
