@@ -29,6 +29,7 @@ import polars as pl
 import psycopg
 
 from base import pg, settings
+from blend import SQL
 from blend.profile_model import (
     ITEM_COLUMNS,
     VIEWING_COLUMNS,
@@ -40,10 +41,9 @@ from blend.profile_model import (
     now,
     owner_only,
 )
-from queries.db import SQL_DIR, sql_text
 
 log = logging.getLogger(__name__)
-MIGRATIONS_DIR = SQL_DIR / "profiles_pg" / "migrations"
+MIGRATIONS_DIR = SQL.folder / "profiles_pg" / "migrations"
 ITEMS_SCHEMA = {"profile_id": pl.String, "item_key": pl.String, "item_name": pl.String,
                 "show_id": pl.String, "kind": pl.String, "is_episode": pl.Boolean,
                 "episodes": pl.Int32, "first_watched": pl.Date, "last_watched": pl.Date,

@@ -20,18 +20,23 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 os.environ.setdefault("NETFLIX_INSIGHTS_TRAIN_MODELS", "0")
 
 
+# Modules whose module-scoped servers (nginx, app hosts) must not start once per worker.
+SERVER_MODULES = {"test_nginx", "test_topology", "test_profiles", "test_distribute"}
+
+
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (`tasks.py test` runs `-n 2 --dist loadgroup`): the tests that
     need trained models share one worker, so the models are trained once per run, and
     the browser tests share another Chromium-driving worker, and the tests on a real
-    PostgreSQL share the worker that has it (one server per run); the rest spread freely."""
+    PostgreSQL or nginx share one worker (one server each per run); the rest spread
+    freely."""
     for item in items:
         if "trained_data_dir" in item.fixturenames:
             item.add_marker(pytest.mark.xdist_group("trained"))
         elif item.get_closest_marker("browser") or "browser" in item.fixturenames:
             item.add_marker(pytest.mark.xdist_group("browser"))
-        elif "postgres" in item.fixturenames or "backend" in item.fixturenames:
-            item.add_marker(pytest.mark.xdist_group("postgres"))
+        elif "postgres" in item.fixturenames or item.module.__name__ in SERVER_MODULES:
+            item.add_marker(pytest.mark.xdist_group("servers"))
 
 
 @pytest.fixture(scope="session")
