@@ -325,7 +325,10 @@ class RefreshProbe:
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
         output, _ = await proc.communicate()
         published = time.monotonic()
-        new_id = (await self.health() or {}).get("build_id")
+        # --topology: the hosts switch only once `follow` has pulled the build, so the
+        # new id comes from the refresh host, not from whichever host answers /health
+        new_id = (self.server.published_build() if hasattr(self.server, "published_build")
+                  else (await self.health() or {}).get("build_id"))
         switched = await self.until_all_switched(new_id, published)
         return {"old": (before or {}).get("build_id"), "new": new_id, "rc": proc.returncode,
                 "refresh_s": published - started, "switched": switched,

@@ -89,6 +89,10 @@ class Cluster:
         self.url = f"http://127.0.0.1:{port}"
         _wait_health(self.url, proxy, self.tail)
 
+    def published_build(self) -> str | None:
+        """The build the refresh host published last (what the hosts should switch to)."""
+        return distribute.local_build_id(Paths(self.data_dir))
+
     def worker_pids(self) -> set[int]:
         pids = set()
         for _, proc in self.hosts:
