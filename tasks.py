@@ -2,7 +2,7 @@
 """The README's two commands, runnable with nothing but python3:
 
     python3 tasks.py up      install, build the warehouse if missing, serve on :8050
-    python3 tasks.py test    install (+ Chromium for browser tests), run every test
+    python3 tasks.py test    install (+ Chromium, nginx, PostgreSQL for the tests), run every test
 
 Both create .venv/ and install the pinned dependencies (constraints.txt) the first
 time, and again only when pyproject.toml or constraints.txt change.
@@ -49,18 +49,38 @@ def install() -> None:
     stamp.write_text(stamp_value)
 
 
-def ensure_chromium() -> None:
-    """Debian's chromium + chromium-driver for the browser tests (same version)."""
-    if shutil.which("chromium") and shutil.which("chromedriver"):
+SBIN = "/usr/sbin:/usr/local/sbin"
+# What the tests run for real, from Debian's packages: a program each needs, and the
+# packages that provide it.
+SYSTEM_PACKAGES = {
+    "browser tests": (["chromium", "chromedriver"], ["chromium", "chromium-driver"]),
+    "nginx tests": (["nginx"], ["nginx"]),
+    "PostgreSQL tests": (["pg_ctl", "initdb", "postgres", "pg_dump"], ["postgresql"]),
+}
+
+
+def found(program: str) -> bool:
+    """On PATH, in /usr/sbin, or in Debian's versioned PostgreSQL bin directory."""
+    if shutil.which(program) or shutil.which(program, path=SBIN):
+        return True
+    return any(Path("/usr/lib/postgresql").glob(f"*/bin/{program}"))
+
+
+def ensure_system_packages() -> None:
+    """Debian's chromium + chromium-driver (browser tests), nginx and postgresql (the
+    serving-topology tests), installed with apt-get when a program is missing."""
+    missing = [pkg for purpose, (programs, packages) in SYSTEM_PACKAGES.items()
+               if not all(found(p) for p in programs) for pkg in packages]
+    if not missing:
         return
-    say("installing Debian's chromium and chromium-driver for the browser tests")
+    say(f"installing Debian packages for the tests: {' '.join(missing)}")
     prefix = [] if os.geteuid() == 0 else ["sudo", "-n"]
     if prefix and not shutil.which("sudo"):
-        sys.exit("browser tests need chromium and chromium-driver: install them with "
-                 "apt-get (as root) or run this command as root")
+        sys.exit(f"the tests need {' '.join(missing)}: install them with apt-get (as "
+                 "root) or run this command as root")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     run(prefix + ["apt-get", "update", "-qq"], env=env)
-    run(prefix + ["apt-get", "install", "-y", "-qq", "chromium", "chromium-driver"], env=env)
+    run(prefix + ["apt-get", "install", "-y", "-qq", *missing], env=env)
 
 
 def up(args: list[str]) -> int:
@@ -71,7 +91,7 @@ def up(args: list[str]) -> int:
 
 def test(args: list[str]) -> int:
     install()
-    ensure_chromium()
+    ensure_system_packages()
     say("running the test suite")
     # Two workers (pytest-xdist): much of the suite waits on subprocesses, servers and
     # the browser, so two workers on two cores roughly halve its wall time. loadgroup

@@ -69,6 +69,11 @@ SETTINGS: dict[str, Setting] = {
         Setting("data_dir", "NETFLIX_INSIGHTS_DATA_DIR", str(PROJECT_ROOT / "data"),
                 "Where raw Parquet loads, warehouse builds, model artifacts, the TMDB "
                 "response cache and the profiles database live."),
+        Setting("database_url", "NETFLIX_INSIGHTS_DATABASE_URL", "",
+                "PostgreSQL for user state, e.g. postgresql://app:secret@db:5432/insights. "
+                "When set, the Blend's profiles and blends live there (shared by every app "
+                "host; `netflix-insights migrate` creates the tables) and a refresh takes "
+                "its lock there. Empty: an embedded DuckDB file under the data dir."),
         Setting("host", "NETFLIX_INSIGHTS_HOST", "127.0.0.1",
                 "Interface the dashboard binds to. Loopback unless you mean otherwise."),
         Setting("port", "NETFLIX_INSIGHTS_PORT", "8050", "Port the dashboard listens on.", kind="int", minimum=1),
@@ -88,11 +93,22 @@ SETTINGS: dict[str, Setting] = {
                 "`serve --prod`: a worker silent for this long is killed and replaced "
                 "(gunicorn --timeout), and the grace period a stopping worker gets to "
                 "finish its requests. Queries have their own 5 s limit.", kind="int", minimum=1),
+        Setting("client_timeout_seconds", "NETFLIX_INSIGHTS_CLIENT_TIMEOUT_SECONDS", "10",
+                "`serve --prod --proxy nginx` and `proxy-config`: how long nginx waits "
+                "for a client to send its request headers, each part of its body, or to "
+                "read the reply, before closing the connection (slow clients wait on "
+                "nginx, never on the app's threads).", kind="int", minimum=1),
         Setting("keep_builds", "NETFLIX_INSIGHTS_KEEP_BUILDS", "3",
                 "How many published warehouse builds to keep on disk (the current one "
                 "included; at least 2, so the build just replaced stays while servers "
                 "switch); older ones are deleted after a publish, and their disk space "
                 "is freed once no server process has them open.", kind="int", minimum=1),
+        Setting("publish_dir", "NETFLIX_INSIGHTS_PUBLISH_DIR", "",
+                "Several app hosts: a directory every host can reach (a shared "
+                "filesystem mount). A refresh, after publishing locally, copies the build "
+                "and its models there; `netflix-insights follow` on each app host copies "
+                "each new build to the host's own disk and publishes it there. Empty: "
+                "one host, nothing shipped."),
         Setting("keep_raw_loads", "NETFLIX_INSIGHTS_KEEP_RAW_LOADS", "5",
                 "How many raw loads (Parquet extracts) to keep per source; older ones are "
                 "deleted after a publish. A kept load can be replayed with --replay.", kind="int", minimum=0),

@@ -1,5 +1,9 @@
 """The profiles database: uploaded viewing histories and the blends that group them.
 
+Two stores with the same methods: this embedded DuckDB one (the default: no server to
+run) and blend/profiles_pg.py (PostgreSQL, when `database_url` is set: what several app
+hosts share). `store(data_dir)` picks one.
+
 The warehouse stays read-only; this separate DuckDB file (data_dir/profiles/
 profiles.duckdb) is the one thing the app writes. DuckDB lets one process at a time
 open a file for writing, and gunicorn runs several workers, so every operation opens
@@ -15,7 +19,6 @@ renaming, hiding titles and deleting require.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import hmac
 import os
 import secrets
@@ -23,8 +26,6 @@ import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -32,44 +33,28 @@ import polars as pl
 
 from base import settings
 from blend import SQL
+from blend.profile_model import (  # noqa: F401  (re-exported: the app imports them here)
+    ITEM_COLUMNS,
+    MAX_MEMBERS,
+    MAX_NAME,
+    TABLES,
+    VIEWING_COLUMNS,
+    Profile,
+    ProfileError,
+    check_room,
+    clean_name,
+    key_hash,
+    now,
+    owner_only,
+)
+from blend.profiles_pg import PgProfileStore
 from warehouse import storage
 
-MAX_NAME = 40
-MAX_MEMBERS = 6          # people in one blend
 CONFIG = {
     "threads": 1, "memory_limit": "256MB",
     "enable_external_access": False,   # frames are registered explicitly, nothing else
     "autoload_known_extensions": False, "autoinstall_known_extensions": False,
 }
-ITEM_COLUMNS = ["item_key", "item_name", "show_id", "kind", "is_episode", "episodes",
-                "first_watched", "last_watched", "match_method", "match_score", "watch_share"]
-VIEWING_COLUMNS = ["item_key", "row_number", "watched_on", "item_name", "season", "episode",
-                   "is_episode", "show_id"]
-
-
-class ProfileError(ValueError):
-    """A request the store refuses; the message is shown to the user as-is."""
-
-
-@dataclass(frozen=True)
-class Profile:
-    profile_id: str
-    name: str
-    created_at: datetime
-    file_name: str | None
-    rows_read: int
-    duplicate_rows: int
-    date_order: str
-    date_order_ambiguous: bool
-    build_id: str | None
-    notes: str          # the parser's notes to the uploader, one per line
-    n_items: int
-    n_matched: int
-    n_hidden: int
-
-    @property
-    def match_rate(self) -> float:
-        return self.n_matched / self.n_items if self.n_items else 0.0
 
 
 def _sql(name: str) -> str:
@@ -78,23 +63,6 @@ def _sql(name: str) -> str:
 
 def _statements(name: str) -> list[str]:
     return [s.strip() for s in _sql(name).split(";") if s.strip()]
-
-
-def _key_hash(edit_key: str) -> str:
-    return hashlib.sha256(edit_key.encode()).hexdigest()
-
-
-def clean_name(name: str | None) -> str:
-    """A display name: trimmed, non-empty, at most MAX_NAME characters."""
-    name = " ".join((name or "").split())
-    if not name:
-        raise ProfileError("Give this profile a name (who watched these titles?).")
-    if len(name) > MAX_NAME:
-        raise ProfileError(f"Names are at most {MAX_NAME} characters.")
-    return name
-
-
-TABLES = ("profiles", "profile_items", "profile_viewings", "blends", "blend_members")
 
 
 class ProfileStore:
@@ -155,7 +123,7 @@ class ProfileStore:
     def create_blend(self) -> str:
         blend_id = secrets.token_urlsafe(12)
         with self.session(write=True) as con:
-            con.execute(_sql("insert_blend"), {"blend_id": blend_id, "created_at": _now()})
+            con.execute(_sql("insert_blend"), {"blend_id": blend_id, "created_at": now()})
         return blend_id
 
     def create_profile(self, name: str, parsed, *, file_name: str | None,
@@ -178,12 +146,12 @@ class ProfileStore:
                 if blend_id is None:
                     blend_id = secrets.token_urlsafe(12)
                     con.execute(_sql("insert_blend"), {"blend_id": blend_id,
-                                                       "created_at": _now()})
+                                                       "created_at": now()})
                 self._insert(con, profile_id, name, edit_key, parsed, file_name, build_id,
                              items, viewings)
                 con.execute(_sql("insert_member"), {"blend_id": blend_id,
                                                     "profile_id": profile_id,
-                                                    "joined_at": _now()})
+                                                    "joined_at": now()})
                 settings.test_pause("profile_write")
                 con.execute("commit")
             except BaseException:
@@ -194,8 +162,8 @@ class ProfileStore:
     def _insert(self, con, profile_id, name, edit_key, parsed, file_name, build_id,
                 items: pl.DataFrame, viewings: pl.DataFrame) -> None:
         con.execute(_sql("insert_profile"), {
-            "profile_id": profile_id, "name": name, "edit_key_sha256": _key_hash(edit_key),
-            "created_at": _now(), "file_name": (file_name or "")[:200] or None,
+            "profile_id": profile_id, "name": name, "edit_key_sha256": key_hash(edit_key),
+            "created_at": now(), "file_name": (file_name or "")[:200] or None,
             "rows_read": parsed.rows_read, "duplicate_rows": parsed.duplicate_rows,
             "date_order": parsed.date_order,
             "date_order_ambiguous": parsed.date_order_ambiguous, "build_id": build_id,
@@ -268,7 +236,7 @@ class ProfileStore:
         held (no upload can be halfway), written to a temp name, then renamed."""
         destination = Path(destination)
         if destination.is_dir():
-            destination = destination / f"profiles-{_now():%Y%m%dT%H%M%S}.duckdb"
+            destination = destination / f"profiles-{now():%Y%m%dT%H%M%S}.duckdb"
         partial = destination.with_name(destination.name + ".partial")
         with self.session(write=True) as con:
             con.execute("checkpoint")
@@ -329,11 +297,9 @@ class ProfileStore:
         return [Profile(**row) for row in frame.iter_rows(named=True)]
 
     def _check_blend(self, con, blend_id: str, joining: bool = False) -> None:
-        if not self._blend_found(con, blend_id):
-            raise ProfileError("This blend does not exist (it may have been deleted).")
+        found = self._blend_found(con, blend_id)
         size = con.execute(_sql("blend_size"), {"blend_id": blend_id}).fetchall()[0][0]
-        if joining and size >= MAX_MEMBERS:
-            raise ProfileError(f"A blend has at most {MAX_MEMBERS} people.")
+        check_room(found, size, joining)
 
     def check_can_join(self, blend_id: str) -> None:
         """ProfileError unless `blend_id` exists and has room (before parsing a file)."""
@@ -343,24 +309,24 @@ class ProfileStore:
     def _key_matches(self, con, profile_id: str, edit_key: str | None) -> bool:
         rows = con.execute(_sql("edit_key"), {"profile_id": profile_id}).fetchall()
         return bool(rows and edit_key and
-                    hmac.compare_digest(rows[0][0], _key_hash(edit_key)))
+                    hmac.compare_digest(rows[0][0], key_hash(edit_key)))
 
     def _authorize(self, con, profile_id: str, edit_key: str | None) -> None:
         if not self._key_matches(con, profile_id, edit_key):
-            raise ProfileError("Only the browser that uploaded this profile can change "
-                               "or delete it.")
+            raise owner_only()
 
 
-def _now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-_stores: dict[Path, ProfileStore] = {}
+_stores: dict[object, object] = {}
 _stores_lock = threading.Lock()
 
 
-def store(data_dir: Path) -> ProfileStore:
-    """The process's store for a data dir (one thread lock per file per process)."""
-    key = Path(data_dir).resolve()
+def store(data_dir: Path) -> ProfileStore | PgProfileStore:
+    """The process's profiles store: PostgreSQL when database_url is set (shared by every
+    app host), else the embedded DuckDB file of `data_dir` (one thread lock per file per
+    process). Both have the same methods; tests/test_profiles.py runs against both."""
+    url = settings.get("database_url")
+    key = url or Path(data_dir).resolve()
     with _stores_lock:
-        return _stores.setdefault(key, ProfileStore(key))
+        if key not in _stores:
+            _stores[key] = PgProfileStore(url) if url else ProfileStore(key)
+        return _stores[key]

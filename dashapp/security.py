@@ -131,10 +131,16 @@ def _error(status: int, message: str) -> flask.Response:
     return response
 
 
+def too_large_message() -> str:
+    """What a client sent past the request cap is told (by the app, and by nginx in
+    front of it, which refuses such a request before the app sees it)."""
+    upload = int(settings.get("upload_max_bytes"))
+    return (f"request too large: the server accepts up to {_mb(request_max_bytes())} per "
+            f"request (files up to {_mb(upload)})")
+
+
 def _too_large(cap: int) -> flask.Response:
-    upload = settings.get("upload_max_bytes")
-    return _error(413, f"request too large: the server accepts up to {_mb(cap)} per "
-                       f"request (files up to {_mb(upload)})")
+    return _error(413, too_large_message())
 
 
 API_PREFIX = "/api/"

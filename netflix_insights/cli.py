@@ -7,6 +7,7 @@ non-zero; tracebacks are for bugs.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -133,7 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Write a consistent copy of <data-dir>/profiles/"
                        "profiles.duckdb (uploaded viewing histories and blends) while the "
                        "app may be serving: taken under the profiles lock, after a "
-                       "checkpoint, written to a temporary name and renamed.")
+                       "checkpoint, written to a temporary name and renamed. With "
+                       "database_url set, a pg_dump archive (custom format) of the "
+                       "PostgreSQL database instead.")
     _data_dir_arg(p)
     p.add_argument("destination", help="a file path, or a directory for a timestamped name")
 
@@ -151,13 +154,34 @@ def build_parser() -> argparse.ArgumentParser:
                    help="table (default) or json ({files: [...], mean: {...}})")
     _data_dir_arg(p)
 
+    env = {n: f"env {s.env}; default {s.default}" for n, s in settings.SETTINGS.items()}
+    p = sub.add_parser("follow", help="app host: publish each build the refresh host ships",
+                       description="Poll the shared location (publish_dir, or --from) and, "
+                       "when the refresh host has shipped a new build, copy it (and its "
+                       "models) to this host's data dir, check its size, SHA-256 and that "
+                       "it opens, then publish it with the same atomic link swap a local "
+                       "refresh uses; the app's workers switch between requests. A failed "
+                       "pull publishes nothing and is retried. See docs/OPERATIONS.md.")
+    _data_dir_arg(p)
+    p.add_argument("--from", dest="source_dir", type=Path, default=None, metavar="DIR",
+                   help=f"the shared location ({env['publish_dir']})")
+    p.add_argument("--every", type=float, default=5.0, metavar="SECONDS",
+                   help="seconds between polls (default 5)")
+    p.add_argument("--once", action="store_true", help="pull once and exit")
+
+    sub.add_parser("migrate", help="create or upgrade the user-state tables in PostgreSQL",
+                   description="Apply the schema migrations the PostgreSQL database at "
+                   f"{settings.SETTINGS['database_url'].env} lacks (queries/sql/"
+                   "profiles_pg/migrations/), in one transaction under an advisory lock. "
+                   "App hosts also apply them on first use; run this before rolling out "
+                   "an upgrade.")
+
     p = sub.add_parser("serve", help="serve the dashboard (builds the warehouse if missing)",
                        description="Serve the Dash app. Builds the warehouse from the "
                        "bundled snapshot first when none is published. --prod serves it "
                        "with gunicorn (see docs/OPERATIONS.md); without it, Flask's "
                        "development server.")
     _data_dir_arg(p)
-    env = {n: f"env {s.env}; default {s.default}" for n, s in settings.SETTINGS.items()}
     p.add_argument("--host", default=None,
                    help=f"bind address ({env['host']})")
     p.add_argument("--port", type=int, default=None,
@@ -174,6 +198,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
                    help="--prod: restart a worker silent this long "
                         f"({env['worker_timeout_seconds']})")
+    p.add_argument("--proxy", choices=["nginx"], default=None,
+                   help="--prod: put Debian's nginx on the port, in front of gunicorn on "
+                        "a unix socket (buffering, limits, static files, security headers); "
+                        "both stop together")
+
+    p = sub.add_parser("proxy-config", help="print the nginx site configuration",
+                       description="Print the nginx configuration `serve --prod --proxy "
+                       "nginx` runs with, for people who run their own nginx: an upstream "
+                       "of app servers and a server block (goes inside http { }, e.g. "
+                       "/etc/nginx/conf.d/netflix-insights.conf). Several --upstream "
+                       "balance several app hosts. See docs/OPERATIONS.md.")
+    p.add_argument("--upstream", action="append", default=None, metavar="HOST:PORT",
+                   help="an app server (gunicorn): host:port or unix:/path; repeat for "
+                        "several hosts (default: the host and port settings)")
+    p.add_argument("--host", default=None, help=f"address nginx listens on ({env['host']})")
+    p.add_argument("--port", type=int, default=80, help="port nginx listens on (default 80)")
+    p.add_argument("--output", type=Path, default=None, help="write here instead of stdout")
     return parser
 
 
@@ -182,8 +223,9 @@ def main(argv: list[str] | None = None) -> int:
     handler = {"refresh": cmd_refresh, "schedule": cmd_schedule, "sql": cmd_sql,
                "schema": cmd_schema, "serve": cmd_serve, "train": cmd_train,
                "predict-genres": cmd_predict_genres, "predict-hit": cmd_predict_hit,
-               "backup-profiles": cmd_backup_profiles, "export": cmd_export,
-               "blend-eval": cmd_blend_eval}[args.command]
+               "backup-profiles": cmd_backup_profiles, "proxy-config": cmd_proxy_config,
+               "migrate": cmd_migrate, "follow": cmd_follow,
+               "export": cmd_export, "blend-eval": cmd_blend_eval}[args.command]
     try:
         return handler(args) or 0
     except KeyboardInterrupt:
@@ -204,8 +246,10 @@ def _user_errors():
     from etl.publish import RefreshLocked
     from etl.raw import RawContractError
     from etl.sources.errors import SourceError
+    from base.pg import DatabaseUnavailable
     from netflix_insights.refresh import RefreshFailed
-    return (RefreshFailed, RefreshLocked, WarehouseMissing, RawContractError, SourceError)
+    return (RefreshFailed, RefreshLocked, WarehouseMissing, RawContractError, SourceError,
+            DatabaseUnavailable)
 
 
 def cmd_refresh(args) -> int:
@@ -392,13 +436,45 @@ def cmd_export(args) -> int:
 
 
 def cmd_backup_profiles(args) -> int:
-    from blend.profiles import ProfileStore
+    from blend.profiles import ProfileError, ProfileStore, store as profiles_store
     data_dir = settings.data_dir(args.data_dir)
-    store = ProfileStore(data_dir)
-    if not store.path.exists():
+    store = profiles_store(data_dir)
+    if isinstance(store, ProfileStore) and not store.path.exists():
         raise UserFacingError(f"no profiles database at {store.path} (nobody has uploaded "
                               "a viewing history yet)")
-    print(f"backed up to {store.backup(Path(args.destination))}")
+    try:
+        print(f"backed up to {store.backup(Path(args.destination))}")
+    except ProfileError as exc:
+        raise UserFacingError(str(exc)) from exc
+    return 0
+
+
+def cmd_follow(args) -> int:
+    from netflix_insights.distribute import follow
+    shared = args.source_dir or settings.get("publish_dir")
+    if not shared:
+        raise UserFacingError("follow needs the shared location: --from DIR or "
+                              f"{settings.SETTINGS['publish_dir'].env}")
+    if args.every <= 0:
+        raise UserFacingError(f"--every must be a positive number of seconds, got {args.every}")
+    return follow(Path(shared), settings.data_dir(args.data_dir), args.every, args.once)
+
+
+def cmd_migrate(args) -> int:
+    from base.pg import redacted
+    from blend.profiles_pg import migrate, migrations
+    url = settings.get("database_url")
+    if not url:
+        raise UserFacingError(f"{settings.SETTINGS['database_url'].env} is not set: the "
+                              "profiles live in the embedded DuckDB file, which needs no "
+                              "migration step")
+    try:
+        applied = migrate(url)
+    except _user_errors() as exc:
+        raise UserFacingError(str(exc)) from exc
+    latest = migrations()[-1][1]
+    print(f"{redacted(url)}: applied {', '.join(applied)}" if applied else
+          f"{redacted(url)}: up to date ({latest})")
     return 0
 
 
@@ -424,9 +500,27 @@ def cmd_serve(args) -> int:
     try:
         return serve(settings.data_dir(args.data_dir), host=args.host, port=args.port,
                      build_if_missing=not args.no_build, prod=args.prod,
-                     workers=args.workers, threads=args.threads, timeout=args.timeout)
+                     workers=args.workers, threads=args.threads, timeout=args.timeout,
+                     proxy=args.proxy)
     except (ServeError, *_user_errors()) as exc:
         raise UserFacingError(str(exc)) from exc
+
+
+def cmd_proxy_config(args) -> int:
+    from netflix_insights import nginx
+    if args.host:
+        os.environ[settings.SETTINGS["host"].env] = args.host
+    upstreams = args.upstream or [f"{settings.get('host')}:{settings.get('port')}"]
+    try:
+        text = nginx.site_config(nginx.default_site(upstreams, args.port))
+    except nginx.ProxyConfigError as exc:
+        raise UserFacingError(str(exc)) from exc
+    if args.output:
+        args.output.write_text(text)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
 
 
 if __name__ == "__main__":

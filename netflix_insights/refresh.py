@@ -10,16 +10,18 @@ import shutil
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import polars as pl
 
-from base import settings
+from base import pg, settings
 from base.paths import Paths
 from etl import raw, transform
 from etl.publish import (
+    RefreshLocked,
     append_run,
     prune_builds,
     prune_parquet,
@@ -32,6 +34,7 @@ from etl.publish import (
 )
 from etl.sources import snapshot
 from models import artifacts, training
+from netflix_insights.distribute import ship
 from warehouse import build, checks, export, storage
 
 
@@ -154,13 +157,40 @@ def run_checks(con, paths: Paths, history: list[dict]) -> list[checks.CheckResul
 def refresh(data_dir: Path, *, source: str = "snapshot", kaggle_csv: Path | None = None,
             replay: Path | None = None, quiet: bool = False,
             tmdb_limit: int | None = None) -> RefreshResult:
-    """Run one refresh end to end; raise RefreshFailed (nothing published) on failure."""
+    """Run one refresh end to end; raise RefreshFailed (nothing published) on failure.
+    With publish_dir set, the published build is then shipped there for the app hosts."""
     paths, progress = Paths(Path(data_dir)), Progress(quiet)
-    with refresh_lock(paths):
+    with cluster_lock(), refresh_lock(paths):
         paths.builds_dir.mkdir(parents=True, exist_ok=True)
         for leftover in remove_partials(paths):
             progress(f"removed leftover of an interrupted run: {leftover.name}")
-        return _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit)
+        result = _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit)
+        shared = settings.get("publish_dir")
+        if shared:
+            try:
+                ship(paths.data_dir, result.build_id, Path(shared))
+            except OSError as exc:
+                raise RefreshFailed(f"published {result.build_id} here, but shipping it to "
+                                    f"{shared} failed: {exc}; app hosts keep the previous "
+                                    "build") from exc
+            progress(f"shipped {result.build_id} → {shared} (app hosts follow it)")
+        return result
+
+
+@contextmanager
+def cluster_lock():
+    """With database_url set, the refresh lock of every host: a PostgreSQL advisory
+    lock, so two refresh hosts never build and ship at once (released by the server
+    when the holder's connection ends, however it ends). Without it, a no-op."""
+    url = settings.get("database_url")
+    if not url:
+        yield
+        return
+    with pg.advisory_lock(url, "refresh") as taken:
+        if not taken:
+            raise RefreshLocked("another refresh is running on some host (its lock is held "
+                                f"in PostgreSQL at {pg.redacted(url)}); try again when it ends")
+        yield
 
 
 def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit) -> RefreshResult:

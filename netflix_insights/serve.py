@@ -2,6 +2,8 @@
 
 Two ways to serve the same app:
 - dev (default): Flask's threaded server in this process.
+- `--prod --proxy nginx`: nginx on the port, in front of gunicorn on a unix socket;
+  this process supervises both (netflix_insights/supervise.py).
 - `--prod`: gunicorn (gthread workers, netflix_insights/gunicorn_conf.py). This process
   replaces itself with the gunicorn master (exec), so nothing it did, such as
   building a warehouse, leaves DuckDB state behind to be inherited by the forked
@@ -97,12 +99,22 @@ def export_settings(data_dir: Path, **overrides) -> dict[str, str]:
 
 def serve(data_dir: Path, host: str | None = None, port: int | None = None,
           build_if_missing: bool = True, prod: bool = False, workers: int | None = None,
-          threads: int | None = None, timeout: int | None = None) -> int:
-    """Serve until interrupted: the dev server here, or (prod) exec gunicorn. Settings
-    are checked before anything is built."""
+          threads: int | None = None, timeout: int | None = None,
+          proxy: str | None = None) -> int:
+    """Serve until interrupted: the dev server here, (prod) exec gunicorn, or (prod,
+    proxy nginx) supervise nginx in front of gunicorn. Settings are checked before
+    anything is built."""
+    if proxy is not None and not prod:
+        raise ServeError("--proxy nginx serves with gunicorn: add --prod")
     conf = export_settings(data_dir, host=host, port=port, workers=workers,
                            threads=threads, worker_timeout_seconds=timeout)
+    if proxy == "nginx":
+        from netflix_insights.supervise import check_nginx
+        check_nginx()
     path = ensure_warehouse(data_dir, build_if_missing)
+    if proxy == "nginx":
+        from netflix_insights.supervise import serve_behind_nginx
+        return serve_behind_nginx(data_dir, path, conf)
     if prod:
         exec_gunicorn(path, conf)  # does not return
     from dashapp.app import app
@@ -122,5 +134,11 @@ def exec_gunicorn(path: Path, conf: dict[str, str]) -> None:
           f"{conf['workers']} workers × {conf['threads']} threads (Ctrl-C to stop)",
           file=sys.stderr, flush=True)
     sys.stdout.flush()
-    argv = [sys.executable, "-m", "gunicorn", "--config", "python:netflix_insights.gunicorn_conf"]
-    os.execv(sys.executable, argv)
+    os.execv(sys.executable, gunicorn_argv())
+
+
+def gunicorn_argv(*extra: str) -> list[str]:
+    """The gunicorn command of --prod (settings from netflix_insights/gunicorn_conf.py;
+    flags in `extra`, such as --bind, override them)."""
+    return [sys.executable, "-m", "gunicorn", "--config",
+            "python:netflix_insights.gunicorn_conf", *extra]

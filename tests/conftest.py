@@ -20,15 +20,23 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 os.environ.setdefault("NETFLIX_INSIGHTS_TRAIN_MODELS", "0")
 
 
+# Modules whose module-scoped servers (nginx, app hosts) must not start once per worker.
+SERVER_MODULES = {"test_nginx", "test_topology", "test_profiles", "test_distribute"}
+
+
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (`tasks.py test` runs `-n 2 --dist loadgroup`): the tests that
     need trained models share one worker, so the models are trained once per run, and
-    the browser tests share another Chromium-driving worker; the rest spread freely."""
+    the browser tests share another Chromium-driving worker, and the tests on a real
+    PostgreSQL or nginx share one worker (one server each per run); the rest spread
+    freely."""
     for item in items:
         if "trained_data_dir" in item.fixturenames:
             item.add_marker(pytest.mark.xdist_group("trained"))
         elif item.get_closest_marker("browser") or "browser" in item.fixturenames:
             item.add_marker(pytest.mark.xdist_group("browser"))
+        elif "postgres" in item.fixturenames or item.module.__name__ in SERVER_MODULES:
+            item.add_marker(pytest.mark.xdist_group("servers"))
 
 
 @pytest.fixture(scope="session")
@@ -234,3 +242,21 @@ def page_settled(browser) -> bool:
         "return [...document.querySelectorAll('[data-chart-figure]')]"
         "  .filter(f => f.offsetParent !== null)"
         "  .every(f => f.querySelector('.main-svg'));")
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory):
+    """One real PostgreSQL (Debian's) for the session, on 127.0.0.1 and a free port."""
+    from servers import start_postgres, stop_postgres
+    server = start_postgres(tmp_path_factory.mktemp("pg") / "postgres.log")
+    yield server
+    stop_postgres(server)
+
+
+def new_database(postgres, name: str) -> str:
+    """A fresh, empty database on the session's server; its URL."""
+    import psycopg
+    with psycopg.connect(postgres.url(), autocommit=True) as con:
+        con.execute(f'drop database if exists "{name}"')
+        con.execute(f'create database "{name}"')
+    return postgres.url(name)

@@ -10,7 +10,8 @@ import pytest
 from netflix_insights.cli import build_parser
 
 COMMANDS = ["refresh", "schedule", "sql", "schema", "serve", "train", "predict-genres",
-            "predict-hit", "backup-profiles", "export", "blend-eval"]
+            "predict-hit", "backup-profiles", "export", "blend-eval", "proxy-config", "follow",
+            "migrate"]
 
 
 def cli(*args, data_dir=None, check=False) -> subprocess.CompletedProcess:

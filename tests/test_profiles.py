@@ -1,5 +1,8 @@
 """The profiles database: uploads stored whole or not at all, owner-only changes,
-deletion that leaves nothing behind, a crash mid-upload, and refused uploads."""
+deletion that leaves nothing behind, a crash mid-upload, and refused uploads.
+
+Every test runs twice: on the embedded DuckDB store and on PostgreSQL (the session's
+real server, database_url set), through the same `store()` the app uses."""
 from __future__ import annotations
 
 import base64
@@ -13,8 +16,11 @@ import duckdb
 import polars as pl
 import pytest
 
+import blend.profile_model
 from blend import service as blend_service
-from blend.profiles import ProfileError, ProfileStore
+from blend.profiles import ProfileError, ProfileStore, store
+from blend.profiles_pg import PgProfileStore
+from conftest import new_database
 from blend.viewing_history import HistoryCatalog, HistoryError, parse_history
 
 HISTORIES = Path(__file__).resolve().parent / "data" / "viewing_histories"
@@ -33,18 +39,46 @@ def parsed(catalog):
     return parse_history((HISTORIES / "kdrama_romance.csv").read_bytes(), catalog)
 
 
+@pytest.fixture(scope="module")
+def pg_profiles_url(postgres) -> str:
+    return new_database(postgres, "profiles_test")
+
+
+@pytest.fixture(autouse=True, params=["duckdb", "postgresql"])
+def backend(request, monkeypatch) -> str:
+    """The store behind `store()` for this test: the embedded default, or PostgreSQL
+    (emptied before each test)."""
+    if request.param == "postgresql":
+        url = request.getfixturevalue("pg_profiles_url")
+        monkeypatch.setenv("NETFLIX_INSIGHTS_DATABASE_URL", url)
+        pg_store = store(Path("unused"))
+        with pg_store.session(write=True) as con:
+            con.execute("truncate profiles, blends cascade")
+    else:
+        monkeypatch.delenv("NETFLIX_INSIGHTS_DATABASE_URL", raising=False)
+    return request.param
+
+
 @pytest.fixture
-def profiles(tmp_path) -> ProfileStore:
-    return ProfileStore(tmp_path)
+def profiles(tmp_path, backend):
+    return store(tmp_path)
 
 
-def rows_of(store: ProfileStore, profile_id: str) -> dict[str, int]:
-    con = duckdb.connect(str(store.path), read_only=True)
-    try:
-        return {t: con.execute(f"select count(*) from {t} where profile_id = $1",
-                               [profile_id]).fetchall()[0][0] for t in TABLES}
-    finally:
-        con.close()
+def count(store, sql: str, params: list) -> int:
+    """One count from the store's own database (DuckDB file or PostgreSQL)."""
+    if isinstance(store, PgProfileStore):
+        import psycopg
+        with psycopg.connect(store.url) as con:
+            return con.execute(sql.replace("$1", "%s"), params).fetchone()[0]
+    if not store.path.exists():
+        return 0
+    with duckdb.connect(str(store.path), read_only=True) as con:
+        return con.execute(sql, params).fetchall()[0][0]
+
+
+def rows_of(store, profile_id: str) -> dict[str, int]:
+    return {t: count(store, f"select count(*) from {t} where profile_id = $1", [profile_id])
+            for t in TABLES}
 
 
 def test_a_profile_is_stored_whole(profiles, parsed):
@@ -117,13 +151,17 @@ def test_delete_leaves_nothing_behind(profiles, catalog, parsed):
     _, other, _ = profiles.create_profile("Ben", parsed, file_name=None, blend_id=blend)
     _, pid, key = profiles.create_profile("Zqxjvname", parse_history(data, catalog),
                                           file_name=None, blend_id=blend)
-    with duckdb.connect(str(profiles.path)) as con:
-        con.execute("checkpoint")
-    assert marker.encode() in profiles.path.read_bytes()
+    embedded = isinstance(profiles, ProfileStore)
+    if embedded:
+        with duckdb.connect(str(profiles.path)) as con:
+            con.execute("checkpoint")
+        assert marker.encode() in profiles.path.read_bytes()
     profiles.delete_profile(pid, key)
     assert rows_of(profiles, pid) == dict.fromkeys(TABLES, 0)
     assert [m.profile_id for m in profiles.members(blend)] == [other]  # the rest stays
     assert profiles.viewings([other]).height == parsed.viewings.height
+    if not embedded:  # PostgreSQL: rows gone; freed bytes are vacuum's (docs/OPERATIONS.md)
+        return
     for secret in (marker.encode(), b"Zqxjvname"):
         assert secret not in profiles.path.read_bytes()
     assert not Path(str(profiles.path) + ".wal").exists() or \
@@ -135,33 +173,33 @@ import sys
 from pathlib import Path
 import duckdb
 from blend.viewing_history import HistoryCatalog, parse_history
-from blend.profiles import ProfileStore
+from blend.profiles import store as profiles_store
 con = duckdb.connect(sys.argv[1], read_only=True)
 catalog = HistoryCatalog.from_frame(
     con.sql("select show_id, kind, title, release_year from titles").pl())
 con.close()
-store = ProfileStore(Path(sys.argv[2]))
+store = profiles_store(Path(sys.argv[2]))
 parsed = parse_history(Path(sys.argv[3]).read_bytes(), catalog)
 store.create_profile("Crashy", parsed, file_name=None, blend_id=sys.argv[4])
 """
 
 
-def test_a_crash_mid_upload_stores_no_partial_profile(profiles, parsed, built_data_dir):
+def test_a_crash_mid_upload_stores_no_partial_profile(profiles, parsed, built_data_dir,
+                                                     tmp_path):
     blend = profiles.create_blend()
     env = {**os.environ, "NETFLIX_INSIGHTS_TEST_PAUSE_STAGE": "profile_write",
            "NETFLIX_INSIGHTS_TEST_PAUSE_SECONDS": "60"}
     warehouse = built_data_dir / "warehouse" / "current.duckdb"
     proc = subprocess.Popen([sys.executable, "-c", CRASH_SCRIPT, str(warehouse.resolve()),
-                             str(profiles.dir.parent), str(HISTORIES / "anime_scifi.csv"),
+                             str(tmp_path), str(HISTORIES / "anime_scifi.csv"),
                              blend], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
     line = proc.stderr.readline()
     assert "paused at stage profile_write" in line, line
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     assert profiles.members(blend) == []   # the lock was released by the kernel, too
-    with duckdb.connect(str(profiles.path)) as con:
-        assert con.execute("select count(*) from profiles").fetchall()[0][0] == 0
-        assert con.execute("select count(*) from profile_viewings").fetchall()[0][0] == 0
+    assert count(profiles, "select count(*) from profiles", []) == 0
+    assert count(profiles, "select count(*) from profile_viewings", []) == 0
     _, pid, _ = profiles.create_profile("Ana", parsed, file_name=None, blend_id=blend)
     assert [m.profile_id for m in profiles.members(blend)] == [pid]
 
@@ -180,24 +218,21 @@ def data_url(data: bytes) -> str:
 def test_refused_uploads_store_nothing(tmp_path, wh, name, contents, message):
     with pytest.raises(blend_service.UploadError, match=message):
         blend_service.add_person(tmp_path, wh, None, name, contents, "x.csv")
-    assert_empty(ProfileStore(tmp_path))
+    assert_empty(store(tmp_path))
 
 
-def assert_empty(store: ProfileStore) -> None:
-    if store.path.exists():
-        with duckdb.connect(str(store.path), read_only=True) as con:
-            for table in ("profiles", "profile_items", "blends", "blend_members"):
-                assert con.execute(f"select count(*) from {table}").fetchall()[0][0] == 0
+def assert_empty(store) -> None:
+    for table in ("profiles", "profile_items", "blends", "blend_members"):
+        assert count(store, f"select count(*) from {table}", []) == 0
 
 
 def test_a_full_blend_is_refused_before_parsing(tmp_path, wh, parsed, monkeypatch):
-    import blend.profiles as module
-    monkeypatch.setattr(module, "MAX_MEMBERS", 1)
+    monkeypatch.setattr(blend.profile_model, "MAX_MEMBERS", 1)
     first = blend_service.add_person(tmp_path, wh, None, "Ana", data_url(
         (HISTORIES / "kdrama_romance.csv").read_bytes()), "a.csv")
     with pytest.raises(ProfileError, match="at most 1 people"):
         blend_service.add_person(tmp_path, wh, first.blend_id, "Ben", "not even a file", "b")
-    assert len(ProfileStore(tmp_path).members(first.blend_id)) == 1
+    assert len(store(tmp_path).members(first.blend_id)) == 1
 
 
 def test_oversize_upload_is_refused_before_decoding(tmp_path, wh, monkeypatch):
@@ -246,15 +281,21 @@ def test_weekday_insight_matches_a_plain_count(tmp_path, wh):
     assert sessions.height == sum(1 for v in manual.values() if v >= 3)
 
 
-def test_backup_is_a_consistent_copy(tmp_path, parsed):
-    store = ProfileStore(tmp_path / "data")
-    blend = store.create_blend()
-    _, pid, _ = store.create_profile("Ana", parsed, file_name=None, blend_id=blend)
+def test_backup_is_a_consistent_copy(tmp_path, parsed, backend, postgres):
+    profiles = store(tmp_path / "data")
+    blend = profiles.create_blend()
+    _, pid, _ = profiles.create_profile("Ana", parsed, file_name=None, blend_id=blend)
     out = subprocess.run([sys.executable, "-m", "netflix_insights.cli", "backup-profiles", "--data-dir",
                           str(tmp_path / "data"), str(tmp_path)], cwd=ROOT,
                          capture_output=True, text=True, timeout=60, check=True)
     copy = Path(out.stdout.split("backed up to ", 1)[1].strip())
     assert copy.parent == tmp_path and copy.name.startswith("profiles-")
+    if backend == "postgresql":  # a pg_dump archive: restore it and look
+        restored = PgProfileStore(new_database(postgres, "restored"))
+        subprocess.run(["pg_restore", "--no-owner", "--dbname", restored.url, str(copy)],
+                       check=True, capture_output=True, timeout=60)
+        assert restored.viewings([pid]).height == parsed.viewings.height
+        return
     with duckdb.connect(str(copy), read_only=True) as con:
         assert con.execute("select count(*) from profile_viewings where profile_id = $1",
                            [pid]).fetchall()[0][0] == parsed.viewings.height
@@ -272,8 +313,8 @@ def test_insights_when_a_member_hid_everything_or_nobody_is_there(tmp_path, wh):
         (HISTORIES / "kdrama_romance.csv").read_bytes()), "b.csv")
     people, frames = blend_service.insight_frames(tmp_path, wh, ana.blend_id)
     assert people == ["Ana", "Ben"] and frames["shared"].height > 100  # same file twice
-    store = ProfileStore(tmp_path)
-    everything = store.items([ben.profile_id])["item_key"].to_list()
+    profiles = store(tmp_path)
+    everything = profiles.items([ben.profile_id])["item_key"].to_list()
     assert blend_service.profile_action(tmp_path, "blend-hide", ben.profile_id, ben.edit_key,
                                         everything, None).startswith(f"{len(everything)} ")
     people, frames = blend_service.insight_frames(tmp_path, wh, ana.blend_id)
@@ -283,7 +324,7 @@ def test_insights_when_a_member_hid_everything_or_nobody_is_there(tmp_path, wh):
         blend_service.profile_action(tmp_path, "blend-delete", ana.profile_id, ben.edit_key,
                                      1, None)
 
-    empty = store.create_blend()
+    empty = profiles.create_blend()
     people, frames = blend_service.insight_frames(tmp_path, wh, empty)
     assert people == [] and all(f.is_empty() for f in frames.values())
     with pytest.raises(blend_service.NothingToRecommend, match="Upload"):

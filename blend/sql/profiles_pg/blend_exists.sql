@@ -1,0 +1,1 @@
+select count(*) from blends where blend_id = %(blend_id)s

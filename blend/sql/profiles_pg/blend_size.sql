@@ -1,0 +1,1 @@
+select count(*) from blend_members where blend_id = %(blend_id)s

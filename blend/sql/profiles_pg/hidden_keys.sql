@@ -1,0 +1,1 @@
+select item_key from profile_items where profile_id = %(profile_id)s and hidden

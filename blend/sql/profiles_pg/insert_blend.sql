@@ -1,0 +1,1 @@
+insert into blends (blend_id, created_at) values (%(blend_id)s, %(created_at)s)
