@@ -28,6 +28,11 @@ GENRE_REQUESTS = [{"description": d, "type": t} for d, t in [
     ("A chaebol heir falls for a struggling webtoon artist in Seoul.", "show"),
     ("Narrated wildlife documentary about coral reefs and whales.", "movie"),
     ("A detective hunts a serial killer through rain-soaked Oslo.", "show")]]
+FULL_REQUESTS = [{**r, "release_year": 2019, "rating": "TV-MA", "cast": ["Ana de Armas"],
+                  **({"runtime_minutes": 104} if r["type"] == "movie" else {"seasons": 2})}
+                 for r in GENRE_REQUESTS]
+TMDB_REQUESTS = [{"overview": r["description"], "year": 2024, "language": "en"}
+                 for r in GENRE_REQUESTS]
 COPILOT_REQUESTS = [{"type": "movie", "genres": ["Dramas", "International Movies"],
                      "country": "India", "month": 3, "runtime_minutes": 130},
                     {"type": "show", "genres": ["Kids' TV"], "country": "United States",
@@ -74,13 +79,18 @@ def main() -> None:
     baseline = timed(lambda i: (wh._cache.clear(), catalog.filter_options(wh)), args.runs)
     genre = timed(lambda i: serving.predict_genres(
         args.data_dir, build_id, serving.GenreRequest.parse(GENRE_REQUESTS[i % 4])), args.runs)
+    full = timed(lambda i: serving.predict_genres(
+        args.data_dir, build_id, serving.GenreRequest.parse(FULL_REQUESTS[i % 4])), args.runs)
+    tmdb = timed(lambda i: serving.predict_tmdb_genres(
+        args.data_dir, build_id, serving.TmdbGenreRequest.parse(TMDB_REQUESTS[i % 4])), args.runs)
     cop = timed(lambda i: copilot.predict(
         args.data_dir, build_id, copilot.CopilotRequest.parse(COPILOT_REQUESTS[i % 2])), args.runs)
     print(f"\nprediction latency, {args.runs} runs (first includes loading the artifact):")
     print(f"  {'':28} {'median':>9} {'p95':>9}  vs baseline median")
     b = statistics.median(baseline)
     for label, values in [("baseline: filter_options query", baseline),
-                          ("genre classifier", genre), ("copilot", cop)]:
+                          ("genres, form inputs", genre), ("genres, full inputs", full),
+                          ("TMDB genres", tmdb), ("copilot", cop)]:
         med = statistics.median(values)
         print(f"  {label:28} {med:7.1f} ms {p95(values):7.1f} ms  {med / b:5.1f}x"
               f"{'' if label.startswith('baseline') else '   budget 200 ms'}")

@@ -61,13 +61,18 @@ def _model_endpoint(parse, predict):
 
 
 def add_model_endpoints(server: flask.Flask) -> None:
-    """POST /api/predict-genres {"description", "title"?, "type"?, "countries"?} →
-    predicted categories; POST /api/copilot {"type", "genres", "country"?, "language"?,
+    """POST /api/predict-genres {"description", "title"?, "type"?, "countries"?, "cast"?,
+    "director"?, "rating"?, "release_year"?, "runtime_minutes"?, "seasons"?} → predicted
+    Netflix categories (the full model when any of the last six is given);
+    POST /api/predict-tmdb-genres {"overview", "title"?, "year"?, "language"?} → TMDB
+    genres; POST /api/copilot {"type", "genres", "country"?, "language"?,
     "month"?, "quarter"?, "runtime_minutes"?, "seasons"?, "maturity_rating"?} → hit
     probability with the model's CV scores, popularity, risk and benchmark titles."""
     from models import copilot, serving
     server.add_url_rule("/api/predict-genres", "predict_genres", _model_endpoint(
         serving.GenreRequest.parse, serving.predict_genres), methods=["POST"])
+    server.add_url_rule("/api/predict-tmdb-genres", "predict_tmdb_genres", _model_endpoint(
+        serving.TmdbGenreRequest.parse, serving.predict_tmdb_genres), methods=["POST"])
     server.add_url_rule("/api/copilot", "copilot", _model_endpoint(
         copilot.CopilotRequest.parse, copilot.predict), methods=["POST"])
 
