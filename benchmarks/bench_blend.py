@@ -4,7 +4,7 @@
 
 Without --data-dir the bundled snapshot is built into a temporary data dir (models
 off; the Blend model is trained here). Prints:
-1. Quality (models/blend_eval.py): per history in tests/data/viewing_histories, the most
+1. Quality (blend/evaluation.py): per history in tests/data/viewing_histories, the most
    recent 20% of its distinct matched titles are hidden and the single-person list
    (n = 50) is made from the rest; recall@50 and NDCG@50 against the baseline of the
    same session, the 50 most popular titles the person has not watched. Means over
@@ -36,9 +36,14 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from etl.publish import Paths, current_build  # noqa: E402
-from etl.viewing_history import parse_history  # noqa: E402
-from models import blend, blend_eval  # noqa: E402
+from base.paths import (
+    Paths,  # noqa: E402
+    current_build,  # noqa: E402
+)
+from blend import evaluation as blend_eval  # noqa: E402
+from blend import recommender as blend
+from blend.viewing_history import parse_history  # noqa: E402
+from models import blend_space
 from queries.db import open_read_only  # noqa: E402
 
 HISTORIES = ROOT / "tests" / "data" / "viewing_histories"
@@ -51,7 +56,7 @@ def warehouse(data_dir: Path | None, scratch: Path) -> Path:
     """The published build's file: DIR's, or a fresh build of the bundled snapshot."""
     if data_dir is None:
         os.environ["NETFLIX_INSIGHTS_TRAIN_MODELS"] = "0"
-        from etl.refresh import refresh
+        from netflix_insights.refresh import refresh
         data_dir = scratch / "data"
         print(f"building the bundled snapshot into {data_dir} …", flush=True)
         refresh(data_dir, quiet=True)
@@ -123,9 +128,9 @@ def five_thousand_rows(con, first: str) -> bytes:
 
 def app_path_ms(space, parsed: dict, scratch: Path, runs: int) -> float:
     """What the page's list callback does: read both profiles back from the profiles
-    database (queries/profiles.py, one open/lock/close per read) and blend them."""
-    from queries import blend_service
-    from queries.profiles import ProfileStore
+    database (blend/profiles.py, one open/lock/close per read) and blend them."""
+    from blend import service as blend_service
+    from blend.profiles import ProfileStore
     profiles = ProfileStore(scratch)
     blend_id = profiles.create_blend()
     for who, history in parsed.items():
@@ -162,7 +167,7 @@ def training(con, runs: int):
     times, trained = [], None
     for _ in range(runs):
         start = time.perf_counter()
-        trained = blend.train(con)
+        trained = blend_space.train(con)
         times.append(time.perf_counter() - start)
     seconds = statistics.median(times)
     print(f"training: {seconds:.1f} s median of {runs} (target {TRAIN_TARGET_S:.0f} s, "

@@ -67,6 +67,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
 import _pandas_baseline as pandas_baseline  # noqa: E402
+
 from queries.filters import Filters  # noqa: E402
 
 STORE = ("filters-store", "data")

@@ -1,4 +1,4 @@
-"""Parse + match time of Netflix viewing-history files (etl/viewing_history.py)
+"""Parse + match time of Netflix viewing-history files (blend/viewing_history.py)
 against the per-row script a quick job would write, in the same process.
 
     python benchmarks/bench_history_parse.py                # 500 / 5,000 / 50,000 rows
@@ -37,8 +37,8 @@ from rapidfuzz import fuzz, process
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from blend.viewing_history import HistoryCatalog, parse_history  # noqa: E402
 from etl.sources.snapshot import SNAPSHOT_DIR, read_csv_bytes  # noqa: E402
-from etl.viewing_history import HistoryCatalog, parse_history  # noqa: E402
 
 HISTORY = ROOT / "tests" / "data" / "viewing_histories" / "mainstream_household.csv"
 GENERATOR = ROOT / "tests" / "data" / "make_viewing_histories.py"

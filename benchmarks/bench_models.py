@@ -18,7 +18,7 @@ import statistics
 import time
 from pathlib import Path
 
-from etl.publish import Paths, current_build
+from base.paths import Paths, current_build
 from models import copilot, serving, training
 from queries import catalog
 from queries.db import Warehouse, open_read_only

@@ -65,7 +65,7 @@ def main() -> None:
           f"{args.runs} runs each, fresh process and data dir per run")
     base = measure(lambda w: [py, "-c", BASELINE, str(ROOT), str(w)], args.runs,
                    "baseline (naive CSV load)")
-    full = measure(lambda w: [py, "-m", "etl.cli", "refresh", "--quiet", "--data-dir",
+    full = measure(lambda w: [py, "-m", "netflix_insights.cli", "refresh", "--quiet", "--data-dir",
                               str(w / "data")], args.runs, "refresh (snapshot)")
     print()
     print(f"{'':28} {'median wall':>12} {'median peak RSS':>16}")

@@ -61,7 +61,7 @@ class ProdServer(bench.Server):
     """`netflix-insights serve --prod` in a subprocess (bench_callbacks' lifecycle)."""
 
     def command(self, port: int) -> list[str]:
-        return [sys.executable, "-m", "etl.cli", "serve", "--prod", "--no-build",
+        return [sys.executable, "-m", "netflix_insights.cli", "serve", "--prod", "--no-build",
                 "--data-dir", str(self.data_dir), "--port", str(port),
                 "--workers", str(self.workers), "--threads", str(self.threads)]
 
@@ -96,7 +96,7 @@ def prepare_data_dir(given: Path | None, work: Path, train_models: bool) -> Path
         (target / "warehouse" / "refresh.lock").unlink(missing_ok=True)
         return target
     print("building a data dir from the bundled snapshot…", flush=True)
-    subprocess.run([sys.executable, "-m", "etl.cli", "refresh", "--data-dir", str(target),
+    subprocess.run([sys.executable, "-m", "netflix_insights.cli", "refresh", "--data-dir", str(target),
                     "--quiet"], cwd=ROOT, env=refresh_env(train_models), check=True)
     return target
 
@@ -306,7 +306,7 @@ class RefreshProbe:
         await asyncio.sleep(max(0.0, t0 + self.start_share * duration - time.monotonic()))
         started = time.monotonic()
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "etl.cli", "refresh", "--data-dir",
+            sys.executable, "-m", "netflix_insights.cli", "refresh", "--data-dir",
             str(self.server.data_dir), "--quiet", cwd=ROOT, env=refresh_env(self.train_models),
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
         output, _ = await proc.communicate()

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import polars as pl
 
-from etl.publish import Paths, current_build
+from base.paths import Paths, current_build
 from queries.db import open_read_only
 
 OUT = Path(__file__).resolve().parent.parent / "etl" / "snapshot" / "tmdb_unseen_movies.csv"

@@ -40,11 +40,10 @@ import duckdb
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from etl.publish import Paths, publish, refresh_lock  # noqa: E402
-from warehouse.build import calls, dependency_order  # noqa: E402
+from base.paths import Paths
+from etl.publish import publish, refresh_lock  # noqa: E402
+from warehouse.build import build_order, sql_files  # noqa: E402
 
-MACROS_DIR = ROOT / "warehouse" / "sql" / "macros"
-MARTS_DIR = ROOT / "warehouse" / "sql" / "marts"
 # aggregates of titles/title_genres, recomputed from the replicated rows with their mart
 # SQL (the build-level engagement marts depend on the jittered scores)
 RECOMPUTED = ("monthly_additions", "monthly_totals", "hit_thresholds", "metric_spreads")
@@ -82,7 +81,7 @@ def ensure_source(source: Path) -> Path:
         print(f"no published warehouse in {source}: running netflix-insights refresh…",
               flush=True)
         cli = Path(sys.executable).with_name("netflix-insights")
-        cmd = [str(cli)] if cli.exists() else [sys.executable, "-m", "etl.cli"]
+        cmd = [str(cli)] if cli.exists() else [sys.executable, "-m", "netflix_insights.cli"]
         subprocess.run([*cmd, "refresh", "--quiet", "--data-dir", str(source)], check=True,
                        cwd=ROOT)
     return link.resolve()
@@ -182,8 +181,8 @@ def build(source_file: Path, partial: Path, build_id: str, reps: int, seed: int,
         for (sql,) in con.execute("select sql from duckdb_views() where database_name = 'src' "
                                   "and not internal order by schema_name, view_name").fetchall():
             con.execute(sql)
-        macros = {p.stem: p.read_text() for p in MACROS_DIR.glob("*.sql")}
-        for name in dependency_order(macros, uses=calls):  # DuckDB binds at creation
+        macros = sql_files("macros")
+        for name in build_order(macros, available=set(sql_files("marts"))):
             con.execute(macros[name])
         recompute(con)
         check_macros(con)
@@ -200,8 +199,9 @@ def build(source_file: Path, partial: Path, build_id: str, reps: int, seed: int,
 def recompute(con) -> None:
     """The RECOMPUTED marts from the replicated tables, in dependency order (after the
     macros: hit_thresholds and metric_spreads use engagement_score)."""
-    marts = {t: (MARTS_DIR / f"{t}.sql").read_text() for t in RECOMPUTED}
-    for table in dependency_order(marts):
+    marts = {t: sql_files("marts")[t] for t in RECOMPUTED}
+    others = set(sql_files("marts")) | set(sql_files("macros"))
+    for table in build_order(marts, available=others - set(marts)):
         con.execute(f"create table main.{table} as {marts[table]}")
 
 

@@ -8,14 +8,15 @@ import os
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import dcc, html
 import flask
+from dash import dcc, html
 from flask import jsonify
 
+from base.errors import WarehouseMissing
 from dashapp import ids, security
 from dashapp.components import chart, filter_bar, shell  # noqa: F401 (callbacks)
 from dashapp.state import wh
-from etl.publish import WarehouseMissing
+from models import artifacts, copilot, serving
 from queries import catalog
 
 
@@ -49,7 +50,6 @@ def _model_endpoint(parse, predict):
     """A JSON POST endpoint: parse the body (BadInput → 400), predict with the served
     build's model (missing model or warehouse → 503), answer JSON."""
     def endpoint():
-        from models import artifacts, serving
         try:
             request_data = parse(flask.request.get_json(silent=True))
             return jsonify(predict(wh().paths.data_dir, wh().build_id, request_data))
@@ -68,7 +68,6 @@ def add_model_endpoints(server: flask.Flask) -> None:
     genres; POST /api/copilot {"type", "genres", "country"?, "language"?,
     "month"?, "quarter"?, "runtime_minutes"?, "seasons"?, "maturity_rating"?} → hit
     probability with the model's CV scores, popularity, risk and benchmark titles."""
-    from models import copilot, serving
     server.add_url_rule("/api/predict-genres", "predict_genres", _model_endpoint(
         serving.GenreRequest.parse, serving.predict_genres), methods=["POST"])
     server.add_url_rule("/api/predict-tmdb-genres", "predict_tmdb_genres", _model_endpoint(

@@ -18,7 +18,7 @@ import dash
 import flask
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from etl import settings
+from base import settings
 
 log = logging.getLogger(__name__)
 

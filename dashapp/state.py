@@ -1,7 +1,7 @@
 """Where pages get the warehouse: one read-only Warehouse per server process."""
 from __future__ import annotations
 
-from etl import settings
+from base import settings
 from queries.db import Warehouse, warehouse
 
 

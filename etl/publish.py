@@ -21,60 +21,14 @@ import json
 import os
 import shutil
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
+from base.errors import UserError
+from base.paths import Paths
 
-class RefreshLocked(RuntimeError):
+
+class RefreshLocked(UserError):
     """Another refresh holds the lock."""
-
-
-class WarehouseMissing(RuntimeError):
-    """No build has been published yet."""
-
-
-@dataclass(frozen=True)
-class Paths:
-    data_dir: Path
-
-    @property
-    def warehouse_dir(self) -> Path:
-        return self.data_dir / "warehouse"
-
-    @property
-    def builds_dir(self) -> Path:
-        return self.warehouse_dir / "builds"
-
-    @property
-    def current_link(self) -> Path:
-        return self.warehouse_dir / "current.duckdb"
-
-    @property
-    def runs_log(self) -> Path:
-        return self.warehouse_dir / "etl_runs.jsonl"
-
-    @property
-    def lock_file(self) -> Path:
-        return self.warehouse_dir / "refresh.lock"
-
-    @property
-    def raw_dir(self) -> Path:
-        return self.data_dir / "raw"
-
-    @property
-    def cache_dir(self) -> Path:
-        return self.data_dir / "cache"
-
-    def build_file(self, build_id: str) -> Path:
-        return self.builds_dir / f"{build_id}.duckdb"
-
-
-def current_build(paths: Paths) -> Path:
-    """The published build's own file (resolve the link once, open that path)."""
-    if not paths.current_link.exists():
-        raise WarehouseMissing(f"no warehouse published in {paths.warehouse_dir} yet: "
-                               "run `netflix-insights refresh`")
-    return paths.current_link.resolve()
 
 
 @contextmanager

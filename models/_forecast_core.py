@@ -82,8 +82,8 @@ def _theta(y: np.ndarray, h: int, with_sd: bool = True) -> tuple[np.ndarray, np.
 
 def _ets(y: np.ndarray, h: int, with_sd: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """ETS(A,Ad,A): additive errors, damped additive trend, additive seasonality."""
-    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
     import pandas as pd  # ETS predictions need an indexed series (arrays fail in 0.15)
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
     res = ETSModel(pd.Series(y), seasonal_periods=SEASON, **ETS_SPEC).fit(disp=False, maxiter=200)
     pred = res.get_prediction(start=len(y), end=len(y) + h - 1)
     return np.asarray(pred.predicted_mean, dtype=float), np.sqrt(np.asarray(pred.forecast_variance))

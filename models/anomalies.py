@@ -25,6 +25,7 @@ import polars as pl
 from sklearn.ensemble import IsolationForest
 from sklearn.preprocessing import StandardScaler
 
+from models import SQL
 from models.artifacts import TrainedModel
 
 NAME = "anomalies"
@@ -42,7 +43,6 @@ FEATURES: dict[str, tuple[str, bool]] = {
 PARAMS = {"contamination": CONTAMINATION, "n_estimators": N_ESTIMATORS,
           "features": list(FEATURES), "log10_features": [c for c, (_, log) in FEATURES.items() if log],
           "reason_z": REASON_Z, "disagree_z": DISAGREE_Z, "stability_seeds": list(STABILITY_SEEDS)}
-SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 
 @dataclass
@@ -169,7 +169,7 @@ def _row(metric: str, label: str, value) -> dict:
 
 
 def load_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return con.sql((SQL_DIR / "anomalies_training.sql").read_text()).pl()
+    return con.sql(SQL.text("anomalies_training")).pl()
 
 
 def train(con: duckdb.DuckDBPyConnection, seed: int = SEED) -> TrainedModel:

@@ -19,14 +19,27 @@ prior (most of them are regional titles few people have seen).
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import duckdb
 import numpy as np
 import polars as pl
 from scipy import sparse
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
+
+from models import SQL
+from models.artifacts import TrainedModel
+
+# The Blend's trained artifact is this title space; the recommender that serves it
+# lives in the blend package (blend/recommender.py).
+NAME = "blend"
+ORDER = 60
+SEED = 42
 
 SPACE_PARAMS = {
     "dims": 128,
@@ -35,6 +48,7 @@ SPACE_PARAMS = {
     "text_min_df": 2, "people_min_df": 2, "cast_depth": 8,
     "unmatched_prior": 0.05,
 }
+PARAMS = {**SPACE_PARAMS, "threads": 1}
 META_COLUMNS = ("show_id", "title", "kind", "release_year", "runtime_minutes", "seasons",
                 "maturity_rating", "genres")
 
@@ -147,3 +161,49 @@ def build_space(frame: pl.DataFrame, params: dict = SPACE_PARAMS, seed: int = 42
     return TitleSpace(frame["show_id"].to_numpy().astype(str), vectors,
                       popularity_prior(frame, params["unmatched_prior"]),
                       frame.select(META_COLUMNS), explained)
+
+
+def neighbour_genre_agreement(space: TitleSpace, sample: int = 1000,
+                              seed: int = SEED) -> tuple[float, float]:
+    """(share of sampled titles whose nearest other title has the same primary Netflix
+    category, the same share for random pairs): a cheap check that the space puts like
+    next to like."""
+    rng = np.random.default_rng(seed)
+    rows = np.sort(rng.choice(len(space.show_ids), min(sample, len(space.show_ids)),
+                              replace=False))
+    sims = space.vectors[rows] @ space.vectors.T
+    sims[np.arange(rows.size), rows] = -np.inf
+    primary = np.array([g[0] if g else "" for g in space.genres])
+    random_pairs = rng.choice(len(space.show_ids), rows.size)
+    return (float(np.mean(primary[rows] == primary[sims.argmax(axis=1)])),
+            float(np.mean(primary[rows] == primary[random_pairs])))
+
+
+def metric_rows(space: TitleSpace, frame: pl.DataFrame, seconds: float) -> list[dict]:
+    nearest, chance = neighbour_genre_agreement(space)
+    matched = frame.select(pl.any_horizontal(pl.col("votes_percentile", "popularity_percentile")
+                                             .is_not_null()).mean()).item()
+    values = {"titles": len(space.show_ids), "dims": space.dims,
+              "svd_explained_variance": space.explained_variance,
+              "prior_matched_share": matched,
+              "neighbour_primary_genre_agreement": nearest,
+              "random_primary_genre_agreement": chance,
+              "train_seconds": seconds}
+    return [{"model": NAME, "metric": m, "label": "", "split": "all", "value": float(v)}
+            for m, v in values.items()]
+
+
+def load_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return con.sql(SQL.text("blend_titles"),
+                   params={"cast_depth": SPACE_PARAMS["cast_depth"]}).pl()
+
+
+def train(con: duckdb.DuckDBPyConnection, seed: int = SEED) -> TrainedModel:
+    started = time.monotonic()
+    frame = load_frame(con)
+    with threadpool_limits(PARAMS["threads"]):
+        space = build_space(frame, SPACE_PARAMS, seed)
+        seconds = time.monotonic() - started
+        metrics = metric_rows(space, frame, seconds)
+    return TrainedModel(space, params=dict(PARAMS), metrics=metrics, seed=seed,
+                        notes=f"trained in {seconds:.1f} s")

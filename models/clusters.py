@@ -34,6 +34,7 @@ from sklearn.metrics import pairwise_distances, silhouette_score
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
+from models import SQL
 from models.artifacts import TrainedModel
 
 NAME = "clusters"
@@ -47,7 +48,6 @@ SVD_COMPONENTS = 50
 PARAMS = {"k_values": list(K_VALUES), "svd_components": SVD_COMPONENTS, "min_df": 3,
           "max_df": 0.5, "genre_weight": 1.0, "selection_sample": 3000, "tolerance": 0.05,
           "n_init": 3, "top_terms": 6, "top_genres": 3, "examples": 5, "threads": 1}
-SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 
 def genre_tokens(genres) -> list[str]:
@@ -205,7 +205,7 @@ def _row(metric: str, label: str, value) -> dict:
 
 
 def load_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return con.sql((SQL_DIR / "clusters_training.sql").read_text()).pl()
+    return con.sql(SQL.text("clusters_training")).pl()
 
 
 def train(con: duckdb.DuckDBPyConnection, seed: int = SEED) -> TrainedModel:

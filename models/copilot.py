@@ -23,19 +23,24 @@ import duckdb
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.metrics import brier_score_loss, log_loss, mean_absolute_error, roc_auc_score
+from sklearn.metrics import (
+    brier_score_loss,
+    log_loss,
+    mean_absolute_error,
+    roc_auc_score,
+)
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
+from models import SQL
 from models.artifacts import TrainedModel
-from models.serving import BadInput, load
 from models.metrics import summary
+from models.serving import BadInput, load
 
 NAME = "copilot"
 ORDER = 30
 SEED = 42
-SQL_DIR = Path(__file__).resolve().parent / "sql"
 PARAMS = {"C": 1.0, "calibration": "sigmoid", "calibration_folds": 3, "cv_folds": 5,
           "ridge_alpha": 1.0, "min_count": 10, "neighbours": 10, "reliability_bins": 10}
 CV_SPLIT = f"cv{PARAMS['cv_folds']}_oof"
@@ -220,8 +225,8 @@ def _row(model: str, metric: str, split: str, value, label: str = "") -> dict:
 
 
 def load_rows(con: duckdb.DuckDBPyConnection) -> tuple[list[dict], dict[str, str]]:
-    rows = con.sql((SQL_DIR / "copilot_training.sql").read_text()).pl().to_dicts()
-    langs = dict(con.sql((SQL_DIR / "copilot_country_languages.sql").read_text()).fetchall())
+    rows = con.sql(SQL.text("copilot_training")).pl().to_dicts()
+    langs = dict(con.sql(SQL.text("copilot_country_languages")).fetchall())
     return rows, langs
 
 

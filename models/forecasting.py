@@ -22,13 +22,13 @@ import numpy as np
 import polars as pl
 from threadpoolctl import threadpool_limits
 
+from models import SQL
 from models import _forecast_core as core
 from models.artifacts import TrainedModel
 
 NAME = "forecasts"
 ORDER = 20
 SEED = 42
-SQL_DIR = Path(__file__).resolve().parent / "sql"
 PARAMS = {"netflix_start": "2015-01-01", "top_genres": 8, "top_countries": 6,
           "tmdb_start": "2010-01-01", "tmdb_top_genres": 6, "tmdb_min_coverage": 0.5,
           "horizon": core.HORIZON, "season": core.SEASON, "levels": list(core.LEVELS),
@@ -144,10 +144,10 @@ def future_months(last: date, h: int) -> list[date]:
 
 def load_series(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """family, name, month, value (long) for every series, from the two SQL files."""
-    netflix = con.sql((SQL_DIR / "forecast_netflix_monthly.sql").read_text(), params={
+    netflix = con.sql(SQL.text("forecast_netflix_monthly"), params={
         "start": PARAMS["netflix_start"], "top_genres": PARAMS["top_genres"],
         "top_countries": PARAMS["top_countries"]}).pl()
-    tmdb = con.sql((SQL_DIR / "forecast_tmdb_monthly.sql").read_text(), params={
+    tmdb = con.sql(SQL.text("forecast_tmdb_monthly"), params={
         "start": PARAMS["tmdb_start"], "top_genres": PARAMS["tmdb_top_genres"],
         "min_coverage": PARAMS["tmdb_min_coverage"]}).pl()
     return pl.concat([netflix, tmdb]).with_columns(pl.col("value").cast(pl.Float64))

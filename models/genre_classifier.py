@@ -28,7 +28,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -40,9 +39,9 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import MultiLabelBinarizer
 from threadpoolctl import threadpool_limits
 
-from models import genre_files
+from models import SQL, genre_files
 from models.artifacts import TrainedModel
-from models.genre_plain import PlainModel, SeedBaseline, at_least_one, best_threshold
+from models.genre_plain import PlainModel, SeedBaseline, best_threshold
 from models.metrics import multilabel_rows
 from models.text_features import FeatureBuilder, text_of
 
@@ -54,7 +53,6 @@ PARAMS = {"C": 4.0, "oof_folds": 3, "min_label_positives": 3, "calibration_C": 1
           "feature_weights": {"netflix": {"meta": 0.25, "people": 1.0, "stems": 0.5},
                               "tmdb": {"meta": 0.25, "title_chars": 0.5, "stems": 0.5}},
           "threshold_grid": [round(x, 2) for x in np.linspace(0.02, 0.96, 95)]}
-SQL_DIR = Path(__file__).resolve().parent / "sql"
 # What a person can type into the live form (or pass to the CLI/API). The "netflix_form"
 # variant is trained on these alone, so what the form shows is what it was scored on.
 FORM_FIELDS = ("title", "description", "kind", "countries")
@@ -208,7 +206,7 @@ def fit(task: str, records: list[dict], labels: list[str], y: np.ndarray,
 
 
 def load_records(con: duckdb.DuckDBPyConnection, task: str) -> list[dict]:
-    sql = (SQL_DIR / f"genres_{task}_training.sql").read_text()
+    sql = SQL.text(f"genres_{task}_training")
     return con.sql(sql).pl().to_dicts()
 
 

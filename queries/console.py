@@ -30,7 +30,7 @@ from typing import Callable, Literal, TextIO
 import duckdb
 
 from queries import export
-from queries.db import open_hardened
+from queries.db import Warehouse, open_hardened
 
 ErrorKind = Literal["refused", "timeout", "sql_error", "memory"]
 
@@ -80,7 +80,7 @@ def open_console_connection(
 
     DuckDB shares one instance per file inside a process and refuses a second
     connection with a different configuration, so the dashboard does not call this:
-    its console runs on the app's own connection (`Warehouse.run_console`).
+    its console runs on the app's own connection (`run_on_warehouse`).
     """
     return open_hardened(db_path, memory_limit=memory_limit, threads=threads)
 
@@ -434,3 +434,11 @@ def _show(result: ConsoleResult, mode: str, out: TextIO) -> None:
         return
     text = _FORMATTERS[mode](result)
     out.write(text if text.endswith("\n") else text + "\n")
+
+
+def run_on_warehouse(wh: Warehouse, sql: str, timeout_s: float = 2.0,
+                     row_cap: int = 5000) -> ConsoleResult:
+    """Ad-hoc read-only SQL (the dashboard's SQL console) on a fresh cursor of the
+    app's current build; never raises for anything the SQL does, never cached."""
+    with wh.leased_connection() as con:
+        return run_query(con, sql, timeout_s=timeout_s, row_cap=row_cap)

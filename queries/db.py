@@ -6,7 +6,7 @@ the string), the connection is read-only and hardened (HARDENING below: no files
 network, extensions or disk spill; configuration locked), each call runs on its own
 cursor under a time limit, and results are cached by (query, parameters, build id).
 The dashboard's SQL console runs ad-hoc SQL on the same connection through
-`Warehouse.run_console` (queries/console.py's checks, limits and messages).
+queries/console.py (its checks, limits and messages) on `Warehouse.leased_connection`.
 
 Rebuild-while-serving: `current.duckdb` is a symlink swapped atomically by each
 publish. Before each query we readlink() it (one cheap syscall); when it points to a
@@ -19,33 +19,29 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
 
-from etl.publish import Paths, WarehouseMissing
+from base import settings
+from base.errors import UserError, WarehouseMissing
+from base.paths import Paths
+from base.sqlfiles import SqlFolder
 
-if TYPE_CHECKING:
-    from queries.console import ConsoleResult
-
-SQL_DIR = Path(__file__).resolve().parent / "sql"
+SQL = SqlFolder.beside(__file__)
 
 
-class QueryTimeout(RuntimeError):
+class QueryTimeout(UserError):
     """A query ran past its time limit and was interrupted."""
 
 
-@cache
 def sql_text(name: str) -> str:
     """The SQL of a named query (queries/sql/<name>.sql)."""
-    path = SQL_DIR / f"{name}.sql"
-    if not path.is_file():
-        raise KeyError(f"no query named {name!r}")
-    return path.read_text()
+    return SQL.text(name)
 
 
 # The one hardened configuration, shared by the app's connection and the CLI's
@@ -163,15 +159,14 @@ class Warehouse:
         finally:
             self._release(build)
 
-    def run_console(self, sql: str, timeout_s: float = 2.0,
-                    row_cap: int = 5000) -> "ConsoleResult":
-        """Ad-hoc read-only SQL (the dashboard's SQL console) on a fresh cursor of the
-        current build's connection; never raises for anything the SQL does, and is
-        never cached (queries/console.run_query)."""
-        from queries.console import run_query  # console imports this module
+    @contextmanager
+    def leased_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The current build's connection for the block (not switched or closed while
+        leased). For the SQL console, which runs ad-hoc SQL on a fresh cursor of it
+        (queries/console.py)."""
         build = self._acquire()
         try:
-            return run_query(build.con, sql, timeout_s=timeout_s, row_cap=row_cap)
+            yield build.con
         finally:
             self._release(build)
 
@@ -222,7 +217,6 @@ _DEFAULT: dict[Path, Warehouse] = {}
 
 def warehouse(data_dir: Path | None = None) -> Warehouse:
     """The process-wide Warehouse for a data dir (created lazily, after any fork)."""
-    from etl import settings
     key = settings.data_dir(data_dir)
     if key not in _DEFAULT:
         _DEFAULT[key] = Warehouse(key)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from etl.publish import Paths
-from etl.refresh import refresh
+from base.paths import Paths
+from netflix_insights.refresh import refresh
 from queries.db import open_read_only
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -96,7 +96,10 @@ def browser():
 
 def wait_for(browser, seconds: float = 30):
     """WebDriverWait that retries while Dash re-renders an element (stale references)."""
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.common.exceptions import (
+        NoSuchElementException,
+        StaleElementReferenceException,
+    )
     from selenium.webdriver.support.ui import WebDriverWait
     return WebDriverWait(browser, seconds,
                          ignored_exceptions=[NoSuchElementException, StaleElementReferenceException])

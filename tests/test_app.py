@@ -12,7 +12,8 @@ def get(url: str):
 
 def test_health_reports_the_build(served_app, built_data_dir):
     import json
-    from etl.publish import Paths
+
+    from base.paths import Paths
     status, body = get(served_app + "/health")
     health = json.loads(body)
     assert status == 200 and health["status"] == "ok"
@@ -43,6 +44,7 @@ def test_additions_figure_and_empty_state():
     from datetime import date
 
     import polars as pl
+
     from dashapp.figures import universe as figures
     month = date(2020, 1, 1)
     fig = figures.additions_by_month(pl.DataFrame({"month": [month, month],
@@ -59,7 +61,8 @@ def test_other_processes_can_read_the_file_while_the_app_serves(served_app, buil
     """An analyst's DuckDB client opens the published file read-only during serving."""
     import subprocess
     import sys
-    from etl.publish import Paths
+
+    from base.paths import Paths
     get(served_app + "/health")  # the app now holds its connection
     link = Paths(built_data_dir).current_link
     out = subprocess.run([sys.executable, "-c", "import duckdb, sys; con = duckdb.connect("

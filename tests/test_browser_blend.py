@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import wait_for
-from etl.publish import Paths
+
+from base.paths import Paths
 
 pytestmark = pytest.mark.browser
 HISTORIES = Path(__file__).resolve().parent / "data" / "viewing_histories"
@@ -19,10 +19,11 @@ HOSTILE_NAME = "<img src=x onerror=alert(1)>"
 @pytest.fixture(scope="module")
 def blend_model(built_data_dir, warehouse_con):
     """The recommender trained on the session's build (the session skips training)."""
-    from models import artifacts, blend
+    from blend import recommender as blend
+    from models import artifacts, blend_space
     build_id = Paths(built_data_dir).current_link.resolve().stem
-    if not (artifacts.models_dir(built_data_dir) / build_id / f"{blend.NAME}.pkl").exists():
-        artifacts.save(built_data_dir, build_id, blend.NAME, blend.train(warehouse_con), 0.0)
+    if not (artifacts.models_dir(built_data_dir) / build_id / f"{blend_space.NAME}.pkl").exists():
+        artifacts.save(built_data_dir, build_id, blend_space.NAME, blend_space.train(warehouse_con), 0.0)
 
 
 def _upload(browser, prefix: str, name: str, path: Path) -> None:

@@ -4,7 +4,6 @@ console stays free of SEVERE messages."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import wait_for
 
 pytestmark = pytest.mark.browser

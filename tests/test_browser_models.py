@@ -7,7 +7,6 @@ trained build, so every chart, table and form is drawn from real artifacts.
 from __future__ import annotations
 
 import pytest
-
 from conftest import app_serving, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import wait_for
 
 pytestmark = pytest.mark.browser

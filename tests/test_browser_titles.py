@@ -4,7 +4,6 @@ outside 127.0.0.1 and no SEVERE console message."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import wait_for
 
 pytestmark = pytest.mark.browser

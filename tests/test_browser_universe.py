@@ -3,7 +3,6 @@ local topojson, nothing is requested outside 127.0.0.1, and a filter change upda
 from __future__ import annotations
 
 import pytest
-
 from conftest import wait_for
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from etl.cli import build_parser
+from netflix_insights.cli import build_parser
 
 COMMANDS = ["refresh", "schedule", "sql", "schema", "serve", "train", "predict-genres",
             "predict-hit", "backup-profiles"]
@@ -15,7 +15,7 @@ COMMANDS = ["refresh", "schedule", "sql", "schema", "serve", "train", "predict-g
 
 def cli(*args, data_dir=None, check=False) -> subprocess.CompletedProcess:
     extra = ["--data-dir", str(data_dir)] if data_dir else []
-    return subprocess.run([sys.executable, "-m", "etl.cli", *args, *extra],
+    return subprocess.run([sys.executable, "-m", "netflix_insights.cli", *args, *extra],
                           capture_output=True, text=True, timeout=120, check=check)
 
 
@@ -46,7 +46,7 @@ def test_sql_refuses_writes_and_files(built_data_dir, sql):
 
 
 def test_sql_interactive_mode(built_data_dir):
-    out = subprocess.run([sys.executable, "-m", "etl.cli", "sql", "--data-dir", str(built_data_dir)],
+    out = subprocess.run([sys.executable, "-m", "netflix_insights.cli", "sql", "--data-dir", str(built_data_dir)],
                          input="select count(*)\nfrom titles;\n.quit\n", capture_output=True,
                          text=True, timeout=60)
     assert out.returncode == 0 and "8807" in out.stdout
@@ -72,7 +72,7 @@ def test_schema_command_and_unknown_table():
 
 
 def test_data_dir_from_environment(built_data_dir):
-    env_out = subprocess.run([sys.executable, "-m", "etl.cli", "sql", "select count(*) as n from titles"],
+    env_out = subprocess.run([sys.executable, "-m", "netflix_insights.cli", "sql", "select count(*) as n from titles"],
                              capture_output=True, text=True, timeout=60,
                              env={**__import__("os").environ,
                                   "NETFLIX_INSIGHTS_DATA_DIR": str(built_data_dir)})

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import pytest
 
-from etl import docs, settings
+from base import settings
+from netflix_insights import docs
 
 
 @pytest.mark.parametrize("name", sorted(docs.generated()))
 def test_generated_doc_is_current(name):
     committed = (docs.DOCS / name).read_text()
-    assert committed == docs.generated()[name], f"docs/{name} is stale: run python -m etl.docs"
+    assert committed == docs.generated()[name], f"docs/{name} is stale: run python -m netflix_insights.docs"
 
 
 def test_every_setting_is_documented_with_its_variable():

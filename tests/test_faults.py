@@ -13,12 +13,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
-from etl.publish import Paths, run_history
-from etl.refresh import RefreshFailed, refresh
-from etl.sources.snapshot import SNAPSHOT_DIR
 from test_refresh import start_paused_refresh
 from tmdb_server import FakeTmdb
+
+from base.paths import Paths
+from etl.publish import run_history
+from etl.sources.snapshot import SNAPSHOT_DIR
+from netflix_insights.refresh import RefreshFailed, refresh
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,7 +51,7 @@ import resource, signal, sys
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # a failed write, not a killed process
 limit = int(sys.argv[1])
 resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
-from etl.cli import main
+from netflix_insights.cli import main
 sys.exit(main(["refresh", "--data-dir", sys.argv[2], "--replay", sys.argv[3]]))
 """
 

@@ -5,11 +5,11 @@ import gzip
 
 import duckdb
 import pytest
-
-from etl.publish import Paths
-from etl.refresh import RefreshFailed, refresh
-from etl.sources.snapshot import SNAPSHOT_DIR
 from tmdb_server import FakeTmdb
+
+from base.paths import Paths
+from etl.sources.snapshot import SNAPSHOT_DIR
+from netflix_insights.refresh import RefreshFailed, refresh
 
 
 @pytest.fixture

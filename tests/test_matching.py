@@ -9,8 +9,13 @@ import polars as pl
 import pytest
 from rapidfuzz import fuzz
 
-from etl.matching import (match_report, normalize_title, normalize_title_str,
-                          resolve_market_movies, resolve_titles)
+from etl.matching import (
+    match_report,
+    normalize_title,
+    normalize_title_str,
+    resolve_market_movies,
+    resolve_titles,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT = ROOT / "etl" / "snapshot"

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 import pytest
+from conftest import wait_for
 from polars.testing import assert_frame_equal
 
-from conftest import wait_for
+from base.paths import Paths
 from dashapp.components import model_status
-from etl.publish import Paths
 from models import anomalies, artifacts, clusters
 from queries.db import open_read_only
 

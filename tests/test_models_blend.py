@@ -13,8 +13,10 @@ import numpy as np
 import polars as pl
 import pytest
 
-from models import artifacts, blend, blend_eval
-from models.blend import BlendFilters, recommend
+from blend import evaluation as blend_eval
+from blend import recommender as blend
+from blend.recommender import BlendFilters, recommend
+from models import artifacts, blend_space
 from models.serving import BadInput
 
 HISTORIES = Path(__file__).resolve().parent / "data" / "viewing_histories"
@@ -22,7 +24,7 @@ HISTORIES = Path(__file__).resolve().parent / "data" / "viewing_histories"
 
 @pytest.fixture(scope="module")
 def trained(warehouse_con):
-    return blend.train(warehouse_con)
+    return blend_space.train(warehouse_con)
 
 
 @pytest.fixture(scope="module")
@@ -306,7 +308,7 @@ def test_blend_of_two_real_histories(space, histories):
 def test_refresh_trains_and_serves_the_blend(trained_data_dir, people):
     """The plumbing: refresh trains the Blend with the other models, the app's loader
     finds it, and its metrics are in the build's model_metrics table."""
-    from etl.publish import Paths
+    from base.paths import Paths
     from models import serving
     from queries.db import open_read_only
     data_dir, build_id = trained_data_dir

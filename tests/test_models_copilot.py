@@ -11,8 +11,8 @@ import numpy as np
 import polars as pl
 import pytest
 
+from base.paths import Paths
 from dashapp.figures import copilot as figs
-from etl.publish import Paths
 from models import artifacts, copilot
 from models.serving import BadInput
 from queries.db import open_read_only
@@ -288,9 +288,8 @@ def test_panel_callbacks_with_a_trained_model(trained, monkeypatch):
 
 def test_panel_without_a_model_says_so(browser, served_app, artifacts_dir):
     """The session warehouse is built with train_models=0: the page must explain."""
-    from selenium.webdriver.common.by import By
-
     from conftest import wait_for
+    from selenium.webdriver.common.by import By
     browser.get(served_app + "/models/copilot")
     wait_for(browser).until(
         lambda d: "has not been trained" in d.find_element(By.ID, "copilot-status").text)
@@ -304,7 +303,7 @@ def test_predict_hit_cli_and_http(trained):
     import subprocess
     import sys
     data_dir = trained[0]
-    out = subprocess.run([sys.executable, "-m", "etl.cli", "predict-hit", "--data-dir",
+    out = subprocess.run([sys.executable, "-m", "netflix_insights.cli", "predict-hit", "--data-dir",
                           str(data_dir), "--json", "--type", "show", "--genre", "Korean TV Shows",
                           "--genre", "Romantic TV Shows", "--country", "South Korea",
                           "--seasons", "1", "--month", "12"],
@@ -313,7 +312,7 @@ def test_predict_hit_cli_and_http(trained):
     assert 0 <= result["hit_probability"] <= 1 and result["kind"] == "show"
     assert 0.5 < result["hit_model_scores"]["roc_auc"] <= 1
     assert result["hit_model_scores_2021"]["split"] == "temporal_2021"
-    text = subprocess.run([sys.executable, "-m", "etl.cli", "predict-hit", "--data-dir",
+    text = subprocess.run([sys.executable, "-m", "netflix_insights.cli", "predict-hit", "--data-dir",
                            str(data_dir), "--type", "movie", "--genre", "Dramas"],
                           capture_output=True, text=True, timeout=120)
     assert text.returncode == 1 and "runtime" in text.stderr and "Traceback" not in text.stderr
@@ -326,7 +325,7 @@ def test_predict_hit_cli_and_http(trained):
                                         "runtime_minutes": 110}).encode())
         assert status == 200 and body["benchmarks"] and "roc_auc" in body["hit_model_scores"]
         assert body["hit_probability"] == pytest.approx(json.loads(subprocess.run(
-            [sys.executable, "-m", "etl.cli", "predict-hit", "--data-dir", str(data_dir),
+            [sys.executable, "-m", "netflix_insights.cli", "predict-hit", "--data-dir", str(data_dir),
              "--json", "--type", "movie", "--genre", "Dramas", "--runtime", "110"],
             capture_output=True, text=True, timeout=120, check=True).stdout)["hit_probability"])
         assert post(b"not json")[0] == 400

@@ -7,8 +7,8 @@ import numpy as np
 import polars as pl
 import pytest
 
+from base.paths import Paths
 from dashapp.figures import forecasts as figs
-from etl.publish import Paths
 from models import _forecast_core as core
 from models import artifacts
 from models import forecasting as fc
@@ -227,9 +227,8 @@ def test_figures_and_insights_on_small_and_empty_frames(small_bundle):
 
 @pytest.mark.browser
 def test_page_without_a_model_says_so(browser, served_app, artifacts_dir):
-    from selenium.webdriver.common.by import By
-
     from conftest import wait_for
+    from selenium.webdriver.common.by import By
     browser.get(served_app + "/models/forecasts")
     wait_for(browser).until(lambda d: "has not been trained" in d.find_element(By.TAG_NAME, "body").text)
     wait_for(browser).until(lambda d: "No trained forecasts" in d.find_element(

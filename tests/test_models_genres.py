@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from etl.publish import Paths
+from base.paths import Paths
 from models import artifacts
 from models.genre_classifier import form_record
 from models.metrics import multilabel_rows, summary
@@ -134,9 +134,9 @@ def test_predict_genres_cli_and_http(trained_data_dir, capsys):
     import subprocess
     import sys
 
-    from etl.cli import main
+    from netflix_insights.cli import main
     data_dir, _ = trained_data_dir
-    out = subprocess.run([sys.executable, "-m", "etl.cli", "predict-genres", "--data-dir",
+    out = subprocess.run([sys.executable, "-m", "netflix_insights.cli", "predict-genres", "--data-dir",
                           str(data_dir), "--json", "A stand-up comedy special about dating apps"],
                          capture_output=True, text=True, timeout=120, check=True)
     result = json.loads(out.stdout)
@@ -198,7 +198,7 @@ Seoul Nights,A chaebol heir falls for a webtoon artist in Seoul.,TV Show,"Intern
 def test_evaluate_genres_on_a_labelled_file(trained_data_dir, tmp_path, capsys):
     import json
 
-    from etl.cli import main
+    from netflix_insights.cli import main
     data_dir, _ = trained_data_dir
     (tmp_path / "tmdb.csv").write_text(TMDB_CSV)
     assert main(["evaluate-genres", str(tmp_path / "tmdb.csv"), "--task", "tmdb",
@@ -236,9 +236,8 @@ def test_panel_callbacks_with_a_trained_model(trained_data_dir, monkeypatch):
 
 def test_panel_without_a_model_says_so(browser, served_app, artifacts_dir):
     """The session warehouse is built with train_models=0: the page must explain."""
-    from selenium.webdriver.common.by import By
-
     from conftest import wait_for
+    from selenium.webdriver.common.by import By
     browser.get(served_app + "/models/genres")
     wait_for(browser).until(lambda d: "has not been trained" in d.find_element(By.TAG_NAME, "body").text)
     assert "No model metrics in this build" in browser.find_element(By.TAG_NAME, "body").text

@@ -1,5 +1,5 @@
 """SQL console page: queries through the app's own hardened connection
-(Warehouse.run_console), hostile SQL refused in the page callback, limits from the
+(console.run_on_warehouse), hostile SQL refused in the page callback, limits from the
 settings registry, a runaway query stopped while other queries keep working, and the
 page's pieces (schema browser, examples, grid, CSV) called as functions."""
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from dashapp.pages import _sql_parts as parts
-from queries import db
+from queries import console, db
 from queries.console import ConsoleResult, open_console_connection
 from queries.db import Warehouse
 from warehouse import schema
@@ -44,7 +44,7 @@ def _text(component) -> str:
 # --------------------------------------------------------------------------- the connection
 
 def test_app_connection_is_the_hardened_one(wh):
-    result = wh.run_console("select name, value from duckdb_settings() where name in "
+    result = console.run_on_warehouse(wh, "select name, value from duckdb_settings() where name in "
                             "('enable_external_access', 'lock_configuration', 'threads', "
                             "'temp_directory', 'max_temp_directory_size', 'memory_limit', "
                             "'autoload_known_extensions', 'autoinstall_known_extensions', "
@@ -139,7 +139,7 @@ def test_runaway_query_stops_while_other_queries_keep_working(wh):
 
     def runaway():
         started = time.perf_counter()
-        outcome["result"] = wh.run_console(RUNAWAY, timeout_s=1.5)
+        outcome["result"] = console.run_on_warehouse(wh, RUNAWAY, timeout_s=1.5)
         outcome["seconds"] = time.perf_counter() - started
     thread = threading.Thread(target=runaway)
     thread.start()
@@ -148,18 +148,18 @@ def test_runaway_query_stops_while_other_queries_keep_working(wh):
     for i in range(5):
         started = time.perf_counter()
         assert titles.titles_count(wh, Filters(kinds=("show",)), f"a{i}") >= 0  # uncached
-        assert wh.run_console("select count(*) from titles").rows == [(8807,)]
+        assert console.run_on_warehouse(wh, "select count(*) from titles").rows == [(8807,)]
         quick.append(time.perf_counter() - started)
     thread.join(10)
     assert outcome["result"].error_kind == "timeout"
     assert 1.5 <= outcome["seconds"] < 3.0
     assert max(quick) < 1.0, quick
-    assert wh.run_console("select 42").rows == [(42,)]  # the connection still works
+    assert console.run_on_warehouse(wh, "select 42").rows == [(42,)]  # the connection still works
 
 
 def test_every_documented_example_runs(wh):
     for name, sql in parts.examples().items():
-        result = wh.run_console(sql, timeout_s=5)
+        result = console.run_on_warehouse(wh, sql, timeout_s=5)
         assert result.ok, (name, result.error)
     assert set(parts.examples()) == set(schema.tables())
 

@@ -12,7 +12,7 @@ import pytest
 from dashapp.pages import _titles_detail as detail
 from dashapp.pages import _titles_table as table
 from queries import titles
-from queries.db import SQL_DIR, Warehouse
+from queries.db import SQL, Warehouse
 from queries.filters import Filters
 
 SHOWS = Filters(kinds=("show",))
@@ -143,7 +143,7 @@ def test_unknown_sort_falls_back_to_the_default(wh):
 
 
 def test_sql_case_lists_exactly_the_allow_list():
-    text = (SQL_DIR / "titles_page.sql").read_text()
+    text = SQL.text("titles_page")
     assert set(re.findall(r"when '([a-z_]+)' then", text)) == set(titles.SORTS)
     assert "{" not in text and "$sort_key" in text and "limit $page_size" in text
 

@@ -13,10 +13,10 @@ import duckdb
 import polars as pl
 import pytest
 
-from etl.viewing_history import HistoryCatalog, HistoryError, parse_history
-from queries import blend_service
+from blend import service as blend_service
+from blend.profiles import ProfileError, ProfileStore
+from blend.viewing_history import HistoryCatalog, HistoryError, parse_history
 from queries.db import Warehouse
-from queries.profiles import ProfileError, ProfileStore
 
 HISTORIES = Path(__file__).resolve().parent / "data" / "viewing_histories"
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,8 +135,8 @@ CRASH_SCRIPT = """
 import sys
 from pathlib import Path
 import duckdb
-from etl.viewing_history import HistoryCatalog, parse_history
-from queries.profiles import ProfileStore
+from blend.viewing_history import HistoryCatalog, parse_history
+from blend.profiles import ProfileStore
 con = duckdb.connect(sys.argv[1], read_only=True)
 catalog = HistoryCatalog.from_frame(
     con.sql("select show_id, kind, title, release_year from titles").pl())
@@ -199,7 +199,7 @@ def assert_empty(store: ProfileStore) -> None:
 
 
 def test_a_full_blend_is_refused_before_parsing(tmp_path, wh, parsed, monkeypatch):
-    import queries.profiles as module
+    import blend.profiles as module
     monkeypatch.setattr(module, "MAX_MEMBERS", 1)
     first = blend_service.add_person(tmp_path, wh, None, "Ana", data_url(
         (HISTORIES / "kdrama_romance.csv").read_bytes()), "a.csv")
@@ -237,7 +237,7 @@ def test_weekday_insight_matches_a_plain_count(tmp_path, wh):
     added = blend_service.add_person(tmp_path, wh, None, "Ana", data_url(
         (HISTORIES / "standup_sitcoms.csv").read_bytes()), "a.csv")
     data = blend_service.load_blend(tmp_path, added.blend_id)
-    from queries import blend_insights as bi
+    from blend import insights as bi
     frame = bi.by_weekday(data.viewings)
     counts = [0] * 7
     for d in data.viewings["watched_on"]:
@@ -258,7 +258,7 @@ def test_backup_is_a_consistent_copy(tmp_path, parsed):
     store = ProfileStore(tmp_path / "data")
     blend = store.create_blend()
     _, pid, _ = store.create_profile("Ana", parsed, file_name=None, blend_id=blend)
-    out = subprocess.run([sys.executable, "-m", "etl.cli", "backup-profiles", "--data-dir",
+    out = subprocess.run([sys.executable, "-m", "netflix_insights.cli", "backup-profiles", "--data-dir",
                           str(tmp_path / "data"), str(tmp_path)], cwd=ROOT,
                          capture_output=True, text=True, timeout=60, check=True)
     copy = Path(out.stdout.split("backed up to ", 1)[1].strip())
@@ -266,14 +266,14 @@ def test_backup_is_a_consistent_copy(tmp_path, parsed):
     with duckdb.connect(str(copy), read_only=True) as con:
         assert con.execute("select count(*) from profile_viewings where profile_id = $1",
                            [pid]).fetchall()[0][0] == parsed.viewings.height
-    missing = subprocess.run([sys.executable, "-m", "etl.cli", "backup-profiles", "--data-dir",
+    missing = subprocess.run([sys.executable, "-m", "netflix_insights.cli", "backup-profiles", "--data-dir",
                               str(tmp_path / "nothing"), str(tmp_path)], cwd=ROOT,
                              capture_output=True, text=True, timeout=60)
     assert missing.returncode == 1 and "no profiles database" in missing.stderr
 
 
 def test_insights_when_a_member_hid_everything_or_nobody_is_there(tmp_path, wh):
-    from models.blend import BlendFilters
+    from blend.recommender import BlendFilters
     ana = blend_service.add_person(tmp_path, wh, None, "Ana", data_url(
         (HISTORIES / "kdrama_romance.csv").read_bytes()), "a.csv")
     ben = blend_service.add_person(tmp_path, wh, ana.blend_id, "Ben", data_url(

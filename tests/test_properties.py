@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from etl.viewing_history import HistoryCatalog, HistoryError, parse_history
-from queries.blend_service import decode_upload
+from blend.service import decode_upload
+from blend.viewing_history import HistoryCatalog, HistoryError, parse_history
 from queries.filters import Filters
 
 PROPERTY = settings(max_examples=150, deadline=None,

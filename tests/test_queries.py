@@ -56,8 +56,8 @@ def test_results_are_cached_per_build(wh):
 
 
 def test_values_are_bound_never_formatted():
-    from queries.db import SQL_DIR
-    for path in SQL_DIR.glob("*.sql"):
+    from queries.db import SQL
+    for path in SQL.folder.glob("*.sql"):
         text = path.read_text()
         assert "{" not in text and "%s" not in text, path.name
 
@@ -71,8 +71,8 @@ def test_runaway_query_is_interrupted(built_data_dir, tmp_path, monkeypatch):
     slow = tmp_path / "slow.sql"
     slow.write_text("select sum(a.range * b.range) from range(100000) a, range(100000) b")
     import queries.db as db
-    monkeypatch.setattr(db, "SQL_DIR", tmp_path)
-    db.sql_text.cache_clear()
+    from base.sqlfiles import SqlFolder
+    monkeypatch.setattr(db, "SQL", SqlFolder(tmp_path))
     w = Warehouse(built_data_dir, timeout_s=0.5)
     try:
         with pytest.raises(QueryTimeout):
@@ -81,7 +81,6 @@ def test_runaway_query_is_interrupted(built_data_dir, tmp_path, monkeypatch):
         assert w.query("quick")["n"][0] == 8807  # the connection is still usable
     finally:
         w.close()
-        db.sql_text.cache_clear()
 
 
 # --- precomputed marts and the queries that read them (independent Polars checks) -----

@@ -12,11 +12,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import table_digest
+
+from base.paths import Paths
 from etl import raw
-from etl.publish import Paths, RefreshLocked, refresh_lock, run_history
-from etl.refresh import RefreshFailed, refresh
+from etl.publish import RefreshLocked, refresh_lock, run_history
+from netflix_insights.refresh import RefreshFailed, refresh
 from queries import catalog
 from queries.db import Warehouse
 from warehouse import schema
@@ -129,7 +130,7 @@ def test_second_refresh_is_refused_while_one_runs(fresh_data_dir):
 def start_paused_refresh(data_dir: Path, stage: str) -> subprocess.Popen:
     env = {**os.environ, "NETFLIX_INSIGHTS_TEST_PAUSE_STAGE": stage,
            "NETFLIX_INSIGHTS_TEST_PAUSE_SECONDS": "120"}
-    proc = subprocess.Popen([sys.executable, "-m", "etl.cli", "refresh", "--data-dir",
+    proc = subprocess.Popen([sys.executable, "-m", "netflix_insights.cli", "refresh", "--data-dir",
                              str(data_dir)], env=env, stderr=subprocess.PIPE, text=True)
     for line in proc.stderr:
         if f"paused at stage {stage}" in line:

@@ -1,7 +1,7 @@
 """`serve --prod` under gunicorn: warm-up, loopback bind, security headers, request cap,
 malformed callbacks, short errors, a refresh while serving, and the CSP in Chromium.
 
-Every server here is the real CLI (`python -m etl.cli serve --prod`) on a free port of
+Every server here is the real CLI (`python -m netflix_insights.cli serve --prod`) on a free port of
 127.0.0.1, stopped at the end of its fixture or test.
 """
 from __future__ import annotations
@@ -26,9 +26,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from base import settings
+from base.paths import Paths
 from dashapp import security
-from etl import publish, settings
-from etl.publish import Paths
+from etl import publish
 from queries.db import open_read_only
 
 ROOT = settings.PROJECT_ROOT
@@ -79,7 +80,7 @@ def start(data_dir: Path, log: Path, env: dict | None = None) -> Server:
     env = {k: v for k, v in {**os.environ, **(env or {})}.items()
            if k != settings.SETTINGS["host"].env}  # the default bind address
     proc = subprocess.Popen(
-        [sys.executable, "-m", "etl.cli", "serve", "--prod", "--no-build", "--data-dir",
+        [sys.executable, "-m", "netflix_insights.cli", "serve", "--prod", "--no-build", "--data-dir",
          str(data_dir), "--port", str(port), "--workers", "2", "--threads", "4"],
         cwd=ROOT, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
         start_new_session=True)
@@ -159,7 +160,7 @@ def test_binds_loopback_by_default_and_the_master_never_loads_duckdb(prod):
 
 
 def test_importing_the_config_and_app_opens_no_warehouse():
-    code = ("import sys; import dashapp.gunicorn_conf as c; "
+    code = ("import sys; import netflix_insights.gunicorn_conf as c; "
             "assert 'duckdb' not in sys.modules and 'dashapp.app' not in sys.modules; "
             "assert c.worker_class == 'gthread' and c.preload_app is False; "
             "import dashapp.app; from queries import db; "
@@ -173,7 +174,7 @@ def test_bad_serving_settings_are_one_line_errors(built_data_dir):
     for args, env, needle in [
             (["--workers", "0"], {}, "workers must be a whole number of at least 1"),
             ([], {"NETFLIX_INSIGHTS_THREADS": "many"}, "NETFLIX_INSIGHTS_THREADS")]:
-        out = subprocess.run([sys.executable, "-m", "etl.cli", "serve", "--prod", "--no-build",
+        out = subprocess.run([sys.executable, "-m", "netflix_insights.cli", "serve", "--prod", "--no-build",
                               "--data-dir", str(built_data_dir), *args], cwd=ROOT,
                              env={**os.environ, **env}, capture_output=True, text=True,
                              timeout=60)
@@ -328,7 +329,7 @@ class Traffic:
 
 def refresh_subprocess(data_dir: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "NETFLIX_INSIGHTS_TRAIN_MODELS": "0"}
-    return subprocess.run([sys.executable, "-m", "etl.cli", "refresh", "--data-dir",
+    return subprocess.run([sys.executable, "-m", "netflix_insights.cli", "refresh", "--data-dir",
                            str(data_dir), "--quiet"], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=180)
 
@@ -403,8 +404,8 @@ def held_open(path: str) -> list[str]:
 # ── the CSP in a real browser ──────────────────────────────────────────────────────
 @pytest.mark.browser
 def test_pages_render_under_the_csp_in_chromium(prod, browser):
-    from selenium.webdriver.common.by import By
     from conftest import wait_for
+    from selenium.webdriver.common.by import By
     wait = wait_for(browser, 30)
     browser.get_log("browser")  # drop what earlier tests left
     for path, ready in [("/", "#universe-additions-graph .main-svg"),

@@ -1,5 +1,5 @@
-"""Viewing-history parsing and catalog matching (etl/viewing_history.py,
-etl/history_matching.py): every export format variant, every refused input, exact and
+"""Viewing-history parsing and catalog matching (blend/viewing_history.py,
+blend/history_matching.py): every export format variant, every refused input, exact and
 fuzzy matching against the session warehouse's catalog, the hand-labelled sample's
 precision, and the generated persona histories (tests/data/make_viewing_histories.py)."""
 from __future__ import annotations
@@ -19,10 +19,19 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from etl.history_matching import (FUZZY_THRESHOLD, HistoryCatalog, fuzzy_match,
-                                  is_season_part)
-from etl.viewing_history import (HistoryError, ParsedHistory, blend_catalog, load_catalog,
-                                 parse_history)
+from blend.history_matching import (
+    FUZZY_THRESHOLD,
+    HistoryCatalog,
+    fuzzy_match,
+    is_season_part,
+)
+from blend.viewing_history import (
+    HistoryError,
+    ParsedHistory,
+    blend_catalog,
+    load_catalog,
+    parse_history,
+)
 from queries.db import Warehouse
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -365,7 +374,7 @@ def test_fuzzy_search_is_capped_to_the_most_watched_unmatched_items(catalog, mon
     rows = [(f"Made Up Title {i:03d}", f"{1 + d}/{1 + i % 28}/21") for i in range(60) for d in (0, 1)]
     rows.append(("Pok?mon the Movie: Power of Us", "3/1/21"))   # watched least
     assert parse(export(rows), catalog).match_rate == pytest.approx(1 / 61)
-    monkeypatch.setattr("etl.viewing_history.MAX_FUZZY_ITEMS", 60)
+    monkeypatch.setattr("blend.viewing_history.MAX_FUZZY_ITEMS", 60)
     assert parse(export(rows), catalog).match_rate == 0.0
 
 

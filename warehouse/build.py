@@ -13,35 +13,43 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-SQL_DIR = Path(__file__).resolve().parent / "sql"
+from base.sqlfiles import SqlFolder
+
+SQL = SqlFolder.beside(__file__)
 SEEDS_DIR = Path(__file__).resolve().parent / "seeds"
+# A mart or macro names what it needs in its first line, as dbt's ref() does:
+#   -- depends on: titles, engagement_score
+# The build orders by these declarations; tests/test_warehouse_sql.py checks each
+# file declares every mart and macro its SQL reads or calls.
+DEPENDS_ON = re.compile(r"^-- depends on: *(.*)$", re.M)
 
 
 def sql_files(layer: str) -> dict[str, str]:
-    """name → SQL text for one layer (staging or marts)."""
-    return {p.stem: p.read_text() for p in sorted((SQL_DIR / layer).glob("*.sql"))}
+    """name → SQL text for one layer (staging, marts or macros)."""
+    return SQL.layer(layer)
 
 
-def reads(sql: str, relation: str) -> bool:
-    """Does this SQL read `relation` (from/join it)?"""
-    return re.search(rf"\b(from|join)\s+{relation}\b", sql) is not None
+def declared_dependencies(sql: str) -> set[str]:
+    """The marts and macros a file says it needs (its `-- depends on:` lines)."""
+    return {name.strip() for line in DEPENDS_ON.findall(sql)
+            for name in line.split(",") if name.strip()}
 
 
-def calls(sql: str, macro: str) -> bool:
-    """Does this SQL call (or read, for a table macro) the macro `macro`?"""
-    return re.search(rf"\b{macro}\s*\(", sql) is not None
-
-
-def dependency_order(models: dict[str, str], uses=reads) -> list[str]:
-    """Marts (or macros, with uses=calls) sorted so each comes after those its SQL
-    reads (or calls)."""
-    deps = {name: {other for other in models if other != name and uses(sql, other)}
-            for name, sql in models.items()}
+def build_order(nodes: dict[str, str], available: set[str] = frozenset()) -> list[str]:
+    """Names of `nodes` (name → SQL) sorted so each comes after what it declares;
+    `available` names exist already. An undeclared name or a cycle is an error."""
+    deps = {name: declared_dependencies(sql) for name, sql in nodes.items()}
+    for name, needs in deps.items():
+        unknown = needs - set(nodes) - set(available)
+        if unknown:
+            raise ValueError(f"{name} depends on {sorted(unknown)}, which the build "
+                             "does not make")
     ordered: list[str] = []
-    while len(ordered) < len(models):
-        ready = sorted(n for n in models if n not in ordered and deps[n] <= set(ordered))
+    while len(ordered) < len(nodes):
+        ready = sorted(n for n in nodes if n not in ordered
+                       and deps[n] - set(available) <= set(ordered))
         if not ready:
-            raise ValueError(f"dependency cycle: {sorted(set(models) - set(ordered))}")
+            raise ValueError(f"dependency cycle: {sorted(set(nodes) - set(ordered))}")
         ordered.extend(ready)
     return ordered
 
@@ -65,34 +73,23 @@ def load_sources(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame]
 
 
 def run_models(con: duckdb.DuckDBPyConnection, progress=lambda msg: None) -> list[str]:
-    """Create staging views and mart tables; return the marts in build order."""
+    """Create staging views, then mart tables and macros in declared order (DuckDB
+    binds a macro's body when it is created, so a macro over a mart follows the mart);
+    return the marts in build order."""
     for name, sql in sql_files("staging").items():
         con.execute(f"create or replace view staging.{name} as {sql}")
-    marts = sql_files("marts")
-    order = dependency_order(marts)
-    macros = sql_files("macros")
-    before, after = macro_order(macros, marts)
-    for name in before:
-        progress(f"macro {name}")
-        con.execute(macros[name])  # each file is one `create or replace macro` statement
+    marts, macros = sql_files("marts"), sql_files("macros")
+    if set(marts) & set(macros):
+        raise ValueError(f"a mart and a macro share a name: {sorted(set(marts) & set(macros))}")
+    order = build_order({**marts, **macros})
     for name in order:
-        progress(f"mart {name}")
-        con.execute(f"create or replace table main.{name} as {marts[name]}")
-    for name in after:
-        progress(f"macro {name}")
-        con.execute(macros[name])
-    return order
-
-
-def macro_order(macros: dict[str, str], marts: dict[str, str]) -> tuple[list[str], list[str]]:
-    """(macros to create before the marts, after them). A macro that reads no mart (a
-    formula such as engagement_score) comes first, so marts can use it; table macros
-    over marts (filtered_titles) come after. DuckDB binds a macro's body when it is
-    created, so within each group a macro follows the macros it calls."""
-    ordered = dependency_order(macros, uses=calls)
-    reads_marts = {n for n, sql in macros.items() if any(reads(sql, m) for m in marts)}
-    return ([n for n in ordered if n not in reads_marts],
-            [n for n in ordered if n in reads_marts])
+        if name in macros:
+            progress(f"macro {name}")
+            con.execute(macros[name])  # each file is one `create or replace macro`
+        else:
+            progress(f"mart {name}")
+            con.execute(f"create or replace table main.{name} as {marts[name]}")
+    return [name for name in order if name in marts]
 
 
 def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:

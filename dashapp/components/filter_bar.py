@@ -21,7 +21,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import MissingCallbackContextException
 
 from dashapp import ids
-from queries.filters import Filters, FilterOptions
+from queries.filters import FilterOptions, Filters
 
 # the pages router's input for the query string (dash.page_container's dcc.Location)
 PAGES_SEARCH = "_pages_location.search"

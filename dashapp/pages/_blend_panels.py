@@ -5,15 +5,16 @@ import dash_bootstrap_components as dbc
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 
+from blend import insights as bi  # noqa: F401 (BINGE_MIN_EPISODES)
+from blend import service as blend_service
+from blend.recommender import BlendFilters
 from dashapp import ids
 from dashapp.components.chart import chart_card, graph_id, insight_items, insights_id
 from dashapp.figures import blend as figs
 from dashapp.pages import _blend_parts as parts
 from dashapp.state import wh
 from models import artifacts, serving
-from models.blend import BlendFilters
-from queries import blend_insights as bi  # noqa: F401 (BINGE_MIN_EPISODES)
-from queries import blend_service, catalog
+from queries import catalog
 from queries.export import frame_csv
 
 EVERYONE = blend_service.EVERYONE

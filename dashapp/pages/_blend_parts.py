@@ -8,10 +8,10 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from blend.profiles import MAX_NAME, Profile
+from blend.recommender import Recommendation
+from blend.service import max_upload_bytes
 from dashapp import ids
-from models.blend import Recommendation
-from queries.blend_service import max_upload_bytes
-from queries.profiles import MAX_NAME, Profile
 
 KEYS, MINE = ids.BLEND_KEYS, ids.BLEND_MINE
 # pattern-id types; queries/blend_service.profile_action dispatches on them

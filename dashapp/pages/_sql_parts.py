@@ -11,7 +11,7 @@ from collections import defaultdict
 import dash_bootstrap_components as dbc
 from dash import html
 
-from etl import settings
+from base import settings
 from queries import console
 from queries.console import ConsoleResult
 from queries.db import Warehouse
@@ -64,7 +64,7 @@ def schema_columns(wh: Warehouse) -> ConsoleResult:
     """information_schema's columns of the current build (cached per build)."""
     build = wh.build_id
     if build not in _SCHEMA_CACHE:
-        result = wh.run_console(console.SCHEMA_QUERY, timeout_s=10, row_cap=100_000)
+        result = console.run_on_warehouse(wh, console.SCHEMA_QUERY, timeout_s=10, row_cap=100_000)
         if not result.ok:
             return result
         _SCHEMA_CACHE.clear()

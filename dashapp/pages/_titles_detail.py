@@ -6,8 +6,8 @@ poster image (it would be a request to TMDB's CDN) and no HTML from the data.
 """
 from __future__ import annotations
 
-import polars as pl
 import dash_bootstrap_components as dbc
+import polars as pl
 from dash import html
 
 from dashapp.pages._titles_table import KIND_TEXT, length_text, title_href

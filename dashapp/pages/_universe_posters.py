@@ -10,10 +10,10 @@ import dash_bootstrap_components as dbc
 import polars as pl
 from dash import dcc, html
 
+from base import settings
 from dashapp import ids
 from dashapp.components.chart import insights_id
 from dashapp.theme import genre_colour
-from etl import settings
 
 TMDB_ORIGINAL, TMDB_W342 = "/t/p/original/", "/t/p/w342/"  # a card needs no 4K original
 KIND_NAMES = {"movie": "Movie", "show": "TV show"}

@@ -9,11 +9,11 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
+from base.errors import WarehouseMissing
+from blend import service as blend_service
 from dashapp import ids
 from dashapp.pages import _blend_parts as parts
 from dashapp.state import wh
-from etl.publish import WarehouseMissing
-from queries import blend_service
 
 dash.register_page(__name__, path="/blend", name="Blend", order=6, filters=False,
                    title="Blend · Netflix Content Insights")

@@ -12,14 +12,14 @@ import flask
 import polars as pl
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
+from base.errors import WarehouseMissing
+from blend import service as blend_service
+from blend.profiles import store
 from dashapp import ids
 from dashapp.figures import blend as figs
-from dashapp.pages import _blend_parts as parts
 from dashapp.pages import _blend_panels as panels
+from dashapp.pages import _blend_parts as parts
 from dashapp.state import wh
-from etl.publish import WarehouseMissing
-from queries import blend_service
-from queries.profiles import store
 
 dash.register_page(__name__, path_template="/blend/<blend_id>", name="Blend view", order=7,
                    nav=False, filters=False, title="Blend · Netflix Content Insights")

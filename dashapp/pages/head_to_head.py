@@ -14,7 +14,13 @@ import polars as pl
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashapp import ids
-from dashapp.components.chart import chart_card, graph_id, insight_items, insights_id, register_csv
+from dashapp.components.chart import (
+    chart_card,
+    graph_id,
+    insight_items,
+    insights_id,
+    register_csv,
+)
 from dashapp.figures import head_to_head as figs
 from dashapp.pages import _h2h_view as view
 from dashapp.state import wh

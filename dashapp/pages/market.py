@@ -12,7 +12,13 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
 from dashapp import ids
-from dashapp.components.chart import chart_card, graph_id, insight_items, insights_id, register_csv
+from dashapp.components.chart import (
+    chart_card,
+    graph_id,
+    insight_items,
+    insights_id,
+    register_csv,
+)
 from dashapp.figures import market as figs
 from dashapp.state import wh
 from queries import market

@@ -2,7 +2,7 @@
 table with the reason each was flagged.
 
 The IsolationForest is trained by `refresh` (models/anomalies.py); this page only reads
-the artifact and narrows it to the filtered titles (queries/model_panels.py).
+the artifact and narrows it to the filtered titles (models/panels.py).
 """
 from __future__ import annotations
 
@@ -13,13 +13,19 @@ from dash import Input, Output, callback, dcc, html
 
 from dashapp import ids
 from dashapp.components import model_status
-from dashapp.components.chart import chart_card, graph_id, insight_items, insights_id, register_csv
+from dashapp.components.chart import (
+    chart_card,
+    graph_id,
+    insight_items,
+    insights_id,
+    register_csv,
+)
 from dashapp.components.model_status import csv_or_empty
 from dashapp.figures import anomalies as figs
 from dashapp.figures.base import empty_figure
 from dashapp.state import wh
 from models import artifacts
-from queries import model_panels as mp
+from models import panels as mp
 from queries.filters import Filters
 
 dash.register_page(__name__, path="/models/anomalies", name="Anomalies", order=13,

@@ -12,7 +12,13 @@ import polars as pl
 from dash import Input, Output, State, callback, dcc, html
 
 from dashapp.components import model_status
-from dashapp.components.chart import chart_card, graph_id, insight_items, insights_id, register_csv
+from dashapp.components.chart import (
+    chart_card,
+    graph_id,
+    insight_items,
+    insights_id,
+    register_csv,
+)
 from dashapp.figures import copilot as figs
 from dashapp.state import wh
 from models import artifacts, copilot, serving

@@ -13,7 +13,13 @@ import polars as pl
 from dash import Input, Output, callback, dcc, html
 
 from dashapp.components import model_status
-from dashapp.components.chart import chart_card, graph_id, insight_items, insights_id, register_csv
+from dashapp.components.chart import (
+    chart_card,
+    graph_id,
+    insight_items,
+    insights_id,
+    register_csv,
+)
 from dashapp.figures import forecasts as figs
 from dashapp.state import wh
 from models import artifacts, serving

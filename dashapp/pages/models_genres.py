@@ -10,7 +10,13 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashapp import ids
-from dashapp.components.chart import chart_card, graph_id, insight_items, insights_id, register_csv
+from dashapp.components.chart import (
+    chart_card,
+    graph_id,
+    insight_items,
+    insights_id,
+    register_csv,
+)
 from dashapp.figures import models as figs
 from dashapp.state import wh
 from models import artifacts, serving

@@ -1,6 +1,6 @@
 """SQL console: ad-hoc read-only SQL on the published warehouse.
 
-Every query goes through `Warehouse.run_console` → `queries.console.run_query`: a fresh
+Every query goes through `queries.console.run_on_warehouse` → `run_query`: a fresh
 cursor on the app's own hardened connection (read-only, no files, network, extensions
 or disk spill, configuration locked), a time limit and a row cap from the settings
 registry, and a pre-check that refuses anything but one read statement. Refusals and
@@ -13,9 +13,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
+from base.errors import WarehouseMissing
 from dashapp.pages import _sql_parts as parts
 from dashapp.state import wh
-from etl.publish import WarehouseMissing
 from queries import console
 
 dash.register_page(__name__, path="/sql", name="SQL console", order=5,
@@ -89,7 +89,7 @@ def execute(sql: str | None) -> tuple:
     """(status, result, last sql, csv disabled) for one query; never raises."""
     timeout_s, row_cap = parts.limits()
     try:
-        result = wh().run_console(sql or "", timeout_s=timeout_s, row_cap=row_cap)
+        result = console.run_on_warehouse(wh(), sql or "", timeout_s=timeout_s, row_cap=row_cap)
     except WarehouseMissing as exc:
         result = console.ConsoleResult(error=str(exc), error_kind="sql_error")
     if not result.ok:
@@ -110,7 +110,7 @@ def csv_download(sql: str | None):
     if not sql:
         return no_update
     timeout_s, row_cap = parts.limits()
-    result = wh().run_console(sql, timeout_s=timeout_s, row_cap=row_cap)
+    result = console.run_on_warehouse(wh(), sql, timeout_s=timeout_s, row_cap=row_cap)
     if not result.ok:
         return no_update
     return dcc.send_string(console.format_csv(result), "query.csv")

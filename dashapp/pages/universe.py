@@ -10,8 +10,13 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
 from dashapp import ids
-from dashapp.components.chart import (chart_card, graph_id, insight_items, insights_id,
-                                      register_csv)
+from dashapp.components.chart import (
+    chart_card,
+    graph_id,
+    insight_items,
+    insights_id,
+    register_csv,
+)
 from dashapp.figures import universe as figs
 from dashapp.pages import _universe_posters as posters
 from dashapp.state import wh

@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from etl import settings
+from base import settings
 from etl.raw import RAW_TABLES
 from etl.sources.tmdb_client import TmdbClient, TmdbError, TmdbNotFoundError
 
@@ -171,7 +171,7 @@ def extract_live(netflix_titles: pl.DataFrame, *, cache_dir: Path, progress: boo
                  limit: int | None = None) -> dict[str, pl.DataFrame]:
     """Fetch the TMDB market and enrich `netflix_titles` (the first `limit` if given).
 
-    Configured from etl.settings (TMDB_API_TOKEN or TMDB_API_KEY, TMDB_BASE_URL,
+    Configured from base.settings (TMDB_API_TOKEN or TMDB_API_KEY, TMDB_BASE_URL,
     TMDB_CONCURRENCY, ...); raises TmdbAuthError when no credentials are set.
     """
     pages = _pages_setting()

@@ -30,7 +30,7 @@ from typing import Any, Callable, Iterable, TypeVar
 import httpx
 from tqdm import tqdm
 
-from etl import settings
+from base import settings
 from etl.sources.errors import SourceError
 
 log = logging.getLogger(__name__)
@@ -148,7 +148,7 @@ class TmdbClient:
 
     @classmethod
     def from_settings(cls, cache_dir: Path, *, progress: bool = True) -> TmdbClient:
-        """A client configured from etl.settings (environment first, then defaults)."""
+        """A client configured from base.settings (environment first, then defaults)."""
         return cls(settings.get("tmdb_base_url"), cache_dir=cache_dir,
                    token=settings.get("tmdb_api_token"),
                    api_key=settings.get("tmdb_api_key"),

@@ -1,3 +1,4 @@
+-- depends on: engagement_score
 -- compared_metrics(t, hit_threshold): one catalog row's metrics on the scale Head-to-Head
 -- compares them (log10 for votes and popularity, 0/1 for a hit, the metric itself
 -- otherwise), as a struct: `unnest(compared_metrics(t, h.hit_threshold))` gives one column

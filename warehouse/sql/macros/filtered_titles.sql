@@ -1,3 +1,4 @@
+-- depends on: titles
 -- filtered_titles(...): the global filter bar as a table macro, so every page query
 -- applies the same filters the same way. One row per Netflix title that passes every
 -- filter; an empty list or a null bound means "no filter on this field".

@@ -1,3 +1,4 @@
+-- depends on: engagement_score, titles
 -- hit_thresholds: one row per kind (movie, show): the engagement score a title needs to
 -- be a hit, i.e. the top quartile (75th percentile, interpolated) of engagement among
 -- the scored titles of that kind in the whole catalog (docs/PERFORMANCE.md). A

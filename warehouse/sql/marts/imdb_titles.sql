@@ -1,3 +1,4 @@
+-- depends on: titles
 -- imdb_titles: one row per title of the 2022 Netflix IMDb/TMDB dataset
 with titles as (
     select * from staging.stg_imdb_titles

@@ -1,3 +1,4 @@
+-- depends on: title_matches
 -- match_rates: one row per source × kind × match method (method 'all' = any method):
 -- how many Netflix titles were linked, and what share of that kind it is.
 with netflix as (

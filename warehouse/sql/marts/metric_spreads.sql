@@ -1,3 +1,4 @@
+-- depends on: compared_metrics, hit_thresholds, titles
 -- metric_spreads: one row per Head-to-Head metric: its standard deviation over the whole
 -- catalog on the compared scale (log10 for votes and popularity, 0/1 for hit, the metric
 -- itself otherwise), the yardstick that puts differences in different units on one axis

@@ -1,3 +1,4 @@
+-- depends on: title_genres, titles
 -- monthly_additions: one row per month × kind × Netflix category, every month from the
 -- first to the last addition (zeros included, so series are regular for forecasting).
 with added as (

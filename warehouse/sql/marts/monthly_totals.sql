@@ -1,3 +1,4 @@
+-- depends on: titles
 -- monthly_totals: one row per month × kind: titles added that month (every month from
 -- the first to the last addition, zeros included).
 with months as (

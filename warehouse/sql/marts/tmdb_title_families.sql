@@ -1,3 +1,4 @@
+-- depends on: tmdb_title_genres, tmdb_titles
 -- tmdb_title_families: one row per TMDB market title × genre family, the market side of
 -- the Market page's comparisons: TMDB's TV genre names folded onto the movie names the
 -- families use (Action & Adventure → Action, Sci-Fi & Fantasy → Science Fiction,

@@ -1,6 +1,6 @@
 """'Your viewing' insights: aggregations of the profiles' viewing rows, per person.
 
-Inputs are the frames `queries.profiles.ProfileStore` returns (hidden titles already
+Inputs are the frames `blend.profiles.ProfileStore` returns (hidden titles already
 left out) plus a `person` column (display name); the catalog facts (genres,
 countries) come from the warehouse through `title_facets`. Every function returns one
 tidy frame whose grain its docstring states; figures and sentences are built from

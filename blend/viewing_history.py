@@ -3,7 +3,7 @@
 `parse_history(data, catalog)` checks the upload (size, archive/binary signatures,
 encoding, header, row count), reads `Title,Date` rows, works out the date order from
 the whole file, removes exact duplicate rows, splits titles into show / season /
-episode, and matches each distinct item to the catalog once (etl/history_matching.py).
+episode, and matches each distinct item to the catalog once (blend/history_matching.py).
 Anything a user can get wrong raises HistoryError with a message meant to be shown as
 is; nothing is stored here. Formats, limits and decisions: docs/BLEND.md.
 """
@@ -19,8 +19,8 @@ from datetime import date
 
 import polars as pl
 
-from etl import settings
-from etl.history_matching import ENGINE, HistoryCatalog, fuzzy_match, split_titles
+from base import settings
+from blend.history_matching import ENGINE, HistoryCatalog, fuzzy_match, split_titles
 
 __all__ = ["HistoryError", "HistoryCatalog", "ParsedHistory", "blend_catalog",
            "load_catalog", "parse_history"]

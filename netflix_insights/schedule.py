@@ -12,7 +12,7 @@ import sys
 import time
 from datetime import datetime, timedelta, timezone
 
-from etl import settings
+from base import settings
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -50,8 +50,8 @@ def next_times(every: str | None, cron: str | None, start: datetime):
 
 def run_schedule(args, sleep=time.sleep) -> int:
     """The scheduler loop; returns the exit code (0 unless the last run failed)."""
-    from etl.refresh import RefreshFailed, refresh
     from etl.publish import RefreshLocked
+    from netflix_insights.refresh import RefreshFailed, refresh
     stop = {"now": False}
     signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
     try:

@@ -1,8 +1,8 @@
 """What the Blend pages do, behind thin callbacks: uploads in, a blend's data out.
 
 An upload is decoded (Dash sends it base64 inside the callback request), parsed and
-matched against the catalog (etl/viewing_history.py), then stored as one profile in
-one transaction (queries/profiles.py). Nothing is stored when any step refuses the
+matched against the catalog (blend/viewing_history.py), then stored as one profile in
+one transaction (blend/profiles.py). Nothing is stored when any step refuses the
 file. The recommender is loaded from the build's artifacts, never fitted here.
 """
 from __future__ import annotations
@@ -15,13 +15,13 @@ from pathlib import Path
 
 import polars as pl
 
-from etl import settings
-from etl.viewing_history import HistoryError, load_catalog, parse_history
-from models import blend as blend_model
+from base import settings
+from blend import insights as bi
+from blend import recommender as blend_model
+from blend.profiles import Profile, ProfileError, clean_name, store
+from blend.viewing_history import HistoryError, load_catalog, parse_history
 from models import serving
-from queries import blend_insights as bi
 from queries.db import Warehouse
-from queries.profiles import Profile, ProfileError, clean_name, store
 
 UploadError = (HistoryError, ProfileError)
 

@@ -1,16 +1,16 @@
-"""Regenerate the docs that have a single source in code: `python -m etl.docs`.
+"""Regenerate the docs that have a single source in code: `python -m netflix_insights.docs`.
 
 docs/SCHEMA.md  ← warehouse/schema.toml
-docs/SETTINGS.md ← etl/settings.py
-docs/CLI.md     ← the argparse definitions in etl/cli.py
+docs/SETTINGS.md ← base/settings.py
+docs/CLI.md     ← the argparse definitions in netflix_insights/cli.py
 tests/test_docs.py fails when a committed file differs from what this writes.
 """
 from __future__ import annotations
 
 import os
 
-from etl import settings
-from etl.cli import build_parser
+from base import settings
+from netflix_insights.cli import build_parser
 from warehouse import schema
 
 DOCS = settings.PROJECT_ROOT / "docs"
@@ -22,7 +22,7 @@ def render_cli() -> str:
     parser = build_parser()
     sub = next(a for a in parser._actions if a.dest == "command")
     out = ["# Command line", "",
-           "Generated from `etl/cli.py` by `python -m etl.docs`; do not edit by hand. "
+           "Generated from `netflix_insights/cli.py` by `python -m netflix_insights.docs`; do not edit by hand. "
            "Every command takes `--data-dir` (env `NETFLIX_INSIGHTS_DATA_DIR`).", "",
            "```", parser.format_help().rstrip(), "```", ""]
     for name, p in sub.choices.items():

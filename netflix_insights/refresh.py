@@ -16,9 +16,18 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl import raw, settings, transform
-from etl.publish import (Paths, append_run, prune_builds, prune_raw_loads, publish,
-                         refresh_lock, remove_partials, run_history)
+from base import settings
+from base.paths import Paths
+from etl import raw, transform
+from etl.publish import (
+    append_run,
+    prune_builds,
+    prune_raw_loads,
+    publish,
+    refresh_lock,
+    remove_partials,
+    run_history,
+)
 from etl.sources import snapshot
 from models import artifacts, training
 from warehouse import build, checks

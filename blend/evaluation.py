@@ -16,8 +16,8 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from etl.viewing_history import HistoryCatalog, ParsedHistory, parse_history
-from models.blend import BLEND_PARAMS, recommend
+from blend.recommender import BLEND_PARAMS, recommend
+from blend.viewing_history import HistoryCatalog, ParsedHistory, parse_history
 from models.blend_space import TitleSpace
 
 HIDDEN_SHARE = 0.2

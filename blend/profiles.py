@@ -30,8 +30,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl import settings
-from queries.db import sql_text
+from base import settings
+from blend import SQL
 
 MAX_NAME = 40
 MAX_MEMBERS = 6          # people in one blend
@@ -71,7 +71,7 @@ class Profile:
 
 
 def _sql(name: str) -> str:
-    return sql_text(f"profiles/{name}")
+    return SQL.text(f"profiles/{name}")
 
 
 def _statements(name: str) -> list[str]:

@@ -1,6 +1,6 @@
 """gunicorn configuration of `netflix-insights serve --prod`, read from the settings.
 
-    gunicorn --config python:dashapp.gunicorn_conf   # what serve --prod executes
+    gunicorn --config python:netflix_insights.gunicorn_conf   # what serve --prod executes
 
 Imported by the gunicorn master, so it must not import the app: the master never
 touches DuckDB, and each forked worker imports the app, opens its own read-only
@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 
-from etl import settings
+from base import settings
 
 
 def _bind(host: str, port: str) -> str:
@@ -48,7 +48,7 @@ def post_worker_init(worker) -> None:
     finished the setup it does on its first request, concurrent callback requests fail
     with "Callback function not found". The worker accepts nothing before this returns."""
     from dashapp.app import app
-    from dashapp.serve import warm_up
+    from netflix_insights.serve import warm_up
     for name in ("dashapp", "queries", "models"):
         logger = logging.getLogger(name)
         logger.handlers = list(worker.log.error_log.handlers)

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from etl import settings
+from base import settings
 
 
 def _data_dir_arg(p: argparse.ArgumentParser) -> None:
@@ -203,15 +203,16 @@ class UserFacingError(RuntimeError):
 
 def _user_errors():
     """Exception types whose message is enough for the user."""
-    from etl.publish import RefreshLocked, WarehouseMissing
+    from base.errors import WarehouseMissing
+    from etl.publish import RefreshLocked
     from etl.raw import RawContractError
-    from etl.refresh import RefreshFailed
     from etl.sources.errors import SourceError
+    from netflix_insights.refresh import RefreshFailed
     return (RefreshFailed, RefreshLocked, WarehouseMissing, RawContractError, SourceError)
 
 
 def cmd_refresh(args) -> int:
-    from etl.refresh import refresh
+    from netflix_insights.refresh import refresh
     try:
         result = refresh(settings.data_dir(args.data_dir), source=args.source,
                          kaggle_csv=args.kaggle_csv, replay=args.replay, quiet=args.quiet,
@@ -224,12 +225,13 @@ def cmd_refresh(args) -> int:
 
 
 def cmd_schedule(args) -> int:
-    from etl.schedule import run_schedule
+    from netflix_insights.schedule import run_schedule
     return run_schedule(args)
 
 
 def cmd_sql(args) -> int:
-    from etl.publish import Paths, WarehouseMissing, current_build
+    from base.errors import WarehouseMissing
+    from base.paths import Paths, current_build
     from queries import console
     try:
         path = current_build(Paths(settings.data_dir(args.data_dir)))
@@ -264,7 +266,8 @@ def cmd_schema(args) -> int:
 def cmd_train(args) -> int:
     import time
 
-    from etl.publish import Paths, WarehouseMissing, current_build
+    from base.errors import WarehouseMissing
+    from base.paths import Paths, current_build
     from models import training
     from queries.db import open_read_only
     if args.model and args.model not in training.registry():
@@ -291,7 +294,8 @@ def cmd_train(args) -> int:
 
 def _published_model(call):
     """Run call(data_dir, build_id); a missing warehouse/model or bad input is one line."""
-    from etl.publish import Paths, WarehouseMissing, current_build
+    from base.errors import WarehouseMissing
+    from base.paths import Paths, current_build
     from models import artifacts, genre_files, serving
 
     def run(args):
@@ -371,7 +375,8 @@ def cmd_evaluate_genres(args) -> int:
 def cmd_predict_hit(args) -> int:
     import json
 
-    from etl.publish import Paths, WarehouseMissing, current_build
+    from base.errors import WarehouseMissing
+    from base.paths import Paths, current_build
     from models import artifacts, copilot, serving
     data_dir = settings.data_dir(args.data_dir)
     try:
@@ -405,7 +410,7 @@ def cmd_predict_hit(args) -> int:
 
 
 def cmd_backup_profiles(args) -> int:
-    from queries.profiles import ProfileStore
+    from blend.profiles import ProfileStore
     data_dir = settings.data_dir(args.data_dir)
     store = ProfileStore(data_dir)
     if not store.path.exists():
@@ -416,7 +421,7 @@ def cmd_backup_profiles(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from dashapp.serve import ServeError, serve
+    from netflix_insights.serve import ServeError, serve
     try:
         return serve(settings.data_dir(args.data_dir), host=args.host, port=args.port,
                      build_if_missing=not args.no_build, prod=args.prod,

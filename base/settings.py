@@ -141,7 +141,7 @@ def data_dir(override: str | Path | None = None) -> Path:
 def render_markdown() -> str:
     """docs/SETTINGS.md: every setting, its environment variable, default and meaning."""
     rows = ["# Settings", "",
-            "Generated from `etl/settings.py` by `python -m etl.docs`; do not edit by hand.",
+            "Generated from `base/settings.py` by `python -m netflix_insights.docs`; do not edit by hand.",
             "Every setting is read from its environment variable; CLI flags (`--data-dir`, "
             "`--host`, `--port`, `--workers`, `--threads`, `--timeout`) override them for "
             "one command.", "",

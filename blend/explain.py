@@ -11,19 +11,17 @@ most-watched first (at most MAX_GENRES).
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:   # runtime import would be circular (blend imports this module)
-    from models.blend import Profile
-    from models.blend_space import TitleSpace
+from blend.taste import Profile
+from models.blend_space import TitleSpace
 
 SHARED_RATIO = 0.9
 MAX_GENRES = 2
 
 
-def _anchors(space: "TitleSpace", watched: np.ndarray,
+def _anchors(space: TitleSpace, watched: np.ndarray,
              rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(watched row, similarity) of the closest of `watched` to each of `rows`."""
     sims = space.vectors[rows] @ space.vectors[watched].T
@@ -31,7 +29,7 @@ def _anchors(space: "TitleSpace", watched: np.ndarray,
     return watched[best], sims[np.arange(rows.size), best]
 
 
-def _genre_counts(space: "TitleSpace", person: "Profile") -> Counter:
+def _genre_counts(space: TitleSpace, person: Profile) -> Counter:
     return Counter(g for r in person.rows for g in space.genres[r])
 
 
@@ -45,7 +43,7 @@ def _together(group: int) -> str:
     return {1: "you", 2: "you both"}.get(group, "you all")
 
 
-def _anchor_text(space: "TitleSpace", active: list["Profile"], idle: list["Profile"],
+def _anchor_text(space: TitleSpace, active: list[Profile], idle: list[Profile],
                  anchors: list[tuple[np.ndarray, np.ndarray]],
                  shared: tuple[np.ndarray, np.ndarray] | None, i: int, group: int) -> str:
     """'Like X, which you both watched' or 'Ana: like X; Ben: popular pick'."""
@@ -60,7 +58,7 @@ def _anchor_text(space: "TitleSpace", active: list["Profile"], idle: list["Profi
     return "; ".join(parts[name] for name in sorted(parts))
 
 
-def reasons(space: "TitleSpace", profiles: list["Profile"], rows: np.ndarray) -> list[str]:
+def reasons(space: TitleSpace, profiles: list[Profile], rows: np.ndarray) -> list[str]:
     """One reason per recommended row, in the order of `rows`."""
     active = [p for p in profiles if p.size]
     if not active:

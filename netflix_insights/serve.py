@@ -2,7 +2,7 @@
 
 Two ways to serve the same app:
 - dev (default): Flask's threaded server in this process.
-- `--prod`: gunicorn (gthread workers, dashapp/gunicorn_conf.py). This process
+- `--prod`: gunicorn (gthread workers, netflix_insights/gunicorn_conf.py). This process
   replaces itself with the gunicorn master (exec), so nothing it did, such as
   building a warehouse, leaves DuckDB state behind to be inherited by the forked
   workers; each worker opens its own read-only connection lazily.
@@ -19,8 +19,8 @@ import os
 import sys
 from pathlib import Path
 
-from etl import settings
-from etl.publish import Paths, current_build
+from base import settings
+from base.paths import Paths, current_build
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def ensure_warehouse(data_dir: Path, build_if_missing: bool) -> Path:
     paths = Paths(data_dir)
     if not paths.current_link.exists() and build_if_missing:
         print("no warehouse yet: building it from the bundled snapshot…", file=sys.stderr)
-        from etl.refresh import refresh
+        from netflix_insights.refresh import refresh
         refresh(data_dir)
     return current_build(paths)
 
@@ -101,7 +101,7 @@ def serve(data_dir: Path, host: str | None = None, port: int | None = None,
 
 
 def exec_gunicorn(path: Path, conf: dict[str, str]) -> None:
-    """Replace this process with gunicorn configured by dashapp/gunicorn_conf.py."""
+    """Replace this process with gunicorn configured by netflix_insights/gunicorn_conf.py."""
     if importlib.util.find_spec("gunicorn") is None:
         raise ServeError("serve --prod needs gunicorn: pip install "
                          "'netflix-content-insights[serve]'")
@@ -109,5 +109,5 @@ def exec_gunicorn(path: Path, conf: dict[str, str]) -> None:
           f"{conf['workers']} workers × {conf['threads']} threads (Ctrl-C to stop)",
           file=sys.stderr, flush=True)
     sys.stdout.flush()
-    argv = [sys.executable, "-m", "gunicorn", "--config", "python:dashapp.gunicorn_conf"]
+    argv = [sys.executable, "-m", "gunicorn", "--config", "python:netflix_insights.gunicorn_conf"]
     os.execv(sys.executable, argv)

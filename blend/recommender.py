@@ -1,6 +1,7 @@
 """Blend: one shared watch list for a group of friends (model card: docs/models/blend.md).
 
-Training (`train`, a stage of refresh) embeds every title (models/blend_space.py).
+Training (a stage of refresh) embeds every title (models/blend_space.py); this
+module only serves.
 Serving (`recommend`) is pure numpy on that space, per request:
 1. Each person's preference vector is the weighted mean of the vectors of what they
    watched: weight = log1p(episodes) × 0.5 ** (days before their latest view /
@@ -18,7 +19,7 @@ Serving (`recommend`) is pure numpy on that space, per request:
    listed by mean interest. People are processed in sorted name order, so the list
    does not depend on the order they were given in.
 Titles anyone in the group watched are never recommended. Each recommendation says why
-(models/blend_explain.py).
+(blend/explain.py).
 """
 from __future__ import annotations
 
@@ -34,22 +35,17 @@ import numpy as np
 import polars as pl
 from threadpoolctl import ThreadpoolController, threadpool_limits
 
-from models import blend_explain
-from models.artifacts import TrainedModel
-from models.blend_space import SPACE_PARAMS, TitleSpace, build_space
+from blend import explain as blend_explain
+from blend.taste import Profile
+from models.blend_space import TitleSpace
 from models.serving import BadInput
 
-NAME = "blend"
-ORDER = 60
-SEED = 42
-SQL_DIR = Path(__file__).resolve().parent / "sql"
 KINDS = ("movie", "show")
 # Serving parameters: the model card says what each does and what was tried
 # (benchmarks/bench_blend.py, on the tune half of the test histories).
 BLEND_PARAMS = {"half_life_days": 90.0, "nearest_weight": 0.25, "nearest_power": 4,
                 "nearest_titles": 128, "prior_min": 0.1,
                 "prior_k": 10.0, "candidate_factor": 2, "max_n": 200}
-PARAMS = {**SPACE_PARAMS, **BLEND_PARAMS, "threads": 1}
 ITEM_COLUMNS = ("show_id", "episodes", "last_watched")
 
 
@@ -71,18 +67,6 @@ class Recommendation:
     score: float                  # the group's mean interest
     interest: dict[str, float]    # person name → interest
     reason: str
-
-
-@dataclass(frozen=True)
-class Profile:
-    """One person's matched history in the space: rows (sorted, distinct) and weights."""
-    name: str
-    rows: np.ndarray
-    weights: np.ndarray
-
-    @property
-    def size(self) -> int:
-        return int(self.rows.size)
 
 
 def profile(space: TitleSpace, name: str, items: pl.DataFrame,
@@ -227,49 +211,3 @@ def _recommendation(space: TitleSpace, row: int, values: np.ndarray, profiles: l
                           space.genres[row], round(float(values.mean()), 4),
                           {p.name: round(float(v), 4) for p, v in zip(profiles, values)},
                           reason)
-
-
-def neighbour_genre_agreement(space: TitleSpace, sample: int = 1000,
-                              seed: int = SEED) -> tuple[float, float]:
-    """(share of sampled titles whose nearest other title has the same primary Netflix
-    category, the same share for random pairs): a cheap check that the space puts like
-    next to like."""
-    rng = np.random.default_rng(seed)
-    rows = np.sort(rng.choice(len(space.show_ids), min(sample, len(space.show_ids)),
-                              replace=False))
-    sims = space.vectors[rows] @ space.vectors.T
-    sims[np.arange(rows.size), rows] = -np.inf
-    primary = np.array([g[0] if g else "" for g in space.genres])
-    random_pairs = rng.choice(len(space.show_ids), rows.size)
-    return (float(np.mean(primary[rows] == primary[sims.argmax(axis=1)])),
-            float(np.mean(primary[rows] == primary[random_pairs])))
-
-
-def metric_rows(space: TitleSpace, frame: pl.DataFrame, seconds: float) -> list[dict]:
-    nearest, chance = neighbour_genre_agreement(space)
-    matched = frame.select(pl.any_horizontal(pl.col("votes_percentile", "popularity_percentile")
-                                             .is_not_null()).mean()).item()
-    values = {"titles": len(space.show_ids), "dims": space.dims,
-              "svd_explained_variance": space.explained_variance,
-              "prior_matched_share": matched,
-              "neighbour_primary_genre_agreement": nearest,
-              "random_primary_genre_agreement": chance,
-              "train_seconds": seconds}
-    return [{"model": NAME, "metric": m, "label": "", "split": "all", "value": float(v)}
-            for m, v in values.items()]
-
-
-def load_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return con.sql((SQL_DIR / "blend_titles.sql").read_text(),
-                   params={"cast_depth": SPACE_PARAMS["cast_depth"]}).pl()
-
-
-def train(con: duckdb.DuckDBPyConnection, seed: int = SEED) -> TrainedModel:
-    started = time.monotonic()
-    frame = load_frame(con)
-    with threadpool_limits(PARAMS["threads"]):
-        space = build_space(frame, SPACE_PARAMS, seed)
-        seconds = time.monotonic() - started
-        metrics = metric_rows(space, frame, seconds)
-    return TrainedModel(space, params=dict(PARAMS), metrics=metrics, seed=seed,
-                        notes=f"trained in {seconds:.1f} s")
