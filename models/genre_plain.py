@@ -91,7 +91,14 @@ class PlainModel:
             oof[held] = self._classifier(seed).fit(x[fit], yk[fit]).predict_proba(x[held])
         self.threshold = best_threshold(yk, oof)
         self.classifier = self._classifier(seed).fit(x, yk)
+        # out-of-fold probabilities of the training rows, for a blend's threshold; not
+        # kept in the artifact (see __getstate__)
+        self.oof = np.zeros(y.shape)
+        self.oof[:, self.keep] = oof
         return self
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "oof"}
 
     def predict_proba(self, records: list[dict]) -> np.ndarray:
         out = np.zeros((len(records), len(self.labels)))
