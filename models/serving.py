@@ -156,7 +156,7 @@ class TmdbGenreRequest:
         title = _text(data, "title", limit=MAX_TITLE)
         if not overview and not title:
             raise BadInput("give an overview (and optionally a title)")
-        language = _text(data, "language", "original_language", limit=3).lower() or None
+        language = _text(data, "language", "original_language", limit=20).lower() or None
         if language and not (language.isalpha() and len(language) in (2, 3)):
             raise BadInput("language must be an ISO 639-1 code such as en, es, ko")
         return cls(overview, title, _number(data, "year", 1874, 2100), language)

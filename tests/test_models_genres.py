@@ -224,6 +224,7 @@ def test_evaluate_genres_on_a_labelled_file(trained_data_dir, tmp_path, capsys):
 
 
 def test_panel_callbacks_with_a_trained_model(trained_data_dir, monkeypatch):
+    import dashapp.app  # noqa: F401 (pages register on the app, which must exist first)
     from dashapp.pages import models_genres as page
     data_dir, _ = trained_data_dir
     monkeypatch.setenv("NETFLIX_INSIGHTS_DATA_DIR", str(data_dir))
