@@ -86,12 +86,17 @@ def _model_endpoint(parse, predict):
 
 
 def add_model_endpoints(server: flask.Flask) -> None:
-    """POST /api/predict-genres {"description", "title"?, "type"?, "countries"?} →
-    predicted categories; POST /api/copilot {"type", "genres", "country"?, "language"?,
+    """POST /api/predict-genres {"description", "title"?, "type"?, "countries"?, "cast"?,
+    "director"?, "rating"?, "release_year"?, "runtime_minutes"?, "seasons"?} → predicted
+    Netflix categories (the full model when any of the last six is given);
+    POST /api/predict-tmdb-genres {"overview", "title"?, "year"?, "language"?} → TMDB
+    genres; POST /api/copilot {"type", "genres", "country"?, "language"?,
     "month"?, "quarter"?, "runtime_minutes"?, "seasons"?, "maturity_rating"?} → hit
     probability with the model's CV scores, popularity, risk and benchmark titles."""
     server.add_url_rule("/api/predict-genres", "predict_genres", _model_endpoint(
         serving.GenreRequest.parse, serving.predict_genres), methods=["POST"])
+    server.add_url_rule("/api/predict-tmdb-genres", "predict_tmdb_genres", _model_endpoint(
+        serving.TmdbGenreRequest.parse, serving.predict_tmdb_genres), methods=["POST"])
     server.add_url_rule("/api/copilot", "copilot", _model_endpoint(
         copilot.CopilotRequest.parse, copilot.predict), methods=["POST"])
     # Without these, Dash's catch-all page route answered GET /api/... with the HTML page.
@@ -99,14 +104,15 @@ def add_model_endpoints(server: flask.Flask) -> None:
                         methods=["GET", "PUT", "PATCH", "DELETE"])
 
 
-API_POST_ONLY = ("predict-genres", "copilot")
+API_POST_ONLY = ("predict-genres", "predict-tmdb-genres", "copilot")
 
 
 def _api_other_method(_rest: str):
     """405 (Allow: POST) for the POST APIs under another method, 404 for the rest."""
     if _rest in API_POST_ONLY:
         raise MethodNotAllowed(valid_methods=["POST"])
-    raise NotFound("no such API; the APIs are POST /api/predict-genres and "
+    raise NotFound("no such API; the APIs are POST /api/predict-genres, "
+                   "POST /api/predict-tmdb-genres and "
                    "POST /api/copilot")
 
 

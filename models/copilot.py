@@ -45,6 +45,9 @@ SEED = 42
 PARAMS = {"C": 1.0, "calibration": "sigmoid", "calibration_folds": 3, "cv_folds": 5,
           "ridge_alpha": 1.0, "min_count": 10, "neighbours": 10, "reliability_bins": 10}
 CV_SPLIT = f"cv{PARAMS['cv_folds']}_oof"
+# trained on the titles added before 2021, scored on the 2021 additions: how a planner
+# uses it (a title that is not in the catalog yet), beside the random CV figures
+TEMPORAL_SPLIT, TEMPORAL_YEAR = "temporal_2021", 2021
 # What a planner knows before release: the only inputs of every model here.
 FEATURES = ("kind", "genres", "country", "language", "month", "quarter", "runtime_minutes",
             "seasons", "maturity_rating")
@@ -289,7 +292,8 @@ def _train(con, seed: int) -> TrainedModel:
     has_pop = np.array([r["tmdb_popularity"] is not None for r in rows])
     log_pop = np.log1p(np.array([r["tmdb_popularity"] or 0.0 for r in rows]))
     p, base, pred, mean = cross_validate(x, y, log_pop, has_pop, seed)
-    metrics = (classification_rows("copilot_hit", CV_SPLIT, y, p)
+    metrics = (temporal_rows(records, rows, y, seed)
+               + classification_rows("copilot_hit", CV_SPLIT, y, p)
                + classification_rows("copilot_hit_baseline", CV_SPLIT, y, base)
                + regression_rows("copilot_popularity", CV_SPLIT, log_pop[has_pop], pred)
                + regression_rows("copilot_popularity_baseline", CV_SPLIT, log_pop[has_pop], mean))
@@ -308,6 +312,21 @@ def _train(con, seed: int) -> TrainedModel:
                                        "model_columns": int(x.shape[1])},
                         metrics=metrics + by_kind, seed=seed,
                         notes=f"{len(rows)} scored titles, {int(has_pop.sum())} with popularity")
+
+
+def temporal_rows(records: list[dict], rows: list[dict], y: np.ndarray, seed: int) -> list[dict]:
+    """ROC-AUC, Brier and log loss on the 2021 additions of a classifier (its encoder
+    too) fitted on the earlier additions, and of their hit rate as the baseline."""
+    years = np.array([r["year_added"] or 0 for r in rows])
+    before, during = np.flatnonzero((years > 0) & (years < TEMPORAL_YEAR)), np.flatnonzero(years == TEMPORAL_YEAR)
+    if len(during) == 0 or len(set(y[during])) < 2:
+        return []
+    encoder = Encoder().fit([records[i] for i in before], PARAMS["min_count"])
+    x = encoder.model_inputs(encoder.transform(records))
+    p = _classifier(seed).fit(x[before], y[before]).predict_proba(x[during])[:, 1]
+    base = np.full(len(during), y[before].mean())
+    return (classification_rows("copilot_hit", TEMPORAL_SPLIT, y[during], p)
+            + classification_rows("copilot_hit_baseline", TEMPORAL_SPLIT, y[during], base))
 
 
 def reliability_by_kind(y, p, kinds) -> tuple[list[dict], list[dict]]:
@@ -421,11 +440,22 @@ def request_record(model: Copilot, request: CopilotRequest) -> dict:
     return {**asdict(request), "genres": list(request.genres), "language": language}
 
 
-def scores(meta) -> dict[str, dict[str, float]]:
-    """Whole-model CV metrics of each copilot model, from the artifact's metadata."""
-    return {m: summary([r for r in meta.metrics if r["model"] == m], CV_SPLIT)
+def scores(meta, split: str = CV_SPLIT) -> dict[str, dict[str, float]]:
+    """Whole-model metrics of each copilot model on `split`, from the artifact's metadata."""
+    return {m: summary([r for r in meta.metrics if r["model"] == m], split)
             for m in ("copilot_hit", "copilot_hit_baseline", "copilot_popularity",
                       "copilot_popularity_baseline")}
+
+
+def _temporal_scores(meta) -> dict:
+    """Trained on additions before 2021, scored on the 2021 additions (empty if absent)."""
+    t = scores(meta, TEMPORAL_SPLIT)
+    hit, base = t["copilot_hit"], t["copilot_hit_baseline"]
+    if not hit:
+        return {}
+    return {"split": TEMPORAL_SPLIT, "roc_auc": round(hit["roc_auc"], 4),
+            "brier": round(hit["brier"], 4), "baseline_brier": round(base["brier"], 4),
+            "titles": int(hit["titles"])}
 
 
 def predict(data_dir: Path, build_id: str, request: CopilotRequest) -> dict:
@@ -444,6 +474,7 @@ def predict(data_dir: Path, build_id: str, request: CopilotRequest) -> dict:
                              "brier": round(hit["brier"], 4),
                              "baseline_brier": round(s["copilot_hit_baseline"]["brier"], 4),
                              "calibration_error": round(hit["calibration_error"], 4)},
+        "hit_model_scores_2021": _temporal_scores(meta),
         "popularity": {"predicted": round(out["popularity"], 2),
                        "middle_half": [round(v, 2) for v in out["popularity_range"]],
                        "mae_points": round(pop["mae_points"], 2),

@@ -1,7 +1,8 @@
 """Serving trained models: load once per build, predict, say clearly when one is missing.
 
-Used by the dashboard panels, `netflix-insights predict-genres` and the JSON endpoint
-`POST /api/predict-genres`. Nothing here trains: a click never fits a model.
+Used by the dashboard panels, `netflix-insights predict-genres` / `predict-tmdb-genres`
+/ `evaluate-genres` and the JSON endpoints `POST /api/predict-genres` and
+`POST /api/predict-tmdb-genres`. Nothing here trains: a click never fits a model.
 """
 from __future__ import annotations
 
@@ -9,9 +10,13 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+from sklearn.metrics import f1_score, precision_recall_fscore_support
+from sklearn.preprocessing import MultiLabelBinarizer
+
 from base.kinds import kind_of
-from models import artifacts
-from models.genre_classifier import form_record
+from models import artifacts, genre_files
+from models.genre_classifier import HEADLINE, form_record
 from models.metrics import summary
 from queries import validation
 
@@ -35,52 +40,213 @@ class BadInput(validation.BadInput):
     """A prediction request that cannot be served; the message says why."""
 
 
+RATINGS = ("TV-MA", "TV-14", "TV-PG", "R", "PG-13", "TV-Y7", "TV-Y", "PG", "TV-G", "NR", "G",
+           "TV-Y7-FV", "NC-17", "UR")
+MAX_PEOPLE = 50
+
+
+def _text(data: dict, *keys: str, limit: int) -> str:
+    value = next((data[k] for k in keys if data.get(k) not in (None, "")), "")
+    if not isinstance(value, (str, int, float)):
+        raise BadInput(f"{keys[0]} must be text")
+    value = str(value).strip()
+    if len(value) > limit:
+        raise BadInput(f"{keys[0]} is limited to {limit:,} characters")
+    return value
+
+
+def _names(data: dict, key: str, limit: int) -> tuple[str, ...]:
+    """A list of names, or one comma-separated string of them."""
+    value = data.get(key) or ()
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise BadInput(f"{key} must be a list of names or one comma-separated string")
+    names = tuple(v.strip() for v in value if v.strip())
+    if len(names) > limit or any(len(n) > MAX_TITLE for n in names):
+        raise BadInput(f"{key}: at most {limit} names of up to {MAX_TITLE} characters")
+    return names
+
+
+def _number(data: dict, key: str, low: int, high: int) -> int | None:
+    value = data.get(key)
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+        exact = not isinstance(value, bool) and number == float(value)
+    except (TypeError, ValueError):
+        exact = False
+    if not exact or not low <= number <= high:
+        raise BadInput(f"{key} must be a whole number from {low} to {high}")
+    return number
+
+
+def _kind(data: dict) -> str:
+    value = data.get("type") or data.get("kind") or "movie"
+    kind = kind_of(value) if isinstance(value, str) else None
+    if kind is None:
+        raise BadInput("type must be movie or show")
+    return kind
+
+
 @dataclass(frozen=True)
 class GenreRequest:
+    """A Netflix title to label. With any of cast, director, rating, release_year,
+    runtime_minutes or seasons the full model answers, else the form model."""
     description: str
     title: str = ""
     kind: str = "movie"
     countries: tuple[str, ...] = ()
+    cast: tuple[str, ...] = ()
+    director: tuple[str, ...] = ()
+    rating: str | None = None
+    release_year: int | None = None
+    runtime_minutes: int | None = None
+    seasons: int | None = None
 
     @classmethod
     def parse(cls, data: dict) -> "GenreRequest":
         """Validate a JSON-ish dict (from the form, CLI or HTTP)."""
         if not isinstance(data, dict):
             raise BadInput("send a JSON object with at least a description")
-        for key in ("description", "title", "type", "kind"):
-            if data.get(key) is not None and not isinstance(data[key], str):
-                raise BadInput(f"{key} must be text")
-        description = (data.get("description") or "").strip()
-        title = (data.get("title") or "").strip()
+        description = _text(data, "description", limit=MAX_TEXT)
+        title = _text(data, "title", limit=MAX_TITLE)
         if not description and not title:
             raise BadInput("give a description (and optionally a title)")
-        if len(description) > MAX_TEXT or len(title) > MAX_TITLE:
-            raise BadInput(f"description is limited to {MAX_TEXT:,} characters, title to "
-                           f"{MAX_TITLE}")
-        kind = kind_of(data.get("type") or data.get("kind") or "movie")
-        if kind is None:
-            raise BadInput("type must be movie or show")
-        countries = data.get("countries") or data.get("country") or ()
-        if isinstance(countries, str):
-            countries = [c.strip() for c in countries[:2000].split(",")]
-        if not isinstance(countries, (list, tuple)) or not all(
-                isinstance(c, str) and len(c) <= 100 for c in countries):
-            raise BadInput("countries must be a list of country names (or one, as text)")
-        return cls(description, title, kind, tuple(c for c in countries if c)[:10])
+        kind = _kind(data)
+        countries = _names(data, "countries" if data.get("countries") else "country", 10)
+        rating = _text(data, "rating", "maturity_rating", limit=20) or None
+        if rating is not None and rating not in RATINGS:
+            raise BadInput(f"rating must be one of {', '.join(RATINGS)}")
+        runtime = _number(data, "runtime_minutes", 1, 600)
+        seasons = _number(data, "seasons", 1, 50)
+        if runtime is not None and kind == "show" or seasons is not None and kind == "movie":
+            raise BadInput("runtime_minutes is for movies, seasons for shows")
+        return cls(description, title, kind, countries, _names(data, "cast", MAX_PEOPLE),
+                   _names(data, "director", MAX_PEOPLE), rating,
+                   _number(data, "release_year", 1900, 2100), runtime, seasons)
+
+    @property
+    def full(self) -> bool:
+        return bool(self.cast or self.director or self.rating or self.release_year
+                    or self.runtime_minutes or self.seasons)
+
+    def record(self) -> dict:
+        record = {"title": self.title, "description": self.description, "kind": self.kind,
+                  "countries": list(self.countries)}
+        if not self.full:
+            return form_record(record)
+        return {**record, "people": [*self.cast, *self.director],
+                "maturity_rating": self.rating, "release_year": self.release_year,
+                "runtime_minutes": self.runtime_minutes, "seasons": self.seasons}
+
+
+@dataclass(frozen=True)
+class TmdbGenreRequest:
+    """A movie to give TMDB genres: overview, and optionally title, year, language."""
+    overview: str
+    title: str = ""
+    year: int | None = None
+    language: str | None = None
+
+    @classmethod
+    def parse(cls, data: dict) -> "TmdbGenreRequest":
+        if not isinstance(data, dict):
+            raise BadInput("send a JSON object with at least an overview")
+        overview = _text(data, "overview", "description", limit=MAX_TEXT)
+        title = _text(data, "title", limit=MAX_TITLE)
+        if not overview and not title:
+            raise BadInput("give an overview (and optionally a title)")
+        language = _text(data, "language", "original_language", limit=20).lower() or None
+        if language and not (language.isalpha() and len(language) in (2, 3)):
+            raise BadInput("language must be an ISO 639-1 code such as en, es, ko")
+        return cls(overview, title, _number(data, "year", 1874, 2100), language)
+
+    def record(self) -> dict:
+        return {"kind": "movie", "title": self.title, "description": self.overview,
+                "release_year": self.year, "original_language": self.language}
+
+
+def headline_scores(meta, variant: str) -> dict:
+    """The variant's scores on its headline split, and the plain model's beside them."""
+    split = HEADLINE[variant]
+    plain = "genres_netflix_plain" if variant.startswith("netflix") else "genres_tmdb_plain"
+
+    def scores(model):
+        found = summary([m for m in meta.metrics if m["model"] == model], split)
+        return {k: round(found[k], 4) for k in ("micro_f1", "macro_f1", "samples_f1")
+                if k in found}
+    return {"split": split, **scores(f"genres_{variant}"), "plain_model": scores(plain)}
+
+
+def _labelled(model, record: dict, explain_words: int) -> list[dict]:
+    return [{"label": label, "probability": round(p, 4),
+             "words": [w for w, _ in model.explain(record, label, explain_words)]}
+            for label, p in model.predict(record)]
 
 
 def predict_genres(data_dir: Path, build_id: str, request: GenreRequest,
                    explain_words: int = 6) -> dict:
     """Predicted Netflix categories with probabilities, the words behind each, and the
-    held-out scores of the model that made them (never a probability without them)."""
+    scores of the model that made them on titles it never saw (never a probability
+    without them): the full model when full inputs are given, else the form model."""
     bundle, meta = load(data_dir, build_id, "genres")
-    model = bundle["netflix_form"]
-    record = form_record({"title": request.title, "description": request.description,
-                          "kind": request.kind, "countries": list(request.countries)})
-    labels = [{"label": label, "probability": round(p, 4),
-               "words": [w for w, _ in model.explain(record, label, explain_words)]}
-              for label, p in model.predict(record)]
-    scores = summary([m for m in meta.metrics if m["model"] == "genres_netflix_form"], "holdout")
-    return {"build_id": build_id, "model": "genres_netflix_form", "trained_at": meta.trained_at,
-            "labels": labels,
-            "model_scores": {k: round(v, 4) for k, v in scores.items()}}
+    variant = "netflix" if request.full else "netflix_form"
+    record = request.record()
+    return {"build_id": build_id, "model": f"genres_{variant}", "trained_at": meta.trained_at,
+            "labels": _labelled(bundle[variant], record, explain_words),
+            "model_scores": headline_scores(meta, variant)}
+
+
+def predict_tmdb_genres(data_dir: Path, build_id: str, request: TmdbGenreRequest,
+                        explain_words: int = 6) -> dict:
+    """Predicted TMDB genres, as predict_genres, with the scores on unseen movies."""
+    bundle, meta = load(data_dir, build_id, "genres")
+    return {"build_id": build_id, "model": "genres_tmdb", "trained_at": meta.trained_at,
+            "labels": _labelled(bundle["tmdb"], request.record(), explain_words),
+            "model_scores": headline_scores(meta, "tmdb")}
+
+
+def evaluate_file(data_dir: Path, build_id: str, path: Path, task: str) -> dict:
+    """Score the served model on a labelled CSV (columns: models/genre_files.py), next
+    to the plain model trained on the bundle. Unknown labels are reported, not an error.
+
+    Netflix: the full model when the file has any full-input column (cast, director,
+    rating, release_year, duration), else the form model, as the API would choose.
+    """
+    frame = genre_files.read_frame(path)
+    bundle, _ = load(data_dir, build_id, "genres")
+    if task == "tmdb":
+        variant = "tmdb"
+    elif task == "netflix":
+        full = {"cast", "director", "rating", "release_year", "duration"} & set(frame.columns)
+        variant = "netflix" if full else "netflix_form"
+    else:
+        raise BadInput("task must be netflix or tmdb")
+    model, plain = bundle[variant], bundle[f"{task}_plain"]
+    found = genre_files.labelled_records(frame, task, model.labels, Path(path).name)
+    records = [r if variant != "netflix_form" else form_record(r) for r in found.records]
+    y = MultiLabelBinarizer(classes=model.labels).fit_transform([r["labels"] for r in records])
+    pred = model.predict_many(records)
+    base = plain.predict([form_record(r) if task == "netflix" else r for r in records])
+    p, r, f, support = precision_recall_fscore_support(y, pred, average=None, zero_division=0)
+    present = np.flatnonzero(support > 0)   # macro-F1 over the labels the file has
+
+    def macro(predicted) -> float:
+        return round(float(f1_score(y, predicted, average="macro", labels=present,
+                                    zero_division=0)), 4)
+    per_label = {label: {"precision": round(float(p[j]), 4), "recall": round(float(r[j]), 4),
+                         "f1": round(float(f[j]), 4), "support": int(support[j])}
+                 for j, label in enumerate(model.labels) if support[j] or pred[:, j].any()}
+    return {"task": task, "n": len(records),
+            "micro_f1": round(float(f1_score(y, pred, average="micro", zero_division=0)), 4),
+            "macro_f1": macro(pred),
+            "samples_f1": round(float(f1_score(y, pred, average="samples", zero_division=0)), 4),
+            "per_label": per_label,
+            "baseline": {"micro_f1": round(float(f1_score(y, base, average="micro",
+                                                          zero_division=0)), 4),
+                         "macro_f1": macro(base)},
+            "model": f"genres_{variant}", "build_id": build_id,
+            "unknown_labels": dict(found.unknown_labels.most_common()),
+            "skipped_rows": found.skipped_rows}

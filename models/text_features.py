@@ -7,7 +7,6 @@ training split (docs/models/genre_classifier.md); a block of weight 0 is left ou
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 
@@ -27,29 +26,25 @@ def _named(prefix: str, names: list[str] | None) -> list[str]:
 
 
 def netflix_meta_tokens(r: dict) -> str:
-    """Type, rating, decade, runtime/season buckets, countries, matched genres."""
+    """Type, rating, decade, runtime/season buckets, countries."""
     tokens = [f"kind_{r.get('kind') or 'unknown'}",
               f"rating_{r.get('maturity_rating') or 'none'}",
               f"decade_{_bucket(r.get('release_year'), 10)}",
               f"runtime_{_bucket(r.get('runtime_minutes'), 30)}",
               f"seasons_{_bucket(r.get('seasons'), 2)}"]
-    tokens += (_named("country_", r.get("countries")) + _named("imdb_", r.get("imdb_genres"))
-               + _named("tmdb_", r.get("tmdb_genres")))
+    # a title sent without a country must not read as "not American" (the intercept of
+    # International Movies is high when no country token is there to lower it)
+    tokens += _named("country_", r.get("countries") or ["unknown"])
     return " ".join(tokens)
 
 
 def tmdb_meta_tokens(r: dict) -> str:
-    """Language, decade, release month, audience buckets (horror scores low…), the list
-    the movie came from, and the genres the Netflix catalog gives a matched movie."""
-    vote_count, popularity = r.get("vote_count") or 0, r.get("popularity") or 0
+    """What a person can give besides the text: original language, decade, release
+    month. (Audience numbers and the lists a movie came from were dropped: the form,
+    CLI and API cannot take them, and a new movie has none yet.)"""
     tokens = [f"lang_{r.get('original_language') or 'xx'}",
               f"decade_{_bucket(r.get('release_year'), 10)}",
-              f"month_{r.get('release_month') or 'none'}",
-              f"vote_{_bucket(r.get('vote_average'), 0.5)}",
-              f"votes_{int(math.log2(vote_count + 1))}",
-              f"pop_{int(math.log2(popularity + 1))}",
-              f"list_{r.get('source_list') or 'none'}"]
-    tokens += _named("netflix_", r.get("netflix_genres")) + _named("imdb_", r.get("imdb_genres"))
+              f"month_{r.get('release_month') or 'none'}"]
     return " ".join(tokens)
 
 

@@ -95,7 +95,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", default="")
     p.add_argument("--type", choices=["movie", "show"], default="movie")
     p.add_argument("--country", action="append", default=[], help="repeatable")
+    p.add_argument("--cast", action="append", default=[],
+                   help="an actor, repeatable (with any of --cast, --director, --rating, "
+                        "--release-year, --runtime, --seasons the full model answers)")
+    p.add_argument("--director", action="append", default=[], help="repeatable")
+    p.add_argument("--rating", help="maturity rating, e.g. TV-MA, PG-13")
+    p.add_argument("--release-year", type=int)
+    p.add_argument("--runtime", type=int, help="movie runtime in minutes")
+    p.add_argument("--seasons", type=int, help="a show's number of seasons")
     p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("predict-tmdb-genres", help="predict TMDB genres for a movie overview",
+                       description="Predict TMDB genres with the TMDB genre classifier of "
+                       "the published build, with probabilities, the words behind each, "
+                       "and the model's scores on recent movies it never saw. Same as POST "
+                       "/api/predict-tmdb-genres.")
+    _data_dir_arg(p)
+    p.add_argument("overview", help="the overview, in quotes")
+    p.add_argument("--title", default="")
+    p.add_argument("--year", type=int, help="release year")
+    p.add_argument("--language", help="ISO 639-1 original language, e.g. en, ko")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("evaluate-genres", help="score the served genre model on a labelled CSV",
+                       description="Score the published build's genre classifier on any "
+                       "labelled CSV, next to the plain model trained on the bundle. tmdb "
+                       "columns: title, overview, genres ('|'-separated TMDB genre names), "
+                       "optional release_date, original_language. netflix columns: title, "
+                       "description, type, listed_in (', '-separated as in the Kaggle file), "
+                       "optional country, cast, director, rating, release_year, duration (with "
+                       "any of the last five the full model is scored). Labels the model does "
+                       "not know are reported and ignored. See docs/models/genre_classifier.md.")
+    _data_dir_arg(p)
+    p.add_argument("file", type=Path, help="a CSV file (or .csv.gz)")
+    p.add_argument("--task", choices=["netflix", "tmdb"], required=True)
+    p.add_argument("--format", choices=["table", "json"], default="table")
 
     p = sub.add_parser("predict-hit", help="investment copilot: hit probability for a title idea",
                        description="Score a hypothetical title with the investment copilot "
@@ -223,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     handler = {"refresh": cmd_refresh, "schedule": cmd_schedule, "sql": cmd_sql,
                "schema": cmd_schema, "serve": cmd_serve, "train": cmd_train,
                "predict-genres": cmd_predict_genres, "predict-hit": cmd_predict_hit,
+               "predict-tmdb-genres": cmd_predict_tmdb_genres,
+               "evaluate-genres": cmd_evaluate_genres,
                "backup-profiles": cmd_backup_profiles, "proxy-config": cmd_proxy_config,
                "migrate": cmd_migrate, "follow": cmd_follow,
                "export": cmd_export, "blend-eval": cmd_blend_eval}[args.command]
@@ -354,28 +390,83 @@ def cmd_train(args) -> int:
     return 0
 
 
-def cmd_predict_genres(args) -> int:
-    import json
-
+def _published_model(call):
+    """Run call(data_dir, build_id); a missing warehouse/model or bad input is one line."""
     from base.errors import WarehouseMissing
     from base.paths import Paths, current_build
-    from models import artifacts, serving
-    data_dir = settings.data_dir(args.data_dir)
-    try:
-        build_id = current_build(Paths(data_dir)).stem
-        request = serving.GenreRequest.parse({"description": args.description, "title": args.title,
-                                              "type": args.type, "countries": args.country})
-        result = serving.predict_genres(data_dir, build_id, request)
-    except (WarehouseMissing, artifacts.ModelMissing, serving.BadInput) as exc:
-        raise UserFacingError(str(exc)) from exc
-    if args.json:
+    from models import artifacts, genre_files, serving
+
+    def run(args):
+        data_dir = settings.data_dir(args.data_dir)
+        try:
+            return call(data_dir, current_build(Paths(data_dir)).stem, args)
+        except (WarehouseMissing, artifacts.ModelMissing, serving.BadInput,
+                genre_files.FileProblem) as exc:
+            raise UserFacingError(str(exc)) from exc
+    return run
+
+
+def _print_labels(result: dict, as_json: bool) -> int:
+    import json
+    if as_json:
         print(json.dumps(result, indent=2))
         return 0
     for item in result["labels"]:
         print(f"{item['probability']:6.1%}  {item['label']:30} {', '.join(item['words'])}")
-    scores = result["model_scores"]
-    print(f"model {result['model']} (build {build_id}): held-out micro-F1 "
-          f"{scores.get('micro_f1', float('nan')):.3f}, macro-F1 {scores.get('macro_f1', float('nan')):.3f}")
+    s, plain = result["model_scores"], result["model_scores"]["plain_model"]
+    print(f"model {result['model']} (build {result['build_id']}), on titles it never saw "
+          f"({s['split']}): micro-F1 {s.get('micro_f1', float('nan')):.3f}, macro-F1 "
+          f"{s.get('macro_f1', float('nan')):.3f} (plain model "
+          f"{plain.get('micro_f1', float('nan')):.3f} / {plain.get('macro_f1', float('nan')):.3f})")
+    return 0
+
+
+def cmd_predict_genres(args) -> int:
+    from models import serving
+
+    def call(data_dir, build_id, args):
+        request = serving.GenreRequest.parse({
+            "description": args.description, "title": args.title, "type": args.type,
+            "countries": args.country, "cast": args.cast, "director": args.director,
+            "rating": args.rating, "release_year": args.release_year,
+            "runtime_minutes": args.runtime, "seasons": args.seasons})
+        return serving.predict_genres(data_dir, build_id, request)
+    return _print_labels(_published_model(call)(args), args.json)
+
+
+def cmd_predict_tmdb_genres(args) -> int:
+    from models import serving
+
+    def call(data_dir, build_id, args):
+        request = serving.TmdbGenreRequest.parse({"overview": args.overview, "title": args.title,
+                                                  "year": args.year, "language": args.language})
+        return serving.predict_tmdb_genres(data_dir, build_id, request)
+    return _print_labels(_published_model(call)(args), args.json)
+
+
+def cmd_evaluate_genres(args) -> int:
+    import json
+
+    from models import serving
+    result = _published_model(lambda d, b, a: serving.evaluate_file(d, b, a.file, a.task))(args)
+    if args.format == "json":
+        print(json.dumps(result, indent=2))
+        return 0
+    base = result["baseline"]
+    print(f"{result['model']} on {result['n']:,} rows of {args.file.name} (build "
+          f"{result['build_id']}): micro-F1 {result['micro_f1']:.3f}, macro-F1 "
+          f"{result['macro_f1']:.3f}, samples-F1 {result['samples_f1']:.3f}")
+    print(f"plain model (trained on the bundle): micro-F1 {base['micro_f1']:.3f}, macro-F1 "
+          f"{base['macro_f1']:.3f}")
+    print(f"\n{'label':32} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}")
+    for label, m in sorted(result["per_label"].items(), key=lambda x: -x[1]["support"]):
+        print(f"{label:32} {m['precision']:9.3f} {m['recall']:7.3f} {m['f1']:6.3f} "
+              f"{m['support']:8,}")
+    if result["unknown_labels"]:
+        print("\nignored, not labels of this model: " + ", ".join(
+            f"{label} ({n})" for label, n in result["unknown_labels"].items()))
+    if result["skipped_rows"]:
+        print(f"skipped {result['skipped_rows']} rows with no known label or no text")
     return 0
 
 
@@ -403,6 +494,9 @@ def cmd_predict_hit(args) -> int:
     print(f"hit probability {result['hit_probability']:.0%} (base rate "
           f"{result['base_rate']:.0%}; model CV ROC-AUC {hit['roc_auc']:.3f}, Brier "
           f"{hit['brier']:.3f} vs {hit['baseline_brier']:.3f} for the base rate)")
+    if t := result.get("hit_model_scores_2021"):
+        print(f"  on the {t['titles']:,} titles added in 2021, trained on earlier additions: "
+              f"ROC-AUC {t['roc_auc']:.3f}, Brier {t['brier']:.3f} vs {t['baseline_brier']:.3f}")
     print(f"predicted TMDB popularity {pop['predicted']:.1f} (middle half "
           f"{pop['middle_half'][0]:.1f}-{pop['middle_half'][1]:.1f}; CV MAE "
           f"{pop['mae_points']:.1f} vs {pop['baseline_mae_points']:.1f} for the mean)")

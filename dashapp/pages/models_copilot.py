@@ -174,6 +174,15 @@ def assess(_clicks, kind, genres, timing, country, language, runtime, seasons, r
                                  "base_rate": result["base_rate"]}
 
 
+def _temporal_note(r: dict) -> str:
+    """The score that mimics use: trained on additions before 2021, scored on 2021's."""
+    t = r.get("hit_model_scores_2021") or {}
+    if not t:
+        return ""
+    return (f"on the {t['titles']:,} titles added in 2021 (trained on earlier ones) ROC-AUC "
+            f"{t['roc_auc']:.2f}, Brier {t['brier']:.3f} vs {t['baseline_brier']:.3f}; ")
+
+
 def result_view(r: dict) -> html.Div:
     """Probability beside its model's scores, popularity beside its error, risk, benchmarks."""
     s, pop, risk = r["hit_model_scores"], r["popularity"], r["risk"]
@@ -184,8 +193,9 @@ def result_view(r: dict) -> html.Div:
     return html.Div([
         dbc.Row([
             stat("Hit probability", f"{r['hit_probability']:.0%}",
-                 f"base rate {r['base_rate']:.0%} · model CV ROC-AUC {s['roc_auc']:.2f}, Brier "
-                 f"{s['brier']:.3f} (base-rate guess {s['baseline_brier']:.3f})"),
+                 f"base rate {r['base_rate']:.0%} · {_temporal_note(r)}model CV ROC-AUC "
+                 f"{s['roc_auc']:.2f}, Brier {s['brier']:.3f} (base-rate guess "
+                 f"{s['baseline_brier']:.3f})"),
             stat("Predicted TMDB popularity", f"{pop['predicted']:.1f}",
                  f"likely {low:.1f}–{high:.1f} (middle half of CV errors)"
                  f" · CV MAE {pop['mae_points']:.1f} points (mean baseline "

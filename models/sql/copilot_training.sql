@@ -13,6 +13,8 @@ final as (
         s.show_id,
         s.title,
         s.release_year,
+        -- when Netflix added it: the temporal evaluation only (never a feature)
+        year(s.date_added) as year_added,
         -- features
         s.kind,
         s.genres,

@@ -1,20 +1,19 @@
--- one row per Netflix title: text, metadata and its Netflix categories (the labels),
--- with matched IMDb/TMDB genres and the IMDb synopsis (matched_description) where the
--- title was matched
+-- one row per Netflix title: what a person can give for a new title (title,
+-- description, type, countries, rating, release year, runtime or seasons, cast and
+-- directors) and its Netflix categories (the labels). Matched IMDb/TMDB genres and
+-- synopses are left out: no form, CLI or API request has them (issue 13).
+-- date_added drives the temporal evaluation (train on additions before 2021, score the
+-- 2021 additions: models/genre_classifier.py)
 with people as (
     select show_id, list(person_name order by role, billing_order) as people
     from title_people group by show_id
 )
 select
     t.show_id as id, t.kind, t.title, coalesce(t.description, '') as description,
-    t.countries, t.maturity_rating, t.release_year, t.runtime_minutes, t.seasons,
+    t.countries, t.maturity_rating, t.date_added, t.release_year, t.runtime_minutes, t.seasons,
     coalesce(p.people, []) as people,
-    coalesce(i.genres, []) as imdb_genres, coalesce(i.description, '') as matched_description,
-    coalesce(m.genres, []) as tmdb_genres,
     t.genres as labels
 from titles as t
 left join people as p using (show_id)
-left join imdb_titles as i using (imdb_title_id)
-left join tmdb_titles as m using (tmdb_key)
 where len(t.genres) > 0
 order by t.show_id

@@ -1,4 +1,5 @@
--- one row per label of one genre model variant (held-out split): precision, recall, F1, support
+-- one row per label of one genre model variant on one split (its headline split: titles
+-- it never saw): precision, recall, F1, support
 select
     label,
     max(value) filter (where metric = 'precision') as precision,
@@ -6,6 +7,6 @@ select
     max(value) filter (where metric = 'f1') as f1,
     max(value) filter (where metric = 'support')::integer as support
 from model_metrics
-where model = $model and split = 'holdout' and label <> ''
+where model = $model and split = $split and label <> ''
 group by label
 order by f1 desc, label

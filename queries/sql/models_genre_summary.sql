@@ -1,4 +1,6 @@
--- one row per genre model variant × split: the whole-model metrics, side by side
+-- one row per genre model variant × split: the whole-model metrics, side by side; the
+-- splits that mimic use first (temporal_2021: Netflix titles added in 2021, scored by
+-- models trained on earlier additions; unseen_tmdb: recent movies outside the bundle)
 select
     model, split,
     max(value) filter (where metric = 'micro_f1') as micro_f1,
@@ -9,4 +11,4 @@ select
 from model_metrics
 where model like 'genres_%' and label = ''
 group by model, split
-order by model, split
+order by split not in ('temporal_2021', 'unseen_tmdb'), split, model
