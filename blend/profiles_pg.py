@@ -47,7 +47,8 @@ MIGRATIONS_DIR = SQL.folder / "profiles_pg" / "migrations"
 ITEMS_SCHEMA = {"profile_id": pl.String, "item_key": pl.String, "item_name": pl.String,
                 "show_id": pl.String, "kind": pl.String, "is_episode": pl.Boolean,
                 "episodes": pl.Int32, "first_watched": pl.Date, "last_watched": pl.Date,
-                "match_method": pl.String, "match_score": pl.Float64, "hidden": pl.Boolean}
+                "match_method": pl.String, "match_score": pl.Float64, "hidden": pl.Boolean,
+                "watch_share": pl.Float64}
 VIEWINGS_SCHEMA = {"profile_id": pl.String, "item_key": pl.String, "watched_on": pl.Date,
                    "item_name": pl.String, "season": pl.String, "episode": pl.String,
                    "is_episode": pl.Boolean, "show_id": pl.String}
