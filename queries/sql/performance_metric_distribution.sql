@@ -20,9 +20,7 @@ with filtered as (
             when 'engagement_score' then engagement_score(imdb_score, imdb_votes,
                                                           tmdb_popularity)
         end::double as raw_value
-    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                         $added_from::date, $added_to::date, $genres::varchar[],
-                         $countries::varchar[], $ratings::varchar[])
+    from filtered_titles($filters)
 ),
 valued as (
     select

@@ -3,9 +3,7 @@
 with matched as (
     select title, kind, release_year, primary_genre, tmdb_score, tmdb_popularity,
            imdb_votes
-    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                         $added_from::date, $added_to::date, $genres::varchar[],
-                         $countries::varchar[], $ratings::varchar[])
+    from filtered_titles($filters)
     where tmdb_score > 0 and tmdb_popularity > 0 and imdb_votes > 0
 ),
 stats as (
