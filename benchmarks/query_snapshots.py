@@ -7,8 +7,9 @@ For refactors that must not change a result (issue 11: the filters bound as one 
 the filtered title set computed once per page): save with the old code and its build,
 compare with the new code and its build of the same data. Frames are compared exactly
 (dtypes, row order, every non-float value); float columns may differ by summation
-order only (|a - b| <= 1e-9 * max(1, |a|): DuckDB's parallel sums are not
-bit-reproducible run to run). Prints one line per difference and exits 1 when any.
+order only (|a - b| <= 1e-8 * max(1, |a|): DuckDB's parallel sums are not
+bit-reproducible run to run, and a rounded sum can flip its last decimal), and rows that tie on a query's ORDER BY may come in
+another order (counted apart). Prints one line per difference and exits 1 when any.
 """
 from __future__ import annotations
 
@@ -90,7 +91,7 @@ def _same_but_rounding(old: pl.DataFrame, new: pl.DataFrame) -> bool:
             continue
         if not a.dtype.is_float() or not (a.is_null() == b.is_null()).all():
             return False
-        gap = ((a - b).abs() - 1e-9 * a.abs().clip(lower_bound=1)).max()
+        gap = ((a - b).abs() - 1e-8 * a.abs().clip(lower_bound=1)).max()
         if gap is not None and gap > 0:
             return False
     return True
@@ -104,7 +105,7 @@ def main() -> int:
     group.add_argument("--compare", type=Path)
     args = parser.parse_args()
     wh = Warehouse(args.data_dir, timeout_s=120)
-    differences = compared = rounding = 0
+    differences = compared = rounding = ties = 0
     for label, f in FILTERS.items():
         for name, frame in calls(wh, f).items():
             path = (args.save or args.compare) / f"{label}__{name}.parquet"
@@ -123,12 +124,20 @@ def main() -> int:
             if old.schema == frame.schema and _same_but_rounding(old, frame):
                 rounding += 1
                 continue
+            if old.schema == frame.schema and _same_but_rounding(*(
+                    x.sort(x.columns, nulls_last=True) for x in (old, frame))):
+                # the same rows; rows that tie on the query's ORDER BY came in another
+                # order (at 1M titles the synthetic replicas tie on title and votes)
+                print(f"same rows, tied rows in another order: {label} {name}")
+                ties += 1
+                continue
             print(f"DIFFERENT {label} {name}: old {old.shape} {old.schema}\n"
                   f"  new {frame.shape} {frame.schema}")
             differences += 1
     if args.compare:
-        print(f"{compared} results compared: {compared - differences - rounding} identical, "
-              f"{rounding} identical but for float summation order, {differences} different")
+        print(f"{compared} results compared: {compared - differences - rounding - ties} "
+              f"identical, {rounding} identical but for float summation order, {ties} the "
+              f"same rows with ties in another order, {differences} different")
     return 1 if differences else 0
 
 

@@ -15,7 +15,8 @@ named with a `scope` runs instead on that scope's own connection, where the page
 titles under these filters were selected once into a temp table (only the columns its
 queries name) and a temp macro `filtered_titles` reads it, so the same SQL file gives
 the same result from the small table. Scopes are per process, per build and filter
-value, the last SCOPES_KEPT kept; empty filters need no scope (nothing is filtered).
+value, the last SCOPES_KEPT kept; only filters on the genre or country lists get one
+(see _worth_a_scope).
 
 Rebuild-while-serving: `current.duckdb` is a symlink swapped atomically by each
 publish. Before each query we readlink() it (one cheap syscall); when it points to a
@@ -192,7 +193,7 @@ class Warehouse:
                 if key in self._cache:
                     self._cache.move_to_end(key)
                     return self._cache[key]
-            if scope is not None and _filters_set(params.get("filters")):
+            if scope is not None and _worth_a_scope(params.get("filters")):
                 frame = self._execute_scoped(build, scope, name, params)
             else:
                 frame = self._execute(build, sql_text(name), params)
@@ -312,9 +313,15 @@ def _close_scoped(scoped: _Scoped) -> None:
         threading.Thread(target=close, daemon=True).start()
 
 
-def _filters_set(filters) -> bool:
-    """Whether a `$filters` STRUCT filters anything (no scope is needed otherwise)."""
-    return isinstance(filters, dict) and any(v not in (None, [], ()) for v in filters.values())
+def _worth_a_scope(filters) -> bool:
+    """Whether selecting a page's titles once pays for these `$filters`: only when they
+    test the genre or country lists (list_has_any over every title's list, the costly
+    part of filtering). Type, years, dates and ratings are cheap scalar tests, and they
+    keep most titles, so a scope would copy most of the catalog to save little:
+    measured at 1M titles (benchmarks/bench_page_scope.py, README), a Universe change
+    took 1.7-2.4x less time scoped with a genre or country filter, 1.3-1.7x more with
+    only a type or years filter."""
+    return isinstance(filters, dict) and bool(filters.get("genres") or filters.get("countries"))
 
 
 def _hashable(value):
