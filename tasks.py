@@ -73,7 +73,13 @@ def test(args: list[str]) -> int:
     install()
     ensure_chromium()
     say("running the test suite")
-    return subprocess.call([str(PY), "-m", "pytest", *args], cwd=ROOT)
+    # Two workers (pytest-xdist): much of the suite waits on subprocesses, servers and
+    # the browser, so two workers on two cores roughly halve its wall time. loadgroup
+    # keeps the model-training tests on one worker (trained once) and the browser
+    # tests on one Chromium (tests/conftest.py). Extra arguments go to pytest.
+    parallel = [] if any(a == "-n" or a.startswith("-n") for a in args) else \
+        ["-n", "2", "--dist", "loadgroup"]
+    return subprocess.call([str(PY), "-m", "pytest", *parallel, *args], cwd=ROOT)
 
 
 def main() -> int:

@@ -12,7 +12,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from base.errors import UserError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class SettingError(UserError, ValueError):
+    """A setting's value is not of its kind (the message names the variable)."""
 
 
 @dataclass(frozen=True)
@@ -21,10 +27,40 @@ class Setting:
     env: str
     default: str
     help: str
+    kind: str = "str"              # str, int, float or bool
+    minimum: float | None = None   # for int and float
 
-    def value(self) -> str:
-        """The environment's value when set and non-empty, else the default."""
+    def raw(self) -> str:
+        """The environment's text when set and non-empty, else the default."""
         return os.environ.get(self.env) or self.default
+
+    def value(self):
+        """The typed value; SettingError when the environment's text is not one."""
+        return parse(self, self.raw())
+
+
+_ON, _OFF = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+_KIND_WORDS = {"int": "a whole number", "float": "a number"}
+
+
+def parse(setting: Setting, text: str):
+    """`text` as the setting's kind. A bool that is neither on nor off counts as the
+    default (a typo never switches a feature on)."""
+    if setting.kind == "str":
+        return text
+    if setting.kind == "bool":
+        word = text.strip().lower()
+        return word in _ON if word in _ON | _OFF else setting.default.strip().lower() in _ON
+    try:
+        value = int(text.strip()) if setting.kind == "int" else float(text.strip())
+    except ValueError:
+        value = None
+    if value is None or value != value or value in (float("inf"), float("-inf")) or (
+            setting.minimum is not None and value < setting.minimum):
+        least = "" if setting.minimum is None else f" of at least {setting.minimum:g}"
+        raise SettingError(f"{setting.env} must be {_KIND_WORDS[setting.kind]}{least}, "
+                           f"not {text!r}")
+    return value
 
 
 SETTINGS: dict[str, Setting] = {
@@ -35,26 +71,26 @@ SETTINGS: dict[str, Setting] = {
                 "response cache and the profiles database live."),
         Setting("host", "NETFLIX_INSIGHTS_HOST", "127.0.0.1",
                 "Interface the dashboard binds to. Loopback unless you mean otherwise."),
-        Setting("port", "NETFLIX_INSIGHTS_PORT", "8050", "Port the dashboard listens on."),
+        Setting("port", "NETFLIX_INSIGHTS_PORT", "8050", "Port the dashboard listens on.", kind="int", minimum=1),
         Setting("workers", "NETFLIX_INSIGHTS_WORKERS", "2",
                 "Worker processes of `serve --prod` (gunicorn). Each opens its own "
                 "read-only warehouse connection after the fork and may use up to 2 GB of "
-                "DuckDB memory; one or two per core."),
+                "DuckDB memory; one or two per core.", kind="int", minimum=1),
         Setting("threads", "NETFLIX_INSIGHTS_THREADS", "4",
                 "Threads per worker of `serve --prod` (gthread): requests one worker "
-                "answers at once. A page fires several callbacks in parallel."),
+                "answers at once. A page fires several callbacks in parallel.", kind="int", minimum=1),
         Setting("worker_timeout_seconds", "NETFLIX_INSIGHTS_WORKER_TIMEOUT_SECONDS", "30",
                 "`serve --prod`: a worker silent for this long is killed and replaced "
                 "(gunicorn --timeout), and the grace period a stopping worker gets to "
-                "finish its requests. Queries have their own 5 s limit."),
+                "finish its requests. Queries have their own 5 s limit.", kind="int", minimum=1),
         Setting("keep_builds", "NETFLIX_INSIGHTS_KEEP_BUILDS", "3",
                 "How many published warehouse builds to keep on disk (the current one "
                 "included; at least 2, so the build just replaced stays while servers "
                 "switch); older ones are deleted after a publish, and their disk space "
-                "is freed once no server process has them open."),
+                "is freed once no server process has them open.", kind="int", minimum=1),
         Setting("keep_raw_loads", "NETFLIX_INSIGHTS_KEEP_RAW_LOADS", "5",
                 "How many raw loads (Parquet extracts) to keep per source; older ones are "
-                "deleted after a publish. A kept load can be replayed with --replay."),
+                "deleted after a publish. A kept load can be replayed with --replay.", kind="int", minimum=0),
         Setting("tmdb_api_token", "TMDB_API_TOKEN", "",
                 "TMDB v4 read-access token (Bearer). When set (or tmdb_api_key is), "
                 "`refresh --source live` calls the TMDB API."),
@@ -63,53 +99,65 @@ SETTINGS: dict[str, Setting] = {
         Setting("tmdb_base_url", "TMDB_BASE_URL", "https://api.themoviedb.org/3",
                 "TMDB API root. Tests point it at a server on 127.0.0.1."),
         Setting("tmdb_concurrency", "TMDB_CONCURRENCY", "8",
-                "Most TMDB requests in flight at once."),
+                "Most TMDB requests in flight at once.", kind="int", minimum=1),
         Setting("tmdb_timeout_seconds", "TMDB_TIMEOUT_SECONDS", "10",
-                "Timeout for one TMDB request, in seconds."),
+                "Timeout for one TMDB request, in seconds.", kind="float"),
         Setting("tmdb_max_retries", "TMDB_MAX_RETRIES", "5",
                 "Retries for one TMDB request on 429/5xx/timeouts, with exponential "
-                "backoff that honours Retry-After."),
+                "backoff that honours Retry-After.", kind="int", minimum=0),
         Setting("tmdb_pages", "TMDB_PAGES", "5",
-                "Pages fetched per TMDB market list (20 titles a page)."),
+                "Pages fetched per TMDB market list (20 titles a page).", kind="int", minimum=1),
         Setting("match_rate_floor", "NETFLIX_INSIGHTS_MATCH_RATE_FLOOR", "0.40",
                 "A build fails its checks when fewer than this share of Netflix titles "
-                "match an IMDb/TMDB record."),
+                "match an IMDb/TMDB record.", kind="float", minimum=0),
         Setting("max_row_shrink", "NETFLIX_INSIGHTS_MAX_ROW_SHRINK", "0.5",
                 "A build fails its checks when a table loses more than this share of "
-                "the rows it had in the previous published build."),
+                "the rows it had in the previous published build.", kind="float", minimum=0),
         Setting("show_posters", "NETFLIX_INSIGHTS_SHOW_POSTERS", "0",
                 "Show TMDB poster images on the dashboard (1/true/yes/on). Off by "
                 "default: posters load from image.tmdb.org, so offline the page shows "
-                "placeholder cards (title, year, score) and requests nothing."),
+                "placeholder cards (title, year, score) and requests nothing.", kind="bool"),
         Setting("console_timeout_seconds", "NETFLIX_INSIGHTS_CONSOLE_TIMEOUT_SECONDS", "2",
                 "Time limit of one query in the dashboard's SQL console, in seconds; "
-                "a longer query is interrupted and reported."),
+                "a longer query is interrupted and reported.", kind="float"),
         Setting("console_row_cap", "NETFLIX_INSIGHTS_CONSOLE_ROW_CAP", "5000",
                 "Most rows the dashboard's SQL console returns (and exports as CSV) "
-                "for one query; more are cut and the result is marked truncated."),
+                "for one query; more are cut and the result is marked truncated.", kind="int"),
         Setting("upload_max_bytes", "NETFLIX_INSIGHTS_UPLOAD_MAX_BYTES", "5000000",
                 "Largest viewing-history file the Blend page accepts, in bytes (shown "
-                "next to the upload box). The server's request cap is sized from it."),
+                "next to the upload box). The server's request cap is sized from it.", kind="int", minimum=1),
         Setting("upload_max_rows", "NETFLIX_INSIGHTS_UPLOAD_MAX_ROWS", "100000",
                 "Most rows a viewing-history file may have; a longer file is refused "
-                "with a message and nothing is stored."),
+                "with a message and nothing is stored.", kind="int", minimum=1),
         Setting("train_models", "NETFLIX_INSIGHTS_TRAIN_MODELS", "1",
                 "Train the models as a stage of every refresh (before publish), so the "
                 "published model_metrics always match the published artifacts. 0 skips "
-                "training (faster builds; the model panels then say no model exists)."),
+                "training (faster builds; the model panels then say no model exists).", kind="bool"),
+        Setting("query_timeout_seconds", "NETFLIX_INSIGHTS_QUERY_TIMEOUT_SECONDS", "5",
+                "Time limit of one dashboard query (a chart, a table page), in seconds; "
+                "a longer one is interrupted and the card says so.",
+                kind="float", minimum=0.1),
+        Setting("app_memory_limit", "NETFLIX_INSIGHTS_APP_MEMORY_LIMIT", "2GB",
+                "DuckDB memory limit of each server process's warehouse connection "
+                "(its pages and the SQL console share it), in DuckDB's units (2GB)."),
         Setting("test_pause_stage", "NETFLIX_INSIGHTS_TEST_PAUSE_STAGE", "",
                 "Fault-test hook: a refresh pauses at this stage (extract, transform, "
                 "build, check, publish) so a test can SIGKILL it there. Never set it in "
                 "production."),
         Setting("test_pause_seconds", "NETFLIX_INSIGHTS_TEST_PAUSE_SECONDS", "60",
-                "Fault-test hook: how long the pause lasts."),
+                "Fault-test hook: how long the pause lasts.", kind="float", minimum=0),
     ]
 }
 
 
-def get(name: str) -> str:
-    """The current value of setting `name` (environment first, then default)."""
+def get(name: str):
+    """The current typed value of setting `name` (environment first, then default)."""
     return SETTINGS[name].value()
+
+
+def raw(name: str) -> str:
+    """The current text of setting `name`, unparsed (for messages and re-export)."""
+    return SETTINGS[name].raw()
 
 
 def test_pause(stage: str) -> None:
@@ -118,19 +166,13 @@ def test_pause(stage: str) -> None:
     uploads mid-transaction)."""
     if get("test_pause_stage") == stage:
         print(f"paused at stage {stage} (pid {os.getpid()})", file=sys.stderr, flush=True)
-        time.sleep(float(get("test_pause_seconds")))
-
-
-_ON, _OFF = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+        time.sleep(get("test_pause_seconds"))
 
 
 def flag(name: str) -> bool:
     """An on/off setting: 1/true/yes/on or 0/false/no/off, any case; any other value
     counts as the setting's default."""
-    value = get(name).strip().lower()
-    if value in _ON or value in _OFF:
-        return value in _ON
-    return SETTINGS[name].default.strip().lower() in _ON
+    return bool(get(name))
 
 
 def data_dir(override: str | Path | None = None) -> Path:

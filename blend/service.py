@@ -49,7 +49,7 @@ class BlendData:
 
 
 def max_upload_bytes() -> int:
-    return int(settings.get("upload_max_bytes"))
+    return settings.get("upload_max_bytes")
 
 
 def decode_upload(contents: str | None) -> bytes:

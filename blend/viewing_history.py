@@ -326,8 +326,8 @@ def parse_history(data: bytes, catalog: HistoryCatalog, *, max_bytes: int | None
                   max_rows: int | None = None, today: date | None = None) -> ParsedHistory:
     """Parse and match one NetflixViewingHistory.csv upload (see module docstring).
     Limits default to the upload_max_bytes / upload_max_rows settings."""
-    max_bytes = int(settings.get("upload_max_bytes")) if max_bytes is None else max_bytes
-    max_rows = int(settings.get("upload_max_rows")) if max_rows is None else max_rows
+    max_bytes = settings.get("upload_max_bytes") if max_bytes is None else max_bytes
+    max_rows = settings.get("upload_max_rows") if max_rows is None else max_rows
     text, encoding = decode_upload(data, max_bytes)
     read = read_rows(text, max_rows)
     dates, order, ambiguous, reading = parse_dates(read.dates, read.line, today or date.today())

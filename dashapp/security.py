@@ -58,7 +58,7 @@ POSTER_HOST = "https://image.tmdb.org"
 def request_max_bytes(upload_max_bytes: int | None = None) -> int:
     """The largest request body accepted: a maximal upload, base64-encoded, plus the
     rest of its callback request."""
-    upload = int(settings.get("upload_max_bytes")) if upload_max_bytes is None \
+    upload = settings.get("upload_max_bytes") if upload_max_bytes is None \
         else upload_max_bytes
     return 4 * math.ceil(upload / 3) + CALLBACK_OVERHEAD_BYTES
 
@@ -113,7 +113,7 @@ def _error(status: int, message: str) -> flask.Response:
 
 
 def _too_large(cap: int) -> flask.Response:
-    upload = int(settings.get("upload_max_bytes"))
+    upload = settings.get("upload_max_bytes")
     return _error(413, f"request too large: the server accepts up to {_mb(cap)} per "
                        f"request (files up to {_mb(upload)})")
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from base.kinds import ALIASES
 from etl import clean, matching
 
 ENRICHMENT_SCHEMA = {
@@ -55,7 +56,7 @@ def market_for_matching(market: pl.DataFrame) -> pl.DataFrame:
     """One row per (normalized title, kind, year): a film listed under two keys would be
     a tie, and ties stay unmatched. Prefer a real TMDB id, then the most votes."""
     frame = market.select(
-        "tmdb_key", pl.col("media_type").replace({"tv": "show"}).alias("kind"), "title",
+        "tmdb_key", pl.col("media_type").replace(ALIASES).alias("kind"), "title",
         pl.col("release_date").dt.year().cast(pl.Int32).alias("release_year"),
         pl.col("overview").alias("description"),
         pl.col("tmdb_id").is_null().alias("synthetic"),

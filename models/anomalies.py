@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -25,6 +24,7 @@ import polars as pl
 from sklearn.ensemble import IsolationForest
 from sklearn.preprocessing import StandardScaler
 
+from models.metrics import metric_row
 from models import SQL
 from models.artifacts import TrainedModel
 
@@ -157,15 +157,11 @@ def metric_rows(model: AnomalyModel) -> list[dict]:
             "contamination": model.contamination, "threshold": model.threshold,
             "stability_jaccard_mean": float(np.mean(model.stability)) if model.stability else None,
             "stability_jaccard_min": min(model.stability) if model.stability else None}
-    out = [_row(m, "", v) for m, v in rows.items() if v is not None]
+    out = [_metric(m, "", v) for m, v in rows.items() if v is not None]
     for label, n in flagged.group_by("most_unusual").len().sort("most_unusual").iter_rows():
-        out.append(_row("flagged_by_metric", label, n))
+        out.append(_metric("flagged_by_metric", label, n))
     return out
 
-
-def _row(metric: str, label: str, value) -> dict:
-    return {"model": NAME, "metric": metric, "label": label, "split": "all",
-            "value": float(value)}
 
 
 def load_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -178,3 +174,7 @@ def train(con: duckdb.DuckDBPyConnection, seed: int = SEED) -> TrainedModel:
     model.stability = stability(model)
     return TrainedModel(model, params=dict(PARAMS), metrics=metric_rows(model), seed=seed,
                         notes=f"trained in {time.monotonic() - started:.1f} s")
+
+
+def _metric(metric: str, label: str, value) -> dict:
+    return metric_row(NAME, metric, value, label=label)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -34,6 +33,7 @@ from threadpoolctl import threadpool_limits
 
 from models import SQL
 from models.artifacts import TrainedModel
+from models.metrics import metric_row
 
 # The Blend's trained artifact is this title space; the recommender that serves it
 # lives in the blend package (blend/recommender.py).
@@ -189,8 +189,7 @@ def metric_rows(space: TitleSpace, frame: pl.DataFrame, seconds: float) -> list[
               "neighbour_primary_genre_agreement": nearest,
               "random_primary_genre_agreement": chance,
               "train_seconds": seconds}
-    return [{"model": NAME, "metric": m, "label": "", "split": "all", "value": float(v)}
-            for m, v in values.items()]
+    return [metric_row(NAME, m, v) for m, v in values.items()]
 
 
 def load_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import time
 from collections import Counter
 from dataclasses import dataclass
-from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -34,6 +33,7 @@ from sklearn.metrics import pairwise_distances, silhouette_score
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
+from models.metrics import metric_row
 from models import SQL
 from models.artifacts import TrainedModel
 
@@ -192,16 +192,13 @@ def fit(frame: pl.DataFrame, seed: int = SEED, k_values=K_VALUES,
 def metric_rows(model: ClusterModel) -> list[dict]:
     """k and its silhouette, the whole curve (label = k), cluster sizes (label = name)."""
     chosen = model.selection.filter(pl.col("chosen")).row(0, named=True)
-    rows = [_row("k", "", model.k), _row("silhouette", "", chosen["silhouette"]),
-            _row("titles", "", model.titles.height),
-            _row("svd_explained_variance", "", float(model.svd.explained_variance_ratio_.sum()))]
-    rows += [_row("silhouette_at_k", str(k), s) for k, s in model.selection.select("k", "silhouette").iter_rows()]
-    rows += [_row("cluster_titles", n, t) for n, t in model.clusters.select("name", "titles").iter_rows()]
+    rows = [_metric("k", "", model.k), _metric("silhouette", "", chosen["silhouette"]),
+            _metric("titles", "", model.titles.height),
+            _metric("svd_explained_variance", "", float(model.svd.explained_variance_ratio_.sum()))]
+    rows += [_metric("silhouette_at_k", str(k), s) for k, s in model.selection.select("k", "silhouette").iter_rows()]
+    rows += [_metric("cluster_titles", n, t) for n, t in model.clusters.select("name", "titles").iter_rows()]
     return rows
 
-
-def _row(metric: str, label: str, value) -> dict:
-    return {"model": NAME, "metric": metric, "label": label, "split": "all", "value": float(value)}
 
 
 def load_frame(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -215,3 +212,7 @@ def train(con: duckdb.DuckDBPyConnection, seed: int = SEED) -> TrainedModel:
         model = fit(frame, seed)
     return TrainedModel(model, params=dict(PARAMS), metrics=metric_rows(model), seed=seed,
                         notes=f"trained in {time.monotonic() - started:.1f} s")
+
+
+def _metric(metric: str, label: str, value) -> dict:
+    return metric_row(NAME, metric, value, label=label)

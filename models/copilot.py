@@ -33,9 +33,10 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.neighbors import NearestNeighbors
 from threadpoolctl import threadpool_limits
 
+from base.kinds import kind_of
 from models import SQL
 from models.artifacts import TrainedModel
-from models.metrics import summary
+from models.metrics import metric_row, summary
 from models.serving import BadInput, load
 
 NAME = "copilot"
@@ -187,19 +188,19 @@ def risk(p: float, base: float, engagement: list[float], wide: float, kind: str)
 
 
 def classification_rows(model: str, split: str, y: np.ndarray, p: np.ndarray) -> list[dict]:
-    return [_row(model, "roc_auc", split, roc_auc_score(y, p)),
-            _row(model, "brier", split, brier_score_loss(y, p)),
-            _row(model, "log_loss", split, log_loss(y, np.clip(p, 1e-6, 1 - 1e-6))),
-            _row(model, "titles", split, len(y)), _row(model, "hit_rate", split, np.mean(y))]
+    values = {"roc_auc": roc_auc_score(y, p), "brier": brier_score_loss(y, p),
+              "log_loss": log_loss(y, np.clip(p, 1e-6, 1 - 1e-6)), "titles": len(y),
+              "hit_rate": np.mean(y)}
+    return [metric_row(model, m, v, split=split) for m, v in values.items()]
 
 
 def regression_rows(model: str, split: str, log_true: np.ndarray,
                     log_pred: np.ndarray) -> list[dict]:
     """MAE on log(1 + popularity) and in popularity points (predictions back-transformed)."""
-    return [_row(model, "mae_log", split, mean_absolute_error(log_true, log_pred)),
-            _row(model, "mae_points", split, mean_absolute_error(np.expm1(log_true),
-                                                                np.expm1(log_pred))),
-            _row(model, "titles", split, len(log_true))]
+    values = {"mae_log": mean_absolute_error(log_true, log_pred),
+              "mae_points": mean_absolute_error(np.expm1(log_true), np.expm1(log_pred)),
+              "titles": len(log_true)}
+    return [metric_row(model, m, v, split=split) for m, v in values.items()]
 
 
 def reliability(y: np.ndarray, p: np.ndarray, bins: int) -> list[dict]:
@@ -215,10 +216,6 @@ def calibration_error(bins: list[dict]) -> float:
     n = sum(b["titles"] for b in bins)
     return sum(b["titles"] * abs(b["predicted"] - b["observed"]) for b in bins) / n
 
-
-def _row(model: str, metric: str, split: str, value, label: str = "") -> dict:
-    return {"model": model, "metric": metric, "label": label, "split": split,
-            "value": float(value)}
 
 
 def load_rows(con: duckdb.DuckDBPyConnection) -> tuple[list[dict], dict[str, str]]:
@@ -322,11 +319,11 @@ def reliability_by_kind(y, p, kinds) -> tuple[list[dict], list[dict]]:
         kind_bins = reliability(y[sel], p[sel], PARAMS["reliability_bins"])
         bins += [{"kind": kind, **b} for b in kind_bins]
         label = "" if kind == "all" else kind
-        rows.append(_row("copilot_hit", "calibration_error", CV_SPLIT,
-                         calibration_error(kind_bins), label))
+        rows.append(metric_row("copilot_hit", "calibration_error", calibration_error(kind_bins),
+                               label=label, split=CV_SPLIT))
         if label:
-            rows.append(_row("copilot_hit", "roc_auc", CV_SPLIT, roc_auc_score(y[sel], p[sel]),
-                             label))
+            rows.append(metric_row("copilot_hit", "roc_auc", roc_auc_score(y[sel], p[sel]),
+                                   label=label, split=CV_SPLIT))
     return bins, rows
 
 
@@ -362,9 +359,8 @@ class CopilotRequest:
         """Validate a JSON-ish dict (form or API); BadInput says what is wrong."""
         if not isinstance(data, dict):
             raise BadInput("send a JSON object with at least a type and genres")
-        kind = str(data.get("type") or data.get("kind") or "").lower()
-        kind = {"tv": "show", "tv show": "show", "series": "show"}.get(kind, kind)
-        if kind not in ("movie", "show"):
+        kind = kind_of(data.get("type") or data.get("kind") or "")
+        if kind is None:
             raise BadInput("type must be movie or show")
         genres = data.get("genres") or []
         genres = [genres] if isinstance(genres, str) else list(genres)

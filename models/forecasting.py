@@ -15,13 +15,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 import duckdb
 import numpy as np
 import polars as pl
 from threadpoolctl import threadpool_limits
 
+from models.metrics import metric_row
 from models import SQL
 from models import _forecast_core as core
 from models.artifacts import TrainedModel
@@ -216,8 +216,8 @@ def metric_rows(series: dict[str, SeriesResult]) -> list[dict]:
         if fit.chosen in fit.scores and "seasonal_naive" in fit.scores:
             values["chosen_beats_seasonal_naive"] = float(
                 fit.scores[fit.chosen] < fit.scores["seasonal_naive"])
-        rows += [_row(k, sid, v) for k, v in values.items()]
-    return rows + [_row(k, "", v) for k, v in summary(series).items()]
+        rows += [_metric(k, sid, v) for k, v in values.items()]
+    return rows + [_metric(k, "", v) for k, v in summary(series).items()]
 
 
 def summary(series: dict[str, SeriesResult]) -> dict[str, float]:
@@ -251,10 +251,6 @@ def _last_origin_pair(fit: core.SeriesFit) -> tuple[float, float] | None:
     return fit.origin_scores[pick][-1], fit.origin_scores["seasonal_naive"][-1]
 
 
-def _row(metric: str, label: str, value: float) -> dict:
-    return {"model": NAME, "metric": metric, "label": label, "split": "backtest",
-            "value": float(value)}
-
 
 # --- training -----------------------------------------------------------------------
 
@@ -278,3 +274,7 @@ def train(con: duckdb.DuckDBPyConnection, seed: int = SEED) -> TrainedModel:
     return TrainedModel(bundle, params={**PARAMS, "window": bundle.window},
                         metrics=metric_rows(bundle.series), seed=seed,
                         notes=f"{len(bundle.series)} series in {seconds:.1f} s")
+
+
+def _metric(metric: str, label: str, value) -> dict:
+    return metric_row(NAME, metric, value, label=label, split="backtest")

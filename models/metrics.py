@@ -19,17 +19,21 @@ def multilabel_rows(model: str, split: str, y_true: np.ndarray, y_pred: np.ndarr
         "hamming_loss": hamming_loss(y_true, y_pred),
         "subset_accuracy": float(np.mean(np.all(y_true == y_pred, axis=1))),
     }
-    rows = [_row(model, m, "", split, v) for m, v in summary.items()]
+    rows = [metric_row(model, m, v, split=split) for m, v in summary.items()]
     p, r, f, s = precision_recall_fscore_support(y_true, y_pred, average=None, zero_division=0)
     for i, label in enumerate(labels):
-        rows += [_row(model, "precision", label, split, p[i]),
-                 _row(model, "recall", label, split, r[i]),
-                 _row(model, "f1", label, split, f[i]),
-                 _row(model, "support", label, split, s[i])]
+        rows += [metric_row(model, "precision", p[i], label=label, split=split),
+                 metric_row(model, "recall", r[i], label=label, split=split),
+                 metric_row(model, "f1", f[i], label=label, split=split),
+                 metric_row(model, "support", s[i], label=label, split=split)]
     return rows
 
 
-def _row(model: str, metric: str, label: str, split: str, value) -> dict:
+def metric_row(model: str, metric: str, value, *, label: str = "",
+               split: str = "all") -> dict:
+    """One row of the model_metrics table (models/training.METRIC_SCHEMA), the only
+    way any model writes one: a label names a class, series or cluster ('' for the
+    whole model), a split says what the figure was measured on."""
     return {"model": model, "metric": metric, "label": label, "split": split,
             "value": float(value)}
 

@@ -9,6 +9,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from base.kinds import kind_of
 from models import artifacts
 from models.genre_classifier import form_record
 from models.metrics import summary
@@ -52,9 +53,8 @@ class GenreRequest:
         if len(description) > MAX_TEXT or len(title) > MAX_TITLE:
             raise BadInput(f"description is limited to {MAX_TEXT:,} characters, title to "
                            f"{MAX_TITLE}")
-        kind = str(data.get("type") or data.get("kind") or "movie").lower()
-        kind = {"tv": "show", "tv show": "show", "series": "show"}.get(kind, kind)
-        if kind not in ("movie", "show"):
+        kind = kind_of(data.get("type") or data.get("kind") or "movie")
+        if kind is None:
             raise BadInput("type must be movie or show")
         countries = data.get("countries") or data.get("country") or ()
         if isinstance(countries, str):

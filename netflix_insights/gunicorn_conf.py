@@ -15,16 +15,16 @@ import time
 from base import settings
 
 
-def _bind(host: str, port: str) -> str:
+def _bind(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
 
 
 wsgi_app = "dashapp.app:server"
 bind = [_bind(settings.get("host"), settings.get("port"))]
 worker_class = "gthread"
-workers = int(settings.get("workers"))
-threads = int(settings.get("threads"))
-timeout = int(settings.get("worker_timeout_seconds"))
+workers = settings.get("workers")
+threads = settings.get("threads")
+timeout = settings.get("worker_timeout_seconds")
 graceful_timeout = timeout
 # Workers import the app themselves: with preload the master would build it, and the
 # first layout it renders would open DuckDB before the fork.

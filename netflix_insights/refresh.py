@@ -144,9 +144,9 @@ def run_checks(con, paths: Paths, history: list[dict]) -> list[checks.CheckResul
     if prev_counts:  # model output, not source data: its size may change freely
         prev_counts.pop("model_metrics", None)
     return (checks.run_documentation(con) + checks.run_declared(con)
-            + checks.run_custom(con, {"match_rate_floor": float(settings.get("match_rate_floor"))})
+            + checks.run_custom(con, {"match_rate_floor": settings.get("match_rate_floor")})
             + checks.run_row_counts(build.row_counts(con), prev_counts,
-                                    float(settings.get("max_row_shrink"))))
+                                    settings.get("max_row_shrink")))
 
 
 def refresh(data_dir: Path, *, source: str = "snapshot", kaggle_csv: Path | None = None,
@@ -216,13 +216,13 @@ def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit) -> Refr
         stage("publish", progress)
         path = publish(partial, build_id, paths)
         append_run(paths, final_run)
-        for old in prune_builds(paths, int(settings.get("keep_builds"))):
+        for old in prune_builds(paths, settings.get("keep_builds")):
             progress(f"pruned old build {old.name}")
         kept = {b.stem for b in paths.builds_dir.glob("*.duckdb")}
         for folder in artifacts.prune(paths.data_dir, kept):
             progress(f"pruned models of {folder.name}")
         in_use = {l.path.resolve() for l in loads}
-        for load in prune_raw_loads(paths, int(settings.get("keep_raw_loads")), in_use):
+        for load in prune_raw_loads(paths, settings.get("keep_raw_loads"), in_use):
             progress(f"pruned raw load {load.name}")
         progress(f"published {build_id} → {paths.current_link}")
         return RefreshResult(build_id, path, final_run["duration_seconds"], counts,

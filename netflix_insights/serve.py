@@ -75,7 +75,7 @@ def export_settings(data_dir: Path, **overrides) -> dict[str, str]:
     for name, value in overrides.items():
         if value is not None:
             os.environ[settings.SETTINGS[name].env] = str(value)
-    effective = {name: settings.get(name) for name in
+    effective = {name: settings.raw(name) for name in
                  ("host", "port", "workers", "threads", "worker_timeout_seconds")}
     for name in FLAGS:
         positive_int(name, effective[name])

@@ -70,7 +70,6 @@ HARDENING: dict[str, object] = {
     # into it succeeded (verified on 2.0) once the directory existed. No temp dir.
     "temp_directory": "",
 }
-APP_MEMORY_LIMIT = "2GB"  # the app's pages and its SQL console share this budget
 APP_THREADS = 2
 
 
@@ -88,10 +87,12 @@ def open_hardened(path: Path, *, memory_limit: str,
 
 
 def open_read_only(path: Path, threads: int = APP_THREADS,
-                   memory_limit: str = APP_MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
+                   memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
     """The app's connection: read-only, no files, network, extensions or disk spill,
     bounded memory and threads, configuration locked (safe for ad-hoc SQL too)."""
-    return open_hardened(path, memory_limit=memory_limit, threads=threads)
+    # the app's pages and its SQL console share this budget (setting app_memory_limit)
+    return open_hardened(path, memory_limit=memory_limit or settings.get("app_memory_limit"),
+                         threads=threads)
 
 
 SCOPES_KEPT = 4  # page × filter scopes per process (a 1M-title scope is ~100 MB)
@@ -135,7 +136,7 @@ class _Build:
 class Warehouse:
     """Read-only access to the published build, switching builds between queries."""
     data_dir: Path
-    timeout_s: float = 5.0
+    timeout_s: float = field(default_factory=lambda: settings.get("query_timeout_seconds"))
     row_cap: int = 200_000
     cache_size: int = 512
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

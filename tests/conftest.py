@@ -20,6 +20,17 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 os.environ.setdefault("NETFLIX_INSIGHTS_TRAIN_MODELS", "0")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist (`tasks.py test` runs `-n 2 --dist loadgroup`): the tests that
+    need trained models share one worker, so the models are trained once per run, and
+    the browser tests share another Chromium-driving worker; the rest spread freely."""
+    for item in items:
+        if "trained_data_dir" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group("trained"))
+        elif item.get_closest_marker("browser") or "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.fixture(scope="session")
 def built_data_dir(tmp_path_factory) -> Path:
     """A data dir holding one published build of the bundled snapshot (read-only use)."""
@@ -36,6 +47,16 @@ def warehouse_con(built_data_dir):
     con = open_read_only(Paths(built_data_dir).current_link.resolve())
     yield con
     con.close()
+
+
+@pytest.fixture(scope="session")
+def wh(built_data_dir):
+    """The app's own Warehouse (queries/db.py) on the session's build, shared by every
+    test that calls a query wrapper (its cache is keyed by build, so sharing is safe)."""
+    from queries.db import Warehouse
+    w = Warehouse(built_data_dir)
+    yield w
+    w.close()
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ HOSTILE_NAME = "<img src=x onerror=alert(1)>"
 @pytest.fixture(scope="module")
 def blend_model(built_data_dir, warehouse_con):
     """The recommender trained on the session's build (the session skips training)."""
-    from blend import recommender as blend
     from models import artifacts, blend_space
     build_id = Paths(built_data_dir).current_link.resolve().stem
     if not (artifacts.models_dir(built_data_dir) / build_id / f"{blend_space.NAME}.pkl").exists():

@@ -11,19 +11,11 @@ import pytest
 from dashapp.figures import head_to_head as figs
 from dashapp.pages import _h2h_view as view
 from queries import head_to_head as h2h
-from queries.db import Warehouse
 from queries.filters import Filters
 
 MOVIES = Filters(kinds=("movie",))
 NOTHING = Filters(genres=("No Such Genre",))
 LOG_METRICS = ("imdb_votes", "tmdb_popularity", "tmdb_vote_count")
-
-
-@pytest.fixture(scope="module")
-def wh(built_data_dir):
-    w = Warehouse(built_data_dir)
-    yield w
-    w.close()
 
 
 @pytest.fixture(scope="module")

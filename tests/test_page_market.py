@@ -9,20 +9,12 @@ import pytest
 
 from dashapp.figures import market as figs
 from queries import market
-from queries.db import Warehouse
 from queries.filters import Filters
 
 MOVIES_90S_ON = Filters(kinds=("movie",), year_from=1990, year_to=2015)
 INDIA = Filters(countries=("India",))
 SHOWS = Filters(kinds=("show",))
 NOTHING = Filters(genres=("No Such Genre",))
-
-
-@pytest.fixture(scope="module")
-def wh(built_data_dir):
-    w = Warehouse(built_data_dir)
-    yield w
-    w.close()
 
 
 @pytest.fixture(scope="module")

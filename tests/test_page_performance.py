@@ -12,19 +12,11 @@ from scipy import stats
 
 from dashapp.figures import performance as figs
 from queries import performance as perf
-from queries.db import Warehouse
 from queries.filters import Filters
 
 MOVIE_DRAMAS = Filters(kinds=("movie",), genres=("Dramas",))
 NOTHING = Filters(genres=("No Such Genre",))
 SCORE_ARGS = "imdb_score, imdb_votes, tmdb_popularity"
-
-
-@pytest.fixture(scope="module")
-def wh(built_data_dir):
-    w = Warehouse(built_data_dir)
-    yield w
-    w.close()
 
 
 @pytest.fixture(scope="module")

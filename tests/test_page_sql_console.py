@@ -15,17 +15,9 @@ import pytest
 from dashapp.pages import _sql_parts as parts
 from queries import console, db
 from queries.console import ConsoleResult, open_console_connection
-from queries.db import Warehouse
 from warehouse import schema
 
 RUNAWAY = "select sum(a.range * b.range) from range(100000) a, range(100000) b"
-
-
-@pytest.fixture(scope="module")
-def wh(built_data_dir):
-    w = Warehouse(built_data_dir)
-    yield w
-    w.close()
 
 
 def _texts(component) -> list[str]:

@@ -12,7 +12,7 @@ import pytest
 from dashapp.pages import _titles_detail as detail
 from dashapp.pages import _titles_table as table
 from queries import titles
-from queries.db import SQL, Warehouse
+from queries.db import SQL
 from queries.filters import Filters
 
 SHOWS = Filters(kinds=("show",))
@@ -20,13 +20,6 @@ DRAMA_MOVIES_2010S = Filters(kinds=("movie",), genres=("Dramas",), year_from=201
                              year_to=2019)
 INDIA_TV_MA = Filters(countries=("India",), ratings=("TV-MA",))
 NOTHING = Filters(genres=("No Such Genre",))
-
-
-@pytest.fixture(scope="module")
-def wh(built_data_dir):
-    w = Warehouse(built_data_dir)
-    yield w
-    w.close()
 
 
 @pytest.fixture(scope="module")

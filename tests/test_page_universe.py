@@ -12,18 +12,10 @@ import pytest
 from dashapp.figures import universe as figs
 from etl.sources import snapshot
 from queries import universe
-from queries.db import Warehouse
 from queries.filters import Filters
 
 SHOWS_INDIA = Filters(kinds=("show",), countries=("India",))
 NOTHING = Filters(genres=("No Such Genre",))
-
-
-@pytest.fixture(scope="module")
-def wh(built_data_dir):
-    w = Warehouse(built_data_dir)
-    yield w
-    w.close()
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ import pytest
 from blend import service as blend_service
 from blend.profiles import ProfileError, ProfileStore
 from blend.viewing_history import HistoryCatalog, HistoryError, parse_history
-from queries.db import Warehouse
 
 HISTORIES = Path(__file__).resolve().parent / "data" / "viewing_histories"
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,13 +168,6 @@ def test_a_crash_mid_upload_stores_no_partial_profile(profiles, parsed, built_da
 
 def data_url(data: bytes) -> str:
     return "data:text/csv;base64," + base64.b64encode(data).decode()
-
-
-@pytest.fixture(scope="module")
-def wh(built_data_dir):
-    w = Warehouse(built_data_dir)
-    yield w
-    w.close()
 
 
 @pytest.mark.parametrize("name, contents, message", [

@@ -8,7 +8,6 @@ import io
 from datetime import date, timedelta
 
 import polars as pl
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -112,14 +111,6 @@ def test_filters_round_trip_through_the_url(kinds, genres, countries, year_from,
     f = Filters.from_store({"kinds": kinds, "genres": genres, "countries": countries,
                             "year_from": year_from, "year_to": year_to})
     assert Filters.from_query_string(f.to_query_string()) == f
-
-
-@pytest.fixture(scope="module")
-def wh(built_data_dir):
-    from queries.db import Warehouse
-    w = Warehouse(built_data_dir)
-    yield w
-    w.close()
 
 
 @settings(max_examples=40, deadline=None,

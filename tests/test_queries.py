@@ -12,13 +12,6 @@ from queries.filters import Filters
 
 
 @pytest.fixture(scope="module")
-def wh(built_data_dir):
-    w = Warehouse(built_data_dir)
-    yield w
-    w.close()
-
-
-@pytest.fixture(scope="module")
 def catalog_csv() -> pl.DataFrame:
     return snapshot.extract()[0]["netflix_titles"]
 

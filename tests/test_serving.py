@@ -231,7 +231,7 @@ def test_oversize_request_is_413_and_an_upload_sized_one_is_not(prod):
                    headers={"content-type": "application/json"})
     assert r.status_code == 413
     assert r.json()["error"].startswith("request too large: the server accepts up to")
-    upload = int(settings.get("upload_max_bytes"))
+    upload = settings.get("upload_max_bytes")
     data_url = "data:text/csv;base64," + "A" * (4 * math.ceil(upload / 3))
     body = {**KPIS, "output": "no-such.children",
             "inputs": [{"id": "upload", "property": "contents", "value": data_url},

@@ -28,13 +28,14 @@ _SCHEMA_CACHE: dict[str, ConsoleResult] = {}
 def limits() -> tuple[float, int]:
     """(time limit in seconds, row cap) from the settings registry; bad values fall back
     to the defaults rather than breaking the page."""
-    def number(name, kind):
+    def number(name):
+        default = settings.parse(settings.SETTINGS[name], settings.SETTINGS[name].default)
         try:
-            value = kind(settings.get(name))
-        except ValueError:
-            value = kind(settings.SETTINGS[name].default)
-        return value if value > 0 else kind(settings.SETTINGS[name].default)
-    return number("console_timeout_seconds", float), number("console_row_cap", int)
+            value = settings.get(name)
+        except settings.SettingError:
+            return default
+        return value if value > 0 else default
+    return number("console_timeout_seconds"), number("console_row_cap")
 
 
 def limits_text() -> str:

@@ -185,10 +185,10 @@ def extract_live(netflix_titles: pl.DataFrame, *, cache_dir: Path, progress: boo
 
 
 def _pages_setting() -> int:
-    value = settings.get("tmdb_pages")
-    if not value.isdigit() or int(value) < 1:
-        raise TmdbError(f"TMDB_PAGES must be a whole number of at least 1, not {value!r}")
-    return int(value)
+    try:
+        return settings.get("tmdb_pages")
+    except settings.SettingError as exc:
+        raise TmdbError(str(exc)) from None
 
 
 def _frame(rows: list[dict], columns: list[str]) -> pl.DataFrame:

@@ -296,9 +296,7 @@ def _status_message(response: httpx.Response) -> str:
 
 
 def _number_setting(name: str) -> float:
-    value = settings.get(name)
     try:
-        return float(value)
-    except ValueError:
-        env = settings.SETTINGS[name].env
-        raise TmdbError(f"{env} must be a number, not {value!r}") from None
+        return float(settings.get(name))
+    except settings.SettingError as exc:
+        raise TmdbError(str(exc)) from None

@@ -1,0 +1,13 @@
+"""The product's two kinds of title, and every other name a source or a person uses
+for them (TMDB says "tv", Netflix "TV Show", people "series"): one mapping, used by the
+ETL and by the model request parsers."""
+from __future__ import annotations
+
+KINDS = ("movie", "show")
+ALIASES = {"movie": "movie", "film": "movie",
+           "show": "show", "tv": "show", "tv show": "show", "series": "show"}
+
+
+def kind_of(text: object) -> str | None:
+    """'movie' or 'show' for any known name of one (any case), else None."""
+    return ALIASES.get(str(text or "").strip().lower())

@@ -1,0 +1,55 @@
+"""The base layer: typed settings, one kind mapping, one SQL loader."""
+from __future__ import annotations
+
+import pytest
+
+from base import settings
+from base.kinds import kind_of
+from base.sqlfiles import SqlFolder
+
+
+def test_settings_are_typed(monkeypatch):
+    monkeypatch.setenv("NETFLIX_INSIGHTS_PORT", "9000")
+    monkeypatch.setenv("NETFLIX_INSIGHTS_MATCH_RATE_FLOOR", "0.25")
+    assert settings.get("port") == 9000 and isinstance(settings.get("port"), int)
+    assert settings.get("match_rate_floor") == 0.25
+    assert settings.get("host") == "127.0.0.1"
+    assert settings.raw("port") == "9000"
+
+
+@pytest.mark.parametrize("name, text, words", [
+    ("port", "eighty", "NETFLIX_INSIGHTS_PORT must be a whole number of at least 1, not 'eighty'"),
+    ("workers", "0", "at least 1"),
+    ("tmdb_timeout_seconds", "nan", "must be a number"),
+    ("keep_raw_loads", "-1", "at least 0"),
+])
+def test_a_bad_value_names_its_variable(monkeypatch, name, text, words):
+    monkeypatch.setenv(settings.SETTINGS[name].env, text)
+    with pytest.raises(settings.SettingError, match=words):
+        settings.get(name)
+
+
+def test_an_on_off_typo_keeps_the_default(monkeypatch):
+    monkeypatch.setenv("NETFLIX_INSIGHTS_SHOW_POSTERS", "yes please")
+    assert settings.get("show_posters") is False
+    monkeypatch.setenv("NETFLIX_INSIGHTS_SHOW_POSTERS", "ON")
+    assert settings.get("show_posters") is True
+
+
+def test_every_setting_default_parses_as_its_kind():
+    for setting in settings.SETTINGS.values():
+        settings.parse(setting, setting.default)
+
+
+def test_one_kind_mapping():
+    assert [kind_of(x) for x in ("Movie", "tv", "TV Show", " series ", "podcast", None)] == \
+        ["movie", "show", "show", "show", None, None]
+
+
+def test_sql_names_never_leave_their_folder(tmp_path):
+    (tmp_path / "a.sql").write_text("select 1")
+    folder = SqlFolder(tmp_path)
+    assert folder.text("a") == "select 1"
+    for bad in ("../a", "/etc/passwd", "A", "a.sql", ""):
+        with pytest.raises(KeyError):
+            folder.text(bad)
