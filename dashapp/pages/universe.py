@@ -80,9 +80,9 @@ HOW = {
 
 def _people(role: str):
     """The top-people chart's query, figure and insights for one role."""
-    return dict(query=lambda f: universe.top_people(wh(), f, role),
-                figure=lambda frame: figs.top_people(frame, role),
-                insights=lambda frame: figs.people_insights(frame, role))
+    return {"query": lambda f: universe.top_people(wh(), f, role),
+            "figure": lambda frame: figs.top_people(frame, role),
+            "insights": lambda frame: figs.people_insights(frame, role)}
 
 
 def _countries(f: Filters):
