@@ -26,6 +26,14 @@ class Paths:
         return self.warehouse_dir / "current.duckdb"
 
     @property
+    def parquet_dir(self) -> Path:
+        return self.warehouse_dir / "parquet"
+
+    @property
+    def parquet_link(self) -> Path:
+        return self.parquet_dir / "current"
+
+    @property
     def runs_log(self) -> Path:
         return self.warehouse_dir / "etl_runs.jsonl"
 

@@ -113,6 +113,17 @@ SETTINGS: dict[str, Setting] = {
         Setting("max_row_shrink", "NETFLIX_INSIGHTS_MAX_ROW_SHRINK", "0.5",
                 "A build fails its checks when a table loses more than this share of "
                 "the rows it had in the previous published build.", kind="float", minimum=0),
+        Setting("duckdb_storage_version", "NETFLIX_INSIGHTS_DUCKDB_STORAGE_VERSION",
+                "v1.0.0",
+                "DuckDB storage format of every database file the product creates "
+                "(warehouse builds, the Blend profiles database), checked before each "
+                "publish. v1.0.0 opens in every DuckDB 1.x and 2.x client (CLI, Python, "
+                "R, JDBC); v2.0.0 (DuckDB 2.0's own default) only in 2.x. See docs/SQL.md."),
+        Setting("parquet_on_publish", "NETFLIX_INSIGHTS_PARQUET_ON_PUBLISH", "0",
+                "Also write every mart of each build as Parquet (1/true/yes/on), under "
+                "<data_dir>/warehouse/parquet/<build_id>/, with parquet/current swapped "
+                "atomically at publish; `netflix-insights export` does the same on demand.",
+                kind="bool"),
         Setting("show_posters", "NETFLIX_INSIGHTS_SHOW_POSTERS", "0",
                 "Show TMDB poster images on the dashboard (1/true/yes/on). Off by "
                 "default: posters load from image.tmdb.org, so offline the page shows "

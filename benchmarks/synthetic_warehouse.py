@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from base.paths import Paths
 from etl.publish import publish, refresh_lock  # noqa: E402
+from warehouse import storage  # noqa: E402
 from warehouse.build import build_order, sql_files  # noqa: E402
 
 # aggregates of titles/title_genres, recomputed from the replicated rows with their mart
@@ -153,7 +154,9 @@ def copy_table(con, schema: str, table: str) -> None:
 
 def build(source_file: Path, partial: Path, build_id: str, reps: int, seed: int,
           threads: int) -> dict[str, int]:
-    con = duckdb.connect(str(partial), config={"threads": threads})
+    # the product's storage format (v1.0.0 by default), so the app is measured on the
+    # same kind of file it serves
+    con = storage.connect_new(partial, extra={"threads": threads})
     try:
         con.execute(f"attach '{source_file}' as src (read_only)")
         con.execute(f"create temp table reps as select range as k from range({reps})")

@@ -32,6 +32,7 @@ import polars as pl
 
 from base import settings
 from blend import SQL
+from warehouse import storage
 
 MAX_NAME = 40
 MAX_MEMBERS = 6          # people in one blend
@@ -129,11 +130,23 @@ class ProfileStore:
                 con.close()
 
     def _create(self) -> None:
-        """The schema (idempotent), once per process, before the first session."""
+        """The schema (idempotent), once per process, before the first session. A new
+        file is written in the duckdb_storage_version format (warehouse/storage.py), so
+        a backup opens in 1.x clients; a file an older release wrote in a newer format
+        is rewritten in it once (DuckDB keeps a reopened file's format)."""
         self.dir.mkdir(parents=True, exist_ok=True)
-        with self._locked(write=True), duckdb.connect(str(self.path), config=CONFIG) as con:
-            for statement in _statements("schema"):
-                con.execute(statement)
+        with self._locked(write=True):
+            con = storage.connect_new(self.path, extra=CONFIG)
+            try:
+                for statement in _statements("schema"):
+                    con.execute(statement)
+                fresh = (self._copy_remaining(con)
+                         if storage.is_newer(storage.version_of(con)) else None)
+            finally:
+                con.close()
+            if fresh is not None:
+                os.replace(fresh, self.path)
+                Path(f"{self.path}.wal").unlink(missing_ok=True)
         self._ready = True
 
     # --- writes -----------------------------------------------------------------
@@ -238,7 +251,7 @@ class ProfileStore:
         """Every table's remaining rows into a new file beside the database."""
         fresh = self.path.with_name(self.path.name + ".compact")
         fresh.unlink(missing_ok=True)
-        with duckdb.connect(str(fresh), config=CONFIG) as out:
+        with storage.connect_new(fresh, extra=CONFIG) as out:
             for statement in _statements("schema"):
                 out.execute(statement)
             for table in TABLES:  # constant names, not user input

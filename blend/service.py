@@ -20,7 +20,7 @@ from blend import insights as bi
 from blend import recommender as blend_model
 from blend.profiles import Profile, ProfileError, clean_name, store
 from blend.viewing_history import HistoryError, load_catalog, parse_history
-from models import serving
+from models import blend_space, serving
 from queries.db import Warehouse
 
 UploadError = (HistoryError, ProfileError)
@@ -171,7 +171,7 @@ def recommend(wh: Warehouse, data: BlendData, people: list[str], n: int,
               filters: blend_model.BlendFilters) -> list[blend_model.Recommendation]:
     """The blend for `people` (one person: their 'for you' list). ModelMissing when the
     build has no recommender."""
-    space, _meta = serving.load(wh.paths.data_dir, wh.build_id, blend_model.NAME)
+    space, _meta = serving.load(wh.paths.data_dir, wh.build_id, blend_space.NAME)
     return blend_model.recommend(space, histories(data, people), n=n, filters=filters)
 
 

@@ -6,6 +6,8 @@ Layout under <data_dir>/warehouse/:
   current.duckdb                    symlink to the published build, swapped atomically
   etl_runs.jsonl                    history of every run, published or not
   refresh.lock                      flock()ed by the running refresh
+  parquet/<build_id>/<mart>.parquet every mart of a kept build, when parquet_on_publish
+  parquet/current                   symlink to the published build's Parquet folder
 
 Why versioned files plus a swapped link (verified on DuckDB 2.0): DuckDB
 allows one writer or many readers per file and caches one instance per path in a
@@ -61,18 +63,46 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _swap_link(link: Path, target: Path) -> None:
+    """Point `link` at `target` (relative), atomically: a new link renamed over it."""
+    link_tmp = link.parent / f".{link.name}.{os.getpid()}.tmp"
+    link_tmp.unlink(missing_ok=True)
+    link_tmp.symlink_to(target.relative_to(link.parent))
+    os.replace(link_tmp, link)
+    _fsync_dir(link.parent)
+
+
 def publish(partial: Path, build_id: str, paths: Paths) -> Path:
     """Make a finished, checked build the current one, atomically."""
     final = paths.build_file(build_id)
     with open(partial, "rb") as f:
         os.fsync(f.fileno())
     os.replace(partial, final)
-    link_tmp = paths.warehouse_dir / f".current.{os.getpid()}.tmp"
-    link_tmp.unlink(missing_ok=True)
-    link_tmp.symlink_to(final.relative_to(paths.warehouse_dir))
-    os.replace(link_tmp, paths.current_link)
-    _fsync_dir(paths.warehouse_dir)
+    _swap_link(paths.current_link, final)
     return final
+
+
+def publish_parquet(partial_dir: Path, build_id: str, paths: Paths) -> Path:
+    """Make a build's finished Parquet folder parquet/<build_id> and parquet/current."""
+    final = paths.parquet_dir / build_id
+    for f in partial_dir.iterdir():
+        with open(f, "rb") as handle:
+            os.fsync(handle.fileno())
+    os.replace(partial_dir, final)
+    _swap_link(paths.parquet_link, final)
+    return final
+
+
+def prune_parquet(paths: Paths, kept_builds: set[str]) -> list[Path]:
+    """Delete the Parquet folders of builds no longer kept (never the current one)."""
+    if not paths.parquet_dir.is_dir():
+        return []
+    current = paths.parquet_link.resolve() if paths.parquet_link.exists() else None
+    doomed = [d for d in paths.parquet_dir.iterdir() if d.is_dir() and not d.is_symlink()
+              and d.name not in kept_builds and d != current]
+    for d in doomed:
+        shutil.rmtree(d, ignore_errors=True)
+    return doomed
 
 
 def remove_partials(paths: Paths) -> list[Path]:
@@ -81,6 +111,10 @@ def remove_partials(paths: Paths) -> list[Path]:
     for leftover in list(paths.builds_dir.glob("*.partial*")):
         leftover.unlink(missing_ok=True)
         removed.append(leftover)
+    if paths.parquet_dir.is_dir():
+        for leftover in list(paths.parquet_dir.glob("*.partial")):
+            shutil.rmtree(leftover, ignore_errors=True)
+            removed.append(leftover)
     return removed
 
 

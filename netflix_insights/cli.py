@@ -111,6 +111,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rating", help="maturity rating, e.g. TV-MA")
     p.add_argument("--json", action="store_true", help="print JSON")
 
+    p = sub.add_parser("export", help="write the published marts as Parquet or CSV files",
+                       description="Write every mart of the published build (or only "
+                       "--table ones) to DIR/<table>.parquet or DIR/<table>.csv, for tools "
+                       "that do not read DuckDB files (pandas, Polars, Spark, BI tools). "
+                       "Parquet keeps the column types; CSV joins list columns with '; '. "
+                       "Each file is written under a temporary name and renamed. See "
+                       "docs/SQL.md.")
+    _data_dir_arg(p)
+    p.add_argument("directory", type=Path, metavar="DIR", help="where the files go "
+                   "(created if missing; files of the same name are replaced)")
+    p.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    p.add_argument("--table", action="append", default=None, metavar="T",
+                   help="only this table (repeat for several); default: every mart")
+
     p = sub.add_parser("backup-profiles", help="copy the Blend profiles database safely",
                        description="Write a consistent copy of <data-dir>/profiles/"
                        "profiles.duckdb (uploaded viewing histories and blends) while the "
@@ -150,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     handler = {"refresh": cmd_refresh, "schedule": cmd_schedule, "sql": cmd_sql,
                "schema": cmd_schema, "serve": cmd_serve, "train": cmd_train,
                "predict-genres": cmd_predict_genres, "predict-hit": cmd_predict_hit,
-               "backup-profiles": cmd_backup_profiles}[args.command]
+               "backup-profiles": cmd_backup_profiles, "export": cmd_export}[args.command]
     try:
         return handler(args) or 0
     except KeyboardInterrupt:
@@ -312,6 +326,28 @@ def cmd_predict_hit(args) -> int:
     for b in result["benchmarks"]:
         print(f"  similar: {b['title']} ({b.get('release_year', '?')}), similarity "
               f"{b['similarity']:.2f}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from base.errors import WarehouseMissing
+    from base.paths import Paths, current_build
+    from warehouse import export
+    try:
+        path = current_build(Paths(settings.data_dir(args.data_dir)))
+        args.directory.mkdir(parents=True, exist_ok=True)
+        con = export.open_for_export(path, args.directory)
+        try:
+            written = export.export(con, args.directory, args.format, args.table)
+        finally:
+            con.close()
+    except (WarehouseMissing, export.ExportError) as exc:
+        raise UserFacingError(str(exc)) from exc
+    except OSError as exc:
+        raise UserFacingError(f"cannot write to {args.directory}: {exc.strerror or exc}") from exc
+    for item in written:
+        print(f"{item.table:22} {item.rows:>9,} rows  {item.path}")
+    print(f"{len(written)} tables of build {path.stem} as {args.format}", file=sys.stderr)
     return 0
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -13,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from base import settings
@@ -22,15 +22,17 @@ from etl import raw, transform
 from etl.publish import (
     append_run,
     prune_builds,
+    prune_parquet,
     prune_raw_loads,
     publish,
+    publish_parquet,
     refresh_lock,
     remove_partials,
     run_history,
 )
 from etl.sources import snapshot
 from models import artifacts, training
-from warehouse import build, checks
+from warehouse import build, checks, export, storage
 
 
 class RefreshFailed(RuntimeError):
@@ -166,7 +168,7 @@ def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit) -> Refr
     run = {"build_id": f"pending-{started}", "started_at": started, "status": "running",
            "source": "replay" if replay else source}
     append_run(paths, run)
-    partial = None
+    partial = parquet_partial = None
     try:
         stage("extract", progress)
         loads = extract(paths, source, kaggle_csv, replay, progress, tmdb_limit)
@@ -179,7 +181,7 @@ def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit) -> Refr
         stage("build", progress)
         partial = paths.builds_dir / f"{build_id}.duckdb.partial"
         history = run_history(paths)
-        con = duckdb.connect(str(partial))
+        con = storage.connect_new(partial)  # in the format 1.x clients read (docs/SQL.md)
         try:
             build.load_sources(con, cleaned.tables)
             build.run_models(con, progress)
@@ -210,15 +212,25 @@ def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit) -> Refr
                          "duration_seconds": round(time.monotonic() - t0, 3)}
             write_metadata(con, build_id, run["source"], loads, input_hash, cleaned,
                            final_run, history)
+            if settings.flag("parquet_on_publish"):
+                parquet_partial = paths.parquet_dir / f"{build_id}.partial"
+                written = export.export(con, parquet_partial, "parquet")
+                progress(f"{len(written)} marts written as Parquet")
             con.execute("checkpoint")
         finally:
             con.close()
         stage("publish", progress)
+        found = storage.check(partial)  # a build its promised clients cannot open stops here
+        progress(f"storage format {found} (duckdb_storage_version {storage.wanted()})")
+        if parquet_partial is not None:
+            publish_parquet(parquet_partial, build_id, paths)
         path = publish(partial, build_id, paths)
         append_run(paths, final_run)
         for old in prune_builds(paths, settings.get("keep_builds")):
             progress(f"pruned old build {old.name}")
         kept = {b.stem for b in paths.builds_dir.glob("*.duckdb")}
+        for folder in prune_parquet(paths, kept):
+            progress(f"pruned Parquet of {folder.name}")
         for folder in artifacts.prune(paths.data_dir, kept):
             progress(f"pruned models of {folder.name}")
         in_use = {l.path.resolve() for l in loads}
@@ -240,6 +252,8 @@ def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit) -> Refr
         if partial is not None:
             for leftover in partial.parent.glob(partial.name + "*"):
                 leftover.unlink(missing_ok=True)
+        if parquet_partial is not None:
+            shutil.rmtree(parquet_partial, ignore_errors=True)
         raise RefreshFailed(message) from exc
 
 

@@ -126,6 +126,28 @@ def wait_for(browser, seconds: float = 30):
                          ignored_exceptions=[NoSuchElementException, StaleElementReferenceException])
 
 
+def click(browser, by, locator: str) -> None:
+    """Click once the element can take it: on a loaded machine Dash may still be
+    re-rendering it (ElementNotInteractable / intercepted), so wait for that state to
+    pass instead of failing on the first try."""
+    from selenium.common.exceptions import (
+        ElementClickInterceptedException,
+        ElementNotInteractableException,
+        StaleElementReferenceException,
+    )
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def clicked(d) -> bool:
+        element = d.find_element(by, locator)
+        d.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})",
+                         element)
+        element.click()
+        return True
+    WebDriverWait(browser, 30, ignored_exceptions=[
+        StaleElementReferenceException, ElementNotInteractableException,
+        ElementClickInterceptedException]).until(clicked)
+
+
 @pytest.fixture(scope="session")
 def trained_data_dir(tmp_path_factory):
     """A build made with model training on (the product default): every model in

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import wait_for
+from conftest import click, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def test_filters_live_in_the_url_and_survive_back(browser, served_app):
     wait.until(lambda d: "show" in summary() and "2,676" in d.find_element(By.ID, "universe-kpis").text)
     browser.get(served_app + "/?type=movie&genre=Dramas")
     wait.until(lambda d: "Dramas" in summary())
-    browser.find_element(By.ID, "filter-reset").click()
+    click(browser, By.ID, "filter-reset")
     wait.until(lambda d: "?" not in d.current_url and "whole catalog" in summary())
     browser.back()
     wait.until(lambda d: "genre=Dramas" in d.current_url and "Dramas" in summary())

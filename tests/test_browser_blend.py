@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import wait_for
+from conftest import click, wait_for
 
 from base.paths import Paths
 
@@ -74,12 +74,12 @@ def test_two_people_blend(browser, served_app, blend_model, artifacts_dir, tmp_p
     assert "you both watched" in _text(browser, "blend-recs")
 
     # one person's own list differs from the shared one
-    browser.find_element(By.CSS_SELECTOR, "#blend-for-whom").click()
-    browser.find_element(By.XPATH, "//*[contains(text(), 'Ana only')]").click()
+    click(browser, By.CSS_SELECTOR, "#blend-for-whom")
+    click(browser, By.XPATH, "//*[contains(text(), 'Ana only')]")
     wait.until(lambda d: _recs(d) and _recs(d) != together)
     assert "has not watched" in _text(browser, "blend-recs")
 
-    browser.find_element(By.XPATH, "//a[contains(text(), 'Your viewing')]").click()
+    click(browser, By.XPATH, "//a[contains(text(), 'Your viewing')]")
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".tab-pane.active .js-plotly-plot")) == 8)
     wait.until(lambda d: "both watched" in _text(d, "blend-overlap"))
     # charts drawn while their tab was hidden take Plotly's default 700 px, then resize

@@ -13,7 +13,7 @@ import time
 import urllib.request
 
 import pytest
-from conftest import wait_for
+from conftest import click, wait_for
 
 RECORDER = """
 if (!window.__dashPosts) {
@@ -124,7 +124,7 @@ def test_a_filter_change_runs_each_chart_callback_once(browser, served_app):
     _posts_when_idle(browser)  # the first load has settled
 
     _record(browser)
-    browser.find_element(By.ID, "filter-reset").click()  # one filter change
+    click(browser, By.ID, "filter-reset")  # one filter change
     wait.until(lambda d: "?" not in d.current_url and "8,807" in _kpis(d))
     posts = _posts_when_idle(browser)
     _once_each(posts, charts)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import click
+
 pytestmark = pytest.mark.browser
 
 
@@ -28,10 +30,7 @@ def options(browser) -> list[str]:
 
 def open_dropdown(browser, css: str):
     from selenium.webdriver.common.by import By
-    button = browser.find_element(By.CSS_SELECTOR, css)
-    browser.execute_script(  # instant: Bootstrap makes scrolling smooth (animated)
-        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", button)
-    button.click()
+    click(browser, By.CSS_SELECTOR, css)  # scrolls instantly: Bootstrap's is animated
 
 
 def choose(browser, css: str, search: str | None, option: str) -> None:
@@ -68,7 +67,7 @@ def test_head_to_head_compares_and_keeps_state_in_the_url(browser, served_app, a
     assert "Comedies" in text_of(browser, "h2h-table")
 
     # mode: countries, with the path as the page state
-    browser.find_element(By.XPATH, "//label[text()='Country vs country']").click()
+    click(browser, By.XPATH, "//label[text()='Country vs country']")
     wait(browser).until(lambda d: d.current_url.endswith(
         "/head-to-head/country/United%20States/India"))
     wait(browser).until(lambda d: "United States" in text_of(d, "h2h-verdict"))
@@ -89,7 +88,7 @@ def test_head_to_head_compares_and_keeps_state_in_the_url(browser, served_app, a
     assert "Seasons" in table and "Runtime" not in table
 
     # titles: the picker asks the server, it never holds the whole catalog
-    browser.find_element(By.XPATH, "//label[text()='Title vs title']").click()
+    click(browser, By.XPATH, "//label[text()='Title vs title']")
     wait(browser).until(lambda d: "/head-to-head/title/" in d.current_url)
     wait(browser).until(lambda d: "Winner" in text_of(d, "h2h-verdict")
                         or "draw" in text_of(d, "h2h-verdict"))

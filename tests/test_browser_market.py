@@ -4,7 +4,7 @@ console stays free of SEVERE messages."""
 from __future__ import annotations
 
 import pytest
-from conftest import wait_for
+from conftest import click, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -83,7 +83,7 @@ def test_pareto_dimension_and_a_global_filter_update_the_charts(browser, served_
 
     # global filter, chosen in the filter bar: TV shows only
     _scroll_to(browser, browser.find_element(By.ID, "filter-type"))
-    browser.find_element(By.ID, "filter-type").click()
+    click(browser, By.ID, "filter-type")
     option = wait.until(lambda d: [o for o in d.find_elements(By.CSS_SELECTOR, "[role=option]")
                                    if o.text == "TV shows"])
     option[0].click()

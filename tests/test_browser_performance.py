@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import click
+
 pytestmark = pytest.mark.browser
 
 CHARTS = ["correlations", "distribution", "period", "genres"]
@@ -69,7 +71,7 @@ def test_performance_page_renders_and_reacts(browser, served_app, artifacts_dir)
     assert "votes" in text_of(browser, "performance-distribution-insights")
 
     # the period selector
-    browser.find_element(By.XPATH, "//label[text()='Quarter added']").click()
+    click(browser, By.XPATH, "//label[text()='Quarter added']")
     wait(browser).until(lambda d: "quarter" in chart_title(d, "period"))
 
     # a filter (TV shows only): the URL, every chart and the kept metric follow

@@ -10,7 +10,7 @@ import pytest
 from netflix_insights.cli import build_parser
 
 COMMANDS = ["refresh", "schedule", "sql", "schema", "serve", "train", "predict-genres",
-            "predict-hit", "backup-profiles"]
+            "predict-hit", "backup-profiles", "export"]
 
 
 def cli(*args, data_dir=None, check=False) -> subprocess.CompletedProcess:

@@ -59,7 +59,7 @@ def watched_ids(people: dict[str, pl.DataFrame]) -> set[str]:
 
 def test_title_vectors_are_normalised_and_aligned(space, warehouse_con):
     count = warehouse_con.execute("select count(*) from titles").fetchall()[0][0]
-    assert space.vectors.shape == (count, blend.SPACE_PARAMS["dims"])
+    assert space.vectors.shape == (count, blend_space.SPACE_PARAMS["dims"])
     assert space.vectors.dtype == np.float32
     assert np.allclose(np.linalg.norm(space.vectors, axis=1), 1.0, atol=1e-4)
     assert len(set(space.show_ids.tolist())) == count

@@ -53,10 +53,17 @@ def render_markdown() -> str:
     out = ["# Warehouse schema", "",
            "Generated from `warehouse/schema.toml` by `netflix-insights schema "
            "--format markdown`; do not edit by hand.", "",
-           "Open the published file read-only with any DuckDB client, e.g. "
-           "`duckdb -readonly data/warehouse/current.duckdb` or "
+           "Open the published file read-only with any DuckDB client from 1.0 on (builds "
+           "are written in storage format v1.0.0, the `duckdb_storage_version` setting), "
+           "e.g. `duckdb -readonly data/warehouse/current.duckdb` or "
            "`netflix-insights sql \"select …\"`. Staging inputs live in the `staging` "
-           "schema; the tables below are in `main`.", ""]
+           "schema; the tables below are in `main`.", "",
+           "Every table below is also available as Parquet (or CSV) for tools without "
+           "DuckDB (pandas, Polars, Spark, BI tools): `netflix-insights export DIR "
+           "[--table T] [--format parquet|csv]` writes `DIR/<table>.parquet`, and with "
+           "`parquet_on_publish` on each refresh writes "
+           "`data/warehouse/parquet/<build_id>/` (link `parquet/current`). Clients, "
+           "versions and example queries: [SQL.md](SQL.md).", ""]
     for t in tables().values():
         out += [f"## `{t.name}`", "", f"**Grain:** {t.grain}.", "", t.description, "",
                 "| column | description | unit | tests |", "|---|---|---|---|"]
