@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import polars as pl
 
-from queries.db import Warehouse
+from queries.db import Scope, Warehouse
 from queries.filters import FilterOptions, Filters
 
 
@@ -40,9 +40,12 @@ def last_refresh(wh: Warehouse) -> dict:
     return wh.query("last_refresh").row(0, named=True)
 
 
-def catalog_kpis(wh: Warehouse, filters: Filters = Filters()) -> CatalogKpis:
-    """Grain: one row of headline numbers for the filtered catalog."""
-    return CatalogKpis(**wh.query("catalog_kpis", **filters.params()).row(0, named=True))
+def catalog_kpis(wh: Warehouse, filters: Filters = Filters(),
+                 scope: Scope | None = None) -> CatalogKpis:
+    """Grain: one row of headline numbers for the filtered catalog (`scope`: the page's
+    title set, when its SCOPE lists catalog_kpis)."""
+    return CatalogKpis(**wh.query("catalog_kpis", scope=scope,
+                                  **filters.params()).row(0, named=True))
 
 
 def additions_by_year(wh: Warehouse, filters: Filters = Filters()) -> pl.DataFrame:

@@ -8,6 +8,16 @@ cursor under a time limit, and results are cached by (query, parameters, build i
 The dashboard's SQL console runs ad-hoc SQL through `queries.sandbox.run_on_warehouse`,
 in a worker process under OS limits (queries/sandbox.py), never on this connection.
 
+Filtering once per page (`Scope`): every page query reads `filtered_titles($filters)`,
+and a filter change fires all of a page's charts at once; computed per chart, the
+filter (list_has_any over a million titles' genres, say) ran once per chart. A query
+named with a `scope` runs instead on that scope's own connection, where the page's
+titles under these filters were selected once into a temp table (only the columns its
+queries name) and a temp macro `filtered_titles` reads it, so the same SQL file gives
+the same result from the small table. Scopes are per process, per build and filter
+value, the last SCOPES_KEPT kept; only filters on the genre or country lists get one
+(see _worth_a_scope).
+
 Rebuild-while-serving: `current.duckdb` is a symlink swapped atomically by each
 publish. Before each query we readlink() it (one cheap syscall); when it points to a
 new build we open that build's own file (a new path, so DuckDB's per-path instance
@@ -17,6 +27,7 @@ query is using it. Open a Warehouse inside each server worker, after any fork.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -59,6 +70,33 @@ def open_read_only(path: Path, threads: int = APP_THREADS,
                          threads=threads)
 
 
+SCOPES_KEPT = 4  # page × filter scopes per process (a 1M-title scope is ~100 MB)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A page's filtered title set, computed once per filter value (see the module
+    docstring). `queries` are the SQL files that read it: the scope keeps the columns
+    of `titles` they name, so a query added to the page only needs listing here."""
+    name: str
+    queries: tuple[str, ...]
+
+    def columns(self, table_columns: list[str]) -> list[str]:
+        words = set(re.findall(r"[a-z_][a-z0-9_]*",
+                               " ".join(sql_text(q) for q in self.queries).lower()))
+        return [c for c in table_columns if c.lower() in words]
+
+
+@dataclass
+class _Scoped:
+    """One scope's connection: its temp table and macro live on it, so its queries run
+    on it, one at a time (a DuckDB connection runs one query at a time)."""
+    con: duckdb.DuckDBPyConnection
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    ready: bool = False
+    closed: bool = False
+
+
 @dataclass
 class _Build:
     build_id: str
@@ -66,6 +104,7 @@ class _Build:
     con: duckdb.DuckDBPyConnection
     in_flight: int = 0
     retired: bool = False
+    scopes: OrderedDict = field(default_factory=OrderedDict)  # (scope, filters) → _Scoped
 
 
 @dataclass
@@ -109,6 +148,8 @@ class Warehouse:
         with self._lock:
             build.in_flight -= 1
             for old in [b for b in self._retired if b.in_flight == 0]:
+                for scoped in old.scopes.values():
+                    _close_scoped(scoped)
                 old.con.close()
                 self._retired.remove(old)
 
@@ -116,8 +157,10 @@ class Warehouse:
     def build_id(self) -> str:
         return self._target().stem
 
-    def query(self, name: str, **params) -> pl.DataFrame:
-        """Run queries/sql/<name>.sql with bound params; cached per build."""
+    def query(self, name: str, *, scope: Scope | None = None, **params) -> pl.DataFrame:
+        """Run queries/sql/<name>.sql with bound params; cached per build. With a
+        `scope` (and non-empty `filters`) it reads the page's title set selected once
+        for these filters instead of filtering again (same result)."""
         build = self._acquire()
         try:
             key = (build.build_id, name, tuple(sorted((k, _hashable(v))
@@ -126,7 +169,10 @@ class Warehouse:
                 if key in self._cache:
                     self._cache.move_to_end(key)
                     return self._cache[key]
-            frame = self._execute(build, sql_text(name), params)
+            if scope is not None and _worth_a_scope(params.get("filters")):
+                frame = self._execute_scoped(build, scope, name, params)
+            else:
+                frame = self._execute(build, sql_text(name), params)
             with self._lock:
                 self._cache[key] = frame
                 while len(self._cache) > self.cache_size:
@@ -146,8 +192,50 @@ class Warehouse:
         finally:
             self._release(build)
 
+    def _scoped(self, build: _Build, scope: Scope, filters: dict) -> _Scoped:
+        key = (scope, _hashable(filters))
+        with self._lock:
+            scoped = build.scopes.get(key)
+            if scoped is None:
+                scoped = build.scopes[key] = _Scoped(build.con.cursor())
+                while len(build.scopes) > SCOPES_KEPT:
+                    _, old = build.scopes.popitem(last=False)
+                    _close_scoped(old)
+            build.scopes.move_to_end(key)
+            return scoped
+
+    def _execute_scoped(self, build: _Build, scope: Scope, name: str,
+                        params: dict) -> pl.DataFrame:
+        scoped = self._scoped(build, scope, params["filters"])
+        with scoped.lock:  # the page's other charts wait here for the one selection
+            if scoped.closed:  # evicted meanwhile: filter this once the ordinary way
+                return self._execute(build, sql_text(name), params)
+            if not scoped.ready:
+                table_columns = [r[0] for r in scoped.con.sql(
+                    "select column_name from duckdb_columns() where database_name = "
+                    "current_database() and schema_name = 'main' and table_name = "
+                    "'titles' order by column_index").fetchall()]
+                columns = ", ".join(f'"{c}"' for c in scope.columns(table_columns))
+                # the same macro selects the rows; a temp macro of the same name then
+                # shadows it on this connection (temp objects are looked up first)
+                self._run(scoped.con, "create or replace temp table page_scope as select "
+                          f"{columns} from filtered_titles($filters)",
+                          {"filters": params["filters"]}, fetch=False)
+                scoped.con.sql("create or replace temp macro filtered_titles(filters) "
+                               "as table select * from page_scope")
+                scoped.ready = True
+            return self._run(scoped.con, sql_text(name), params)
+
     def _execute(self, build: _Build, sql: str, params: dict) -> pl.DataFrame:
         cursor = build.con.cursor()
+        try:
+            return self._run(cursor, sql, params)
+        finally:
+            cursor.close()
+
+    def _run(self, cursor: duckdb.DuckDBPyConnection, sql: str, params: dict,
+             fetch: bool = True) -> pl.DataFrame | None:
+        """One statement on `cursor` under the time limit and the row cap."""
         done = threading.Event()
         watchdog = threading.Thread(target=_interrupt_until_done,
                                     args=(cursor, done, self.timeout_s), daemon=True)
@@ -155,13 +243,15 @@ class Warehouse:
         try:
             # DuckDB 2: the relation API (sql) hands Polars the result without the
             # extra copy that execute() + fetch would make.
+            if not fetch:
+                cursor.execute(sql, params or None)
+                return None
             frame = cursor.sql(sql, params=params or None).pl()
         except duckdb.InterruptException as exc:
             raise QueryTimeout(f"query stopped after {self.timeout_s:g} s") from exc
         finally:
             done.set()
             watchdog.join()
-            cursor.close()
         if frame.height > self.row_cap:
             frame = frame.head(self.row_cap)
         return frame
@@ -169,6 +259,8 @@ class Warehouse:
     def close(self) -> None:
         with self._lock:
             for b in self._retired + ([self._build] if self._build else []):
+                for scoped in b.scopes.values():
+                    _close_scoped(scoped)
                 b.con.close()
             self._retired.clear()
             self._build = None
@@ -184,7 +276,33 @@ def _interrupt_until_done(cursor, done: threading.Event, timeout_s: float) -> No
         done.wait(0.05)
 
 
+def _close_scoped(scoped: _Scoped) -> None:
+    """Close a scope's connection once its running query (if any) is done."""
+    def close():
+        with scoped.lock:
+            scoped.closed = True
+            scoped.con.close()
+    if scoped.lock.acquire(blocking=False):
+        scoped.lock.release()
+        close()
+    else:  # in use: close from a thread that waits for it
+        threading.Thread(target=close, daemon=True).start()
+
+
+def _worth_a_scope(filters) -> bool:
+    """Whether selecting a page's titles once pays for these `$filters`: only when they
+    test the genre or country lists (list_has_any over every title's list, the costly
+    part of filtering). Type, years, dates and ratings are cheap scalar tests, and they
+    keep most titles, so a scope would copy most of the catalog to save little:
+    measured at 1M titles (benchmarks/bench_page_scope.py, README), a Universe change
+    took 1.7-2.4x less time scoped with a genre or country filter, 1.3-1.7x more with
+    only a type or years filter."""
+    return isinstance(filters, dict) and bool(filters.get("genres") or filters.get("countries"))
+
+
 def _hashable(value):
+    if isinstance(value, dict):  # a STRUCT parameter (the global filters)
+        return tuple(sorted((k, _hashable(v)) for k, v in value.items()))
     return tuple(value) if isinstance(value, (list, set)) else value
 
 

@@ -1,9 +1,10 @@
 """The global filter bar's state: parsed from the URL, bound as SQL parameters.
 
-Every page query selects `from filtered_titles(<FILTER_ARGS>)` (a table macro built
-with the warehouse, warehouse/sql/macros/filtered_titles.sql) and its wrapper passes
-`**filters.params()`. The URL query string is the source of truth, so any view can be
-bookmarked and shared:
+Every page query selects `from filtered_titles($filters)` (a table macro built with the
+warehouse, warehouse/sql/macros/filtered_titles.sql) and its wrapper passes
+`**filters.params()`: the whole filter state is one STRUCT parameter, so adding a filter
+touches the filter bar, this type and that macro, never the page queries. The URL query
+string is the source of truth, so any view can be bookmarked and shared:
 
     ?type=movie&release=1990-2021&added=2019-01-01..2021-09-30&genre=Dramas&country=India&rating=TV-MA
 """
@@ -14,12 +15,6 @@ from datetime import date
 from urllib.parse import parse_qs, urlencode
 
 from queries import validation
-
-# Paste into SQL as: from filtered_titles({FILTER_ARGS}) — kept here so the
-# parameter names and casts are written once.
-FILTER_ARGS = ("$kinds::varchar[], $year_from::integer, $year_to::integer, "
-               "$added_from::date, $added_to::date, $genres::varchar[], "
-               "$countries::varchar[], $ratings::varchar[]")
 
 KINDS = ("movie", "show")
 MAX_VALUES = 50  # a URL can carry anything; more values than this are ignored
@@ -37,11 +32,13 @@ class Filters:
     ratings: tuple[str, ...] = ()
 
     def params(self) -> dict:
-        """Bound parameters for FILTER_ARGS (lists for the list arguments)."""
-        return {"kinds": list(self.kinds), "year_from": self.year_from,
-                "year_to": self.year_to, "added_from": self.added_from,
-                "added_to": self.added_to, "genres": list(self.genres),
-                "countries": list(self.countries), "ratings": list(self.ratings)}
+        """The bound parameter `$filters`: a dict DuckDB binds as a STRUCT (lists for the
+        list fields; the macro casts each field, as None and [] bind untyped)."""
+        return {"filters": {"kinds": list(self.kinds), "year_from": self.year_from,
+                            "year_to": self.year_to, "added_from": self.added_from,
+                            "added_to": self.added_to, "genres": list(self.genres),
+                            "countries": list(self.countries),
+                            "ratings": list(self.ratings)}}
 
     def is_empty(self) -> bool:
         return self == Filters()

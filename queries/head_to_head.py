@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from queries.db import Warehouse
+from queries.db import Scope, Warehouse
 from queries.filters import Filters
 from queries.performance import METRICS, Metric
+
+# The page's title set under the filters, selected once per filter change (queries/db.py
+# Scope): every query of the page that reads filtered_titles is listed.
+SCOPE = Scope("head_to_head", ("h2h_additions_by_year", "h2h_metrics"))
 
 MODES = {"genre": "Genre vs genre", "country": "Country vs country",
          "title": "Title vs title"}
@@ -44,16 +48,16 @@ def metrics(wh: Warehouse, filters: Filters, mode: str, a: str, b: str) -> pl.Da
     """Grain: one row per side × metric of COMPARED: titles with the metric, mean and
     spread on the compared scale, the readable value, the catalog's spread, and the
     side's title count."""
-    return wh.query("h2h_metrics", mode=mode_or_default(mode), a=a or "", b=b or "",
-                    **filters.params())
+    return wh.query("h2h_metrics", scope=SCOPE, mode=mode_or_default(mode), a=a or "",
+                    b=b or "", **filters.params())
 
 
 def additions_by_year(wh: Warehouse, filters: Filters, mode: str, a: str,
                       b: str) -> pl.DataFrame:
     """Grain: one row per side × year added (zeros filled) for the two groups of a
     genre/country comparison (empty in title mode)."""
-    return wh.query("h2h_additions_by_year", mode=mode_or_default(mode), a=a or "",
-                    b=b or "", **filters.params())
+    return wh.query("h2h_additions_by_year", scope=SCOPE, mode=mode_or_default(mode),
+                    a=a or "", b=b or "", **filters.params())
 
 
 def title_context(wh: Warehouse, a: str, b: str) -> pl.DataFrame:

@@ -8,8 +8,16 @@ from __future__ import annotations
 
 import polars as pl
 
-from queries.db import Warehouse
+from queries.db import Scope, Warehouse
 from queries.filters import Filters
+
+# The page's title set under the filters, selected once per filter change (queries/db.py
+# Scope): every query of the page that reads filtered_titles is listed.
+SCOPE = Scope("market", (
+    "market_genre_saturation",
+    "market_pareto",
+    "market_release_windows",
+))
 
 # UI value → label. The SQL branches on these exact keys (`case $dimension ...`).
 PARETO_DIMENSIONS: dict[str, str] = {"genre": "Netflix category", "country": "country",
@@ -26,7 +34,7 @@ def genre_saturation(wh: Warehouse, filters: Filters = Filters(),
                      min_scored: int = MIN_SCORED_TITLES) -> pl.DataFrame:
     """Grain: one row per genre family: Netflix titles, mean IMDb score, votes, zone,
     Netflix vs TMDB-market shares and the Saturation Index, under the filters."""
-    return wh.query("market_genre_saturation", **filters.params(), min_scored=min_scored,
+    return wh.query("market_genre_saturation", scope=SCOPE, **filters.params(), min_scored=min_scored,
                     si_over=SI_OVER, si_under=SI_UNDER)
 
 
@@ -36,7 +44,7 @@ def pareto(wh: Warehouse, filters: Filters = Filters(), dimension: str = DEFAULT
     share, cumulative share and the dimension's 80% answer, under the filters."""
     if dimension not in PARETO_DIMENSIONS or measure not in PARETO_MEASURES:
         raise ValueError(f"unknown Pareto dimension/measure: {dimension!r}/{measure!r}")
-    return wh.query("market_pareto", **filters.params(), dimension=dimension,
+    return wh.query("market_pareto", scope=SCOPE, **filters.params(), dimension=dimension,
                     measure=measure, limit=int(limit))
 
 
@@ -52,4 +60,4 @@ def pareto_all(wh: Warehouse, filters: Filters = Filters()) -> pl.DataFrame:
 def release_windows(wh: Warehouse, filters: Filters = Filters()) -> pl.DataFrame:
     """Grain: one row per genre family × calendar month (1–12): Netflix additions in
     complete years and their share of the family, next to the market's release share."""
-    return wh.query("market_release_windows", **filters.params())
+    return wh.query("market_release_windows", scope=SCOPE, **filters.params())

@@ -12,8 +12,17 @@ from dataclasses import dataclass
 import polars as pl
 
 from queries import validation
-from queries.db import Warehouse
+from queries.db import Scope, Warehouse
 from queries.filters import Filters
+
+# The page's title set under the filters, selected once per filter change (queries/db.py
+# Scope): every query of the page that reads filtered_titles is listed.
+SCOPE = Scope("performance", (
+    "performance_by_period",
+    "performance_genre_engagement",
+    "performance_metric_distribution",
+    "performance_rank_correlations",
+))
 
 
 @dataclass(frozen=True)
@@ -56,7 +65,7 @@ def rank_correlations(wh: Warehouse, filters: Filters = Filters(),
     """Grain: one row per metric pair (metric_x ≤ metric_y, names of METRICS): titles
     with both, Spearman rho, and how many titles were in scope (scope_titles, at most
     max_titles of filtered_titles)."""
-    return wh.query("performance_rank_correlations", max_titles=int(max_titles),
+    return wh.query("performance_rank_correlations", scope=SCOPE, max_titles=int(max_titles),
                     **filters.params())
 
 
@@ -66,7 +75,7 @@ def metric_distribution(wh: Warehouse, filters: Filters = Filters(),
     repeated); an unknown metric falls back to the default."""
     metric = metric_or_default(metric)
     spec = METRICS[metric]
-    return wh.query("performance_metric_distribution", metric=metric,
+    return wh.query("performance_metric_distribution", scope=SCOPE, metric=metric,
                     log_scale=spec.log_scale, integer_bins=spec.integer,
                     bins=int(bins), **filters.params())
 
@@ -85,7 +94,7 @@ def by_period(wh: Warehouse, filters: Filters = Filters(),
     """Grain: one row per month (1–12) or quarter (1–4) added × kind: titles added and
     their engagement (mean, 95% CI half-width) and median IMDb score."""
     period = period if period in PERIODS else "month"
-    return wh.query("performance_by_period", period=period, **filters.params())
+    return wh.query("performance_by_period", scope=SCOPE, period=period, **filters.params())
 
 
 def by_all_periods(wh: Warehouse, filters: Filters = Filters()) -> pl.DataFrame:
@@ -99,7 +108,7 @@ def genre_engagement(wh: Warehouse, filters: Filters = Filters(),
                      min_titles: int = 20) -> pl.DataFrame:
     """Grain: one row per Netflix category with ≥ min_titles scored filtered titles:
     engagement quartiles, mean, hit share, and the overall filtered median."""
-    return wh.query("performance_genre_engagement", min_titles=int(min_titles),
+    return wh.query("performance_genre_engagement", scope=SCOPE, min_titles=int(min_titles),
                     **filters.params())
 
 

@@ -1,24 +1,17 @@
 """Market Opportunities: where Netflix's catalog is crowded or thin against audience
 performance and the TMDB market, under the global filters (docs/MARKET.md).
 
-Four chart cards; each callback reads the filters store (and, for the Pareto chart,
-its two page-local selectors), calls one query wrapper, and the figure and insights
-functions of the chart(s) it feeds (saturation and share come from one query).
+Four chart cards, one `Chart` spec each (dashapp/components/chart_spec.py): the Pareto
+chart adds its two page-local selectors as inputs; saturation and share come from one
+query, so they share one callback.
 """
 from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, html
+from dash import Input, html
 
-from dashapp import ids
-from dashapp.components.chart import (
-    chart_card,
-    graph_id,
-    insight_items,
-    insights_id,
-    register_csv,
-)
+from dashapp.components.chart_spec import Chart, register_charts
 from dashapp.figures import market as figs
 from dashapp.state import wh
 from queries import market, validation
@@ -33,11 +26,6 @@ PARETO = "market-pareto"
 WINDOWS = "market-windows"
 PARETO_DIMENSION = "market-pareto-dimension"
 PARETO_MEASURE = "market-pareto-measure"
-
-register_csv(SATURATION, lambda f: market.genre_saturation(wh(), f))
-register_csv(SHARE, lambda f: market.genre_saturation(wh(), f))
-register_csv(PARETO, lambda f: market.pareto_all(wh(), f))
-register_csv(WINDOWS, lambda f: market.release_windows(wh(), f))
 
 SATURATION_HOW = (
     "One bubble per genre family (the TMDB genre a Netflix category maps to, e.g. Dramas "
@@ -84,11 +72,11 @@ def layout(**_query) -> html.Div:
                "audiences rate it well, and how it compares with the wider TMDB market.",
                className="text-muted"),
         dbc.Row([
-            dbc.Col(chart_card(SATURATION, how_to_read=SATURATION_HOW, height=520), lg=7),
-            dbc.Col(chart_card(SHARE, how_to_read=SHARE_HOW, height=520), lg=5),
+            dbc.Col(CHARTS[SATURATION].card(), lg=7),
+            dbc.Col(CHARTS[SHARE].card(), lg=5),
         ], className="g-3"),
-        chart_card(PARETO, how_to_read=PARETO_HOW, height=500, extra=[pareto_controls()]),
-        chart_card(WINDOWS, how_to_read=WINDOWS_HOW, height=560),
+        CHARTS[PARETO].card(),
+        CHARTS[WINDOWS].card(),
     ], className="market-page")
 
 
@@ -111,33 +99,42 @@ def pareto_controls() -> html.Div:
     ], className="d-flex flex-wrap align-items-center mb-2 market-pareto-controls")
 
 
-@callback(Output(graph_id(SATURATION), "figure"), Output(insights_id(SATURATION), "children"),
-          Output(graph_id(SHARE), "figure"), Output(insights_id(SHARE), "children"),
-          Input(ids.FILTERS_STORE, "data"))
-def update_saturation(store):
-    """One query feeds both the saturation map and the share comparison: one callback,
-    so the two charts never run it twice (in two server processes) per filter change."""
-    frame = market.genre_saturation(wh(), Filters.from_store(store))
-    return (figs.saturation_map(frame), insight_items(figs.saturation_insights(frame)),
-            figs.share_comparison(frame), insight_items(figs.share_insights(frame)))
+def _saturation(f: Filters):
+    """One query feeds both the saturation map and the share comparison: one callback
+    (register_charts groups specs by query), so the two charts never run it twice (in
+    two server processes) per filter change."""
+    return market.genre_saturation(wh(), f)
 
 
-@callback(Output(graph_id(PARETO), "figure"), Output(insights_id(PARETO), "children"),
-          Input(ids.FILTERS_STORE, "data"), Input(PARETO_DIMENSION, "value"),
-          Input(PARETO_MEASURE, "value"))
-def update_pareto(store, dimension, measure):
+def _pareto_choice(dimension, measure) -> tuple[str, str]:
     # anything not on the allow-lists falls back to the default, never reaches SQL
-    dimension = validation.choice(dimension, market.PARETO_DIMENSIONS,
-                                  market.DEFAULT_DIMENSION)
-    measure = validation.choice(measure, market.PARETO_MEASURES, market.DEFAULT_MEASURE)
-    frame = market.pareto(wh(), Filters.from_store(store), dimension, measure)
-    labels = market.PARETO_DIMENSIONS[dimension], market.PARETO_MEASURES[measure]
-    return (figs.pareto_chart(frame, dimension, *labels),
-            insight_items(figs.pareto_insights(frame, *labels)))
+    return (validation.choice(dimension, market.PARETO_DIMENSIONS, market.DEFAULT_DIMENSION),
+            validation.choice(measure, market.PARETO_MEASURES, market.DEFAULT_MEASURE))
 
 
-@callback(Output(graph_id(WINDOWS), "figure"), Output(insights_id(WINDOWS), "children"),
-          Input(ids.FILTERS_STORE, "data"))
-def update_windows(store):
-    frame = market.release_windows(wh(), Filters.from_store(store))
-    return figs.release_heatmap(frame), insight_items(figs.windows_insights(frame))
+def _pareto_labels(dimension, measure) -> tuple[str, str]:
+    dimension, measure = _pareto_choice(dimension, measure)
+    return market.PARETO_DIMENSIONS[dimension], market.PARETO_MEASURES[measure]
+
+
+CHARTS = {spec.id: spec for spec in [
+    Chart(SATURATION, _saturation, figs.saturation_map, figs.saturation_insights,
+          SATURATION_HOW, height=520),
+    Chart(SHARE, _saturation, figs.share_comparison, figs.share_insights, SHARE_HOW,
+          height=520),
+    Chart(PARETO, lambda f, dimension=None, measure=None: market.pareto(
+              wh(), f, *_pareto_choice(dimension, measure)),
+          lambda frame, dimension, measure: figs.pareto_chart(
+              frame, _pareto_choice(dimension, measure)[0], *_pareto_labels(dimension, measure)),
+          lambda frame, dimension, measure: figs.pareto_insights(
+              frame, *_pareto_labels(dimension, measure)),
+          PARETO_HOW, height=500, extra=lambda: [pareto_controls()],
+          inputs=(Input(PARETO_DIMENSION, "value"), Input(PARETO_MEASURE, "value")),
+          csv=lambda f: market.pareto_all(wh(), f)),
+    Chart(WINDOWS, lambda f: market.release_windows(wh(), f), figs.release_heatmap,
+          figs.windows_insights, WINDOWS_HOW, height=560),
+]}
+CALLBACKS = register_charts(*CHARTS.values())
+update_saturation = CALLBACKS[SATURATION]  # also draws SHARE (the same query)
+update_pareto = CALLBACKS[PARETO]
+update_windows = CALLBACKS[WINDOWS]

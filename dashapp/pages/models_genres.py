@@ -9,7 +9,6 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from dashapp import ids
 from dashapp.components.a11y import label_for
 from dashapp.components.chart import (
     chart_card,
@@ -18,12 +17,12 @@ from dashapp.components.chart import (
     insights_id,
     register_csv,
 )
+from dashapp.components.chart_spec import Chart, register_charts
 from dashapp.figures import models as figs
 from dashapp.state import wh
 from models import artifacts, serving
 from queries import catalog
 from queries import models as q
-from queries.filters import Filters
 
 dash.register_page(__name__, path="/models/genres", name="Genre model", order=10,
                    title="Genre classifier · Netflix Content Insights")
@@ -31,7 +30,13 @@ dash.register_page(__name__, path="/models/genres", name="Genre model", order=10
 LABELS, COOC = "genres-labels", "genres-cooccurrence"
 VARIANT, FORM = "genres-variant", "genres-form"
 register_csv(LABELS, lambda f: q.genre_labels(wh(), "genres_netflix"))
-register_csv(COOC, lambda f: q.genre_cooccurrence(wh(), f))
+COOC_CHART = Chart(
+    COOC, lambda f: q.genre_cooccurrence(wh(), f), figs.cooccurrence,
+    figs.cooccurrence_insights, how_to_read=(
+        "Rows and columns are the most frequent categories in the filtered catalog. A cell "
+        "is the share of the row category's titles that also carry the column category, "
+        "so the matrix is not symmetric."))
+update_cooccurrence = register_charts(COOC_CHART)[COOC]
 
 SCORE_COLUMNS = [("micro_f1", "micro-F1"), ("macro_f1", "macro-F1"), ("samples_f1", "samples-F1"),
                  ("hamming_loss", "Hamming loss"), ("subset_accuracy", "subset accuracy")]
@@ -67,10 +72,7 @@ def layout(**_query) -> html.Div:
                                              className="d-inline-block small")],
                              className="mb-2")]), lg=7),
         ]),
-        chart_card(COOC, how_to_read=(
-            "Rows and columns are the most frequent categories in the filtered catalog. A cell "
-            "is the share of the row category's titles that also carry the column category, "
-            "so the matrix is not symmetric.")),
+        COOC_CHART.card(),
     ])
 
 
@@ -154,9 +156,3 @@ def update_labels(variant):
     frame = q.genre_labels(wh(), variant or "genres_netflix")
     return figs.label_f1(frame), insight_items(figs.label_insights(frame))
 
-
-@callback(Output(graph_id(COOC), "figure"), Output(insights_id(COOC), "children"),
-          Input(ids.FILTERS_STORE, "data"))
-def update_cooccurrence(store):
-    frame = q.genre_cooccurrence(wh(), Filters.from_store(store))
-    return figs.cooccurrence(frame), insight_items(figs.cooccurrence_insights(frame))

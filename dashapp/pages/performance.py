@@ -12,16 +12,9 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, html
+from dash import Input, html
 
-from dashapp import ids
-from dashapp.components.chart import (
-    chart_card,
-    graph_id,
-    insight_items,
-    insights_id,
-    register_csv,
-)
+from dashapp.components.chart_spec import Chart, register_charts
 from dashapp.figures import performance as figs
 from dashapp.figures.base import coverage_note
 from dashapp.state import wh
@@ -39,11 +32,6 @@ GENRES = "performance-genres"
 METRIC_SELECT = "performance-metric"
 PERIOD_SELECT = "performance-period-select"
 
-register_csv(CORRELATIONS, lambda f: perf.rank_correlations(wh(), f))
-register_csv(DISTRIBUTION, lambda f: perf.all_metric_distributions(wh(), f))
-register_csv(PERIOD, lambda f: perf.by_all_periods(wh(), f))
-register_csv(GENRES, lambda f: perf.genre_engagement(wh(), f))
-
 SCORE_NOTE = (
     "Engagement score (0–100): 40% IMDb score, 35% IMDb votes (log scale), 25% TMDB "
     "popularity (log scale), each on fixed anchors, so a title's score never depends on "
@@ -57,36 +45,12 @@ def layout(**_query) -> html.Div:
     return html.Div([
         html.H2("Performance deep dive"),
         html.P(SCORE_NOTE, className="text-muted small mb-3", id="performance-score-note"),
-        chart_card(CORRELATIONS, height=620, how_to_read=(
-            "Each cell is the Spearman rank correlation of two metrics over the filtered "
-            "titles that have both (n, under the value): +1 means the two put titles in "
-            "the same order, −1 the opposite order, 0 no relation. Ranks make it robust "
-            "to the huge skew of votes and popularity. Runtime exists only for movies and "
-            "seasons only for shows, so that pair has no titles. Engagement is built from "
-            "IMDb score, votes and popularity, so those cells are high by construction.")),
+        CHARTS[CORRELATIONS].card(),
         dbc.Row([
-            dbc.Col(chart_card(DISTRIBUTION, height=460, extra=[_metric_picker()],
-                               how_to_read=(
-                "Bars count filtered titles per range of the chosen metric, stacked by "
-                "type; the boxes below span the middle half of each type, the line is the "
-                "median and the whiskers reach the 5th and 95th percentiles. Votes and "
-                "popularity use a log scale (each tick is 10× the previous). Titles "
-                "without the metric are left out. The CSV holds every metric.")), lg=6),
-            dbc.Col(chart_card(PERIOD, height=460, extra=[_period_picker()],
-                               how_to_read=(
-                "Bars are the mean engagement score of titles Netflix added in each "
-                "month (or quarter) of the year, any year, by type; whiskers are 95% "
-                "confidence intervals, so bars whose whiskers overlap are not clearly "
-                "different. Hover for how many titles each bar rests on. The CSV holds "
-                "months and quarters.")), lg=6),
+            dbc.Col(CHARTS[DISTRIBUTION].card(), lg=6),
+            dbc.Col(CHARTS[PERIOD].card(), lg=6),
         ]),
-        chart_card(GENRES, height=820, how_to_read=(
-            "One row per Netflix category with at least 20 scored titles: the dot is the "
-            "median engagement score, the whisker spans the middle half of its titles, "
-            "the dotted line is the median of all filtered titles. A title counts in "
-            "each of its categories. TV shows score higher than movies on average "
-            "(IMDb users rate series higher), so compare TV and movie categories with the "
-            "type filter.")),
+        CHARTS[GENRES].card(),
     ])
 
 
@@ -114,41 +78,59 @@ def coverage_notes(filters: Filters, *metrics: str) -> list[str]:
     return [n for n in (coverage_note(frame, m) for m in metrics) if n]
 
 
-@callback(Output(graph_id(CORRELATIONS), "figure"), Output(insights_id(CORRELATIONS), "children"),
-          Input(ids.FILTERS_STORE, "data"))
-def update_correlations(store):
-    filters = Filters.from_store(store)
-    frame = perf.rank_correlations(wh(), filters)
-    notes = coverage_notes(filters, "imdb_score", "tmdb_score", "engagement_score")
-    return (figs.rank_correlations(frame),
-            insight_items(notes + figs.correlation_insights(frame)))
+def _period(period) -> str:
+    return validation.choice(period, perf.PERIODS, "month")
 
 
-@callback(Output(graph_id(DISTRIBUTION), "figure"), Output(insights_id(DISTRIBUTION), "children"),
-          Input(ids.FILTERS_STORE, "data"), Input(METRIC_SELECT, "value"))
-def update_distribution(store, metric):
-    metric = perf.metric_or_default(metric)
-    filters = Filters.from_store(store)
-    frame = perf.metric_distribution(wh(), filters, metric)
-    return (figs.metric_distribution(frame, metric),
-            insight_items(coverage_notes(filters, metric)
-                          + figs.distribution_insights(frame, metric)))
-
-
-@callback(Output(graph_id(PERIOD), "figure"), Output(insights_id(PERIOD), "children"),
-          Input(ids.FILTERS_STORE, "data"), Input(PERIOD_SELECT, "value"))
-def update_period(store, period):
-    period = validation.choice(period, perf.PERIODS, "month")
-    filters = Filters.from_store(store)
-    frame = perf.by_period(wh(), filters, period)
-    return figs.by_period(frame, period), insight_items(
-        coverage_notes(filters, "engagement_score") + figs.period_insights(frame, period))
-
-
-@callback(Output(graph_id(GENRES), "figure"), Output(insights_id(GENRES), "children"),
-          Input(ids.FILTERS_STORE, "data"))
-def update_genres(store):
-    filters = Filters.from_store(store)
-    frame = perf.genre_engagement(wh(), filters)
-    return figs.genre_engagement(frame), insight_items(
-        coverage_notes(filters, "engagement_score") + figs.genre_insights(frame))
+CHARTS = {spec.id: spec for spec in [
+    Chart(CORRELATIONS, lambda f: perf.rank_correlations(wh(), f), figs.rank_correlations,
+          figs.correlation_insights, height=620,
+          notes=lambda f: coverage_notes(f, "imdb_score", "tmdb_score", "engagement_score"),
+          how_to_read=(
+            "Each cell is the Spearman rank correlation of two metrics over the filtered "
+            "titles that have both (n, under the value): +1 means the two put titles in "
+            "the same order, −1 the opposite order, 0 no relation. Ranks make it robust "
+            "to the huge skew of votes and popularity. Runtime exists only for movies and "
+            "seasons only for shows, so that pair has no titles. Engagement is built from "
+            "IMDb score, votes and popularity, so those cells are high by construction.")),
+    Chart(DISTRIBUTION,
+          lambda f, metric=None: perf.metric_distribution(wh(), f,
+                                                          perf.metric_or_default(metric)),
+          lambda frame, metric: figs.metric_distribution(frame, perf.metric_or_default(metric)),
+          lambda frame, metric: figs.distribution_insights(frame,
+                                                           perf.metric_or_default(metric)),
+          inputs=(Input(METRIC_SELECT, "value"),), extra=lambda: [_metric_picker()],
+          notes=lambda f, metric=None: coverage_notes(f, perf.metric_or_default(metric)),
+          csv=lambda f: perf.all_metric_distributions(wh(), f), height=460, how_to_read=(
+            "Bars count filtered titles per range of the chosen metric, stacked by "
+            "type; the boxes below span the middle half of each type, the line is the "
+            "median and the whiskers reach the 5th and 95th percentiles. Votes and "
+            "popularity use a log scale (each tick is 10× the previous). Titles "
+            "without the metric are left out. The CSV holds every metric.")),
+    Chart(PERIOD, lambda f, period=None: perf.by_period(wh(), f, _period(period)),
+          lambda frame, period: figs.by_period(frame, _period(period)),
+          lambda frame, period: figs.period_insights(frame, _period(period)),
+          inputs=(Input(PERIOD_SELECT, "value"),), extra=lambda: [_period_picker()],
+          notes=lambda f, period=None: coverage_notes(f, "engagement_score"),
+          csv=lambda f: perf.by_all_periods(wh(), f), height=460, how_to_read=(
+            "Bars are the mean engagement score of titles Netflix added in each "
+            "month (or quarter) of the year, any year, by type; whiskers are 95% "
+            "confidence intervals, so bars whose whiskers overlap are not clearly "
+            "different. Hover for how many titles each bar rests on. The CSV holds "
+            "months and quarters.")),
+    Chart(GENRES, lambda f: perf.genre_engagement(wh(), f), figs.genre_engagement,
+          figs.genre_insights, height=820,
+          notes=lambda f: coverage_notes(f, "engagement_score"),
+          how_to_read=(
+            "One row per Netflix category with at least 20 scored titles: the dot is the "
+            "median engagement score, the whisker spans the middle half of its titles, "
+            "the dotted line is the median of all filtered titles. A title counts in "
+            "each of its categories. TV shows score higher than movies on average "
+            "(IMDb users rate series higher), so compare TV and movie categories with the "
+            "type filter.")),
+]}
+CALLBACKS = register_charts(*CHARTS.values())
+update_correlations = CALLBACKS[CORRELATIONS]
+update_distribution = CALLBACKS[DISTRIBUTION]
+update_period = CALLBACKS[PERIOD]
+update_genres = CALLBACKS[GENRES]

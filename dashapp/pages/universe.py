@@ -1,7 +1,9 @@
 """Content Universe: what the Netflix catalog holds, under the global filters.
 
-The pattern every page follows: layout() places chart cards; each callback reads the
-filters store, calls one query wrapper, one figure function and one insights function.
+The pattern every page follows: each chart is one `Chart` spec (its id, query wrapper,
+figure and insights functions, how to read it); `register_charts` makes its callback,
+CSV download and error state (dashapp/components/chart_spec.py) and layout() places
+the cards. The KPI row and the poster grid are not charts and keep their own callbacks.
 """
 from __future__ import annotations
 
@@ -10,13 +12,8 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
 from dashapp import ids
-from dashapp.components.chart import (
-    chart_card,
-    graph_id,
-    insight_items,
-    insights_id,
-    register_csv,
-)
+from dashapp.components.chart import insight_items, insights_id, register_csv
+from dashapp.components.chart_spec import Chart, register_charts
 from dashapp.figures import universe as figs
 from dashapp.pages import _universe_posters as posters
 from dashapp.state import wh
@@ -41,21 +38,6 @@ ACTORS = "universe-actors"
 MATCHED = "universe-matched"
 SCATTER = "universe-scatter"
 POSTERS = "universe-posters"
-
-register_csv(ADDITIONS, lambda f: universe.additions_by_month(wh(), f))
-register_csv(RELEASE, lambda f: universe.release_years(wh(), f))
-register_csv(LAG, lambda f: universe.addition_lag(wh(), f))
-register_csv(MAP, lambda f: universe.countries(wh(), f))
-register_csv(COUNTRIES, lambda f: universe.countries(wh(), f).head(15))
-register_csv(GENRES, lambda f: universe.top_genres(wh(), f))
-register_csv(RATINGS, lambda f: universe.ratings(wh(), f))
-register_csv(RUNTIMES, lambda f: universe.runtimes(wh(), f))
-register_csv(SEASONS, lambda f: universe.seasons(wh(), f))
-register_csv(DIRECTORS, lambda f: universe.top_people(wh(), f, "director"))
-register_csv(ACTORS, lambda f: universe.top_people(wh(), f, "actor"))
-register_csv(SCATTER, lambda f: universe.quality_popularity(wh(), f))
-register_csv(MATCHED, lambda f: universe.matched_share(wh(), f))
-register_csv(POSTERS, lambda f: universe.top_titles(wh(), f))
 
 HOW = {
     ADDITIONS: "Each bar is one calendar month of additions to Netflix, split into movies "
@@ -103,8 +85,61 @@ HOW = {
 }
 
 
-def _card(chart_id: str, height: int = 420, config: dict | None = None) -> dbc.Card:
-    return chart_card(chart_id, how_to_read=HOW[chart_id], height=height, config=config)
+def _people(role: str):
+    """The top-people chart's query, figure and insights for one role."""
+    return {"query": lambda f: universe.top_people(wh(), f, role),
+            "figure": lambda frame: figs.top_people(frame, role),
+            "insights": lambda frame: figs.people_insights(frame, role)}
+
+
+def _countries(f: Filters):
+    return universe.countries(wh(), f)  # one query feeds the map and the bar
+
+
+CHARTS = {spec.id: spec for spec in [
+    Chart(ADDITIONS, lambda f: universe.additions_by_month(wh(), f),
+          figs.additions_by_month, figs.additions_insights, HOW[ADDITIONS], height=380),
+    Chart(RELEASE, lambda f: universe.release_years(wh(), f), figs.release_years,
+          figs.release_insights, HOW[RELEASE]),
+    Chart(LAG, lambda f: universe.addition_lag(wh(), f), figs.addition_lag,
+          figs.lag_insights, HOW[LAG]),
+    Chart(MAP, _countries, figs.country_map, figs.map_insights, HOW[MAP], height=460),
+    Chart(COUNTRIES, _countries, figs.top_countries, figs.countries_insights,
+          HOW[COUNTRIES], height=460, csv=lambda f: _countries(f).head(15)),
+    Chart(GENRES, lambda f: universe.top_genres(wh(), f), figs.top_genres,
+          figs.genres_insights, HOW[GENRES], height=480),
+    Chart(RATINGS, lambda f: universe.ratings(wh(), f), figs.ratings,
+          figs.ratings_insights, HOW[RATINGS], height=480),
+    Chart(RUNTIMES, lambda f: universe.runtimes(wh(), f), figs.runtimes,
+          figs.runtime_insights, HOW[RUNTIMES]),
+    Chart(SEASONS, lambda f: universe.seasons(wh(), f), figs.seasons,
+          figs.seasons_insights, HOW[SEASONS]),
+    Chart(DIRECTORS, **_people("director"), how_to_read=HOW[DIRECTORS], height=480),
+    Chart(ACTORS, **_people("actor"), how_to_read=HOW[ACTORS], height=480),
+    Chart(MATCHED, lambda f: universe.matched_share(wh(), f), figs.matched_share,
+          figs.matched_insights, HOW[MATCHED], height=380),
+    Chart(SCATTER, lambda f: universe.quality_popularity(wh(), f),
+          figs.quality_popularity, figs.scatter_insights, HOW[SCATTER], height=560),
+]}
+CALLBACKS = register_charts(*CHARTS.values())
+# the pages' update functions, by the names tests and docs know them
+update_additions = CALLBACKS[ADDITIONS]
+update_release_years = CALLBACKS[RELEASE]
+update_matched = CALLBACKS[MATCHED]
+update_lag = CALLBACKS[LAG]
+update_countries = CALLBACKS[MAP]
+update_genres = CALLBACKS[GENRES]
+update_ratings = CALLBACKS[RATINGS]
+update_runtimes = CALLBACKS[RUNTIMES]
+update_seasons = CALLBACKS[SEASONS]
+update_directors = CALLBACKS[DIRECTORS]
+update_actors = CALLBACKS[ACTORS]
+update_scatter = CALLBACKS[SCATTER]
+register_csv(POSTERS, lambda f: universe.top_titles(wh(), f))
+
+
+def _card(chart_id: str, config: dict | None = None) -> dbc.Card:
+    return CHARTS[chart_id].card(config)
 
 
 def _row(*cols: tuple[dbc.Card, int]) -> dbc.Row:
@@ -120,14 +155,14 @@ def layout(**_query) -> html.Div:
                "from, what they are, who makes them, and how they score.",
                className="text-muted"),
         dbc.Row(id=KPIS, className="mb-1"),
-        _row((_card(ADDITIONS, 380), 12)),
+        _row((_card(ADDITIONS), 12)),
         _row((_card(RELEASE), 6), (_card(LAG), 6)),
-        _row((_card(MAP, 460, topojson), 7), (_card(COUNTRIES, 460), 5)),
-        _row((_card(GENRES, 480), 6), (_card(RATINGS, 480), 6)),
+        _row((_card(MAP, topojson), 7), (_card(COUNTRIES), 5)),
+        _row((_card(GENRES), 6), (_card(RATINGS), 6)),
         _row((_card(RUNTIMES), 6), (_card(SEASONS), 6)),
-        _row((_card(DIRECTORS, 480), 6), (_card(ACTORS, 480), 6)),
-        _row((_card(MATCHED, 380), 12)),
-        _row((_card(SCATTER, 560), 12)),
+        _row((_card(DIRECTORS), 6), (_card(ACTORS), 6)),
+        _row((_card(MATCHED), 12)),
+        _row((_card(SCATTER), 12)),
         _row((posters.poster_card(POSTERS, HOW[POSTERS]), 12)),
     ], className="universe-page")
 
@@ -142,7 +177,7 @@ def kpi_card(label: str, value: str, hint: str) -> dbc.Col:
 
 @callback(Output(KPIS, "children"), Input(ids.FILTERS_STORE, "data"))
 def update_kpis(store):
-    k = catalog.catalog_kpis(wh(), Filters.from_store(store))
+    k = catalog.catalog_kpis(wh(), Filters.from_store(store), universe.SCOPE)
     if k.titles == 0:
         return [dbc.Col(dbc.Alert("No titles match these filters. Widen them or press "
                                   "Reset filters.", color="secondary"))]
@@ -156,86 +191,7 @@ def update_kpis(store):
                      f"{k.imdb_match_rate:.0%} of these titles matched to IMDb")]
 
 
-def _outputs(chart_id: str) -> list[Output]:
-    return [Output(graph_id(chart_id), "figure"), Output(insights_id(chart_id), "children")]
-
-
 FILTERS = Input(ids.FILTERS_STORE, "data")
-
-
-@callback(*_outputs(ADDITIONS), FILTERS)
-def update_additions(store):
-    frame = universe.additions_by_month(wh(), Filters.from_store(store))
-    return figs.additions_by_month(frame), insight_items(figs.additions_insights(frame))
-
-
-@callback(*_outputs(RELEASE), FILTERS)
-def update_release_years(store):
-    frame = universe.release_years(wh(), Filters.from_store(store))
-    return figs.release_years(frame), insight_items(figs.release_insights(frame))
-
-
-@callback(*_outputs(LAG), FILTERS)
-def update_lag(store):
-    frame = universe.addition_lag(wh(), Filters.from_store(store))
-    return figs.addition_lag(frame), insight_items(figs.lag_insights(frame))
-
-
-@callback(*_outputs(MAP), *_outputs(COUNTRIES), FILTERS)
-def update_countries(store):
-    """One query feeds both the map and the top-countries bar."""
-    frame = universe.countries(wh(), Filters.from_store(store))
-    return (figs.country_map(frame), insight_items(figs.map_insights(frame)),
-            figs.top_countries(frame), insight_items(figs.countries_insights(frame)))
-
-
-@callback(*_outputs(GENRES), FILTERS)
-def update_genres(store):
-    frame = universe.top_genres(wh(), Filters.from_store(store))
-    return figs.top_genres(frame), insight_items(figs.genres_insights(frame))
-
-
-@callback(*_outputs(RATINGS), FILTERS)
-def update_ratings(store):
-    frame = universe.ratings(wh(), Filters.from_store(store))
-    return figs.ratings(frame), insight_items(figs.ratings_insights(frame))
-
-
-@callback(*_outputs(RUNTIMES), FILTERS)
-def update_runtimes(store):
-    frame = universe.runtimes(wh(), Filters.from_store(store))
-    return figs.runtimes(frame), insight_items(figs.runtime_insights(frame))
-
-
-@callback(*_outputs(SEASONS), FILTERS)
-def update_seasons(store):
-    frame = universe.seasons(wh(), Filters.from_store(store))
-    return figs.seasons(frame), insight_items(figs.seasons_insights(frame))
-
-
-@callback(*_outputs(DIRECTORS), FILTERS)
-def update_directors(store):
-    frame = universe.top_people(wh(), Filters.from_store(store), "director")
-    return (figs.top_people(frame, "director"),
-            insight_items(figs.people_insights(frame, "director")))
-
-
-@callback(*_outputs(ACTORS), FILTERS)
-def update_actors(store):
-    frame = universe.top_people(wh(), Filters.from_store(store), "actor")
-    return figs.top_people(frame, "actor"), insight_items(figs.people_insights(frame, "actor"))
-
-
-@callback(*_outputs(MATCHED), FILTERS)
-def update_matched(store):
-    frame = universe.matched_share(wh(), Filters.from_store(store))
-    return figs.matched_share(frame), insight_items(figs.matched_insights(frame))
-
-
-@callback(*_outputs(SCATTER), FILTERS)
-def update_scatter(store):
-    frame = universe.quality_popularity(wh(), Filters.from_store(store))
-    return figs.quality_popularity(frame), insight_items(figs.scatter_insights(frame))
 
 
 @callback(Output(posters.grid_id(POSTERS), "children"), Output(insights_id(POSTERS), "children"),

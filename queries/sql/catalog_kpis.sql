@@ -2,9 +2,7 @@
 with filtered as (
     -- only the columns used: the CTE is read twice, so it may be materialized
     select kind, date_added, imdb_score, imdb_title_id, countries
-    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                         $added_from::date, $added_to::date, $genres::varchar[],
-                         $countries::varchar[], $ratings::varchar[])
+    from filtered_titles($filters)
 ),
 catalog as (
     select

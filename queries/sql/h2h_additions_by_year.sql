@@ -3,9 +3,7 @@
 -- with zeros for years in between (undated titles are left out)
 with scope as (
     select genres, countries, year(date_added) as year
-    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                         $added_from::date, $added_to::date, $genres::varchar[],
-                         $countries::varchar[], $ratings::varchar[])
+    from filtered_titles($filters)
     where date_added is not null
 ),
 counts as (

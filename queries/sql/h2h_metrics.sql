@@ -10,9 +10,7 @@ with scope as (
     select show_id, kind, genres, countries, imdb_score, imdb_votes, tmdb_popularity,
            tmdb_score, tmdb_vote_count, runtime_minutes, seasons, release_year,
            addition_lag_years, engagement_score
-    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                         $added_from::date, $added_to::date, $genres::varchar[],
-                         $countries::varchar[], $ratings::varchar[])
+    from filtered_titles($filters)
     where $mode::varchar <> 'title'
     union all
     select show_id, kind, genres, countries, imdb_score, imdb_votes, tmdb_popularity,

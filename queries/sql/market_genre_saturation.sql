@@ -21,9 +21,7 @@ combos as (
                  sum(imdb_score) as imdb_score_sum,
                  sum(imdb_votes) as imdb_votes,
                  sum(tmdb_popularity) as tmdb_popularity
-          from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                               $added_from::date, $added_to::date, $genres::varchar[],
-                               $countries::varchar[], $ratings::varchar[])
+          from filtered_titles($filters)
           group by kind, genres) as c
     cross join family_lookup as l
 ),
@@ -50,7 +48,8 @@ compared_kinds as (
     -- with movies
     select distinct kind
     from tmdb_title_families
-    where len($kinds::varchar[]) = 0 or list_contains($kinds::varchar[], kind)
+    where len($filters['kinds']::varchar[]) = 0
+       or list_contains($filters['kinds']::varchar[], kind)
 ),
 market as (
     -- one row per compared market title × genre family (mart tmdb_title_families: TV
@@ -58,8 +57,10 @@ market as (
     select tmdb_key, genre_family
     from tmdb_title_families
     where kind in (select kind from compared_kinds)
-      and ($year_from::integer is null or release_year >= $year_from::integer)
-      and ($year_to::integer is null or release_year <= $year_to::integer)
+      and ($filters['year_from']::integer is null
+           or release_year >= $filters['year_from']::integer)
+      and ($filters['year_to']::integer is null
+           or release_year <= $filters['year_to']::integer)
 ),
 vocabulary as (
     -- families Netflix's categories can express for the compared kinds (monthly_additions

@@ -12,9 +12,7 @@ with combos as (
         case $dimension::varchar when 'director' then directors end as member_text,
         count(*) as titles,
         sum(coalesce(tmdb_popularity, 0)) as tmdb_popularity
-    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                         $added_from::date, $added_to::date, $genres::varchar[],
-                         $countries::varchar[], $ratings::varchar[])
+    from filtered_titles($filters)
     group by all
 ),
 pairs as (

@@ -15,9 +15,7 @@ coverage as (
 combos as (
     -- one row per month × category list (small at any catalog size)
     select month(t.date_added) as month, t.genres, count(*) as titles
-    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                         $added_from::date, $added_to::date, $genres::varchar[],
-                         $countries::varchar[], $ratings::varchar[]) as t
+    from filtered_titles($filters) as t
     cross join coverage as c
     where t.date_added is not null
       and year(t.date_added) <= c.last_full_year
@@ -36,7 +34,8 @@ compared_kinds as (
     -- as on the saturation chart: market media types within the type filter
     select distinct kind
     from tmdb_title_families
-    where len($kinds::varchar[]) = 0 or list_contains($kinds::varchar[], kind)
+    where len($filters['kinds']::varchar[]) = 0
+       or list_contains($filters['kinds']::varchar[], kind)
 ),
 market as (
     -- compared market titles per genre family (mart tmdb_title_families) × release month
@@ -44,8 +43,10 @@ market as (
     from tmdb_title_families
     where release_month is not null
       and kind in (select kind from compared_kinds)
-      and ($year_from::integer is null or release_year >= $year_from::integer)
-      and ($year_to::integer is null or release_year <= $year_to::integer)
+      and ($filters['year_from']::integer is null
+           or release_year >= $filters['year_from']::integer)
+      and ($filters['year_to']::integer is null
+           or release_year <= $filters['year_to']::integer)
     group by genre_family, month
 ),
 grid as (

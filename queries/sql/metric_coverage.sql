@@ -4,9 +4,7 @@
 -- chart states this, so a reader knows what a figure rests on.
 with filtered as (
     select *
-    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                         $added_from::date, $added_to::date, $genres::varchar[],
-                         $countries::varchar[], $ratings::varchar[])
+    from filtered_titles($filters)
 ),
 counts as (
     select

@@ -5,9 +5,7 @@ with combos as (
     -- million titles); each title's list holds each category once, like the title_genres
     -- bridge, so pairs are counted per list and weighted by its titles
     select genres, count(*) as titles
-    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                         $added_from::date, $added_to::date, $genres::varchar[],
-                         $countries::varchar[], $ratings::varchar[])
+    from filtered_titles($filters)
     group by genres
 ),
 labels as (

@@ -9,9 +9,7 @@ with filtered as (
              else month(date_added) end as period,
         imdb_score,
         engagement_score as engagement
-    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                         $added_from::date, $added_to::date, $genres::varchar[],
-                         $countries::varchar[], $ratings::varchar[])
+    from filtered_titles($filters)
     where date_added is not null
 ),
 final as (

@@ -8,9 +8,7 @@ with filtered as (
         kind,
         genres,
         engagement_score as engagement
-    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                         $added_from::date, $added_to::date, $genres::varchar[],
-                         $countries::varchar[], $ratings::varchar[])
+    from filtered_titles($filters)
 ),
 scored as (
     -- the hit bar of each kind is a property of the build (mart hit_thresholds)

@@ -19,9 +19,7 @@ with filtered as (
             when 'addition_lag_years' then addition_lag_years
             when 'engagement_score' then engagement_score
         end::double as raw_value
-    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                         $added_from::date, $added_to::date, $genres::varchar[],
-                         $countries::varchar[], $ratings::varchar[])
+    from filtered_titles($filters)
 ),
 valued as (
     select

@@ -7,9 +7,7 @@
 with filtered as (
     select show_id, imdb_score, imdb_votes, tmdb_popularity, tmdb_score, tmdb_vote_count,
            runtime_minutes, seasons, release_year, addition_lag_years, engagement_score
-    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                         $added_from::date, $added_to::date, $genres::varchar[],
-                         $countries::varchar[], $ratings::varchar[])
+    from filtered_titles($filters)
 ),
 scope as materialized (
     -- materialised: the rows built from it feed both pairs and diagonal, and the sort

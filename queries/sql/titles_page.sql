@@ -7,9 +7,7 @@
 -- flips it); show_id breaks ties, so every page is deterministic.
 with searched as (
     select t.*
-    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                         $added_from::date, $added_to::date, $genres::varchar[],
-                         $countries::varchar[], $ratings::varchar[]) as t
+    from filtered_titles($filters) as t
     where $search::varchar is null
        or contains(lower(t.title), $search::varchar)
        or contains(lower(t.description), $search::varchar)

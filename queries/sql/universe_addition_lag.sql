@@ -2,9 +2,7 @@
 -- (lags of 30 years or more share the bucket 30), under the global filters
 with filtered as (
     select kind, addition_lag_years
-    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                         $added_from::date, $added_to::date, $genres::varchar[],
-                         $countries::varchar[], $ratings::varchar[])
+    from filtered_titles($filters)
     where addition_lag_years is not null
 ),
 medians as (

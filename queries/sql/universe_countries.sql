@@ -3,9 +3,7 @@
 -- for each of its countries (coproductions = titles naming two or more)
 with filtered as (
     select kind, countries
-    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                         $added_from::date, $added_to::date, $genres::varchar[],
-                         $countries::varchar[], $ratings::varchar[])
+    from filtered_titles($filters)
 ),
 per_country as (
     select country, count(*)::integer as titles,

@@ -9,9 +9,7 @@ select
     count(*) filter (where imdb_title_id is not null or tmdb_key is not null)::integer
         as any_matched,
     count(engagement_score)::integer as scored
-from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                     $added_from::date, $added_to::date, $genres::varchar[],
-                     $countries::varchar[], $ratings::varchar[])
+from filtered_titles($filters)
 where year_added is not null
 group by year_added
 order by year_added

@@ -1,11 +1,9 @@
 -- one row per title (the $limit with most IMDb votes) with a TMDB score and popularity,
 -- plus the count and the score–log(popularity) correlation of all such filtered titles
 with matched as (
-    select title, kind, release_year, primary_genre, tmdb_score, tmdb_popularity,
+    select show_id, title, kind, release_year, primary_genre, tmdb_score, tmdb_popularity,
            imdb_votes
-    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                         $added_from::date, $added_to::date, $genres::varchar[],
-                         $countries::varchar[], $ratings::varchar[])
+    from filtered_titles($filters)
     where tmdb_score > 0 and tmdb_popularity > 0 and imdb_votes > 0
 ),
 stats as (
@@ -14,12 +12,14 @@ stats as (
     from matched
 ),
 shown as (
+    -- show_id breaks ties, so the same titles are drawn every time (at 1M synthetic
+    -- titles, replicas share a title and can share a vote count)
     select * from matched
-    order by imdb_votes desc, title
+    order by imdb_votes desc, title, show_id
     limit $limit
 )
 select s.title, s.kind, s.release_year, s.primary_genre, s.tmdb_score, s.tmdb_popularity,
        s.imdb_votes, stats.matched_titles, stats.score_popularity_corr
 from shown as s
 cross join stats
-order by s.imdb_votes desc, s.title
+order by s.imdb_votes desc, s.title, s.show_id

@@ -2,9 +2,7 @@
 -- the median runtime of all the filtered movies, under the global filters
 with movies as (
     select runtime_minutes
-    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                         $added_from::date, $added_to::date, $genres::varchar[],
-                         $countries::varchar[], $ratings::varchar[])
+    from filtered_titles($filters)
     where kind = 'movie' and runtime_minutes is not null
 )
 select least(runtime_minutes // 10 * 10, 200)::integer as bin_start, count(*)::integer as movies,

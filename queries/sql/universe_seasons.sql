@@ -2,9 +2,7 @@
 -- under the global filters
 with shows as (
     select seasons
-    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                         $added_from::date, $added_to::date, $genres::varchar[],
-                         $countries::varchar[], $ratings::varchar[])
+    from filtered_titles($filters)
     where kind = 'show' and seasons is not null
 )
 select least(seasons, 10)::integer as seasons, count(*)::integer as shows,

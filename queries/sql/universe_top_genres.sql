@@ -2,9 +2,7 @@
 -- filtered title count it is a share of, under the global filters
 with filtered as (
     select kind, genres
-    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                         $added_from::date, $added_to::date, $genres::varchar[],
-                         $countries::varchar[], $ratings::varchar[])
+    from filtered_titles($filters)
 ),
 per_genre as (
     select genre, count(*)::integer as titles,

@@ -2,9 +2,7 @@
 -- movies, shows, and how many people hold that role, under the global filters
 with filtered as (
     select show_id, kind, directors
-    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                         $added_from::date, $added_to::date, $genres::varchar[],
-                         $countries::varchar[], $ratings::varchar[])
+    from filtered_titles($filters)
 ),
 credits as (
     -- directors: from each title's own director list, split as the ETL splits it for

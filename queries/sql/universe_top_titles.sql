@@ -3,9 +3,7 @@
 with filtered as (
     select show_id, title, kind, release_year, primary_genre, tmdb_score, imdb_score,
            tmdb_popularity, poster_url
-    from filtered_titles($kinds::varchar[], $year_from::integer, $year_to::integer,
-                         $added_from::date, $added_to::date, $genres::varchar[],
-                         $countries::varchar[], $ratings::varchar[])
+    from filtered_titles($filters)
 ),
 top as (
     select * from filtered

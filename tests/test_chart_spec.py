@@ -1,0 +1,114 @@
+"""Charts declared once (dashapp/components/chart_spec.py) and the page scope that filters
+once per page (queries/db.py Scope)."""
+from __future__ import annotations
+
+import pytest  # noqa: F401 (fixtures come from conftest)
+
+
+def _pages():
+    from dashapp.pages import market, models_genres, performance, universe
+    return {"universe": universe.CHARTS, "market": market.CHARTS,
+            "performance": performance.CHARTS,
+            "models_genres": {models_genres.COOC: models_genres.COOC_CHART}}
+
+
+def test_every_spec_makes_its_card_callback_and_csv(served_app):
+    import json
+    import urllib.request
+
+    from dashapp.components.chart import _CSV_SOURCES, graph_id, insights_id
+    from queries.filters import Filters
+    with urllib.request.urlopen(served_app + "/_dash-dependencies", timeout=30) as r:
+        deps = json.loads(r.read())
+    outputs = {o for dep in deps for o in dep["output"].strip(".").split("...")}
+    for charts in _pages().values():
+        for chart_id, spec in charts.items():
+            assert spec.id == chart_id
+            card = str(spec.card().to_plotly_json())
+            assert graph_id(chart_id) in card and spec.how_to_read[:40] in card, chart_id
+            assert f"{graph_id(chart_id)}.figure" in outputs, chart_id
+            assert f"{insights_id(chart_id)}.children" in outputs, chart_id
+            assert _CSV_SOURCES[chart_id](Filters()).height > 0, chart_id
+
+
+def test_charts_sharing_a_query_share_one_callback(served_app):
+    from dashapp.pages import market, universe
+    assert universe.CALLBACKS[universe.MAP] is universe.CALLBACKS[universe.COUNTRIES]
+    assert market.CALLBACKS[market.SATURATION] is market.CALLBACKS[market.SHARE]
+    assert universe.CALLBACKS[universe.GENRES] is not universe.CALLBACKS[universe.RATINGS]
+    map_fig, map_insights, bar_fig, bar_insights = universe.update_countries(None)
+    assert map_fig.data[0].type == "choropleth" and map_insights
+    assert bar_fig.data and bar_insights
+
+
+def test_errors_show_in_the_card_not_as_a_server_error(tmp_path):
+    from base.errors import WarehouseMissing
+    from dashapp.components import model_status
+    from dashapp.components.chart_spec import Chart, ChartCallback
+    from dashapp.figures import universe as figs
+    from models.artifacts import ModelMissing
+    from queries import universe
+    from queries.db import QueryTimeout, Warehouse
+
+    nowhere = Warehouse(tmp_path)  # a data dir with nothing published: the real error
+    spec = Chart("t-genres", lambda f: universe.top_genres(nowhere, f), figs.top_genres,
+                 figs.genres_insights, "how", title="Top categories")
+    fig, insights = ChartCallback((spec,))(None)
+    assert "no warehouse published" in fig.layout.annotations[0].text
+    assert fig.layout.title.text.startswith("Top categories")
+    assert "no warehouse published" in insights[0].children
+    with pytest.raises(WarehouseMissing):
+        universe.top_genres(nowhere)
+
+    def stopped(_filters):
+        raise QueryTimeout("query stopped after 5 s")
+    fig, insights = ChartCallback((Chart("t", stopped, figs.top_genres, figs.genres_insights,
+                                         "how"),))(None)
+    assert fig.layout.annotations[0].text == "query stopped after 5 s"
+
+    def untrained(_filters):
+        raise ModelMissing("no model 'genres' for this build")
+    fig, insights = ChartCallback((Chart("t", untrained, figs.top_genres,
+                                         figs.genres_insights, "how"),))(None)
+    assert fig.layout.annotations[0].text == model_status.NOT_TRAINED and insights == []
+
+    def bug(_filters):
+        raise KeyError("a bug is not a user error")
+    with pytest.raises(KeyError):  # bugs still surface (logged by the server)
+        ChartCallback((Chart("t", bug, figs.top_genres, figs.genres_insights, "how"),))(None)
+
+
+def test_page_scope_gives_the_same_results_and_filters_once(built_data_dir):
+    """Every Universe query under a filter: through the page scope (one selection, then
+    the temp table) equals the same SQL filtering on its own."""
+    from datetime import date
+
+    from queries import catalog, universe
+    from queries.db import Warehouse, sql_text
+    from queries.filters import Filters
+    scoped, plain = Warehouse(built_data_dir), Warehouse(built_data_dir)
+    for f in (Filters(genres=("Dramas",), kinds=("movie",)),
+              Filters(countries=("India",), added_from=date(2018, 1, 1)),
+              Filters(countries=("No such country",), ratings=("TV-MA",))):
+        extra = {"universe_top_genres": {"limit": 15}, "universe_top_titles": {"limit": 12},
+                 "universe_top_people": {"role": "actor", "limit": 15},
+                 "universe_quality_popularity": {"limit": 400}}
+        for name in universe.SCOPE.queries:
+            params = {**extra.get(name, {}), **f.params()}
+            got = scoped.query(name, scope=universe.SCOPE, **params)
+            build = plain._acquire()
+            want = plain._execute(build, sql_text(name), params)
+            plain._release(build)
+            assert got.equals(want), (name, f)
+        kpis = catalog.catalog_kpis(scoped, f, universe.SCOPE)
+        assert kpis == catalog.catalog_kpis(plain, f)
+    build = scoped._build
+    assert len(build.scopes) == 3  # one selection per filter value, not one per query
+    universe.top_genres(scoped, Filters(kinds=("show",), year_from=2000))
+    assert len(build.scopes) == 3  # cheap scalar filters filter per chart (no copy)
+    # the scope holds only the columns its queries name, not every column of titles
+    con = next(iter(build.scopes.values())).con
+    columns = [r[0] for r in con.sql("describe page_scope").fetchall()]
+    assert "genres" in columns and "description" not in columns
+    scoped.close()
+    plain.close()
