@@ -426,7 +426,10 @@ def unzip_upload(data: bytes, max_bytes: int) -> bytes:
 
 
 def _is_activity_header(text: str) -> bool:
-    first = next(csv.reader(io.StringIO(text.lstrip()[:2000])), [])
+    try:
+        first = next(csv.reader(io.StringIO(text.lstrip()[:2000])), [])
+    except csv.Error:  # not CSV at all: the history reader says what was expected
+        return False
     cells = {c.strip().strip("\ufeff").strip('"').lower() for c in first}
     return {"profile name", "start time", "title"} <= cells
 
