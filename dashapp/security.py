@@ -266,8 +266,9 @@ def _check_items(name: str, items: list, declared: list[dict], *, values: bool) 
 
 
 def _check_item(name: str, item, dep: dict, pattern: dict | None, values: bool) -> None:
-    where = f"{dep['id']}.{dep['property']}"
-    if not isinstance(item, dict) or item.get("property") != dep["property"]:
+    where = f"{dep['id']}.{_bare(dep['property'])}"
+    if not isinstance(item, dict) or not isinstance(item.get("property"), str) or \
+            _bare(item["property"]) != _bare(dep["property"]):
         raise BadCallback(f"{name!r}: expected {where}")
     ident = item.get("id")
     if pattern is None:
@@ -278,7 +279,13 @@ def _check_item(name: str, item, dep: dict, pattern: dict | None, values: bool) 
             else ident[k] == v for k, v in pattern.items())):
         raise BadCallback(f"{name!r}: expected {where}")
     if values and "value" in item:
-        _check_value(where, dep["property"], item["value"])
+        _check_value(where, _bare(dep["property"]), item["value"])
+
+
+def _bare(prop: str) -> str:
+    """A property without Dash's allow_duplicate suffix ('data@1a2b…'): the browser and
+    the callback map spell a duplicate output differently."""
+    return prop.split("@", 1)[0]
 
 
 def _prop_id(item: dict) -> str:

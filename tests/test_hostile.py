@@ -414,7 +414,8 @@ def _upload(served: Served, contents, filename="NetflixViewingHistory.csv", name
             keys=None, mine=None) -> tuple[str, httpx.Response, float]:
     key = _callback_key("blend-new-status.children")
     body = {"output": key, "outputs": _outputs(key),
-            "inputs": [{"id": "blend-new-upload", "property": "contents", "value": contents}],
+            "inputs": [{"id": "blend-new-upload", "property": "contents", "value": contents},
+                       {"id": "blend-new-profile", "property": "value", "value": None}],
             "state": [{"id": "blend-new-upload", "property": "filename", "value": filename},
                       {"id": "blend-new-name", "property": "value", "value": name},
                       {"id": "blend-keys", "property": "data", "value": keys},
