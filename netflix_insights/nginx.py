@@ -30,7 +30,7 @@ ASSETS_DIR = settings.PROJECT_ROOT / "dashapp" / "assets"
 # Packages whose files Dash serves under /_dash-component-suites/<package>/ for this
 # app (its registered_paths after a page load); tests/test_nginx.py checks every URL
 # the pages reference is answered by nginx with the app's bytes.
-COMPONENT_PACKAGES = ("dash", "dash_bootstrap_components", "plotly")
+COMPONENT_PACKAGES = ("dash", "dash_bootstrap_components", "dash_ag_grid", "plotly")
 STATIC_SUFFIXES = "js|css|map|json|woff2?|ttf|svg|png"
 # nginx's own errors, in the words the app uses for the same situations.
 NGINX_ERRORS = {

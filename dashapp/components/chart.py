@@ -16,7 +16,6 @@ from collections.abc import Callable
 import dash_bootstrap_components as dbc
 import polars as pl
 from dash import MATCH, Input, Output, State, callback, ctx, dcc, html
-from dash.exceptions import PreventUpdate
 
 from dashapp import ids
 from dashapp.components.a11y import dom_id
@@ -93,15 +92,15 @@ def insight_items(sentences: list[str]) -> list[html.Li]:
           Output({"type": ids.CHART_TABLE_BOX, "chart": MATCH}, "children"),
           Output({"type": ids.CHART_TABLE_BOX, "chart": MATCH}, "aria-expanded"),
           Input({"type": ids.CHART_TABLE_BOX, "chart": MATCH}, "n_clicks"),
-          Input(ids.FILTERS_STORE, "data"), prevent_initial_call=True)
+          State(ids.FILTERS_STORE, "data"), prevent_initial_call=True)
 def show_table(clicks, store):
-    """The chart's data (the CSV's first rows) as a table, kept in step with the filters
-    while shown; a click hides it again."""
+    """The chart's data (the CSV's first rows) under the filters of the moment it is
+    opened; a click hides it again. The filters are State, not Input: as an Input every
+    chart's table callback ran on every filter change (13 requests on Universe), open
+    or not; reopening the table shows the current filters' data."""
     clicks = validation.number(clicks, "n_clicks") or 0
     shown = int(clicks) % 2 == 1
     if not shown:
-        if ctx.triggered_id == ids.FILTERS_STORE:
-            raise PreventUpdate  # hidden: nothing to keep in step
         return [], "Show as table", "false"
     output = ctx.outputs_list[0] if isinstance(ctx.outputs_list, list) else {}
     chart = (output.get("id") or {}).get("chart") if isinstance(output, dict) else None
