@@ -136,8 +136,11 @@ def prediction_view(result: dict) -> html.Div:
     """Labels with probability bars and the words that pushed each (all plain text)."""
     items = [html.Div([
         html.Div([html.Strong(item["label"]), html.Span(f" {item['probability']:.0%}")]),
-        dbc.Progress(value=100 * item["probability"], color="danger", className="mb-1",
-                     style={"height": "6px"}),
+        # a drawn bar only: the percentage is the text above it, so screen readers skip
+        # it (dbc.Progress renders an unnamed role=progressbar)
+        html.Div(html.Div(className="progress-bar bg-danger",
+                          style={"width": f"{100 * item['probability']:.1f}%"}),
+                 className="progress mb-1", style={"height": "6px"}, **{"aria-hidden": "true"}),
         html.Small("words: " + (", ".join(item["words"]) or "none in the text"),
                    className="text-muted"),
     ], className="mb-2") for item in result["labels"]]
