@@ -213,16 +213,19 @@ class User:
         others = [c for c in self.shell_calls() if c not in pages_out]
         await asyncio.gather(
             self.page_callbacks([".".join(bench.STORE)]),
-            *(self.callback(c, self.location(), ["url.search"]) for c in others),
+            *(self.callback(c, self.location(), bench.changed_inputs(c.dep)) for c in others),
             self._rerender(pages_out))
         return None
 
     async def _rerender(self, pages_out: list[bench.Call]) -> None:
-        """The ?search changed, so Dash re-renders the page; its callbacks fire again."""
+        """The ?search changed: the pages router answers, and only when it sends a new
+        page (not for a search-only change) do the page's callbacks fire again."""
         if pages_out:
-            await asyncio.gather(*(self.callback(c, self.location(), ["url.search"])
-                                   for c in pages_out))
-            await self.page_callbacks([])
+            replies = await asyncio.gather(*(
+                self.callback(c, self.location(), bench.changed_inputs(c.dep))
+                for c in pages_out))
+            if any(r and bench.PAGES_OUT[0] in r.get("response", {}) for r in replies):
+                await self.page_callbacks([])
 
     async def run(self, deadline: float, think: float) -> None:
         await self.click(self.visit)
