@@ -219,14 +219,21 @@ SCATTER = pl.DataFrame({"title": ["A", "B"], "kind": ["movie", "show"],
 
 def test_figures_are_dark_and_built_over_the_shared_look():
     """The dark template is plotly's default (attached once, not re-validated per
-    figure); `figure` merges a chart's own layout over the shared look."""
+    figure): plotly_dark's layout, and its trace defaults for the types the app draws;
+    `figure` merges a chart's own layout over the shared look."""
     import plotly.io as pio
 
     from dashapp.figures import base
     dark = pio.templates["plotly_dark"]
     for fig in (figs.additions_by_month(ADDITIONS), figs.country_map(COUNTRIES),
                 base.empty_figure("Nothing here (titles)")):
-        assert fig.layout.template == dark
+        used = {k: v for k, v in dark.layout.to_plotly_json().items()
+                if k not in base.UNUSED_LAYOUT}
+        assert fig.layout.template.layout.to_plotly_json() == used
+        assert not {"scene", "polar", "ternary"} & set(fig.layout.to_plotly_json())
+        for trace in fig.data:
+            assert trace.type in base.TRACE_TYPES
+            assert fig.layout.template.data[trace.type] == dark.data[trace.type]
         assert fig.layout.paper_bgcolor == "rgba(0,0,0,0)" and fig.layout.title.x == 0.01
     fig = figs.additions_by_month(ADDITIONS)
     assert fig.layout.legend.orientation == "h" and fig.layout.legend.traceorder == "normal"
