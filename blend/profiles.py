@@ -19,7 +19,6 @@ renaming, hiding titles and deleting require.
 from __future__ import annotations
 
 import fcntl
-import hmac
 import os
 import secrets
 import shutil
@@ -41,11 +40,9 @@ from blend.profile_model import (  # noqa: F401  (re-exported: the app imports t
     VIEWING_COLUMNS,
     Profile,
     ProfileError,
-    check_room,
+    ProfileStoreBase,
     clean_name,
-    key_hash,
     now,
-    owner_only,
 )
 from blend.profiles_pg import PgProfileStore
 from warehouse import storage
@@ -65,8 +62,9 @@ def _statements(name: str) -> list[str]:
     return [s.strip() for s in _sql(name).split(";") if s.strip()]
 
 
-class ProfileStore:
-    """All reads and writes of the profiles database (one short session each)."""
+class ProfileStore(ProfileStoreBase):
+    """All reads and writes of the profiles database (one short session each); the
+    methods both stores share are in blend/profile_model.py."""
 
     def __init__(self, data_dir: Path):
         self.dir = Path(data_dir) / "profiles"
@@ -118,13 +116,13 @@ class ProfileStore:
                 Path(f"{self.path}.wal").unlink(missing_ok=True)
         self._ready = True
 
-    # --- writes -----------------------------------------------------------------
+    def _sql(self, name: str) -> str:
+        return _sql(name)
 
-    def create_blend(self) -> str:
-        blend_id = secrets.token_urlsafe(12)
-        with self.session(write=True) as con:
-            con.execute(_sql("insert_blend"), {"blend_id": blend_id, "created_at": now()})
-        return blend_id
+    def _frame(self, con, name: str, params: dict) -> pl.DataFrame:
+        return con.sql(_sql(name), params=params).pl()
+
+    # --- writes -----------------------------------------------------------------
 
     def create_profile(self, name: str, parsed, *, file_name: str | None,
                        blend_id: str | None, build_id: str | None = None
@@ -132,12 +130,7 @@ class ProfileStore:
         """Store a parsed history as a new member of `blend_id` (a new blend when None),
         all in one transaction. Returns (blend_id, profile_id, edit_key); the key is
         shown to nobody but its uploader."""
-        name = clean_name(name)
-        items = parsed.items.select(ITEM_COLUMNS)
-        viewings = parsed.viewings.select(VIEWING_COLUMNS)
-        if items.is_empty():
-            raise ProfileError("This file has no viewing rows to keep.")
-        profile_id, edit_key = secrets.token_urlsafe(16), secrets.token_urlsafe(24)
+        name, items, viewings, profile_id, edit_key = self._new_profile(name, parsed)
         with self.session(write=True) as con:
             if blend_id is not None:
                 self._check_blend(con, blend_id, joining=True)
@@ -161,13 +154,8 @@ class ProfileStore:
 
     def _insert(self, con, profile_id, name, edit_key, parsed, file_name, build_id,
                 items: pl.DataFrame, viewings: pl.DataFrame) -> None:
-        con.execute(_sql("insert_profile"), {
-            "profile_id": profile_id, "name": name, "edit_key_sha256": key_hash(edit_key),
-            "created_at": now(), "file_name": (file_name or "")[:200] or None,
-            "rows_read": parsed.rows_read, "duplicate_rows": parsed.duplicate_rows,
-            "date_order": parsed.date_order,
-            "date_order_ambiguous": parsed.date_order_ambiguous, "build_id": build_id,
-            "notes": "\n".join(parsed.notes)})
+        con.execute(_sql("insert_profile"),
+                    self._profile_row(profile_id, name, edit_key, parsed, file_name, build_id))
         con.register("new_items", items.to_arrow())
         con.register("new_viewings", viewings.to_arrow())
         try:
@@ -176,26 +164,6 @@ class ProfileStore:
         finally:
             con.unregister("new_items")
             con.unregister("new_viewings")
-
-    def rename(self, profile_id: str, edit_key: str | None, name: str) -> None:
-        name = clean_name(name)
-        with self.session(write=True) as con:
-            self._authorize(con, profile_id, edit_key)
-            con.execute(_sql("rename"), {"name": name, "profile_id": profile_id})
-
-    def set_hidden(self, profile_id: str, edit_key: str | None,
-                   item_keys: list[str]) -> bool:
-        """Exactly these items of the profile are hidden (the rest are shown). False
-        when that was already so (a re-rendered control, not a change)."""
-        with self.session(write=True) as con:
-            self._authorize(con, profile_id, edit_key)
-            now = {r[0] for r in con.execute(_sql("hidden_keys"),
-                                             {"profile_id": profile_id}).fetchall()}
-            if now == set(item_keys):
-                return False
-            con.execute(_sql("set_hidden"), {"item_keys": list(item_keys),
-                                             "profile_id": profile_id})
-        return True
 
     def delete_profile(self, profile_id: str, edit_key: str | None) -> None:
         """Every row of the profile goes in one transaction; then the file is rewritten
@@ -243,77 +211,6 @@ class ProfileStore:
             shutil.copyfile(self.path, partial)
         os.replace(partial, destination)
         return destination
-
-    # --- reads --------------------------------------------------------------------
-
-    def read_blend(self, blend_id: str, with_viewings: bool = True
-                   ) -> tuple[list[Profile], pl.DataFrame, pl.DataFrame | None] | None:
-        """Members, all their items (hidden flagged) and, if asked, their visible
-        viewing rows, in one session; None when the blend does not exist."""
-        with self.session() as con:
-            if not self._blend_found(con, blend_id):
-                return None
-            members = self._members(con, blend_id)
-            ids = [m.profile_id for m in members]
-            items = con.sql(_sql("items"), params={"profile_ids": ids}).pl()
-            viewings = (con.sql(_sql("viewings"), params={"profile_ids": ids}).pl()
-                        if with_viewings else None)
-        return members, items, viewings
-
-    def blend_exists(self, blend_id: str) -> bool:
-        with self.session() as con:
-            return self._blend_found(con, blend_id)
-
-    def members(self, blend_id: str) -> list[Profile]:
-        with self.session() as con:
-            return self._members(con, blend_id)
-
-    def items(self, profile_ids: list[str], include_hidden: bool = False) -> pl.DataFrame:
-        with self.session() as con:
-            items = con.sql(_sql("items"), params={"profile_ids": list(profile_ids)}).pl()
-        return items if include_hidden else items.filter(~pl.col("hidden"))
-
-    def viewings(self, profile_ids: list[str]) -> pl.DataFrame:
-        with self.session() as con:
-            return con.sql(_sql("viewings"), params={"profile_ids": list(profile_ids)}).pl()
-
-    def can_edit(self, profile_id: str, edit_key: str | None) -> bool:
-        with self.session() as con:
-            return self._key_matches(con, profile_id, edit_key)
-
-    def editable(self, keys: dict[str, str] | None) -> set[str]:
-        """The profile ids among `keys` whose stored key really is valid."""
-        with self.session() as con:
-            return {pid for pid, key in (keys or {}).items()
-                    if isinstance(key, str) and self._key_matches(con, pid, key)}
-
-    # --- checks -------------------------------------------------------------------
-
-    def _blend_found(self, con, blend_id: str) -> bool:
-        return bool(con.execute(_sql("blend_exists"), {"blend_id": blend_id}).fetchall()[0][0])
-
-    def _members(self, con, blend_id: str) -> list[Profile]:
-        frame = con.sql(_sql("members"), params={"blend_id": blend_id}).pl()
-        return [Profile(**row) for row in frame.iter_rows(named=True)]
-
-    def _check_blend(self, con, blend_id: str, joining: bool = False) -> None:
-        found = self._blend_found(con, blend_id)
-        size = con.execute(_sql("blend_size"), {"blend_id": blend_id}).fetchall()[0][0]
-        check_room(found, size, joining)
-
-    def check_can_join(self, blend_id: str) -> None:
-        """ProfileError unless `blend_id` exists and has room (before parsing a file)."""
-        with self.session() as con:
-            self._check_blend(con, blend_id, joining=True)
-
-    def _key_matches(self, con, profile_id: str, edit_key: str | None) -> bool:
-        rows = con.execute(_sql("edit_key"), {"profile_id": profile_id}).fetchall()
-        return bool(rows and edit_key and
-                    hmac.compare_digest(rows[0][0], key_hash(edit_key)))
-
-    def _authorize(self, con, profile_id: str, edit_key: str | None) -> None:
-        if not self._key_matches(con, profile_id, edit_key):
-            raise owner_only()
 
 
 _stores: dict[object, object] = {}
