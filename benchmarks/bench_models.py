@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from base.paths import Paths, current_build
-from models import copilot, serving, training
+from models import copilot_serving, serving, training
 from queries import catalog
 from queries.db import Warehouse, open_read_only
 
@@ -88,8 +88,8 @@ def main() -> None:
         args.data_dir, build_id, serving.GenreRequest.parse(FULL_REQUESTS[i % 4])), args.runs)
     tmdb = timed(lambda i: serving.predict_tmdb_genres(
         args.data_dir, build_id, serving.TmdbGenreRequest.parse(TMDB_REQUESTS[i % 4])), args.runs)
-    cop = timed(lambda i: copilot.predict(
-        args.data_dir, build_id, copilot.CopilotRequest.parse(COPILOT_REQUESTS[i % 2])), args.runs)
+    cop = timed(lambda i: copilot_serving.predict(
+        args.data_dir, build_id, copilot_serving.CopilotRequest.parse(COPILOT_REQUESTS[i % 2])), args.runs)
     print(f"\nprediction latency, {args.runs} runs (first includes loading the artifact):")
     print(f"  {'':28} {'median':>9} {'p95':>9}  vs baseline median")
     b = statistics.median(baseline)

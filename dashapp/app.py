@@ -17,7 +17,7 @@ from base.errors import WarehouseMissing
 from dashapp import ids, security
 from dashapp.components import chart, filter_bar, shell  # noqa: F401 (callbacks)
 from dashapp.state import wh
-from models import artifacts, copilot, serving
+from models import artifacts, copilot_serving, serving
 from queries import catalog
 
 
@@ -98,7 +98,7 @@ def add_model_endpoints(server: flask.Flask) -> None:
     server.add_url_rule("/api/predict-tmdb-genres", "predict_tmdb_genres", _model_endpoint(
         serving.TmdbGenreRequest.parse, serving.predict_tmdb_genres), methods=["POST"])
     server.add_url_rule("/api/copilot", "copilot", _model_endpoint(
-        copilot.CopilotRequest.parse, copilot.predict), methods=["POST"])
+        copilot_serving.CopilotRequest.parse, copilot_serving.predict), methods=["POST"])
     # Without these, Dash's catch-all page route answered GET /api/... with the HTML page.
     server.add_url_rule("/api/<path:_rest>", "api_other_methods", _api_other_method,
                         methods=["GET", "PUT", "PATCH", "DELETE"])

@@ -11,37 +11,24 @@ maturity rating; never IMDb/TMDB outcomes):
 - a risk level from the probability and the spread of the benchmarks' engagement.
 Scored out of fold (stratified 5-fold) against base-rate and mean baselines; every
 prediction carries those scores.
+
+This module is the model itself: what its artifact holds and how it answers
+(Copilot, its Encoder, the risk rule). Training is models/copilot_training.py (run by
+`refresh`), request parsing and the answer the API, CLI and panel give are
+models/copilot_serving.py. Artifacts pickle the classes here, so they stay here.
 """
 from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import asdict, dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field
 
-import duckdb
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.linear_model import LogisticRegression, Ridge
-from sklearn.metrics import (
-    brier_score_loss,
-    log_loss,
-    mean_absolute_error,
-    roc_auc_score,
-)
-from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.linear_model import Ridge
 from sklearn.neighbors import NearestNeighbors
-from threadpoolctl import threadpool_limits
-
-from base.kinds import kind_of
-from models import SQL
-from models.artifacts import TrainedModel
-from models.metrics import metric_row, summary
-from models.serving import BadInput, load
 
 NAME = "copilot"
-ORDER = 30
-SEED = 42
 PARAMS = {"C": 1.0, "calibration": "sigmoid", "calibration_folds": 3, "cv_folds": 5,
           "ridge_alpha": 1.0, "min_count": 10, "neighbours": 10, "reliability_bins": 10}
 CV_SPLIT = f"cv{PARAMS['cv_folds']}_oof"
@@ -66,6 +53,7 @@ SIMILARITY = {"genre": 1.0, "country": 1.0, "language": 0.5, "rating": 0.5, "run
               "seasons": 0.7, "quarter": 0.3, "month": 0.2}
 RUNTIME_EDGES = (30, 60, 90, 105, 120, 150)   # minutes: bins <30, 30–59, …, ≥150
 SEASON_EDGES = (2, 3, 4, 6)                     # bins 1, 2, 3, 4–5, ≥6
+
 
 
 def tokens(record: dict) -> list[tuple[str, str]]:
@@ -189,299 +177,3 @@ def risk(p: float, base: float, engagement: list[float], wide: float, kind: str)
               f"{wide:.1f} that 75% of catalog neighbourhoods stay within)")
     return {"level": level, "reason": reason, "spread": spread}
 
-
-def classification_rows(model: str, split: str, y: np.ndarray, p: np.ndarray) -> list[dict]:
-    values = {"roc_auc": roc_auc_score(y, p), "brier": brier_score_loss(y, p),
-              "log_loss": log_loss(y, np.clip(p, 1e-6, 1 - 1e-6)), "titles": len(y),
-              "hit_rate": np.mean(y)}
-    return [metric_row(model, m, v, split=split) for m, v in values.items()]
-
-
-def regression_rows(model: str, split: str, log_true: np.ndarray,
-                    log_pred: np.ndarray) -> list[dict]:
-    """MAE on log(1 + popularity) and in popularity points (predictions back-transformed)."""
-    values = {"mae_log": mean_absolute_error(log_true, log_pred),
-              "mae_points": mean_absolute_error(np.expm1(log_true), np.expm1(log_pred)),
-              "titles": len(log_true)}
-    return [metric_row(model, m, v, split=split) for m, v in values.items()]
-
-
-def reliability(y: np.ndarray, p: np.ndarray, bins: int) -> list[dict]:
-    """Equal-count bins of predicted probability: mean predicted vs observed hit share."""
-    order = np.argsort(p, kind="stable")
-    return [{"bin": i + 1, "predicted": float(p[chunk].mean()),
-             "observed": float(y[chunk].mean()), "titles": int(len(chunk))}
-            for i, chunk in enumerate(np.array_split(order, bins)) if len(chunk)]
-
-
-def calibration_error(bins: list[dict]) -> float:
-    """Expected calibration error: title-weighted mean |predicted − observed| over bins."""
-    n = sum(b["titles"] for b in bins)
-    return sum(b["titles"] * abs(b["predicted"] - b["observed"]) for b in bins) / n
-
-
-
-def load_rows(con: duckdb.DuckDBPyConnection) -> tuple[list[dict], dict[str, str]]:
-    rows = con.sql(SQL.text("copilot_training")).pl().to_dicts()
-    langs = dict(con.sql(SQL.text("copilot_country_languages")).fetchall())
-    return rows, langs
-
-
-def planner_record(row: dict, country_languages: dict[str, str]) -> dict:
-    """FEATURES of a training row. The original language is used only where the country
-    is known: for country-less titles it would flag TMDB-matched (popular) ones."""
-    country = row["primary_country"]
-    language = (row["original_language"] if country else None) or country_languages.get(country)
-    return {"kind": row["kind"], "genres": list(row["genres"] or []), "country": country,
-            "language": language, "month": row["month_added_number"],
-            "quarter": row["quarter_added"], "runtime_minutes": row["runtime_minutes"],
-            "seasons": row["seasons"], "maturity_rating": row["maturity_rating"]}
-
-
-def _classifier(seed: int) -> CalibratedClassifierCV:
-    lr = LogisticRegression(C=PARAMS["C"], solver="liblinear", random_state=seed)
-    folds = StratifiedKFold(PARAMS["calibration_folds"], shuffle=True, random_state=seed)
-    return CalibratedClassifierCV(lr, method=PARAMS["calibration"], cv=folds)
-
-
-def cross_validate(x, y, log_pop, has_pop, seed: int):
-    """Out-of-fold hit probabilities, base-rate baseline, log-popularity predictions and
-    the mean baseline (each fold's training mean)."""
-    p, base = np.zeros(len(y)), np.zeros(len(y))
-    folds = StratifiedKFold(PARAMS["cv_folds"], shuffle=True, random_state=seed)
-    for fit, held in folds.split(x, y):
-        p[held] = _classifier(seed).fit(x[fit], y[fit]).predict_proba(x[held])[:, 1]
-        base[held] = y[fit].mean()
-    xr, yr = x[has_pop], log_pop[has_pop]
-    pred, mean = np.zeros(len(yr)), np.zeros(len(yr))
-    for fit, held in KFold(PARAMS["cv_folds"], shuffle=True, random_state=seed).split(xr):
-        pred[held] = Ridge(PARAMS["ridge_alpha"]).fit(xr[fit], yr[fit]).predict(xr[held])
-        mean[held] = yr[fit].mean()
-    return p, base, pred, mean
-
-
-def neighbourhoods(titles, weighted, kinds) -> tuple[dict, dict]:
-    """Per kind: a cosine index over its titles, and the 75th percentile of the engagement
-    IQR of each title's own neighbours (itself left out): the 'wide spread' limit."""
-    index, limits, k = {}, {}, PARAMS["neighbours"]
-    for kind in sorted(set(kinds)):
-        rows = np.flatnonzero(kinds == kind)
-        nn = NearestNeighbors(n_neighbors=k, metric="cosine", algorithm="brute")
-        nn.fit(weighted[rows])
-        _, found = nn.kneighbors(weighted[rows], n_neighbors=k + 1)
-        spreads = [iqr([titles[rows[j]]["engagement_score"] for j in f if j != i][:k])
-                   for i, f in enumerate(found)]
-        index[kind], limits[kind] = (nn, rows), float(np.percentile(spreads, 75))
-    return index, limits
-
-
-def train(con: duckdb.DuckDBPyConnection, seed: int = SEED) -> TrainedModel:
-    # One BLAS/OpenMP thread: on 2 shared cores the default threads made fits 5× slower.
-    with threadpool_limits(1):
-        return _train(con, seed)
-
-
-def _train(con, seed: int) -> TrainedModel:
-    rows, langs = load_rows(con)
-    records = [planner_record(r, langs) for r in rows]
-    encoder = Encoder().fit(records, PARAMS["min_count"])
-    full = encoder.transform(records)
-    x = encoder.model_inputs(full)
-    y = np.array([r["is_hit"] for r in rows], dtype=int)
-    kinds = np.array([str(r["kind"]) for r in rows], dtype=object)
-    has_pop = np.array([r["tmdb_popularity"] is not None for r in rows])
-    log_pop = np.log1p(np.array([r["tmdb_popularity"] or 0.0 for r in rows]))
-    p, base, pred, mean = cross_validate(x, y, log_pop, has_pop, seed)
-    metrics = (temporal_rows(records, rows, y, seed)
-               + classification_rows("copilot_hit", CV_SPLIT, y, p)
-               + classification_rows("copilot_hit_baseline", CV_SPLIT, y, base)
-               + regression_rows("copilot_popularity", CV_SPLIT, log_pop[has_pop], pred)
-               + regression_rows("copilot_popularity_baseline", CV_SPLIT, log_pop[has_pop], mean))
-    bins, by_kind = reliability_by_kind(y, p, kinds)
-    titles = [{**{k: r[k] for k in ("show_id", "title", "release_year", *OUTCOMES)},
-               **records[i], "oof_probability": float(p[i])} for i, r in enumerate(rows)]
-    index, limits = neighbourhoods(titles, full * encoder.similarity_weights(), kinds)
-    model = Copilot(
-        encoder, _classifier(seed).fit(x, y),
-        Ridge(PARAMS["ridge_alpha"]).fit(x[has_pop], log_pop[has_pop]), titles, index,
-        {k: float(y[kinds == k].mean()) for k in sorted(set(kinds))}, limits,
-        tuple(float(q) for q in np.percentile(log_pop[has_pop] - pred, [25, 75])), bins,
-        vocabulary(records, langs))
-    return TrainedModel(model, params={**PARAMS, "features": list(FEATURES),
-                                       "similarity_only": list(SIMILARITY_ONLY),
-                                       "model_columns": int(x.shape[1])},
-                        metrics=metrics + by_kind, seed=seed,
-                        notes=f"{len(rows)} scored titles, {int(has_pop.sum())} with popularity")
-
-
-def temporal_rows(records: list[dict], rows: list[dict], y: np.ndarray, seed: int) -> list[dict]:
-    """ROC-AUC, Brier and log loss on the 2021 additions of a classifier (its encoder
-    too) fitted on the earlier additions, and of their hit rate as the baseline."""
-    years = np.array([r["year_added"] or 0 for r in rows])
-    before, during = np.flatnonzero((years > 0) & (years < TEMPORAL_YEAR)), np.flatnonzero(years == TEMPORAL_YEAR)
-    if len(during) == 0 or len(set(y[during])) < 2:
-        return []
-    encoder = Encoder().fit([records[i] for i in before], PARAMS["min_count"])
-    x = encoder.model_inputs(encoder.transform(records))
-    p = _classifier(seed).fit(x[before], y[before]).predict_proba(x[during])[:, 1]
-    base = np.full(len(during), y[before].mean())
-    return (classification_rows("copilot_hit", TEMPORAL_SPLIT, y[during], p)
-            + classification_rows("copilot_hit_baseline", TEMPORAL_SPLIT, y[during], base))
-
-
-def reliability_by_kind(y, p, kinds) -> tuple[list[dict], list[dict]]:
-    """Reliability bins for all titles and per type, and calibration error / ROC-AUC rows
-    (label '' for all titles, else the type)."""
-    bins, rows = [], []
-    for kind in ("all", *sorted(set(kinds))):
-        sel = np.ones(len(y), bool) if kind == "all" else kinds == kind
-        kind_bins = reliability(y[sel], p[sel], PARAMS["reliability_bins"])
-        bins += [{"kind": kind, **b} for b in kind_bins]
-        label = "" if kind == "all" else kind
-        rows.append(metric_row("copilot_hit", "calibration_error", calibration_error(kind_bins),
-                               label=label, split=CV_SPLIT))
-        if label:
-            rows.append(metric_row("copilot_hit", "roc_auc", roc_auc_score(y[sel], p[sel]),
-                                   label=label, split=CV_SPLIT))
-    return bins, rows
-
-
-def vocabulary(records: list[dict], langs: dict[str, str]) -> dict:
-    """What the form may offer: categories per type, countries, languages (most common
-    first), and each country's usual language."""
-    def ranked(values) -> list[str]:
-        return [v for v, _ in sorted(Counter(values).items(), key=lambda c: (-c[1], c[0]))]
-    return {"genres": {k: ranked(g for r in records if r["kind"] == k for g in r["genres"])
-                       for k in ("movie", "show")},
-            "countries": ranked(r["country"] for r in records if r["country"]),
-            "languages": ranked(r["language"] for r in records if r["language"]),
-            "country_languages": langs}
-
-
-# ---- serving -----------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class CopilotRequest:
-    """A hypothetical title: exactly the FEATURES, in their order."""
-    kind: str
-    genres: tuple[str, ...]
-    country: str | None = None
-    language: str | None = None
-    month: int | None = None
-    quarter: int | None = None
-    runtime_minutes: int | None = None
-    seasons: int | None = None
-    maturity_rating: str | None = None
-
-    @classmethod
-    def parse(cls, data: dict) -> "CopilotRequest":
-        """Validate a JSON-ish dict (form or API); BadInput says what is wrong."""
-        if not isinstance(data, dict):
-            raise BadInput("send a JSON object with at least a type and genres")
-        for key in ("type", "kind", "country", "language", "maturity_rating"):
-            if data.get(key) is not None and not isinstance(data[key], str):
-                raise BadInput(f"{key} must be text")
-            if len(data.get(key) or "") > 100:
-                raise BadInput(f"{key} is limited to 100 characters")
-        kind = kind_of(data.get("type") or data.get("kind") or "")
-        if kind is None:
-            raise BadInput("type must be movie or show")
-        genres = data.get("genres") or []
-        genres = [genres] if isinstance(genres, str) else genres
-        if not isinstance(genres, list) or not all(
-                isinstance(g, str) and len(g) <= 100 for g in genres):
-            raise BadInput("genres must be a list of Netflix categories (texts)")
-        if not 1 <= len(genres) <= 5:
-            raise BadInput("pick between 1 and 5 genres (Netflix categories)")
-        month, quarter = _int(data, "month", 1, 12), _int(data, "quarter", 1, 4)
-        if month and quarter and quarter != (month - 1) // 3 + 1:
-            raise BadInput(f"month {month} is not in quarter {quarter}")
-        runtime, seasons = _int(data, "runtime_minutes", 1, 600), _int(data, "seasons", 1, 50)
-        if kind == "movie" and runtime is None:
-            raise BadInput("give the movie's runtime in minutes (1–600)")
-        if kind == "show" and seasons is None:
-            raise BadInput("give the show's number of seasons (1–50)")
-        rating = data.get("maturity_rating") or None
-        if rating is not None and rating not in RATINGS:
-            raise BadInput(f"maturity rating must be one of {', '.join(RATINGS)}")
-        language = (str(data.get("language") or "").strip().lower() or None)
-        if language and not (language.isalpha() and len(language) in (2, 3)):
-            raise BadInput("language must be an ISO 639-1 code such as en, es, ko")
-        return cls(kind, tuple(str(g) for g in genres),
-                   str(data.get("country") or "").strip() or None, language, month, quarter,
-                   runtime if kind == "movie" else None, seasons if kind == "show" else None,
-                   rating)
-
-
-def _int(data: dict, key: str, low: int, high: int) -> int | None:
-    value = data.get(key)
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise BadInput(f"{key} must be a whole number")
-    try:
-        number = int(value)
-    except (TypeError, ValueError, OverflowError):  # 1e400 parses as infinity
-        raise BadInput(f"{key} must be a whole number") from None
-    if not low <= number <= high or number != float(value):
-        raise BadInput(f"{key} must be a whole number from {low} to {high}")
-    return number
-
-
-def request_record(model: Copilot, request: CopilotRequest) -> dict:
-    """The planner record of a request, checked against what the model has seen."""
-    known = model.vocabulary["genres"][request.kind]
-    unknown = [g for g in request.genres if g not in known]
-    if unknown:
-        raise BadInput(f"not a {request.kind} category in this catalog: {', '.join(unknown)}")
-    if request.country and request.country not in model.vocabulary["countries"]:
-        raise BadInput(f"unknown primary country {request.country!r}")
-    language = request.language or model.vocabulary["country_languages"].get(request.country)
-    return {**asdict(request), "genres": list(request.genres), "language": language}
-
-
-def scores(meta, split: str = CV_SPLIT) -> dict[str, dict[str, float]]:
-    """Whole-model metrics of each copilot model on `split`, from the artifact's metadata."""
-    return {m: summary([r for r in meta.metrics if r["model"] == m], split)
-            for m in ("copilot_hit", "copilot_hit_baseline", "copilot_popularity",
-                      "copilot_popularity_baseline")}
-
-
-def _temporal_scores(meta) -> dict:
-    """Trained on additions before 2021, scored on the 2021 additions (empty if absent)."""
-    t = scores(meta, TEMPORAL_SPLIT)
-    hit, base = t["copilot_hit"], t["copilot_hit_baseline"]
-    if not hit:
-        return {}
-    return {"split": TEMPORAL_SPLIT, "roc_auc": round(hit["roc_auc"], 4),
-            "brier": round(hit["brier"], 4), "baseline_brier": round(base["brier"], 4),
-            "titles": int(hit["titles"])}
-
-
-def predict(data_dir: Path, build_id: str, request: CopilotRequest) -> dict:
-    """Hit probability, popularity and risk for a hypothetical title, with the CV scores
-    of the models that made them (never a probability without them) and benchmarks."""
-    model, meta = load(data_dir, build_id, NAME)
-    out = model.predict(request_record(model, request))
-    s = scores(meta)
-    hit, pop, pop_base = s["copilot_hit"], s["copilot_popularity"], s["copilot_popularity_baseline"]
-    return {
-        "build_id": build_id, "model": NAME, "trained_at": meta.trained_at,
-        "kind": request.kind, "hit_probability": round(out["probability"], 4),
-        "percentile_among_titles": round(out["percentile"], 4),
-        "base_rate": round(model.base_rate[request.kind], 4),
-        "hit_model_scores": {"split": CV_SPLIT, "roc_auc": round(hit["roc_auc"], 4),
-                             "brier": round(hit["brier"], 4),
-                             "baseline_brier": round(s["copilot_hit_baseline"]["brier"], 4),
-                             "calibration_error": round(hit["calibration_error"], 4)},
-        "hit_model_scores_2021": _temporal_scores(meta),
-        "popularity": {"predicted": round(out["popularity"], 2),
-                       "middle_half": [round(v, 2) for v in out["popularity_range"]],
-                       "mae_points": round(pop["mae_points"], 2),
-                       "mae_log": round(pop["mae_log"], 4),
-                       "baseline_mae_points": round(pop_base["mae_points"], 2),
-                       "baseline_mae_log": round(pop_base["mae_log"], 4)},
-        "risk": {"level": out["risk"]["level"], "reason": out["risk"]["reason"]},
-        "benchmarks": [{**{k: t[k] for k in BENCHMARK_COLUMNS}, "similarity": round(sim, 3)}
-                       for t, sim in out["benchmarks"]],
-    }

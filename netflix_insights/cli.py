@@ -475,16 +475,16 @@ def cmd_predict_hit(args) -> int:
 
     from base.errors import WarehouseMissing
     from base.paths import Paths, current_build
-    from models import artifacts, copilot, serving
+    from models import artifacts, copilot_serving, serving
     data_dir = settings.data_dir(args.data_dir)
     try:
         build_id = current_build(Paths(data_dir)).stem
-        request = copilot.CopilotRequest.parse({
+        request = copilot_serving.CopilotRequest.parse({
             "type": args.type, "genres": args.genre, "country": args.country,
             "language": args.language, "month": args.month, "quarter": args.quarter,
             "runtime_minutes": args.runtime, "seasons": args.seasons,
             "maturity_rating": args.rating})
-        result = copilot.predict(data_dir, build_id, request)
+        result = copilot_serving.predict(data_dir, build_id, request)
     except (WarehouseMissing, artifacts.ModelMissing, serving.BadInput) as exc:
         raise UserFacingError(str(exc)) from exc
     if args.json:

@@ -13,7 +13,7 @@ import pytest
 
 from base.paths import Paths
 from dashapp.figures import copilot as figs
-from models import artifacts, copilot
+from models import artifacts, copilot, copilot_serving, copilot_training
 from models.serving import BadInput
 from queries.db import open_read_only
 
@@ -31,7 +31,7 @@ def values(rows: list[dict]) -> dict[str, float]:
 
 def test_classification_metrics_match_hand_values():
     y, p = np.array([0, 0, 1, 1]), np.array([0.1, 0.4, 0.35, 0.8])
-    m = values(copilot.classification_rows("m", "s", y, p))
+    m = values(copilot_training.classification_rows("m", "s", y, p))
     # positive/negative pairs ranked right: (.35>.1), (.8>.1), (.8>.4); wrong: (.35<.4)
     assert m["roc_auc"] == pytest.approx(3 / 4)
     assert m["brier"] == pytest.approx((0.1 ** 2 + 0.4 ** 2 + 0.65 ** 2 + 0.2 ** 2) / 4)
@@ -42,17 +42,17 @@ def test_classification_metrics_match_hand_values():
 
 def test_regression_metrics_in_log_and_points():
     log_true, log_pred = np.log1p([0.0, 1.0, 9.0]), np.log1p([1.0, 1.0, 4.0])
-    m = values(copilot.regression_rows("m", "s", log_true, log_pred))
+    m = values(copilot_training.regression_rows("m", "s", log_true, log_pred))
     assert m["mae_log"] == pytest.approx((math.log(2) + 0 + math.log(10 / 5)) / 3)
     assert m["mae_points"] == pytest.approx((1 + 0 + 5) / 3)
 
 
 def test_reliability_bins_and_calibration_error():
     y, p = np.array([0, 0, 1, 1, 1, 0]), np.array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
-    bins = copilot.reliability(y, p, 3)
+    bins = copilot_training.reliability(y, p, 3)
     assert [(b["predicted"], b["observed"], b["titles"]) for b in bins] == [
         pytest.approx((0.15, 0.0, 2)), pytest.approx((0.35, 1.0, 2)), pytest.approx((0.55, 0.5, 2))]
-    assert copilot.calibration_error(bins) == pytest.approx((2 * 0.15 + 2 * 0.65 + 2 * 0.05) / 6)
+    assert copilot_training.calibration_error(bins) == pytest.approx((2 * 0.15 + 2 * 0.65 + 2 * 0.05) / 6)
 
 
 @pytest.mark.parametrize("p, spread, level", [
@@ -73,7 +73,7 @@ def test_risk_rule(p, spread, level):
 
 @pytest.fixture(scope="module")
 def training_rows(warehouse_con):
-    return copilot.load_rows(warehouse_con)
+    return copilot_training.load_rows(warehouse_con)
 
 
 def test_training_rows_are_the_scored_titles_with_per_type_hits(warehouse_con, training_rows):
@@ -92,7 +92,7 @@ def test_training_rows_are_the_scored_titles_with_per_type_hits(warehouse_con, t
 
 def test_no_outcome_is_a_feature(training_rows):
     rows, langs = training_rows
-    records = [copilot.planner_record(r, langs) for r in rows[:300]]
+    records = [copilot_training.planner_record(r, langs) for r in rows[:300]]
     assert all(tuple(r) == copilot.FEATURES for r in records)
     encoder = copilot.Encoder().fit(records, 1)
     groups = {name.split("=")[0] for name in encoder.names}
@@ -102,7 +102,7 @@ def test_no_outcome_is_a_feature(training_rows):
     # changing every outcome changes nothing the models see
     scrambled = [{**r, "engagement_score": 0.0, "is_hit": not r["is_hit"], "tmdb_popularity": 1e6,
                   "imdb_score": 1.0, "imdb_votes": 1, "hit_threshold": 99.0} for r in rows[:300]]
-    again = [copilot.planner_record(r, langs) for r in scrambled]
+    again = [copilot_training.planner_record(r, langs) for r in scrambled]
     assert np.array_equal(encoder.transform(records), encoder.transform(again))
     # seasons only pick benchmarks (renewals follow success)
     assert not any("seasons" in n for n, keep in zip(encoder.names, _kept(encoder)) if keep)
@@ -118,17 +118,17 @@ def test_language_is_filled_from_the_country_only_where_the_country_is_known():
     row = {"kind": "movie", "genres": ["Dramas"], "primary_country": None,
            "original_language": "ko", "month_added_number": 1, "quarter_added": 1,
            "runtime_minutes": 90, "seasons": None, "maturity_rating": "R"}
-    assert copilot.planner_record(row, {"India": "hi"})["language"] is None
-    assert copilot.planner_record({**row, "primary_country": "India", "original_language": None},
+    assert copilot_training.planner_record(row, {"India": "hi"})["language"] is None
+    assert copilot_training.planner_record({**row, "primary_country": "India", "original_language": None},
                                   {"India": "hi"})["language"] == "hi"
 
 
 # ---- request validation ---------------------------------------------------------------
 
 def test_valid_requests_parse():
-    r = copilot.CopilotRequest.parse({**MOVIE, "language": "HI", "seasons": 3})
+    r = copilot_serving.CopilotRequest.parse({**MOVIE, "language": "HI", "seasons": 3})
     assert (r.kind, r.quarter, r.month, r.language, r.seasons) == ("movie", 4, None, "hi", None)
-    s = copilot.CopilotRequest.parse({**SHOW, "type": "TV Show", "month": "5"})
+    s = copilot_serving.CopilotRequest.parse({**SHOW, "type": "TV Show", "month": "5"})
     assert (s.kind, s.month, s.seasons, s.runtime_minutes) == ("show", 5, 1, None)
 
 
@@ -147,9 +147,9 @@ def test_valid_requests_parse():
 ])
 def test_bad_requests_say_why(change, message):
     with pytest.raises(BadInput, match=message):
-        copilot.CopilotRequest.parse({**MOVIE, **change})
+        copilot_serving.CopilotRequest.parse({**MOVIE, **change})
     with pytest.raises(BadInput, match="JSON object"):
-        copilot.CopilotRequest.parse(["not", "a", "dict"])
+        copilot_serving.CopilotRequest.parse(["not", "a", "dict"])
 
 
 # ---- figures ---------------------------------------------------------------------------
@@ -215,7 +215,7 @@ def test_artifact_round_trip_budget_and_metadata(trained):
     assert meta.train_seconds < 20, "training budget: copilot ≤ 20 s on 2 cores"
     assert "seasons" in meta.params["similarity_only"]
     again, _ = artifacts.load(data_dir, build_id, copilot.NAME)
-    record = copilot.request_record(model, copilot.CopilotRequest.parse(MOVIE))
+    record = copilot_serving.request_record(model, copilot_serving.CopilotRequest.parse(MOVIE))
     a, b = model.predict(record), again.predict(record)
     assert a["probability"] == b["probability"] and a["popularity"] == b["popularity"]
 
@@ -229,7 +229,7 @@ def test_predictions_are_probabilities_with_real_benchmarks_of_the_same_type(tra
     finally:
         con.close()
     for request in (MOVIE, SHOW):
-        out = copilot.predict(data_dir, build_id, copilot.CopilotRequest.parse(request))
+        out = copilot_serving.predict(data_dir, build_id, copilot_serving.CopilotRequest.parse(request))
         assert 0 <= out["hit_probability"] <= 1 and out["popularity"]["predicted"] > 0
         assert out["hit_model_scores"]["roc_auc"] > 0.55  # never a probability without it
         assert out["risk"]["level"] in ("low", "medium", "high") and out["risk"]["reason"]
@@ -245,10 +245,10 @@ def test_predictions_are_probabilities_with_real_benchmarks_of_the_same_type(tra
 def test_unknown_vocabulary_is_refused(trained):
     data_dir, build_id, *_ = trained
     with pytest.raises(BadInput, match="not a movie category"):
-        copilot.predict(data_dir, build_id, copilot.CopilotRequest.parse(
+        copilot_serving.predict(data_dir, build_id, copilot_serving.CopilotRequest.parse(
             {**MOVIE, "genres": ["TV Dramas"]}))
     with pytest.raises(BadInput, match="unknown primary country"):
-        copilot.predict(data_dir, build_id, copilot.CopilotRequest.parse(
+        copilot_serving.predict(data_dir, build_id, copilot_serving.CopilotRequest.parse(
             {**MOVIE, "country": "Atlantis"}))
 
 
@@ -256,12 +256,12 @@ def test_unknown_vocabulary_is_refused(trained):
 def test_prediction_latency(trained):
     """Loose bound (shared 2-core machine): median of 20 full predictions < 200 ms."""
     data_dir, build_id, *_ = trained
-    request = copilot.CopilotRequest.parse(MOVIE)
-    copilot.predict(data_dir, build_id, request)   # loaded once per process
+    request = copilot_serving.CopilotRequest.parse(MOVIE)
+    copilot_serving.predict(data_dir, build_id, request)   # loaded once per process
     timings = []
     for _ in range(20):
         started = time.perf_counter()
-        copilot.predict(data_dir, build_id, request)
+        copilot_serving.predict(data_dir, build_id, request)
         timings.append(time.perf_counter() - started)
     assert statistics.median(timings) < 0.2
 

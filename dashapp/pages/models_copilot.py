@@ -2,7 +2,8 @@
 the model's cross-validated scores beside it), predicted TMDB popularity (with its
 error), a risk level with its reason, and the most similar existing titles.
 
-The model is trained by `refresh` and only loaded here (models/copilot.py).
+The model is trained by `refresh` (models/copilot_training.py) and only loaded here
+(models/copilot_serving.py).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from dashapp.components.chart import (
 )
 from dashapp.figures import copilot as figs
 from dashapp.state import wh
-from models import artifacts, copilot, serving
+from models import artifacts, copilot, copilot_serving, serving
 from queries import catalog, validation
 
 dash.register_page(__name__, path="/models/copilot", name="Copilot", order=12,
@@ -166,8 +167,8 @@ def assess(_clicks, kind, genres, timing, country, language, runtime, seasons, r
             "month": timing[1:] if timing.startswith("m") else None,
             "quarter": timing[1:] if timing.startswith("q") else None}
     try:
-        result = copilot.predict(wh().paths.data_dir, wh().build_id,
-                                 copilot.CopilotRequest.parse(data))
+        result = copilot_serving.predict(wh().paths.data_dir, wh().build_id,
+                                 copilot_serving.CopilotRequest.parse(data))
     except (serving.BadInput, artifacts.ModelMissing) as exc:
         return dbc.Alert(str(exc), color="warning"), None
     return result_view(result), {"kind": result["kind"], "probability": result["hit_probability"],
