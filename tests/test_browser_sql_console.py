@@ -94,3 +94,44 @@ def test_console_runs_a_query_and_refuses_a_write(browser, served_app, artifacts
                                   ".map(e => e.name).concat([location.href])")
     assert [u for u in urls if not u.startswith(served_app)] == []
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def _editor_value(browser) -> str:
+    from selenium.webdriver.common.by import By
+    return browser.find_element(By.ID, "sql-editor").get_attribute("value")
+
+
+def test_a_link_reproduces_a_query_and_back_returns_to_the_last(browser, served_app):
+    from urllib.parse import quote
+
+    from selenium.webdriver.common.by import By
+    wait = wait_for(browser, 30)
+    linked = "select title from titles where title like 'Stranger%' order by title"
+    browser.get(served_app + "/sql#q=" + quote(linked))
+    wait.until(lambda d: "Stranger Things" in d.find_element(By.ID, "sql-result").text)
+    assert _editor_value(browser) == linked
+    assert browser.find_elements(By.CSS_SELECTOR, ROWS)
+
+    # running another query puts it in the link (one history entry per query)
+    _type_sql(browser, "select 40 + 2 as answer")
+    _run(browser)
+    wait.until(lambda d: "answer" in d.find_element(By.ID, "sql-result").text)
+    requests = browser.execute_script(
+        "return performance.getEntriesByType('resource')"
+        ".filter(e => e.name.includes('_dash-update-component')).length")
+    assert browser.execute_script("return location.hash") == "#q=" + quote(
+        "select 40 + 2 as answer", safe="")
+    assert browser.execute_script("return location.search") == ""  # the filters' own
+
+    # back: the previous link's query is in the editor and its result in the grid
+    browser.back()
+    wait.until(lambda d: "Stranger Things" in d.find_element(By.ID, "sql-result").text)
+    assert _editor_value(browser) == linked
+
+    # a link too long to hold: a message, nothing run
+    browser.get(served_app + "/sql#q=" + "x" * 9000)
+    wait.until(lambda d: d.find_elements(By.ID, "sql-link-error"))
+    assert "links hold queries of up to 8,000" in browser.find_element(
+        By.ID, "sql-link-error").text
+    assert requests > 0
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []

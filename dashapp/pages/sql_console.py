@@ -16,6 +16,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from base.errors import WarehouseMissing
 from dashapp.pages import _sql_parts as parts
+from dashapp.pages import _sql_state as state
 from dashapp.state import wh
 from queries import console, sandbox
 
@@ -27,6 +28,10 @@ RUN = "sql-run"
 STATUS = "sql-status"
 RESULT = "sql-result"
 LAST_SQL = "sql-last"
+RAN = "sql-ran"            # the query last run (the link callback skips it)
+# The page's own view of the address: the link lives in its fragment (_sql_state.py).
+# Page-local, so a fragment change on another page (#title=…) calls nothing here.
+LOCATION = "sql-location"
 CSV_BUTTON = "sql-csv"
 CSV_DOWNLOAD = "sql-csv-download"
 LIMITS = "sql-limits"
@@ -45,7 +50,7 @@ def layout(**_query) -> html.Div:
                 "(SELECT, WITH, FROM, VALUES, DESCRIBE, SUMMARIZE, EXPLAIN…); anything that "
                 "writes, touches files or changes settings is refused. The global filters "
                 "above do not apply here."], className="text-muted small"),
-        dcc.Store(id=LAST_SQL),
+        dcc.Store(id=LAST_SQL), dcc.Store(id=RAN), dcc.Location(id=LOCATION, refresh=False),
         dbc.Row([
             dbc.Col([dbc.Card(dbc.CardBody([html.H6("Tables", className="detail-heading"),
                                             browser]), className="mb-3"),
@@ -73,18 +78,56 @@ def layout(**_query) -> html.Div:
 
 
 @callback(Output(EDITOR, "value"), Output(STATUS, "children"), Output(RESULT, "children"),
-          Output(LAST_SQL, "data"), Output(CSV_BUTTON, "disabled"),
+          Output(LAST_SQL, "data"), Output(CSV_BUTTON, "disabled"), Output(RAN, "data"),
+          Output(LOCATION, "hash"),
           Input(RUN, "n_clicks"), Input({"type": parts.EXAMPLE, "table": ALL}, "n_clicks"),
-          State(EDITOR, "value"), prevent_initial_call=True)
-def run_sql(_run, _examples, sql):
-    """Run the editor's SQL, or an example (which also fills the editor)."""
-    trigger = ctx.triggered_id
+          State(EDITOR, "value"), State(LOCATION, "hash"), prevent_initial_call=True)
+def run_sql(_run, _examples, sql, hash_):
+    """Run the editor's SQL, or an example (which also fills the editor); either goes
+    into the page's link."""
+    return run_and_link(ctx.triggered_id, ctx.triggered[0]["value"], sql, hash_)
+
+
+def run_and_link(trigger, clicks, sql, hash_) -> tuple:
+    """run_sql's outputs, as a plain function (tests call it directly)."""
     if isinstance(trigger, dict):  # an example button
-        if not ctx.triggered[0]["value"]:
-            return (no_update,) * 5
+        if not clicks:
+            return (no_update,) * 7
         sql = parts.examples().get(trigger.get("table"), "")
-        return (sql, *execute(sql))
-    return (no_update, *execute(sql))
+    else:
+        sql = sql or ""  # not text: the sandbox refuses it with a message
+    status, result, last_sql, csv_disabled = execute(sql)
+    note = state.too_long_note(sql)
+    if note:
+        status = [*status, html.Div(note, className="text-muted")] if status else note
+    link = state.link_hash(sql)
+    return (sql if isinstance(trigger, dict) else no_update, status, result, last_sql,
+            csv_disabled, state.text_or_none(sql),
+            link if link != (hash_ or "") else no_update)
+
+
+@callback(Output(EDITOR, "value", allow_duplicate=True),
+          Output(STATUS, "children", allow_duplicate=True),
+          Output(RESULT, "children", allow_duplicate=True),
+          Output(LAST_SQL, "data", allow_duplicate=True),
+          Output(CSV_BUTTON, "disabled", allow_duplicate=True),
+          Output(RAN, "data", allow_duplicate=True),
+          Input(LOCATION, "hash"), State(RAN, "data"), prevent_initial_call="initial_duplicate")
+def open_link(hash_, ran):
+    """The query in the page's link (`#q=`), when the page opens with one or back and
+    forward reach one: into the editor, and run."""
+    return from_link(hash_, ran)
+
+
+def from_link(hash_, ran) -> tuple:
+    """open_link's outputs, as a plain function (tests call it directly)."""
+    link_sql, problem = state.query_from_hash(hash_)
+    if problem:
+        return (no_update, "", dbc.Alert(problem, color="warning", id="sql-link-error"),
+                None, True, None)
+    if link_sql is None or link_sql == ran:  # no query; or run_sql just put it there
+        return (no_update,) * 6
+    return (link_sql, *execute(link_sql), link_sql)
 
 
 def execute(sql: str | None) -> tuple:
