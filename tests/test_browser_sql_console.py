@@ -83,7 +83,8 @@ def test_console_runs_a_query_and_refuses_a_write(browser, served_app, artifacts
     target = Path(tmp_path) / "x.csv"
     _type_sql(browser, f"COPY titles TO '{target}'")
     _run(browser)
-    wait.until(lambda d: d.find_elements(By.ID, "sql-error"))
+    # (.text, not presence: the link's callback briefly shows the loading state)
+    wait.until(lambda d: "Refused" in d.find_element(By.ID, "sql-error").text)
     error = browser.find_element(By.ID, "sql-error").text
     assert "Refused" in error and "COPY statements are not allowed" in error
     assert "Traceback" not in error and not target.exists()
@@ -135,3 +136,36 @@ def test_a_link_reproduces_a_query_and_back_returns_to_the_last(browser, served_
         By.ID, "sql-link-error").text
     assert requests > 0
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_history_lists_queries_run_and_loads_one_back(browser, served_app):
+    from selenium.webdriver.common.by import By
+    wait = wait_for(browser, 30)
+    items = ".sql-history-item"
+    browser.get(served_app + "/health")
+    browser.execute_script("window.localStorage.clear(); window.sessionStorage.clear()")
+    browser.get(served_app + "/sql")
+    wait.until(lambda d: d.find_elements(By.ID, "sql-history-empty"))
+    assert "appear here" in browser.find_element(By.ID, "sql-history-empty").text
+
+    for sql in ("select 1 as one", "select nope", "select 2 as two", "select 1 as one"):
+        _type_sql(browser, sql)
+        _run(browser)
+        wait.until(lambda d, sql=sql: d.execute_script("return location.hash").endswith(
+            sql.split()[-1]))
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, items)) == 2)
+    # newest first, once each; the failed query is not kept
+    assert [e.text for e in browser.find_elements(By.CSS_SELECTOR, items)] == [
+        "select 1 as one", "select 2 as two"]
+
+    # kept in this browser across visits; a click loads the query into the editor
+    browser.get(served_app + "/sql")
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, items)) == 2)
+    _click(browser, browser.find_elements(By.CSS_SELECTOR, items)[1])
+    wait.until(lambda d: _editor_value(d) == "select 2 as two")
+
+    _click(browser, browser.find_element(By.ID, "sql-history-clear"))
+    wait.until(lambda d: d.find_elements(By.ID, "sql-history-empty"))
+    assert browser.execute_script("return window.localStorage.getItem('sql-history')") \
+        in ("[]", '{"data":[]}', None) or "[]" in browser.execute_script(
+            "return window.localStorage.getItem('sql-history')")

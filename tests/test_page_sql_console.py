@@ -291,3 +291,45 @@ def test_running_a_query_puts_it_in_the_link(served_app):
     assert example[-1] == state.link_hash(parts.examples()["titles"])
     assert page.run_and_link({"type": parts.EXAMPLE, "table": "titles"}, None, None, "") \
         == (no_update,) * 7
+
+
+# --------------------------------------------------------------------------- history
+
+def test_history_keeps_the_last_distinct_queries_newest_first():
+    from dashapp.pages import _sql_state as state
+    history = None
+    for i in range(state.HISTORY_SIZE + 5):
+        history = state.history_add(history, f"select {i}")
+    assert len(history) == state.HISTORY_SIZE
+    assert history[0] == f"select {state.HISTORY_SIZE + 4}" and history[-1] == "select 5"
+    again = state.history_add(history, "select 10")  # run again: moves to the front, once
+    assert again[0] == "select 10" and again.count("select 10") == 1
+    assert len(again) == state.HISTORY_SIZE
+    assert state.history_add(history, "   ") is None
+    assert state.history_add(history, "x" * (state.LINK_MAX_CHARS + 1)) is None
+    assert state.history_add(history, "select '\ud800'") is None
+    assert state.history_entry(again, 0) == "select 10"
+    assert state.history_entry(again, 99) is None and state.history_entry(again, True) is None
+
+
+def test_history_from_a_damaged_store_keeps_what_is_usable():
+    from dashapp.pages import _sql_state as state
+    assert state.history_from_store({"a": 1}) == [] and state.history_from_store(None) == []
+    assert state.history_from_store(["select 1", 5, None, ["x"], "select 1", "",
+                                     "select 2"]) == ["select 1", "select 2"]
+    assert state.history_add("junk", "select 3") == ["select 3"]
+
+
+def test_history_list_and_its_empty_state(served_app):
+    from dash import no_update
+
+    from dashapp.pages import _sql_state as state
+    from dashapp.pages import sql_console as page
+    assert "appear here, newest first" in _text(state.history_list([]))
+    shown = page.show_history(["select 1\n  from titles", "select 2"])
+    assert _text(shown) == "select 1 from titles select 2"
+    assert [b.id for b in shown.children] == [{"type": state.HISTORY_ITEM, "index": 0},
+                                              {"type": state.HISTORY_ITEM, "index": 1}]
+    assert page.remember("select 42", ["select 1"]) == ["select 42", "select 1"]
+    assert page.remember(None, ["select 1"]) is no_update  # the query failed
+    assert page.clear_history(1) == []

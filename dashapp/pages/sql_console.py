@@ -32,6 +32,9 @@ RAN = "sql-ran"            # the query last run (the link callback skips it)
 # The page's own view of the address: the link lives in its fragment (_sql_state.py).
 # Page-local, so a fragment change on another page (#title=…) calls nothing here.
 LOCATION = "sql-location"
+HISTORY = "sql-history"        # local storage: the last queries run without error
+HISTORY_LIST = "sql-history-list"
+HISTORY_CLEAR = "sql-history-clear"
 CSV_BUTTON = "sql-csv"
 CSV_DOWNLOAD = "sql-csv-download"
 LIMITS = "sql-limits"
@@ -51,8 +54,16 @@ def layout(**_query) -> html.Div:
                 "writes, touches files or changes settings is refused. The global filters "
                 "above do not apply here."], className="text-muted small"),
         dcc.Store(id=LAST_SQL), dcc.Store(id=RAN), dcc.Location(id=LOCATION, refresh=False),
+        dcc.Store(id=HISTORY, storage_type="local"),
         dbc.Row([
-            dbc.Col([dbc.Card(dbc.CardBody([html.H6("Tables", className="detail-heading"),
+            dbc.Col([dbc.Card(dbc.CardBody([
+                        html.Div([html.H6("History", className="detail-heading me-auto"),
+                                  dbc.Button("Clear", id=HISTORY_CLEAR, size="sm", color="link",
+                                             className="p-0 small",
+                                             title="Forget this browser's query history")],
+                                 className="d-flex align-items-baseline"),
+                        html.Div(id=HISTORY_LIST, className="sql-history")]), className="mb-3"),
+                     dbc.Card(dbc.CardBody([html.H6("Tables", className="detail-heading"),
                                             browser]), className="mb-3"),
                      dbc.Card(dbc.CardBody([html.H6("Examples", className="detail-heading"),
                                             parts.example_list()]), className="mb-3")], lg=4),
@@ -128,6 +139,35 @@ def from_link(hash_, ran) -> tuple:
     if link_sql is None or link_sql == ran:  # no query; or run_sql just put it there
         return (no_update,) * 6
     return (link_sql, *execute(link_sql), link_sql)
+
+
+@callback(Output(HISTORY, "data"), Input(LAST_SQL, "data"), State(HISTORY, "data"),
+          prevent_initial_call=True)
+def remember(last_sql, history):
+    """A query that ran without error (LAST_SQL is set only then) joins the history."""
+    return state.history_add(history, last_sql) or no_update
+
+
+@callback(Output(HISTORY_LIST, "children"), Input(HISTORY, "data"))
+def show_history(history):
+    return state.history_list(history)
+
+
+@callback(Output(EDITOR, "value", allow_duplicate=True),
+          Input({"type": state.HISTORY_ITEM, "index": ALL}, "n_clicks"),
+          State(HISTORY, "data"), prevent_initial_call=True)
+def load_from_history(_clicks, history):
+    """A query picked from the history goes back into the editor (not run: edit first,
+    or press Run)."""
+    if not isinstance(ctx.triggered_id, dict) or not ctx.triggered[0]["value"]:
+        return no_update  # the list was redrawn, nothing was clicked
+    return state.history_entry(history, ctx.triggered_id.get("index")) or no_update
+
+
+@callback(Output(HISTORY, "data", allow_duplicate=True), Input(HISTORY_CLEAR, "n_clicks"),
+          prevent_initial_call=True)
+def clear_history(_clicks):
+    return []
 
 
 def execute(sql: str | None) -> tuple:
