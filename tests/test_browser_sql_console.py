@@ -169,3 +169,83 @@ def test_history_lists_queries_run_and_loads_one_back(browser, served_app):
     assert browser.execute_script("return window.localStorage.getItem('sql-history')") \
         in ("[]", '{"data":[]}', None) or "[]" in browser.execute_script(
             "return window.localStorage.getItem('sql-history')")
+
+
+def _spans(browser) -> list[tuple[str, str]]:
+    return browser.execute_script(
+        "return [...document.querySelectorAll('#sql-highlight span')]"
+        ".map(s => [s.className, s.textContent])")
+
+
+def test_editor_highlights_sql_and_completes_names_from_the_schema(browser, served_app):
+    from conftest import assert_accessible
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    wait = wait_for(browser, 30)
+    listbox = "#sql-complete:not([hidden]) [role=option]"
+    browser.get(served_app + "/health")
+    browser.execute_script("window.localStorage.clear(); window.sessionStorage.clear()")
+    browser.get(served_app + "/sql")
+    wait.until(lambda d: ["tok-kw", "select"] in _spans(d))
+
+    _type_sql(browser, "select 'it''s' as s, 42 -- a note\nfrom titles")
+    wait.until(lambda d: ["tok-com", "-- a note"] in _spans(d))
+    spans = _spans(browser)
+    for token in (["tok-kw", "select"], ["tok-str", "'it''s'"], ["tok-num", "42"],
+                  ["tok-kw", "from"], ["tok-name", "titles"]):
+        assert token in spans, (token, spans)
+    # the layer holds exactly the editor's text (plus the line end that shows a last line)
+    assert browser.find_element(By.ID, "sql-highlight").get_attribute("textContent") \
+        == _editor_value(browser) + "\n"
+
+    # completion: table names, then the columns of a table by its alias
+    editor = browser.find_element(By.ID, "sql-editor")
+    _type_sql(browser, "select tit")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, listbox))
+    options = [o.text.split()[0] for o in browser.find_elements(By.CSS_SELECTOR, listbox)]
+    assert options[0] == "titles" and "title" in options
+    assert editor.get_attribute("aria-activedescendant") == "sql-complete-0"
+    assert editor.get_attribute("aria-controls") == "sql-complete"
+    assert "suggestion" in browser.find_element(By.ID, "sql-complete-status").get_attribute(
+        "textContent")
+    assert_accessible(browser, "sql console, completion open")
+    editor.send_keys(Keys.TAB)
+    assert _editor_value(browser) == "select titles"
+    editor.send_keys(Keys.CONTROL, "a")
+    editor.send_keys(Keys.DELETE)
+    editor.send_keys("select t.rel")
+    assert not browser.find_elements(By.CSS_SELECTOR, listbox)  # t is no table yet
+    editor.send_keys(Keys.END, " from titles t")
+    editor.send_keys(*[Keys.ARROW_LEFT] * len(" from titles t"))
+    editor.send_keys(Keys.CONTROL, " ")  # ask
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, listbox))
+    assert browser.find_element(By.CSS_SELECTOR, listbox).text.startswith(
+        "release_year column of titles")
+    editor.send_keys(Keys.ARROW_DOWN, Keys.ARROW_UP, Keys.ENTER)  # chosen: Enter inserts
+    assert _editor_value(browser) == "select t.release_year from titles t"
+    editor.send_keys(Keys.END, " order by t.rel")  # not chosen: Enter is a new line
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, listbox))
+    editor.send_keys(Keys.ENTER)
+    assert _editor_value(browser) == "select t.release_year from titles t order by t.rel\n"
+    _type_sql(browser, "select t.release_year from titles t")
+    editor.send_keys(Keys.ESCAPE)
+    assert not browser.find_elements(By.CSS_SELECTOR, listbox)
+    # no completion inside a string or a comment; Escape closes the list
+    editor.send_keys(Keys.END, " where t.title = 'tit")
+    assert not browser.find_elements(By.CSS_SELECTOR, listbox)
+    editor.send_keys("' and t.ti")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, listbox))
+    editor.send_keys(Keys.ESCAPE)
+    assert not browser.find_elements(By.CSS_SELECTOR, listbox)
+    assert editor.get_attribute("aria-activedescendant") is None
+
+    # Ctrl+Enter still runs; a value set by the server (an example) is highlighted too
+    _type_sql(browser, "select 40 + 2 as answer")
+    editor.send_keys(Keys.CONTROL, Keys.ENTER)
+    wait.until(lambda d: "answer" in d.find_element(By.ID, "sql-result").text)
+    _click(browser, browser.find_element(By.CSS_SELECTOR,
+                                         "button[id*='\"table\":\"title_genres\"']"))
+    wait.until(lambda d: ["tok-name", "title_genres"] in _spans(d))
+    assert browser.find_element(By.ID, "sql-highlight").get_attribute("textContent") \
+        == _editor_value(browser) + "\n"
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []

@@ -12,7 +12,19 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import (
+    ALL,
+    ClientsideFunction,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    dcc,
+    html,
+    no_update,
+)
 
 from base.errors import WarehouseMissing
 from dashapp.pages import _sql_parts as parts
@@ -35,6 +47,11 @@ LOCATION = "sql-location"
 HISTORY = "sql-history"        # local storage: the last queries run without error
 HISTORY_LIST = "sql-history-list"
 HISTORY_CLEAR = "sql-history-clear"
+SCHEMA_NAMES = "sql-schema-names"  # {"tables": {table: [column, ...]}}: completion's source
+HIGHLIGHT = "sql-highlight"    # the highlight layer (filled by assets/sql_console.js)
+HIGHLIGHTED = "sql-highlighted"  # what the clientside highlighter last drew (for tests)
+COMPLETE = "sql-complete"      # the completion listbox
+COMPLETE_STATUS = "sql-complete-status"
 CSV_BUTTON = "sql-csv"
 CSV_DOWNLOAD = "sql-csv-download"
 LIMITS = "sql-limits"
@@ -44,9 +61,9 @@ DEFAULT_SQL = "select kind, count(*) as titles, round(avg(imdb_score), 2) as mea
 
 def layout(**_query) -> html.Div:
     try:
-        browser = parts.schema_browser(wh())
+        browser, names = parts.schema_browser(wh()), parts.completion_names(wh())
     except WarehouseMissing as exc:
-        browser = dbc.Alert(str(exc), color="warning")
+        browser, names = dbc.Alert(str(exc), color="warning"), {"tables": {}}
     return html.Div([
         html.H2("SQL console"),
         html.P(["Query the warehouse directly with DuckDB SQL. One read statement at a time "
@@ -68,9 +85,7 @@ def layout(**_query) -> html.Div:
                      dbc.Card(dbc.CardBody([html.H6("Examples", className="detail-heading"),
                                             parts.example_list()]), className="mb-3")], lg=4),
             dbc.Col(dbc.Card(dbc.CardBody([
-                html.Label("SQL", htmlFor=EDITOR, className="small text-muted mb-1"),
-                dcc.Textarea(id=EDITOR, value=DEFAULT_SQL, className="sql-editor",
-                             spellCheck="false", persistence=True, persistence_type="session"),
+                *editor(names),
                 html.Div([
                     dbc.Button("Run", id=RUN, color="danger", className="me-2",
                                title="Run the query (Ctrl+Enter in the editor)"),
@@ -86,6 +101,35 @@ def layout(**_query) -> html.Div:
             ]), className="mb-3"), lg=8),
         ]),
     ])
+
+
+def editor(names: dict) -> list:
+    """The editor: the textarea is the input; under its transparent text, a highlight
+    layer, and below the caret a completion list of `names`, both drawn by
+    assets/sql_console.js."""
+    return [
+        html.Label("SQL", htmlFor=EDITOR, className="small text-muted mb-1"),
+        dcc.Store(id=SCHEMA_NAMES, data=names), dcc.Store(id=HIGHLIGHTED),
+        html.Div([
+            html.Pre(id=HIGHLIGHT, className="sql-highlight", **{"aria-hidden": "true"}),
+            dcc.Textarea(id=EDITOR, value=DEFAULT_SQL, className="sql-editor", wrap="off",
+                         spellCheck="false", persistence=True, persistence_type="session"),
+            html.Ul(id=COMPLETE, className="sql-complete", hidden=True, role="listbox",
+                    **{"aria-label": "Table and column names"}),
+        ], className="sql-editor-wrap"),
+        html.Div(id=COMPLETE_STATUS, className="visually-hidden", **{"aria-live": "polite"}),
+        html.Small("Table and column names are suggested as you type: Tab inserts one "
+                   "(or arrow keys, then Enter); Ctrl+Space asks; Escape closes; Ctrl+Enter "
+                   "runs.", className="text-muted",
+                   id="sql-editor-help"),
+    ]
+
+
+# Highlighting runs in the browser on every change of the editor's value, including
+# the ones from the server (an example, the history, a link), which fire no input event.
+clientside_callback(ClientsideFunction("sql_editor", "highlight"),
+                    Output(HIGHLIGHTED, "data"), Input(EDITOR, "value"),
+                    State(SCHEMA_NAMES, "data"))
 
 
 @callback(Output(EDITOR, "value"), Output(STATUS, "children"), Output(RESULT, "children"),
