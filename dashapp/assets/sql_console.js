@@ -123,7 +123,10 @@
             });
         } else if (prefix) {
             Object.keys(tables).forEach(function (t) { add(t, "table", 1); });
-            Object.keys(tables).forEach(function (t) {
+            // the query's own tables first, so their columns are named as theirs
+            Object.keys(tables).sort(function (a, b) {
+                return mentioned.has(b) - mentioned.has(a);
+            }).forEach(function (t) {
                 tables[t].forEach(function (c) {
                     add(c, mentioned.has(t) ? "column of " + t : "column", mentioned.has(t) ? 0 : 2);
                 });
