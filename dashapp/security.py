@@ -216,6 +216,9 @@ def _check_callback_request(app: dash.Dash):
 MAX_DEPTH = 32          # of any input value (a Store holds a few levels)
 MAX_TEXT = 10_000       # characters of a text input (uploads: `contents`, capped in bytes)
 MAX_VALUE_TEXT = 1_000_000  # a textarea's value (the SQL console checks its own limit)
+# The URL fragment holds the SQL console's shared query: allowed as long as a textarea,
+# so an over-long link reaches the console's callback and gets its message there.
+_LONG_TEXT_PROPS = {"hash": MAX_VALUE_TEXT}
 _TEXT_PROPS = {"pathname", "search", "hash", "href", "filename", "start_date", "end_date",
                "last_modified"}
 
@@ -309,7 +312,8 @@ def _check_value(where: str, prop: str, value) -> None:
         ok = value is None or isinstance(value, str) or (
             isinstance(value, list) and all(isinstance(v, str) for v in value))
         if ok and prop != "contents" and value is not None:
-            ok = len(value) <= (MAX_TEXT if isinstance(value, str) else 100)
+            ok = len(value) <= (_LONG_TEXT_PROPS.get(prop, MAX_TEXT)
+                                if isinstance(value, str) else 100)
     elif prop == "value":  # inputs, dropdowns, radios, sliders: scalars or a list of them
         ok = _scalar(value) or (isinstance(value, list) and len(value) <= 1000
                                 and all(_scalar(v) for v in value))

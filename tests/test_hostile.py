@@ -142,11 +142,16 @@ ALERTS = {"Refused": "refused", "Time limit reached": "timeout", "DuckDB error":
           "Out of memory": "memory", "Result too large": "too_large", "Console busy": "busy"}
 
 
+SQL_RUN = "sql-status.children..."  # run_sql's key (the link's callback has "…@<hash>")
+SQL_LINK = "sql-ran.data@"           # open_link's key (its outputs are duplicates)
+NO_HASH = {"id": "sql-location", "property": "hash", "value": ""}
+
+
 def _sql(served: Served, sql: str) -> tuple[str, httpx.Response, float]:
-    key = _callback_key("sql-status.children")
+    key = _callback_key(SQL_RUN)
     body = {"output": key, "outputs": _outputs(key),
             "inputs": [{"id": "sql-run", "property": "n_clicks", "value": 1}, []],
-            "state": [{"id": "sql-editor", "property": "value", "value": sql}],
+            "state": [{"id": "sql-editor", "property": "value", "value": sql}, NO_HASH],
             "changedPropIds": ["sql-run.n_clicks"]}
     started = time.perf_counter()
     # json.dumps escapes a lone surrogate (\ud800), as a browser's JSON.stringify does
@@ -572,16 +577,23 @@ CALLBACK_CASES: list[tuple[str, object, set[int]]] = [
                                           "property": "n_clicks", "value": 1}],
         outputs={"id": {"chart": "nope", "type": "csv-download"}, "property": "data"},
         changedPropIds=['{"chart":"nope","type":"csv-button"}.n_clicks']), {400}),
-    ("n_clicks negative", _callback_body("sql-status.children", inputs=[
+    ("n_clicks negative", _callback_body(SQL_RUN, inputs=[
         {"id": "sql-run", "property": "n_clicks", "value": -1}, []],
-        state=[{"id": "sql-editor", "property": "value", "value": "select 1"}]), {400}),
-    ("the SQL a list", _callback_body("sql-status.children", inputs=[
+        state=[{"id": "sql-editor", "property": "value", "value": "select 1"}, NO_HASH]), {400}),
+    ("the SQL a list", _callback_body(SQL_RUN, inputs=[
         {"id": "sql-run", "property": "n_clicks", "value": 1}, []],
-        state=[{"id": "sql-editor", "property": "value", "value": ["select 1"]}]),
+        state=[{"id": "sql-editor", "property": "value", "value": ["select 1"]}, NO_HASH]),
      {400, 200}),
-    ("the SQL an object", _callback_body("sql-status.children", inputs=[
+    ("the SQL an object", _callback_body(SQL_RUN, inputs=[
         {"id": "sql-run", "property": "n_clicks", "value": 1}, []],
-        state=[{"id": "sql-editor", "property": "value", "value": {"a": 1}}]), {400}),
+        state=[{"id": "sql-editor", "property": "value", "value": {"a": 1}}, NO_HASH]), {400}),
+    ("console link not text", _callback_body(SQL_LINK, inputs=[
+        {"id": "sql-location", "property": "hash", "value": 5}]), {400}),
+    # past the 10,000 characters other text inputs get, still a reply with a message
+    ("console link too long to run", _callback_body(SQL_LINK, inputs=[
+        {"id": "sql-location", "property": "hash", "value": "#q=" + "x" * 50_000}]), {200}),
+    ("console link a write", _callback_body(SQL_LINK, inputs=[
+        {"id": "sql-location", "property": "hash", "value": "#q=drop%20table%20titles"}]), {200}),
     ("genres model unknown", _callback_body("genres-labels-graph.figure", inputs=[
         {"id": "genres-variant", "property": "value", "value": "nope"}]), {400}),
     ("h2h state a number", _callback_body("h2h-trend-graph.figure", inputs=[

@@ -214,3 +214,122 @@ def test_grid_cells_and_empty_results():
                          rows=[(i,) for i in range(parts.GRID_ROWS + 5)], truncated=True)
     assert f"showing the first {parts.GRID_ROWS:,}" in _text(parts.status_line(many, 10**6))
     assert len(parts.result_grid(many).rowData) == parts.GRID_ROWS
+
+
+# --------------------------------------------------------------------------- the link
+
+TRICKY_SQL = "select 'a&b=c#d 50% + ü' as x, 1 + 2 as \"q=\"\n-- comment\nfrom titles"
+
+
+def test_a_link_holds_any_query_text():
+    from dashapp.pages import _sql_state as state
+    link = state.link_hash(TRICKY_SQL)
+    assert link.startswith("#q=") and " " not in link and "\n" not in link
+    assert state.query_from_hash(link) == (TRICKY_SQL, None)
+    assert state.query_from_hash("#title=s1") == (None, None)  # another page's fragment
+    assert state.query_from_hash("") == (None, None)
+    assert state.query_from_hash(None) == (None, None)
+    assert state.query_from_hash("#q=%20%20") == (None, None)
+    assert state.link_hash("   ") == "" and state.link_hash(["select 1"]) == ""
+    assert state.link_hash("select '\ud800'") == ""  # not Unicode: refused, never linked
+
+
+def test_over_long_links_are_refused_with_a_message():
+    from dashapp.pages import _sql_state as state
+    from queries.validation import BadInput
+    longest = "select " + "1" * (state.LINK_MAX_CHARS - 7)
+    assert state.query_from_hash(state.link_hash(longest)) == (longest, None)
+    assert state.link_hash(longest + "1") == ""
+    sql, problem = state.query_from_hash("#q=" + "x" * (state.LINK_MAX_CHARS + 1))
+    assert sql is None and f"up to {state.LINK_MAX_CHARS:,}" in problem
+    with pytest.raises(BadInput):
+        state.query_from_hash("#q=" + "x" * state.HASH_MAX_CHARS)
+    with pytest.raises(BadInput):
+        state.query_from_hash(5)
+
+
+def test_opening_a_link_fills_the_editor_and_runs_it(served_app):
+    from dash import no_update
+
+    from dashapp.pages import _sql_state as state
+    from dashapp.pages import sql_console as page
+    sql = "select kind, count(*) as n from titles group by kind order by kind"
+    editor, status, grid, last_sql, csv_disabled, ran = page.from_link(
+        state.link_hash(sql), "select 'the last query'")
+    assert editor == sql and last_sql == sql and ran == sql
+    assert _text(status).startswith("2 rows ·") and not csv_disabled
+    assert "movie" in _grid_text(grid)
+    # the query run_sql itself just put in the link is not run again
+    assert page.from_link(state.link_hash(sql), sql) == (no_update,) * 6
+    assert page.from_link("", None) == (no_update,) * 6
+    assert page.from_link("#title=s1", None) == (no_update,) * 6
+    editor, _status, alert, *_rest = page.from_link(
+        "#q=" + "x" * (state.LINK_MAX_CHARS + 1), None)
+    assert editor is no_update and "characters long" in _text(alert)
+    refused = page.from_link("#q=drop%20table%20titles", None)
+    assert "DROP TABLE statements are not allowed" in _text(refused[2])
+
+
+def test_running_a_query_puts_it_in_the_link(served_app):
+    from dash import no_update
+
+    from dashapp.pages import _sql_state as state
+    from dashapp.pages import sql_console as page
+    sql = "select 42 as answer"
+    editor, _status, _grid, last_sql, _csv, ran, link = page.run_and_link(
+        "sql-run", 1, sql, "")
+    assert editor is no_update and last_sql == ran == sql and link == state.link_hash(sql)
+    assert page.run_and_link("sql-run", 2, sql, link)[-1] is no_update  # no new entry
+    refused = page.run_and_link("sql-run", 3, "drop table titles", link)
+    assert refused[-1] == state.link_hash("drop table titles")  # a link reproduces it too
+    assert refused[-2] == "drop table titles"  # and the link callback will not rerun it
+    long_sql = "select 1 as x" + " " * state.LINK_MAX_CHARS
+    *first, link = page.run_and_link("sql-run", 4, long_sql, "#q=x")
+    assert link == "" and "does not hold this query" in _text(first[1])
+    example = page.run_and_link({"type": parts.EXAMPLE, "table": "titles"}, 1, None, "")
+    assert example[0] == parts.examples()["titles"]
+    assert example[-1] == state.link_hash(parts.examples()["titles"])
+    assert page.run_and_link({"type": parts.EXAMPLE, "table": "titles"}, None, None, "") \
+        == (no_update,) * 7
+
+
+# --------------------------------------------------------------------------- history
+
+def test_history_keeps_the_last_distinct_queries_newest_first():
+    from dashapp.pages import _sql_state as state
+    history = None
+    for i in range(state.HISTORY_SIZE + 5):
+        history = state.history_add(history, f"select {i}")
+    assert len(history) == state.HISTORY_SIZE
+    assert history[0] == f"select {state.HISTORY_SIZE + 4}" and history[-1] == "select 5"
+    again = state.history_add(history, "select 10")  # run again: moves to the front, once
+    assert again[0] == "select 10" and again.count("select 10") == 1
+    assert len(again) == state.HISTORY_SIZE
+    assert state.history_add(history, "   ") is None
+    assert state.history_add(history, "x" * (state.LINK_MAX_CHARS + 1)) is None
+    assert state.history_add(history, "select '\ud800'") is None
+    assert state.history_entry(again, 0) == "select 10"
+    assert state.history_entry(again, 99) is None and state.history_entry(again, True) is None
+
+
+def test_history_from_a_damaged_store_keeps_what_is_usable():
+    from dashapp.pages import _sql_state as state
+    assert state.history_from_store({"a": 1}) == [] and state.history_from_store(None) == []
+    assert state.history_from_store(["select 1", 5, None, ["x"], "select 1", "",
+                                     "select 2"]) == ["select 1", "select 2"]
+    assert state.history_add("junk", "select 3") == ["select 3"]
+
+
+def test_history_list_and_its_empty_state(served_app):
+    from dash import no_update
+
+    from dashapp.pages import _sql_state as state
+    from dashapp.pages import sql_console as page
+    assert "appear here, newest first" in _text(state.history_list([]))
+    shown = page.show_history(["select 1\n  from titles", "select 2"])
+    assert _text(shown) == "select 1 from titles select 2"
+    assert [b.id for b in shown.children] == [{"type": state.HISTORY_ITEM, "index": 0},
+                                              {"type": state.HISTORY_ITEM, "index": 1}]
+    assert page.remember("select 42", ["select 1"]) == ["select 42", "select 1"]
+    assert page.remember(None, ["select 1"]) is no_update  # the query failed
+    assert page.clear_history(1) == []

@@ -69,6 +69,17 @@ def schema_columns(wh: Warehouse) -> ConsoleResult:
     return _SCHEMA_CACHE[build]
 
 
+def completion_names(wh: Warehouse) -> dict:
+    """{"tables": {table: [column, ...]}} for the editor's completion, main tables by
+    their own name, others qualified (staging.stg_x); empty when the schema is not
+    available (the editor then completes nothing)."""
+    result = schema_columns(wh)
+    tables: dict[str, list[str]] = defaultdict(list)
+    for table_schema, table, column, _type in (result.rows if result.ok else []):
+        tables[table if table_schema == "main" else f"{table_schema}.{table}"].append(column)
+    return {"tables": dict(tables)}
+
+
 def schema_browser(wh: Warehouse) -> html.Div:
     """Tables → columns with types, documented tables first with their descriptions."""
     result = schema_columns(wh)

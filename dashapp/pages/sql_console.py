@@ -12,10 +12,23 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import (
+    ALL,
+    ClientsideFunction,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    dcc,
+    html,
+    no_update,
+)
 
 from base.errors import WarehouseMissing
 from dashapp.pages import _sql_parts as parts
+from dashapp.pages import _sql_state as state
 from dashapp.state import wh
 from queries import console, sandbox
 
@@ -27,6 +40,18 @@ RUN = "sql-run"
 STATUS = "sql-status"
 RESULT = "sql-result"
 LAST_SQL = "sql-last"
+RAN = "sql-ran"            # the query last run (the link callback skips it)
+# The page's own view of the address: the link lives in its fragment (_sql_state.py).
+# Page-local, so a fragment change on another page (#title=…) calls nothing here.
+LOCATION = "sql-location"
+HISTORY = "sql-history"        # local storage: the last queries run without error
+HISTORY_LIST = "sql-history-list"
+HISTORY_CLEAR = "sql-history-clear"
+SCHEMA_NAMES = "sql-schema-names"  # {"tables": {table: [column, ...]}}: completion's source
+HIGHLIGHT = "sql-highlight"    # the highlight layer (filled by assets/sql_console.js)
+HIGHLIGHTED = "sql-highlighted"  # what the clientside highlighter last drew (for tests)
+COMPLETE = "sql-complete"      # the completion listbox
+COMPLETE_STATUS = "sql-complete-status"
 CSV_BUTTON = "sql-csv"
 CSV_DOWNLOAD = "sql-csv-download"
 LIMITS = "sql-limits"
@@ -36,25 +61,31 @@ DEFAULT_SQL = "select kind, count(*) as titles, round(avg(imdb_score), 2) as mea
 
 def layout(**_query) -> html.Div:
     try:
-        browser = parts.schema_browser(wh())
+        browser, names = parts.schema_browser(wh()), parts.completion_names(wh())
     except WarehouseMissing as exc:
-        browser = dbc.Alert(str(exc), color="warning")
+        browser, names = dbc.Alert(str(exc), color="warning"), {"tables": {}}
     return html.Div([
         html.H2("SQL console"),
         html.P(["Query the warehouse directly with DuckDB SQL. One read statement at a time "
                 "(SELECT, WITH, FROM, VALUES, DESCRIBE, SUMMARIZE, EXPLAIN…); anything that "
                 "writes, touches files or changes settings is refused. The global filters "
                 "above do not apply here."], className="text-muted small"),
-        dcc.Store(id=LAST_SQL),
+        dcc.Store(id=LAST_SQL), dcc.Store(id=RAN), dcc.Location(id=LOCATION, refresh=False),
+        dcc.Store(id=HISTORY, storage_type="local"),
         dbc.Row([
-            dbc.Col([dbc.Card(dbc.CardBody([html.H6("Tables", className="detail-heading"),
+            dbc.Col([dbc.Card(dbc.CardBody([
+                        html.Div([html.H6("History", className="detail-heading me-auto"),
+                                  dbc.Button("Clear", id=HISTORY_CLEAR, size="sm", color="link",
+                                             className="p-0 small",
+                                             title="Forget this browser's query history")],
+                                 className="d-flex align-items-baseline"),
+                        html.Div(id=HISTORY_LIST, className="sql-history")]), className="mb-3"),
+                     dbc.Card(dbc.CardBody([html.H6("Tables", className="detail-heading"),
                                             browser]), className="mb-3"),
                      dbc.Card(dbc.CardBody([html.H6("Examples", className="detail-heading"),
                                             parts.example_list()]), className="mb-3")], lg=4),
             dbc.Col(dbc.Card(dbc.CardBody([
-                html.Label("SQL", htmlFor=EDITOR, className="small text-muted mb-1"),
-                dcc.Textarea(id=EDITOR, value=DEFAULT_SQL, className="sql-editor",
-                             spellCheck="false", persistence=True, persistence_type="session"),
+                *editor(names),
                 html.Div([
                     dbc.Button("Run", id=RUN, color="danger", className="me-2",
                                title="Run the query (Ctrl+Enter in the editor)"),
@@ -72,19 +103,115 @@ def layout(**_query) -> html.Div:
     ])
 
 
+def editor(names: dict) -> list:
+    """The editor: the textarea is the input; under its transparent text, a highlight
+    layer, and below the caret a completion list of `names`, both drawn by
+    assets/sql_console.js."""
+    return [
+        html.Label("SQL", htmlFor=EDITOR, className="small text-muted mb-1"),
+        dcc.Store(id=SCHEMA_NAMES, data=names), dcc.Store(id=HIGHLIGHTED),
+        html.Div([
+            html.Pre(id=HIGHLIGHT, className="sql-highlight", **{"aria-hidden": "true"}),
+            dcc.Textarea(id=EDITOR, value=DEFAULT_SQL, className="sql-editor", wrap="off",
+                         spellCheck="false", persistence=True, persistence_type="session"),
+            html.Ul(id=COMPLETE, className="sql-complete", hidden=True, role="listbox",
+                    **{"aria-label": "Table and column names"}),
+        ], className="sql-editor-wrap"),
+        html.Div(id=COMPLETE_STATUS, className="visually-hidden", **{"aria-live": "polite"}),
+        html.Small("Table and column names are suggested as you type: Tab inserts one "
+                   "(or arrow keys, then Enter); Ctrl+Space asks; Escape closes; Ctrl+Enter "
+                   "runs.", className="text-muted",
+                   id="sql-editor-help"),
+    ]
+
+
+# Highlighting runs in the browser on every change of the editor's value, including
+# the ones from the server (an example, the history, a link), which fire no input event.
+clientside_callback(ClientsideFunction("sql_editor", "highlight"),
+                    Output(HIGHLIGHTED, "data"), Input(EDITOR, "value"),
+                    State(SCHEMA_NAMES, "data"))
+
+
 @callback(Output(EDITOR, "value"), Output(STATUS, "children"), Output(RESULT, "children"),
-          Output(LAST_SQL, "data"), Output(CSV_BUTTON, "disabled"),
+          Output(LAST_SQL, "data"), Output(CSV_BUTTON, "disabled"), Output(RAN, "data"),
+          Output(LOCATION, "hash"),
           Input(RUN, "n_clicks"), Input({"type": parts.EXAMPLE, "table": ALL}, "n_clicks"),
-          State(EDITOR, "value"), prevent_initial_call=True)
-def run_sql(_run, _examples, sql):
-    """Run the editor's SQL, or an example (which also fills the editor)."""
-    trigger = ctx.triggered_id
+          State(EDITOR, "value"), State(LOCATION, "hash"), prevent_initial_call=True)
+def run_sql(_run, _examples, sql, hash_):
+    """Run the editor's SQL, or an example (which also fills the editor); either goes
+    into the page's link."""
+    return run_and_link(ctx.triggered_id, ctx.triggered[0]["value"], sql, hash_)
+
+
+def run_and_link(trigger, clicks, sql, hash_) -> tuple:
+    """run_sql's outputs, as a plain function (tests call it directly)."""
     if isinstance(trigger, dict):  # an example button
-        if not ctx.triggered[0]["value"]:
-            return (no_update,) * 5
+        if not clicks:
+            return (no_update,) * 7
         sql = parts.examples().get(trigger.get("table"), "")
-        return (sql, *execute(sql))
-    return (no_update, *execute(sql))
+    else:
+        sql = sql or ""  # not text: the sandbox refuses it with a message
+    status, result, last_sql, csv_disabled = execute(sql)
+    note = state.too_long_note(sql)
+    if note:
+        status = [*status, html.Div(note, className="text-muted")] if status else note
+    link = state.link_hash(sql)
+    return (sql if isinstance(trigger, dict) else no_update, status, result, last_sql,
+            csv_disabled, state.text_or_none(sql),
+            link if link != (hash_ or "") else no_update)
+
+
+@callback(Output(EDITOR, "value", allow_duplicate=True),
+          Output(STATUS, "children", allow_duplicate=True),
+          Output(RESULT, "children", allow_duplicate=True),
+          Output(LAST_SQL, "data", allow_duplicate=True),
+          Output(CSV_BUTTON, "disabled", allow_duplicate=True),
+          Output(RAN, "data", allow_duplicate=True),
+          Input(LOCATION, "hash"), State(RAN, "data"), prevent_initial_call="initial_duplicate")
+def open_link(hash_, ran):
+    """The query in the page's link (`#q=`), when the page opens with one or back and
+    forward reach one: into the editor, and run."""
+    return from_link(hash_, ran)
+
+
+def from_link(hash_, ran) -> tuple:
+    """open_link's outputs, as a plain function (tests call it directly)."""
+    link_sql, problem = state.query_from_hash(hash_)
+    if problem:
+        return (no_update, "", dbc.Alert(problem, color="warning", id="sql-link-error"),
+                None, True, None)
+    if link_sql is None or link_sql == ran:  # no query; or run_sql just put it there
+        return (no_update,) * 6
+    return (link_sql, *execute(link_sql), link_sql)
+
+
+@callback(Output(HISTORY, "data"), Input(LAST_SQL, "data"), State(HISTORY, "data"),
+          prevent_initial_call=True)
+def remember(last_sql, history):
+    """A query that ran without error (LAST_SQL is set only then) joins the history."""
+    return state.history_add(history, last_sql) or no_update
+
+
+@callback(Output(HISTORY_LIST, "children"), Input(HISTORY, "data"))
+def show_history(history):
+    return state.history_list(history)
+
+
+@callback(Output(EDITOR, "value", allow_duplicate=True),
+          Input({"type": state.HISTORY_ITEM, "index": ALL}, "n_clicks"),
+          State(HISTORY, "data"), prevent_initial_call=True)
+def load_from_history(_clicks, history):
+    """A query picked from the history goes back into the editor (not run: edit first,
+    or press Run)."""
+    if not isinstance(ctx.triggered_id, dict) or not ctx.triggered[0]["value"]:
+        return no_update  # the list was redrawn, nothing was clicked
+    return state.history_entry(history, ctx.triggered_id.get("index")) or no_update
+
+
+@callback(Output(HISTORY, "data", allow_duplicate=True), Input(HISTORY_CLEAR, "n_clicks"),
+          prevent_initial_call=True)
+def clear_history(_clicks):
+    return []
 
 
 def execute(sql: str | None) -> tuple:
