@@ -542,3 +542,56 @@ def match_report(left: pl.DataFrame, matches: pl.DataFrame) -> pl.DataFrame:
             .with_columns(share=(pl.col("titles") / pl.col("titles").sum().over("kind"))
                           .round(4))
             .sort("kind", "match_method"))
+
+
+# --- many titles per record (IMDb akas) -----------------------------------------------
+
+def title_keys(titles: pl.Series) -> pl.Series:
+    """Per title, the compact keys every matching stage except the fuzzy one can meet
+    it by: the full title, its number words as digits, without a leading article, its
+    head before a subtitle separator, and without a "(… Version)" tag. Two titles that
+    stages 1 and 3 could pair share a key, so a large file can be cut down to the rows
+    sharing a key with the catalog before the matcher runs (vectorized: IMDb's akas
+    hold tens of millions of rows)."""
+    frame = titles.to_frame("t").with_columns(n=normalize_title(pl.col("t")))
+    digits = pl.col("n")
+    for word, number in _NUMBER_WORDS.items():
+        digits = digits.str.replace_all(rf"\b{word}\b", str(number))
+    unversioned = pl.col("n").str.replace(_VERSION_RE.pattern, "${1}")
+    article = pl.col("n").str.replace(r"^(?:the|a|an) ", "")
+    heads = [normalize_title(pl.col("t").str.split(sep).list.first())
+             for sep in _SUBTITLE_SEPARATORS]
+    forms = [pl.col("n"), digits, unversioned, article, *heads]
+    return frame.select(pl.concat_list([f.str.replace_all(" ", "", literal=True)
+                                        for f in forms])
+                        .list.unique().list.eval(pl.element().filter(pl.element() != ""))
+                        .alias("keys"))["keys"]
+
+
+def resolve_aliases(left: pl.DataFrame, right: pl.DataFrame, *, left_key: str,
+                    right_key: str) -> pl.DataFrame:
+    """`resolve_titles` against a right frame holding several titles per record (one row
+    per alias: IMDb's primary, original and alternate titles, each with the record's
+    kind, year, seasons and runtime). The same rules apply to every alias; a record is
+    then used once, by its best left title, except by language versions (several dubs
+    are one film), and a tie for a record drops it. Output as `resolve_titles`'."""
+    aliases = (right.with_columns(_norm=normalize_title(pl.col("title")))
+               .unique([right_key, "_norm"], keep="first", maintain_order=True)
+               .with_row_index("_alias").with_columns(pl.col("_alias").cast(pl.String)))
+    found = resolve_titles(left, aliases.drop(right_key, "_norm"), left_key=left_key,
+                           right_key="_alias")
+    found = found.join(aliases.select("_alias", right_key), on="_alias").drop("_alias")
+    return _one_record_each(found, left_key, right_key).sort(left_key)
+
+
+def _one_record_each(found: pl.DataFrame, left_key: str, right_key: str) -> pl.DataFrame:
+    """Each right record to its best left key (confidence, then year gap), ties
+    dropped; language versions keep sharing their film's record."""
+    versions = found.filter(pl.col("match_method") == VERSION)
+    rest = found.filter(pl.col("match_method") != VERSION)
+    gap = pl.col("year_gap").abs().fill_null(99)
+    best = rest.filter(pl.col("match_confidence")
+                       == pl.col("match_confidence").max().over(right_key))
+    best = best.filter(gap == gap.min().over(right_key))
+    best = best.filter(pl.len().over(right_key) == 1)
+    return pl.concat([best, versions])
