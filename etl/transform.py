@@ -40,18 +40,24 @@ def clean_enrichment(raw: pl.DataFrame | None) -> pl.DataFrame:
 def netflix_for_matching(titles: pl.DataFrame) -> pl.DataFrame:
     return titles.select("show_id", "kind", "title", "release_year", "description",
                          pl.col("directors_text").alias("directors"), "seasons",
-                         pl.col("runtime_minutes").alias("runtime"))
+                         pl.col("runtime_minutes").alias("runtime"),
+                         pl.concat_str("directors_text", "cast_text", separator=",",
+                                       ignore_nulls=True).alias("people"))
 
 
 def imdb_for_matching(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """IMDb-dataset titles with their directors (credits) to confirm matches."""
-    directors = (tables["src_imdb_credits"].filter(pl.col("role") == "director")
+    credits = tables["src_imdb_credits"]
+    directors = (credits.filter(pl.col("role") == "director")
                  .group_by("imdb_title_id", maintain_order=True)
                  .agg(pl.col("person_name").str.join(", ").alias("directors")))
+    people = (credits.group_by("imdb_title_id", maintain_order=True)
+              .agg(pl.col("person_name").str.join(",").alias("people")))
     return (tables["src_imdb_titles"]
             .select("imdb_title_id", "kind", "title", "release_year", "seasons", "description",
                     pl.col("runtime_minutes").alias("runtime"))
-            .join(directors, on="imdb_title_id", how="left"))
+            .join(directors, on="imdb_title_id", how="left")
+            .join(people, on="imdb_title_id", how="left"))
 
 
 def market_for_matching(market: pl.DataFrame) -> pl.DataFrame:
