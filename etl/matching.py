@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -122,28 +122,41 @@ def _people(frame: pl.DataFrame) -> pl.DataFrame:
     return names.group_by("_key", maintain_order=True).agg(names=pl.col("name").unique())
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Evidence:
-    """Description tokens and director names of both sides, by key."""
-    ldesc: dict
-    rdesc: dict
-    ldir: dict
-    rdir: dict
+    """Description tokens, director names and people of both sides, by key. Tokens and
+    director names are worked out only for the keys some candidate pair has (`prepare`,
+    one batch per stage): most market rows never meet a candidate, and tokenizing every
+    synopsis was half of the matcher's time."""
+    lframe: pl.DataFrame
+    rframe: pl.DataFrame
+    lnames: pl.DataFrame   # (_key, names): `_people` of each side, computed once
+    rnames: pl.DataFrame
     lpeople: dict
     rpeople: dict
+    ldesc: dict = field(default_factory=dict)
+    rdesc: dict = field(default_factory=dict)
+    ldir: dict = field(default_factory=dict)
+    rdir: dict = field(default_factory=dict)
 
     @classmethod
     def build(cls, left: pl.DataFrame, right: pl.DataFrame) -> _Evidence:
-        def side(f: pl.DataFrame) -> tuple[dict, dict, dict]:
-            keys = f["_key"].to_list()
-            desc = (_description_tokens(f["description"]) if "description" in f.columns
-                    else [frozenset()] * f.height)
-            dirs = (_director_names(f["directors"]) if "directors" in f.columns
-                    else [()] * f.height)
-            people = {k: frozenset(v) for k, v in _people(f).iter_rows()}
-            return dict(zip(keys, desc)), dict(zip(keys, dirs)), people
-        (ld, ldir, lp), (rd, rdir, rp) = side(left), side(right)
-        return cls(ld, rd, ldir, rdir, lp, rp)
+        ln, rn = _people(left), _people(right)
+        def people(names: pl.DataFrame) -> dict:
+            return {k: frozenset(v) for k, v in names.iter_rows()}
+        return cls(left, right, ln, rn, people(ln), people(rn))
+
+    def prepare(self, pairs: pl.DataFrame) -> None:
+        """Fill the caches for every key of `pairs` (_key, _key_r) not seen yet."""
+        for frame, desc, dirs, keys in ((self.lframe, self.ldesc, self.ldir, pairs["_key"]),
+                                        (self.rframe, self.rdesc, self.rdir, pairs["_key_r"])):
+            todo = frame.filter(pl.col("_key").is_in(keys.unique().implode())
+                                & ~pl.col("_key").is_in(list(desc)))
+            ks = todo["_key"].to_list()
+            desc.update(zip(ks, _description_tokens(todo["description"])
+                            if "description" in todo.columns else [frozenset()] * len(ks)))
+            dirs.update(zip(ks, _director_names(todo["directors"])
+                            if "directors" in todo.columns else [()] * len(ks)))
 
     def shared_people(self, lk: str, rk: str) -> int:
         """How many people (cast and directors, exact normalized names) both credit."""
@@ -399,8 +412,15 @@ _FORM_RULES = {("version", "full"): VERSION, ("version", "digits"): VERSION,
                ("full", "short"): SHORTENED}
 
 
-def _variant_pairs(lp: pl.DataFrame, rp: pl.DataFrame, titles_l: dict, titles_r: dict
-                   ) -> pl.DataFrame:
+def _with_directors(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows that name at least one director."""
+    if "directors" not in frame.columns:
+        return frame.clear()
+    return frame.filter(pl.col("directors").str.replace_all(r"[\s,]", "").str.len_chars() > 0)
+
+
+def _variant_pairs(lp: pl.DataFrame, rp: pl.DataFrame, titles_l: dict, titles_r: dict,
+                   ev: _Evidence                   ) -> pl.DataFrame:
     """Candidate pairs of stage 3 with the rule that produced them (one per pair)."""
     lv = _variant_keys(lp, titles_l, left=True)
     rv = _variant_keys(rp, titles_r, left=False)
@@ -414,17 +434,22 @@ def _variant_pairs(lp: pl.DataFrame, rp: pl.DataFrame, titles_l: dict, titles_r:
           .sort("rank").group_by("_key", "_key_r", maintain_order=True).agg(pl.col("rule").first()))
     # another script: no shared spelling at all, so every same-kind pair within a year is a
     # candidate and the evidence (synopsis and a director) has to carry the decision
-    other = lp.filter(~pl.col("norm").map_elements(_is_latin, return_dtype=pl.Boolean)
-                      & pl.col("year").is_not_null())
+    # The rule needs a director on both sides, so rows without one are no candidates
+    # (the market has no directors: this kept every market film a candidate of every
+    # non-Latin title, and tokenizing their synopses cost seconds).
+    other = _with_directors(lp).filter(
+        ~pl.col("norm").map_elements(_is_latin, return_dtype=pl.Boolean)
+        & pl.col("year").is_not_null())
     near = (other.select("_key", "kind", "year")
-            .join(rp.select(pl.col("_key").alias("_key_r"), "kind",
-                            pl.col("year").alias("year_r")), on="kind")
+            .join(_with_directors(rp).select(pl.col("_key").alias("_key_r"), "kind",
+                                             pl.col("year").alias("year_r")), on="kind")
             .filter((pl.col("year") - pl.col("year_r")).abs() <= 1)
             .select("_key", "_key_r", rule=pl.lit(OTHER_SCRIPT)))
     # another title altogether (a translation, a retitling): the same people, at least
     # PEOPLE_CONFIRM of them, credited on both sides
-    shared = (_people(lp).explode("names")
-              .join(_people(rp).explode("names").rename({"_key": "_key_r"}), on="names")
+    mine = ev.lnames.filter(pl.col("_key").is_in(lp["_key"].implode()))
+    shared = (mine.explode("names")
+              .join(ev.rnames.explode("names").rename({"_key": "_key_r"}), on="names")
               .group_by("_key", "_key_r").agg(pl.len().alias("n"))
               .filter(pl.col("n") >= PEOPLE_CONFIRM)
               .select("_key", "_key_r", rule=pl.lit(SHARED_PEOPLE)).sort("_key", "_key_r"))
@@ -497,6 +522,7 @@ def _score(pairs: pl.DataFrame, ev: _Evidence, rule: Rule) -> pl.DataFrame:
     """Apply `rule` to every pair; keep accepted ones with method, confidence and
     whether description/directors support them (a tie-breaker)."""
     rows = []
+    ev.prepare(pairs)
     for c in pairs.iter_rows(named=True):
         evidence = ev.confirms(c["_key"], c["_key_r"])
         verdict = rule(c, evidence)
@@ -534,7 +560,7 @@ def _stage_variants(left, right, left_key, right_key, lp, rp, ev, chosen, fuzzy)
         return chosen.clear()
     titles_l = dict(zip(left[left_key].cast(pl.String).to_list(), left["title"].to_list()))
     titles_r = dict(zip(right[right_key].cast(pl.String).to_list(), right["title"].to_list()))
-    pairs = _variant_pairs(rest_l, rp, titles_l, titles_r)
+    pairs = _variant_pairs(rest_l, rp, titles_l, titles_r, ev)
     pairs = pairs.filter((pl.col("rule") == VERSION) | ~pl.col("_key_r").is_in(used.implode()))
     scored = _score(pairs, ev, lambda c, v: _score_variant(c, ev))
     versions = _unique_best(scored.filter(pl.col("match_method") == VERSION), "_key")
