@@ -79,21 +79,28 @@ def check_header(con, stem: str, path: Path) -> None:
             f"{' | '.join(header)[:120]})")
 
 
+CHUNK = 250_000   # distinct titles keyed at once: bounds memory on IMDb's full files
+
+
 def matchable(titles: pl.DataFrame, catalog_keys: set[str]) -> pl.Series:
     """tconsts with a title (column `title`) sharing a matching key with the catalog.
-    Keys are computed once per distinct title."""
-    distinct = titles.select(pl.col("title").unique().drop_nulls())
-    keyed = distinct.with_columns(keys=matching.title_keys(distinct["title"]))
+    Keys are computed once per distinct title, a chunk at a time."""
     wanted = pl.Series(sorted(catalog_keys), dtype=pl.String).implode()
-    hits = keyed.explode("keys").filter(pl.col("keys").is_in(wanted))["title"].unique()
-    return titles.filter(pl.col("title").is_in(hits.implode()))["tconst"].unique()
+    distinct = titles["title"].drop_nulls().unique()
+    hits = []
+    for start in range(0, distinct.len(), CHUNK):
+        chunk = distinct.slice(start, CHUNK)
+        keyed = pl.DataFrame({"title": chunk, "keys": matching.title_keys(chunk)})
+        hits.append(keyed.explode("keys").filter(pl.col("keys").is_in(wanted))["title"])
+    found = pl.concat(hits).unique() if hits else pl.Series("title", [], pl.String)
+    return titles.filter(pl.col("title").is_in(found.implode()))["tconst"].unique()
 
 
 def extract(imdb_dir: Path, catalog_titles: pl.Series) -> tuple[dict[str, pl.DataFrame], dict]:
     """Raw tables imdb_ds_titles and imdb_ds_akas (every column text) for the titles
     the catalog could match, and the inputs for the load manifest."""
     files = find_files(imdb_dir)
-    con = duckdb.connect()
+    con = duckdb.connect(config={"enable_progress_bar": False})
     try:
         for stem, path in files.items():
             check_header(con, stem, path)
