@@ -100,8 +100,9 @@ def extract(imdb_dir: Path, catalog_titles: pl.Series) -> tuple[dict[str, pl.Dat
     """Raw tables imdb_ds_titles and imdb_ds_akas (every column text) for the titles
     the catalog could match, and the inputs for the load manifest."""
     files = find_files(imdb_dir)
-    con = duckdb.connect(config={"enable_progress_bar": False})
+    con = duckdb.connect()
     try:
+        con.execute("set enable_progress_bar = false")  # a refresh prints its own lines
         for stem, path in files.items():
             check_header(con, stem, path)
         basics = _query(con, "imdb_titles", files["title.basics"])
