@@ -128,6 +128,14 @@ SETTINGS: dict[str, Setting] = {
                 "backoff that honours Retry-After.", kind="int", minimum=0),
         Setting("tmdb_pages", "TMDB_PAGES", "5",
                 "Pages fetched per TMDB market list (20 titles a page).", kind="int", minimum=1),
+        Setting("imdb_dir", "NETFLIX_INSIGHTS_IMDB_DIR", "",
+                "A folder holding IMDb's dataset files as downloaded from "
+                "https://datasets.imdbws.com/ (title.basics, title.akas, title.ratings, "
+                "optionally title.episode; .tsv.gz or .tsv). When set (or `refresh "
+                "--imdb-dir` is given), a refresh matches the catalog against them too, "
+                "through IMDb's alternate titles, and fills IMDb ratings where the bundled "
+                "data has none. IMDb's terms: personal and non-commercial use only; the "
+                "project never bundles or redistributes the files. Empty: not used."),
         Setting("match_rate_floor", "NETFLIX_INSIGHTS_MATCH_RATE_FLOOR", "0.40",
                 "A build fails its checks when fewer than this share of Netflix titles "
                 "match an IMDb/TMDB record.", kind="float", minimum=0),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
@@ -26,6 +26,7 @@ VERSION = "language_version"           # "Game Over (Hindi Version)" = "Game Ove
 NUMBER_WORDS = "number_words"          # "187" = "One Eight Seven", same year
 SHORTENED = "article_or_subtitle"      # article or subtitle dropped, evidence confirms
 OTHER_SCRIPT = "other_script"          # non-Latin title: year, synopsis and a director
+SHARED_PEOPLE = "shared_people"        # another title (a translation): year, cast, synopsis
 
 FUZZY_THRESHOLD = 0.75   # hard floor on the title score; never accepted below
 FUZZY_STRONG = 0.90      # at or above: accepted without description/director support
@@ -34,10 +35,16 @@ DESC_WEAK = 0.10         # below this, two descriptions look unrelated
 DESC_SAME_TEXT = 0.50    # overlap high enough to trust a pair whose years disagree
 SHOW_SLACK_YEARS = 2     # latest season may come this many years after seasons allow
 SHOW_MAX_SPAN = 60       # fuzzy show window: first air up to this many years back
+TITLE_CONTAINED = 90     # token_set_ratio: one title's words all in the other's
+PEOPLE_CONFIRM = 2       # people (cast or director) two titles must share, unrenamed
 
 # Netflix lists dubbed releases as "<title> (<Language> Version)"; after normalization the
 # title ends in "<language> version". Several versions may share one source record.
 _VERSION_RE = re.compile(r"^(.+?) (?:[a-z]+ )?version$")
+# ... or as "<title> (<Language>)" for the Indian-language dubs: "Seven (Tamil)".
+_LANGUAGES = ("hindi|tamil|telugu|malayalam|kannada|marathi|bengali|punjabi|gujarati|"
+              "english|dubbed")
+_LANGUAGE_TAG_RE = re.compile(rf"\((?:{_LANGUAGES})\)\s*$", re.IGNORECASE)
 _ARTICLES = ("the ", "a ", "an ")
 
 MATCH_SCHEMA = {"match_method": pl.String, "match_confidence": pl.Float64,
@@ -104,25 +111,56 @@ def _director_names(texts: pl.Series) -> list[tuple[str, ...]]:
             for t in texts.to_list()]
 
 
-@dataclass(frozen=True)
+def _people(frame: pl.DataFrame) -> pl.DataFrame:
+    """(_key, names): the normalized names in a frame's `people` column (comma list of
+    cast and directors); no rows when the frame has none."""
+    if "people" not in frame.columns:
+        return pl.DataFrame(schema={"_key": pl.String, "names": pl.List(pl.String)})
+    names = (frame.select("_key", name=pl.col("people").str.split(","))
+             .explode("name").with_columns(normalize_title(pl.col("name")))
+             .filter(pl.col("name").str.len_chars() > 3))
+    return names.group_by("_key", maintain_order=True).agg(names=pl.col("name").unique())
+
+
+@dataclass
 class _Evidence:
-    """Description tokens and director names of both sides, by key."""
-    ldesc: dict
-    rdesc: dict
-    ldir: dict
-    rdir: dict
+    """Description tokens, director names and people of both sides, by key. Tokens and
+    director names are worked out only for the keys some candidate pair has (`prepare`,
+    one batch per stage): most market rows never meet a candidate, and tokenizing every
+    synopsis was half of the matcher's time."""
+    lframe: pl.DataFrame
+    rframe: pl.DataFrame
+    lnames: pl.DataFrame   # (_key, names): `_people` of each side, computed once
+    rnames: pl.DataFrame
+    lpeople: dict
+    rpeople: dict
+    ldesc: dict = field(default_factory=dict)
+    rdesc: dict = field(default_factory=dict)
+    ldir: dict = field(default_factory=dict)
+    rdir: dict = field(default_factory=dict)
 
     @classmethod
     def build(cls, left: pl.DataFrame, right: pl.DataFrame) -> _Evidence:
-        def side(f: pl.DataFrame) -> tuple[dict, dict]:
-            keys = f["_key"].to_list()
-            desc = (_description_tokens(f["description"]) if "description" in f.columns
-                    else [frozenset()] * f.height)
-            dirs = (_director_names(f["directors"]) if "directors" in f.columns
-                    else [()] * f.height)
-            return dict(zip(keys, desc)), dict(zip(keys, dirs))
-        (ld, ldir), (rd, rdir) = side(left), side(right)
-        return cls(ld, rd, ldir, rdir)
+        ln, rn = _people(left), _people(right)
+        def people(names: pl.DataFrame) -> dict:
+            return {k: frozenset(v) for k, v in names.iter_rows()}
+        return cls(left, right, ln, rn, people(ln), people(rn))
+
+    def prepare(self, pairs: pl.DataFrame) -> None:
+        """Fill the caches for every key of `pairs` (_key, _key_r) not seen yet."""
+        for frame, desc, dirs, keys in ((self.lframe, self.ldesc, self.ldir, pairs["_key"]),
+                                        (self.rframe, self.rdesc, self.rdir, pairs["_key_r"])):
+            todo = frame.filter(pl.col("_key").is_in(keys.unique().implode())
+                                & ~pl.col("_key").is_in(list(desc)))
+            ks = todo["_key"].to_list()
+            desc.update(zip(ks, _description_tokens(todo["description"])
+                            if "description" in todo.columns else [frozenset()] * len(ks)))
+            dirs.update(zip(ks, _director_names(todo["directors"])
+                            if "directors" in todo.columns else [()] * len(ks)))
+
+    def shared_people(self, lk: str, rk: str) -> int:
+        """How many people (cast and directors, exact normalized names) both credit."""
+        return len(self.lpeople.get(lk, frozenset()) & self.rpeople.get(rk, frozenset()))
 
     def description(self, lk: str, rk: str) -> float | None:
         """Overlap coefficient of content words; None when either side has none."""
@@ -248,7 +286,7 @@ def _prepare(frame: pl.DataFrame, key: str) -> pl.DataFrame:
         raise ValueError(f"resolve_titles: key {key!r} is not unique")
     seasons = pl.col("seasons") if "seasons" in frame.columns else pl.lit(None)
     runtime = pl.col("runtime") if "runtime" in frame.columns else pl.lit(None)
-    extra = [c for c in ("description", "directors") if c in frame.columns]
+    extra = [c for c in ("description", "directors", "people") if c in frame.columns]
     return (frame.select(pl.col(key).cast(pl.String).alias("_key"), "kind",
                          normalize_title(pl.col("title")).alias("norm"),
                          pl.col("release_year").cast(pl.Int32).alias("year"),
@@ -356,6 +394,9 @@ def _variant_keys(frame: pl.DataFrame, titles: dict[str, str], left: bool) -> pl
         if m and "version" in titles[key].lower():
             base = m.group(1)
             rows.append((key, base.replace(" ", ""), "version"))
+        elif left and _LANGUAGE_TAG_RE.search(titles[key]) and " " in norm:
+            base = norm.rsplit(" ", 1)[0]
+            rows.append((key, base.replace(" ", ""), "version"))
         rows.append((key, _digits(base), "digits"))
         # a language-tagged title keeps its own heads: "X: International Version" -> "x"
         rows.extend((key, short, "short") for short in _shortened(base, heads))
@@ -371,8 +412,15 @@ _FORM_RULES = {("version", "full"): VERSION, ("version", "digits"): VERSION,
                ("full", "short"): SHORTENED}
 
 
-def _variant_pairs(lp: pl.DataFrame, rp: pl.DataFrame, titles_l: dict, titles_r: dict
-                   ) -> pl.DataFrame:
+def _with_directors(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows that name at least one director."""
+    if "directors" not in frame.columns:
+        return frame.clear()
+    return frame.filter(pl.col("directors").str.replace_all(r"[\s,]", "").str.len_chars() > 0)
+
+
+def _variant_pairs(lp: pl.DataFrame, rp: pl.DataFrame, titles_l: dict, titles_r: dict,
+                   ev: _Evidence                   ) -> pl.DataFrame:
     """Candidate pairs of stage 3 with the rule that produced them (one per pair)."""
     lv = _variant_keys(lp, titles_l, left=True)
     rv = _variant_keys(rp, titles_r, left=False)
@@ -386,14 +434,26 @@ def _variant_pairs(lp: pl.DataFrame, rp: pl.DataFrame, titles_l: dict, titles_r:
           .sort("rank").group_by("_key", "_key_r", maintain_order=True).agg(pl.col("rule").first()))
     # another script: no shared spelling at all, so every same-kind pair within a year is a
     # candidate and the evidence (synopsis and a director) has to carry the decision
-    other = lp.filter(~pl.col("norm").map_elements(_is_latin, return_dtype=pl.Boolean)
-                      & pl.col("year").is_not_null())
+    # The rule needs a director on both sides, so rows without one are no candidates
+    # (the market has no directors: this kept every market film a candidate of every
+    # non-Latin title, and tokenizing their synopses cost seconds).
+    other = _with_directors(lp).filter(
+        ~pl.col("norm").map_elements(_is_latin, return_dtype=pl.Boolean)
+        & pl.col("year").is_not_null())
     near = (other.select("_key", "kind", "year")
-            .join(rp.select(pl.col("_key").alias("_key_r"), "kind",
-                            pl.col("year").alias("year_r")), on="kind")
+            .join(_with_directors(rp).select(pl.col("_key").alias("_key_r"), "kind",
+                                             pl.col("year").alias("year_r")), on="kind")
             .filter((pl.col("year") - pl.col("year_r")).abs() <= 1)
             .select("_key", "_key_r", rule=pl.lit(OTHER_SCRIPT)))
-    both = pl.concat([on.select("_key", "_key_r", "rule"), near]).unique(
+    # another title altogether (a translation, a retitling): the same people, at least
+    # PEOPLE_CONFIRM of them, credited on both sides
+    mine = ev.lnames.filter(pl.col("_key").is_in(lp["_key"].implode()))
+    shared = (mine.explode("names")
+              .join(ev.rnames.explode("names").rename({"_key": "_key_r"}), on="names")
+              .group_by("_key", "_key_r").agg(pl.len().alias("n"))
+              .filter(pl.col("n") >= PEOPLE_CONFIRM)
+              .select("_key", "_key_r", rule=pl.lit(SHARED_PEOPLE)).sort("_key", "_key_r"))
+    both = pl.concat([on.select("_key", "_key_r", "rule"), near, shared]).unique(
         ["_key", "_key_r"], keep="first", maintain_order=True)
     pairs = _pairs(lp, rp, both.select("_key", "_key_r"))
     return pairs.join(both, on=["_key", "_key_r"]).filter(
@@ -426,10 +486,31 @@ def _score_variant(c: dict, ev: _Evidence) -> tuple[str, float] | None:
         if not confirmed or (not director and kind == "movie" and gap != 0):
             return None
         return rule, 0.85 - 0.05 * abs(gap)
+    if rule == SHARED_PEOPLE:
+        return _score_shared_people(c, ev, desc)
     # another script: the synopsis must overlap and a director must be shared
     if (desc or 0.0) >= DESC_CONFIRM and ev.directors(c["_key"], c["_key_r"]) is True:
         return rule, 0.80 - 0.05 * abs(gap)
     return None
+
+
+def _score_shared_people(c: dict, ev: _Evidence, desc: float | None) -> tuple[str, float] | None:
+    """A title under another name ("La ley de Herodes" = "Herod's Law"): same kind and
+    consistent year (checked by the caller), at least PEOPLE_CONFIRM people credited on
+    both sides and a synopsis that overlaps. Different instalments keep their numbers
+    apart ("Part 2" / "Part 3"); two candidates alike in everything are a tie, dropped."""
+    if ev.shared_people(c["_key"], c["_key_r"]) < PEOPLE_CONFIRM:
+        return None
+    # the synopsis confirms; or one title holds the other ("Agatha Christie's Crooked
+    # House" / "Crooked House") and the synopses are not unrelated. People alone are not
+    # enough: voice casts and character actors share many titles of a year.
+    contained = fuzz.token_set_ratio(c["norm"], c["norm_r"]) >= TITLE_CONTAINED
+    if (desc or 0.0) < DESC_CONFIRM and not (contained and (desc is None or desc >= DESC_WEAK)):
+        return None
+    ln, rn = _numbers(c["norm"]), _numbers(c["norm_r"])
+    if ln - rn and rn - ln:
+        return None
+    return SHARED_PEOPLE, 0.80 - 0.05 * abs(c["year_gap"])
 
 
 # --- decisions -----------------------------------------------------------------------
@@ -441,6 +522,7 @@ def _score(pairs: pl.DataFrame, ev: _Evidence, rule: Rule) -> pl.DataFrame:
     """Apply `rule` to every pair; keep accepted ones with method, confidence and
     whether description/directors support them (a tie-breaker)."""
     rows = []
+    ev.prepare(pairs)
     for c in pairs.iter_rows(named=True):
         evidence = ev.confirms(c["_key"], c["_key_r"])
         verdict = rule(c, evidence)
@@ -478,7 +560,7 @@ def _stage_variants(left, right, left_key, right_key, lp, rp, ev, chosen, fuzzy)
         return chosen.clear()
     titles_l = dict(zip(left[left_key].cast(pl.String).to_list(), left["title"].to_list()))
     titles_r = dict(zip(right[right_key].cast(pl.String).to_list(), right["title"].to_list()))
-    pairs = _variant_pairs(rest_l, rp, titles_l, titles_r)
+    pairs = _variant_pairs(rest_l, rp, titles_l, titles_r, ev)
     pairs = pairs.filter((pl.col("rule") == VERSION) | ~pl.col("_key_r").is_in(used.implode()))
     scored = _score(pairs, ev, lambda c, v: _score_variant(c, ev))
     versions = _unique_best(scored.filter(pl.col("match_method") == VERSION), "_key")
@@ -489,6 +571,52 @@ def _stage_variants(left, right, left_key, right_key, lp, rp, ev, chosen, fuzzy)
 def resolve_titles(left: pl.DataFrame, right: pl.DataFrame, *, left_key: str,
                    right_key: str, fuzzy_threshold: float = FUZZY_THRESHOLD) -> pl.DataFrame:
     """Match left titles to right titles; one row per matched left key.
+
+    Both frames need `<key>`, kind ("movie"/"show"), title and release_year (Int32);
+    the right may add seasons, either may add description, directors (comma list) and
+    people (comma list of cast and directors). Output: left_key, right_key,
+    match_method, match_confidence, year_gap (left year minus right year), sorted by
+    left key; keys keep their input dtypes. A title the left lists twice (see
+    `_duplicates`) is matched once and both rows get the match.
+    """
+    unique, copies = _duplicates(left, left_key)
+    found = _resolve_unique(unique, right, left_key=left_key, right_key=right_key,
+                            fuzzy_threshold=fuzzy_threshold)
+    return _copy_to_duplicates(found, copies, left_key)
+
+
+def _duplicates(left: pl.DataFrame, key: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(left without its repeated rows, (copy, original) key pairs). Netflix lists a few
+    titles twice ("Love in a Puff" / "Love In A Puff"): same normalized title, kind and
+    year, and the same directors or the same synopsis. Both rows are one title; matched
+    separately they would tie for every record and both stay unmatched."""
+    same = [c for c in ("directors", "description") if c in left.columns]
+    if not same:
+        return left, pl.DataFrame(schema={"_copy": left.schema[key], "_orig": left.schema[key]})
+    frame = left.with_columns(_norm=normalize_title(pl.col("title")))
+    pairs = []
+    for col in same:
+        groups = (frame.filter(pl.col(col).is_not_null() & (pl.col("_norm") != ""))
+                  .group_by("_norm", "kind", "release_year", col)
+                  .agg(pl.col(key).sort().alias("_keys"))
+                  .filter(pl.col("_keys").list.len() > 1))
+        pairs.append(groups.select(_orig=pl.col("_keys").list.first(),
+                                   _copy=pl.col("_keys").list.slice(1)).explode("_copy"))
+    copies = pl.concat(pairs).unique("_copy").select("_copy", "_orig").sort("_copy")
+    copies = copies.filter(~pl.col("_orig").is_in(copies["_copy"].implode()))
+    return left.filter(~pl.col(key).is_in(copies["_copy"].implode())), copies
+
+
+def _copy_to_duplicates(found: pl.DataFrame, copies: pl.DataFrame, key: str) -> pl.DataFrame:
+    """The original's match, given to each of its repeated rows too."""
+    extra = (copies.join(found, left_on="_orig", right_on=key)
+             .drop("_orig").rename({"_copy": key}).select(found.columns))
+    return pl.concat([found, extra]).sort(key)
+
+
+def _resolve_unique(left: pl.DataFrame, right: pl.DataFrame, *, left_key: str,
+                   right_key: str, fuzzy_threshold: float = FUZZY_THRESHOLD) -> pl.DataFrame:
+    """`resolve_titles` on a left frame without repeated titles.
 
     Both frames need `<key>`, kind ("movie"/"show"), title and release_year (Int32);
     the right may add seasons, either may add description and directors (comma list).
@@ -542,3 +670,59 @@ def match_report(left: pl.DataFrame, matches: pl.DataFrame) -> pl.DataFrame:
             .with_columns(share=(pl.col("titles") / pl.col("titles").sum().over("kind"))
                           .round(4))
             .sort("kind", "match_method"))
+
+
+# --- many titles per record (IMDb akas) -----------------------------------------------
+
+def title_keys(titles: pl.Series) -> pl.Series:
+    """Per title, the compact keys every matching stage except the fuzzy one can meet
+    it by: the full title, its number words as digits, without a leading article, its
+    head before a subtitle separator, and without a "(… Version)" tag. Two titles that
+    stages 1 and 3 could pair share a key, so a large file can be cut down to the rows
+    sharing a key with the catalog before the matcher runs (vectorized: IMDb's akas
+    hold tens of millions of rows)."""
+    frame = titles.to_frame("t").with_columns(n=normalize_title(pl.col("t")))
+    digits = pl.col("n")
+    for word, number in _NUMBER_WORDS.items():
+        digits = digits.str.replace_all(rf"\b{word}\b", str(number))
+    unversioned = (pl.col("n").str.replace(_VERSION_RE.pattern, "${1}")
+                   .str.replace(rf" (?:{_LANGUAGES})$", ""))
+    article = pl.col("n").str.replace(r"^(?:the|a|an) ", "")
+    heads = [normalize_title(pl.col("t").str.split(sep).list.first())
+             for sep in _SUBTITLE_SEPARATORS]
+    forms = [pl.col("n"), digits, unversioned, article, *heads]
+    return frame.select(pl.concat_list([f.str.replace_all(" ", "", literal=True)
+                                        for f in forms])
+                        .list.unique().list.eval(pl.element().filter(pl.element() != ""))
+                        .alias("keys"))["keys"]
+
+
+def resolve_aliases(left: pl.DataFrame, right: pl.DataFrame, *, left_key: str,
+                    right_key: str) -> pl.DataFrame:
+    """`resolve_titles` against a right frame holding several titles per record (one row
+    per alias: IMDb's primary, original and alternate titles, each with the record's
+    kind, year, seasons and runtime). The same rules apply to every alias; a record is
+    then used once, by its best left title, except by language versions (several dubs
+    are one film), and a tie for a record drops it. Output as `resolve_titles`'."""
+    aliases = (right.with_columns(_norm=normalize_title(pl.col("title")))
+               .unique([right_key, "_norm"], keep="first", maintain_order=True)
+               .with_row_index("_alias").with_columns(pl.col("_alias").cast(pl.String)))
+    unique, copies = _duplicates(left, left_key)
+    found = _resolve_unique(unique, aliases.drop(right_key, "_norm"), left_key=left_key,
+                            right_key="_alias")
+    found = found.join(aliases.select("_alias", right_key), on="_alias").drop("_alias")
+    return _copy_to_duplicates(_one_record_each(found, left_key, right_key), copies,
+                               left_key)
+
+
+def _one_record_each(found: pl.DataFrame, left_key: str, right_key: str) -> pl.DataFrame:
+    """Each right record to its best left key (confidence, then year gap), ties
+    dropped; language versions keep sharing their film's record."""
+    versions = found.filter(pl.col("match_method") == VERSION)
+    rest = found.filter(pl.col("match_method") != VERSION)
+    gap = pl.col("year_gap").abs().fill_null(99)
+    best = rest.filter(pl.col("match_confidence")
+                       == pl.col("match_confidence").max().over(right_key))
+    best = best.filter(gap == gap.min().over(right_key))
+    best = best.filter(pl.len().over(right_key) == 1)
+    return pl.concat([best, versions])

@@ -45,6 +45,12 @@ RAW_TABLES: dict[str, list[str]] = {
                         "vote_average", "vote_count", "release_date", "genres",
                         "original_language", "poster_path", "runtime_minutes",
                         "seasons"],
+    # Optional, `refresh --imdb-dir`: the user's IMDb dataset files, cut down to titles
+    # the catalog could match (etl/sources/imdb_datasets.py). Ratings and season counts
+    # are joined in (null when IMDb has none).
+    "imdb_ds_titles": ["tconst", "titleType", "primaryTitle", "originalTitle", "startYear",
+                       "runtimeMinutes", "seasons", "averageRating", "numVotes"],
+    "imdb_ds_akas": ["titleId", "title", "region", "language", "isOriginalTitle"],
 }
 
 # Tables every load must contain; the rest are optional (live-only or market extras).

@@ -4,7 +4,7 @@ from __future__ import annotations
 import polars as pl
 
 from base.kinds import ALIASES
-from etl import clean, matching
+from etl import clean, imdb_link, matching
 
 ENRICHMENT_SCHEMA = {
     "show_id": pl.String, "tmdb_id": pl.Int64, "media_type": pl.String,
@@ -40,18 +40,24 @@ def clean_enrichment(raw: pl.DataFrame | None) -> pl.DataFrame:
 def netflix_for_matching(titles: pl.DataFrame) -> pl.DataFrame:
     return titles.select("show_id", "kind", "title", "release_year", "description",
                          pl.col("directors_text").alias("directors"), "seasons",
-                         pl.col("runtime_minutes").alias("runtime"))
+                         pl.col("runtime_minutes").alias("runtime"),
+                         pl.concat_str("directors_text", "cast_text", separator=",",
+                                       ignore_nulls=True).alias("people"))
 
 
 def imdb_for_matching(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """IMDb-dataset titles with their directors (credits) to confirm matches."""
-    directors = (tables["src_imdb_credits"].filter(pl.col("role") == "director")
+    credits = tables["src_imdb_credits"]
+    directors = (credits.filter(pl.col("role") == "director")
                  .group_by("imdb_title_id", maintain_order=True)
                  .agg(pl.col("person_name").str.join(", ").alias("directors")))
+    people = (credits.group_by("imdb_title_id", maintain_order=True)
+              .agg(pl.col("person_name").str.join(",").alias("people")))
     return (tables["src_imdb_titles"]
             .select("imdb_title_id", "kind", "title", "release_year", "seasons", "description",
                     pl.col("runtime_minutes").alias("runtime"))
-            .join(directors, on="imdb_title_id", how="left"))
+            .join(directors, on="imdb_title_id", how="left")
+            .join(people, on="imdb_title_id", how="left"))
 
 
 def market_for_matching(market: pl.DataFrame) -> pl.DataFrame:
@@ -73,15 +79,22 @@ def market_for_matching(market: pl.DataFrame) -> pl.DataFrame:
 
 def resolve_all(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """Netflix ↔ IMDb dataset and Netflix ↔ TMDB market, movies and shows. The snapshot's
-    market holds movies only; the live market (TMDB's TV lists too) also links shows."""
+    market holds movies only; the live market (TMDB's TV lists too) also links shows.
+    With the user's IMDb dataset files (--imdb-dir), Netflix ↔ those too."""
     netflix = netflix_for_matching(tables["src_netflix_titles"])
+    imdb = (matching.resolve_titles(netflix, imdb_for_matching(tables), left_key="show_id",
+                                    right_key="imdb_title_id")
+            .rename({"imdb_title_id": "matched_key"}).with_columns(source=pl.lit("imdb")))
+    datasets = imdb_link.link(netflix, imdb, tables["src_imdb_titles"]
+                              .select("imdb_title_id", "imdb_id"),
+                              tables["src_imdb_ds_titles"], tables["src_imdb_ds_akas"])
     parts = [
-        matching.resolve_titles(netflix, imdb_for_matching(tables), left_key="show_id",
-                                right_key="imdb_title_id")
-        .rename({"imdb_title_id": "matched_key"}).with_columns(source=pl.lit("imdb")),
+        imdb,
         matching.resolve_titles(netflix, market_for_matching(tables["src_tmdb_titles"]),
                                 left_key="show_id", right_key="tmdb_key")
         .rename({"tmdb_key": "matched_key"}).with_columns(source=pl.lit("tmdb_market")),
+        datasets.rename({"tconst": "matched_key"})
+        .with_columns(source=pl.lit("imdb_datasets")),
     ]
     return (pl.concat([p.select(list(MATCH_SCHEMA)).cast(MATCH_SCHEMA) for p in parts])
             .sort("show_id", "source"))
@@ -93,8 +106,17 @@ def transform(raw: dict[str, pl.DataFrame]) -> clean.Cleaned:
     out.merge(clean.clean_imdb(raw["imdb_titles"], raw["imdb_credits"]))
     out.merge(clean.clean_market(raw["tmdb_market"], raw.get("tmdb_popular")))
     out.tables["src_tmdb_enrichment"] = clean_enrichment(raw.get("tmdb_enrichment"))
+    out.merge(imdb_link.clean_tables(raw.get("imdb_ds_titles"), raw.get("imdb_ds_akas")))
     out.tables["src_title_matches"] = resolve_all(out.tables)
     return out
+
+
+def coverage(tables: dict[str, pl.DataFrame]) -> dict[str, int]:
+    """Netflix titles matched per source, and to any source (for etl_runs)."""
+    matches = tables["src_title_matches"]
+    counts = dict(matches.group_by("source").agg(pl.col("show_id").n_unique()).iter_rows())
+    return {**dict(sorted(counts.items())), "any": matches["show_id"].n_unique(),
+            "catalog": tables["src_netflix_titles"].height}
 
 
 def quarantine_frame(cleaned: clean.Cleaned) -> pl.DataFrame:

@@ -31,6 +31,12 @@ def _refresh_args(p: argparse.ArgumentParser) -> None:
                    help="rebuild from an existing raw load folder (data/raw/<source>/<id>)")
     p.add_argument("--tmdb-limit", type=int, default=None,
                    help="live only: enrich at most this many Netflix titles")
+    p.add_argument("--imdb-dir", type=Path, default=None, metavar="DIR",
+                   help="also match against IMDb's dataset files downloaded into DIR "
+                        "(title.basics, title.akas, title.ratings, optionally "
+                        "title.episode; .tsv.gz or .tsv, from https://datasets.imdbws.com/, "
+                        "personal non-commercial use; env "
+                        f"{settings.SETTINGS['imdb_dir'].env}; docs/MATCHING.md)")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
 
 
@@ -293,7 +299,7 @@ def cmd_refresh(args) -> int:
     try:
         result = refresh(settings.data_dir(args.data_dir), source=args.source,
                          kaggle_csv=args.kaggle_csv, replay=args.replay, quiet=args.quiet,
-                         tmdb_limit=args.tmdb_limit)
+                         tmdb_limit=args.tmdb_limit, imdb_dir=args.imdb_dir)
     except _user_errors() as exc:
         raise UserFacingError(f"refresh failed, nothing published: {exc}") from exc
     print(f"published {result.build_id} in {result.duration_seconds:.1f} s "

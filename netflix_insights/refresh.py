@@ -84,7 +84,8 @@ def code_version() -> str | None:
 
 
 def extract(paths: Paths, source: str, kaggle_csv: Path | None, replay: Path | None,
-            progress: Progress, tmdb_limit: int | None = None) -> list[raw.RawLoad]:
+            progress: Progress, tmdb_limit: int | None = None,
+            imdb_dir: Path | None = None) -> list[raw.RawLoad]:
     """Land every input as a raw load (or reuse one for a replay)."""
     if replay is not None:
         return [raw.read_load(replay)]
@@ -99,6 +100,14 @@ def extract(paths: Paths, source: str, kaggle_csv: Path | None, replay: Path | N
                                      cache_dir=paths.cache_dir / "tmdb", limit=tmdb_limit)
         tables.update(live)
         tables.pop("tmdb_popular", None)  # the live lists replace the 2022 export
+    if imdb_dir is not None:
+        from etl.sources import imdb_datasets
+        found, files = imdb_datasets.extract(imdb_dir, tables["netflix_titles"]["title"])
+        tables.update(found)
+        inputs.update(files)
+        progress(f"IMDb dataset files in {imdb_dir}: {found['imdb_ds_titles'].height:,} "
+                 f"records the catalog could match, {found['imdb_ds_akas'].height:,} "
+                 "alternate titles")
     load = raw.write_load(paths.raw_dir, source, tables, inputs)
     progress(f"raw load {load.path} ({sum(load.manifest['row_counts'].values()):,} rows)")
     return [load]
@@ -132,7 +141,8 @@ def write_metadata(con, build_id: str, source: str, loads: list[raw.RawLoad],
 RUN_COLUMNS = {"build_id": pl.String, "started_at": pl.String, "finished_at": pl.String,
                "duration_seconds": pl.Float64, "status": pl.String, "source": pl.String,
                "raw_loads": pl.String, "row_counts": pl.String, "checks_passed": pl.Int64,
-               "checks_failed": pl.Int64, "message": pl.String}
+               "checks_failed": pl.Int64, "message": pl.String,
+               "matched_titles": pl.String}
 
 
 def train_models(con, paths: Paths, build_id: str, progress: Progress) -> pl.DataFrame:
@@ -156,15 +166,19 @@ def run_checks(con, paths: Paths, history: list[dict]) -> list[checks.CheckResul
 
 def refresh(data_dir: Path, *, source: str = "snapshot", kaggle_csv: Path | None = None,
             replay: Path | None = None, quiet: bool = False,
-            tmdb_limit: int | None = None) -> RefreshResult:
+            tmdb_limit: int | None = None, imdb_dir: Path | None = None) -> RefreshResult:
     """Run one refresh end to end; raise RefreshFailed (nothing published) on failure.
-    With publish_dir set, the published build is then shipped there for the app hosts."""
+    With publish_dir set, the published build is then shipped there for the app hosts.
+    imdb_dir (else the imdb_dir setting) adds the user's IMDb dataset files."""
     paths, progress = Paths(Path(data_dir)), Progress(quiet)
+    imdb_dir = imdb_dir or (Path(settings.get("imdb_dir")) if settings.get("imdb_dir")
+                            else None)
     with cluster_lock(), refresh_lock(paths):
         paths.builds_dir.mkdir(parents=True, exist_ok=True)
         for leftover in remove_partials(paths):
             progress(f"removed leftover of an interrupted run: {leftover.name}")
-        result = _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit)
+        result = _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit,
+                             imdb_dir)
         shared = settings.get("publish_dir")
         if shared:
             try:
@@ -193,7 +207,8 @@ def cluster_lock():
         yield
 
 
-def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit) -> RefreshResult:
+def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit,
+                imdb_dir=None) -> RefreshResult:
     started, t0 = utc_now(), time.monotonic()
     run = {"build_id": f"pending-{started}", "started_at": started, "status": "running",
            "source": "replay" if replay else source}
@@ -201,13 +216,16 @@ def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit) -> Refr
     partial = parquet_partial = None
     try:
         stage("extract", progress)
-        loads = extract(paths, source, kaggle_csv, replay, progress, tmdb_limit)
+        loads = extract(paths, source, kaggle_csv, replay, progress, tmdb_limit, imdb_dir)
         stage("transform", progress)
         raw_tables = raw.load_tables(loads[0])
         cleaned = transform.transform(raw_tables)
         input_hash = raw.content_hash(raw_tables)
         build_id = new_build_id(paths, input_hash)
-        run.update(build_id=build_id, raw_loads=json.dumps([str(l.path) for l in loads]))
+        coverage = transform.coverage(cleaned.tables)
+        run.update(build_id=build_id, raw_loads=json.dumps([str(l.path) for l in loads]),
+                   matched_titles=json.dumps(coverage))
+        progress("matched titles: " + ", ".join(f"{k} {v:,}" for k, v in coverage.items()))
         stage("build", progress)
         partial = paths.builds_dir / f"{build_id}.duckdb.partial"
         history = run_history(paths)

@@ -69,7 +69,8 @@ def run_schedule(args, sleep=time.sleep) -> int:
         try:
             result = refresh(settings.data_dir(args.data_dir), source=args.source,
                              kaggle_csv=args.kaggle_csv, replay=args.replay,
-                             quiet=args.quiet, tmdb_limit=args.tmdb_limit)
+                             quiet=args.quiet, tmdb_limit=args.tmdb_limit,
+                             imdb_dir=args.imdb_dir)
             print(f"{_stamp()} published {result.build_id}", flush=True)
             last_ok = True
         except (RefreshFailed, RefreshLocked) as exc:

@@ -5,7 +5,7 @@ with netflix as (
     select kind, count(*) as titles from staging.stg_netflix_titles group by kind
 ),
 sources as (
-    select unnest(['imdb', 'tmdb_market']) as source
+    select unnest(['imdb', 'tmdb_market', 'imdb_datasets']) as source
 ),
 by_method as (
     select source, kind, match_method, count(*) as matched_titles

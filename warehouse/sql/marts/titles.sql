@@ -3,11 +3,16 @@
 -- where the title was matched (see title_matches for how and how surely), and one
 -- engagement score for every title with an audience metric: IMDb-based where IMDb score
 -- and votes exist, else TMDB-based (engagement_basis says which; docs/PERFORMANCE.md).
+-- IMDb score and votes come from the bundled 2022 dataset, else from the user's IMDb
+-- dataset files when a refresh was given them (--imdb-dir; docs/MATCHING.md).
 with netflix as (
     select * from staging.stg_netflix_titles
 ),
 imdb_match as (
     select * from staging.stg_title_matches where source = 'imdb'
+),
+datasets_match as (
+    select * from staging.stg_title_matches where source = 'imdb_datasets'
 ),
 market_match as (
     select * from staging.stg_title_matches where source = 'tmdb_market'
@@ -40,9 +45,9 @@ final as (
         c.countries[1] as primary_country,
         n.directors_text as directors,
         im.matched_key as imdb_title_id,
-        i.imdb_id,
-        i.imdb_score,
-        i.imdb_votes,
+        coalesce(i.imdb_id, dm.matched_key) as imdb_id,
+        coalesce(i.imdb_score, d.average_rating) as imdb_score,
+        coalesce(i.imdb_votes, d.num_votes) as imdb_votes,
         coalesce(e.popularity, i.tmdb_popularity, m.popularity) as tmdb_popularity,
         coalesce(e.vote_average, i.tmdb_score, m.vote_average) as tmdb_score,
         coalesce(e.vote_count, m.vote_count) as tmdb_vote_count,
@@ -51,7 +56,8 @@ final as (
         mm.matched_key as tmdb_key,
         im.match_method,
         im.match_confidence,
-        engagement_score(i.imdb_score, i.imdb_votes,
+        engagement_score(coalesce(i.imdb_score, d.average_rating),
+                         coalesce(i.imdb_votes, d.num_votes),
                          coalesce(e.popularity, i.tmdb_popularity, m.popularity))
             as imdb_engagement,
         -- from the title's own TMDB columns below, so a reader can recompute it
@@ -64,6 +70,8 @@ final as (
     left join countries as c using (show_id)
     left join imdb_match as im using (show_id)
     left join staging.stg_imdb_titles as i on i.imdb_title_id = im.matched_key
+    left join datasets_match as dm using (show_id)
+    left join staging.stg_imdb_ds_titles as d on d.tconst = dm.matched_key
     left join market_match as mm using (show_id)
     left join staging.stg_tmdb_titles as m on m.tmdb_key = mm.matched_key
     left join staging.stg_tmdb_enrichment as e using (show_id)
