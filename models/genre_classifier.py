@@ -25,14 +25,12 @@ are the models those scores measure. Every split also scores the plain model and
 """
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
 import numpy as np
-from joblib import parallel_config
 from scipy import sparse
 from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
@@ -277,21 +275,14 @@ def evaluate_tmdb(records: list[dict], seed: int) -> tuple[dict, list[dict]]:
     return {"tmdb": model, "tmdb_plain": plain}, rows
 
 
-TRAIN_PROCESSES = max(1, min(4, os.cpu_count() or 1))
-
-
 def train(con: duckdb.DuckDBPyConnection, seed: int = SEED) -> TrainedModel:
     """All classifiers in one artifact: {"netflix", "netflix_form", "netflix_plain",
     "tmdb", "tmdb_plain"}. The Netflix ones are those trained on the additions before
     2021 (what their headline scores measure), the TMDB ones on every bundled movie."""
     started, cpu = time.monotonic(), time.process_time()
     # one BLAS thread: liblinear is single-threaded anyway, and on 2 shared cores extra
-    # BLAS threads only wait (as in models/copilot_training.py). The one-vs-rest fits,
-    # one liblinear problem per label, run in TRAIN_PROCESSES worker processes instead
-    # (joblib's loky, the matrix memory-mapped): threads would be faster to start, but
-    # liblinear draws its coordinate order from one process-wide C rand(), so threads
-    # made the fits differ run to run (7e-6); processes give the sequential result.
-    with threadpool_limits(1), parallel_config(backend="loky", n_jobs=TRAIN_PROCESSES):
+    # threads only wait (as in models/copilot.py)
+    with threadpool_limits(1):
         models, rows = evaluate_netflix(load_records(con, "netflix"), seed)
         tmdb_models, tmdb_rows = evaluate_tmdb(load_records(con, "tmdb"), seed)
     return TrainedModel({**models, **tmdb_models},

@@ -20,8 +20,6 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 from sklearn.multiclass import OneVsRestClassifier
 
-from models.text_features import canonical
-
 FOLDS = 2   # the threshold's CV: char 5-grams make each fit the costliest of the refresh
 GRID = [round(x, 2) for x in np.linspace(0.02, 0.96, 95)]
 
@@ -72,10 +70,10 @@ class PlainModel:
                 TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2,
                                 sublinear_tf=True, dtype=np.float32),
                 CountVectorizer(token_pattern=r"\S+", binary=True, lowercase=False)]
-            return canonical(sparse.hstack([v.fit_transform(map(f, records))
-                                            for v, f in zip(self.vectorizers, fields)]).tocsr())
-        return canonical(sparse.hstack([v.transform(map(f, records))
-                                        for v, f in zip(self.vectorizers, fields)]).tocsr())
+            return sparse.hstack([v.fit_transform(map(f, records))
+                                  for v, f in zip(self.vectorizers, fields)]).tocsr()
+        return sparse.hstack([v.transform(map(f, records))
+                              for v, f in zip(self.vectorizers, fields)]).tocsr()
 
     @staticmethod
     def _classifier(seed: int) -> OneVsRestClassifier:

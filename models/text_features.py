@@ -118,11 +118,11 @@ class FeatureBuilder:
                 continue
             self.blocks.append((name, weight, vec, fld))
         self.text = self.blocks[0][2]
-        return canonical(sparse.hstack(matrices).tocsr())
+        return sparse.hstack(matrices).tocsr()
 
     def transform(self, records: list[dict]) -> sparse.csr_matrix:
-        return canonical(sparse.hstack([w * vec.transform(map(fld, records))
-                                        for _, w, vec, fld in self.blocks]).tocsr())
+        return sparse.hstack([w * vec.transform(map(fld, records))
+                              for _, w, vec, fld in self.blocks]).tocsr()
 
     def text_columns(self, x: sparse.csr_matrix) -> sparse.csr_matrix:
         """The text block of a `transform` output: TF-IDF rows, L2-normalised (weight 1)."""
@@ -132,12 +132,3 @@ class FeatureBuilder:
     def text_vocabulary(self) -> list[str]:
         """Names of the text columns (the first block of transform's output)."""
         return list(self.text.get_feature_names_out())
-
-
-def canonical(x: sparse.csr_matrix) -> sparse.csr_matrix:
-    """`x` with sorted, de-duplicated indices, flagged as such, so that scikit-learn's
-    reads of it (np.max in LogisticRegression.fit) never sort it in place: a matrix
-    shared by parallel one-vs-rest fits must not change under them ("indices array has
-    fewer than nnz elements" when two threads sorted one)."""
-    x.sum_duplicates()
-    return x
