@@ -102,7 +102,8 @@ class HistoryCatalog:
 
     @classmethod
     def from_frame(cls, frame: pl.DataFrame) -> HistoryCatalog:
-        """From columns show_id, kind ('movie'|'show'), title, release_year."""
+        """From columns show_id, kind ('movie'|'show'), title, release_year: one row
+        per name a title goes by (its alternate titles are rows of the same show_id)."""
         missing = {"show_id", "kind", "title", "release_year"} - set(frame.columns)
         if missing:
             raise ValueError(f"catalog frame lacks columns {sorted(missing)}")
@@ -121,7 +122,8 @@ class HistoryCatalog:
         has_show = [any(c[1] == "show" for c in exact[n]) for n in norms]
         return cls({n: tuple(c) for n, c in exact.items()}, norms,
                    [n.replace(" ", "") for n in norms], np.array(has_show),
-                   pl.DataFrame({"norm": norms, "has_show": has_show}), rows.height)
+                   pl.DataFrame({"norm": norms, "has_show": has_show}),
+                   rows["show_id"].n_unique())
 
     def pick(self, norm: str, *, prefer: str | None, only: str | None = None,
              year: int | None = None, raw: str | None = None) -> tuple[str, str] | None:

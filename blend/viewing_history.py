@@ -83,8 +83,8 @@ class ParsedHistory:
 # --- catalog -------------------------------------------------------------------------
 
 def blend_catalog(warehouse) -> pl.DataFrame:
-    """queries/sql/blend_catalog.sql: one row per catalog title (show_id, kind, title,
-    release_year), from a queries.db.Warehouse."""
+    """queries/sql/blend_catalog.sql: one row per name of a catalog title (show_id,
+    kind, title, release_year; alternate titles included), from a queries.db.Warehouse."""
     return warehouse.query("blend_catalog")
 
 

@@ -190,3 +190,29 @@ def test_a_missing_or_malformed_file_fails_with_one_line_and_keeps_the_build(
                      "--imdb-dir", str(folder)])
     err = capsys.readouterr().err.strip()
     assert code == 1 and expected in err and len(err.splitlines()) == 1
+
+
+def test_the_blend_finds_a_title_by_its_alternate_titles(imdb_build):
+    """A viewing history in another language names the title as its country knows it:
+    the akas of the IMDb files reach the Blend's matcher (queries/sql/blend_catalog.sql,
+    run here on the module's connection: DuckDB allows one configuration per file per
+    process), and the catalog's own names still come first."""
+    from blend.history_matching import HistoryCatalog
+    from blend.viewing_history import parse_history
+    from queries.db import sql_text
+
+    _, con = imdb_build
+    frame = con.sql(sql_text("blend_catalog")).pl()
+    catalog = HistoryCatalog.from_frame(frame)
+    history = ("Title,Date\n"
+               '"Harriet, l\'espionne: La guerre des blogs","14/03/2016"\n'
+               '"Harriet la espía: La guerra de los blogs","2/1/2017"\n'
+               '"The Trigger Effect","3/3/2017"\n').encode()
+    parsed = parse_history(history, catalog)
+    # both localized names are one work: one item, two viewings
+    assert dict(zip(parsed.items["show_id"], parsed.items["episodes"])) == {
+        "s6932": 2, "s8536": 1}   # The Trigger Effect by its own catalog name
+    assert parsed.items.filter(pl.col("show_id") == "s6932")["match_method"].to_list() == \
+        ["exact"]
+    total = con.execute("select count(*) from titles").fetchone()[0]
+    assert catalog.titles == total < frame.height

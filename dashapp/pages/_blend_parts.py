@@ -107,8 +107,10 @@ def how_to_get_file() -> dbc.Card:
                 " holds every profile, with how long each title was watched; upload the "
                 "zip or that file and pick a profile."], className="small"),
         html.P("Titles are matched offline to the 2021 catalog (8,800 titles, English "
-               "names): titles added later, and some localized names, cannot be matched; "
-               "each profile lists what was not.", className="small mb-0"),
+               "names, and the titles' names in other languages when the warehouse was "
+               "built with IMDb's dataset files): titles added later, and some localized "
+               "names, cannot be matched; each profile lists what was not.",
+               className="small mb-0"),
     ]), className="mb-3 h-100")
 
 
