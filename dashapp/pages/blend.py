@@ -37,7 +37,7 @@ def layout(**_query) -> html.Div:
                 html.Hr(),
                 html.P("No file at hand? See a blend of a made-up household first.",
                        className="small mb-1"),
-                dbc.Button("Try it with a sample history", id=SAMPLE, color="dark",
+                dbc.Button("Try it with a sample history", id=SAMPLE, color="light",
                            outline=True, size="sm"),
                 dcc.Loading(html.Div(id=f"{SAMPLE}-status", className="mt-2", role="status",
                                      **{"aria-live": "polite"}), type="dot")]),
