@@ -201,7 +201,8 @@ def test_the_blend_finds_a_title_by_its_alternate_titles(imdb_build):
     from blend.viewing_history import parse_history
     from queries.db import sql_text
 
-    _, con = imdb_build
+    _, shared = imdb_build
+    con = shared.cursor()  # its own cursor: the module's tests leave results unfetched
     frame = con.sql(sql_text("blend_catalog")).pl()
     catalog = HistoryCatalog.from_frame(frame)
     history = ("Title,Date\n"
@@ -215,4 +216,5 @@ def test_the_blend_finds_a_title_by_its_alternate_titles(imdb_build):
     assert parsed.items.filter(pl.col("show_id") == "s6932")["match_method"].to_list() == \
         ["exact"]
     total = con.execute("select count(*) from titles").fetchone()[0]
+    con.close()
     assert catalog.titles == total < frame.height
