@@ -11,3 +11,9 @@ ALIASES = {"movie": "movie", "film": "movie",
 def kind_of(text: object) -> str | None:
     """'movie' or 'show' for any known name of one (any case), else None."""
     return ALIASES.get(str(text or "").strip().lower())
+
+
+# Netflix's maturity ratings, as the catalog spells them: what the prediction forms,
+# APIs and CLIs accept.
+MATURITY_RATINGS = ("TV-MA", "TV-14", "TV-PG", "R", "PG-13", "TV-Y7", "TV-Y", "PG", "TV-G",
+                    "NR", "G", "TV-Y7-FV", "NC-17", "UR")

@@ -28,6 +28,8 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import Ridge
 from sklearn.neighbors import NearestNeighbors
 
+from base.kinds import MATURITY_RATINGS
+
 NAME = "copilot"
 PARAMS = {"C": 1.0, "calibration": "sigmoid", "calibration_folds": 3, "cv_folds": 5,
           "ridge_alpha": 1.0, "min_count": 10, "neighbours": 10, "reliability_bins": 10}
@@ -46,8 +48,7 @@ OUTCOMES = ("engagement_score", "is_hit", "hit_threshold", "tmdb_popularity", "i
             "imdb_votes")
 BENCHMARK_COLUMNS = ("show_id", "title", "release_year", "country", "genres",
                      "engagement_score", "is_hit", "tmdb_popularity")
-RATINGS = ("TV-MA", "TV-14", "TV-PG", "R", "PG-13", "TV-Y7", "TV-Y", "PG", "TV-G", "NR", "G",
-           "TV-Y7-FV", "NC-17", "UR")
+RATINGS = MATURITY_RATINGS
 # Similarity weight of each feature group (kind is excluded: benchmarks share the type).
 SIMILARITY = {"genre": 1.0, "country": 1.0, "language": 0.5, "rating": 0.5, "runtime": 0.7,
               "seasons": 0.7, "quarter": 0.3, "month": 0.2}

@@ -17,7 +17,7 @@ from models.copilot import (
     Copilot,
 )
 from models.metrics import summary
-from models.serving import BadInput, load
+from models.serving import BadInput, load, whole_number
 
 
 @dataclass(frozen=True)
@@ -53,10 +53,12 @@ class CopilotRequest:
             raise BadInput("genres must be a list of Netflix categories (texts)")
         if not 1 <= len(genres) <= 5:
             raise BadInput("pick between 1 and 5 genres (Netflix categories)")
-        month, quarter = _int(data, "month", 1, 12), _int(data, "quarter", 1, 4)
+        month = whole_number(data, "month", 1, 12)
+        quarter = whole_number(data, "quarter", 1, 4)
         if month and quarter and quarter != (month - 1) // 3 + 1:
             raise BadInput(f"month {month} is not in quarter {quarter}")
-        runtime, seasons = _int(data, "runtime_minutes", 1, 600), _int(data, "seasons", 1, 50)
+        runtime = whole_number(data, "runtime_minutes", 1, 600)
+        seasons = whole_number(data, "seasons", 1, 50)
         if kind == "movie" and runtime is None:
             raise BadInput("give the movie's runtime in minutes (1–600)")
         if kind == "show" and seasons is None:
@@ -71,21 +73,6 @@ class CopilotRequest:
                    str(data.get("country") or "").strip() or None, language, month, quarter,
                    runtime if kind == "movie" else None, seasons if kind == "show" else None,
                    rating)
-
-
-def _int(data: dict, key: str, low: int, high: int) -> int | None:
-    value = data.get(key)
-    if value in (None, ""):
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise BadInput(f"{key} must be a whole number")
-    try:
-        number = int(value)
-    except (TypeError, ValueError, OverflowError):  # 1e400 parses as infinity
-        raise BadInput(f"{key} must be a whole number") from None
-    if not low <= number <= high or number != float(value):
-        raise BadInput(f"{key} must be a whole number from {low} to {high}")
-    return number
 
 
 def request_record(model: Copilot, request: CopilotRequest) -> dict:

@@ -14,7 +14,7 @@ import numpy as np
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from base.kinds import kind_of
+from base.kinds import MATURITY_RATINGS, kind_of
 from models import artifacts, genre_files
 from models.genre_classifier import HEADLINE, form_record
 from models.metrics import summary
@@ -40,8 +40,7 @@ class BadInput(validation.BadInput):
     """A prediction request that cannot be served; the message says why."""
 
 
-RATINGS = ("TV-MA", "TV-14", "TV-PG", "R", "PG-13", "TV-Y7", "TV-Y", "PG", "TV-G", "NR", "G",
-           "TV-Y7-FV", "NC-17", "UR")
+RATINGS = MATURITY_RATINGS
 MAX_PEOPLE = 50
 
 
@@ -68,14 +67,16 @@ def _names(data: dict, key: str, limit: int) -> tuple[str, ...]:
     return names
 
 
-def _number(data: dict, key: str, low: int, high: int) -> int | None:
+def whole_number(data: dict, key: str, low: int, high: int) -> int | None:
+    """`data[key]` as a whole number in [low, high] (None when absent or empty); a bool,
+    a fraction, text that is not a number, or infinity (1e400 in JSON) is BadInput."""
     value = data.get(key)
     if value in (None, ""):
         return None
     try:
         number = int(value)
         exact = not isinstance(value, bool) and number == float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         exact = False
     if not exact or not low <= number <= high:
         raise BadInput(f"{key} must be a whole number from {low} to {high}")
@@ -119,13 +120,13 @@ class GenreRequest:
         rating = _text(data, "rating", "maturity_rating", limit=20) or None
         if rating is not None and rating not in RATINGS:
             raise BadInput(f"rating must be one of {', '.join(RATINGS)}")
-        runtime = _number(data, "runtime_minutes", 1, 600)
-        seasons = _number(data, "seasons", 1, 50)
+        runtime = whole_number(data, "runtime_minutes", 1, 600)
+        seasons = whole_number(data, "seasons", 1, 50)
         if runtime is not None and kind == "show" or seasons is not None and kind == "movie":
             raise BadInput("runtime_minutes is for movies, seasons for shows")
         return cls(description, title, kind, countries, _names(data, "cast", MAX_PEOPLE),
                    _names(data, "director", MAX_PEOPLE), rating,
-                   _number(data, "release_year", 1900, 2100), runtime, seasons)
+                   whole_number(data, "release_year", 1900, 2100), runtime, seasons)
 
     @property
     def full(self) -> bool:
@@ -161,7 +162,7 @@ class TmdbGenreRequest:
         language = _text(data, "language", "original_language", limit=20).lower() or None
         if language and not (language.isalpha() and len(language) in (2, 3)):
             raise BadInput("language must be an ISO 639-1 code such as en, es, ko")
-        return cls(overview, title, _number(data, "year", 1874, 2100), language)
+        return cls(overview, title, whole_number(data, "year", 1874, 2100), language)
 
     def record(self) -> dict:
         return {"kind": "movie", "title": self.title, "description": self.overview,

@@ -140,6 +140,8 @@ def test_valid_requests_parse():
     ({"runtime_minutes": 0}, "from 1 to 600"),
     ({"runtime_minutes": "long"}, "whole number"),
     ({"runtime_minutes": 95.5}, "whole number"),
+    ({"runtime_minutes": float("inf")}, "whole number"),   # 1e400 in JSON
+    ({"runtime_minutes": True}, "whole number"),
     ({"month": 13}, "from 1 to 12"),
     ({"month": 2, "quarter": 4}, "not in quarter 4"),
     ({"maturity_rating": "X"}, "maturity rating must be one of"),
@@ -148,6 +150,14 @@ def test_valid_requests_parse():
 def test_bad_requests_say_why(change, message):
     with pytest.raises(BadInput, match=message):
         copilot_serving.CopilotRequest.parse({**MOVIE, **change})
+
+
+def test_the_genre_request_refuses_infinity_too():
+    """One whole-number rule for every model request (models/serving.whole_number): the
+    genre request's let `int(inf)` escape as an OverflowError."""
+    from models.serving import GenreRequest
+    with pytest.raises(BadInput, match="whole number from 1 to 600"):
+        GenreRequest.parse({"description": "x", "runtime_minutes": float("inf")})
     with pytest.raises(BadInput, match="JSON object"):
         copilot_serving.CopilotRequest.parse(["not", "a", "dict"])
 
