@@ -24,6 +24,7 @@ os.environ.setdefault("NETFLIX_INSIGHTS_TRAIN_MODELS", "0")
 SERVER_MODULES = {"test_nginx", "test_topology", "test_profiles", "test_distribute"}
 
 
+@pytest.hookimpl(tryfirst=True)   # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist (`tasks.py test` runs `-n 2 --dist loadgroup`): the tests that
     need trained models share one worker, so the models are trained once per run, and
