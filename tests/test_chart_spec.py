@@ -6,10 +6,29 @@ import pytest  # noqa: F401 (fixtures come from conftest)
 
 
 def _pages():
+    """The charts that read the warehouse under the filters (their CSVs have rows on the
+    session's untrained build)."""
     from dashapp.pages import market, models_genres, performance, universe
     return {"universe": universe.CHARTS, "market": market.CHARTS,
             "performance": performance.CHARTS,
             "models_genres": {models_genres.COOC: models_genres.COOC_CHART}}
+
+
+def _model_and_state_pages():
+    """The charts of the model panels and Head-to-Head (models untrained in the session
+    build; Head-to-Head's CSV reads the request's page path)."""
+    from dashapp.pages import (
+        head_to_head,
+        models_anomalies,
+        models_clusters,
+        models_copilot,
+        models_forecasts,
+        models_genres,
+    )
+    return {"head_to_head": head_to_head.CHARTS, "clusters": models_clusters.CHARTS,
+            "forecasts": models_forecasts.CHARTS, "copilot": models_copilot.CHARTS,
+            "anomalies": {models_anomalies.SCATTER: models_anomalies.SCATTER_CHART},
+            "models_genres": {models_genres.LABELS: models_genres.LABELS_CHART}}
 
 
 def test_every_spec_makes_its_card_callback_and_csv(served_app):
@@ -21,14 +40,49 @@ def test_every_spec_makes_its_card_callback_and_csv(served_app):
     with urllib.request.urlopen(served_app + "/_dash-dependencies", timeout=30) as r:
         deps = json.loads(r.read())
     outputs = {o for dep in deps for o in dep["output"].strip(".").split("...")}
-    for charts in _pages().values():
+    warehouse_charts = {c for charts in _pages().values() for c in charts}
+    for charts in [*_pages().values(), *_model_and_state_pages().values()]:
         for chart_id, spec in charts.items():
             assert spec.id == chart_id
             card = str(spec.card().to_plotly_json())
             assert graph_id(chart_id) in card and spec.how_to_read[:40] in card, chart_id
             assert f"{graph_id(chart_id)}.figure" in outputs, chart_id
             assert f"{insights_id(chart_id)}.children" in outputs, chart_id
-            assert _CSV_SOURCES[chart_id](Filters()).height > 0, chart_id
+            assert all(f"{o.component_id}.{o.component_property}" in outputs
+                       for o, _ in spec.beside), chart_id
+            assert chart_id in _CSV_SOURCES, chart_id
+            if chart_id in warehouse_charts:
+                assert _CSV_SOURCES[chart_id](Filters()).height > 0, chart_id
+
+
+def test_beside_outputs_and_charts_without_the_filters():
+    import plotly.graph_objects as go
+    import polars as pl
+    from dash import Input, Output
+
+    from dashapp.components.chart_spec import Chart, ChartCallback, register_charts
+    from queries.db import QueryTimeout
+
+    def counted(n):
+        return pl.DataFrame({"n": [n]})
+    spec = Chart("t-count", counted, lambda f, n: go.Figure(), lambda f, n: [f"n = {n}"],
+                 "how", filtered=False, inputs=(Input("t-n", "value"),),
+                 beside=((Output("t-side", "children"), lambda f, n: f"side of {n}"),),
+                 csv=lambda _filters: pl.DataFrame())
+    fig, insights, side = ChartCallback((spec,))(3)   # no filters store: the value alone
+    assert insights[0].children == "n = 3" and side == "side of 3"
+
+    def stopped(n):
+        raise QueryTimeout("query stopped after 2 s")
+    fig, insights, side = ChartCallback((Chart(
+        "t-stopped", stopped, spec.figure, spec.insights, "how", filtered=False,
+        title=lambda n: f"Count {n}", beside=spec.beside),))(3)
+    assert fig.layout.annotations[0].text == "query stopped after 2 s"
+    assert fig.layout.title.text.startswith("Count 3")
+    assert "query stopped after 2 s" in str(side.to_plotly_json())   # the beside output too
+    with pytest.raises(ValueError, match="csv"):  # no filters → no default CSV to give
+        register_charts(Chart("t-nocsv", counted, spec.figure, spec.insights, "how",
+                              filtered=False, inputs=spec.inputs))
 
 
 def test_charts_sharing_a_query_share_one_callback(served_app):

@@ -290,14 +290,14 @@ def test_layout_reads_the_path(served_app):
 def test_callbacks_as_functions(served_app):
     from dashapp.pages import head_to_head as page
     store = view.resolve(page.wh(), "genre", "Dramas", "Comedies").to_store()
-    verdict, table, fig, insights = page.update_comparison(MOVIES.to_store(), store)
+    fig, insights, verdict, table = page.update_comparison(MOVIES.to_store(), store)
     assert "Winner" in str(verdict.to_plotly_json()) and insights
     coverage = [i.children for i in insights if i.children.startswith("Based on ")]
     assert len(coverage) == 2 and "Dramas titles and" in coverage[0]
     assert "engagement score (IMDb- or TMDB-based)" in coverage[0]
     assert "Dramas" in str(table.to_plotly_json())
     assert fig.data[0].type == "bar"
-    verdict, table, fig, insights = page.update_comparison(NOTHING.to_store(), store)
+    fig, insights, verdict, table = page.update_comparison(NOTHING.to_store(), store)
     assert "Nothing to compare" in str(verdict.to_plotly_json())
     assert fig.layout.annotations and insights == []
     fig, insights = page.update_trend(None, store)
@@ -306,7 +306,7 @@ def test_callbacks_as_functions(served_app):
     fig, insights = page.update_trend(NOTHING.to_store(), titles)
     assert fig.data[0].name == "Breaking Bad vs Crime TV Shows" and len(insights) == 2
     same = dict(store, b="Dramas")
-    assert "same" in str(page.update_comparison(None, same)[0].to_plotly_json())
+    assert "same" in str(page.update_comparison(None, same)[2].to_plotly_json())  # the verdict
     options = page.search_titles("stranger th", "s341", titles)
     assert options[0]["value"] == "s341" and any("Stranger Things" in o["label"] for o in options)
     assert page.search_titles("stranger", "Dramas", store) is page.no_update

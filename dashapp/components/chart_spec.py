@@ -14,6 +14,12 @@ import; its layout places `spec.card()`. From each spec:
   trained model the model panels' NOT_TRAINED note, instead of an empty card or a
   server error.
 
+A chart may also fill outputs `beside` its card from the same data (Head-to-Head's
+verdict and table, the cluster cards), each showing the error's message in their
+place; and a chart that does not follow the global filters (a model's output picked by
+the page's own controls) says `filtered=False`: its callback then has no filters input
+and its query takes the controls' values alone.
+
 Adding a chart: its SQL file and wrapper, its figure and insights functions, one spec,
 one test. Naming: the spec id is `<page>-<what>`, the query wrapper `<what>` runs
 queries/sql/<page>_<what>.sql, and the figure function is `<what>` too, where a page's
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import dash_bootstrap_components as dbc
 import plotly.graph_objects as go
@@ -51,16 +58,19 @@ FILTERS = Input(ids.FILTERS_STORE, "data")
 
 @dataclass(frozen=True)
 class Chart:
-    """One chart card. `query(filters, *values)` returns its frame, where `values` are
-    the page-local `inputs`' values; `figure(frame, *values)` and
-    `insights(frame, *values)` draw and describe it. `csv(filters)` is the downloadable
-    data (default: the query's frame with no page-local values, i.e. its defaults)."""
+    """One chart card. `query(filters, *values)` returns its data (a frame, or a page's
+    own bundle of one with what draws it), where `values` are the page-local `inputs`'
+    values; `figure(data, *values)` and `insights(data, *values)` draw and describe it.
+    `csv(filters)` is the downloadable data (default: the query's frame with no
+    page-local values, i.e. its defaults; required when the data is not a frame)."""
     id: str
-    query: Callable[..., pl.DataFrame]
+    query: Callable[..., Any]
     figure: Callable[..., go.Figure]
     insights: Callable[..., list[str]]
     how_to_read: str
-    title: str = ""  # the figure's title when it shows an error instead
+    # the figure's title when it shows an error instead (a function of the inputs'
+    # values where the title depends on them)
+    title: str | Callable[..., str] = ""
     csv: Callable[[Filters], pl.DataFrame] | None = None
     inputs: tuple[Input, ...] = ()
     height: int = 420
@@ -69,26 +79,33 @@ class Chart:
     # sentences before the insights computed from the filters, not the frame: what the
     # chart rests on ("Based on 5,512 of 8,807 titles with an engagement score")
     notes: Callable[..., list[str]] | None = None
+    # other outputs drawn from the same data: (Output, draw(data, *values))
+    beside: tuple[tuple[Output, Callable[..., Any]], ...] = ()
+    filtered: bool = True  # False: no global filters; query(*values)
 
-    def card(self, config: dict | None = None) -> dbc.Card:
+    def card(self, config: dict | None = None, how_to_read: str | None = None) -> dbc.Card:
         """The card; `config` adds Plotly config known only at layout time (an asset
-        URL)."""
-        return chart_card(self.id, how_to_read=self.how_to_read, height=self.height,
-                          extra=self.extra() if self.extra else None,
+        URL), `how_to_read` replaces the spec's where it depends on the page's state."""
+        return chart_card(self.id, how_to_read=how_to_read or self.how_to_read,
+                          height=self.height, extra=self.extra() if self.extra else None,
                           config={**(self.config or {}), **(config or {})} or None)
 
     def outputs(self) -> list[Output]:
-        return [Output(graph_id(self.id), "figure"), Output(insights_id(self.id), "children")]
+        return [Output(graph_id(self.id), "figure"), Output(insights_id(self.id), "children"),
+                *(output for output, _ in self.beside)]
 
-    def draw(self, frame: pl.DataFrame, *values, filters: Filters | None = None) -> tuple:
+    def draw(self, data, *values, filters: Filters | None = None) -> tuple:
         lead = self.notes(filters or Filters(), *values) if self.notes else []
-        return self.figure(frame, *values), insight_items(lead + self.insights(frame, *values))
+        return (self.figure(data, *values), insight_items(lead + self.insights(data, *values)),
+                *(draw(data, *values) for _, draw in self.beside))
 
-    def error(self, exc: Exception) -> tuple:
-        if isinstance(exc, ModelMissing):  # the panel's status alert says which and why
-            return empty_figure(self.title, model_status.NOT_TRAINED), []
+    def error(self, exc: Exception, *values) -> tuple:
+        title = self.title(*values) if callable(self.title) else self.title
         message = str(exc) or type(exc).__name__
-        return empty_figure(self.title, message), insight_items([message])
+        beside = tuple(dbc.Alert(message, color="warning") for _ in self.beside)
+        if isinstance(exc, ModelMissing):  # the panel's status alert says which and why
+            return empty_figure(title, model_status.NOT_TRAINED), [], *beside
+        return empty_figure(title, message), insight_items([message]), *beside
 
 
 @dataclass
@@ -98,13 +115,15 @@ class ChartCallback:
     specs: tuple[Chart, ...]
     name: str = field(default="")
 
-    def __call__(self, store, *values):
-        filters = Filters.from_store(store)
+    def __call__(self, *args):
+        first = self.specs[0]
+        filters, values = (Filters.from_store(args[0]), args[1:]) if first.filtered \
+            else (None, args)
         try:
-            frame = self.specs[0].query(filters, *values)
-            return _flat(spec.draw(frame, *values, filters=filters) for spec in self.specs)
+            data = first.query(filters, *values) if first.filtered else first.query(*values)
+            return _flat(spec.draw(data, *values, filters=filters) for spec in self.specs)
         except SHOWN_ERRORS as exc:
-            return _flat(spec.error(exc) for spec in self.specs)
+            return _flat(spec.error(exc, *values) for spec in self.specs)
 
 
 def register_charts(*specs: Chart) -> dict[str, ChartCallback]:
@@ -112,13 +131,16 @@ def register_charts(*specs: Chart) -> dict[str, ChartCallback]:
     sharing a query map to the same one)."""
     groups: dict[tuple, list[Chart]] = {}
     for spec in specs:
-        groups.setdefault((spec.query, spec.inputs), []).append(spec)
+        if not (spec.filtered or spec.csv):
+            raise ValueError(f"{spec.id}: a chart without the filters names its csv source")
+        groups.setdefault((spec.query, spec.inputs, spec.filtered), []).append(spec)
         register_csv(spec.id, _csv_source(spec))
     out: dict[str, ChartCallback] = {}
     for group in groups.values():
         update = ChartCallback(tuple(group), name=group[0].id)
         outputs = [o for spec in group for o in spec.outputs()]
-        callback(*outputs, FILTERS, *group[0].inputs)(_named(update, group[0].id))
+        inputs = [FILTERS] if group[0].filtered else []
+        callback(*outputs, *inputs, *group[0].inputs)(_named(update, group[0].id))
         out.update({spec.id: update for spec in group})
     return out
 
@@ -136,8 +158,8 @@ def _csv_source(spec: Chart) -> Callable[[Filters], pl.DataFrame]:
 
 def _named(update: ChartCallback, chart_id: str) -> Callable:
     """A plain function for Dash (it names callbacks after their function)."""
-    def update_chart(store, *values):
-        return update(store, *values)
+    def update_chart(*args):
+        return update(*args)
     update_chart.__name__ = update_chart.__qualname__ = \
         "update_" + chart_id.replace("-", "_")
     return update_chart

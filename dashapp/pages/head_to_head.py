@@ -6,6 +6,7 @@ a picker navigates to the new path; the page is re-rendered for it.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
 from urllib.parse import unquote
 
 import dash
@@ -14,13 +15,7 @@ import polars as pl
 from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashapp import ids
-from dashapp.components.chart import (
-    chart_card,
-    graph_id,
-    insight_items,
-    insights_id,
-    register_csv,
-)
+from dashapp.components.chart_spec import Chart, register_charts
 from dashapp.figures import head_to_head as figs
 from dashapp.pages import _h2h_view as view
 from dashapp.state import wh
@@ -54,8 +49,83 @@ def trend_frame(filters: Filters, state: view.State) -> pl.DataFrame:
     return h2h.additions_by_year(wh(), filters, state.mode, state.a, state.b)
 
 
-register_csv(DIFF, lambda f: comparison_frame(f, view.state_from_request(wh())))
-register_csv(TREND, lambda f: trend_frame(f, view.state_from_request(wh())))
+View = view.State  # the page's store, parsed and checked (State is Dash's here)
+
+
+class Comparison(NamedTuple):
+    """What the difference chart, the verdict and the side-by-side table draw."""
+    state: view.State
+    table: pl.DataFrame          # figs.comparison: one row per metric, both sides
+    side_titles: dict            # side → how many titles it holds
+    colours: dict                # side → its colour
+
+
+class Trend(NamedTuple):
+    state: view.State
+    frame: pl.DataFrame          # additions per year, or a title's place in its category
+
+
+def comparison(filters: Filters, store) -> Comparison:
+    state = View.from_store(store)
+    frame = h2h.metrics(wh(), filters, state.mode, state.a, state.b)
+    side_titles = {r["side"]: r["side_titles"] for r in
+                   frame.unique("side").iter_rows(named=True)}
+    return Comparison(state, figs.comparison(frame, state.mode), side_titles,
+                      figs.side_colours(state.mode, state.a, state.b))
+
+
+def trend(filters: Filters, store) -> Trend:
+    state = View.from_store(store)
+    return Trend(state, trend_frame(filters, state))
+
+
+def _trend_figure(t: Trend, _store):
+    colours = figs.side_colours(t.state.mode, t.state.a, t.state.b)
+    if t.state.mode == "title":
+        return figs.title_context(t.frame, t.state.names, colours)
+    return figs.additions_trend(t.frame, t.state.names, colours)
+
+
+def _trend_title(store) -> str:
+    mode = (store or {}).get("mode") if isinstance(store, dict) else None
+    return figs.CONTEXT_TITLE if mode == "title" else figs.TREND_TITLE
+
+
+def _trend_insights(t: Trend, _store) -> list[str]:
+    if t.state.mode == "title":
+        return figs.context_insights(t.frame, t.state.names)
+    return figs.trend_insights(t.frame, t.state.names)
+
+
+STATE = Input(STORE, "data")
+CHARTS = {spec.id: spec for spec in [
+    Chart(id=DIFF, query=comparison, inputs=(STATE,), height=460,
+          title=figs.DIFF_TITLE,
+          figure=lambda c, _s: figs.differences(c.table, c.state.names, c.colours),
+          insights=lambda c, _s: figs.difference_insights(c.table, c.state.names,
+                                                          c.state.mode, c.side_titles),
+          beside=((Output(VERDICT, "children"),
+                   lambda c, _s: view.verdict_banner(c.table, c.state, c.colours)),
+                  (Output(TABLE, "children"),
+                   lambda c, _s: view.metrics_table(c.table, c.side_titles, c.state,
+                                                    c.colours))),
+          csv=lambda f: comparison_frame(f, view.state_from_request(wh())), how_to_read=(
+              "Each bar is one metric's gap between the sides, divided by how much that "
+              "metric varies across the whole catalog (its standard deviation; log "
+              "scale for votes and popularity), so metrics in different units compare. "
+              "Bars to the right favour the first side, to the left the second. A "
+              "coloured bar is a win: at least 0.1 SD and, for genres and countries, "
+              "larger than sampling noise (95%). Grey bars are ties or traits with no "
+              "better direction.")),
+    # how to read it depends on the mode: the layout passes it (trend_help)
+    Chart(id=TREND, query=trend, inputs=(STATE,), title=_trend_title, figure=_trend_figure,
+          insights=_trend_insights, how_to_read="",
+          csv=lambda f: trend_frame(f, view.state_from_request(wh()))),
+]}
+CALLBACKS = register_charts(*CHARTS.values())
+# the callbacks as functions (tests): update_comparison → (difference figure, insights,
+# verdict, table), update_trend → (figure, insights)
+update_comparison, update_trend = CALLBACKS[DIFF], CALLBACKS[TREND]
 
 
 def layout(mode: str | None = None, a: str | None = None, b: str | None = None,
@@ -82,20 +152,10 @@ def layout(mode: str | None = None, a: str | None = None, b: str | None = None,
                            "wins a performance metric; muted rows describe, they do not "
                            "score.", className="text-muted"),
             ]), className="mb-3 h-100"), lg=5),
-            dbc.Col(chart_card(DIFF, height=460, how_to_read=(
-                "Each bar is one metric's gap between the sides, divided by how much that "
-                "metric varies across the whole catalog (its standard deviation; log "
-                "scale for votes and popularity), so metrics in different units compare. "
-                "Bars to the right favour the first side, to the left the second. A "
-                "coloured bar is a win: at least 0.1 SD and, for genres and countries, "
-                "larger than sampling noise (95%). Grey bars are ties or traits with no "
-                "better direction.")), lg=7),
+            dbc.Col(CHARTS[DIFF].card(), lg=7),
         ]),
-        chart_card(TREND, height=420, how_to_read=trend_help),
+        CHARTS[TREND].card(how_to_read=trend_help),
     ])
-
-
-View = view.State  # the page's store, parsed and checked (State is Dash's here)
 
 
 @callback(Output(ids.URL, "pathname", allow_duplicate=True),
@@ -119,33 +179,3 @@ def search_titles(search, value, store):
         return no_update
     validation.text(search, "search", max_len=200)
     return view.title_options(wh(), search, [value or ""])
-
-
-@callback(Output(VERDICT, "children"), Output(TABLE, "children"),
-          Output(graph_id(DIFF), "figure"), Output(insights_id(DIFF), "children"),
-          Input(ids.FILTERS_STORE, "data"), Input(STORE, "data"))
-def update_comparison(filters_store, store):
-    state = View.from_store(store)
-    frame = h2h.metrics(wh(), Filters.from_store(filters_store), state.mode, state.a, state.b)
-    table = figs.comparison(frame, state.mode)
-    colours = figs.side_colours(state.mode, state.a, state.b)
-    side_titles = {r["side"]: r["side_titles"] for r in
-                   frame.unique("side").iter_rows(named=True)}
-    return (view.verdict_banner(table, state, colours),
-            view.metrics_table(table, side_titles, state, colours),
-            figs.differences(table, state.names, colours),
-            insight_items(figs.difference_insights(table, state.names, state.mode,
-                                                   side_titles)))
-
-
-@callback(Output(graph_id(TREND), "figure"), Output(insights_id(TREND), "children"),
-          Input(ids.FILTERS_STORE, "data"), Input(STORE, "data"))
-def update_trend(filters_store, store):
-    state = View.from_store(store)
-    frame = trend_frame(Filters.from_store(filters_store), state)
-    colours = figs.side_colours(state.mode, state.a, state.b)
-    if state.mode == "title":
-        return (figs.title_context(frame, state.names, colours),
-                insight_items(figs.context_insights(frame, state.names)))
-    return (figs.additions_trend(frame, state.names, colours),
-            insight_items(figs.trend_insights(frame, state.names)))

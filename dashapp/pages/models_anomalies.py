@@ -6,6 +6,8 @@ the artifact and narrows it to the filtered titles (models/panels.py).
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import dash
 import dash_bootstrap_components as dbc
 import polars as pl
@@ -13,16 +15,10 @@ from dash import Input, Output, callback, dcc, html
 
 from dashapp import ids
 from dashapp.components import model_status
-from dashapp.components.chart import (
-    chart_card,
-    graph_id,
-    insight_items,
-    insights_id,
-    register_csv,
-)
+from dashapp.components.chart import register_csv
+from dashapp.components.chart_spec import Chart, register_charts
 from dashapp.components.model_status import csv_or_empty
 from dashapp.figures import anomalies as figs
-from dashapp.figures.base import empty_figure
 from dashapp.state import wh
 from models import artifacts
 from models import panels as mp
@@ -42,7 +38,38 @@ NOWRAP = {"whiteSpace": "nowrap"}
 NUMBER_FORMATS = {"imdb_score": "{:.1f}", "imdb_votes": "{:,}", "tmdb_score": "{:.1f}",
                   "tmdb_popularity": "{:.1f}", "anomaly_score": "{:.3f}"}
 
-register_csv(SCATTER, csv_or_empty(lambda f: mp.anomaly_titles(wh(), f)))
+
+class ScatterData(NamedTuple):
+    titles: pl.DataFrame     # every scored title passing the filters
+    view: str                # which pair of metrics is drawn (validated)
+    contamination: float     # the forest's setting, stated in the title
+
+
+def scatter_data(filters: Filters, view: str) -> ScatterData:
+    return ScatterData(mp.anomaly_titles(wh(), filters),
+                       validation.choice(view, figs.VIEWS, "imdb"),
+                       mp.anomaly_facts(wh())["contamination"])
+
+
+def _view_picker() -> list:
+    return [dbc.RadioItems(id=VIEW, options=[{"label": v, "value": k}
+                                             for k, v in figs.VIEW_LABELS.items()],
+                           value="imdb", inline=True, className="mb-2 small")]
+
+
+SCATTER_CHART = Chart(
+    id=SCATTER, query=scatter_data, inputs=(Input(VIEW, "value"),), height=560,
+    figure=lambda d, _view: figs.scatter(d.titles, d.view, d.contamination),
+    insights=lambda d, _view: figs.scatter_insights(d.titles, d.contamination),
+    title=lambda view: figs.scatter_title(validation.choice(view, figs.VIEWS, "imdb"), None),
+    csv=csv_or_empty(lambda f: mp.anomaly_titles(wh(), f)), extra=_view_picker,
+    how_to_read=(
+        "Each dot is a title matched to IMDb/TMDB that has all four metrics. Red dots are "
+        "the flagged titles; hover one for why. The forest looks at all four metrics at "
+        "once, so a red dot in the middle of this view is unusual on the metrics not "
+        "drawn: switch views above. Global filters choose which titles are shown; the "
+        "model itself was fitted once on the whole catalog."))
+update_scatter = register_charts(SCATTER_CHART)[SCATTER]
 register_csv(FLAGGED, csv_or_empty(lambda f: mp.flagged_titles(wh(), f)))
 
 
@@ -55,15 +82,7 @@ def layout(**_query) -> html.Div:
                "of titles, the contamination; each flag comes with the metrics that made it "
                "unusual. Model card: docs/models/anomalies.md.", className="text-muted"),
         status_alert(),
-        chart_card(SCATTER, height=560, how_to_read=(
-            "Each dot is a title matched to IMDb/TMDB that has all four metrics. Red dots are "
-            "the flagged titles; hover one for why. The forest looks at all four metrics at "
-            "once, so a red dot in the middle of this view is unusual on the metrics not "
-            "drawn: switch views above. Global filters choose which titles are shown; the "
-            "model itself was fitted once on the whole catalog."),
-            extra=[dbc.RadioItems(id=VIEW, options=[{"label": v, "value": k}
-                                                    for k, v in figs.VIEW_LABELS.items()],
-                                  value="imdb", inline=True, className="mb-2 small")]),
+        SCATTER_CHART.card(),
         dbc.Card(dbc.CardBody([
             html.H5("Flagged titles, most unusual first"),
             # a scrolling box is a tab stop (and a named region) so keys can scroll it
@@ -99,19 +118,6 @@ def describe(meta) -> list:
         f"{facts['titles']:,} matched titles flagged ({facts['contamination']:.0%} by design).",
         stability, " ", model_status.trained_sentence(meta),
     ]
-
-
-@callback(Output(graph_id(SCATTER), "figure"), Output(insights_id(SCATTER), "children"),
-          Input(ids.FILTERS_STORE, "data"), Input(VIEW, "value"))
-def update_scatter(store, view):
-    view = validation.choice(view, figs.VIEWS, "imdb")
-    try:
-        frame = mp.anomaly_titles(wh(), Filters.from_store(store))
-        contamination = mp.anomaly_facts(wh())["contamination"]
-    except artifacts.ModelMissing:
-        return empty_figure(figs.scatter_title(view, None), model_status.NOT_TRAINED), []
-    return (figs.scatter(frame, view, contamination),
-            insight_items(figs.scatter_insights(frame, contamination)))
 
 
 @callback(Output(TABLE, "children"), Input(ids.FILTERS_STORE, "data"))

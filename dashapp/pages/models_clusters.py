@@ -7,25 +7,18 @@ titles (models/panels.py).
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import dash
 import dash_bootstrap_components as dbc
 import polars as pl
-from dash import Input, Output, callback, html
+from dash import Output, html
 
-from dashapp import ids
 from dashapp.components import model_status
-from dashapp.components.chart import (
-    chart_card,
-    graph_id,
-    insight_items,
-    insights_id,
-    register_csv,
-)
+from dashapp.components.chart_spec import Chart, register_charts
 from dashapp.components.model_status import csv_or_empty
 from dashapp.figures import clusters as figs
-from dashapp.figures.base import empty_figure
 from dashapp.state import wh
-from models import artifacts
 from models import panels as mp
 from queries.filters import Filters
 
@@ -34,8 +27,52 @@ dash.register_page(__name__, path="/models/clusters", name="Clusters", order=14,
 
 KSEL, MAP, CARDS = "clusters-k", "clusters-map", "clusters-cards"
 
-register_csv(KSEL, csv_or_empty(lambda f: mp.k_selection(wh())))
-register_csv(MAP, csv_or_empty(lambda f: mp.cluster_titles(wh(), f)))
+
+
+class KSelection(NamedTuple):
+    tried: pl.DataFrame          # one row per k: silhouette, chosen, best
+    tolerance: float | None      # how close to the best silhouette the chosen k may be
+
+
+class ClusterMap(NamedTuple):
+    points: pl.DataFrame         # the drawn titles (a fixed sample of the filtered ones)
+    summary: pl.DataFrame        # one row per cluster, with its filtered count
+    variance: float              # share of the text space the 2-D map keeps
+
+
+def k_selection(_filters: Filters) -> KSelection:
+    """The model's own curve: the global filters do not change it."""
+    return KSelection(mp.k_selection(wh()), mp.cluster_facts(wh())["tolerance"])
+
+
+def cluster_map(filters: Filters) -> ClusterMap:
+    return ClusterMap(mp.cluster_map(wh(), filters), mp.cluster_summary(wh(), filters),
+                      mp.cluster_facts(wh())["map_variance"])
+
+
+CHARTS = {spec.id: spec for spec in [
+    Chart(id=KSEL, query=k_selection, title=figs.K_TITLE, height=520,
+          figure=lambda d: figs.k_selection(d.tried, d.tolerance),
+          insights=lambda d: figs.k_selection_insights(d.tried, d.tolerance),
+          csv=csv_or_empty(lambda f: mp.k_selection(wh())), how_to_read=(
+              "For each k, KMeans was fitted on every title and scored by the mean "
+              "silhouette of a fixed sample of 3,000 titles: how much closer a title is "
+              "to its own cluster than to the next one (1 = perfectly separated, 0 = on "
+              "a border). The red dot is the k in use. This curve describes the model, "
+              "so the global filters do not change it.")),
+    Chart(id=MAP, query=cluster_map, title=figs.MAP_TITLE, height=520,
+          figure=lambda d: figs.cluster_map(d.points, d.summary),
+          insights=lambda d: figs.map_insights(d.points, d.summary, d.variance),
+          beside=((Output(CARDS, "children"), lambda d: cluster_cards(d.summary)),),
+          csv=csv_or_empty(lambda f: mp.cluster_titles(wh(), f)), how_to_read=(
+              "Each dot is a title, placed by the first two principal components of the "
+              "reduced text space and coloured by its cluster; click a legend entry to "
+              "hide a cluster. At most 3,000 titles are drawn (a fixed random sample of "
+              "the filtered titles, so the picture is the same on every visit); the CSV "
+              "has every filtered title.")),
+]}
+CALLBACKS = register_charts(*CHARTS.values())
+update_k_selection, update_map = CALLBACKS[KSEL], CALLBACKS[MAP]
 
 
 def layout(**_query) -> html.Div:
@@ -48,18 +85,8 @@ def layout(**_query) -> html.Div:
                "docs/models/clusters.md.", className="text-muted"),
         status_alert(),
         dbc.Row([
-            dbc.Col(chart_card(KSEL, height=520, how_to_read=(
-                "For each k, KMeans was fitted on every title and scored by the mean "
-                "silhouette of a fixed sample of 3,000 titles: how much closer a title is "
-                "to its own cluster than to the next one (1 = perfectly separated, 0 = on "
-                "a border). The red dot is the k in use. This curve describes the model, "
-                "so the global filters do not change it.")), lg=4),
-            dbc.Col(chart_card(MAP, height=520, how_to_read=(
-                "Each dot is a title, placed by the first two principal components of the "
-                "reduced text space and coloured by its cluster; click a legend entry to "
-                "hide a cluster. At most 3,000 titles are drawn (a fixed random sample of "
-                "the filtered titles, so the picture is the same on every visit); the CSV "
-                "has every filtered title.")), lg=8),
+            dbc.Col(CHARTS[KSEL].card(), lg=4),
+            dbc.Col(CHARTS[MAP].card(), lg=8),
         ]),
         html.H4("The clusters", className="mt-2"),
         html.P("Size in the catalog and under the current filters; top terms are the "
@@ -85,30 +112,6 @@ def describe(meta) -> list:
         f"(silhouette {facts['silhouette']:.3f}; {facts['components']} SVD dimensions). ",
         model_status.trained_sentence(meta),
     ]
-
-
-@callback(Output(graph_id(KSEL), "figure"), Output(insights_id(KSEL), "children"),
-          Input(ids.FILTERS_STORE, "data"))
-def update_k_selection(_store):
-    try:
-        frame, tolerance = mp.k_selection(wh()), mp.cluster_facts(wh())["tolerance"]
-    except artifacts.ModelMissing:
-        return empty_figure(figs.K_TITLE, model_status.NOT_TRAINED), []
-    return (figs.k_selection(frame, tolerance),
-            insight_items(figs.k_selection_insights(frame, tolerance)))
-
-
-@callback(Output(graph_id(MAP), "figure"), Output(insights_id(MAP), "children"),
-          Output(CARDS, "children"), Input(ids.FILTERS_STORE, "data"))
-def update_map(store):
-    filters = Filters.from_store(store)
-    try:
-        points, summary = mp.cluster_map(wh(), filters), mp.cluster_summary(wh(), filters)
-        variance = mp.cluster_facts(wh())["map_variance"]
-    except artifacts.ModelMissing as exc:
-        return empty_figure(figs.MAP_TITLE, model_status.NOT_TRAINED), [], dbc.Alert(str(exc), color="warning")
-    return (figs.cluster_map(points, summary),
-            insight_items(figs.map_insights(points, summary, variance)), cluster_cards(summary))
 
 
 def cluster_cards(summary: pl.DataFrame) -> dbc.Row:

@@ -7,6 +7,8 @@ The model is trained by `refresh` (models/copilot_training.py) and only loaded h
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import dash
 import dash_bootstrap_components as dbc
 import polars as pl
@@ -14,13 +16,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashapp.components import model_status
 from dashapp.components.a11y import label_for
-from dashapp.components.chart import (
-    chart_card,
-    graph_id,
-    insight_items,
-    insights_id,
-    register_csv,
-)
+from dashapp.components.chart_spec import Chart, register_charts
 from dashapp.figures import copilot as figs
 from dashapp.state import wh
 from models import artifacts, copilot, copilot_serving, serving
@@ -63,8 +59,50 @@ def calibration_frame() -> pl.DataFrame:
     return pl.DataFrame(model.reliability).filter(pl.col("kind") != "all")
 
 
-register_csv(POSITION, lambda f: pl.concat([position_frame("movie"), position_frame("show")]))
-register_csv(CALIBRATION, lambda f: calibration_frame())
+class Positions(NamedTuple):
+    """What both charts draw: the chosen type's titles, the calibration bins, and the
+    assessed title (its probability and base rate) when it is of that type."""
+    titles: pl.DataFrame
+    calibration: pl.DataFrame
+    mine: dict
+
+
+def positions(kind: str | None, store) -> Positions:
+    kind = validation.choice(kind, ("movie", "show"), "movie")
+    store = validation.mapping(store, "result store")
+    return Positions(position_frame(kind), calibration_frame(),
+                     store if store.get("kind") == kind else {})
+
+
+CHOSEN = (Input(f"{FORM}-type", "value"), Input(STORE, "data"))
+# Neither chart follows the global filters: they describe the trained model, for the
+# type chosen in the form and the title last assessed. One query draws both.
+SPECS = [
+    Chart(id=POSITION, query=positions, filtered=False,
+          inputs=CHOSEN,
+          figure=lambda p, *_: figs.probability_position(p.titles, p.mine.get("probability")),
+          insights=lambda p, *_: figs.position_insights(p.titles, p.mine.get("probability"),
+                                                        p.mine.get("base_rate")),
+          csv=lambda _filters: pl.concat([position_frame("movie"), position_frame("show")]),
+          how_to_read=(
+              "Bars count existing titles of the chosen type by the hit probability the "
+              "model gave them when they were held out of training (5-fold cross-"
+              "validation), red for titles that became hits. The dashed line is the title "
+              "you assessed: the further right, the more it resembles past hits.")),
+    Chart(id=CALIBRATION, query=positions, filtered=False,
+          inputs=CHOSEN,
+          figure=lambda p, *_: figs.calibration(p.calibration),
+          insights=lambda p, *_: figs.calibration_insights(p.calibration),
+          csv=lambda _filters: calibration_frame(),
+          how_to_read=(
+              "Titles are sorted by predicted probability into 10 equal groups per type. "
+              "Each point is a group's mean prediction (x) against the share that actually "
+              "became hits (y). Points on the dotted diagonal mean a predicted 30% really "
+              "is a hit about 30% of the time.")),
+]
+CHARTS = {spec.id: spec for spec in SPECS}
+# update_charts(kind, store) → position figure, insights, calibration figure, insights
+update_charts = register_charts(*SPECS)[POSITION]
 
 
 def layout(**_query) -> html.Div:
@@ -81,16 +119,8 @@ def layout(**_query) -> html.Div:
             **{"aria-live": "polite"})), className="mb-3"), lg=8)]),
         dcc.Store(id=STORE),
         dbc.Row([
-            dbc.Col(chart_card(POSITION, how_to_read=(
-                "Bars count existing titles of the chosen type by the hit probability the "
-                "model gave them when they were held out of training (5-fold cross-"
-                "validation), red for titles that became hits. The dashed line is the title "
-                "you assessed: the further right, the more it resembles past hits.")), lg=6),
-            dbc.Col(chart_card(CALIBRATION, how_to_read=(
-                "Titles are sorted by predicted probability into 10 equal groups per type. "
-                "Each point is a group's mean prediction (x) against the share that actually "
-                "became hits (y). Points on the dotted diagonal mean a predicted 30% really "
-                "is a hit about 30% of the time.")), lg=6),
+            dbc.Col(CHARTS[POSITION].card(), lg=6),
+            dbc.Col(CHARTS[CALIBRATION].card(), lg=6),
         ]),
     ])
 
@@ -225,17 +255,3 @@ def benchmarks_table(rows: list[dict]) -> dbc.Table:
         f"{b['similarity']:.2f}")]) for b in rows]
     return dbc.Table([head, html.Tbody(body)], size="sm", striped=True, responsive=True,
                      className="small", id="copilot-benchmarks")
-
-
-@callback(Output(graph_id(POSITION), "figure"), Output(insights_id(POSITION), "children"),
-          Output(graph_id(CALIBRATION), "figure"), Output(insights_id(CALIBRATION), "children"),
-          Input(f"{FORM}-type", "value"), Input(STORE, "data"))
-def update_charts(kind, store):
-    kind = validation.choice(kind, ("movie", "show"), "movie")
-    store = validation.mapping(store, "result store")
-    mine = store if store.get("kind") == kind else {}
-    frame, calib = position_frame(kind), calibration_frame()
-    return (figs.probability_position(frame, mine.get("probability")),
-            insight_items(figs.position_insights(frame, mine.get("probability"),
-                                                 mine.get("base_rate"))),
-            figs.calibration(calib), insight_items(figs.calibration_insights(calib)))

@@ -7,19 +7,15 @@ here: changing the series, horizon or model never fits anything.
 """
 from __future__ import annotations
 
+from typing import Any, NamedTuple
+
 import dash
 import dash_bootstrap_components as dbc
 import polars as pl
 from dash import Input, Output, callback, dcc, html
 
 from dashapp.components import model_status
-from dashapp.components.chart import (
-    chart_card,
-    graph_id,
-    insight_items,
-    insights_id,
-    register_csv,
-)
+from dashapp.components.chart_spec import Chart, register_charts
 from dashapp.figures import forecasts as figs
 from dashapp.state import wh
 from models import artifacts, serving
@@ -43,8 +39,94 @@ def bundle() -> ForecastBundle | None:
         return None
 
 
-register_csv(FORECAST, lambda f: b.all_forecasts() if (b := bundle()) else pl.DataFrame())
-register_csv(MOMENTUM, lambda f: b.momentum_frame() if (b := bundle()) else pl.DataFrame())
+class ForecastView(NamedTuple):
+    frame: pl.DataFrame          # history, forecast and bands (empty: nothing trained)
+    scores: pl.DataFrame         # the backtest of every candidate
+    series: Any                  # the fitted series (label, unit), None when missing
+    notes: list[str]             # caveats, first the model asked for but not fitted
+
+
+def forecast_view(series: str | None, horizon: int | None, model: str | None) -> ForecastView:
+    """Slices of the trained forecasts (nothing is fitted here)."""
+    b = bundle()
+    if b is None or series not in b.series:
+        return ForecastView(pl.DataFrame(), pl.DataFrame(), None, [])
+    s, notes = b.series[series], list(b.series[series].all_notes())
+    if model not in (None, "auto") and model not in s.fit.forecasts:
+        notes.insert(0, f"{figs.model_name(model)} was not fitted for this series "
+                        f"({s.fit.skipped.get(model, 'unknown model')}); showing auto.")
+        model = "auto"
+    return ForecastView(b.forecast_frame(series, model or "auto", horizon or HORIZON),
+                        b.scores_frame(series), s, notes)
+
+
+def momentum(family: str | None) -> pl.DataFrame:
+    b = bundle()
+    return b.momentum_frame(family or "netflix_genre") if b else pl.DataFrame()
+
+
+def all_forecasts() -> pl.DataFrame:
+    """Every series and model (the forecast chart's CSV)."""
+    b = bundle()
+    return b.all_forecasts() if b else pl.DataFrame()
+
+
+def all_momentum() -> pl.DataFrame:
+    """Every family's momentum (the momentum chart's CSV)."""
+    b = bundle()
+    return b.momentum_frame() if b else pl.DataFrame()
+
+
+def _forecast_figure(v: ForecastView, *_values):
+    if v.series is None:
+        return figs.forecast_chart(v.frame)
+    return figs.forecast_chart(v.frame, v.series.label, v.series.unit)
+
+
+def _forecast_insights(v: ForecastView, *_values) -> list[str]:
+    if v.series is None:
+        return []
+    return figs.forecast_insights(v.frame, v.scores, v.series.unit, summable=v.series.summable)
+
+
+def _family_picker() -> list:
+    return [dbc.RadioItems(id=FAMILY, options=[{"label": v, "value": k}
+                                               for k, v in MOMENTUM_FAMILIES.items()],
+                           value="netflix_genre", inline=True, className="mb-2 small")]
+
+
+# Neither chart follows the global filters: forecasts are computed for the whole
+# catalog at refresh, and the page's own controls pick what is shown.
+SPECS = [
+    Chart(id=FORECAST, query=forecast_view, filtered=False, height=460,
+          inputs=(Input(SERIES, "value"), Input(HORIZON_ID, "value"), Input(MODEL, "value")),
+          figure=_forecast_figure, insights=_forecast_insights,
+          beside=((Output(SCORES, "children"), lambda v, *_: scores_table(v.scores)
+                   if v.series is not None else html.P(figs.MISSING_MODEL)),
+                  (Output(NOTES, "children"), lambda v, *_: notes_view(v.notes)
+                   if v.series is not None else [])),
+          csv=lambda _filters: all_forecasts(),
+          how_to_read=(
+              "Grey: what happened, month by month. Red: the forecast, with its 80% "
+              "(darker) and 95% (lighter) prediction intervals; a month is expected to "
+              "land outside the 80% band 1 time in 5. Intervals assume the past errors "
+              "carry on and are cut at 0 (no negative counts). Download CSV gives every "
+              "series and model.")),
+    Chart(id=MOMENTUM, query=momentum, filtered=False, inputs=(Input(FAMILY, "value"),),
+          height=440, extra=_family_picker,
+          figure=lambda frame, _family: figs.momentum_chart(frame),
+          insights=lambda frame, _family: figs.momentum_insights(frame),
+          csv=lambda _filters: all_momentum(),
+          how_to_read=(
+              "Each bar compares the chosen model's forecast total for the next 12 months "
+              "with the last 12 observed months. Hover for the totals, the model and its "
+              "backtest MASE; a white outline marks a fallback (a baseline chosen because "
+              "the series was too short or sparse). Point forecasts only: see the "
+              "intervals on the chart above.")),
+]
+CHARTS = {spec.id: spec for spec in SPECS}
+CALLBACKS = register_charts(*SPECS)
+update_forecast, update_momentum = CALLBACKS[FORECAST], CALLBACKS[MOMENTUM]
 
 
 def layout(**_query) -> html.Div:
@@ -63,26 +145,14 @@ def layout(**_query) -> html.Div:
         status_alert(),
         controls(options, initial),
         dbc.Row([
-            dbc.Col(chart_card(FORECAST, height=460, how_to_read=(
-                "Grey: what happened, month by month. Red: the forecast, with its 80% "
-                "(darker) and 95% (lighter) prediction intervals; a month is expected to "
-                "land outside the 80% band 1 time in 5. Intervals assume the past errors "
-                "carry on and are cut at 0 (no negative counts). Download CSV gives every "
-                "series and model.")), lg=8),
+            dbc.Col(CHARTS[FORECAST].card(), lg=8),
             dbc.Col(dbc.Card(dbc.CardBody([
                 html.H5("Backtest (MASE, lower is better)"),
                 html.Div(id=SCORES),
                 html.Div(id=NOTES, className="small", **{"aria-live": "polite"}),
             ]), className="mb-3 h-100"), lg=4),
         ], className="g-3"),
-        chart_card(MOMENTUM, height=440, how_to_read=(
-            "Each bar compares the chosen model's forecast total for the next 12 months "
-            "with the last 12 observed months. Hover for the totals, the model and its "
-            "backtest MASE; a white outline marks a fallback (a baseline chosen because the "
-            "series was too short or sparse). Point forecasts only: see the intervals on "
-            "the chart above."), extra=[dbc.RadioItems(
-                id=FAMILY, options=[{"label": v, "value": k} for k, v in MOMENTUM_FAMILIES.items()],
-                value="netflix_genre", inline=True, className="mb-2 small")]),
+        CHARTS[MOMENTUM].card(),
     ])
 
 
@@ -130,26 +200,6 @@ def update_model_options(series):
     return model_options(bundle(), series)
 
 
-@callback(Output(graph_id(FORECAST), "figure"), Output(insights_id(FORECAST), "children"),
-          Output(SCORES, "children"), Output(NOTES, "children"),
-          Input(SERIES, "value"), Input(HORIZON_ID, "value"), Input(MODEL, "value"))
-def update_forecast(series, horizon, model):
-    b = bundle()
-    if b is None or series not in b.series:
-        return figs.forecast_chart(pl.DataFrame()), [], html.P(figs.MISSING_MODEL), []
-    s, notes = b.series[series], list(b.series[series].all_notes())
-    if model not in (None, "auto") and model not in s.fit.forecasts:
-        notes.insert(0, f"{figs.model_name(model)} was not fitted for this series "
-                        f"({s.fit.skipped.get(model, 'unknown model')}); showing auto.")
-        model = "auto"
-    frame = b.forecast_frame(series, model or "auto", horizon or HORIZON)
-    scores = b.scores_frame(series)
-    return (figs.forecast_chart(frame, s.label, s.unit),
-            insight_items(figs.forecast_insights(frame, scores, s.unit,
-                                                 summable=s.summable)),
-            scores_table(scores), notes_view(notes))
-
-
 def scores_table(scores: pl.DataFrame) -> dbc.Table:
     head = html.Thead(html.Tr([html.Th("model"), html.Th("MASE"), html.Th("÷ seasonal naive"),
                                html.Th("status")]))
@@ -173,11 +223,3 @@ def notes_view(notes: list[str]) -> list:
                            className="text-muted")]
     return [dbc.Alert(html.Ul([html.Li(n) for n in notes], className="mb-0 ps-3"),
                       color="warning", className="py-2 mb-0")]
-
-
-@callback(Output(graph_id(MOMENTUM), "figure"), Output(insights_id(MOMENTUM), "children"),
-          Input(FAMILY, "value"))
-def update_momentum(family):
-    b = bundle()
-    frame = b.momentum_frame(family or "netflix_genre") if b else pl.DataFrame()
-    return figs.momentum_chart(frame), insight_items(figs.momentum_insights(frame))

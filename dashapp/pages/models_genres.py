@@ -10,13 +10,6 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashapp.components.a11y import label_for
-from dashapp.components.chart import (
-    chart_card,
-    graph_id,
-    insight_items,
-    insights_id,
-    register_csv,
-)
 from dashapp.components.chart_spec import Chart, register_charts
 from dashapp.figures import models as figs
 from dashapp.state import wh
@@ -29,7 +22,31 @@ dash.register_page(__name__, path="/models/genres", name="Genre model", order=10
 
 LABELS, COOC = "genres-labels", "genres-cooccurrence"
 VARIANT, FORM = "genres-variant", "genres-form"
-register_csv(LABELS, lambda f: q.genre_labels(wh(), "genres_netflix"))
+
+
+def _variant_picker() -> list:
+    # dbc's radios: dcc.RadioItems (Dash 4) nests each <input> in a role=option label,
+    # an interactive control inside another
+    return [html.Div([label_for("Model", VARIANT, className="small text-muted me-2"),
+                      dbc.RadioItems(id=VARIANT, value="genres_netflix", inline=True,
+                                     options=[{"label": v, "value": k}
+                                              for k, v in q.GENRE_VARIANTS.items()],
+                                     className="d-inline-block small")],
+                     className="mb-2")]
+
+
+# Per-label F1 describes the trained model, not the filtered catalog: no filters.
+LABELS_CHART = Chart(
+    LABELS, lambda variant: q.genre_labels(wh(), variant or "genres_netflix"),
+    lambda frame, _variant: figs.label_f1(frame),
+    lambda frame, _variant: figs.label_insights(frame), filtered=False,
+    inputs=(Input(VARIANT, "value"),), height=860, extra=_variant_picker,
+    csv=lambda _filters: q.genre_labels(wh(), "genres_netflix"), how_to_read=(
+        "One bar per label: F1 on titles the model never saw (2021 additions; unseen "
+        "TMDB movies), the harmonic mean of precision and recall. Hover shows "
+        "precision, recall and how many of those titles carry the label; small labels "
+        "are the hardest."))
+update_labels = register_charts(LABELS_CHART)[LABELS]
 COOC_CHART = Chart(
     COOC, lambda f: q.genre_cooccurrence(wh(), f), figs.cooccurrence,
     figs.cooccurrence_insights, how_to_read=(
@@ -58,19 +75,7 @@ def layout(**_query) -> html.Div:
         dbc.Card(dbc.CardBody([html.H5("Scores"), scores_table(summary)]), className="mb-3"),
         dbc.Row([
             dbc.Col(live_form(), lg=5),
-            dbc.Col(chart_card(LABELS, how_to_read=(
-                "One bar per label: F1 on titles the model never saw (2021 additions; unseen "
-                "TMDB movies), the harmonic mean of precision and recall. Hover shows "
-                "precision, recall and how many of those titles carry the label; small labels "
-                "are the hardest."), height=860, extra=[
-                    # dbc's radios: dcc.RadioItems (Dash 4) nests each <input> in a
-                    # role=option label, an interactive control inside another
-                    html.Div([label_for("Model", VARIANT, className="small text-muted me-2"),
-                              dbc.RadioItems(id=VARIANT, value="genres_netflix", inline=True,
-                                             options=[{"label": v, "value": k}
-                                                      for k, v in q.GENRE_VARIANTS.items()],
-                                             className="d-inline-block small")],
-                             className="mb-2")]), lg=7),
+            dbc.Col(LABELS_CHART.card(), lg=7),
         ]),
         COOC_CHART.card(),
     ])
@@ -151,11 +156,3 @@ def prediction_view(result: dict) -> html.Div:
                             "Probabilities are the model's, calibrated only as well as those "
                             "scores suggest.", className="text-muted"))
     return html.Div(items)
-
-
-@callback(Output(graph_id(LABELS), "figure"), Output(insights_id(LABELS), "children"),
-          Input(VARIANT, "value"))
-def update_labels(variant):
-    frame = q.genre_labels(wh(), variant or "genres_netflix")
-    return figs.label_f1(frame), insight_items(figs.label_insights(frame))
-
