@@ -272,7 +272,10 @@ def test_dates_reading_the_same_either_way_are_not_ambiguous(catalog):
 def _zip(data: bytes, name: str = "NetflixViewingHistory.csv") -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr(name, data)
+        # a fixed date: the bytes are a test id, and pytest-xdist's workers must collect
+        # the same ids (a zip stamped with "now" differed when their collections
+        # straddled a 2-second step of the zip's clock)
+        z.writestr(zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0)), data)
     return buf.getvalue()
 
 
