@@ -87,8 +87,9 @@ def _trend_figure(t: Trend, _store):
 
 
 def _trend_title(store) -> str:
-    mode = (store or {}).get("mode") if isinstance(store, dict) else None
-    return figs.CONTEXT_TITLE if mode == "title" else figs.TREND_TITLE
+    # the raw store: the error may be that it does not parse
+    title_mode = isinstance(store, dict) and store.get("mode") == "title"
+    return figs.CONTEXT_TITLE if title_mode else figs.TREND_TITLE
 
 
 def _trend_insights(t: Trend, _store) -> list[str]:

@@ -89,6 +89,14 @@ def _forecast_insights(v: ForecastView, *_values) -> list[str]:
     return figs.forecast_insights(v.frame, v.scores, v.series.unit, summable=v.series.summable)
 
 
+def _backtest(v: ForecastView, *_values):
+    return scores_table(v.scores) if v.series is not None else html.P(figs.MISSING_MODEL)
+
+
+def _caveats(v: ForecastView, *_values) -> list:
+    return notes_view(v.notes) if v.series is not None else []
+
+
 def _family_picker() -> list:
     return [dbc.RadioItems(id=FAMILY, options=[{"label": v, "value": k}
                                                for k, v in MOMENTUM_FAMILIES.items()],
@@ -101,10 +109,8 @@ SPECS = [
     Chart(id=FORECAST, query=forecast_view, filtered=False, height=460,
           inputs=(Input(SERIES, "value"), Input(HORIZON_ID, "value"), Input(MODEL, "value")),
           figure=_forecast_figure, insights=_forecast_insights,
-          beside=((Output(SCORES, "children"), lambda v, *_: scores_table(v.scores)
-                   if v.series is not None else html.P(figs.MISSING_MODEL)),
-                  (Output(NOTES, "children"), lambda v, *_: notes_view(v.notes)
-                   if v.series is not None else [])),
+          beside=((Output(SCORES, "children"), _backtest),
+                  (Output(NOTES, "children"), _caveats)),
           csv=lambda _filters: all_forecasts(),
           how_to_read=(
               "Grey: what happened, month by month. Red: the forecast, with its 80% "
