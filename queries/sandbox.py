@@ -392,6 +392,17 @@ def _worker_main(memory_mb: int) -> None:
     def reply(payload: dict) -> None:
         _write_frame(out, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
 
+    try:
+        _serve(inp, connect, reply, state)
+    except BrokenPipeError:
+        # The app went away before reading a reply (e.g. the one-shot `sql` CLI exits
+        # while this replacement worker is still starting). Nothing to say: our stderr is
+        # the app's, and a traceback there would read as the app's own failure.
+        return
+
+
+def _serve(inp: int, connect, reply, state: dict) -> None:
+    """Answer requests until the app closes the pipe."""
     while True:
         frame = _read_frame(inp, None, 1 << 30)
         if frame is None:

@@ -123,3 +123,17 @@ def test_the_sql_cli_runs_in_a_worker_under_the_same_limits(built_data_dir):
                           cwd=settings.PROJECT_ROOT, timeout=60)
     assert "UPDATE EXTENSIONS statements are not allowed" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_a_worker_whose_app_has_gone_exits_quietly():
+    """The one-shot `sql` CLI can exit while a replacement worker is still starting: the
+    worker's reply then meets a closed pipe. Its stderr is the app's, so it must say
+    nothing (CI once showed a BrokenPipeError traceback under the CLI's own message)."""
+    worker = subprocess.Popen([sys.executable, "-m", "queries.sandbox", "512"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, cwd=settings.PROJECT_ROOT)
+    worker.stdout.close()  # the app has gone before the worker's "ready"
+    sandbox._write_frame(worker.stdin.fileno(), b'{"db": null}')
+    worker.stdin.close()
+    assert worker.wait(30) == 0
+    assert worker.stderr.read() == b""
