@@ -191,6 +191,10 @@ SETTINGS: dict[str, Setting] = {
                 "Train the models as a stage of every refresh (before publish), so the "
                 "published model_metrics always match the published artifacts. 0 skips "
                 "training (faster builds; the model panels then say no model exists).", kind="bool"),
+        Setting("train_jobs", "NETFLIX_INSIGHTS_TRAIN_JOBS", "2",
+                "Processes the genre classifiers' training may use (their one-vs-rest "
+                "fits run side by side; the scores do not change). 1 keeps a refresh on "
+                "a serving host to one core.", kind="int", minimum=1),
         Setting("query_timeout_seconds", "NETFLIX_INSIGHTS_QUERY_TIMEOUT_SECONDS", "5",
                 "Time limit of one dashboard query (a chart, a table page), in seconds; "
                 "a longer one is interrupted and the card says so.",

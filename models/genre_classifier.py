@@ -28,17 +28,19 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 import duckdb
 import numpy as np
+from joblib import Parallel, delayed
 from scipy import sparse
 from scipy.special import expit
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import MultiLabelBinarizer
-from threadpoolctl import threadpool_limits
 
+from base import settings
 from models import SQL, genre_files
 from models.artifacts import TrainedModel
 from models.genre_plain import PlainModel, SeedBaseline, best_threshold
@@ -47,6 +49,7 @@ from models.text_features import FeatureBuilder, text_of
 
 NAME = "genres"
 ORDER = 10
+TRAINS_IN_WORKERS = True   # its jobs run in `train_jobs` processes (run_jobs)
 SEED = 42
 # Chosen by 3-fold CV on the training split only (docs/models/genre_classifier.md).
 PARAMS = {"C": 4.0, "oof_folds": 3, "min_label_positives": 3, "calibration_C": 100.0,
@@ -233,63 +236,89 @@ def _rows(name: str, split: str, y, pred, labels) -> list[dict]:
     return multilabel_rows(f"genres_{name}", split, y, pred, labels)
 
 
-def evaluate_netflix(records: list[dict], seed: int) -> tuple[dict, list[dict]]:
+# --- evaluation: independent jobs, run side by side ----------------------------------
+# Each job fits one model on its rows and scores it; it returns ({name: model}, metric
+# rows). The jobs share nothing, so they run in `train_jobs` worker processes.
+
+def _classifier_job(variant: str, task: str, fit_rows: list[dict], score_rows: list[dict],
+                    labels: list[str], y_fit: np.ndarray, y_score: np.ndarray,
+                    score_split: str, seed: int) -> tuple[dict, list[dict]]:
+    """The served classifier: scored on `score_rows` and out of fold on its own rows."""
+    model, oof = fit(task, fit_rows, labels, y_fit, seed)
+    rows = _rows(variant, score_split, y_score, model.predict_many(score_rows), labels)
+    rows += _rows(variant, CV_SPLIT, y_fit, model.decide(fit_rows, oof), labels)
+    return {variant: model}, rows
+
+
+def _plain_job(name: str, task: str, fit_rows: list[dict], score_rows: list[dict],
+               labels: list[str], y_fit: np.ndarray, y_score: np.ndarray, score_split: str,
+               seed: int) -> tuple[dict, list[dict]]:
+    plain = PlainModel(task, labels).fit(fit_rows, y_fit, seed)
+    return {name: plain}, _rows(name, score_split, y_score, plain.predict(score_rows), labels)
+
+
+def _seed_job(name: str, fit_rows: list[dict], score_rows: list[dict], labels: list[str],
+              y_fit: np.ndarray, y_score: np.ndarray, score_split: str) -> tuple[dict, list[dict]]:
+    """The seed baseline's scores only: it is not served."""
+    base = SeedBaseline(labels).fit(fit_rows, y_fit)
+    return {}, _rows(name, score_split, y_score, base.predict(score_rows), labels)
+
+
+def netflix_jobs(records: list[dict], seed: int) -> list[partial]:
     """Both variants, the plain model (form inputs) and the seed baseline, fitted on the
     titles added before 2021 and scored on the 2021 additions; the variants also on
-    their own 3-fold out-of-fold predictions. Returns (fitted models, metric rows)."""
+    their own 3-fold out-of-fold predictions."""
     labels, y = binarize(records)
     train_idx, test_idx = temporal_split(records)
     train, test = [records[i] for i in train_idx], [records[i] for i in test_idx]
-    forms = {"netflix": (train, test), "netflix_form": ([form_record(r) for r in train],
-                                                       [form_record(r) for r in test])}
-    y_train, y_test = y[train_idx], y[test_idx]
-    models, rows = {}, []
-    for variant, (fit_rows, score_rows) in forms.items():
-        models[variant], oof = fit("netflix", fit_rows, labels, y_train, seed)
-        rows += _rows(variant, TEMPORAL_SPLIT, y_test, models[variant].predict_many(score_rows),
-                      labels)
-        rows += _rows(variant, CV_SPLIT, y_train, models[variant].decide(fit_rows, oof), labels)
-    form_train, form_test = forms["netflix_form"]
-    models["netflix_plain"] = PlainModel("netflix", labels).fit(form_train, y_train, seed)
-    rows += _rows("netflix_plain", TEMPORAL_SPLIT, y_test,
-                  models["netflix_plain"].predict(form_test), labels)
-    base = SeedBaseline(labels).fit(train, y_train)
-    rows += _rows("netflix_baseline", TEMPORAL_SPLIT, y_test, base.predict(test), labels)
-    return models, rows
+    form_train, form_test = [form_record(r) for r in train], [form_record(r) for r in test]
+    split = (labels, y[train_idx], y[test_idx], TEMPORAL_SPLIT)
+    return [partial(_classifier_job, "netflix", "netflix", train, test, *split, seed),
+            partial(_classifier_job, "netflix_form", "netflix", form_train, form_test, *split,
+                    seed),
+            partial(_plain_job, "netflix_plain", "netflix", form_train, form_test, *split, seed),
+            partial(_seed_job, "netflix_baseline", train, test, *split)]
 
 
-def evaluate_tmdb(records: list[dict], seed: int) -> tuple[dict, list[dict]]:
+def tmdb_jobs(records: list[dict], seed: int) -> list[partial]:
     """The TMDB model, the plain model and the seed baseline fitted on every bundled
     movie, scored on the unseen movies (report part); the model also out of fold."""
     labels, y = binarize(records)
-    unseen = genre_files.unseen_tmdb("report", labels)
-    y_unseen = MultiLabelBinarizer(classes=labels).fit_transform(
-        [r["labels"] for r in unseen.records])
-    model, oof = fit("tmdb", records, labels, y, seed)
-    plain = PlainModel("tmdb", labels).fit(records, y, seed)
-    base = SeedBaseline(labels).fit(records, y)
-    rows = _rows("tmdb", CV_SPLIT, y, model.decide(records, oof), labels)
-    rows += _rows("tmdb", UNSEEN_SPLIT, y_unseen, model.predict_many(unseen.records), labels)
-    rows += _rows("tmdb_plain", UNSEEN_SPLIT, y_unseen, plain.predict(unseen.records), labels)
-    rows += _rows("tmdb_baseline", UNSEEN_SPLIT, y_unseen, base.predict(unseen.records), labels)
-    return {"tmdb": model, "tmdb_plain": plain}, rows
+    unseen = genre_files.unseen_tmdb("report", labels).records
+    y_unseen = MultiLabelBinarizer(classes=labels).fit_transform([r["labels"] for r in unseen])
+    split = (labels, y, y_unseen, UNSEEN_SPLIT)
+    return [partial(_classifier_job, "tmdb", "tmdb", records, unseen, *split, seed),
+            partial(_plain_job, "tmdb_plain", "tmdb", records, unseen, *split, seed),
+            partial(_seed_job, "tmdb_baseline", records, unseen, *split)]
+
+
+def run_jobs(jobs: list[partial], n_jobs: int) -> tuple[dict, list[dict]]:
+    """Every job's models and rows, in the jobs' order. Processes, not threads:
+    liblinear draws from one process-wide random generator, so fits in threads would
+    interleave their draws and change the scores from run to run; in processes each fit
+    is alone, and the scores are those of a sequential run. The costliest jobs (the plain
+    models: character 2-5-grams) go first so the other process fills in beside them."""
+    order = sorted(range(len(jobs)), key=lambda i: jobs[i].func is not _plain_job)
+    # (each worker process gets one BLAS thread from joblib: liblinear uses none)
+    done = Parallel(n_jobs=n_jobs, backend="loky")(delayed(jobs[i])() for i in order)
+    results = dict(zip(order, done))
+    models, rows = {}, []
+    for i in range(len(jobs)):
+        models.update(results[i][0])
+        rows += results[i][1]
+    return models, rows
 
 
 def train(con: duckdb.DuckDBPyConnection, seed: int = SEED) -> TrainedModel:
     """All classifiers in one artifact: {"netflix", "netflix_form", "netflix_plain",
     "tmdb", "tmdb_plain"}. The Netflix ones are those trained on the additions before
     2021 (what their headline scores measure), the TMDB ones on every bundled movie."""
-    started, cpu = time.monotonic(), time.process_time()
-    # one BLAS thread: liblinear is single-threaded anyway, and on 2 shared cores extra
-    # threads only wait (as in models/copilot.py)
-    with threadpool_limits(1):
-        models, rows = evaluate_netflix(load_records(con, "netflix"), seed)
-        tmdb_models, tmdb_rows = evaluate_tmdb(load_records(con, "tmdb"), seed)
-    return TrainedModel({**models, **tmdb_models},
+    started, n_jobs = time.monotonic(), settings.get("train_jobs")
+    models, rows = run_jobs(netflix_jobs(load_records(con, "netflix"), seed)
+                            + tmdb_jobs(load_records(con, "tmdb"), seed), n_jobs)
+    return TrainedModel(models,
                         params={**PARAMS, "temporal_cutoff": str(TEMPORAL_CUTOFF),
                                 "unseen_file": genre_files.UNSEEN_TMDB.name},
-                        metrics=rows + tmdb_rows, seed=seed,
-                        # CPU seconds: what the training costs on an idle core (the wall
-                        # time on the shared machine mostly measures the neighbours' load)
-                        notes=f"trained in {time.monotonic() - started:.1f} s wall, "
-                              f"{time.process_time() - cpu:.1f} s CPU")
+                        metrics=rows, seed=seed,
+                        notes=f"trained in {time.monotonic() - started:.1f} s wall with "
+                              f"{n_jobs} process{'es' if n_jobs > 1 else ''}")
