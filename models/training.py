@@ -20,6 +20,7 @@ import duckdb
 import polars as pl
 
 import models as models_package
+from base import settings
 from models import artifacts
 from models.artifacts import TrainedModel
 
@@ -44,10 +45,11 @@ def train_all(con: duckdb.DuckDBPyConnection, data_dir: Path, build_id: str,
               progress: Callable[[str], None] = lambda m: None) -> pl.DataFrame:
     """Train, save artifacts and return one metrics frame (METRIC_SCHEMA).
 
-    A model whose module sets TRAINS_IN_WORKERS (its fits run in worker processes, this
-    process only waits) starts first, in a thread on its own cursor, and the others
-    train here meanwhile: the genre classifiers' last job otherwise keeps one core busy
-    alone for half a minute while the other waits."""
+    A model whose module sets TRAINS_IN_WORKERS (its fits run in `train_jobs` worker
+    processes, this process only waits) starts first, in a thread on its own cursor, and
+    the others train here meanwhile: the genre classifiers' last job otherwise keeps one
+    core busy alone for half a minute while the other waits. With train_jobs = 1 every
+    model trains in turn, in this process."""
     chosen = {name: m for name, m in registry().items() if not only or name in only}
     frames = {}
 
@@ -59,7 +61,7 @@ def train_all(con: duckdb.DuckDBPyConnection, data_dir: Path, build_id: str,
 
     with ThreadPoolExecutor(max_workers=1) as aside:
         waiting = {name: aside.submit(_timed, m, con.cursor()) for name, m in chosen.items()
-                   if getattr(m, "TRAINS_IN_WORKERS", False)}
+                   if getattr(m, "TRAINS_IN_WORKERS", False) and settings.get("train_jobs") > 1}
         for name, module in chosen.items():
             if name not in waiting:
                 finish(name, *_timed(module, con))
