@@ -390,19 +390,14 @@ def _worker_main(memory_mb: int) -> None:
         return state["con"]
 
     def reply(payload: dict) -> None:
-        _write_frame(out, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+        try:
+            _write_frame(out, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
+        except BrokenPipeError:
+            # The app went away before reading it (the one-shot `sql` CLI exits while this
+            # replacement worker is still starting). Leave quietly: our stderr is the
+            # app's, and a traceback there would read as the app's own failure.
+            sys.exit(0)
 
-    try:
-        _serve(inp, connect, reply, state)
-    except BrokenPipeError:
-        # The app went away before reading a reply (e.g. the one-shot `sql` CLI exits
-        # while this replacement worker is still starting). Nothing to say: our stderr is
-        # the app's, and a traceback there would read as the app's own failure.
-        return
-
-
-def _serve(inp: int, connect, reply, state: dict) -> None:
-    """Answer requests until the app closes the pipe."""
     while True:
         frame = _read_frame(inp, None, 1 << 30)
         if frame is None:
