@@ -1,6 +1,7 @@
 """Model training time and prediction latency.
 
     .venv/bin/python benchmarks/bench_models.py --data-dir DIR [--runs 20] [--baseline]
+        [--models genres,...] [--skip-predictions]
 
 DIR must hold a published build trained by refresh (`netflix-insights refresh
 --data-dir DIR`, models on). Trains every model once more against it (into
@@ -19,6 +20,8 @@ import os
 import statistics
 import time
 from pathlib import Path
+
+import polars as pl
 
 from base import settings
 from base.paths import Paths, current_build
@@ -62,6 +65,9 @@ def main() -> None:
     parser.add_argument("--baseline", action="store_true",
                         help="first train with train_jobs=1 (one process, in turn), the "
                              "baseline the product's training is compared with")
+    parser.add_argument("--models", default="",
+                        help="comma-separated model names to train (default: all)")
+    parser.add_argument("--skip-predictions", action="store_true")
     parser.add_argument("--skip-training", action="store_true",
                         help="only time predictions (the build must already be trained)")
     args = parser.parse_args()
@@ -76,14 +82,19 @@ def main() -> None:
         # process just before: the same call with train_jobs=1 (everything in turn).
         runs = [("baseline", "1")] if args.baseline else []
         runs.append(("product", settings.raw("train_jobs")))
-        totals = {}
+        totals, scores = {}, {}
+        only = args.models.split(",") if args.models else None
         for label, jobs in runs:
             os.environ[settings.SETTINGS["train_jobs"].env] = jobs
             lines: list[str] = []
             start = time.perf_counter()
-            training.train_all(con, args.data_dir, "experiments/bench", progress=lines.append)
+            metrics = training.train_all(con, args.data_dir, "experiments/bench", only=only,
+                                         progress=lines.append)
             totals[label] = time.perf_counter() - start
-            print(f"training ({label}), every model, one train_all call, {os.cpu_count()} "
+            # the scores, without the rows that time the training itself
+            scores[label] = metrics.filter(~pl.col("metric").str.contains("seconds")) \
+                .drop("trained_at").sort(pl.all())
+            print(f"training ({label}), {args.models or 'every model'}, one train_all call, {os.cpu_count()} "
                   f"cores, train_jobs={jobs}:")
             for line in lines:
                 print(f"  {line}")
@@ -91,8 +102,13 @@ def main() -> None:
                   f"{totals[label] / 120:.0%} of it; load average {os.getloadavg()[0]:.1f}")
         if "baseline" in totals:
             print(f"  baseline / product: {totals['baseline'] / totals['product']:.2f}x")
+            same = scores["baseline"].equals(scores["product"])
+            print(f"  metric rows identical in both runs ({scores['product'].height:,} rows): "
+                  f"{'yes' if same else 'NO'}")
     con.close()
 
+    if args.skip_predictions:
+        return
     wh = Warehouse(args.data_dir)
     baseline = timed(lambda i: (wh._cache.clear(), catalog.filter_options(wh)), args.runs)
     genre = timed(lambda i: serving.predict_genres(
