@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import warnings
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,6 +46,14 @@ from base.sqlfiles import SqlFolder
 from queries.hardening import HARDENING, hardened_config, open_hardened  # noqa: F401
 
 SQL = SqlFolder.beside(__file__)
+
+# DuckDB 2 warns that Arrow from a DB-API result (execute()) copies the rows once more
+# than its relation API (sql()) does. Here that copy is the cheaper side: sql() binds a
+# statement to describe it and binds it again to run it, and for the app's small chart
+# results the second bind costs more than the copy (_fetch below;
+# benchmarks/bench_query_path.py measures both at bundled and 1M scale).
+warnings.filterwarnings("ignore", message="Arrow output on a DB-API result",
+                        category=UserWarning)
 
 
 class QueryTimeout(UserError):
@@ -241,12 +250,10 @@ class Warehouse:
                                     args=(cursor, done, self.timeout_s), daemon=True)
         watchdog.start()
         try:
-            # DuckDB 2: the relation API (sql) hands Polars the result without the
-            # extra copy that execute() + fetch would make.
             if not fetch:
                 cursor.execute(sql, params or None)
                 return None
-            frame = cursor.sql(sql, params=params or None).pl()
+            frame = _fetch(cursor, sql, params)
         except duckdb.InterruptException as exc:
             raise QueryTimeout(f"query stopped after {self.timeout_s:g} s") from exc
         finally:
@@ -264,6 +271,14 @@ class Warehouse:
                 b.con.close()
             self._retired.clear()
             self._build = None
+
+
+def _fetch(cursor: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pl.DataFrame:
+    """The statement's rows as a Polars frame. execute() binds the statement once;
+    cursor.sql(...).pl() binds it twice (to describe the relation, then to run it),
+    which costs more than the extra copy of a chart's few rows (the warnings filter
+    at the top of this module)."""
+    return pl.from_arrow(cursor.execute(sql, params or None).to_arrow_table())
 
 
 def _interrupt_until_done(cursor, done: threading.Event, timeout_s: float) -> None:
