@@ -293,7 +293,8 @@ SQL_CASES: list[tuple[str, set[str]]] = [
     ("select levenshtein(repeat('a', 200000), repeat('b', 200000))", {"timeout"}),
     ("select damerau_levenshtein(repeat('a', 20000), repeat('b', 20000))", BOMB),
     ("select jaro_winkler_similarity(repeat('a', 1000000), repeat('b', 1000000))", BOMB),
-    ("select count(*) from range(100000) a, range(100000) b", {"timeout"}),
+    # work per row: DuckDB counted this cross join (count(*)) in 2.3 s, near the 2 s limit
+    ("select sum(a.range * b.range) from range(100000) a, range(100000) b", {"timeout"}),
     ("with recursive r(n) as (select 1 union all select n + 1 from r) select max(n) from r",
      BOMB),
     ("select count(*) from range(100000000000)", {"timeout"}),
