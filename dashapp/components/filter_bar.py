@@ -114,8 +114,14 @@ def sync_filters(search, _reset, kinds, release, start, end, genres, countries, 
     else:
         f = filters_from_controls(kinds, release, start, end, genres, countries, ratings,
                                   bounds)
+    # Only a control writes the URL. A URL the page was opened with (or went back to)
+    # already holds these filters; rewriting it into canonical order would re-run the
+    # page router while the page's first render may still be in flight, and Dash drops
+    # that render as stale while the router answers the search-only change with
+    # no_update: a blank page (seen on a loaded machine, tests/test_browser_filters.py).
     new_search = f.to_query_string()
-    url = new_search if new_search != (search or "") else no_update
+    url = no_update if trigger in (None, ids.URL) or new_search == (search or "") \
+        else new_search
     return [url, f.to_store(), describe(f), *controls_from_filters(f, bounds)]
 
 
