@@ -47,11 +47,8 @@ from queries.hardening import HARDENING, hardened_config, open_hardened  # noqa:
 
 SQL = SqlFolder.beside(__file__)
 
-# DuckDB 2 warns that Arrow from a DB-API result (execute()) copies the rows once more
-# than its relation API (sql()) does. Here that copy is the cheaper side: sql() binds a
-# statement to describe it and binds it again to run it, and for the app's small chart
-# results the second bind costs more than the copy (_fetch below;
-# benchmarks/bench_query_path.py measures both at bundled and 1M scale).
+# DuckDB 2 warns that Arrow from an execute() result copies the rows once more than
+# its relation API does; _fetch below chooses that copy on purpose.
 warnings.filterwarnings("ignore", message="Arrow output on a DB-API result",
                         category=UserWarning)
 
@@ -276,8 +273,8 @@ class Warehouse:
 def _fetch(cursor: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pl.DataFrame:
     """The statement's rows as a Polars frame. execute() binds the statement once;
     cursor.sql(...).pl() binds it twice (to describe the relation, then to run it),
-    which costs more than the extra copy of a chart's few rows (the warnings filter
-    at the top of this module)."""
+    which costs more than the extra copy of a chart's few rows
+    (benchmarks/bench_query_path.py measures both at bundled and 1M scale)."""
     return pl.from_arrow(cursor.execute(sql, params or None).to_arrow_table())
 
 
