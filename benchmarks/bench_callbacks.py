@@ -549,6 +549,7 @@ def filter_change(client, pool, app: App, page: Page, f: Filters, search: str) -
     new_search = resp["response"].get("url", {}).get("search", search)
     changed = {("url", "search"): new_search, ("_pages_location", "pathname"): page.path,
                ("_pages_location", "search"): new_search,
+               ("page-drawn", "data"): page.path,  # the page is on screen
                STORE: resp["response"]["filters-store"]["data"]}
     shell_calls = [Call(d) for d in app.deps if d is not sync_dep(app) and changed_inputs(d)]
     charts = [pool.submit(post, client, c.body(comps, changed, [".".join(STORE)]))

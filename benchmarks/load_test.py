@@ -175,7 +175,8 @@ class User:
 
     def location(self) -> dict:
         return {("url", "search"): self.search, ("_pages_location", "pathname"): self.page.path,
-                ("_pages_location", "search"): self.search}
+                ("_pages_location", "search"): self.search,
+                ("page-drawn", "data"): self.page.path}  # once drawn, as in a browser
 
     async def page_callbacks(self, changed: list[str], calls=None) -> None:
         """The page's filter callbacks (or `calls`), with the current filters store."""

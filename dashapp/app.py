@@ -51,7 +51,8 @@ def layout() -> html.Div:
         foot, bar = html.Footer(), dbc.Alert(str(exc), color="warning")
     # refresh="callback-nav": the filter callback rewrites ?search without a reload
     return html.Div([dcc.Location(id=ids.URL, refresh="callback-nav"),
-                     dcc.Store(id=ids.FILTERS_STORE), *shell.browser_stores(), shell.navbar(),
+                     dcc.Store(id=ids.FILTERS_STORE), dcc.Store(id=ids.PAGE_DRAWN),
+                     *shell.browser_stores(), shell.navbar(),
                      # tabIndex -1: the skip link can move keyboard focus here
                      html.Main(dbc.Container([html.Div(bar, id=ids.FILTER_BAR_WRAP),
                                               dash.page_container], fluid=True),
@@ -121,7 +122,8 @@ def create_app() -> dash.Dash:
     # same module a plain import gives, so a page is never registered twice.
     app = dash.Dash("dashapp", use_pages=True, title="Netflix Content Insights",
                     suppress_callback_exceptions=True, update_title=None,
-                    index_string=INDEX_STRING)
+                    index_string=INDEX_STRING,
+                    routing_callback_inputs=filter_bar.ROUTER_STATE)
     app.layout = layout
     filter_bar.keep_page_on_filter_change(dash.page_registry)  # one render per filter change
     app.server.add_url_rule("/health", "health", health)

@@ -2,6 +2,7 @@
 URL = "url"
 MAIN = "main-content"          # <main>: the skip link's target
 FILTERS_STORE = "filters-store"
+PAGE_DRAWN = "page-drawn"      # the path the shown page content was drawn for
 FILTER_TYPE = "filter-type"
 FILTER_RELEASE = "filter-release"
 FILTER_ADDED = "filter-added"

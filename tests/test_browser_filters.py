@@ -85,12 +85,14 @@ def _kpis(browser) -> str:
     return browser.find_element(By.ID, "universe-kpis").text
 
 
-def _post_router(served_app: str, changed: list[str]) -> dict:
-    """The pages router's callback as a browser posts it, for /market?type=show."""
+def _post_router(served_app: str, changed: list[str], drawn: str | None = "/market") -> dict:
+    """The pages router's callback as a browser posts it, for /market?type=show, with
+    the content on screen drawn for the path `drawn`."""
     body = {"output": ROUTER, "outputs": [{"id": "_pages_content", "property": "children"},
                                           {"id": "_pages_store", "property": "data"}],
             "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/market"},
                        {"id": "_pages_location", "property": "search", "value": "?type=show"}],
+            "state": [{"id": "page-drawn", "property": "data", "value": drawn}],
             "changedPropIds": changed}
     request = urllib.request.Request(served_app + "/_dash-update-component",
                                      data=json.dumps(body).encode(),
@@ -109,6 +111,11 @@ def test_the_router_keeps_the_page_when_only_the_query_string_changes(served_app
                     ["_pages_location.pathname", "_pages_location.search"]):
         page = _post_router(served_app, changed)["_pages_content"]["children"]
         assert "Market opportunities" in json.dumps(page), changed
+    # a filter change while the page is still being drawn (first load: nothing drawn;
+    # navigation: the old page drawn): Dash dropped that render, so this one draws
+    for drawn in (None, "/performance"):
+        page = _post_router(served_app, ["_pages_location.search"], drawn)
+        assert "Market opportunities" in json.dumps(page["_pages_content"]), drawn
 
 
 @pytest.mark.browser
@@ -177,20 +184,65 @@ def test_a_url_in_another_order_draws_its_page_when_the_first_render_is_slow(
     search-only change with no_update, so on a loaded server the page stayed blank
     (CI, tests/test_browser_a11y.py's filtered state). A 3 s first render stands in for
     the loaded server; the URL keeps the order it was opened with."""
-    import dash
     from conftest import page_settled
 
-    from dashapp.components.filter_bar import _triggered, search_only_change
-    page = next(p for p in dash.page_registry.values() if p["path"] == "/performance")
-    layout = page["layout"]
-
-    def slow_first_render(**kwargs):
-        if not search_only_change(_triggered()):
-            time.sleep(3)
-        return layout(**kwargs)
-    monkeypatch.setitem(page, "layout", slow_first_render)
+    _slow_first_render(monkeypatch, "/performance", 3)
     url = served_app + "/performance?type=movie&genre=Comedies&release=2000-2015"
     browser.get(url)
     wait_for(browser, 60).until(page_settled)
     assert "Comedies" in browser.find_element("id", "filter-summary").text
     assert browser.current_url == url
+
+
+def _slow_first_render(monkeypatch, path: str, seconds: float) -> None:
+    """Make the page at `path` take `seconds` to render on a new path (first load,
+    navigation), as on a loaded server; a search-only call of the router stays fast."""
+    import dash
+
+    from dashapp.components.filter_bar import _triggered, search_only_change
+    page = next(p for p in dash.page_registry.values() if p["path"] == path)
+    layout = page["layout"]
+
+    def slow(**kwargs):
+        if not search_only_change(_triggered()):
+            time.sleep(seconds)
+        return layout(**kwargs)
+    monkeypatch.setitem(page, "layout", slow)
+
+
+@pytest.mark.browser
+def test_a_filter_change_during_a_slow_first_render_draws_the_page(
+        browser, served_app, monkeypatch):
+    """Reset clicked while the page's first render is in flight writes the URL, which
+    re-runs the router: Dash drops the first render as stale, so the router must draw
+    the page (not answer no_update as for a filter change on a drawn page)."""
+    from conftest import page_settled
+    from selenium.webdriver.common.by import By
+
+    _slow_first_render(monkeypatch, "/performance", 4)
+    browser.get(served_app + "/performance?type=movie")
+    wait_for(browser, 30).until(
+        lambda d: "movie" in d.find_element("id", "filter-summary").text)
+    click(browser, By.ID, "filter-reset")
+    wait_for(browser, 60).until(page_settled)
+    assert browser.find_element("id", "filter-summary").text.startswith("No filters")
+    assert browser.find_elements(By.CSS_SELECTOR, "#_pages_content [data-chart-figure]")
+
+
+@pytest.mark.browser
+def test_a_filter_change_during_a_slow_navigation_draws_the_new_page(
+        browser, served_app, monkeypatch):
+    """The same race on a page change: the old page is still shown when the filter
+    changes, so the router must see that the new path has not been drawn yet."""
+    from conftest import page_settled
+    from selenium.webdriver.common.by import By
+
+    _slow_first_render(monkeypatch, "/performance", 4)
+    browser.get(served_app + "/?type=movie")
+    wait_for(browser, 60).until(page_settled)
+    click(browser, By.CSS_SELECTOR, "a.nav-link[href^='/performance']")
+    click(browser, By.ID, "filter-reset")
+    wait_for(browser, 60).until(lambda d: d.execute_script(
+        "return location.pathname") == "/performance" and page_settled(d))
+    assert browser.find_element("id", "filter-summary").text.startswith("No filters")
+    assert browser.find_elements(By.CSS_SELECTOR, "#_pages_content [id^='performance-']")

@@ -43,6 +43,7 @@ ROUTER = {"output": ".._pages_content.children..._pages_store.data..",
                       {"id": "_pages_store", "property": "data"}],
           "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/titles"},
                      {"id": "_pages_location", "property": "search", "value": ""}],
+          "state": [{"id": "page-drawn", "property": "data", "value": None}],
           "changedPropIds": ["_pages_location.pathname"]}
 TRACEBACK = re.compile(r"Traceback|File \"|\.py\", line")
 

@@ -9,6 +9,12 @@ would re-render the whole page for every filter change, firing each chart callba
 second time. `keep_page_on_filter_change` wraps every page layout so that a change of
 the query string alone leaves the rendered page in place: the charts already follow
 the store. A new path (navigation, first load, back/forward across pages) renders.
+
+A page still being drawn when a control changes is the exception: the URL write re-runs
+the router, Dash drops the render in flight as stale, and a no_update would leave the
+old page (or none) under the new path. So the router also gets, as State, the path the
+shown content was drawn for (`PAGE_DRAWN`, set in the browser whenever the content
+changes), and draws the page when that is not the path asked for.
 """
 from __future__ import annotations
 
@@ -17,7 +23,8 @@ from collections.abc import Callable
 from datetime import date
 
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import (
+    ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update)
 from dash.exceptions import MissingCallbackContextException
 
 from dashapp import ids
@@ -27,6 +34,10 @@ from queries.filters import FilterOptions, Filters
 
 # the pages router's input for the query string (dash.page_container's dcc.Location)
 PAGES_SEARCH = "_pages_location.search"
+PAGES_PATHNAME = "_pages_location.pathname"
+PAGES_CONTENT = "_pages_content"  # dash.page_container's div the router draws into
+# extra State for the router (Dash(routing_callback_inputs=...)), passed to the layout
+ROUTER_STATE = {"drawn_path": State(ids.PAGE_DRAWN, "data")}
 
 TYPE_OPTIONS = [{"label": "Movies", "value": "movie"}, {"label": "TV shows", "value": "show"}]
 
@@ -150,6 +161,14 @@ def carry_filters_in_nav(search, link_ids):
     return [paths[i["page"]] + (search or "") for i in link_ids]
 
 
+# Runs in the browser when the router's content arrives: the path it was drawn for is
+# the one in the address bar (navigation writes the URL before the router runs).
+clientside_callback(
+    "function (content) { return content ? window.location.pathname : null; }",
+    Output(ids.PAGE_DRAWN, "data"), Input(PAGES_CONTENT, "children"),
+    prevent_initial_call=True)
+
+
 def keep_page_on_filter_change(registry: dict) -> None:
     """Wrap every registered page's layout (call once, after the pages are imported)."""
     for page in registry.values():
@@ -159,9 +178,10 @@ def keep_page_on_filter_change(registry: dict) -> None:
 
 def _unless_search_only(layout) -> Callable:
     """The page's layout, or no_update when the router fired only because `?search`
-    changed: the filter callback has already pushed the new filters to the store."""
-    def render(**kwargs):
-        if search_only_change(_triggered()):
+    changed and the content shown was drawn for this path: the filter callback has
+    already pushed the new filters to the store."""
+    def render(drawn_path=None, **kwargs):
+        if search_only_change(_triggered()) and drawn_path == _router_path():
             return no_update
         return layout(**kwargs) if callable(layout) else layout
     if callable(layout):
@@ -176,6 +196,14 @@ def _triggered() -> dict:
         return ctx.triggered_prop_ids
     except MissingCallbackContextException:
         return {}
+
+
+def _router_path() -> str | None:
+    """The path the router was asked for (as the browser has it, with any URL prefix)."""
+    try:
+        return ctx.inputs.get(PAGES_PATHNAME)
+    except MissingCallbackContextException:
+        return None
 
 
 def search_only_change(triggered: dict) -> bool:
