@@ -126,6 +126,16 @@ def browser():
     driver.quit()
 
 
+@pytest.fixture(autouse=True)
+def _browser_log_of_this_test(request):
+    """Empty Chromium's console log before each browser test, so a test that asserts no
+    console errors reads only its own: the browser is shared by the session, and a test
+    that ends with requests in flight (tests/test_browser_filters.py's races) leaves
+    their errors in the log."""
+    if "browser" in request.fixturenames:
+        request.getfixturevalue("browser").get_log("browser")
+
+
 def wait_for(browser, seconds: float = 30):
     """WebDriverWait that retries while Dash re-renders an element (stale references)."""
     from selenium.common.exceptions import (

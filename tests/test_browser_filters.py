@@ -246,3 +246,8 @@ def test_a_filter_change_during_a_slow_navigation_draws_the_new_page(
         "return location.pathname") == "/performance" and page_settled(d))
     assert browser.find_element("id", "filter-summary").text.startswith("No filters")
     assert browser.find_elements(By.CSS_SELECTOR, "#_pages_content [id^='performance-']")
+    # The old page's chart callbacks, fired by the reset, answer after it is gone; Dash
+    # logs each as a nonexistent Output. Nothing else may fail.
+    severe = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert all("A nonexistent object was used in an `Output`" in m and
+               "The id of this object is `universe-" in m for m in severe), severe
