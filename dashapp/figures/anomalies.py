@@ -1,10 +1,9 @@
 """Figures and insights for the anomaly panel: the metric scatter with flagged titles."""
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import polars as pl
 
-from dashapp.figures.base import empty_figure, figure, pct
+from dashapp.figures.base import Figure, empty_figure, figure, pct
 from dashapp.theme import NETFLIX_RED, OTHER
 
 # view -> (x column, y column, x label, y label, log x)
@@ -30,7 +29,7 @@ def scatter_title(view: str, contamination: float | None) -> str:
 
 
 def scatter(frame: pl.DataFrame, view: str = "imdb",
-            contamination: float | None = None) -> go.Figure:
+            contamination: float | None = None) -> Figure:
     """Every scored title as a grey dot; flagged titles as red dots with their reason."""
     title = scatter_title(view, contamination)
     if frame.is_empty():

@@ -1,6 +1,8 @@
 """Shared figure look: dark theme, a title that states units, an honest empty state."""
 from __future__ import annotations
 
+import copy
+
 import plotly.graph_objects as go
 import plotly.io as pio
 import polars as pl
@@ -45,12 +47,35 @@ def layout(title: str, hovermode: str = "closest", /, **extra) -> dict:
     return merge(base, extra)
 
 
+# The template as JSON, attached to every Figure as go.Figure attaches the default one.
+_TEMPLATE_JSON = pio.templates[TEMPLATE].to_plotly_json()
+
+
+class Figure(dict):
+    """A figure as the JSON Dash sends: {"data": traces, "layout": layout}. Built as
+    plain dicts, not go.Figure: plotly's object model validated, converted and copied
+    every property, about 5 ms of CPU per figure and over 90% of building and
+    serializing one (benchmarks/bench_figure_dicts.py). Read as a plotly figure
+    (`fig.layout.title.text`, `fig.data[0].x`, `fig.to_dict()`), it builds the
+    validated go.Figure then, so a property plotly does not know still fails there
+    (tests/test_chart_spec.py validates every chart's figure this way)."""
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):  # copy, pickle and friends look for dunders
+            raise AttributeError(name)
+        return getattr(self.validated(), name)
+
+    def validated(self) -> go.Figure:
+        # a copy: the layout shares the template and the look's dicts with other figures
+        return go.Figure(copy.deepcopy(dict(self)))
+
+
 def figure(data: list[dict], title: str, /, *, hovermode: str = "closest",
-           **extra) -> go.Figure:
-    """Traces (dicts with a "type") and layout built in one go: plotly validates them
-    once, where go.Figure() followed by add_*/update_* calls runs its relayout and
-    restyle machinery on every call, about 5× slower (benchmarks/README.md)."""
-    return go.Figure(data=data, layout=layout(title, hovermode, **extra))
+           **extra) -> Figure:
+    """Traces (dicts with a "type") and layout in one go, with the shared look. Every
+    value must be JSON-ready (lists, numbers, strings, dates; not a polars Series)."""
+    return Figure(data=data, layout={**layout(title, hovermode, **extra),
+                                     "template": _TEMPLATE_JSON})
 
 
 def merge(base: dict, extra: dict) -> dict:
@@ -68,7 +93,7 @@ def base_layout(fig: go.Figure, title: str, *, hovermode: str = "closest") -> go
     return fig
 
 
-def empty_figure(title: str, message: str = EMPTY_MESSAGE) -> go.Figure:
+def empty_figure(title: str, message: str = EMPTY_MESSAGE) -> Figure:
     """A figure that says why it is empty instead of drawing blank axes."""
     return figure([], title, xaxis={"visible": False}, yaxis={"visible": False},
                   annotations=[{"text": message, "showarrow": False, "font": {"size": 16},

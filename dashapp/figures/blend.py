@@ -7,11 +7,10 @@ from __future__ import annotations
 import html
 from functools import lru_cache
 
-import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from dashapp.figures.base import empty_figure, figure
+from dashapp.figures.base import Figure, empty_figure, figure
 
 PERSON_COLOURS = ["#E50914", "#3FA7D6", "#F5C518", "#59CD90", "#B07BE8", "#FF8C42"]
 PERSON_EXTRA = "<extra>%{fullData.name}</extra>"  # the trace's (escaped) name, not the raw one
@@ -40,7 +39,7 @@ def colours(people: list[str]) -> dict[str, str]:
     return {p: PERSON_COLOURS[i % len(PERSON_COLOURS)] for i, p in enumerate(people)}
 
 
-def over_time(frame: pl.DataFrame, people: list[str]) -> go.Figure:
+def over_time(frame: pl.DataFrame, people: list[str]) -> Figure:
     if frame.is_empty():
         return empty_figure(OVER_TIME_TITLE, NO_VIEWING)
     totals = frame.group_by("person", "month").agg(pl.col("rows").sum()).sort("month")
@@ -56,7 +55,7 @@ def over_time(frame: pl.DataFrame, people: list[str]) -> go.Figure:
                   yaxis={"title": {"text": "rows watched per month"}, "rangemode": "tozero"})
 
 
-def share_bars(frame: pl.DataFrame, people: list[str], category: str, title: str) -> go.Figure:
+def share_bars(frame: pl.DataFrame, people: list[str], category: str, title: str) -> Figure:
     """Grouped bars of each person's share per category (weekday, month, kind)."""
     if frame.is_empty():
         return empty_figure(title, NO_VIEWING)
@@ -84,7 +83,7 @@ def _panels(count: int) -> tuple[tuple[tuple[str, dict], ...], tuple[dict, ...]]
     return axes, tuple(plain.get("annotations", ()))
 
 
-def top_shows(frame: pl.DataFrame, people: list[str]) -> go.Figure:
+def top_shows(frame: pl.DataFrame, people: list[str]) -> Figure:
     """One panel per person: their most-watched shows."""
     if frame.is_empty():
         return empty_figure(TOP_SHOWS_TITLE, "No episodes watched")
@@ -106,7 +105,7 @@ def top_shows(frame: pl.DataFrame, people: list[str]) -> go.Figure:
                   annotations=annotations)
 
 
-def binges(frame: pl.DataFrame, people: list[str]) -> go.Figure:
+def binges(frame: pl.DataFrame, people: list[str]) -> Figure:
     if frame.is_empty():
         return empty_figure(BINGE_TITLE, "No binge sessions (3+ episodes of one show in a day)")
     monthly = (frame.with_columns(month=pl.col("watched_on").dt.truncate("1mo"))
@@ -122,7 +121,7 @@ def binges(frame: pl.DataFrame, people: list[str]) -> go.Figure:
                   yaxis={"title": {"text": "binge sessions"}})
 
 
-def facet_bars(frame: pl.DataFrame, people: list[str], title: str) -> go.Figure:
+def facet_bars(frame: pl.DataFrame, people: list[str], title: str) -> Figure:
     """Horizontal grouped bars: each person's share of matched titles per value."""
     if frame.is_empty():
         return empty_figure(title, NO_MATCH)

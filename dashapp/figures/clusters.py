@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import plotly.express as px
-import plotly.graph_objects as go
 import polars as pl
 
-from dashapp.figures.base import empty_figure, figure
+from dashapp.figures.base import Figure, empty_figure, figure
 from dashapp.theme import NETFLIX_RED, OTHER, visible_on_cards
 
 K_TITLE = "Silhouette (−1 to 1) by k"
@@ -19,7 +18,7 @@ def cluster_colour(cluster: int) -> str:
     return _PALETTE[(int(cluster) - 1) % len(_PALETTE)]
 
 
-def k_selection(frame: pl.DataFrame, tolerance: float | None = None) -> go.Figure:
+def k_selection(frame: pl.DataFrame, tolerance: float | None = None) -> Figure:
     """The silhouette curve, the best k, the tolerance line and the chosen k."""
     if frame.is_empty():
         return empty_figure(K_TITLE, "No trained cluster model for this build")
@@ -69,7 +68,7 @@ def k_selection_insights(frame: pl.DataFrame, tolerance: float | None = None) ->
     return out
 
 
-def cluster_map(frame: pl.DataFrame, clusters: pl.DataFrame) -> go.Figure:
+def cluster_map(frame: pl.DataFrame, clusters: pl.DataFrame) -> Figure:
     """One trace per cluster (legend toggles it); hover names the title and cluster."""
     if frame.is_empty():
         return empty_figure(MAP_TITLE)

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import math
 
-import plotly.graph_objects as go
 import polars as pl
 
-from dashapp.figures.base import empty_figure, figure
+from dashapp.figures.base import Figure, empty_figure, figure
 from dashapp.theme import NETFLIX_RED, OTHER, genre_colour
 from queries.head_to_head import COMPARED, GROUP_MODES
 
@@ -120,7 +119,7 @@ ZERO_LINE = {"type": "line", "x0": 0, "x1": 0, "xref": "x", "y0": 0, "y1": 1,
 
 
 def differences(table: pl.DataFrame, names: dict[str, str],
-                colours: dict[str, str]) -> go.Figure:
+                colours: dict[str, str]) -> Figure:
     """Diverging bars: right = side a higher, left = side b higher; grey = no winner."""
     if table.is_empty():
         return empty_figure(DIFF_TITLE, "No metric has titles on both sides")
@@ -196,7 +195,7 @@ def coverage_insights(table: pl.DataFrame, names: dict[str, str],
 
 
 def additions_trend(frame: pl.DataFrame, names: dict[str, str],
-                    colours: dict[str, str]) -> go.Figure:
+                    colours: dict[str, str]) -> Figure:
     """Two lines: filtered titles of each side added per year."""
     if frame.is_empty() or frame["titles_added"].sum() == 0:
         return empty_figure(TREND_TITLE, "Neither side has dated titles under these filters")
@@ -237,7 +236,7 @@ def trend_insights(frame: pl.DataFrame, names: dict[str, str]) -> list[str]:
 
 
 def title_context(frame: pl.DataFrame, names: dict[str, str],
-                  colours: dict[str, str]) -> go.Figure:
+                  colours: dict[str, str]) -> Figure:
     """Grouped bars: each title's gap to its primary category's mean, per metric."""
     data = frame.filter(pl.col("std_diff").is_not_null()) if not frame.is_empty() else frame
     if data.is_empty():

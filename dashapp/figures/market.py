@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import math
 
-import plotly.graph_objects as go
 import polars as pl
 
-from dashapp.figures.base import empty_figure, figure, merge, pct
+from dashapp.figures.base import Figure, empty_figure, figure, merge, pct
 from dashapp.theme import NETFLIX_RED, genre_colour
 from queries.market import SI_UNDER
 
@@ -42,7 +41,7 @@ def compared_words(frame: pl.DataFrame) -> str:
 
 
 # ---------------------------------------------------------------- saturation map
-def saturation_map(frame: pl.DataFrame) -> go.Figure:
+def saturation_map(frame: pl.DataFrame) -> Figure:
     """Bubbles per genre family: x = titles (log), y = mean IMDb score, area = votes,
     with the opportunity and saturated quadrants cut at the medians."""
     plotted = frame.filter(pl.col("mean_imdb_score").is_not_null() & (pl.col("titles") > 0))
@@ -176,7 +175,7 @@ def share_title(frame: pl.DataFrame) -> str:
     return f"Share of {words} by genre (%)"
 
 
-def share_comparison(frame: pl.DataFrame) -> go.Figure:
+def share_comparison(frame: pl.DataFrame) -> Figure:
     """Dumbbells per family: Netflix share (red) vs market share (grey), SI at right."""
     title = share_title(frame)
     shown = frame.filter(pl.col("saturation_index").is_not_null()).sort("saturation_index")
@@ -244,7 +243,7 @@ def pareto_title(dimension_label: str, measure_label: str) -> str:
 
 
 def pareto_chart(frame: pl.DataFrame, dimension: str, dimension_label: str,
-                 measure_label: str) -> go.Figure:
+                 measure_label: str) -> Figure:
     """Sorted bars of the top members + the cumulative share of the whole dimension."""
     title = pareto_title(dimension_label, measure_label)
     if frame.is_empty() or not frame["value_total"][0]:
@@ -314,7 +313,7 @@ def _plural(label: str) -> str:
 
 
 # ---------------------------------------------------------------- release windows
-def release_heatmap(frame: pl.DataFrame) -> go.Figure:
+def release_heatmap(frame: pl.DataFrame) -> Figure:
     """Month × genre family: colour = share of the family's additions (even = 8.3%)."""
     year = frame["last_full_year"][0] if not frame.is_empty() else "—"
     title = WINDOWS_TITLE.format(year=year)

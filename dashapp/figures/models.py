@@ -1,17 +1,16 @@
 """Figures and insights for the model panels."""
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import polars as pl
 
-from dashapp.figures.base import empty_figure, figure
+from dashapp.figures.base import Figure, empty_figure, figure
 from dashapp.theme import NETFLIX_RED, genre_colour
 
 LABELS_TITLE = "Held-out F1 per label (0–1; hover for precision, recall, support)"
 COOC_TITLE = "Label co-occurrence: share of the row category's titles also in the column (%)"
 
 
-def label_f1(frame: pl.DataFrame) -> go.Figure:
+def label_f1(frame: pl.DataFrame) -> Figure:
     if frame.is_empty():
         return empty_figure(LABELS_TITLE, "No trained model for this build")
     f = frame.sort("f1")
@@ -39,7 +38,7 @@ def label_insights(frame: pl.DataFrame) -> list[str]:
     return out
 
 
-def cooccurrence(frame: pl.DataFrame) -> go.Figure:
+def cooccurrence(frame: pl.DataFrame) -> Figure:
     if frame.is_empty():
         return empty_figure(COOC_TITLE)
     order = frame.group_by("genre_a").agg(pl.col("both_titles").max()).sort(
@@ -47,7 +46,10 @@ def cooccurrence(frame: pl.DataFrame) -> go.Figure:
     grid = {(a, b): s for a, b, s in frame.select("genre_a", "genre_b", "share_of_a").iter_rows()}
     z = [[None if a == b else 100 * grid.get((a, b), 0) for b in order] for a in order]
     heatmap = {"type": "heatmap", "z": z, "x": order, "y": order,
-               "colorscale": [[0, "#1f1f1f"], [1, NETFLIX_RED]], "colorbar": {"title": "%"},
+               "colorscale": [[0, "#1f1f1f"], [1, NETFLIX_RED]],
+               # the full form: figures go to plotly.js as written (plain JSON), and only
+               # plotly's Python validation expanded the string shorthand
+               "colorbar": {"title": {"text": "%"}},
                "hovertemplate": "%{z:.0f}% of %{y} titles are also %{x}<extra></extra>"}
     return figure([heatmap], COOC_TITLE, yaxis={"autorange": "reversed"}, height=620)
 

@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import math
 
-import plotly.graph_objects as go
 import polars as pl
 from plotly.subplots import make_subplots
 
-from dashapp.figures.base import empty_figure, figure, pct
+from dashapp.figures.base import Figure, empty_figure, figure, pct
 from dashapp.theme import KIND_COLOURS, KIND_LABELS, NETFLIX_RED, genre_colour
 from queries.performance import METRICS, PERIODS
 
@@ -56,7 +55,7 @@ def correlation_matrix(frame: pl.DataFrame) -> tuple[list[str], list[list], list
     return names, rho, titles
 
 
-def rank_correlations(frame: pl.DataFrame) -> go.Figure:
+def rank_correlations(frame: pl.DataFrame) -> Figure:
     """Annotated heatmap of Spearman rho; each cell says how many titles it uses."""
     if frame.is_empty():
         return empty_figure(CORR_TITLE)
@@ -171,7 +170,7 @@ def _value(x: float, metric: str, mean: bool = False) -> str:
     return f"{x:,.1f}"
 
 
-def metric_distribution(frame: pl.DataFrame, metric: str) -> go.Figure:
+def metric_distribution(frame: pl.DataFrame, metric: str) -> Figure:
     """Stacked histogram by type, with each type's box (5th–95th percentile whiskers)."""
     title = distribution_title(metric)
     if frame.is_empty():
@@ -243,7 +242,7 @@ def period_labels(period: str, values) -> list[str]:
     return [MONTHS[v - 1] if period == "month" else f"Q{v}" for v in values]
 
 
-def by_period(frame: pl.DataFrame, period: str) -> go.Figure:
+def by_period(frame: pl.DataFrame, period: str) -> Figure:
     """Grouped bars per type with 95% confidence whiskers; hover gives the counts."""
     title = period_title(period)
     scored = frame.filter(pl.col("scored_titles") > 0) if not frame.is_empty() else frame
@@ -306,7 +305,7 @@ def period_insights(frame: pl.DataFrame, period: str) -> list[str]:
 
 # --- engagement by genre -----------------------------------------------------------
 
-def genre_engagement(frame: pl.DataFrame) -> go.Figure:
+def genre_engagement(frame: pl.DataFrame) -> Figure:
     """Median engagement per category (dot) with its interquartile range (whisker)."""
     if frame.is_empty():
         return empty_figure(GENRE_TITLE, "No category has enough scored titles")

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 import math
 
-import plotly.graph_objects as go
 import polars as pl
 
-from dashapp.figures.base import empty_figure, figure, pct
+from dashapp.figures.base import Figure, empty_figure, figure, pct
 from dashapp.theme import KIND_COLOURS, KIND_LABELS, NETFLIX_RED, genre_colour
 
 ADDITIONS_TITLE = "Titles added to Netflix per month (titles)"
@@ -84,7 +83,7 @@ def _hbars(labels: list[str], values: list[int], colours, custom: list[list], ho
                   xaxis={**_count_axis(max(values)), "title": {"text": x_title}})
 
 
-def additions_by_month(frame: pl.DataFrame) -> go.Figure:
+def additions_by_month(frame: pl.DataFrame) -> Figure:
     """Stacked monthly bars: titles added, movies vs TV shows."""
     if _empty(frame, "titles_added"):
         return empty_figure(ADDITIONS_TITLE)
@@ -113,7 +112,7 @@ def additions_insights(frame: pl.DataFrame) -> list[str]:
     return out
 
 
-def release_years(frame: pl.DataFrame) -> go.Figure:
+def release_years(frame: pl.DataFrame) -> Figure:
     if _empty(frame, "titles"):
         return empty_figure(RELEASE_TITLE)
     return _kind_bar_figure(
@@ -140,7 +139,7 @@ def release_insights(frame: pl.DataFrame) -> list[str]:
     return out
 
 
-def addition_lag(frame: pl.DataFrame) -> go.Figure:
+def addition_lag(frame: pl.DataFrame) -> Figure:
     if _empty(frame, "titles"):
         return empty_figure(LAG_TITLE)
     ticks = list(range(0, 31, 5))
@@ -168,7 +167,7 @@ def lag_insights(frame: pl.DataFrame) -> list[str]:
     return out
 
 
-def country_map(frame: pl.DataFrame) -> go.Figure:
+def country_map(frame: pl.DataFrame) -> Figure:
     """Choropleth by country name; colour is log10(titles) so small producers show."""
     if _empty(frame, "titles"):
         return empty_figure(MAP_TITLE)
@@ -208,7 +207,7 @@ def map_insights(frame: pl.DataFrame) -> list[str]:
     return out
 
 
-def top_countries(frame: pl.DataFrame, limit: int = 15) -> go.Figure:
+def top_countries(frame: pl.DataFrame, limit: int = 15) -> Figure:
     if _empty(frame, "titles"):
         return empty_figure(COUNTRIES_TITLE)
     top = frame.head(limit)
@@ -238,7 +237,7 @@ def countries_insights(frame: pl.DataFrame) -> list[str]:
     return out
 
 
-def top_genres(frame: pl.DataFrame) -> go.Figure:
+def top_genres(frame: pl.DataFrame) -> Figure:
     if _empty(frame, "titles"):
         return empty_figure(GENRES_TITLE)
     total = frame["total_titles"][0]
@@ -264,7 +263,7 @@ def genres_insights(frame: pl.DataFrame) -> list[str]:
     return out
 
 
-def ratings(frame: pl.DataFrame) -> go.Figure:
+def ratings(frame: pl.DataFrame) -> Figure:
     if _empty(frame, "titles"):
         return empty_figure(RATINGS_TITLE)
     present = set(frame["maturity_rating"])
@@ -289,7 +288,7 @@ def ratings_insights(frame: pl.DataFrame) -> list[str]:
             f"{pct(kids, total)} for children (TV-Y, TV-Y7, G, TV-G)."]
 
 
-def runtimes(frame: pl.DataFrame) -> go.Figure:
+def runtimes(frame: pl.DataFrame) -> Figure:
     if _empty(frame, "movies"):
         return empty_figure(RUNTIME_TITLE, "No movies with a runtime match these filters")
     labels = [f"{b}+" if b >= 200 else f"{b}–{b + 9}" for b in frame["bin_start"]]
@@ -313,7 +312,7 @@ def runtime_insights(frame: pl.DataFrame) -> list[str]:
             "or more."]
 
 
-def seasons(frame: pl.DataFrame) -> go.Figure:
+def seasons(frame: pl.DataFrame) -> Figure:
     if _empty(frame, "shows"):
         return empty_figure(SEASONS_TITLE, "No TV shows match these filters")
     labels = [f"{s}+" if s >= 10 else str(s) for s in frame["seasons"]]
@@ -337,7 +336,7 @@ def seasons_insights(frame: pl.DataFrame) -> list[str]:
             f"The longest run has {frame['max_seasons'][0]} seasons."]
 
 
-def top_people(frame: pl.DataFrame, role: str) -> go.Figure:
+def top_people(frame: pl.DataFrame, role: str) -> Figure:
     title = PEOPLE_TITLES[role]
     if _empty(frame, "titles"):
         return empty_figure(title)
@@ -362,7 +361,7 @@ def people_insights(frame: pl.DataFrame, role: str) -> list[str]:
     return out
 
 
-def quality_popularity(frame: pl.DataFrame) -> go.Figure:
+def quality_popularity(frame: pl.DataFrame) -> Figure:
     """Log-x scatter sized by IMDb votes (area ∝ votes), one trace per kind."""
     if frame.is_empty():
         return empty_figure(SCATTER_TITLE, "No titles with TMDB scores match these filters")
@@ -408,7 +407,7 @@ def scatter_insights(frame: pl.DataFrame) -> list[str]:
 
 
 
-def matched_share(frame: pl.DataFrame, min_titles: int = 20) -> go.Figure:
+def matched_share(frame: pl.DataFrame, min_titles: int = 20) -> Figure:
     """One line per coverage measure: its share of each year's additions (0–100%).
     Years with fewer than `min_titles` additions are not drawn: a share of 2 titles
     swings from 0 to 100% and says nothing (they stay in the CSV)."""
