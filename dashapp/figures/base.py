@@ -8,9 +8,10 @@ import plotly.io as pio
 import polars as pl
 
 # Every figure of the app is dark. As plotly's default template it is attached to each
-# go.Figure() at construction without being validated again (plotly trusts its default),
-# where `update_layout(template="plotly_dark")` rebuilt and re-validated the whole
-# template, about 8–40 ms per figure (benchmarks/README.md, "Figure construction").
+# go.Figure() at construction without being validated again (plotly trusts its default;
+# `Figure` below attaches its JSON the same way), where
+# `update_layout(template="plotly_dark")` rebuilt and re-validated the whole template,
+# about 8–40 ms per figure (benchmarks/README.md, "Figure construction").
 # The template is plotly_dark's layout with its defaults for the trace types the app
 # draws only: every figure carries its template, and plotly_dark's defaults for 24 trace
 # types (7.4 KB) were copied, validated and serialized per figure, about 60% of a simple
@@ -54,8 +55,8 @@ _TEMPLATE_JSON = pio.templates[TEMPLATE].to_plotly_json()
 class Figure(dict):
     """A figure as the JSON Dash sends: {"data": traces, "layout": layout}. Built as
     plain dicts, not go.Figure: plotly's object model validated, converted and copied
-    every property, about 5 ms of CPU per figure and over 90% of building and
-    serializing one (benchmarks/bench_figure_dicts.py). Read as a plotly figure
+    every property on every request, about half the CPU of a page's chart callbacks
+    when their queries are cached (benchmarks/bench_figure_dicts.py). Read as a plotly figure
     (`fig.layout.title.text`, `fig.data[0].x`, `fig.to_dict()`), it builds the
     validated go.Figure then, so a property plotly does not know still fails there
     (tests/test_chart_spec.py validates every chart's figure this way)."""
