@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import app_serving, assert_accessible, page_settled, wait_for
+from conftest import app_serving, assert_accessible, click, page_settled, wait_for
 
 pytestmark = pytest.mark.browser
 HISTORIES = Path(__file__).resolve().parent / "data" / "viewing_histories"
@@ -86,7 +86,10 @@ def test_state_has_no_axe_violations(browser, served_app, state):
     from selenium.webdriver.common.by import By
     _open(browser, served_app + STATES[state])
     if state == "title detail":  # open the first title's detail panel
-        browser.find_element(By.CSS_SELECTOR, ".title-link").click()
+        # the table's rows come from a callback that may not have started when the page
+        # settles (the page has no chart to wait for): wait for a row's link
+        wait_for(browser, 60).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".title-link"))
+        click(browser, By.CSS_SELECTOR, ".title-link")
         wait_for(browser, 30).until(lambda d: d.find_elements(By.ID, "titles-detail-title"))
     assert_accessible(browser, state)
 
