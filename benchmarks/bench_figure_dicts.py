@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
 import bench_callbacks as bench  # noqa: E402
-from bench_figure_template import page_calls  # noqa: E402
+from bench_figure_template import page_calls, post_calls  # noqa: E402
 
 FIGURE_MODULES = ("anomalies", "blend", "clusters", "head_to_head", "market", "models",
                   "performance", "universe")
@@ -52,15 +52,10 @@ def use(build) -> None:
     base.figure = build
 
 
-def replies(client, calls, comps, store) -> tuple[float, list]:
-    """CPU ms of one pass over the page's filter callbacks, and their parsed replies."""
-    start, out = time.process_time(), []
-    for call in calls:
-        reply = client.post("/_dash-update-component",
-                            json=call.body(comps, {bench.STORE: store}, [".".join(bench.STORE)]))
-        if reply.status_code not in (200, 204):
-            raise SystemExit(f"{call.dep['output']}: HTTP {reply.status_code}")
-        out.append(reply.data)
+def replies(client, calls, comps, store) -> tuple[float, list[bytes]]:
+    """CPU ms of one pass over the page's filter callbacks, and their replies."""
+    start = time.process_time()
+    out = post_calls(client, calls, comps, store)
     return (time.process_time() - start) * 1000, out
 
 

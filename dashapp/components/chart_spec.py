@@ -46,7 +46,7 @@ from dashapp.components.chart import (
     insights_id,
     register_csv,
 )
-from dashapp.figures.base import empty_figure
+from dashapp.figures.base import Figure, empty_figure
 from models.artifacts import ModelMissing
 from queries.filters import Filters
 
@@ -65,7 +65,7 @@ class Chart:
     page-local values, i.e. its defaults; required when the data is not a frame)."""
     id: str
     query: Callable[..., Any]
-    figure: Callable[..., go.Figure]
+    figure: Callable[..., Figure | go.Figure]  # Figure: base.figure's plain JSON
     insights: Callable[..., list[str]]
     how_to_read: str
     # the figure's title when it shows an error instead (a function of the inputs'
