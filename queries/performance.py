@@ -7,6 +7,7 @@ can pick are checked against the allow-lists below before they are bound.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import polars as pl
@@ -21,7 +22,7 @@ SCOPE = Scope("performance", (
     "performance_by_period",
     "performance_genre_engagement",
     "performance_metric_distribution",
-    "performance_rank_correlations",
+    "performance_correlation_sample",
 ))
 
 
@@ -62,11 +63,43 @@ def metric_or_default(name: str | None) -> str:
 
 def rank_correlations(wh: Warehouse, filters: Filters = Filters(),
                       max_titles: int = MAX_CORRELATION_TITLES) -> pl.DataFrame:
-    """Grain: one row per metric pair (metric_x ≤ metric_y, names of METRICS): titles
-    with both, Spearman rho, and how many titles were in scope (scope_titles, at most
-    max_titles of filtered_titles)."""
-    return wh.query("performance_rank_correlations", scope=SCOPE, max_titles=int(max_titles),
-                    **filters.params())
+    """Grain: one row per metric pair (metric_x ≤ metric_y, names of METRICS) that
+    some title has both of: titles with both, Spearman rho over those titles (average
+    ranks, as scipy.stats.spearmanr on those rows; null for fewer than two titles or a
+    constant metric; 1 on the diagonal), and how many titles were in scope (scope_titles,
+    at most max_titles of filtered_titles). Sorted by metric_x, metric_y."""
+    sample = wh.query("performance_correlation_sample", scope=SCOPE,
+                      max_titles=int(max_titles), **filters.params())
+    return spearman_pairs(sample, list(METRICS))
+
+
+def spearman_pairs(sample: pl.DataFrame, metrics: list[str]) -> pl.DataFrame:
+    """rank_correlations' rows from its sample (one row per title, a column per metric,
+    filtered_titles). One select holds every pair, so Polars ranks them in parallel."""
+    pairs = [(x, y) for i, x in enumerate(metrics) for y in metrics[i:]]
+    exprs = []
+    for k, (x, y) in enumerate(pairs):
+        both = pl.col(x).is_not_null() & pl.col(y).is_not_null()
+        exprs.append(both.sum().alias(f"n{k}"))
+        if x != y:
+            exprs.append(pl.corr(pl.col(x).filter(both), pl.col(y).filter(both),
+                                 method="spearman").alias(f"r{k}"))
+    found = sample.select(exprs).row(0, named=True) if sample.height else {}
+    rows = []
+    for k, (x, y) in enumerate(pairs):
+        titles = found.get(f"n{k}") or 0
+        if not titles:
+            continue
+        rho = 1.0 if x == y else found[f"r{k}"]
+        # a pair of one title, or a metric constant over the pair, has no correlation
+        rows.append((x, y, titles, rho if rho is not None and math.isfinite(rho) else None))
+    scope = sample.height
+    total = sample["filtered_titles"][0] if scope else 0
+    return pl.DataFrame(rows, orient="row", schema={
+        "metric_x": pl.String, "metric_y": pl.String, "titles": pl.Int64,
+        "rho": pl.Float64}).with_columns(
+        scope_titles=pl.lit(scope, pl.Int64), filtered_titles=pl.lit(total, pl.Int64),
+    ).sort("metric_x", "metric_y")
 
 
 def metric_distribution(wh: Warehouse, filters: Filters = Filters(),

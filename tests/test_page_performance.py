@@ -172,6 +172,28 @@ def test_rank_correlations_sample_large_selections(wh, titles, warehouse_con):
     check_against_scipy(got, titles.filter(pl.col("show_id").is_in(ids)))
 
 
+
+def test_spearman_pairs_on_a_small_sample():
+    sample = pl.DataFrame({
+        "a": [1.0, 2.0, 2.0, 4.0, None],     # a tie: average ranks, as scipy
+        "b": [10.0, 30.0, 20.0, 40.0, 50.0],
+        "c": [5.0, 5.0, 5.0, None, None],     # constant over its titles
+        "d": [None, None, None, None, 7.0],   # shares one title with b, none with a
+        "filtered_titles": [9] * 5})
+    got = perf.spearman_pairs(sample, ["a", "b", "c", "d"])
+    cells = {(r["metric_x"], r["metric_y"]): (r["titles"], r["rho"])
+             for r in got.iter_rows(named=True)}
+    assert cells[("a", "b")] == (4, pytest.approx(
+        stats.spearmanr([1, 2, 2, 4], [10, 30, 20, 40]).statistic, abs=1e-12))
+    assert cells[("a", "c")] == (3, None)   # no correlation with a constant
+    assert cells[("b", "d")] == (1, None)   # nor over one title
+    assert ("a", "d") not in cells and ("c", "d") not in cells  # no title has both
+    assert cells[("d", "d")] == (1, 1.0) and cells[("a", "a")] == (4, 1.0)
+    assert got["scope_titles"].unique().to_list() == [5]
+    assert got["filtered_titles"].unique().to_list() == [9]
+    assert got.select("metric_x", "metric_y").rows() == sorted(cells)
+    assert perf.spearman_pairs(sample.clear(), ["a", "b"]).is_empty()
+
 # --- distributions, periods, genres vs Polars ---------------------------------------
 
 @pytest.mark.parametrize("metric", list(perf.METRICS))

@@ -1,3 +1,7 @@
+-- The baseline of benchmarks/bench_rank_correlations.py: the Performance page's rank
+-- correlations as they were computed before (all in SQL, ranks by window functions).
+-- Same result as queries/performance.py rank_correlations, except NaN where that
+-- gives null (a pair of one title, or a constant metric).
 -- one row per pair of numeric metrics (metric_x ≤ metric_y; the diagonal holds each
 -- metric's own title count): Spearman rank correlation over the filtered titles that
 -- have both metrics. Ranks are average ranks within each pair's own titles (as
