@@ -54,6 +54,9 @@ METRICS: dict[str, Metric] = {
 DEFAULT_METRIC = "engagement_score"
 PERIODS = {"month": "Month added", "quarter": "Quarter added"}
 MAX_CORRELATION_TITLES = 10_000
+# performance_correlation_sample.sql sorts only the titles in the lowest
+# SAMPLE_OVERSAMPLING × max_titles / n share of hashes, about twice the sample
+SAMPLE_OVERSAMPLING = 2.0
 
 
 def metric_or_default(name: str | None) -> str:
@@ -68,9 +71,18 @@ def rank_correlations(wh: Warehouse, filters: Filters = Filters(),
     ranks, as scipy.stats.spearmanr on those rows; null for fewer than two titles or a
     constant metric; 1 on the diagonal), and how many titles were in scope (scope_titles,
     at most max_titles of filtered_titles). Sorted by metric_x, metric_y."""
-    sample = wh.query("performance_correlation_sample", scope=SCOPE,
-                      max_titles=int(max_titles), **filters.params())
+    sample = _correlation_sample(wh, filters, int(max_titles), SAMPLE_OVERSAMPLING)
+    if sample.is_empty() or sample.height < min(max_titles, sample["filtered_titles"][0]):
+        # the hash cut held fewer titles than the sample (or none, or none matched the
+        # filters): draw it from every title
+        sample = _correlation_sample(wh, filters, int(max_titles), math.inf)
     return spearman_pairs(sample, list(METRICS))
+
+
+def _correlation_sample(wh: Warehouse, filters: Filters, max_titles: int,
+                        oversample: float) -> pl.DataFrame:
+    return wh.query("performance_correlation_sample", scope=SCOPE, max_titles=max_titles,
+                    oversample=oversample, **filters.params())
 
 
 def spearman_pairs(sample: pl.DataFrame, metrics: list[str]) -> pl.DataFrame:

@@ -164,7 +164,12 @@ def test_rank_correlations_follow_the_filters(wh, titles):
     assert perf.rank_correlations(wh, NOTHING).is_empty()
 
 
-def test_rank_correlations_sample_large_selections(wh, titles, warehouse_con):
+@pytest.mark.parametrize("oversampling", [perf.SAMPLE_OVERSAMPLING, 0.05, 1e-9])
+def test_rank_correlations_sample_large_selections(wh, titles, warehouse_con, oversampling,
+                                                   monkeypatch):
+    # 0.05 or 1e-9: the hash cut keeps ~75 titles or none, too few: the sample is drawn
+    # again from all of them
+    monkeypatch.setattr(perf, "SAMPLE_OVERSAMPLING", oversampling)
     got = perf.rank_correlations(wh, max_titles=1500)
     assert got["scope_titles"][0] == 1500 and got["filtered_titles"][0] == titles.height
     ids = [r[0] for r in warehouse_con.sql("select show_id from titles order by "
