@@ -76,18 +76,27 @@ bins as (
     group by kind, bin
 ),
 summary as (
+    -- the five box quantiles as one list aggregate: one pass over the values, not five
     select
         kind,
-        count(*) as kind_titles,
-        avg(raw_value) as mean_value,
-        median(raw_value) as median_value,
-        quantile_cont(axis_value, 0.05) as box_p05,
-        quantile_cont(axis_value, 0.25) as box_q1,
-        quantile_cont(axis_value, 0.50) as box_median,
-        quantile_cont(axis_value, 0.75) as box_q3,
-        quantile_cont(axis_value, 0.95) as box_p95
-    from binned
-    group by kind
+        kind_titles,
+        mean_value,
+        median_value,
+        box[1] as box_p05,
+        box[2] as box_q1,
+        box[3] as box_median,
+        box[4] as box_q3,
+        box[5] as box_p95
+    from (
+        select
+            kind,
+            count(*) as kind_titles,
+            avg(raw_value) as mean_value,
+            median(raw_value) as median_value,
+            quantile_cont(axis_value, [0.05, 0.25, 0.50, 0.75, 0.95]) as box
+        from valued
+        group by kind
+    )
 ),
 final as (
     select
