@@ -116,14 +116,14 @@ def main() -> int:
             med = {k: statistics.median(v) for k, v in times.items()}
             for k in totals:
                 totals[k].append(med[k])
-            print(f"{family:8s} {titles:9,d} {med['windowed']:13.1f} {med["served"]:11.1f} "
-                  f"{med['windowed'] / med["served"]:5.1f}x {p95(times['windowed']):13.1f} "
-                  f"{p95(times["served"]):11.1f}", flush=True)
+            print(f"{family:8s} {titles:9,d} {med['windowed']:13.1f} {med['served']:11.1f} "
+                  f"{med['windowed'] / med['served']:5.1f}x {p95(times['windowed']):13.1f} "
+                  f"{p95(times['served']):11.1f}", flush=True)
     finally:
         wh.close()
     print(f"sum of medians: windowed {sum(totals['windowed']):,.0f} ms, served "
-          f"{sum(totals["served"]):,.0f} ms "
-          f"({sum(totals['windowed']) / sum(totals["served"]):.2f}x); load average "
+          f"{sum(totals['served']):,.0f} ms "
+          f"({sum(totals['windowed']) / sum(totals['served']):.2f}x); load average "
           f"{os.getloadavg()[0]:.1f} at the end")
     return 0
 
