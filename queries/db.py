@@ -31,7 +31,7 @@ import re
 import threading
 import warnings
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,14 +163,19 @@ class Warehouse:
     def build_id(self) -> str:
         return self._target().stem
 
-    def query(self, name: str, *, scope: Scope | None = None, **params) -> pl.DataFrame:
+    def query(self, name: str, *, scope: Scope | None = None,
+              derive: Callable[[pl.DataFrame], pl.DataFrame] | None = None,
+              **params) -> pl.DataFrame:
         """Run queries/sql/<name>.sql with bound params; cached per build. With a
         `scope` (and non-empty `filters`) it reads the page's title set selected once
-        for these filters instead of filtering again (same result)."""
+        for these filters instead of filtering again (same result). With `derive` (a
+        pure function of the rows, part of the cache key) it returns, and the cache
+        keeps, derive(rows) instead of the rows: for a wrapper that turns many rows
+        into a small result, so the cache does not hold the many rows."""
         build = self._acquire()
         try:
-            key = (build.build_id, name, tuple(sorted((k, _hashable(v))
-                                                      for k, v in params.items())))
+            key = (build.build_id, name, derive and derive.__qualname__,
+                   tuple(sorted((k, _hashable(v)) for k, v in params.items())))
             with self._lock:
                 if key in self._cache:
                     self._cache.move_to_end(key)
@@ -179,6 +184,8 @@ class Warehouse:
                 frame = self._execute_scoped(build, scope, name, params)
             else:
                 frame = self._execute(build, sql_text(name), params)
+            if derive is not None:
+                frame = derive(frame)
             with self._lock:
                 self._cache[key] = frame
                 while len(self._cache) > self.cache_size:

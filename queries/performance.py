@@ -71,18 +71,25 @@ def rank_correlations(wh: Warehouse, filters: Filters = Filters(),
     ranks, as scipy.stats.spearmanr on those rows; null for fewer than two titles or a
     constant metric; 1 on the diagonal), and how many titles were in scope (scope_titles,
     at most max_titles of filtered_titles). Sorted by metric_x, metric_y."""
-    sample = _correlation_sample(wh, filters, int(max_titles), SAMPLE_OVERSAMPLING)
-    if sample.is_empty() or sample.height < min(max_titles, sample["filtered_titles"][0]):
+    max_titles = int(max_titles)
+    found = _correlations(wh, filters, max_titles, SAMPLE_OVERSAMPLING)
+    if found.is_empty() or found["scope_titles"][0] < min(max_titles,
+                                                          found["filtered_titles"][0]):
         # the hash cut held fewer titles than the sample (or none, or none matched the
         # filters): draw it from every title
-        sample = _correlation_sample(wh, filters, int(max_titles), math.inf)
-    return spearman_pairs(sample, list(METRICS))
+        found = _correlations(wh, filters, max_titles, math.inf)
+    return found
 
 
-def _correlation_sample(wh: Warehouse, filters: Filters, max_titles: int,
-                        oversample: float) -> pl.DataFrame:
+def _correlations(wh: Warehouse, filters: Filters, max_titles: int,
+                  oversample: float) -> pl.DataFrame:
+    # derive: the cache keeps the ~55 correlation rows, not the sample's 10,000
     return wh.query("performance_correlation_sample", scope=SCOPE, max_titles=max_titles,
-                    oversample=oversample, **filters.params())
+                    oversample=oversample, derive=_spearman_of_metrics, **filters.params())
+
+
+def _spearman_of_metrics(sample: pl.DataFrame) -> pl.DataFrame:
+    return spearman_pairs(sample, list(METRICS))
 
 
 def spearman_pairs(sample: pl.DataFrame, metrics: list[str]) -> pl.DataFrame:

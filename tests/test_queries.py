@@ -48,6 +48,21 @@ def test_results_are_cached_per_build(wh):
     assert wh.query("additions_by_year", **Filters().params()) is first
 
 
+def test_a_derived_result_is_what_the_cache_keeps(wh):
+    calls = []
+
+    def yearly_total(rows: pl.DataFrame) -> pl.DataFrame:
+        calls.append(rows.height)
+        return rows.select(pl.col("titles_added").sum())
+
+    params = Filters(kinds=("movie",)).params()
+    first = wh.query("additions_by_year", derive=yearly_total, **params)
+    assert wh.query("additions_by_year", derive=yearly_total, **params) is first
+    assert len(calls) == 1 and first.shape == (1, 1)
+    rows = wh.query("additions_by_year", **params)  # the rows themselves: another entry
+    assert first["titles_added"][0] == rows["titles_added"].sum() and calls[0] == rows.height
+
+
 def test_values_are_bound_never_formatted():
     from queries.db import SQL
     for path in SQL.folder.glob("*.sql"):
