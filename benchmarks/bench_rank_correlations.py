@@ -27,24 +27,16 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
+sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 import queries.db as db  # noqa: E402
 from base.sqlfiles import SqlFolder  # noqa: E402
+from bench_page_scope import FAMILIES  # noqa: E402
 from queries import performance  # noqa: E402
 from queries.db import Scope, Warehouse  # noqa: E402
 from queries.filters import Filters  # noqa: E402
 
 BASELINE = "rank_correlations_windowed"
-FAMILIES = {
-    "none": Filters(),
-    "movie": Filters(kinds=("movie",)),
-    "genre": Filters(genres=("Dramas",)),
-    "country": Filters(countries=("India",)),
-    "years": Filters(year_from=2015, year_to=2019),
-    "combo": Filters(kinds=("movie",), genres=("Dramas", "Comedies"),
-                     countries=("United States",), year_from=1995),
-}
 
 
 class WithBaseline(SqlFolder):

@@ -7,9 +7,10 @@
 -- $oversample times the sample, all the titles with a lower hash than any left out):
 -- a sort of ~20,000 rows instead of all n. queries/performance.py asks again with no
 -- such cut when the share held fewer titles than the sample (rare: below e^-2500 for a
--- 10,000-title sample at $oversample = 2). It turns the sample into Spearman rank correlations: ranking
--- each pair's own titles is 45 sorts, which Polars runs in parallel in a fraction of
--- the time of DuckDB's window functions (benchmarks/bench_rank_correlations.py).
+-- 10,000-title sample at $oversample = 2). It turns the sample into Spearman rank
+-- correlations: ranking each pair's own titles is 45 sorts, which Polars runs in
+-- parallel in a fraction of the time of DuckDB's window functions
+-- (benchmarks/bench_rank_correlations.py).
 with filtered as (
     select show_id, imdb_score, imdb_votes, tmdb_popularity, tmdb_score, tmdb_vote_count,
            runtime_minutes, seasons, release_year, addition_lag_years, engagement_score
