@@ -18,7 +18,8 @@ credits as (
           group by kind, directors)
     union all
     -- actors: the title_people bridge (one row per title × person × role), joined on
-    -- the integer title_no (at 1M titles ~4x faster than on the varchar show_id)
+    -- the integer title_no: at 1M titles the query is 2-3x faster than joined on the
+    -- varchar show_id (benchmarks/bench_top_people.py)
     select f.kind, 1 as titles, p.person_name
     from title_people as p
     join filtered as f using (title_no)

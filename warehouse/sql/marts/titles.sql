@@ -80,7 +80,8 @@ select * exclude (imdb_engagement, tmdb_engagement),
        coalesce(imdb_engagement, tmdb_engagement) as engagement_score,
        case when imdb_engagement is not null then 'imdb'
             when tmdb_engagement is not null then 'tmdb' end as engagement_basis,
-       -- an integer key for joins with the bridges: at a million titles, hashing the
-       -- varchar show_id of 7 M credit rows cost ~4x the same join on an integer
+       -- an integer key for joins with the bridges: at a million titles, joining 7 M
+       -- credit rows on the varchar show_id made the top-actors query 2-3x slower
+       -- (benchmarks/bench_top_people.py)
        row_number() over (order by show_id)::integer as title_no
 from final order by show_id
