@@ -44,6 +44,7 @@ from base.errors import UserError, WarehouseMissing
 from base.paths import Paths
 from base.sqlfiles import SqlFolder
 from queries.hardening import HARDENING, hardened_config, open_hardened  # noqa: F401
+from warehouse import schema
 
 SQL = SqlFolder.beside(__file__)
 
@@ -55,6 +56,11 @@ warnings.filterwarnings("ignore", message="Arrow output on a DB-API result",
 
 class QueryTimeout(UserError):
     """A query ran past its time limit and was interrupted."""
+
+
+class BuildOutdated(UserError):
+    """The published build lacks columns this version's SQL reads: it was made by an
+    older version (the app was upgraded, and no refresh has published since)."""
 
 
 def sql_text(name: str) -> str:
@@ -260,6 +266,16 @@ class Warehouse:
             frame = _fetch(cursor, sql, params)
         except duckdb.InterruptException as exc:
             raise QueryTimeout(f"query stopped after {self.timeout_s:g} s") from exc
+        except (duckdb.BinderException, duckdb.CatalogException) as exc:
+            # our own SQL failing to bind is a bug, or a build older than the code:
+            # say which, so an upgraded app on an old build shows how to fix it, not a 500
+            missing = missing_columns(cursor)
+            if missing:
+                raise BuildOutdated(
+                    "the published warehouse was built by an older version and lacks "
+                    f"{', '.join(missing[:3])}{' …' if len(missing) > 3 else ''}: run "
+                    "`netflix-insights refresh` to rebuild it") from exc
+            raise
         finally:
             done.set()
             watchdog.join()
@@ -275,6 +291,15 @@ class Warehouse:
                 b.con.close()
             self._retired.clear()
             self._build = None
+
+
+def missing_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """`table.column` of every column warehouse/schema.toml declares that the build on
+    `con` lacks (empty for a build made by this version)."""
+    present = set(con.execute("select table_name, column_name from duckdb_columns() "
+                              "where schema_name = 'main'").fetchall())
+    return [f"{table.name}.{column}" for table in schema.tables().values()
+            for column in table.columns if (table.name, column) not in present]
 
 
 def _fetch(cursor: duckdb.DuckDBPyConnection, sql: str, params: dict) -> pl.DataFrame:

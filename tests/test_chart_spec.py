@@ -102,7 +102,7 @@ def test_errors_show_in_the_card_not_as_a_server_error(tmp_path):
     from dashapp.figures import universe as figs
     from models.artifacts import ModelMissing
     from queries import universe
-    from queries.db import QueryTimeout, Warehouse
+    from queries.db import BuildOutdated, QueryTimeout, Warehouse
 
     nowhere = Warehouse(tmp_path)  # a data dir with nothing published: the real error
     spec = Chart("t-genres", lambda f: universe.top_genres(nowhere, f), figs.top_genres,
@@ -125,6 +125,15 @@ def test_errors_show_in_the_card_not_as_a_server_error(tmp_path):
     fig, insights = ChartCallback((Chart("t", untrained, figs.top_genres,
                                          figs.genres_insights, "how"),))(None)
     assert fig.layout.annotations[0].text == model_status.NOT_TRAINED and insights == []
+
+    def outdated(_filters):
+        raise BuildOutdated("the published warehouse was built by an older version and "
+                            "lacks titles.title_no: run `netflix-insights refresh`")
+    fig, insights = ChartCallback((Chart("t", outdated, figs.top_genres, figs.genres_insights,
+                                         "how"),))(None)
+    lines = fig.layout.annotations[0].text.split("<br>")  # wrapped, not cut off at the edges
+    assert len(lines) > 1 and max(map(len, lines)) <= 60
+    assert " ".join(lines) == insights[0].children and "refresh" in lines[-1]
 
     def bug(_filters):
         raise KeyError("a bug is not a user error")

@@ -2,12 +2,14 @@
 working from the bundled source files (not from the warehouse)."""
 from __future__ import annotations
 
+import duckdb
 import polars as pl
 import pytest
 
+from base.paths import Paths
 from etl.sources import snapshot
-from queries import catalog
-from queries.db import QueryTimeout, Warehouse
+from queries import catalog, universe
+from queries.db import BuildOutdated, QueryTimeout, Warehouse
 from queries.filters import Filters
 
 
@@ -89,6 +91,35 @@ def test_runaway_query_is_interrupted(built_data_dir, tmp_path, monkeypatch):
         assert w.query("quick")["n"][0] == 8807  # the connection is still usable
     finally:
         w.close()
+
+
+def test_an_upgraded_app_on_an_older_build_says_to_refresh(fresh_data_dir, monkeypatch):
+    """Code that reads a column its build lacks (an upgrade served before a refresh
+    published) gets a message naming the column and the fix, not a server error; a
+    query that fails to bind on a current build is a bug and still raises."""
+    build = Paths(fresh_data_dir).current_link.resolve()
+    con = duckdb.connect(str(build))
+    con.execute("alter table title_people drop column title_no")   # as before 2026-12-03
+    con.execute("alter table titles drop column title_no")
+    con.close()
+    w = Warehouse(fresh_data_dir)
+    try:
+        with pytest.raises(BuildOutdated, match=r"lacks titles\.title_no, title_people\."
+                                                 r"title_no: run `netflix-insights refresh`"):
+            universe.top_people(w, Filters(), role="actor")
+        assert universe.ratings(w, Filters()).height > 0   # the rest still answers
+    finally:
+        w.close()
+
+
+def test_a_query_that_fails_to_bind_on_a_current_build_still_raises(wh, tmp_path,
+                                                                    monkeypatch):
+    import queries.db as db
+    from base.sqlfiles import SqlFolder
+    (tmp_path / "typo.sql").write_text("select no_such_column from titles")
+    monkeypatch.setattr(db, "SQL", SqlFolder(tmp_path))
+    with pytest.raises(duckdb.BinderException):
+        wh.query("typo")
 
 
 # --- precomputed marts and the queries that read them (independent Polars checks) -----

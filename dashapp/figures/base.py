@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import textwrap
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -31,6 +32,7 @@ pio.templates[TEMPLATE] = go.layout.Template(
 pio.templates.default = TEMPLATE
 
 EMPTY_MESSAGE = "No titles match these filters"
+EMPTY_MESSAGE_WIDTH = 60   # characters per line of an empty figure's message (half-width cards)
 
 
 LEGEND = {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"}
@@ -95,9 +97,11 @@ def base_layout(fig: go.Figure, title: str, *, hovermode: str = "closest") -> go
 
 
 def empty_figure(title: str, message: str = EMPTY_MESSAGE) -> Figure:
-    """A figure that says why it is empty instead of drawing blank axes."""
+    """A figure that says why it is empty instead of drawing blank axes. A long message
+    is wrapped (an annotation is one line, cut off at the card's edges)."""
+    text = "<br>".join(textwrap.wrap(message, EMPTY_MESSAGE_WIDTH) or [message])
     return figure([], title, xaxis={"visible": False}, yaxis={"visible": False},
-                  annotations=[{"text": message, "showarrow": False, "font": {"size": 16},
+                  annotations=[{"text": text, "showarrow": False, "font": {"size": 16},
                                 "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}])
 
 
