@@ -219,3 +219,27 @@ def test_every_chart_draws_a_figure_plotly_accepts(served_app, filters):
             sent = json.loads(to_json(fig))
             assert sent == json.loads(to_json(go.Figure(fig))), chart_id
             assert sent["layout"]["title"]["text"], chart_id
+
+
+def test_a_chart_must_name_its_title_for_its_error_state():
+    """A chart drawn from data titles itself in its figure function; its error state has
+    no data, so register_charts refuses a spec without title= (every page's charts pass
+    it: importing the app registers them all)."""
+    from dashapp.components.chart_spec import Chart, register_charts
+    from dashapp.figures import universe as figs
+    untitled = Chart("t-untitled", lambda f: None, figs.top_genres, figs.genres_insights, "how")
+    with pytest.raises(ValueError, match="t-untitled: a chart names its title"):
+        register_charts(untitled)
+
+
+def test_universe_cards_keep_their_titles_in_an_error_state(tmp_path, monkeypatch):
+    from base.errors import WarehouseMissing
+    from dashapp.pages import universe as page
+    from dashapp.figures import universe as figs
+
+    def missing(*_args, **_kwargs):
+        raise WarehouseMissing("no warehouse published yet")
+    monkeypatch.setattr(page.universe, "top_people", missing)
+    fig, insights = page.CALLBACKS[page.ACTORS](None)
+    assert fig.layout.title.text == figs.PEOPLE_TITLES["actor"]
+    assert "no warehouse published" in fig.layout.annotations[0].text

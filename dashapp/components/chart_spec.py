@@ -69,7 +69,8 @@ class Chart:
     insights: Callable[..., list[str]]
     how_to_read: str
     # the figure's title when it shows an error instead (a function of the inputs'
-    # values where the title depends on them)
+    # values where the title depends on them); required by register_charts, so a card
+    # in an error state still says what it is
     title: str | Callable[..., str] = ""
     csv: Callable[[Filters], pl.DataFrame] | None = None
     inputs: tuple[Input, ...] = ()
@@ -133,6 +134,8 @@ def register_charts(*specs: Chart) -> dict[str, ChartCallback]:
     for spec in specs:
         if not (spec.filtered or spec.csv):
             raise ValueError(f"{spec.id}: a chart without the filters names its csv source")
+        if not spec.title:  # its error state (no data to draw from) still says what it is
+            raise ValueError(f"{spec.id}: a chart names its title (title=), for its error state")
         groups.setdefault((spec.query, spec.inputs, spec.filtered), []).append(spec)
         register_csv(spec.id, _csv_source(spec))
     out: dict[str, ChartCallback] = {}

@@ -14,6 +14,7 @@ from queries.market import SI_UNDER
 
 SATURATION_TITLE = "Genre saturation: titles vs mean IMDb score"
 SATURATION_SUBTITLE = "Bubble area = IMDb votes · dashed lines = medians across genre families"
+SHARE_TITLE = "Share of {words} by genre (%)"
 PARETO_TITLE = "Pareto: {measure} by {dimension} (bars; line = cumulative % of all)"
 WINDOWS_TITLE = ("Release windows: % of each genre family's Netflix additions by month "
                  "(complete years to {year}; number = titles)")
@@ -172,7 +173,7 @@ def saturation_insights(frame: pl.DataFrame) -> list[str]:
 # ---------------------------------------------------------------- share vs market
 def share_title(frame: pl.DataFrame) -> str:
     words = compared_words(frame) if not frame.is_empty() else "titles"
-    return f"Share of {words} by genre (%)"
+    return SHARE_TITLE.format(words=words)
 
 
 def share_comparison(frame: pl.DataFrame) -> Figure:

@@ -119,9 +119,9 @@ def _pareto_labels(dimension, measure) -> tuple[str, str]:
 
 CHARTS = {spec.id: spec for spec in [
     Chart(SATURATION, _saturation, figs.saturation_map, figs.saturation_insights,
-          SATURATION_HOW, height=520),
+          SATURATION_HOW, height=520, title=figs.SATURATION_TITLE),
     Chart(SHARE, _saturation, figs.share_comparison, figs.share_insights, SHARE_HOW,
-          height=520),
+          height=520, title=figs.SHARE_TITLE.format(words="titles")),
     Chart(PARETO, lambda f, dimension=None, measure=None: market.pareto(
               wh(), f, *_pareto_choice(dimension, measure)),
           lambda frame, dimension, measure: figs.pareto_chart(
@@ -129,10 +129,13 @@ CHARTS = {spec.id: spec for spec in [
           lambda frame, dimension, measure: figs.pareto_insights(
               frame, *_pareto_labels(dimension, measure)),
           PARETO_HOW, height=500, extra=lambda: [pareto_controls()],
+          title=lambda dimension=None, measure=None: figs.pareto_title(
+              *_pareto_labels(dimension, measure)),
           inputs=(Input(PARETO_DIMENSION, "value"), Input(PARETO_MEASURE, "value")),
           csv=lambda f: market.pareto_all(wh(), f)),
     Chart(WINDOWS, lambda f: market.release_windows(wh(), f), figs.release_heatmap,
-          figs.windows_insights, WINDOWS_HOW, height=560),
+          figs.windows_insights, WINDOWS_HOW, height=560,
+          title=figs.WINDOWS_TITLE.format(year="—")),
 ]}
 CALLBACKS = register_charts(*CHARTS.values())
 update_saturation = CALLBACKS[SATURATION]  # also draws SHARE (the same query)

@@ -78,7 +78,7 @@ CHOSEN = (Input(f"{FORM}-type", "value"), Input(STORE, "data"))
 # Neither chart follows the global filters: they describe the trained model, for the
 # type chosen in the form and the title last assessed. One query draws both.
 SPECS = [
-    Chart(id=POSITION, query=positions, filtered=False,
+    Chart(id=POSITION, query=positions, filtered=False, title=figs.POSITION_TITLE,
           inputs=CHOSEN,
           figure=lambda p, *_: figs.probability_position(p.titles, p.mine.get("probability")),
           insights=lambda p, *_: figs.position_insights(p.titles, p.mine.get("probability"),
@@ -89,7 +89,7 @@ SPECS = [
               "model gave them when they were held out of training (5-fold cross-"
               "validation), red for titles that became hits. The dashed line is the title "
               "you assessed: the further right, the more it resembles past hits.")),
-    Chart(id=CALIBRATION, query=positions, filtered=False,
+    Chart(id=CALIBRATION, query=positions, filtered=False, title=figs.CALIBRATION_TITLE,
           inputs=CHOSEN,
           figure=lambda p, *_: figs.calibration(p.calibration),
           insights=lambda p, *_: figs.calibration_insights(p.calibration),

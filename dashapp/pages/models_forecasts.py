@@ -106,7 +106,7 @@ def _family_picker() -> list:
 # Neither chart follows the global filters: forecasts are computed for the whole
 # catalog at refresh, and the page's own controls pick what is shown.
 SPECS = [
-    Chart(id=FORECAST, query=forecast_view, filtered=False, height=460,
+    Chart(id=FORECAST, query=forecast_view, filtered=False, height=460, title="Forecast",
           inputs=(Input(SERIES, "value"), Input(HORIZON_ID, "value"), Input(MODEL, "value")),
           figure=_forecast_figure, insights=_forecast_insights,
           beside=((Output(SCORES, "children"), _backtest),
@@ -119,7 +119,7 @@ SPECS = [
               "carry on and are cut at 0 (no negative counts). Download CSV gives every "
               "series and model.")),
     Chart(id=MOMENTUM, query=momentum, filtered=False, inputs=(Input(FAMILY, "value"),),
-          height=440, extra=_family_picker,
+          height=440, extra=_family_picker, title=figs.MOMENTUM_TITLE,
           figure=lambda frame, _family: figs.momentum_chart(frame),
           insights=lambda frame, _family: figs.momentum_insights(frame),
           csv=lambda _filters: all_momentum(),

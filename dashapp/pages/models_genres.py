@@ -40,7 +40,7 @@ LABELS_CHART = Chart(
     LABELS, lambda variant: q.genre_labels(wh(), variant or "genres_netflix"),
     lambda frame, _variant: figs.label_f1(frame),
     lambda frame, _variant: figs.label_insights(frame), filtered=False,
-    inputs=(Input(VARIANT, "value"),), height=860, extra=_variant_picker,
+    inputs=(Input(VARIANT, "value"),), height=860, extra=_variant_picker, title=figs.LABELS_TITLE,
     csv=lambda _filters: q.genre_labels(wh(), "genres_netflix"), how_to_read=(
         "One bar per label: F1 on titles the model never saw (2021 additions; unseen "
         "TMDB movies), the harmonic mean of precision and recall. Hover shows "
@@ -49,7 +49,7 @@ LABELS_CHART = Chart(
 update_labels = register_charts(LABELS_CHART)[LABELS]
 COOC_CHART = Chart(
     COOC, lambda f: q.genre_cooccurrence(wh(), f), figs.cooccurrence,
-    figs.cooccurrence_insights, how_to_read=(
+    figs.cooccurrence_insights, title=figs.COOC_TITLE, how_to_read=(
         "Rows and columns are the most frequent categories in the filtered catalog. A cell "
         "is the share of the row category's titles that also carry the column category, "
         "so the matrix is not symmetric."))

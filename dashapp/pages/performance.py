@@ -84,7 +84,7 @@ def _period(period) -> str:
 
 CHARTS = {spec.id: spec for spec in [
     Chart(CORRELATIONS, lambda f: perf.rank_correlations(wh(), f), figs.rank_correlations,
-          figs.correlation_insights, height=620,
+          figs.correlation_insights, height=620, title=figs.CORR_TITLE,
           notes=lambda f: coverage_notes(f, "imdb_score", "tmdb_score", "engagement_score"),
           how_to_read=(
             "Each cell is the Spearman rank correlation of two metrics over the filtered "
@@ -100,6 +100,7 @@ CHARTS = {spec.id: spec for spec in [
           lambda frame, metric: figs.distribution_insights(frame,
                                                            perf.metric_or_default(metric)),
           inputs=(Input(METRIC_SELECT, "value"),), extra=lambda: [_metric_picker()],
+          title=lambda metric=None: figs.distribution_title(perf.metric_or_default(metric)),
           notes=lambda f, metric=None: coverage_notes(f, perf.metric_or_default(metric)),
           csv=lambda f: perf.all_metric_distributions(wh(), f), height=460, how_to_read=(
             "Bars count filtered titles per range of the chosen metric, stacked by "
@@ -111,6 +112,7 @@ CHARTS = {spec.id: spec for spec in [
           lambda frame, period: figs.by_period(frame, _period(period)),
           lambda frame, period: figs.period_insights(frame, _period(period)),
           inputs=(Input(PERIOD_SELECT, "value"),), extra=lambda: [_period_picker()],
+          title=lambda period=None: figs.period_title(_period(period)),
           notes=lambda f, period=None: coverage_notes(f, "engagement_score"),
           csv=lambda f: perf.by_all_periods(wh(), f), height=460, how_to_read=(
             "Bars are the mean engagement score of titles Netflix added in each "
@@ -119,7 +121,7 @@ CHARTS = {spec.id: spec for spec in [
             "different. Hover for how many titles each bar rests on. The CSV holds "
             "months and quarters.")),
     Chart(GENRES, lambda f: perf.genre_engagement(wh(), f), figs.genre_engagement,
-          figs.genre_insights, height=820,
+          figs.genre_insights, height=820, title=figs.GENRE_TITLE,
           notes=lambda f: coverage_notes(f, "engagement_score"),
           how_to_read=(
             "One row per Netflix category with at least 20 scored titles: the dot is the "

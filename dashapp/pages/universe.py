@@ -88,6 +88,7 @@ HOW = {
 def _people(role: str):
     """The top-people chart's query, figure and insights for one role."""
     return {"query": lambda f: universe.top_people(wh(), f, role),
+            "title": figs.PEOPLE_TITLES[role],
             "figure": lambda frame: figs.top_people(frame, role),
             "insights": lambda frame: figs.people_insights(frame, role)}
 
@@ -98,28 +99,33 @@ def _countries(f: Filters):
 
 CHARTS = {spec.id: spec for spec in [
     Chart(ADDITIONS, lambda f: universe.additions_by_month(wh(), f),
-          figs.additions_by_month, figs.additions_insights, HOW[ADDITIONS], height=380),
+          figs.additions_by_month, figs.additions_insights, HOW[ADDITIONS], height=380,
+          title=figs.ADDITIONS_TITLE),
     Chart(RELEASE, lambda f: universe.release_years(wh(), f), figs.release_years,
-          figs.release_insights, HOW[RELEASE]),
+          figs.release_insights, HOW[RELEASE], title=figs.RELEASE_TITLE),
     Chart(LAG, lambda f: universe.addition_lag(wh(), f), figs.addition_lag,
-          figs.lag_insights, HOW[LAG]),
-    Chart(MAP, _countries, figs.country_map, figs.map_insights, HOW[MAP], height=460),
+          figs.lag_insights, HOW[LAG], title=figs.LAG_TITLE),
+    Chart(MAP, _countries, figs.country_map, figs.map_insights, HOW[MAP], height=460,
+          title=figs.MAP_TITLE),
     Chart(COUNTRIES, _countries, figs.top_countries, figs.countries_insights,
-          HOW[COUNTRIES], height=460, csv=lambda f: _countries(f).head(15)),
+          HOW[COUNTRIES], height=460, csv=lambda f: _countries(f).head(15),
+          title=figs.COUNTRIES_TITLE),
     Chart(GENRES, lambda f: universe.top_genres(wh(), f), figs.top_genres,
-          figs.genres_insights, HOW[GENRES], height=480),
+          figs.genres_insights, HOW[GENRES], height=480, title=figs.GENRES_TITLE),
     Chart(RATINGS, lambda f: universe.ratings(wh(), f), figs.ratings,
-          figs.ratings_insights, HOW[RATINGS], height=480),
+          figs.ratings_insights, HOW[RATINGS], height=480, title=figs.RATINGS_TITLE),
     Chart(RUNTIMES, lambda f: universe.runtimes(wh(), f), figs.runtimes,
-          figs.runtime_insights, HOW[RUNTIMES]),
+          figs.runtime_insights, HOW[RUNTIMES], title=figs.RUNTIME_TITLE),
     Chart(SEASONS, lambda f: universe.seasons(wh(), f), figs.seasons,
-          figs.seasons_insights, HOW[SEASONS]),
+          figs.seasons_insights, HOW[SEASONS], title=figs.SEASONS_TITLE),
     Chart(DIRECTORS, **_people("director"), how_to_read=HOW[DIRECTORS], height=480),
     Chart(ACTORS, **_people("actor"), how_to_read=HOW[ACTORS], height=480),
     Chart(MATCHED, lambda f: universe.matched_share(wh(), f), figs.matched_share,
-          figs.matched_insights, HOW[MATCHED], height=380),
+          figs.matched_insights, HOW[MATCHED], height=380,
+          title=figs.MATCHED_TITLE),
     Chart(SCATTER, lambda f: universe.quality_popularity(wh(), f),
-          figs.quality_popularity, figs.scatter_insights, HOW[SCATTER], height=560),
+          figs.quality_popularity, figs.scatter_insights, HOW[SCATTER], height=560,
+          title=figs.SCATTER_TITLE),
 ]}
 CALLBACKS = register_charts(*CHARTS.values())
 # the pages' update functions, by the names tests and docs know them
