@@ -99,7 +99,8 @@ def base_layout(fig: go.Figure, title: str, *, hovermode: str = "closest") -> go
 def empty_figure(title: str, message: str = EMPTY_MESSAGE) -> Figure:
     """A figure that says why it is empty instead of drawing blank axes. A long message
     is wrapped (an annotation is one line, cut off at the card's edges)."""
-    text = "<br>".join(textwrap.wrap(message, EMPTY_MESSAGE_WIDTH) or [message])
+    text = "<br>".join(textwrap.wrap(message, EMPTY_MESSAGE_WIDTH, break_on_hyphens=False)
+                       or [message])
     return figure([], title, xaxis={"visible": False}, yaxis={"visible": False},
                   annotations=[{"text": text, "showarrow": False, "font": {"size": 16},
                                 "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}])
