@@ -243,6 +243,10 @@ def test_a_host_killed_mid_load_costs_no_retryable_request(topology):
     after = [r for r in load.results if r[2] > killed_at + 0.5]
     assert len(gets) > 20 and len(after) > 20
     assert [r for r in gets if r[1] != 200] == []      # nginx retried every GET
-    lost = [r for r in load.failures() if r[0] == "POST"]
-    assert all(r[1] == 502 and r[2] < killed_at + 0.5 for r in lost), lost  # in flight only
+    lost = [(r[1], round(r[2] - killed_at, 3)) for r in load.failures() if r[0] == "POST"]
+    # in flight only: each ended within 0.5 s of the kill (seconds after it, listed), as
+    # nginx's 502 or, once in a full-suite run under load, as a connection closed
+    # without a whole response (httpx RemoteProtocolError): the same POST in flight
+    assert all(kind in (502, "RemoteProtocolError") and after_kill < 0.5
+               for kind, after_kill in lost), lost
     assert len(lost) <= 6                                # at most one per client
