@@ -30,22 +30,13 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 import queries.db as db  # noqa: E402
-from base.sqlfiles import SqlFolder  # noqa: E402
+from _baseline_sql import WithBaseline  # noqa: E402
 from bench_page_scope import FAMILIES  # noqa: E402
 from queries import performance  # noqa: E402
 from queries.db import Scope, Warehouse  # noqa: E402
 from queries.filters import Filters  # noqa: E402
 
 BASELINE = "rank_correlations_windowed"
-
-
-class WithBaseline(SqlFolder):
-    """The app's SQL folder, plus the baseline statement from benchmarks/sql."""
-
-    def text(self, name: str) -> str:
-        if name == BASELINE:
-            return (HERE / "sql" / f"{BASELINE}.sql").read_text()
-        return super().text(name)
 
 
 def agree(served, baseline) -> bool:
@@ -72,7 +63,7 @@ def main() -> int:
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=15)
     args = parser.parse_args()
-    db.SQL = WithBaseline(db.SQL.folder)
+    db.SQL = WithBaseline(db.SQL.folder, BASELINE)
     scope = Scope(performance.SCOPE.name, performance.SCOPE.queries + (BASELINE,))
     performance.SCOPE = scope  # the served wrapper reads the same scope as the baseline
     print(f"{args.data_dir}: {os.cpu_count()} cores, load average "

@@ -26,7 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 import queries.db as db  # noqa: E402
-from base.sqlfiles import SqlFolder  # noqa: E402
+from _baseline_sql import WithBaseline  # noqa: E402
 from bench_page_scope import FAMILIES  # noqa: E402
 from queries import universe  # noqa: E402
 from queries.db import Scope, Warehouse  # noqa: E402
@@ -35,21 +35,12 @@ from queries.filters import Filters  # noqa: E402
 BASELINE = "universe_top_people_show_id"
 
 
-class WithBaseline(SqlFolder):
-    """The app's SQL folder, plus the baseline statement from benchmarks/sql."""
-
-    def text(self, name: str) -> str:
-        if name == BASELINE:
-            return (HERE / "sql" / f"{BASELINE}.sql").read_text()
-        return super().text(name)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=9)
     args = parser.parse_args()
-    db.SQL = WithBaseline(db.SQL.folder)
+    db.SQL = WithBaseline(db.SQL.folder, BASELINE)
     scope = Scope(universe.SCOPE.name, universe.SCOPE.queries + (BASELINE,))
     universe.SCOPE = scope  # the served wrapper reads the same scope as the baseline
     print(f"{args.data_dir}: {os.cpu_count()} cores, load average "

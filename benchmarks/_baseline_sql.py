@@ -1,0 +1,27 @@
+"""Serve one kept baseline statement beside the app's SQL, for same-process benchmarks.
+
+A benchmark that times a served statement against the way it used to be written keeps
+the old text in benchmarks/sql/ (never shipped) and installs `WithBaseline` as
+queries.db's SQL folder, so both run through the same Warehouse: the same binding,
+time limit, page scope and cache.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from base.sqlfiles import SqlFolder
+
+BASELINE_DIR = Path(__file__).resolve().parent / "sql"
+
+
+class WithBaseline(SqlFolder):
+    """The app's SQL folder, plus one baseline statement from benchmarks/sql."""
+
+    def __init__(self, folder: Path, baseline: str):
+        super().__init__(folder)
+        self.baseline = baseline
+
+    def text(self, name: str) -> str:
+        if name == self.baseline:
+            return (BASELINE_DIR / f"{name}.sql").read_text()
+        return super().text(name)
