@@ -34,14 +34,19 @@ def _upload(browser, prefix: str, name: str, path: Path) -> None:
         str(path))
 
 
+# Read in one script call: the list re-renders while a wait polls it, and an element
+# found by one WebDriver call can be gone by the next (StaleElementReference, seen
+# under load); a script reads one consistent DOM.
 def _text(browser, element_id: str) -> str:
-    from selenium.webdriver.common.by import By
-    return browser.find_element(By.ID, element_id).text
+    return browser.execute_script(
+        "const e = document.getElementById(arguments[0]); return e ? e.innerText : ''",
+        element_id).strip()
 
 
 def _recs(browser) -> list[str]:
-    from selenium.webdriver.common.by import By
-    return [e.text for e in browser.find_elements(By.CSS_SELECTOR, "#blend-recs li strong")]
+    return browser.execute_script(
+        "return [...document.querySelectorAll('#blend-recs li strong')]"
+        ".map(e => e.innerText.trim())")
 
 
 def test_two_people_blend(browser, served_app, blend_model, artifacts_dir, tmp_path):
@@ -71,13 +76,13 @@ def test_two_people_blend(browser, served_app, blend_model, artifacts_dir, tmp_p
     assert not browser.find_elements(By.CSS_SELECTOR, "#blend-header img")
     wait.until(lambda d: len(_recs(d)) == 20)
     together = _recs(browser)
-    assert "you both watched" in _text(browser, "blend-recs")
+    wait.until(lambda d: "you both watched" in _text(d, "blend-recs"))  # drawn, not loading
 
     # one person's own list differs from the shared one
     click(browser, By.CSS_SELECTOR, "#blend-for-whom")
     click(browser, By.XPATH, "//*[contains(text(), 'Ana only')]")
     wait.until(lambda d: _recs(d) and _recs(d) != together)
-    assert "has not watched" in _text(browser, "blend-recs")
+    wait.until(lambda d: "has not watched" in _text(d, "blend-recs"))
 
     click(browser, By.XPATH, "//a[contains(text(), 'Your viewing')]")
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".tab-pane.active .js-plotly-plot")) == 8)
