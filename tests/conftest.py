@@ -216,6 +216,25 @@ def post_json(url: str, body: bytes) -> tuple[int, dict]:
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
+# Texts read in one script call: a list re-renders while a wait polls it, and an element
+# found by one WebDriver call can be gone by the next (StaleElementReference, seen under
+# load); one script reads one consistent DOM. innerText is the rendered text, as
+# Selenium's .text (an element in a loading state reads as empty).
+def text_of(browser, element_id: str) -> str:
+    """The rendered text of the element with this id ('' when there is none)."""
+    return browser.execute_script(
+        "const e = document.getElementById(arguments[0]);"
+        "return e ? (e.innerText ?? e.textContent) : ''",
+        element_id).strip()
+
+
+def texts(browser, css: str) -> list[str]:
+    """The rendered texts of every element matching a CSS selector, in page order."""
+    return browser.execute_script(
+        "return [...document.querySelectorAll(arguments[0])]"
+        ".map(e => (e.innerText ?? e.textContent).trim())", css)  # SVG text has no innerText
+
+
 def axe_violations(browser) -> list[dict]:
     """axe-core (shipped by axe-core-python: no download) run on the current page."""
     import json

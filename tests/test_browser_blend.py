@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import click, wait_for
+from conftest import click, text_of, texts, wait_for
 
 from base.paths import Paths
 
@@ -34,19 +34,11 @@ def _upload(browser, prefix: str, name: str, path: Path) -> None:
         str(path))
 
 
-# Read in one script call: the list re-renders while a wait polls it, and an element
-# found by one WebDriver call can be gone by the next (StaleElementReference, seen
-# under load); a script reads one consistent DOM.
-def _text(browser, element_id: str) -> str:
-    return browser.execute_script(
-        "const e = document.getElementById(arguments[0]); return e ? e.innerText : ''",
-        element_id).strip()
+_text = text_of
 
 
 def _recs(browser) -> list[str]:
-    return browser.execute_script(
-        "return [...document.querySelectorAll('#blend-recs li strong')]"
-        ".map(e => e.innerText.trim())")
+    return texts(browser, "#blend-recs li strong")
 
 
 def test_two_people_blend(browser, served_app, blend_model, artifacts_dir, tmp_path):
@@ -76,7 +68,7 @@ def test_two_people_blend(browser, served_app, blend_model, artifacts_dir, tmp_p
     assert not browser.find_elements(By.CSS_SELECTOR, "#blend-header img")
     wait.until(lambda d: len(_recs(d)) == 20)
     together = _recs(browser)
-    wait.until(lambda d: "you both watched" in _text(d, "blend-recs"))  # drawn, not loading
+    wait.until(lambda d: "you both watched" in _text(d, "blend-recs"))  # loading, then drawn
 
     # one person's own list differs from the shared one
     click(browser, By.CSS_SELECTOR, "#blend-for-whom")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import wait_for
+from conftest import texts, wait_for
 
 pytestmark = pytest.mark.browser
 ROWS = "#sql-result .ag-center-cols-container .ag-row"
@@ -155,7 +155,7 @@ def test_history_lists_queries_run_and_loads_one_back(browser, served_app):
             sql.split()[-1]))
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, items)) == 2)
     # newest first, once each; the failed query is not kept
-    assert [e.text for e in browser.find_elements(By.CSS_SELECTOR, items)] == [
+    assert texts(browser, items) == [
         "select 1 as one", "select 2 as two"]
 
     # kept in this browser across visits; a click loads the query into the editor

@@ -4,7 +4,7 @@ outside 127.0.0.1 and no SEVERE console message."""
 from __future__ import annotations
 
 import pytest
-from conftest import wait_for
+from conftest import text_of, texts, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -26,13 +26,10 @@ def _click(browser, element) -> None:
 
 
 def _titles_shown(browser) -> list[str]:
-    from selenium.webdriver.common.by import By
-    return [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#titles-body .title-link")]
+    return texts(browser, "#titles-body .title-link")
 
 
-def _text(browser, element_id: str) -> str:
-    from selenium.webdriver.common.by import By
-    return browser.find_element(By.ID, element_id).text
+_text = text_of
 
 
 def test_explorer_search_page_sort_and_detail(browser, served_app, artifacts_dir):

@@ -3,7 +3,7 @@ local topojson, nothing is requested outside 127.0.0.1, and a filter change upda
 from __future__ import annotations
 
 import pytest
-from conftest import wait_for
+from conftest import texts, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -69,8 +69,7 @@ def test_a_filter_change_updates_the_charts(browser, served_app, artifacts_dir):
     _wait_for_charts(browser)
     wait.until(lambda d: "India leads with 84 titles" in
                d.find_element(By.ID, "universe-countries-insights").text)
-    labels = [e.text for e in browser.find_elements(
-        By.CSS_SELECTOR, "#universe-countries-graph .ytick text")]
+    labels = texts(browser, "#universe-countries-graph .ytick text")
     assert "India" in labels and "Canada" not in labels
     wait.until(lambda d: "No movies with a runtime" in
                d.find_element(By.ID, "universe-runtimes-graph").text)
