@@ -34,9 +34,6 @@ def _upload(browser, prefix: str, name: str, path: Path) -> None:
         str(path))
 
 
-_text = text_of
-
-
 def _recs(browser) -> list[str]:
     return texts(browser, "#blend-recs li strong")
 
@@ -48,37 +45,37 @@ def test_two_people_blend(browser, served_app, blend_model, artifacts_dir, tmp_p
     browser.get_log("browser")
     wait.until(lambda d: d.find_element(By.ID, "blend-new-upload"))
     assert not browser.find_element(By.ID, "filter-bar-wrap").is_displayed()
-    assert "up to 5 MB" in _text(browser, "blend-new-upload")
+    assert "up to 5 MB" in text_of(browser, "blend-new-upload")
 
     # a file that is not a viewing history: a message, no blend, no navigation
     bad = tmp_path / "notes.csv"
     bad.write_text("Name,When\nDark,3/4/21\n")
     _upload(browser, "blend-new", "Ana", bad)
-    wait.until(lambda d: "Title" in _text(d, "blend-new-status"))
+    wait.until(lambda d: "Title" in text_of(d, "blend-new-status"))
     assert browser.current_url.endswith("/blend")
 
     _upload(browser, "blend-new", "Ana", HISTORIES / "kdrama_romance.csv")
     wait.until(lambda d: "/blend/" in d.current_url)
-    wait.until(lambda d: "Ana" in _text(d, "blend-header"))
+    wait.until(lambda d: "Ana" in text_of(d, "blend-header"))
     share = browser.find_element(By.ID, "blend-share-url").get_attribute("value")
     assert share == browser.current_url
 
     _upload(browser, "blend-add", HOSTILE_NAME, HISTORIES / "true_crime_thrillers.csv")
-    wait.until(lambda d: HOSTILE_NAME in _text(d, "blend-header"))
+    wait.until(lambda d: HOSTILE_NAME in text_of(d, "blend-header"))
     assert not browser.find_elements(By.CSS_SELECTOR, "#blend-header img")
     wait.until(lambda d: len(_recs(d)) == 20)
     together = _recs(browser)
-    wait.until(lambda d: "you both watched" in _text(d, "blend-recs"))  # loading, then drawn
+    wait.until(lambda d: "you both watched" in text_of(d, "blend-recs"))  # loading, then drawn
 
     # one person's own list differs from the shared one
     click(browser, By.CSS_SELECTOR, "#blend-for-whom")
     click(browser, By.XPATH, "//*[contains(text(), 'Ana only')]")
     wait.until(lambda d: _recs(d) and _recs(d) != together)
-    wait.until(lambda d: "has not watched" in _text(d, "blend-recs"))
+    wait.until(lambda d: "has not watched" in text_of(d, "blend-recs"))
 
     click(browser, By.XPATH, "//a[contains(text(), 'Your viewing')]")
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".tab-pane.active .js-plotly-plot")) == 8)
-    wait.until(lambda d: "both watched" in _text(d, "blend-overlap"))
+    wait.until(lambda d: "both watched" in text_of(d, "blend-overlap"))
     # charts drawn while their tab was hidden take Plotly's default 700 px, then resize
     # to their cards once the tab shows (measured: within 2 s): picture them after that
     wait.until(lambda d: d.execute_script(
@@ -96,16 +93,16 @@ def test_two_people_blend(browser, served_app, blend_model, artifacts_dir, tmp_p
     edit.click()
     cards[1].find_element(By.XPATH, ".//button[contains(text(), 'Delete my profile')]").click()
     wait.until(lambda d: d.switch_to.alert).accept()
-    wait.until(lambda d: "deleted" in _text(d, "blend-action-status"))
-    wait.until(lambda d: _text(d, "blend-header") == "Blend: Ana")
+    wait.until(lambda d: "deleted" in text_of(d, "blend-action-status"))
+    wait.until(lambda d: text_of(d, "blend-header") == "Blend: Ana")
     assert len(browser.find_elements(By.CSS_SELECTOR, ".member-card")) == 1
-    assert "Edit (only you see this)" in _text(browser, "blend-members")
+    assert "Edit (only you see this)" in text_of(browser, "blend-members")
 
     # another browser (no edit keys): the same link, no owner controls
     browser.execute_script("window.localStorage.clear()")
     browser.refresh()
-    wait.until(lambda d: _text(d, "blend-header") == "Blend: Ana")
-    assert "Edit (only you see this)" not in _text(browser, "blend-members")
+    wait.until(lambda d: text_of(d, "blend-header") == "Blend: Ana")
+    assert "Edit (only you see this)" not in text_of(browser, "blend-members")
     severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not severe, severe
 
@@ -114,7 +111,7 @@ def test_a_missing_blend_says_so(browser, served_app):
     from selenium.webdriver.common.by import By
     wait = wait_for(browser, 30)
     browser.get(served_app + "/blend/no-such-blend")
-    wait.until(lambda d: "Blend not found" in _text(d, "blend-header"))
+    wait.until(lambda d: "Blend not found" in text_of(d, "blend-header"))
     assert browser.find_element(By.LINK_TEXT, "Start a new blend")
 
 
@@ -130,10 +127,10 @@ def test_sample_household_and_profile_picker(browser, served_app, blend_model, a
     browser.get(served_app + "/blend")
     wait.until(lambda d: d.find_element(By.ID, "blend-sample")).click()
     wait.until(lambda d: "/blend/" in d.current_url)
-    wait.until(lambda d: all(n in _text(d, "blend-header") for n in ("Alex", "Sam", "Robin")))
+    wait.until(lambda d: all(n in text_of(d, "blend-header") for n in ("Alex", "Sam", "Robin")))
     wait.until(lambda d: len(_recs(d)) == 20)
-    assert "trailer" in _text(browser, "blend-members")
-    assert "films" in _text(browser, "blend-members")
+    assert "trailer" in text_of(browser, "blend-members")
+    assert "films" in text_of(browser, "blend-members")
     browser.set_window_size(1400, 2600)
     browser.save_screenshot(str(artifacts_dir / "blend_sample.png"))
     browser.set_window_size(1400, 1000)
@@ -141,11 +138,11 @@ def test_sample_household_and_profile_picker(browser, served_app, blend_model, a
     browser.get(served_app + "/blend")
     wait.until(lambda d: d.find_element(By.ID, "blend-new-upload"))
     _upload(browser, "blend-new", "", SAMPLE)
-    wait.until(lambda d: "choose whose history" in _text(d, "blend-new-status"))
+    wait.until(lambda d: "choose whose history" in text_of(d, "blend-new-status"))
     assert browser.find_element(By.ID, "blend-new-profile-box").is_displayed()
     browser.find_element(By.CSS_SELECTOR, "#blend-new-profile").click()
     wait.until(lambda d: d.find_element(By.XPATH, "//*[text()='Sam']")).click()
     wait.until(lambda d: "/blend/" in d.current_url)
-    wait.until(lambda d: _text(d, "blend-header") == "Blend: Sam")
+    wait.until(lambda d: text_of(d, "blend-header") == "Blend: Sam")
     severe = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not severe, severe

@@ -29,37 +29,34 @@ def _titles_shown(browser) -> list[str]:
     return texts(browser, "#titles-body .title-link")
 
 
-_text = text_of
-
-
 def test_explorer_search_page_sort_and_detail(browser, served_app, artifacts_dir):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     wait = wait_for(browser, 30)
     _fresh(browser, served_app + "/titles")
-    wait.until(lambda d: "8,807 titles match" in _text(d, "titles-summary"))
-    assert _text(browser, "titles-pager") == "Page 1 of 353"
+    wait.until(lambda d: "8,807 titles match" in text_of(d, "titles-summary"))
+    assert text_of(browser, "titles-pager") == "Page 1 of 353"
     assert len(browser.find_elements(By.CSS_SELECTOR, "#titles-body tr")) == 25
 
     # search over titles, descriptions and people (debounced input)
     box = browser.find_element(By.ID, "titles-search")
     box.send_keys("love")
-    wait.until(lambda d: "titles match" in _text(d, "titles-summary")
-               and not _text(d, "titles-summary").startswith("8,807"))
-    matching = int(_text(browser, "titles-summary").split()[0].replace(",", ""))
+    wait.until(lambda d: "titles match" in text_of(d, "titles-summary")
+               and not text_of(d, "titles-summary").startswith("8,807"))
+    matching = int(text_of(browser, "titles-summary").split()[0].replace(",", ""))
     assert 300 < matching < 2000
     pages = -(-matching // 25)
-    assert _text(browser, "titles-pager") == f"Page 1 of {pages}"
+    assert text_of(browser, "titles-pager") == f"Page 1 of {pages}"
 
     # next page, then sort by title (back to page 1, ascending)
     first_page = _titles_shown(browser)
     _click(browser, browser.find_element(By.ID, "titles-next"))
-    wait.until(lambda d: _text(d, "titles-pager") == f"Page 2 of {pages}")
+    wait.until(lambda d: text_of(d, "titles-pager") == f"Page 2 of {pages}")
     second_page = _titles_shown(browser)
     assert len(second_page) == 25 and not set(first_page) & set(second_page)
     _click(browser, browser.find_element(By.CSS_SELECTOR, "button[id*='\"col\":\"title\"']"))
     wait.until(lambda d: "Title ▲" in d.find_element(By.CSS_SELECTOR, ".titles-table thead").text
-               and _text(d, "titles-pager") == f"Page 1 of {pages}")
+               and text_of(d, "titles-pager") == f"Page 1 of {pages}")
     names = _titles_shown(browser)
     assert names == sorted(names, key=lambda s: s.encode())  # byte order, as DuckDB sorts
 
@@ -69,8 +66,8 @@ def test_explorer_search_page_sort_and_detail(browser, served_app, artifacts_dir
     _click(browser, link)
     wait.until(lambda d: "#title=s" in d.current_url
                and d.find_elements(By.ID, "titles-detail-title")
-               and _text(d, "titles-detail-title") == title)
-    panel = _text(browser, "titles-detail")
+               and text_of(d, "titles-detail-title") == title)
+    panel = text_of(browser, "titles-detail")
     for heading in ("DIRECTORS AND CAST", "AUDIENCE METRICS", "MATCH TO IMDB/TMDB",
                     "SIMILAR TITLES"):
         assert heading in panel.upper()
@@ -81,9 +78,9 @@ def test_explorer_search_page_sort_and_detail(browser, served_app, artifacts_dir
     similar = browser.find_element(By.CSS_SELECTOR, "#titles-detail .similar-list .title-link")
     similar_title = similar.text
     _click(browser, similar)
-    wait.until(lambda d: _text(d, "titles-detail-title") == similar_title)
+    wait.until(lambda d: text_of(d, "titles-detail-title") == similar_title)
     browser.back()
-    wait.until(lambda d: _text(d, "titles-detail-title") == title)
+    wait.until(lambda d: text_of(d, "titles-detail-title") == title)
 
     browser.save_screenshot(str(artifacts_dir / "titles.png"))
     urls = browser.execute_script("return performance.getEntriesByType('resource')"
@@ -99,18 +96,18 @@ def test_selection_in_fragment_survives_a_filter_change(browser, served_app, art
     from selenium.webdriver.common.by import By
     wait = wait_for(browser, 30)
     _fresh(browser, served_app + "/titles?type=show#title=s2")
-    wait.until(lambda d: "2,676 titles match" in _text(d, "titles-summary")
+    wait.until(lambda d: "2,676 titles match" in text_of(d, "titles-summary")
                and d.find_elements(By.ID, "titles-detail-title")
-               and _text(d, "titles-detail-title") == "Blood & Water")
-    assert "Ama Qamata" in _text(browser, "titles-detail")
+               and text_of(d, "titles-detail-title") == "Blood & Water")
+    assert "Ama Qamata" in text_of(browser, "titles-detail")
     _click(browser, browser.find_element(By.ID, "titles-last"))
-    wait.until(lambda d: _text(d, "titles-pager") == "Page 108 of 108")
+    wait.until(lambda d: text_of(d, "titles-pager") == "Page 108 of 108")
     assert len(browser.find_elements(By.CSS_SELECTOR, "#titles-body tr")) == 2676 - 107 * 25
     _click(browser, browser.find_element(By.ID, "filter-reset"))
     wait.until(lambda d: "?" not in d.current_url and d.current_url.endswith("#title=s2")
-               and "8,807 titles match" in _text(d, "titles-summary"))
-    assert _text(browser, "titles-pager") == "Page 1 of 353"  # a new filter: page 1
-    assert _text(browser, "titles-detail-title") == "Blood & Water"
+               and "8,807 titles match" in text_of(d, "titles-summary"))
+    assert text_of(browser, "titles-pager") == "Page 1 of 353"  # a new filter: page 1
+    assert text_of(browser, "titles-detail-title") == "Blood & Water"
     _click(browser, browser.find_element(By.CSS_SELECTOR, "#titles-detail .close-detail"))
-    wait.until(lambda d: "Pick a title" in _text(d, "titles-detail"))
+    wait.until(lambda d: "Pick a title" in text_of(d, "titles-detail"))
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
