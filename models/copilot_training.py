@@ -163,7 +163,8 @@ def _train(con, seed: int) -> TrainedModel:
                                        "similarity_only": list(SIMILARITY_ONLY),
                                        "model_columns": int(x.shape[1])},
                         metrics=metrics + by_kind, seed=seed,
-                        notes=f"{len(rows)} scored titles, {int(has_pop.sum())} with popularity")
+                        notes=f"{len(rows):,} scored titles, "
+                              f"{int(has_pop.sum()):,} with popularity")
 
 
 def temporal_rows(records: list[dict], rows: list[dict], y: np.ndarray, seed: int) -> list[dict]:

@@ -54,6 +54,14 @@ def _text(data: dict, *keys: str, limit: int) -> str:
     return value
 
 
+def _require_words(text: str, name: str) -> None:
+    """Emoji or punctuation alone leave the models no word to read, and their answer
+    would be the label prior dressed up as a prediction."""
+    if not any(ch.isalnum() for ch in text):
+        raise BadInput(f"the {name} has no words to read (only symbols or emoji); "
+                       "write a sentence in any language")
+
+
 def _names(data: dict, key: str, limit: int) -> tuple[str, ...]:
     """A list of names, or one comma-separated string of them."""
     value = data.get(key) or ()
@@ -115,6 +123,7 @@ class GenreRequest:
         title = _text(data, "title", limit=MAX_TITLE)
         if not description and not title:
             raise BadInput("give a description (and optionally a title)")
+        _require_words(description + title, "description")
         kind = _kind(data)
         countries = _names(data, "countries" if data.get("countries") else "country", 10)
         rating = _text(data, "rating", "maturity_rating", limit=20) or None
@@ -159,6 +168,7 @@ class TmdbGenreRequest:
         title = _text(data, "title", limit=MAX_TITLE)
         if not overview and not title:
             raise BadInput("give an overview (and optionally a title)")
+        _require_words(overview + title, "overview")
         language = _text(data, "language", "original_language", limit=20).lower() or None
         if language and not (language.isalpha() and len(language) in (2, 3)):
             raise BadInput("language must be an ISO 639-1 code such as en, es, ko")

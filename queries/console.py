@@ -280,12 +280,19 @@ def run_query(
         return _failure("memory", f"{first_line}\n{MEMORY_HINT}", started)
     except MemoryError:  # Python's side (fetching or measuring rows) under RLIMIT_AS
         return _failure("memory", MEMORY_HINT, started)
+    except duckdb.PermissionException:
+        # The hardening disables every file system, so reading a file or URL fails
+        # only when run; DuckDB's wording ("LocalFileSystem has been disabled by
+        # configuration") reads like a server fault, so say what the console allows.
+        return _failure("refused", FILE_ACCESS_REFUSAL, started)
     except duckdb.Error as exc:
         return _failure("sql_error", _duckdb_message(exc), started)
     finally:
         cursor.close()
 
 
+FILE_ACCESS_REFUSAL = ("Files and URLs cannot be read here: the console reads the warehouse "
+                       "only. SHOW TABLES lists what you can query.")
 MEMORY_HINT = "The query needs more memory than the console allows; aggregate or filter more."
 
 

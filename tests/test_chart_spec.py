@@ -243,3 +243,14 @@ def test_universe_cards_keep_their_titles_in_an_error_state(tmp_path, monkeypatc
     fig, insights = page.CALLBACKS[page.ACTORS](None)
     assert fig.layout.title.text == figs.PEOPLE_TITLES["actor"]
     assert "no warehouse published" in fig.layout.annotations[0].text
+
+
+def test_counts_and_names_read_as_sentences():
+    from dashapp.figures.base import counted, names_joined
+    assert [counted(n, "title") for n in (0, 1, 2, 2417)] == \
+        ["0 titles", "1 title", "2 titles", "2,417 titles"]
+    assert counted(1, "binge session") == "1 binge session"
+    assert counted(3, "person", "people") == "3 people"
+    assert [names_joined(n) for n in ([], ["Alex"], ["Alex", "Robin"],
+                                      ["Alex", "Robin", "Sam", "Kim"])] == \
+        ["", "Alex", "Alex & Robin", "Alex, Robin, Sam & Kim"]

@@ -278,6 +278,18 @@ def test_copy_to_file_refused_and_not_created(con, tmp_path):
     assert not target.exists()
 
 
+@pytest.mark.parametrize("sql", [
+    "select * from read_csv('/etc/passwd')", "select * from glob('/etc/*')",
+    "select * from 'x.csv'", "select * from read_parquet('https://example.com/a.parquet')",
+])
+def test_file_and_url_reads_are_refused_in_the_console_words(con, sql):
+    # DuckDB's own "file system ... disabled by configuration" reads like a fault.
+    result = run_query(con, sql)
+    assert result.error_kind == "refused"
+    assert result.error.startswith("Files and URLs cannot be read here")
+    assert "disabled" not in result.error
+
+
 @pytest.mark.parametrize("sql, expected", [
     ("export database '/tmp/console-export'", "EXPORT"),
     ("attach '/tmp/x.duckdb' as x", "ATTACH"),

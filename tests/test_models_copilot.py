@@ -162,6 +162,17 @@ def test_the_genre_request_refuses_infinity_too():
         copilot_serving.CopilotRequest.parse(["not", "a", "dict"])
 
 
+@pytest.mark.parametrize("text", ["🎬🍿🔥", "!!! ... ???", "🙂 - 🙃"])
+def test_genre_requests_without_a_word_are_refused_not_guessed(text):
+    from models.serving import GenreRequest, TmdbGenreRequest
+    with pytest.raises(BadInput, match="no words to read"):
+        GenreRequest.parse({"description": text})
+    with pytest.raises(BadInput, match="no words to read"):
+        TmdbGenreRequest.parse({"overview": text, "title": "🎥"})
+    # any script counts as words
+    assert GenreRequest.parse({"description": "家族の物語 🎬"}).description
+
+
 # ---- figures ---------------------------------------------------------------------------
 
 def test_figures_on_small_and_empty_frames():
@@ -288,6 +299,8 @@ def test_panel_callbacks_with_a_trained_model(trained, monkeypatch):
     assert store["kind"] == "movie" and 0 <= store["probability"] <= 1
     warning, nothing = page.assess(1, "movie", [], None, None, None, 100, 1, None)
     assert "between 1 and 5 genres" in str(warning.to_plotly_json()) and nothing is None
+    warning, _ = page.assess(1, "movie", MOVIE["genres"], None, None, None, 90.5, 1, None)
+    assert "Runtime (minutes) must be a whole number" in str(warning.to_plotly_json())
     options, value, runtime_off, seasons_off = page.type_changed("show", ["Dramas", "TV Dramas"])
     assert "TV Dramas" in options and "Dramas" not in options
     assert value == ["TV Dramas"] and runtime_off and not seasons_off

@@ -192,6 +192,14 @@ def test_difference_figure_and_insights():
     assert said[2] == "The most different trait is Runtime (110 vs 100 minutes)."
     single = figs.difference_insights(figs.comparison(small_metrics(), "title"), names, "title")
     assert single[1] == "Engagement: 50.0 vs 45.0 points (+5.0)."
+    near = table.with_columns(
+        a_value=pl.when(pl.col("metric") == "engagement_score").then(49.24)
+        .otherwise(pl.col("a_value")),
+        b_value=pl.when(pl.col("metric") == "engagement_score").then(46.76)
+        .otherwise(pl.col("b_value")))
+    # the gap is that of the values shown, not of the unrounded ones (+2.5)
+    assert figs.difference_insights(near, names, "title")[1] == \
+        "Engagement: 49.2 vs 46.8 points (+2.4)."
     assert figs.differences(table.clear(), names, colours).layout.annotations
     assert figs.difference_insights(table.clear(), names, "genre") == []
 

@@ -333,8 +333,9 @@ def test_windows_heatmap_and_insights():
 
 def test_empty_windows():
     empty = windows_frame().clear()
-    assert figs.release_heatmap(empty).layout.annotations[0].text == \
-        "No titles match these filters"
+    fig = figs.release_heatmap(empty)
+    assert fig.layout.annotations[0].text == "No titles match these filters"
+    assert fig.layout.title.text.endswith("additions by month")  # no "to —" year
     assert figs.windows_insights(empty) == []
 
 

@@ -23,7 +23,12 @@ from queries import validation
 from queries.export import frame_csv
 from queries.filters import Filters
 
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
+# The toolbar keeps save, zoom, pan and reset: the full set (select, lasso, spikes,
+# hover modes, zoom +/-) spanned half a card and covered the chart's title.
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": "hover",
+                "modeBarButtonsToRemove": ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d",
+                                           "autoScale2d", "toggleSpikelines",
+                                           "hoverClosestCartesian", "hoverCompareCartesian"],
                 "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 _CSV_SOURCES: dict[str, Callable[[Filters], pl.DataFrame]] = {}

@@ -49,22 +49,23 @@ def filter_bar(options: FilterOptions) -> dbc.Card:
     marks = {y: str(y) for y in range(years[0] - years[0] % 25 + 25, years[1] + 1, 25)}
     return dbc.Card(dbc.CardBody(dbc.Row([
         _field("Type", dcc.Dropdown(id=ids.FILTER_TYPE, options=TYPE_OPTIONS, multi=True,
-                                    placeholder="Movies and TV shows"), md=2),
+                                    placeholder="Movies & TV shows"), md=4, xl=2),
         _field("Release year", dcc.RangeSlider(
             id=ids.FILTER_RELEASE, min=years[0], max=years[1], step=1, value=list(years),
-            marks=marks, tooltip={"placement": "bottom"}, allowCross=False), md=3),
+            marks=marks, tooltip={"placement": "bottom"}, allowCross=False), md=8, xl=3),
         _field("Date added", dcc.DatePickerRange(
             id=ids.FILTER_ADDED, min_date_allowed=options.added_min,
             max_date_allowed=options.added_max, start_date_placeholder_text="from",
             end_date_placeholder_text="to", display_format="YYYY-MM-DD", clearable=True),
-            md=2),
+            md=4, xl=2),
         _field("Genres", dcc.Dropdown(id=ids.FILTER_GENRES, options=list(options.genres),
-                                      multi=True, placeholder="All genres"), md=2),
+                                      multi=True, placeholder="All genres"), md=4, xl=2),
         _field("Countries", dcc.Dropdown(id=ids.FILTER_COUNTRIES,
                                          options=list(options.countries), multi=True,
-                                         placeholder="All countries"), md=2),
+                                         placeholder="All countries"), md=4, xl=2),
+        # "All" under the label "Rating": the one-twelfth column cut "All ratings" to "All r…"
         _field("Rating", dcc.Dropdown(id=ids.FILTER_RATINGS, options=list(options.ratings),
-                                      multi=True, placeholder="All ratings"), md=1),
+                                      multi=True, placeholder="All"), md=4, xl=1),
         dbc.Col([html.Small(id=ids.FILTER_SUMMARY, className="text-muted me-3"),
                  dbc.Button("Reset filters", id=ids.FILTER_RESET, size="sm",
                             color="light", outline=True)],
@@ -72,8 +73,10 @@ def filter_bar(options: FilterOptions) -> dbc.Card:
     ], className="g-2")), className="mb-3 filter-bar")
 
 
-def _field(label: str, control, md: int) -> dbc.Col:
-    return dbc.Col([label_for(label, control.id), control], md=md)
+def _field(label: str, control, **widths: int) -> dbc.Col:
+    """One labelled control; `widths` are its grid columns per breakpoint (md=4, xl=2):
+    one row on wide screens, three on tablets, one control per row on phones."""
+    return dbc.Col([label_for(label, control.id), control], **widths)
 
 
 def filters_from_controls(kinds, release, start, end, genres, countries, ratings,

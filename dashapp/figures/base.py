@@ -106,6 +106,16 @@ def empty_figure(title: str, message: str = EMPTY_MESSAGE) -> Figure:
                                 "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}])
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 title', '2,417 titles': a count with its noun in the right number."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+def names_joined(names: list[str]) -> str:
+    """'Alex', 'Alex & Robin', 'Alex, Robin & Sam'."""
+    return " & ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
+
+
 def pct(part: float, whole: float) -> str:
     """'27%' (or '0%' when whole is 0), for insight sentences."""
     return f"{(part / whole if whole else 0):.0%}"

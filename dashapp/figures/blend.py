@@ -10,7 +10,7 @@ from functools import lru_cache
 import polars as pl
 from plotly.subplots import make_subplots
 
-from dashapp.figures.base import Figure, empty_figure, figure
+from dashapp.figures.base import Figure, counted, empty_figure, figure
 
 PERSON_COLOURS = ["#E50914", "#3FA7D6", "#F5C518", "#59CD90", "#B07BE8", "#FF8C42"]
 PERSON_EXTRA = "<extra>%{fullData.name}</extra>"  # the trace's (escaped) name, not the raw one
@@ -172,9 +172,9 @@ def over_time_sentences(monthly: pl.DataFrame) -> list[str]:
     out = []
     for (person,), part in totals.group_by("person", maintain_order=True):
         peak = part.sort(["rows", "month"], descending=[True, False]).row(0, named=True)
-        out.append(f"{person}: {part['rows'].sum():,} rows from {part['month'].min():%b %Y} "
-                   f"to {part['month'].max():%b %Y}; busiest month {peak['month']:%b %Y} "
-                   f"({peak['rows']:,} rows).")
+        out.append(f"{person}: {counted(part['rows'].sum(), 'row')} from "
+                   f"{part['month'].min():%b %Y} to {part['month'].max():%b %Y}; busiest month "
+                   f"{peak['month']:%b %Y} ({counted(peak['rows'], 'row')}).")
     return sorted(out)
 
 
@@ -189,13 +189,13 @@ def peak_sentences(shares: pl.DataFrame, category: str, noun: str) -> list[str]:
 
 def kind_sentences(kinds: pl.DataFrame) -> list[str]:
     shows = kinds.filter(pl.col("kind") == "show")
-    return [f"{p}: {s:.0%} of rows are TV episodes ({t:,} shows)."
+    return [f"{p}: {s:.0%} of rows are TV episodes ({counted(t, 'show')})."
             for p, t, s in shows.select("person", "titles", "share").iter_rows()]
 
 
 def top_show_sentences(top: pl.DataFrame) -> list[str]:
     firsts = top.group_by("person", maintain_order=True).first()
-    return [f"{p}'s most-watched show: {n} ({e:,} episodes)."
+    return [f"{p}'s most-watched show: {n} ({counted(e, 'episode')})."
             for p, n, e in firsts.select("person", "item_name", "episodes").iter_rows()]
 
 
@@ -209,7 +209,7 @@ def binge_sentences(sessions: pl.DataFrame, people: list[str]) -> list[str]:
             out.append(f"{person}: no binge sessions.")
             continue
         top = part.row(0, named=True)
-        out.append(f"{person}: {part.height:,} binge sessions; the longest was "
+        out.append(f"{person}: {counted(part.height, 'binge session')}; the longest was "
                    f"{top['episodes']} episodes of {top['item_name']} on "
                    f"{top['watched_on']:%d %b %Y}.")
     return out
@@ -234,11 +234,11 @@ def facet_sentences(mix: pl.DataFrame, noun: str) -> list[str]:
 def overlap_sentences(pairs: pl.DataFrame, shared: pl.DataFrame, people: int) -> list[str]:
     if people < 2:
         return ["Add a second person to see what you have in common."]
-    out = [f"{a} and {b} both watched {n:,} titles (Jaccard similarity {j:.2f}: "
+    out = [f"{a} and {b} both watched {counted(n, 'title')} (Jaccard similarity {j:.2f}: "
            f"0 = nothing shared, 1 = identical)."
            for a, b, n, j in pairs.iter_rows()]
     if people > 2:
-        out.append(f"Watched by all {people}: {shared.height:,} titles.")
+        out.append(f"Watched by all {people}: {counted(shared.height, 'title')}.")
     if not shared.is_empty():
         out.append("Most-watched in common: " + ", ".join(shared["item_name"].head(5)) + ".")
     return out

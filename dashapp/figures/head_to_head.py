@@ -159,8 +159,9 @@ def difference_insights(table: pl.DataFrame, names: dict[str, str], mode: str,
     eng = rated.filter(pl.col("metric") == "engagement_score")
     if not eng.is_empty():
         e = eng.row(0, named=True)
-        line = (f"Engagement: {e['a_value']:.1f} vs {e['b_value']:.1f} points "
-                f"({e['a_value'] - e['b_value']:+.1f})")
+        # the gap of the shown (rounded) values, so the sentence adds up: 49.2 vs 46.8 is +2.4
+        a, b = round(e["a_value"], 1), round(e["b_value"], 1)
+        line = f"Engagement: {a:.1f} vs {b:.1f} points ({a - b:+.1f})"
         if not single:
             line += (f", {'a clear gap' if e['better'] else 'not clear of sampling noise'}"
                      f", over {e['a_titles']:,} and {e['b_titles']:,} scored titles")

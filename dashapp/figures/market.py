@@ -200,11 +200,12 @@ def share_comparison(frame: pl.DataFrame) -> Figure:
     traces.append({"type": "scatter", "x": [x_text] * shown.height, "y": names, "mode": "text",
                    "showlegend": False, "text": [f"SI {v:.2f}" for v in shown["saturation_index"]],
                    "textfont": {"color": [BAND_COLOURS[b] for b in shown["si_band"]]},
-                   "textposition": "middle right", "hoverinfo": "skip"})
+                   # drawn past the axis end on a narrow chart, not cut at it
+                   "textposition": "middle right", "hoverinfo": "skip", "cliponaxis": False})
     look = merge(subtitle("Netflix (red) vs TMDB market (grey), title-weighted · SI = "
                           "Netflix share ÷ market share"),
                  {"legend": {"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0,
-                             "xanchor": "left"}, "margin": {"b": 90}})
+                             "xanchor": "left"}, "margin": {"b": 90, "r": 50}})
     return figure(traces, title, **look,
                   xaxis={"title": {"text": f"Share of {words} (%, title-weighted)"},
                          "range": [0, x_text * 1.25], "ticksuffix": "%"})
@@ -316,10 +317,10 @@ def _plural(label: str) -> str:
 # ---------------------------------------------------------------- release windows
 def release_heatmap(frame: pl.DataFrame) -> Figure:
     """Month × genre family: colour = share of the family's additions (even = 8.3%)."""
-    year = frame["last_full_year"][0] if not frame.is_empty() else "—"
-    title = WINDOWS_TITLE.format(year=year)
     if frame.is_empty() or frame["titles_added"].sum() == 0:
-        return empty_figure(title)
+        # no year to cite: the title stops at what the chart shows
+        return empty_figure(WINDOWS_TITLE.split(" (")[0])
+    title = WINDOWS_TITLE.format(year=frame["last_full_year"][0])
     order = (frame.group_by("genre_family").agg(pl.col("titles_added").sum())
              .sort(["titles_added", "genre_family"], descending=[False, True])["genre_family"])
     grid = {g: frame.filter(pl.col("genre_family") == g).sort("month") for g in order}

@@ -15,6 +15,7 @@ from blend.recommender import Recommendation
 from blend import service as blend_service
 from blend.service import max_upload_bytes
 from dashapp import ids
+from dashapp.figures.base import counted
 from queries import validation
 
 KEYS, MINE = ids.BLEND_KEYS, ids.BLEND_MINE
@@ -135,14 +136,14 @@ def member_card(profile: Profile, person: str, colour: str, editable: bool,
                 html.Br(), _date_note(profile)], className="small mb-2"),
     ]
     kinds = [i["kind"] for i in items if i["show_id"] is not None and not i["hidden"]]
-    body.append(html.P(f"Matched: {kinds.count('movie'):,} films, {kinds.count('show'):,} "
-                       "shows.", className="small mb-2"))
+    body.append(html.P(f"Matched: {counted(kinds.count('movie'), 'film')}, "
+                       f"{counted(kinds.count('show'), 'show')}.", className="small mb-2"))
     if profile.notes:   # the parser's notes: skipped rows, trailers left out, ...
         body.append(html.Ul([html.Li(n) for n in profile.notes.splitlines()],
                             className="small mb-2"))
     if unmatched:
         body.append(html.Details([
-            html.Summary(f"{len(unmatched):,} titles not in the catalog"),
+            html.Summary(f"{counted(len(unmatched), 'title')} not in the catalog"),
             html.Ul([html.Li(t) for t in unmatched[:UNMATCHED_SHOWN]], className="small"),
             html.Small(f"…and {len(unmatched) - UNMATCHED_SHOWN:,} more"
                        if len(unmatched) > UNMATCHED_SHOWN else "", className="text-muted"),

@@ -19,6 +19,7 @@ from blend import service as blend_service
 from blend.profiles import store
 from dashapp import ids, security
 from dashapp.figures import blend as figs
+from dashapp.figures.base import names_joined
 from dashapp.pages import _blend_panels as panels
 from dashapp.pages import _blend_parts as parts
 from dashapp.state import wh
@@ -83,7 +84,7 @@ def show_members(_version, blend_id, keys, for_whom):
     if not cards:
         cards = [dbc.Col(dbc.Alert("Nobody is in this blend yet: upload a viewing "
                                    "history below.", color="info"))]
-    title = " & ".join(data.people) or "an empty blend"
+    title = names_joined(list(data.people)) or "an empty blend"
     options = [{"label": "Everyone together", "value": panels.EVERYONE}] + \
         [{"label": f"{p} only (for you)", "value": p} for p in data.people]
     keep = validation.choice(for_whom, [o["value"] for o in options], panels.EVERYONE)

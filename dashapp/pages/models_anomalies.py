@@ -36,7 +36,7 @@ COLUMNS = [("title", "Title"), ("kind", "Type"), ("release_year", "Year"),
            ("reason", "Why flagged")]
 NOWRAP = {"whiteSpace": "nowrap"}
 NUMBER_FORMATS = {"imdb_score": "{:.1f}", "imdb_votes": "{:,}", "tmdb_score": "{:.1f}",
-                  "tmdb_popularity": "{:.1f}", "anomaly_score": "{:.3f}"}
+                  "tmdb_popularity": "{:,.1f}", "anomaly_score": "{:.3f}"}
 
 
 class ScatterData(NamedTuple):

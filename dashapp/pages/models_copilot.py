@@ -153,7 +153,8 @@ def form() -> dbc.Card:
         field("Type", dbc.RadioItems(id=f"{FORM}-type", value="movie", inline=True, options=[
             {"label": "Movie", "value": "movie"}, {"label": "TV show", "value": "show"}])),
         field("Netflix categories (1–5)", dcc.Dropdown(id=f"{FORM}-genres", multi=True,
-                                                       options=vocab["genres"]["movie"])),
+                                                       options=vocab["genres"]["movie"],
+                                                       placeholder="Pick 1 to 5 categories")),
         field("Month or quarter added", dcc.Dropdown(id=f"{FORM}-timing", options=TIMING,
                                                      placeholder="Any time of year")),
         field("Primary country", dcc.Dropdown(id=f"{FORM}-country", options=vocab["countries"],
@@ -200,9 +201,21 @@ def assess(_clicks, kind, genres, timing, country, language, runtime, seasons, r
         result = copilot_serving.predict(wh().paths.data_dir, wh().build_id,
                                  copilot_serving.CopilotRequest.parse(data))
     except (serving.BadInput, artifacts.ModelMissing) as exc:
-        return dbc.Alert(str(exc), color="warning"), None
+        return dbc.Alert(form_message(exc), color="warning"), None
     return result_view(result), {"kind": result["kind"], "probability": result["hit_probability"],
                                  "base_rate": result["base_rate"]}
+
+
+# The request's messages name the API's fields; the form says them as its labels do.
+FORM_LABELS = {"runtime_minutes": "Runtime (minutes)", "seasons": "Seasons"}
+
+
+def form_message(exc: Exception) -> str:
+    text = str(exc)
+    for key, label in FORM_LABELS.items():
+        if text.startswith(key + " "):
+            return label + text[len(key):]
+    return text
 
 
 def _temporal_note(r: dict) -> str:
