@@ -47,7 +47,10 @@ SVD_COMPONENTS = 50
 # rather than the largest k tried; 5% is about the seed-to-seed spread at one k.
 PARAMS = {"k_values": list(K_VALUES), "svd_components": SVD_COMPONENTS, "min_df": 3,
           "max_df": 0.5, "genre_weight": 1.0, "selection_sample": 3000, "tolerance": 0.05,
-          "n_init": 3, "top_terms": 6, "top_genres": 3, "examples": 5, "threads": 1}
+          "n_init": 3, "top_terms": 6, "top_genres": 3, "examples": 5, "threads": 1,
+          # words of two or more characters with a letter in them: "000" (from "$1,000")
+          # and bare years named clusters, and say nothing of what a cluster is about
+          "token_pattern": r"(?u)\b(?=\w*[^\W\d_])\w\w+\b"}
 
 
 def genre_tokens(genres) -> list[str]:
@@ -167,7 +170,8 @@ def fit(frame: pl.DataFrame, seed: int = SEED, k_values=K_VALUES,
         components: int = SVD_COMPONENTS) -> ClusterModel:
     """Fit on `frame` (show_id, title, kind, description, genres); deterministic per seed."""
     text = TfidfVectorizer(min_df=PARAMS["min_df"], max_df=PARAMS["max_df"],
-                           stop_words="english", sublinear_tf=True).fit(frame["description"].to_list())
+                           token_pattern=PARAMS["token_pattern"], stop_words="english",
+                           sublinear_tf=True).fit(frame["description"].to_list())
     genres = TfidfVectorizer(analyzer=genre_tokens).fit(frame["genres"].to_list())
     svd = TruncatedSVD(min(components, len(text.vocabulary_) - 1), random_state=seed)
     points = normalize(svd.fit_transform(stack(text, genres, frame)))

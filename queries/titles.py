@@ -67,8 +67,12 @@ def clean_show_id(value: str | None) -> str | None:
     return value if _SHOW_ID.match(value) else None
 
 
+# Not a column: a search's results, best match first (titles_page.sql says the order).
+BEST_MATCH = "match"
+
+
 def clean_sort(key: str | None) -> str:
-    return key if key in SORTS else DEFAULT_SORT
+    return key if key in SORTS or key == BEST_MATCH else DEFAULT_SORT
 
 
 def clean_page_size(size) -> int:
@@ -93,8 +97,10 @@ def titles_page(wh: Warehouse, filters: Filters = Filters(), search: str | None 
     `descending=None` uses the column's default direction. Pass `total` when it is
     already known (from titles_count) to save the count query."""
     sort, page_size = clean_sort(sort), clean_page_size(page_size)
+    if sort == BEST_MATCH and clean_search(search) is None:
+        sort, descending = DEFAULT_SORT, None   # nothing searched: nothing to match
     if descending is None:
-        descending = SORTS[sort][1]
+        descending = SORTS[sort][1] if sort in SORTS else False
     if total is None:
         total = titles_count(wh, filters, search)
     pages = max(1, math.ceil(total / page_size))

@@ -254,3 +254,15 @@ def test_counts_and_names_read_as_sentences():
     assert [names_joined(n) for n in ([], ["Alex"], ["Alex", "Robin"],
                                       ["Alex", "Robin", "Sam", "Kim"])] == \
         ["", "Alex", "Alex & Robin", "Alex, Robin, Sam & Kim"]
+
+
+def test_log_axes_are_labelled_with_whole_numbers():
+    import polars as pl
+    from dashapp.figures.base import log_axis
+    narrow = log_axis(pl.Series([55.0, 4000.0]))
+    assert narrow["type"] == "log" and narrow["ticktext"][:4] == ["10", "20", "50", "100"]
+    assert "1,000" in narrow["ticktext"] and "2,000" in narrow["ticktext"]
+    wide = log_axis(pl.Series([0.6, 3000.0]))
+    assert wide["ticktext"][:3] == ["0.1", "0.3", "1"] and "3,000" in wide["ticktext"]
+    assert log_axis(pl.Series([5, 2_000_000]))["ticktext"][-1] == "10,000,000"
+    assert log_axis(pl.Series([0.0, -1.0])) == {"type": "log"}

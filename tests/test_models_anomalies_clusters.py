@@ -108,6 +108,17 @@ def test_cluster_names_come_from_their_members():
         assert all(t in row["name"] for t in row["top_terms"][:3])
 
 
+def test_cluster_terms_are_words_not_numbers():
+    """'000' (from "$1,000,000") and years led real clusters' terms."""
+    sci_fi = pl.col("genres").list.contains("Sci-Fi")
+    frame = topic_frame().with_columns(description=pl.when(sci_fi).then(
+        pl.col("description") + " 000 000 1999 won $1,000,000 in 1999")
+        .otherwise(pl.col("description")))
+    model = clusters.fit(frame, seed=42, k_values=range(2, 7), components=8)
+    terms = [t for row in model.clusters.iter_rows(named=True) for t in row["top_terms"]]
+    assert terms and not any(t.isdigit() for t in terms)
+
+
 def test_clusters_are_deterministic_and_assign_new_rows():
     frame = topic_frame(40, seed=1)
     a = clusters.fit(frame, seed=5, k_values=range(2, 6), components=8)

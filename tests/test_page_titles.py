@@ -137,7 +137,7 @@ def test_unknown_sort_falls_back_to_the_default(wh):
 
 def test_sql_case_lists_exactly_the_allow_list():
     text = SQL.text("titles_page")
-    assert set(re.findall(r"when '([a-z_]+)' then", text)) == set(titles.SORTS)
+    assert set(re.findall(r"when '([a-z_]+)' then", text)) == {*titles.SORTS, titles.BEST_MATCH}
     assert "{" not in text and "$sort_key" in text and "limit $page_size" in text
 
 
@@ -208,6 +208,8 @@ def test_next_view_sorting_paging_and_context():
     assert table.next_view(view, table.LAST, ctx)["page"] > 10**6
     assert table.next_view(view, table.GOTO, ctx, goto="7")["page"] == 7
     assert table.next_view(view, table.GOTO, ctx, goto="-2")["page"] == 3
+    assert table.next_view(view, table.GOTO, ctx, goto=2.5)["page"] == 3
+    assert table.next_view(view, table.GOTO, ctx, goto="1e400")["page"] == 3
     by_title = table.next_view(view, {"type": table.SORT, "col": "title"}, ctx)
     assert (by_title["sort"], by_title["descending"], by_title["page"]) == ("title", False, 1)
     again = table.next_view(by_title, {"type": table.SORT, "col": "title"}, ctx)
@@ -216,6 +218,29 @@ def test_next_view_sorting_paging_and_context():
     other = table.context_key(SHOWS.to_store(), "", 25)
     assert table.next_view(view, None, other)["page"] == 1
     assert table.context_key(Filters().to_store(), None, 25) == ctx  # same filters, same key
+
+
+def test_a_search_lists_its_best_matches_first_until_a_column_is_chosen(wh):
+    found = titles.titles_page(wh, search="love", sort=titles.BEST_MATCH, page_size=100)
+    names = [t.lower() for t in found.rows["title"]]
+    in_title = [("love" in n) for n in names]
+    assert in_title == sorted(in_title, reverse=True) and any(in_title)  # titles first
+    starts = [n.startswith("love") for n in names if "love" in n]
+    assert starts == sorted(starts, reverse=True)    # "Love…" before "…love…"
+    # the same titles as the default order, in another order
+    default = titles.titles_page(wh, search="love", page_size=100)
+    assert found.total == default.total
+    # no search: nothing to match, the default order
+    assert ids(titles.titles_page(wh, sort=titles.BEST_MATCH).rows) == \
+        ids(titles.titles_page(wh).rows)
+    view = table.next_view(None, None, table.context_key(None, "love", 25))
+    assert table.shown_sort(view, "love") == titles.BEST_MATCH
+    assert table.shown_sort(view, "") == titles.DEFAULT_SORT
+    # the first click on the default column sorts by it, newest first
+    chosen = table.next_view(view, {"type": table.SORT, "col": titles.DEFAULT_SORT},
+                             table.context_key(None, "love", 25))
+    assert table.shown_sort(chosen, "love") == titles.DEFAULT_SORT and chosen["descending"]
+    assert "best matches first" in table.summary_text(found, titles.BEST_MATCH)
 
 
 def test_selected_id_reads_only_the_fragment():
@@ -293,7 +318,7 @@ def test_detail_callback_and_row_highlight(served_app):
     text = " ".join(_texts(page.show_detail("#title=s10")))
     for expected_text in ("Theodore Melfi", "Melissa McCarthy", "Comedies", "United States",
                           "6.3 / 10 from 12,309 votes", "IMDb/TMDB dataset (2022)",
-                          "100% confidence", "Similar titles"):
+                          "confidence 100%", "Similar titles"):
         assert expected_text in text, expected_text
     assert "Pick a title" in " ".join(_texts(page.show_detail("")))
     assert "No title with id s0" in " ".join(_texts(page.show_detail("#title=s0")))

@@ -102,7 +102,7 @@ def test_top_genres_match_the_bridge_table(wh, warehouse_con, raw):
 def test_ratings_match_the_source(wh, raw):
     got = counts(universe.ratings(wh), "maturity_rating", "titles")
     expected = raw.with_columns(r=pl.when(pl.col("rating").str.contains("min"))
-                                .then(None).otherwise(pl.col("rating")).fill_null("Unrated"))
+                                .then(None).otherwise(pl.col("rating")).fill_null("No rating"))
     assert got == dict(expected.group_by("r").len().iter_rows())
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashapp.figures.base import Figure, empty_figure, figure, pct
+from dashapp.figures.base import Figure, empty_figure, figure, log_axis, pct
 from dashapp.theme import NETFLIX_RED, OTHER
 
 # view -> (x column, y column, x label, y label, log x)
@@ -50,7 +50,8 @@ def scatter(frame: pl.DataFrame, view: str = "imdb",
             "hovertemplate": HOVER + ("<br><b>why: %{customdata[8]}</b>" if flagged else "")
                              + "<extra></extra>"})
     return figure(dots, title, yaxis={"title": {"text": y_label}},
-                  xaxis={"title": {"text": x_label}, "type": "log" if log_x else "linear"})
+                  xaxis={"title": {"text": x_label},
+                         **(log_axis(frame[x]) if log_x else {"type": "linear"})})
 
 
 def scatter_insights(frame: pl.DataFrame, contamination: float | None = None) -> list[str]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import textwrap
 
 import plotly.graph_objects as go
@@ -104,6 +105,29 @@ def empty_figure(title: str, message: str = EMPTY_MESSAGE) -> Figure:
     return figure([], title, xaxis={"visible": False}, yaxis={"visible": False},
                   annotations=[{"text": text, "showarrow": False, "font": {"size": 16},
                                 "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}])
+
+
+def count_axis(top: float | None) -> dict:
+    """A count axis: "1,400" (Plotly writes "1400" below ten thousand), from zero, and
+    whole-number ticks when counts are small (no 0.5 titles); `top` is the largest
+    count, None when unknown."""
+    return {"tickformat": ",d", "rangemode": "tozero",
+            **({"dtick": 1} if top is not None and top <= 8 else {})}
+
+
+def log_axis(values: pl.Series) -> dict:
+    """A log axis labelled with whole numbers ("1,000", "2,000", "5,000"). Plotly's own
+    labels mix powers of ten with bare minor digits ("5 10 2 5 100 2"), which read as
+    a garbled sequence. Denser marks for a narrow span, sparser for a wide one."""
+    positive = values.filter(values > 0)
+    if positive.is_empty():
+        return {"type": "log"}
+    span = math.log10(positive.max()) - math.log10(positive.min())
+    low, high = math.floor(math.log10(positive.min())), math.ceil(math.log10(positive.max()))
+    steps = (1, 2, 5) if span <= 2 else (1, 3) if span <= 4 else (1,)
+    ticks = [m * 10 ** e for e in range(low, high + 1) for m in steps]
+    return {"type": "log", "tickvals": ticks,
+            "ticktext": [f"{t:,.0f}" if t >= 1 else f"{t:g}" for t in ticks]}
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:

@@ -12,7 +12,7 @@ import math
 
 import polars as pl
 
-from dashapp.figures.base import Figure, empty_figure, figure
+from dashapp.figures.base import Figure, count_axis, empty_figure, figure
 from dashapp.theme import NETFLIX_RED, OTHER, genre_colour
 from queries.head_to_head import COMPARED, GROUP_MODES
 
@@ -209,7 +209,7 @@ def additions_trend(frame: pl.DataFrame, names: dict[str, str],
                       "hovertemplate": "%{x}: %{y:,} titles<extra>" + names[side] + "</extra>"})
     return figure(lines, TREND_TITLE, hovermode="x unified",
                   xaxis={"title": {"text": "Year added"}, "dtick": 1},
-                  yaxis={"title": {"text": "Titles added"}, "rangemode": "tozero"})
+                  yaxis={**count_axis(None), "title": {"text": "Titles added"}})
 
 
 def trend_insights(frame: pl.DataFrame, names: dict[str, str]) -> list[str]:

@@ -8,7 +8,7 @@ import math
 
 import polars as pl
 
-from dashapp.figures.base import Figure, empty_figure, figure, merge, pct
+from dashapp.figures.base import Figure, empty_figure, figure, log_axis, merge, pct
 from dashapp.theme import NETFLIX_RED, genre_colour
 from queries.market import SI_UNDER
 
@@ -78,7 +78,7 @@ def saturation_map(frame: pl.DataFrame) -> Figure:
     return figure(
         [*zones, *medians, bubbles], SATURATION_TITLE, **subtitle(SATURATION_SUBTITLE),
         annotations=labels,
-        xaxis={"type": "log", "range": [math.log10(x_lo), math.log10(x_hi)], "dtick": "D2",
+        xaxis={**log_axis(pl.Series([x_lo, x_hi])), "range": [math.log10(x_lo), math.log10(x_hi)],
                "title": {"text": f"Netflix titles in the genre family (titles, log scale; "
                                  f"median {mx:,.0f})"}},
         yaxis={"range": [y_lo, y_hi],
@@ -268,7 +268,8 @@ def pareto_chart(frame: pl.DataFrame, dimension: str, dimension_label: str,
     line80 = {"type": "scatter", "x": [members[0], members[-1]], "y": [80, 80], "yaxis": "y2",
               "mode": "lines", "name": "80%", "hoverinfo": "skip",
               "line": {"color": "rgba(255,255,255,0.45)", "dash": "dash", "width": 1}}
-    yaxis = {"title": {"text": measure_label[0].upper() + measure_label[1:]}}  # y2: its own
+    yaxis = {"title": {"text": measure_label[0].upper() + measure_label[1:]},  # y2: its own
+             "tickformat": ","}
     if frame["value"].max() <= 10:
         yaxis["dtick"] = 1  # a few titles each: no half-title ticks
     return figure([bars, cumulative, line80], title, hovermode="x unified",

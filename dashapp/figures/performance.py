@@ -185,7 +185,8 @@ def metric_distribution(frame: pl.DataFrame, metric: str) -> Figure:
     if spec.log_scale:
         axis["tickvals"], axis["ticktext"] = _log_ticks(frame["bin_start"].min(),
                                                         frame["bin_end"].max())
-    grid = {**HISTOGRAM_GRID, "yaxis": {**HISTOGRAM_GRID["yaxis"], "title": {"text": "Titles"}},
+    grid = {**HISTOGRAM_GRID, "yaxis": {**HISTOGRAM_GRID["yaxis"], "title": {"text": "Titles"},
+                                        "tickformat": ",d"},
             "xaxis2": {**HISTOGRAM_GRID["xaxis2"], **axis}}
     return figure(traces, title, barmode="stack", bargap=0, **grid, **LEGEND_UNDER_TITLE)
 

@@ -5,7 +5,7 @@ import math
 
 import polars as pl
 
-from dashapp.figures.base import Figure, empty_figure, figure, pct
+from dashapp.figures.base import Figure, count_axis, empty_figure, figure, log_axis, pct
 from dashapp.theme import KIND_COLOURS, KIND_LABELS, NETFLIX_RED, genre_colour
 
 ADDITIONS_TITLE = "Titles added to Netflix per month (titles)"
@@ -26,7 +26,7 @@ MATCHED_SERIES = [("any_matched", "Matched to any source", NETFLIX_RED),
 SCATTER_TITLE = "TMDB score vs TMDB popularity (score 0–10; popularity, log scale)"
 # youngest audience first, so the bars read as an age scale
 RATING_ORDER = ["TV-Y", "TV-Y7", "TV-Y7-FV", "G", "TV-G", "PG", "TV-PG", "PG-13", "TV-14",
-                "R", "TV-MA", "NC-17", "NR", "UR", "Unrated"]
+                "R", "TV-MA", "NC-17", "NR", "UR", "No rating"]
 ADULT = {"R", "TV-MA", "NC-17"}
 KIDS = {"TV-Y", "TV-Y7", "TV-Y7-FV", "G", "TV-G"}
 
@@ -55,12 +55,7 @@ def _kind_bar_figure(frame: pl.DataFrame, x: str, y: str, hover_x: str, unit: st
     top = frame.group_by(x).agg(pl.col(y).sum())[y].max()
     return figure(_kind_bars(frame, x, y, hover_x, unit), title, hovermode="x unified",
                   barmode=barmode, bargap=0.1, legend={"traceorder": "normal"}, xaxis=xaxis,
-                  yaxis={**_count_axis(top), "title": {"text": y_title}})
-
-
-def _count_axis(top) -> dict:
-    """Whole-number ticks on a count axis (no 0.5 titles when counts are small)."""
-    return {"tickformat": ",d", "rangemode": "tozero", **({"dtick": 1} if (top or 0) <= 8 else {})}
+                  yaxis={**count_axis(top), "title": {"text": y_title}})
 
 
 def _weighted_median(values: list, weights: list) -> float | None:
@@ -80,7 +75,7 @@ def _hbars(labels: list[str], values: list[int], colours, custom: list[list], ho
                     "marker": {"color": colours}, "customdata": custom,
                     "hovertemplate": hover + "<extra></extra>"}], title,
                   yaxis={"autorange": "reversed", "automargin": True},
-                  xaxis={**_count_axis(max(values)), "title": {"text": x_title}})
+                  xaxis={**count_axis(max(values)), "title": {"text": x_title}})
 
 
 def additions_by_month(frame: pl.DataFrame) -> Figure:
@@ -218,7 +213,7 @@ def top_countries(frame: pl.DataFrame, limit: int = 15) -> Figure:
               for kind, column in (("movie", "movies"), ("show", "shows")) if top[column].sum()]
     return figure(traces, COUNTRIES_TITLE, barmode="stack",
                   yaxis={"autorange": "reversed", "automargin": True},
-                  xaxis={"title": {"text": "Titles naming the country"}})
+                  xaxis={**count_axis(None), "title": {"text": "Titles naming the country"}})
 
 
 def countries_insights(frame: pl.DataFrame) -> list[str]:
@@ -298,7 +293,7 @@ def runtimes(frame: pl.DataFrame) -> Figure:
              "hovertemplate": "%{customdata} min: %{y:,} movies<extra></extra>"}
     return figure([trace], RUNTIME_TITLE,
                   xaxis={"title": {"text": "Runtime (minutes; the last bar is 200 or more)"}},
-                  yaxis={"title": {"text": "Movies"}})
+                  yaxis={**count_axis(None), "title": {"text": "Movies"}})
 
 
 def runtime_insights(frame: pl.DataFrame) -> list[str]:
@@ -322,7 +317,7 @@ def seasons(frame: pl.DataFrame) -> Figure:
     return figure([trace], SEASONS_TITLE,
                   xaxis={"title": {"text": "Seasons on Netflix (10+ = ten or more)"},
                          "type": "category"},
-                  yaxis={"title": {"text": "TV shows"}})
+                  yaxis={**count_axis(None), "title": {"text": "TV shows"}})
 
 
 def seasons_insights(frame: pl.DataFrame) -> list[str]:
@@ -383,7 +378,8 @@ def quality_popularity(frame: pl.DataFrame) -> Figure:
                              "<br>TMDB score %{y:.1f} / 10<br>TMDB popularity %{x:,.1f}"
                              "<br>%{customdata[3]:,} IMDb votes<extra></extra>"})
     return figure(traces, SCATTER_TITLE,
-                  xaxis={"type": "log", "title": {"text": "TMDB popularity (log scale)"}},
+                  xaxis={**log_axis(frame["tmdb_popularity"]),
+                         "title": {"text": "TMDB popularity (log scale)"}},
                   yaxis={"title": {"text": "TMDB score (0–10)"}})
 
 

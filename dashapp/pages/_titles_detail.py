@@ -117,9 +117,13 @@ def matches(frame: pl.DataFrame) -> html.Div:
 
 def _match_item(m: dict) -> html.Li:
     year = f" ({m['matched_release_year']})" if m["matched_release_year"] else ""
-    facts = [m["match_method"].replace("_", " "), f"{m['match_confidence']:.0%} confidence"]
-    if m["year_gap"] is not None:
-        facts.append(f"year gap {m['year_gap']:+d}")
+    facts = [m["match_method"].replace("_", " ") + " match",
+             f"the matcher's confidence {m['match_confidence']:.0%}"]
+    if m["year_gap"]:   # Netflix's year minus the match's (a show's is its latest season)
+        gap = m["year_gap"]
+        facts.append(f"Netflix's year {abs(gap)} {'later' if gap > 0 else 'earlier'}")
+    elif m["year_gap"] == 0:
+        facts.append("same year")
     return html.Li([html.Span(SOURCE_TEXT.get(m["source"], m["source"]) + ": ",
                               className="text-muted"),
                     html.Span(f"{m['matched_title'] or m['matched_key']}{year}"),

@@ -52,10 +52,12 @@ def next_view(view: dict | None, trigger, context: str, goto=None) -> dict:
     view = {**default_view(), **(view or {})}
     view["sort"] = titles.clean_sort(view.get("sort"))
     if isinstance(trigger, dict) and trigger.get("type") == SORT:
-        col = titles.clean_sort(trigger.get("col"))
-        same = col == view["sort"]
-        view.update(sort=col, page=1, descending=(not view["descending"]) if same
-                    else titles.SORTS[col][1])
+        col = trigger.get("col") if trigger.get("col") in titles.SORTS else titles.DEFAULT_SORT
+        # the first click on a column sorts by it, even the default one ("chosen":
+        # until then a search lists its best matches first)
+        same = col == view["sort"] and view.get("chosen")
+        view.update(sort=col, page=1, chosen=True,
+                    descending=(not view["descending"]) if same else titles.SORTS[col][1])
     elif trigger == FIRST:
         view["page"] = 1
     elif trigger == PREV:
@@ -72,11 +74,13 @@ def next_view(view: dict | None, trigger, context: str, goto=None) -> dict:
 
 
 def _positive_int(value) -> int | None:
+    """A page number: a whole number of at least 1 ("2.5" is not one)."""
     try:
         number = int(value)
-    except (TypeError, ValueError):
+        whole = number == float(value)
+    except (TypeError, ValueError, OverflowError):
         return None
-    return number if number >= 1 else None
+    return number if whole and number >= 1 else None
 
 
 def selected_id(hash_: str | None) -> str | None:
@@ -89,6 +93,14 @@ def title_href(show_id: str) -> str:
     """Link to a title's detail panel: only the URL fragment changes, so the filters'
     query string (owned by the filter bar) is left alone."""
     return "#title=" + quote(show_id, safe="_-")
+
+
+def shown_sort(view: dict, search: str | None) -> str:
+    """The order the table is in: a search lists its best matches first until a
+    column is chosen."""
+    if titles.clean_search(search) and not view.get("chosen"):
+        return titles.BEST_MATCH
+    return view["sort"]
 
 
 def header_labels(view: dict) -> list:
@@ -159,12 +171,13 @@ def length_text(r: dict) -> str:
     return "—"
 
 
-def summary_text(page: TitlePage) -> str:
+def summary_text(page: TitlePage, sort: str | None = None) -> str:
     if page.total == 0:
         return "No titles match."
     last = page.first_row + page.rows.height - 1
+    order = " · best matches first" if sort == titles.BEST_MATCH else ""
     return (f"{page.total:,} title{'' if page.total == 1 else 's'} match · "
-            f"showing {page.first_row:,}–{last:,}")
+            f"showing {page.first_row:,}–{last:,}{order}")
 
 
 def pager_text(page: TitlePage) -> str:

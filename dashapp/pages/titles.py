@@ -98,12 +98,15 @@ def render_table(trigger, store, search, page_size, goto, view, hash_) -> tuple:
     """The table callback's outputs, as a plain function (tests call it directly)."""
     context = table.context_key(store, search, page_size)
     view = table.next_view(view, trigger, context, goto)
-    page = titles.titles_page(wh(), Filters.from_store(store), search, view["sort"],
-                              view["descending"], view["page"], page_size)
+    sort = table.shown_sort(view, search)
+    page = titles.titles_page(wh(), Filters.from_store(store), search, sort,
+                              None if sort == titles.BEST_MATCH else view["descending"],
+                              view["page"], page_size)
     view["page"] = page.page
     first, last = page.page <= 1, page.page >= page.pages
-    return (view, table.body_rows(page, table.selected_id(hash_)), table.summary_text(page),
-            table.pager_text(page), table.header_labels(view), first, first, last, last)
+    return (view, table.body_rows(page, table.selected_id(hash_)),
+            table.summary_text(page, sort), table.pager_text(page),
+            table.header_labels({**view, "sort": sort}), first, first, last, last)
 
 
 @callback(Output(DETAIL, "children"), Input(ids.URL, "hash"))

@@ -59,7 +59,8 @@ HOW = {
             "its colour on every page.",
     RATINGS: "Titles per maturity rating, ordered from the youngest audience to adults; "
              "US film ratings (G … NC-17) and TV ratings (TV-Y … TV-MA) are mixed in "
-             "the catalog. NR/UR are not rated; Unrated has no rating at all.",
+             "the catalog. NR (not rated) and UR (unrated) mean the same; 'No rating' "
+             "titles have none in the catalog.",
     RUNTIMES: "Movies only: how many fall in each 10-minute runtime bin. The last bar "
               "gathers every movie of 200 minutes or more.",
     SEASONS: "TV shows only: the number of seasons Netflix lists for each show (10+ "

@@ -4,9 +4,18 @@
 -- on num_key, text on text_key, and an unknown key sorts by show_id alone. Titles
 -- with no value for the sort column come last. $reverse reads the same order
 -- backwards (so the wrapper fetches a page near the end with a small offset and
--- flips it); show_id breaks ties, so every page is deterministic.
+-- flips it); show_id breaks ties, so every page is deterministic. The key 'match'
+-- sorts a search's results best match first: the title itself, a title that starts
+-- with the words, one that contains them, a person's name, then the description;
+-- the most-voted first within each.
 with searched as (
-    select t.*
+    select t.*,
+           case when $search::varchar is null then null
+                when lower(t.title) = $search::varchar then 0
+                when starts_with(lower(t.title), $search::varchar) then 1
+                when contains(lower(t.title), $search::varchar) then 2
+                when contains(lower(t.description), $search::varchar) then 4
+                else 3 end as match_rank
     from filtered_titles($filters) as t
     where $search::varchar is null
        or contains(lower(t.title), $search::varchar)
@@ -19,6 +28,8 @@ keyed as (
            runtime_minutes, seasons, primary_genre, primary_country, imdb_score,
            imdb_votes, tmdb_popularity,
            case $sort_key::varchar
+               -- within a rank, the better-known title first (ln(votes)/100 < 1)
+               when 'match' then match_rank - coalesce(ln(1 + imdb_votes) / 100, 0)
                when 'release_year' then release_year::double
                when 'date_added' then date_diff('day', date '1970-01-01', date_added)::double
                when 'runtime_minutes' then runtime_minutes::double

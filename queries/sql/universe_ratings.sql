@@ -1,5 +1,5 @@
--- one row per maturity rating × kind (null rating = 'Unrated'), under the global filters
-select coalesce(maturity_rating, 'Unrated') as maturity_rating, kind,
+-- one row per maturity rating × kind (null rating = 'No rating'), under the global filters
+select coalesce(maturity_rating, 'No rating') as maturity_rating, kind,
        count(*)::integer as titles
 from filtered_titles($filters)
 group by all
