@@ -266,3 +266,10 @@ def test_log_axes_are_labelled_with_whole_numbers():
     assert wide["ticktext"][:3] == ["0.1", "0.3", "1"] and "3,000" in wide["ticktext"]
     assert log_axis(pl.Series([5, 2_000_000]))["ticktext"][-1] == "10,000,000"
     assert log_axis(pl.Series([0.0, -1.0])) == {"type": "log"}
+
+
+def test_no_chart_offers_to_upload_its_data():
+    """Plotly 3's modebar has "Share chart...", which uploads the figure to Plotly Cloud."""
+    from dashapp.components.chart import GRAPH_CONFIG
+    assert "sendChartToCloud" in GRAPH_CONFIG["modeBarButtonsToRemove"]
+    assert GRAPH_CONFIG["displaylogo"] is False

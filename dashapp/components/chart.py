@@ -24,11 +24,13 @@ from queries.export import frame_csv
 from queries.filters import Filters
 
 # The toolbar keeps save, zoom, pan and reset: the full set (select, lasso, spikes,
-# hover modes, zoom +/-) spanned half a card and covered the chart's title.
+# hover modes, zoom +/-) spanned half a card and covered the chart's title. Plotly 3's
+# "Share chart..." would upload the chart's data to Plotly Cloud: never offered.
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": "hover",
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "zoomIn2d", "zoomOut2d",
                                            "autoScale2d", "toggleSpikelines",
-                                           "hoverClosestCartesian", "hoverCompareCartesian"],
+                                           "hoverClosestCartesian", "hoverCompareCartesian",
+                                           "sendChartToCloud"],
                 "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 _CSV_SOURCES: dict[str, Callable[[Filters], pl.DataFrame]] = {}
