@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashapp.figures.base import Figure, empty_figure, figure, log_axis, pct
+from dashapp.figures.base import Figure, counted, empty_figure, figure, log_axis, pct
 from dashapp.theme import NETFLIX_RED, OTHER
 
 # view -> (x column, y column, x label, y label, log x)
@@ -81,4 +81,4 @@ def scatter_insights(frame: pl.DataFrame, contamination: float | None = None) ->
 
 
 def _titles(n: int) -> str:
-    return f"{n:,} title" + ("" if n == 1 else "s")
+    return counted(n, "title")

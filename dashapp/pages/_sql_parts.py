@@ -12,6 +12,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
+from dashapp.figures.base import counted
 from queries import console, sandbox
 from queries.console import ConsoleResult
 from queries.db import Warehouse
@@ -176,7 +177,7 @@ def _grid_value(value: object, is_number: bool):
 def status_line(result: ConsoleResult, row_cap: int) -> list:
     """Rows, truncation and elapsed time for a successful query."""
     count = len(result.rows)
-    parts: list = [f"{count:,} row{'' if count == 1 else 's'} · {result.elapsed_ms:,.0f} ms"]
+    parts: list = [f"{counted(count, 'row')} · {result.elapsed_ms:,.0f} ms"]
     if result.truncated_by == "bytes":
         parts.append(dbc.Badge("truncated at the result size cap", color="warning",
                                className="ms-2", id="sql-truncated"))

@@ -10,6 +10,7 @@ import dash_bootstrap_components as dbc
 import polars as pl
 from dash import html
 
+from dashapp.figures.base import counted
 from dashapp.pages._titles_table import KIND_TEXT, length_text, title_href
 from queries import titles
 from queries.db import Warehouse
@@ -70,7 +71,7 @@ def facts(t: dict) -> html.Dl:
     added = t["date_added"].isoformat() if t["date_added"] else None
     if added and t["addition_lag_years"] is not None:
         lag = t["addition_lag_years"]
-        added += f" ({lag} year{'' if lag == 1 else 's'} after release)"
+        added += f" ({counted(lag, 'year')} after release)"
     return _dl([
         ("Added to Netflix", added),
         ("Categories", [html.Span(g, className="badge genre-badge me-1")

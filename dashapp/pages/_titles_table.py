@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, quote
 
 from dash import html
 
+from dashapp.figures.base import counted
 from queries import titles
 from queries.filters import Filters
 from queries.titles import TitlePage
@@ -167,7 +168,7 @@ def length_text(r: dict) -> str:
     if r.get("runtime_minutes") is not None:
         return f"{r['runtime_minutes']} min"
     if r.get("seasons") is not None:
-        return f"{r['seasons']} season{'' if r['seasons'] == 1 else 's'}"
+        return counted(r["seasons"], "season")
     return "—"
 
 
@@ -176,7 +177,7 @@ def summary_text(page: TitlePage, sort: str | None = None) -> str:
         return "No titles match."
     last = page.first_row + page.rows.height - 1
     order = " · best matches first" if sort == titles.BEST_MATCH else ""
-    return (f"{page.total:,} title{'' if page.total == 1 else 's'} match · "
+    return (f"{counted(page.total, 'title')} match · "
             f"showing {page.first_row:,}–{last:,}{order}")
 
 
