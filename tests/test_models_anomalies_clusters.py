@@ -240,6 +240,9 @@ def test_figures_handle_empty_and_small_frames():
     assert cf.k_selection(pl.DataFrame()).layout.annotations
     assert cf.cluster_map(pl.DataFrame(), pl.DataFrame()).layout.annotations
     assert cf.cluster_colour(1) != cf.cluster_colour(2)
+    # every k the model may choose (up to 20) gives each cluster its own colour and shape
+    marks = [(cf.cluster_colour(c), cf.cluster_symbol(c)) for c in range(1, 21)]
+    assert len(set(marks)) == 20 and cf.cluster_glyph(14) == "◆"
 
 
 # --- browser: the untrained app ------------------------------------------------------

@@ -185,7 +185,7 @@ def test_panel_callbacks_with_a_trained_model(trained_data_dir, monkeypatch, pag
     assert insights and "chosen" in str(table.to_plotly_json())
     fig3, *_ = page.update_forecast("netflix_genre:Dramas", 3, "ets")
     assert len([t for t in fig3.data if t.name == "forecast"][0].x) == 4
-    assert "ETS" in fig3.layout.title.text
+    assert "ETS" in fig3.layout.title.subtitle.text
     fig_pop, ins_pop, _, notes_pop = page.update_forecast("tmdb_popularity:Drama", 6, "sarimax")
     assert "popularity" in fig_pop.layout.title.text and "in total" not in ins_pop[0].children
     assert "recency" in str(notes_pop[0].to_plotly_json())

@@ -1,4 +1,4 @@
-/* Chart titles that fit their chart. Plotly draws a title (and a subtitle, an axis
+/* Chart titles that fit their chart, and charts that fit a phone. Plotly draws a title (and a subtitle, an axis
  * title) on one line and never wraps it, so on a phone, or in a half-width card, a
  * long one ran past the chart's edge and was cut off. After every draw, a text wider
  * than its room is set again with line breaks between words, and the margin on its
@@ -68,8 +68,17 @@
     return { text: wanted, original: original, perChar: perChar, room: room };
   }
 
+  // What the narrow-chart fits changed, per figure: a new figure from the server (a new
+  // layout object; relayout and restyle change it in place) starts from its own settings.
+  const figuresSeen = new WeakSet();
+
   function fit(gd) {
     if (!window.Plotly || !gd.layout || !gd._fullLayout || !gd._fullLayout._size) return;
+    if (!figuresSeen.has(gd.layout)) {
+      figuresSeen.add(gd.layout);
+      gd._wideAxes = {};
+      gd._hiddenCellText = {};
+    }
     const ours = gd._fittedTexts || (gd._fittedTexts = {});
     // At most a few relayouts of our own in a row (a new figure from the server or a
     // second's pause starts again): two texts whose margins change each other's room
@@ -79,7 +88,7 @@
       return typeof text === "string" && (!ours[part.attr] || ours[part.attr].text !== text);
     });
     if (fresh || Date.now() - (gd._fitAt || 0) > 1000) gd._fitRuns = 0;
-    if (gd._fitRuns >= 4) return;
+    if (gd._fitRuns >= 6) return;
     const update = {};
     const margin = Object.assign({}, gd._fullLayout.margin);
     PARTS.forEach(function (part) {
@@ -93,7 +102,15 @@
       margin[part.margin] += (next.text.split("<br>").length - text.split("<br>").length)
         * part.line;
     });
-    if (!Object.keys(update).length) return;
+    if (!Object.keys(update).length) {
+      // texts fitted: now what a narrow chart piles up (one kind of change per draw)
+      if (fitCellTexts(gd) || fitNarrow(gd, update)) {
+        gd._fitRuns += 1;
+        gd._fitAt = Date.now();
+      }
+      if (Object.keys(update).length) window.Plotly.relayout(gd, update);
+      return;
+    }
     ["t", "b", "l"].forEach(function (side) { update["margin." + side] = margin[side]; });
     // a legend below the plot moves with the x title it sits under
     const legend = gd._fullLayout.legend;
@@ -104,6 +121,118 @@
     gd._fitRuns += 1;
     gd._fitAt = Date.now();
     window.Plotly.relayout(gd, update);
+  }
+
+  const NARROW_PX = 600;   // a phone, or a half-width card on a small laptop
+
+  function plainLength(text) {   // the longest line of a label, markup left out
+    return String(text).split(/<br\s*\/?>/i).reduce(function (longest, line) {
+      return Math.max(longest, line.replace(/<[^>]*>/g, "").length);
+    }, 0);
+  }
+
+  // Numbers written in heatmap cells run into each other once a cell is narrower than
+  // its number (the market's release windows at 390 px): those cells show no text,
+  // the colour and the hover still tell, and the text comes back when there is room.
+  function fitCellTexts(gd) {
+    const size = gd._fullLayout._size;
+    const hidden = gd._hiddenCellText;
+    const restyles = [];
+    (gd.data || []).forEach(function (trace, i) {
+      const full = gd._fullData && gd._fullData[i];
+      if (!full || full.type !== "heatmap" || !Array.isArray(trace.text)) return;
+      const row = Array.isArray(trace.text[0]) ? trace.text[0] : trace.text;
+      const columns = Math.max(1, row.length);
+      const chars = trace.text.reduce(function (longest, r) {
+        return (Array.isArray(r) ? r : [r]).reduce(function (m, cell) {
+          return Math.max(m, cell == null ? 0 : plainLength(cell));
+        }, longest);
+      }, 0);
+      const fontSize = (full.textfont && full.textfont.size) || 12;
+      const fits = size.w / columns >= chars * fontSize * 0.62 + 2;
+      if (!fits && trace.texttemplate) {
+        hidden[i] = trace.texttemplate;
+        restyles.push([{ texttemplate: "" }, [i]]);
+      } else if (fits && hidden[i] !== undefined && !trace.texttemplate) {
+        restyles.push([{ texttemplate: hidden[i] }, [i]]);
+        delete hidden[i];
+      }
+    });
+    restyles.forEach(function (r) { window.Plotly.restyle(gd, r[0], r[1]); });
+    return restyles.length > 0;
+  }
+
+  function box(gd, selector) {
+    const el = gd.querySelector(selector);
+    if (!el) return null;
+    const r = el.getBoundingClientRect();
+    return r.width && r.height ? r : null;
+  }
+
+  // On a narrow chart: a legend above the plot that a wrapped title now reaches moves
+  // down by the overlap; diagonal category labels turn upright where they pile up; a
+  // category axis whose names take most of the width shows them shortened (hover and
+  // the table keep the whole name). Each returns to the figure's own setting when wide.
+  function fitNarrow(gd, update) {
+    const full = gd._fullLayout;
+    const own = gd._wideAxes;
+    const narrow = gd.clientWidth < NARROW_PX;
+    const title = box(gd, ".g-gtitle"), legend = box(gd, ".infolayer .legend");
+    if (narrow && title && legend && full.legend && full.legend.y >= 1 &&
+        legend.top < title.bottom && legend.left < title.right &&
+        legend.right > title.left) {
+      // the title stays where it is drawn: left at "auto", plotly centres it in the top
+      // margin, and it would follow the legend down half the way
+      const top = title.top - gd.getBoundingClientRect().top;
+      update["title.yref"] = "container";
+      update["title.yanchor"] = "top";
+      update["title.y"] = 1 - top / full.height;
+      update["margin.t"] = full.margin.t + Math.ceil(title.bottom - legend.top) + 4;
+    }
+    // a figure that lists its legend elsewhere on the page (the cluster cards) drops it
+    // on a phone rather than squeeze the plot beside it: layout.meta.narrow_legend
+    if (read(gd.layout, "meta.narrow_legend") === "hide") {
+      if (narrow && gd.layout.showlegend !== false) {
+        own.showlegend = true;
+        update.showlegend = false;
+      } else if (!narrow && own.showlegend) {
+        delete own.showlegend;
+        update.showlegend = true;
+      }
+    }
+    const xaxis = full.xaxis;
+    if (xaxis && xaxis.type === "category" && typeof xaxis.tickangle === "number") {
+      const angle = Math.abs(xaxis.tickangle);
+      if (narrow && angle > 0 && angle < 90 && own.tickangle === undefined) {
+        own.tickangle = gd.layout.xaxis.tickangle;
+        update["xaxis.tickangle"] = -90;
+      }
+    }
+    if (!narrow && own.tickangle !== undefined) {
+      update["xaxis.tickangle"] = own.tickangle;
+      delete own.tickangle;
+    }
+    const yaxis = full.yaxis;
+    if (yaxis && yaxis.type === "category" && yaxis._categories) {
+      const perChar = ((yaxis.tickfont && yaxis.tickfont.size) || 12) * 0.55;
+      const most = Math.floor(0.3 * gd.clientWidth / perChar);
+      const long = yaxis._categories.some(function (c) { return String(c).length > most; });
+      if (narrow && long && full._size.l > 0.4 * gd.clientWidth && !own.ticktext) {
+        own.ticktext = true;
+        update["yaxis.tickmode"] = "array";
+        update["yaxis.tickvals"] = yaxis._categories.slice();
+        update["yaxis.ticktext"] = yaxis._categories.map(function (c) {
+          c = String(c);
+          return c.length > most ? c.slice(0, most - 1).trimEnd() + "…" : c;
+        });
+      } else if (!narrow && own.ticktext) {
+        delete own.ticktext;
+        update["yaxis.tickmode"] = "auto";
+        update["yaxis.tickvals"] = null;
+        update["yaxis.ticktext"] = null;
+      }
+    }
+    return Object.keys(update).length > 0;
   }
 
   function watch(gd) {

@@ -1,7 +1,6 @@
 """Figures and insights for the cluster panel: the k-selection curve and the 2-D map."""
 from __future__ import annotations
 
-import plotly.express as px
 import polars as pl
 
 from dashapp.figures.base import Figure, empty_figure, figure
@@ -9,13 +8,33 @@ from dashapp.theme import NETFLIX_RED, OTHER, visible_on_cards
 
 K_TITLE = "Silhouette (−1 to 1) by k"
 MAP_TITLE = "Titles by content, coloured by cluster (2-D PCA of the text space; unitless)"
-_PALETTE = visible_on_cards(px.colors.qualitative.Alphabet + px.colors.qualitative.Dark24)
+# Thirteen colours that stay apart on the dark cards (no two closer than ΔE 27 in CIE
+# Lab, each at least 3:1 against the card), from Kelly's colours of maximum contrast with
+# the dark ones lightened. Plotly's 26-colour Alphabet, used before, gave 17 clusters two
+# near-identical greens and three magentas. Past 13 clusters (k goes to 20) the colours
+# come round again with another marker shape, so every cluster's colour and shape pair
+# is its own, on the map, in its legend and on its card.
+CLUSTER_COLOURS = visible_on_cards([
+    "#F3C300", "#A1CAF1", "#F38400", "#8DB600", "#E68FAC", "#C2B280", "#B58BD6",
+    "#2FBF71", "#4F9DE8", "#F2F3F4", "#E8563A", "#8C8C8C", "#3FD0D4"])
+CLUSTER_SHAPES = {"circle": "●", "diamond": "◆", "square": "■"}  # plotly symbol → glyph
 
 
 def cluster_colour(cluster: int) -> str:
     """A fixed colour per cluster number (1 = the largest cluster), the same on the map
     and the cluster cards."""
-    return _PALETTE[(int(cluster) - 1) % len(_PALETTE)]
+    return CLUSTER_COLOURS[(int(cluster) - 1) % len(CLUSTER_COLOURS)]
+
+
+def cluster_symbol(cluster: int) -> str:
+    """The marker shape that, with its colour, tells cluster from cluster."""
+    shapes = list(CLUSTER_SHAPES)
+    return shapes[(int(cluster) - 1) // len(CLUSTER_COLOURS) % len(shapes)]
+
+
+def cluster_glyph(cluster: int) -> str:
+    """The shape as a text character, for the cluster cards."""
+    return CLUSTER_SHAPES[cluster_symbol(cluster)]
 
 
 def k_selection(frame: pl.DataFrame, tolerance: float | None = None) -> Figure:
@@ -76,16 +95,21 @@ def cluster_map(frame: pl.DataFrame, clusters: pl.DataFrame) -> Figure:
     dots = [{"type": "scatter", "x": part["x"].to_list(), "y": part["y"].to_list(),
              "mode": "markers", "name": _short(f"{cluster}. {names.get(cluster, '')}"),
              "legendgroup": str(cluster),
-             "marker": {"color": cluster_colour(cluster), "size": 5, "opacity": 0.75},
+             "marker": {"color": cluster_colour(cluster), "symbol": cluster_symbol(cluster),
+                        "size": 5, "opacity": 0.75},
              "customdata": part.select("title", "kind", "release_year").rows(),
              "hovertemplate": "%{customdata[0]} (%{customdata[1]}, %{customdata[2]})<br>"
                               f"cluster {cluster}: {_escape(names.get(cluster, ''))}"
                               "<extra></extra>"}
             for (cluster,), part in frame.sort("cluster").group_by("cluster",
                                                                    maintain_order=True)]
-    return figure(dots, MAP_TITLE, margin={"r": 10},
+    # on a phone the legend beside the map left it ~100 px wide: the cluster cards under
+    # it say the same (colour, shape, name), so assets/chart_titles.js hides it there
+    return figure(dots, MAP_TITLE, margin={"r": 10}, meta={"narrow_legend": "hide"},
+                  # each cluster is its own legend group: without the 10 px gap plotly
+                  # puts between groups, 20 clusters fit the card's height unscrolled
                   legend={"orientation": "v", "y": 1, "yanchor": "top", "x": 1.01,
-                          "xanchor": "left", "font": {"size": 10}},
+                          "xanchor": "left", "font": {"size": 10}, "tracegroupgap": 0},
                   xaxis={"title": {"text": "first principal component (unitless)"},
                          "zeroline": False},
                   yaxis={"title": {"text": "second principal component (unitless)"},

@@ -18,9 +18,12 @@ def model_name(key: str | None) -> str:
     return MODEL_NAMES.get(key or "", key or "—")
 
 
-def forecast_title(label: str, unit: str, model: str | None, horizon: int) -> str:
-    return (f"{label} ({unit})<br><span style='font-size:12px'>history and {horizon}-month "
-            f"forecast by {model_name(model)}, with 80% and 95% prediction intervals</span>")
+def forecast_title(label: str, unit: str, model: str | None, horizon: int) -> dict:
+    """Title and subtitle as plotly's own parts (not one text with <br> markup), so
+    assets/chart_titles.js can wrap each to a narrow card."""
+    return {"text": f"{label} ({unit})",
+            "subtitle": {"text": f"history and {horizon}-month forecast by "
+                                 f"{model_name(model)}, with 80% and 95% prediction intervals"}}
 
 
 def forecast_chart(frame: pl.DataFrame, label: str = "", unit: str = "") -> go.Figure:
@@ -38,8 +41,8 @@ def forecast_chart(frame: pl.DataFrame, label: str = "", unit: str = "") -> go.F
         _add_forecast(fig, hist.tail(1), ahead, unit)
     fig.update_yaxes(title_text=unit, rangemode="tozero")
     fig.update_xaxes(title_text="month")
-    base_layout(fig, forecast_title(label, unit, model, ahead.height), hovermode="x unified")
-    fig.update_layout(margin={"t": 80}, legend={"y": -0.18, "yanchor": "top", "x": 0,
+    base_layout(fig, "", hovermode="x unified")
+    fig.update_layout(title=forecast_title(label, unit, model, ahead.height), margin={"t": 80}, legend={"y": -0.18, "yanchor": "top", "x": 0,
                                                 "xanchor": "left"})
     return fig
 

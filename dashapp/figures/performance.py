@@ -55,14 +55,20 @@ def correlation_matrix(frame: pl.DataFrame) -> tuple[list[str], list[list], list
     return names, rho, titles
 
 
+def _no_minus_zero(r: float) -> float:
+    """-0.004 prints as "-0.00": a sign on a value that rounds to zero says nothing."""
+    return 0.0 if abs(r) < 0.005 else r
+
+
 def rank_correlations(frame: pl.DataFrame) -> Figure:
     """Annotated heatmap of Spearman rho; each cell says how many titles it uses."""
     if frame.is_empty():
         return empty_figure(CORR_TITLE)
     names, rho, titles = correlation_matrix(frame)
     labels = [label(m) for m in names]
-    text = [[("—" if r is None else f"{r:.2f}") + f"<br><span style='font-size:9px'>"
-             f"n={n:,}</span>" for r, n in zip(row_r, row_n)] for row_r, row_n in zip(rho, titles)]
+    text = [[("—" if r is None else f"{_no_minus_zero(r):.2f}")
+             + f"<br><span style='font-size:9px'>n={n:,}</span>"
+             for r, n in zip(row_r, row_n)] for row_r, row_n in zip(rho, titles)]
     heatmap = {
         "type": "heatmap", "z": rho, "x": labels, "y": labels, "text": text,
         "texttemplate": "%{text}", "customdata": titles, "zmin": -1, "zmax": 1,
@@ -330,8 +336,9 @@ def genre_engagement(frame: pl.DataFrame) -> Figure:
     # the dotted line at the overall median, labelled above the plot
     line = {"type": "line", "x0": overall, "x1": overall, "xref": "x", "y0": 0, "y1": 1,
             "yref": "y domain", "line": {"color": NETFLIX_RED, "dash": "dot"}}
+    # ends at the line, toward the labels: centred, it ran past a narrow plot's right edge
     note = {"text": f"all filtered titles: {overall:.1f}", "showarrow": False, "x": overall,
-            "xref": "x", "xanchor": "center", "y": 1, "yref": "y domain", "yanchor": "bottom"}
+            "xref": "x", "xanchor": "right", "y": 1, "yref": "y domain", "yanchor": "bottom"}
     return figure([dots], GENRE_TITLE, shapes=[line], annotations=[note],
                   xaxis={"title": {"text": "Engagement score (0–100)"}},
                   yaxis={"automargin": True})

@@ -123,7 +123,8 @@ def cluster_cards(summary: pl.DataFrame) -> dbc.Row:
 def _card(row: dict) -> dbc.Card:
     genres = ", ".join(f"{g} {s:.0%}" for g, s in zip(row["top_genres"], row["genre_shares"]))
     return dbc.Card(dbc.CardBody([
-        html.H6([html.Span("●", style={"color": figs.cluster_colour(row["cluster"])},
+        html.H6([html.Span(figs.cluster_glyph(row["cluster"]), **{"aria-hidden": "true"},
+                           style={"color": figs.cluster_colour(row["cluster"])},
                            className="me-2"), f"{row['cluster']}. {row['name']}"]),
         html.Div(f"{row['titles']:,} titles · {row['filtered']:,} under the current filters",
                  className="small text-muted mb-1"),
