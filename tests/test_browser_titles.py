@@ -111,3 +111,24 @@ def test_selection_in_fragment_survives_a_filter_change(browser, served_app, art
     _click(browser, browser.find_element(By.CSS_SELECTOR, "#titles-detail .close-detail"))
     wait.until(lambda d: "Pick a title" in text_of(d, "titles-detail"))
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_on_a_phone_a_pick_brings_the_details_into_view(browser, served_app):
+    """At 390 px the details card stacks under the table's 25 rows: picking a title
+    scrolls to it (assets/title_explorer.js), where it used to change nothing in view."""
+    from selenium.webdriver.common.by import By
+    wait = wait_for(browser, 30)
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        _fresh(browser, served_app + "/titles")
+        wait.until(lambda d: len(_titles_shown(d)) == 25)
+        card_top = "return document.querySelector('.titles-detail').getBoundingClientRect().top"
+        assert browser.execute_script(card_top) > 844  # below the first screen
+        link = browser.find_elements(By.CSS_SELECTOR, "#titles-body .title-link")[3]
+        browser.execute_script("arguments[0].click()", link)
+        wait.until(lambda d: d.find_elements(By.ID, "titles-detail-title")
+                   and text_of(d, "titles-detail-title") == "Blood & Water")
+        wait.until(lambda d: 0 <= d.execute_script(card_top) < 844 * 0.6)
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
