@@ -111,7 +111,7 @@ def _fmt(column: str, value: float) -> str:
     if column == "imdb_votes":
         return f"{value / 1e6:.1f}M" if value >= 1e6 else (
             f"{value / 1e3:.0f}k" if value >= 1e3 else f"{value:.0f}")
-    return f"{value:.1f}" if column != "tmdb_popularity" or value >= 1 else f"{value:.2f}"
+    return f"{value:,.1f}" if column != "tmdb_popularity" or value >= 1 else f"{value:.2f}"
 
 
 def _part(row: dict, column: str) -> str:

@@ -52,6 +52,8 @@ RATINGS = MATURITY_RATINGS
 # Similarity weight of each feature group (kind is excluded: benchmarks share the type).
 SIMILARITY = {"genre": 1.0, "country": 1.0, "language": 0.5, "rating": 0.5, "runtime": 0.7,
               "seasons": 0.7, "quarter": 0.3, "month": 0.2}
+# token group ← record field, for the fields a planner may leave empty
+UNSTATED = (("country", "country"), ("language", "language"), ("rating", "maturity_rating"))
 RUNTIME_EDGES = (30, 60, 90, 105, 120, 150)   # minutes: bins <30, 30–59, …, ≥150
 SEASON_EDGES = (2, 3, 4, 6)                     # bins 1, 2, 3, 4–5, ≥6
 
@@ -138,6 +140,12 @@ class Copilot:
     def similar(self, record: dict, k: int) -> list[tuple[dict, float]]:
         index, rows = self.neighbours[record["kind"]]
         x = self.encoder.transform([record]) * self.encoder.similarity_weights()
+        # A field the planner left empty prefers no titles. Encoded as "unknown" it made
+        # the titles whose country (say) is unknown the nearest: a plan with no country
+        # was benchmarked against country-less titles only (the table: "—" on each row).
+        unstated = {group for group, key in UNSTATED if not record.get(key)}
+        if unstated:
+            x[0, [i for i, (g, _) in enumerate(self.encoder.columns) if g in unstated]] = 0.0
         dist, found = index.kneighbors(x, n_neighbors=k)
         return [(self.titles[rows[j]], 1 - float(d)) for d, j in zip(dist[0], found[0])]
 

@@ -38,18 +38,18 @@ class Metric:
 # Allow-list: the numeric title metrics the page can show, in display order. The
 # rank-correlation SQL returns exactly these names.
 METRICS: dict[str, Metric] = {
-    "imdb_score": Metric("IMDb score", "points (1–10)", higher_is_better=True),
+    "imdb_score": Metric("IMDb score", "points out of 10", higher_is_better=True),
     "imdb_votes": Metric("IMDb votes", "votes", log_scale=True, higher_is_better=True),
     "tmdb_popularity": Metric("TMDB popularity", "TMDB popularity points", log_scale=True,
                               higher_is_better=True),
-    "tmdb_score": Metric("TMDB score", "points (0–10)", higher_is_better=True),
+    "tmdb_score": Metric("TMDB score", "points out of 10", higher_is_better=True),
     "tmdb_vote_count": Metric("TMDB votes", "votes", log_scale=True,
                               higher_is_better=True),
     "runtime_minutes": Metric("Runtime", "minutes", integer=True),
     "seasons": Metric("Seasons", "seasons", integer=True),
     "release_year": Metric("Release year", "year", integer=True),
     "addition_lag_years": Metric("Addition lag", "years", integer=True),
-    "engagement_score": Metric("Engagement score", "points (0–100)", higher_is_better=True),
+    "engagement_score": Metric("Engagement score", "points out of 100", higher_is_better=True),
 }
 DEFAULT_METRIC = "engagement_score"
 PERIODS = {"month": "Month added", "quarter": "Quarter added"}

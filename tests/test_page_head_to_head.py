@@ -243,10 +243,8 @@ def test_format_value_and_colours():
     assert figs.format_value("release_year", 2012.7) == "2013"
     assert figs.format_value("imdb_score", None) == "—"
     assert figs.format_value("seasons", math.nan) == "—"
-    from dashapp.theme import genre_colour
-    assert figs.side_colours("genre", "Dramas", "Comedies") == {
-        "a": genre_colour("Dramas"), "b": genre_colour("Comedies")}
-    assert figs.side_colours("country", "US", "India")["a"] == figs.NETFLIX_RED
+    # red vs blue in every mode: Dramas' and Comedies' genre colours are green and red
+    assert figs.SIDE_COLOURS == {"a": figs.NETFLIX_RED, "b": figs.SIDE_B}
 
 
 # --- page state in the path ---------------------------------------------------------

@@ -58,7 +58,8 @@ def _static_prefix(page: dict) -> str:
 
 @callback(Output(ids.FILTER_BAR_WRAP, "hidden"), Input(ids.URL, "pathname"))
 def hide_filter_bar(pathname):
-    """The global filters mean nothing on pages registered with filters=False (Blend)."""
+    """The global filters mean nothing on pages registered with filters=False (Blend, the
+    SQL console, forecasts, copilot): the bar is hidden there."""
     pathname = pathname or "/"
     return any(pathname == _static_prefix(p) or pathname.startswith(_static_prefix(p) + "/")
                for p in dash.page_registry.values() if p.get("filters", True) is False)

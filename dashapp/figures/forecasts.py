@@ -86,8 +86,8 @@ def forecast_insights(frame: pl.DataFrame, scores: pl.DataFrame, unit: str = "",
         first += f", against {before:,.1f} in the same months a year earlier{change}"
     out = [first + "."] + _score_sentence(scores, model)
     width = float((ahead["upper80"] - ahead["lower80"]).mean())
-    out.append(f"The 80% interval is {width:,.1f} wide on average: 1 month in 5 is expected "
-               "to fall outside it if the past errors carry on.")
+    out.append(f"The 80% interval is {width:,.1f} wide on average ({unit}): 1 month in 5 is "
+               "expected to fall outside it if the past errors carry on.")
     return out
 
 

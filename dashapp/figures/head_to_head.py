@@ -13,21 +13,20 @@ import math
 import polars as pl
 
 from dashapp.figures.base import Figure, count_axis, empty_figure, figure
-from dashapp.theme import NETFLIX_RED, OTHER, genre_colour
+from dashapp.theme import NETFLIX_RED, OTHER
 from queries.head_to_head import COMPARED, GROUP_MODES
 
 TIE_SD = 0.1
-SIDE_B = "#3B82F6"  # blue, for sides without a genre colour
+SIDE_B = "#3B82F6"  # blue: side B against side A's Netflix red
 DIFF_TITLE = "Difference between the two sides (catalog standard deviations)"
 TREND_TITLE = "Titles added to Netflix per year (titles)"
 CONTEXT_TITLE = "Each title against its primary category's average (catalog SDs)"
 
 
-def side_colours(mode: str, a: str, b: str) -> dict[str, str]:
-    """Genre colours in genre mode (when they differ), Netflix red vs blue otherwise."""
-    if mode == "genre" and genre_colour(a) != genre_colour(b):
-        return {"a": genre_colour(a), "b": genre_colour(b)}
-    return {"a": NETFLIX_RED, "b": SIDE_B}
+# Netflix red for side A, blue for side B, whatever is compared. Genre mode used the two
+# genres' own colours, which made the commonest pair, Dramas vs Comedies, green vs red:
+# the pair colour-blind readers cannot tell apart.
+SIDE_COLOURS = {"a": NETFLIX_RED, "b": SIDE_B}
 
 
 def format_value(metric: str, value: float | None, single: bool = False) -> str:

@@ -211,7 +211,8 @@ def top_countries(frame: pl.DataFrame, limit: int = 15) -> Figure:
                "marker": {"color": KIND_COLOURS[kind]},
                "hovertemplate": "%{y}: %{x:,} " + KIND_LABELS[kind].lower() + "<extra></extra>"}
               for kind, column in (("movie", "movies"), ("show", "shows")) if top[column].sum()]
-    return figure(traces, COUNTRIES_TITLE, barmode="stack",
+    # plotly lists stacked traces last-first; bars stacked left to right read first-first
+    return figure(traces, COUNTRIES_TITLE, barmode="stack", legend={"traceorder": "normal"},
                   yaxis={"autorange": "reversed", "automargin": True},
                   xaxis={**count_axis(None), "title": {"text": "Titles naming the country"}})
 

@@ -71,7 +71,7 @@ def comparison(filters: Filters, store) -> Comparison:
     side_titles = {r["side"]: r["side_titles"] for r in
                    frame.unique("side").iter_rows(named=True)}
     return Comparison(state, figs.comparison(frame, state.mode), side_titles,
-                      figs.side_colours(state.mode, state.a, state.b))
+                      figs.SIDE_COLOURS)
 
 
 def trend(filters: Filters, store) -> Trend:
@@ -80,7 +80,7 @@ def trend(filters: Filters, store) -> Trend:
 
 
 def _trend_figure(t: Trend, _store):
-    colours = figs.side_colours(t.state.mode, t.state.a, t.state.b)
+    colours = figs.SIDE_COLOURS
     if t.state.mode == "title":
         return figs.title_context(t.frame, t.state.names, colours)
     return figs.additions_trend(t.frame, t.state.names, colours)

@@ -23,6 +23,7 @@ from models import artifacts, copilot, copilot_serving, serving
 from queries import catalog, validation
 
 dash.register_page(__name__, path="/models/copilot", name="Copilot", order=12,
+                   filters=False,  # scores a planned title, not the catalog
                    title="Investment copilot · Netflix Content Insights")
 
 FORM, STORE = "copilot-form", "copilot-result-store"
@@ -211,11 +212,13 @@ FORM_LABELS = {"runtime_minutes": "Runtime (minutes)", "seasons": "Seasons"}
 
 
 def form_message(exc: Exception) -> str:
+    """The model's message (lowercase, as the API returns it) as the form shows it: its
+    fields by their labels, starting with a capital."""
     text = str(exc)
     for key, label in FORM_LABELS.items():
         if text.startswith(key + " "):
             return label + text[len(key):]
-    return text
+    return text[:1].upper() + text[1:]
 
 
 def _temporal_note(r: dict) -> str:

@@ -23,6 +23,7 @@ from models._forecast_core import CANDIDATES, HORIZON
 from models.forecasting import MOMENTUM_FAMILIES, ForecastBundle
 
 dash.register_page(__name__, path="/models/forecasts", name="Forecasts", order=11,
+                   filters=False,  # the series cover the whole catalog
                    title="Forecasts · Netflix Content Insights")
 
 FORECAST, MOMENTUM = "forecasts-chart", "forecasts-momentum"
@@ -145,7 +146,7 @@ def layout(**_query) -> html.Div:
         html.P("Monthly Netflix additions (by type, top categories, top countries) and TMDB "
                "market releases and mean popularity (top genres), 12 months ahead. For each "
                "series five models were backtested on rolling origins; the lowest error wins "
-               "unless you pick one. The global filters do not apply here: forecasts are "
+               "unless you pick one. The other pages' filters do not apply here: forecasts are "
                "computed for the whole catalog at refresh. Model card: "
                "docs/models/forecasting.md.", className="text-muted"),
         status_alert(),

@@ -55,6 +55,23 @@ COOC_CHART = Chart(
         "so the matrix is not symmetric."))
 update_cooccurrence = register_charts(COOC_CHART)[COOC]
 
+# What each stored model and split is, for people; the stored names (the model card's)
+# stay under them in small type.
+MODEL_LABELS = {
+    "genres_netflix": "Netflix categories, full inputs",
+    "genres_netflix_form": "Netflix categories, form inputs only",
+    "genres_netflix_plain": "Plain model (TF-IDF + logistic regression)",
+    "genres_netflix_baseline": "Seed baseline",
+    "genres_tmdb": "TMDB genres",
+    "genres_tmdb_plain": "Plain model (TF-IDF + logistic regression)",
+    "genres_tmdb_baseline": "Seed baseline",
+}
+SPLIT_LABELS = {
+    "temporal_2021": "Titles added in 2021 (trained on earlier ones)",
+    "unseen_tmdb": "Recent movies outside the bundle",
+    "cv3_oof": "Random 3-fold split (out of fold)",
+}
+
 SCORE_COLUMNS = [("micro_f1", "micro-F1"), ("macro_f1", "macro-F1"), ("samples_f1", "samples-F1"),
                  ("hamming_loss", "Hamming loss"), ("subset_accuracy", "subset accuracy")]
 
@@ -66,11 +83,12 @@ def layout(**_query) -> html.Div:
         html.P("Multi-label prediction of Netflix categories (42 labels) from a title's text "
                "and metadata, and of TMDB genres from a movie's overview. Judged on titles "
                "they never saw: the Netflix models are trained on the titles added before "
-               "2021 and scored on the 2021 additions (temporal_2021); the TMDB model is "
-               "scored on recent movies outside the bundle (unseen_tmdb). Each next to the "
-               "plain model (TF-IDF words and characters, logistic regression) and the seed's "
-               "baseline, from the same run; cv3_oof is the random-split figure. Model card: "
-               "docs/models/genre_classifier.md.", className="text-muted"),
+               "2021 and scored on the 2021 additions; the TMDB model is scored on recent "
+               "movies outside the bundle. Each next to the plain model (TF-IDF words and "
+               "characters, logistic regression) and the seed's baseline, from the same run; "
+               "the random split is shown for contrast. Model card: "
+               "docs/models/genre_classifier.md.",
+               className="text-muted"),
         status_alert(),
         dbc.Card(dbc.CardBody([html.H5("Scores"), scores_table(summary)]), className="mb-3"),
         dbc.Row([
@@ -94,13 +112,20 @@ def status_alert():
 def scores_table(summary) -> html.Div:
     if summary.is_empty():
         return html.P("No model metrics in this build (it was built with train_models=0).")
-    head = html.Thead(html.Tr([html.Th("model"), html.Th("split")]
+    head = html.Thead(html.Tr([html.Th("Model"), html.Th("Judged on")]
                               + [html.Th(label) for _, label in SCORE_COLUMNS]))
-    rows = [html.Tr([html.Td(r["model"]), html.Td(r["split"])]
+    rows = [html.Tr([_named(MODEL_LABELS, r["model"]), _named(SPLIT_LABELS, r["split"])]
                     + [html.Td("—" if r[c] is None else f"{r[c]:.3f}") for c, _ in SCORE_COLUMNS])
             for r in summary.iter_rows(named=True)]
     return dbc.Table([head, html.Tbody(rows)], size="sm", striped=True, responsive=True,
                      className="mb-0")
+
+
+def _named(labels: dict[str, str], name: str) -> html.Td:
+    """A readable label over the stored name (which the model card and CSV use)."""
+    if name not in labels:
+        return html.Td(name)
+    return html.Td([labels[name], html.Br(), html.Code(name, className="small text-muted")])
 
 
 def live_form() -> dbc.Card:

@@ -33,6 +33,7 @@ from dashapp.state import wh
 from queries import console, sandbox
 
 dash.register_page(__name__, path="/sql", name="SQL console", order=5,
+                   filters=False,  # ad-hoc SQL reads the whole warehouse
                    title="SQL console · Netflix Content Insights")
 
 EDITOR = "sql-editor"
@@ -68,8 +69,8 @@ def layout(**_query) -> html.Div:
         html.H2("SQL console"),
         html.P(["Query the warehouse directly with DuckDB SQL. One read statement at a time "
                 "(SELECT, WITH, FROM, VALUES, DESCRIBE, SUMMARIZE, EXPLAIN…); anything that "
-                "writes, touches files or changes settings is refused. The global filters "
-                "above do not apply here."], className="text-muted small"),
+                "writes, touches files or changes settings is refused. The other pages' "
+                "filters do not apply here: write them in the WHERE clause."], className="text-muted small"),
         dcc.Store(id=LAST_SQL), dcc.Store(id=RAN), dcc.Location(id=LOCATION, refresh=False),
         dcc.Store(id=HISTORY, storage_type="local"),
         dbc.Row([
