@@ -70,7 +70,8 @@ def layout(**_query) -> html.Div:
         html.P(["Query the warehouse directly with DuckDB SQL. One read statement at a time "
                 "(SELECT, WITH, FROM, VALUES, DESCRIBE, SUMMARIZE, EXPLAIN…); anything that "
                 "writes, touches files or changes settings is refused. The other pages' "
-                "filters do not apply here: write them in the WHERE clause."], className="text-muted small"),
+                "filters do not apply here: write them in the WHERE clause."],
+               className="text-muted small"),
         dcc.Store(id=LAST_SQL), dcc.Store(id=RAN), dcc.Location(id=LOCATION, refresh=False),
         dcc.Store(id=HISTORY, storage_type="local"),
         dbc.Row([
