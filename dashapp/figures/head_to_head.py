@@ -19,7 +19,7 @@ from queries.head_to_head import COMPARED, GROUP_MODES
 TIE_SD = 0.1
 SIDE_B = "#3B82F6"  # blue: side B against side A's Netflix red
 DIFF_TITLE = "Difference between the two sides (catalog standard deviations)"
-TREND_TITLE = "Titles added to Netflix per year"
+TREND_TITLE = "Titles added to Netflix per year (titles)"
 CONTEXT_TITLE = "Each title against its primary category's average (catalog SDs)"
 
 

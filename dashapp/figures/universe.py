@@ -8,14 +8,13 @@ import polars as pl
 from dashapp.figures.base import Figure, count_axis, empty_figure, figure, log_axis, pct
 from dashapp.theme import KIND_COLOURS, KIND_LABELS, NETFLIX_RED, genre_colour
 
-# a title that counts titles says its unit in its first word: no "(titles)" after it
-ADDITIONS_TITLE = "Titles added to Netflix per month"
-RELEASE_TITLE = "Titles by release year"
+ADDITIONS_TITLE = "Titles added to Netflix per month (titles)"
+RELEASE_TITLE = "Titles by release year (titles)"
 LAG_TITLE = "Years from release to Netflix (titles)"
-MAP_TITLE = "Titles by production country (log colour scale)"
+MAP_TITLE = "Titles by production country (titles, log colour scale)"
 COUNTRIES_TITLE = "Top production countries (titles)"
 GENRES_TITLE = "Top Netflix categories (titles)"
-RATINGS_TITLE = "Titles by maturity rating"
+RATINGS_TITLE = "Titles by maturity rating (titles)"
 RUNTIME_TITLE = "Movie runtimes (movies per 10-minute bin)"
 SEASONS_TITLE = "TV shows by number of seasons (shows)"
 PEOPLE_TITLES = {"director": "Most prolific directors (titles directed)",
