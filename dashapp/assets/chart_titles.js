@@ -162,6 +162,18 @@
     return restyles.length > 0;
   }
 
+  // "International… Movies", "International… Shows": the last word stays, so names
+  // that differ only at the end do not shorten to the same "International…"
+  function shortened(name, most) {
+    if (name.length <= most) return name;
+    const last = name.slice(name.lastIndexOf(" ") + 1);
+    const keep = most - last.length - 2;
+    if (name.indexOf(" ") < 0 || last.length > most / 2 || keep < 4) {
+      return name.slice(0, most - 1).trimEnd() + "…";
+    }
+    return name.slice(0, keep).trimEnd() + "… " + last;
+  }
+
   function box(gd, selector) {
     const el = gd.querySelector(selector);
     if (!el) return null;
@@ -222,8 +234,7 @@
         update["yaxis.tickmode"] = "array";
         update["yaxis.tickvals"] = yaxis._categories.slice();
         update["yaxis.ticktext"] = yaxis._categories.map(function (c) {
-          c = String(c);
-          return c.length > most ? c.slice(0, most - 1).trimEnd() + "…" : c;
+          return shortened(String(c), most);
         });
       } else if (!narrow && own.ticktext) {
         delete own.ticktext;

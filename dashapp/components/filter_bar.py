@@ -139,15 +139,22 @@ def sync_filters(search, _reset, kinds, release, start, end, genres, countries, 
     return [url, f.to_store(), describe(f), *controls_from_filters(f, bounds)]
 
 
+def _span(what: str, low, high, between: str) -> str:
+    """'released 1925–1930', 'released up to 1930', 'added from 2020-01-01'."""
+    if low and high:
+        return f"{what} {low}{between}{high}"
+    return f"{what} from {low}" if low else f"{what} up to {high}"
+
+
 def describe(f: Filters) -> str:
     """A one-line reading of the active filters, for the bar and screen readers."""
     if f.is_empty():
         return "No filters: the whole catalog."
     parts = [", ".join(f.kinds)] if f.kinds else []
     if f.year_from or f.year_to:
-        parts.append(f"released {f.year_from or '…'}–{f.year_to or '…'}")
+        parts.append(_span("released", f.year_from, f.year_to, "–"))
     if f.added_from or f.added_to:
-        parts.append(f"added {_iso(f.added_from) or '…'} to {_iso(f.added_to) or '…'}")
+        parts.append(_span("added", _iso(f.added_from), _iso(f.added_to), " to "))
     for label, values in (("genres", f.genres), ("countries", f.countries),
                           ("ratings", f.ratings)):
         if values:

@@ -33,6 +33,12 @@ pio.templates[TEMPLATE] = go.layout.Template(
 pio.templates.default = TEMPLATE
 
 EMPTY_MESSAGE = "No titles match these filters"
+
+
+def none_among_kept(what: str) -> str:
+    """An empty chart's message when titles may well match but none has `what` (a
+    production country, a director): "No titles match these filters" was wrong there."""
+    return f"No {what} among the titles these filters keep"
 EMPTY_MESSAGE_WIDTH = 60   # characters per line of an empty figure's message (half-width cards)
 
 

@@ -208,7 +208,8 @@ def additions_trend(frame: pl.DataFrame, names: dict[str, str],
                       "hovertemplate": "%{x}: %{y:,} titles<extra>" + names[side] + "</extra>"})
     return figure(lines, TREND_TITLE, hovermode="x unified",
                   xaxis={"title": {"text": "Year added"}, "dtick": 1},
-                  yaxis={**count_axis(None), "title": {"text": "Titles added"}})
+                  yaxis={**count_axis(frame["titles_added"].max()),
+                         "title": {"text": "Titles added"}})
 
 
 def trend_insights(frame: pl.DataFrame, names: dict[str, str]) -> list[str]:

@@ -8,7 +8,8 @@ import math
 
 import polars as pl
 
-from dashapp.figures.base import Figure, empty_figure, figure, log_axis, merge, pct
+from dashapp.figures.base import (
+    EMPTY_MESSAGE, Figure, empty_figure, figure, log_axis, merge, none_among_kept, pct)
 from dashapp.theme import NETFLIX_RED, genre_colour
 from queries.market import SI_UNDER
 
@@ -47,7 +48,8 @@ def saturation_map(frame: pl.DataFrame) -> Figure:
     with the opportunity and saturated quadrants cut at the medians."""
     plotted = frame.filter(pl.col("mean_imdb_score").is_not_null() & (pl.col("titles") > 0))
     if plotted.is_empty():
-        return empty_figure(SATURATION_TITLE)
+        return empty_figure(SATURATION_TITLE, none_among_kept("IMDb score")
+                            if not frame.is_empty() and frame["titles"].sum() else EMPTY_MESSAGE)
     mx, my = plotted["median_titles"][0], plotted["median_imdb_score"][0]
     x_lo, x_hi = plotted["titles"].min() / 1.8, plotted["titles"].max() * 1.8
     y_lo, y_hi = plotted["mean_imdb_score"].min() - 0.3, plotted["mean_imdb_score"].max() + 0.3
@@ -182,7 +184,8 @@ def share_comparison(frame: pl.DataFrame) -> Figure:
     shown = frame.filter(pl.col("saturation_index").is_not_null()).sort("saturation_index")
     if shown.is_empty():
         return empty_figure(title, NO_MARKET if frame["titles"].sum() > 0 else
-                            "No titles match these filters")
+                            f"No {compared_words(frame)} match these filters"
+                            if not frame.is_empty() else EMPTY_MESSAGE)
     names = [swatch(g) for g in shown["genre_family"]]
     nf, mk = (shown["netflix_share"] * 100).to_list(), (shown["market_share"] * 100).to_list()
     custom = shown.select("market_titles", "saturation_index", "si_band").rows()
@@ -282,6 +285,8 @@ def pareto_chart(frame: pl.DataFrame, dimension: str, dimension_label: str,
 def pareto_answer(frame: pl.DataFrame, dimension_label: str, measure_label: str) -> str:
     """'38% of Netflix categories (16 of 42) make 80% of titles.'"""
     n80, total = frame["members_for_80"][0], frame["members_total"][0]
+    if total == 1:  # "100% of Netflix categories (1 of 1)" says nothing
+        return f"One {dimension_label} holds all of {measure_label} under these filters."
     return (f"{pct(n80, total)} of {_plural(dimension_label)} ({n80:,} of {total:,}) make "
             f"80% of {measure_label}.")
 

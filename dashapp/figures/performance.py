@@ -333,13 +333,16 @@ def genre_engagement(frame: pl.DataFrame) -> Figure:
                          "hits %{customdata[3]:.0%} of %{customdata[4]:,} scored titles"
                          "<extra></extra>", "showlegend": False}
     overall = data["overall_median"][0]
-    # the dotted line at the overall median, labelled above the plot
+    # the dotted line at the overall median, labelled above the plot by the line's own
+    # label: an annotation at x = the median widened the axis's autorange to fit its
+    # text, which on a phone pushed the axis to start at -31 and crowded the dots right
     line = {"type": "line", "x0": overall, "x1": overall, "xref": "x", "y0": 0, "y1": 1,
-            "yref": "y domain", "line": {"color": NETFLIX_RED, "dash": "dot"}}
-    # ends at the line, toward the labels: centred, it ran past a narrow plot's right edge
-    note = {"text": f"all filtered titles: {overall:.1f}", "showarrow": False, "x": overall,
-            "xref": "x", "xanchor": "right", "y": 1, "yref": "y domain", "yanchor": "bottom"}
-    return figure([dots], GENRE_TITLE, shapes=[line], annotations=[note],
+            "yref": "y domain", "line": {"color": NETFLIX_RED, "dash": "dot"},
+            # short and centred: a shape's label is clipped at the plot's edges
+            "label": {"text": f"overall {overall:.1f}", "textangle": 0,
+                      "textposition": "end", "xanchor": "center", "yanchor": "bottom",
+                      "font": {"size": 12, "color": "#F5F5F5"}}}
+    return figure([dots], GENRE_TITLE, shapes=[line],
                   xaxis={"title": {"text": "Engagement score (0–100)"}},
                   yaxis={"automargin": True})
 

@@ -5,7 +5,8 @@ import math
 
 import polars as pl
 
-from dashapp.figures.base import Figure, count_axis, empty_figure, figure, log_axis, pct
+from dashapp.figures.base import (
+    Figure, count_axis, counted, empty_figure, figure, log_axis, none_among_kept, pct)
 from dashapp.theme import KIND_COLOURS, KIND_LABELS, NETFLIX_RED, genre_colour
 
 ADDITIONS_TITLE = "Titles added to Netflix per month (titles)"
@@ -33,6 +34,19 @@ KIDS = {"TV-Y", "TV-Y7", "TV-Y7-FV", "G", "TV-G"}
 
 def _empty(frame: pl.DataFrame, column: str) -> bool:
     return frame.is_empty() or not frame[column].sum()
+
+
+# With a few bars (a narrow filter) plotly's automatic ticks fall between them: years
+# read "1,924.8", months "23:59:59.9996 Nov 30, 2018". Whole years and months, one tick
+# each when there are few.
+def _year_axis(years: pl.Series, title: str) -> dict:
+    few = years.max() - years.min() <= 8
+    return {"title": {"text": title}, "tickformat": "d", **({"dtick": 1} if few else {})}
+
+
+def _month_axis(months: pl.Series, title: str) -> dict:
+    few = months.n_unique() <= 8
+    return {"title": {"text": title}, "tickformat": "%b %Y", **({"dtick": "M1"} if few else {})}
 
 
 def _kind_bars(frame: pl.DataFrame, x: str, y: str, hover_x: str, unit: str) -> list[dict]:
@@ -83,7 +97,8 @@ def additions_by_month(frame: pl.DataFrame) -> Figure:
     if _empty(frame, "titles_added"):
         return empty_figure(ADDITIONS_TITLE)
     return _kind_bar_figure(frame, "month", "titles_added", "%{x|%b %Y}", "titles",
-                            ADDITIONS_TITLE, {"title": {"text": "Month added"}}, "Titles added")
+                            ADDITIONS_TITLE, _month_axis(frame["month"], "Month added"),
+                            "Titles added")
 
 
 def additions_insights(frame: pl.DataFrame) -> list[str]:
@@ -92,8 +107,9 @@ def additions_insights(frame: pl.DataFrame) -> list[str]:
     months = frame.group_by("month").agg(pl.col("titles_added").sum()).sort("month")
     peak = months.sort("titles_added", descending=True).row(0, named=True)
     total = months["titles_added"].sum()
-    out = [f"The busiest month was {peak['month']:%B %Y}, with {peak['titles_added']:,} "
-           f"titles added ({pct(peak['titles_added'], total)} of the {total:,} shown)."]
+    out = [f"The busiest month was {peak['month']:%B %Y}, with "
+           f"{counted(peak['titles_added'], 'title')} added "
+           f"({pct(peak['titles_added'], total)} of the {total:,} shown)."]
     shows = frame.filter(pl.col("kind") == "show")["titles_added"].sum()
     if 0 < shows < total:
         out.append(f"TV shows are {pct(shows, total)} of additions.")
@@ -112,7 +128,8 @@ def release_years(frame: pl.DataFrame) -> Figure:
         return empty_figure(RELEASE_TITLE)
     return _kind_bar_figure(
         frame, "release_year", "titles", "Released %{x}", "titles", RELEASE_TITLE,
-        {"title": {"text": "Release year (shows: year of the latest season)"}}, "Titles")
+        _year_axis(frame["release_year"], "Release year (shows: year of the latest season)"),
+        "Titles")
 
 
 def release_insights(frame: pl.DataFrame) -> list[str]:
@@ -121,7 +138,8 @@ def release_insights(frame: pl.DataFrame) -> list[str]:
     years, counts = frame["release_year"].to_list(), frame["titles"].to_list()
     total = sum(counts)
     out = [f"Half of these {total:,} titles were released in "
-           f"{_weighted_median(years, counts)} or later; the oldest dates from {min(years)}."]
+           f"{_weighted_median(years, counts)} or later; the oldest dates from {min(years)}."
+           if total > 1 else f"The one title shown was released in {years[0]}."]
     old = frame.filter(pl.col("release_year") < 2000)["titles"].sum()
     if old:
         out.append(f"{pct(old, total)} ({old:,}) were released before 2000.")
@@ -138,7 +156,7 @@ def addition_lag(frame: pl.DataFrame) -> Figure:
     if _empty(frame, "titles"):
         return empty_figure(LAG_TITLE)
     ticks = list(range(0, 31, 5))
-    xaxis = {"title": {"text": "Years between release and addition (30 = 30 or more)"},
+    xaxis = {"title": {"text": "Years between release and addition (30+ = 30 or more)"},
              "tickvals": ticks, "ticktext": [str(t) for t in ticks[:-1]] + ["30+"]}
     return _kind_bar_figure(frame, "lag_years", "titles", "%{x} years after release",
                             "titles", LAG_TITLE, xaxis, "Titles", barmode="group")
@@ -165,7 +183,7 @@ def lag_insights(frame: pl.DataFrame) -> list[str]:
 def country_map(frame: pl.DataFrame) -> Figure:
     """Choropleth by country name; colour is log10(titles) so small producers show."""
     if _empty(frame, "titles"):
-        return empty_figure(MAP_TITLE)
+        return empty_figure(MAP_TITLE, none_among_kept("production country"))
     top = max(frame["titles"].max(), 1)
     ticks = [v for v in (1, 10, 100, 1_000, 10_000, 100_000) if v <= top * 1.01] or [1]
     trace = {
@@ -204,7 +222,7 @@ def map_insights(frame: pl.DataFrame) -> list[str]:
 
 def top_countries(frame: pl.DataFrame, limit: int = 15) -> Figure:
     if _empty(frame, "titles"):
-        return empty_figure(COUNTRIES_TITLE)
+        return empty_figure(COUNTRIES_TITLE, none_among_kept("production country"))
     top = frame.head(limit)
     traces = [{"type": "bar", "y": top["country"].to_list(), "x": top[column].to_list(),
                "orientation": "h", "name": KIND_LABELS[kind],
@@ -214,7 +232,8 @@ def top_countries(frame: pl.DataFrame, limit: int = 15) -> Figure:
     # plotly lists stacked traces last-first; bars stacked left to right read first-first
     return figure(traces, COUNTRIES_TITLE, barmode="stack", legend={"traceorder": "normal"},
                   yaxis={"autorange": "reversed", "automargin": True},
-                  xaxis={**count_axis(None), "title": {"text": "Titles naming the country"}})
+                  xaxis={**count_axis((top["movies"] + top["shows"]).max()),
+                         "title": {"text": "Titles naming the country"}})
 
 
 def countries_insights(frame: pl.DataFrame) -> list[str]:
@@ -294,7 +313,7 @@ def runtimes(frame: pl.DataFrame) -> Figure:
              "hovertemplate": "%{customdata} min: %{y:,} movies<extra></extra>"}
     return figure([trace], RUNTIME_TITLE,
                   xaxis={"title": {"text": "Runtime (minutes; the last bar is 200 or more)"}},
-                  yaxis={**count_axis(None), "title": {"text": "Movies"}})
+                  yaxis={**count_axis(frame["movies"].max()), "title": {"text": "Movies"}})
 
 
 def runtime_insights(frame: pl.DataFrame) -> list[str]:
@@ -318,7 +337,7 @@ def seasons(frame: pl.DataFrame) -> Figure:
     return figure([trace], SEASONS_TITLE,
                   xaxis={"title": {"text": "Seasons on Netflix (10+ = ten or more)"},
                          "type": "category"},
-                  yaxis={**count_axis(None), "title": {"text": "TV shows"}})
+                  yaxis={**count_axis(frame["shows"].max()), "title": {"text": "TV shows"}})
 
 
 def seasons_insights(frame: pl.DataFrame) -> list[str]:
@@ -329,13 +348,14 @@ def seasons_insights(frame: pl.DataFrame) -> list[str]:
     five = frame.filter(pl.col("seasons") >= 5)["shows"].sum()
     return [f"{pct(one, total)} of the {total:,} shows have a single season"
             + (f"; {pct(five, total)} have five or more." if five else "."),
-            f"The longest run has {frame['max_seasons'][0]} seasons."]
+            f"The longest run has {counted(frame['max_seasons'][0], 'season')}."]
 
 
 def top_people(frame: pl.DataFrame, role: str) -> Figure:
     title = PEOPLE_TITLES[role]
     if _empty(frame, "titles"):
-        return empty_figure(title)
+        return empty_figure(title, none_among_kept("director" if role == "director"
+                                                   else "cast member"))
     return _hbars(frame["person_name"].to_list(), frame["titles"].to_list(), NETFLIX_RED,
                   frame.select("movies", "shows").rows(),
                   "<b>%{y}</b>: %{x:,} titles<br>%{customdata[0]:,} movies, "

@@ -100,7 +100,9 @@ def layout(**_query) -> html.Div:
                 dcc.Loading(html.Div(html.P("Press Run (or Ctrl+Enter in the editor), or pick an example on the left.",
                                             className="text-muted small"), id=RESULT),
                             type="dot", color="#E50914"),
-            ]), className="mb-3"), lg=8),
+            # on a phone the editor comes first, not under the history, 23 tables and
+            # the examples (about 2,000 px down); side by side from lg as before
+            ]), className="mb-3"), lg=8, className="order-first order-lg-0"),
         ]),
     ])
 

@@ -15,6 +15,7 @@ from dashapp import ids
 from dashapp.components.chart import insight_items, insights_id, register_csv
 from dashapp.components.chart_spec import Chart, register_charts
 from dashapp.figures import universe as figs
+from dashapp.figures.base import counted
 from dashapp.pages import _universe_posters as posters
 from dashapp.state import wh
 from queries import catalog, universe
@@ -190,7 +191,7 @@ def update_kpis(store):
                                   "Reset filters.", color="secondary"))]
     added = f"{k.first_added:%Y} – {k.last_added:%Y}" if k.first_added else "—"
     score = f"{k.mean_imdb_score:.2f}" if k.mean_imdb_score is not None else "—"
-    return [kpi_card("Titles", f"{k.titles:,}", f"{k.movies:,} movies · {k.shows:,} shows"),
+    return [kpi_card("Titles", f"{k.titles:,}", f"{counted(k.movies, 'movie')} · {counted(k.shows, 'show')}"),
             kpi_card("Countries", f"{k.countries:,}", "production countries named"),
             kpi_card("Added", added, f"last addition {k.last_added:%d %b %Y}"
                      if k.last_added else "no dated additions"),
