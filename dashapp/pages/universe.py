@@ -191,7 +191,8 @@ def update_kpis(store):
                                   "Reset filters.", color="secondary"))]
     added = f"{k.first_added:%Y} – {k.last_added:%Y}" if k.first_added else "—"
     score = f"{k.mean_imdb_score:.2f}" if k.mean_imdb_score is not None else "—"
-    return [kpi_card("Titles", f"{k.titles:,}", f"{counted(k.movies, 'movie')} · {counted(k.shows, 'show')}"),
+    kinds = f"{counted(k.movies, 'movie')} · {counted(k.shows, 'show')}"
+    return [kpi_card("Titles", f"{k.titles:,}", kinds),
             kpi_card("Countries", f"{k.countries:,}", "production countries named"),
             kpi_card("Added", added, f"last addition {k.last_added:%d %b %Y}"
                      if k.last_added else "no dated additions"),
