@@ -262,12 +262,12 @@ def result_view(r: dict) -> html.Div:
 
 def benchmarks_table(rows: list[dict]) -> dbc.Table:
     head = html.Thead(html.Tr([html.Th(c) for c in (
-        "title", "year", "country", "categories", "engagement", "hit", "TMDB popularity",
-        "similarity")]))
+        "Title", "Year", "Country", "Categories", "Engagement (0–100)", "Hit",
+        "TMDB popularity", "Similarity (0–1)")]))
     body = [html.Tr([html.Td(c) for c in (
         b["title"], b["release_year"], b["country"] or "—", ", ".join(b["genres"]),
         f"{b['engagement_score']:.1f}", "yes" if b["is_hit"] else "no",
-        "—" if b["tmdb_popularity"] is None else f"{b['tmdb_popularity']:.1f}",
+        "—" if b["tmdb_popularity"] is None else f"{b['tmdb_popularity']:,.1f}",
         f"{b['similarity']:.2f}")]) for b in rows]
     return dbc.Table([head, html.Tbody(body)], size="sm", striped=True, responsive=True,
                      className="small", id="copilot-benchmarks")
