@@ -253,18 +253,5 @@
     fit(gd);
   }
 
-  function start() {
-    let pending = false;
-    const scan = function () {
-      pending = false;
-      document.querySelectorAll(".js-plotly-plot").forEach(watch);
-    };
-    new MutationObserver(function () {
-      if (!pending) { pending = true; window.requestAnimationFrame(scan); }
-    }).observe(document.body, { childList: true, subtree: true });
-    scan();
-  }
-
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  window.nfiEachElement(".js-plotly-plot", watch);   // assets/_each_element.js
 })();

@@ -25,21 +25,8 @@
     update(box);
   }
 
-  function start() {
-    let pending = false;
-    const scan = function () {
-      pending = false;
-      document.querySelectorAll(SELECTOR).forEach(function (box) {
-        watch(box);
-        update(box);   // its rows may have changed
-      });
-    };
-    new MutationObserver(function () {
-      if (!pending) { pending = true; window.requestAnimationFrame(scan); }
-    }).observe(document.body, { childList: true, subtree: true });
-    scan();
-  }
-
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
-  else start();
+  window.nfiEachElement(SELECTOR, function (box) {   // assets/_each_element.js
+    watch(box);
+    update(box);   // its rows may have changed
+  });
 })();
