@@ -201,6 +201,13 @@
       update["title.y"] = 1 - top / full.height;
       update["margin.t"] = full.margin.t + Math.ceil(title.bottom - legend.top) + 4;
     }
+    // a legend under the plot that the (wrapped) x title reaches moves down past it
+    const xtitle = box(gd, ".g-xtitle");
+    if (xtitle && legend && full.legend && full.legend.y < 0 && legend.top < xtitle.bottom &&
+        legend.bottom > xtitle.top && legend.left < xtitle.right && legend.right > xtitle.left) {
+      update["legend.y"] = full.legend.y - (Math.ceil(xtitle.bottom - legend.top) + 4)
+        / full._size.h;
+    }
     // a figure that lists its legend elsewhere on the page (the cluster cards) drops it
     // on a phone rather than squeeze the plot beside it: layout.meta.narrow_legend
     if (read(gd.layout, "meta.narrow_legend") === "hide") {
