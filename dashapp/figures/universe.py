@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 
 import polars as pl
 
@@ -39,17 +40,25 @@ def _empty(frame: pl.DataFrame, column: str) -> bool:
 # With a few bars (a narrow filter) plotly's automatic ticks fall between them: years
 # read "1,924.8", months "23:59:59.9996 Nov 30, 2018". Whole years and months, one tick
 # each when there are few.
+# A lone bar also filled the whole plot: with few, the axis spans a little more (and a
+# lone month's bar, which plotly draws 1 ms wide on a date axis, gets a month's width).
+MONTH_BAR_MS = 25 * 24 * 3600 * 1000
 def _year_axis(years: pl.Series, title: str) -> dict:
-    few = years.max() - years.min() <= 8
-    return {"title": {"text": title}, "tickformat": "d", **({"dtick": 1} if few else {})}
+    low, high = years.min(), years.max()
+    few = {"dtick": 1, "range": [low - 2, high + 2]} if high - low <= 8 else {}
+    return {"title": {"text": title}, "tickformat": "d", **few}
 
 
 def _month_axis(months: pl.Series, title: str) -> dict:
-    few = months.n_unique() <= 8
-    return {"title": {"text": title}, "tickformat": "%b %Y", **({"dtick": "M1"} if few else {})}
+    pad = timedelta(days=75)
+    few = {"dtick": "M1", "range": [(months.min() - pad).isoformat(),
+                                    (months.max() + pad).isoformat()]} \
+        if months.n_unique() <= 8 else {}
+    return {"title": {"text": title}, "tickformat": "%b %Y", **few}
 
 
-def _kind_bars(frame: pl.DataFrame, x: str, y: str, hover_x: str, unit: str) -> list[dict]:
+def _kind_bars(frame: pl.DataFrame, x: str, y: str, hover_x: str, unit: str,
+               width: float | None = None) -> list[dict]:
     """One bar trace per kind present (red movies, grey shows)."""
     traces = []
     for kind in ("movie", "show"):
@@ -59,15 +68,17 @@ def _kind_bars(frame: pl.DataFrame, x: str, y: str, hover_x: str, unit: str) -> 
         traces.append({"type": "bar", "x": part[x].to_list(), "y": part[y].to_list(),
                        "name": KIND_LABELS[kind], "marker": {"color": KIND_COLOURS[kind]},
                        "hovertemplate": f"{hover_x}: %{{y:,}} {unit}"
-                                        f"<extra>{KIND_LABELS[kind]}</extra>"})
+                                        f"<extra>{KIND_LABELS[kind]}</extra>",
+                       **({"width": width} if width else {})})
     return traces
 
 
 def _kind_bar_figure(frame: pl.DataFrame, x: str, y: str, hover_x: str, unit: str,
-                     title: str, xaxis: dict, y_title: str, barmode: str = "stack"):
+                     title: str, xaxis: dict, y_title: str, barmode: str = "stack",
+                     width: float | None = None):
     """Bars per kind with a whole-number count axis, hover unified along x."""
     top = frame.group_by(x).agg(pl.col(y).sum())[y].max()
-    return figure(_kind_bars(frame, x, y, hover_x, unit), title, hovermode="x unified",
+    return figure(_kind_bars(frame, x, y, hover_x, unit, width), title, hovermode="x unified",
                   barmode=barmode, bargap=0.1, legend={"traceorder": "normal"}, xaxis=xaxis,
                   yaxis={**count_axis(top), "title": {"text": y_title}})
 
@@ -98,7 +109,8 @@ def additions_by_month(frame: pl.DataFrame) -> Figure:
         return empty_figure(ADDITIONS_TITLE)
     return _kind_bar_figure(frame, "month", "titles_added", "%{x|%b %Y}", "titles",
                             ADDITIONS_TITLE, _month_axis(frame["month"], "Month added"),
-                            "Titles added")
+                            "Titles added", width=MONTH_BAR_MS if frame["month"].n_unique() <= 8
+                            else None)
 
 
 def additions_insights(frame: pl.DataFrame) -> list[str]:
@@ -157,7 +169,9 @@ def addition_lag(frame: pl.DataFrame) -> Figure:
         return empty_figure(LAG_TITLE)
     ticks = list(range(0, 31, 5))
     xaxis = {"title": {"text": "Years between release and addition (30+ = 30 or more)"},
-             "tickvals": ticks, "ticktext": [str(t) for t in ticks[:-1]] + ["30+"]}
+             # the whole 0–30 scale even for one bar; below 0 when titles were added
+             # before their release year (a show's year is its latest season's)
+             "range": [min(frame["lag_years"].min(), 0) - 1.5, 31], "tickvals": ticks, "ticktext": [str(t) for t in ticks[:-1]] + ["30+"]}
     return _kind_bar_figure(frame, "lag_years", "titles", "%{x} years after release",
                             "titles", LAG_TITLE, xaxis, "Titles", barmode="group")
 
@@ -439,8 +453,10 @@ def matched_share(frame: pl.DataFrame, min_titles: int = 20) -> Figure:
         traces.append({
             "type": "scatter", "mode": "lines+markers", "name": name, "x": years,
             "y": [100 * h / t if t else None for h, t in zip(have, titles)],
-            # dotted: the scored line runs close to the matched one and must stay visible
-            "line": {"color": colour, "dash": "dot" if column == "scored" else "solid"},
+            # the scored line runs on or next to "any source": that one is drawn wide
+            # under it, the scored one dotted and thin on top, so both stay visible
+            "line": {"color": colour, "dash": "dot" if column == "scored" else "solid",
+                     "width": 5 if column == "any_matched" else 2},
             "customdata": list(zip(have, titles)),
             "hovertemplate": f"{name}<br>added in %{{x}}: %{{y:.0f}}% "
                              "(%{customdata[0]:,} of %{customdata[1]:,})<extra></extra>"})

@@ -129,13 +129,17 @@ def update_flagged(store):
     return flagged_table(frame)
 
 
+# The reason keeps a readable width: on a phone it was squeezed to ~80 px, each row ~280
+# px tall; the table scrolls sideways instead (its right edge fades while it does).
+CELL_STYLES = {"title": {"minWidth": "9rem"}, "reason": {"minWidth": "16rem"}}
+
+
 def flagged_table(frame: pl.DataFrame) -> html.Div:
     """The flagged titles as a plain table (every value a text child: React escapes it)."""
     if frame.is_empty():
         return html.P("No flagged title passes these filters.", className="text-muted")
     head = html.Thead(html.Tr([html.Th(label) for _, label in COLUMNS]))
-    rows = [html.Tr([html.Td(_cell(column, row[column]),
-                             style=None if column in ("title", "reason") else NOWRAP)
+    rows = [html.Tr([html.Td(_cell(column, row[column]), style=CELL_STYLES.get(column, NOWRAP))
                      for column, _ in COLUMNS])
             for row in frame.iter_rows(named=True)]
     return dbc.Table([head, html.Tbody(rows)], size="sm", striped=True, hover=True,
