@@ -171,7 +171,8 @@ def addition_lag(frame: pl.DataFrame) -> Figure:
     xaxis = {"title": {"text": "Years between release and addition (30+ = 30 or more)"},
              # the whole 0–30 scale even for one bar; below 0 when titles were added
              # before their release year (a show's year is its latest season's)
-             "range": [min(frame["lag_years"].min(), 0) - 1.5, 31], "tickvals": ticks, "ticktext": [str(t) for t in ticks[:-1]] + ["30+"]}
+             "range": [min(frame["lag_years"].min(), 0) - 1.5, 31], "tickvals": ticks,
+             "ticktext": [str(t) for t in ticks[:-1]] + ["30+"]}
     return _kind_bar_figure(frame, "lag_years", "titles", "%{x} years after release",
                             "titles", LAG_TITLE, xaxis, "Titles", barmode="group")
 
