@@ -34,11 +34,6 @@ pio.templates.default = TEMPLATE
 
 EMPTY_MESSAGE = "No titles match these filters"
 
-
-def none_among_kept(what: str) -> str:
-    """An empty chart's message when titles may well match but none has `what` (a
-    production country, a director): "No titles match these filters" was wrong there."""
-    return f"No {what} among the titles these filters keep"
 EMPTY_MESSAGE_WIDTH = 60   # characters per line of an empty figure's message (half-width cards)
 
 
@@ -101,6 +96,12 @@ def base_layout(fig: go.Figure, title: str, *, hovermode: str = "closest") -> go
     """The shared look applied to a figure built step by step (prefer `figure`)."""
     fig.update_layout(layout(title, hovermode))
     return fig
+
+
+def none_among_kept(what: str) -> str:
+    """An empty chart's message when titles may well match but none has `what` (a
+    production country, a director): "No titles match these filters" was wrong there."""
+    return f"No {what} among the titles these filters keep"
 
 
 def empty_figure(title: str, message: str = EMPTY_MESSAGE) -> Figure:

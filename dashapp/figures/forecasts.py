@@ -42,8 +42,8 @@ def forecast_chart(frame: pl.DataFrame, label: str = "", unit: str = "") -> go.F
     fig.update_yaxes(title_text=unit, rangemode="tozero")
     fig.update_xaxes(title_text="month")
     base_layout(fig, "", hovermode="x unified")
-    fig.update_layout(title=forecast_title(label, unit, model, ahead.height), margin={"t": 80}, legend={"y": -0.18, "yanchor": "top", "x": 0,
-                                                "xanchor": "left"})
+    fig.update_layout(title=forecast_title(label, unit, model, ahead.height), margin={"t": 80},
+                      legend={"y": -0.18, "yanchor": "top", "x": 0, "xanchor": "left"})
     return fig
 
 

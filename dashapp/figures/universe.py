@@ -42,18 +42,25 @@ def _empty(frame: pl.DataFrame, column: str) -> bool:
 # each when there are few.
 # A lone bar also filled the whole plot: with few, the axis spans a little more (and a
 # lone month's bar, which plotly draws 1 ms wide on a date axis, gets a month's width).
+FEW = 8  # years spanned, or months shown, up to which each gets its own tick
 MONTH_BAR_MS = 25 * 24 * 3600 * 1000
+
+
 def _year_axis(years: pl.Series, title: str) -> dict:
     low, high = years.min(), years.max()
-    few = {"dtick": 1, "range": [low - 2, high + 2]} if high - low <= 8 else {}
+    few = {"dtick": 1, "range": [low - 2, high + 2]} if high - low <= FEW else {}
     return {"title": {"text": title}, "tickformat": "d", **few}
+
+
+def _few_months(months: pl.Series) -> bool:
+    return months.n_unique() <= FEW
 
 
 def _month_axis(months: pl.Series, title: str) -> dict:
     pad = timedelta(days=75)
     few = {"dtick": "M1", "range": [(months.min() - pad).isoformat(),
                                     (months.max() + pad).isoformat()]} \
-        if months.n_unique() <= 8 else {}
+        if _few_months(months) else {}
     return {"title": {"text": title}, "tickformat": "%b %Y", **few}
 
 
@@ -109,8 +116,8 @@ def additions_by_month(frame: pl.DataFrame) -> Figure:
         return empty_figure(ADDITIONS_TITLE)
     return _kind_bar_figure(frame, "month", "titles_added", "%{x|%b %Y}", "titles",
                             ADDITIONS_TITLE, _month_axis(frame["month"], "Month added"),
-                            "Titles added", width=MONTH_BAR_MS if frame["month"].n_unique() <= 8
-                            else None)
+                            "Titles added",
+                            width=MONTH_BAR_MS if _few_months(frame["month"]) else None)
 
 
 def additions_insights(frame: pl.DataFrame) -> list[str]:

@@ -58,11 +58,9 @@ update_cooccurrence = register_charts(COOC_CHART)[COOC]
 # What each stored model and split is, for people; the stored names (the model card's)
 # stay under them in small type.
 MODEL_LABELS = {
-    "genres_netflix": "Netflix categories, full inputs",
-    "genres_netflix_form": "Netflix categories, form inputs only",
+    **q.GENRE_VARIANTS,   # the served models, named as the model picker names them
     "genres_netflix_plain": "Plain model (TF-IDF + logistic regression)",
     "genres_netflix_baseline": "Seed baseline",
-    "genres_tmdb": "TMDB genres",
     "genres_tmdb_plain": "Plain model (TF-IDF + logistic regression)",
     "genres_tmdb_baseline": "Seed baseline",
 }

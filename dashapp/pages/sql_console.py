@@ -97,7 +97,8 @@ def layout(**_query) -> html.Div:
                     dcc.Download(id=CSV_DOWNLOAD),
                 ], className="d-flex align-items-center my-2"),
                 html.Div(id=STATUS, className="small mb-2", **{"aria-live": "polite"}),
-                dcc.Loading(html.Div(html.P("Press Run (or Ctrl+Enter in the editor), or pick one of the examples.",
+                dcc.Loading(html.Div(html.P("Press Run (or Ctrl+Enter in the editor), or "
+                                            "pick one of the examples.",
                                             className="text-muted small"), id=RESULT),
                             type="dot", color="#E50914"),
             # on a phone the editor comes first, not under the history, 23 tables and
