@@ -98,3 +98,47 @@ def test_pareto_dimension_and_a_global_filter_update_the_charts(browser, served_
     assert "Opportunity zone" in saturation or "Saturated zone" in saturation
     _full_page_screenshot(browser, artifacts_dir / "market_shows_directors.png")
     assert _severe(browser) == []
+
+
+LABEL_BOXES_JS = """
+return Array.from(document.querySelectorAll('#market-saturation-graph .textpoint text'))
+  .filter(t => getComputedStyle(t).visibility !== 'hidden')
+  .map(t => { const r = t.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; });
+"""
+
+
+def _overlapping(boxes: list) -> list:
+    return [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+            if a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1]
+
+
+def test_on_a_phone_labels_do_not_pile_up(browser, served_app):
+    """At 390 px (assets/chart_titles.js): the saturation map shows only bubble labels
+    that do not overlap; the release windows hide their cell numbers and the title's
+    "number = titles" with them. Back at desktop width, both return."""
+    from selenium.webdriver.common.by import By
+
+    def windows_title(d) -> str:
+        found = d.find_elements(By.CSS_SELECTOR, "#market-windows-graph .gtitle")
+        return found[0].text if found else ""
+
+    browser.set_window_size(1400, 1000)
+    browser.get(served_app + "/market")
+    _wait_for_charts(browser)
+    wait = wait_for(browser, 30)
+    wait.until(lambda d: "number = titles" in windows_title(d))
+    wide_labels = browser.execute_script(LABEL_BOXES_JS)
+    assert len(wide_labels) >= 10 and _overlapping(wide_labels) == []
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        wait.until(lambda d: windows_title(d) and "number = titles" not in windows_title(d))
+        assert "Release windows" in windows_title(browser)
+        wait.until(lambda d: not d.find_elements(
+            By.CSS_SELECTOR, "#market-windows-graph .heatmaplayer text"))
+        narrow_labels = browser.execute_script(LABEL_BOXES_JS)
+        assert narrow_labels and _overlapping(narrow_labels) == []
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    wait.until(lambda d: "number = titles" in windows_title(d))
+    assert browser.find_elements(By.CSS_SELECTOR, "#market-windows-graph .heatmaplayer text")

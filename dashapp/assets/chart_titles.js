@@ -69,15 +69,17 @@
   }
 
   // What the narrow-chart fits changed, per figure: a new figure from the server (a new
-  // layout object; relayout and restyle change it in place) starts from its own settings.
-  const figuresSeen = new WeakSet();
+  // data array; restyle changes it in place) starts from its own settings. Not the
+  // layout object: dcc.Graph hands plotly a new one after each of our relayouts. Kept
+  // on the element: a graph drawn again (a page shown again) may get the same array.
 
   function fit(gd) {
-    if (!window.Plotly || !gd.layout || !gd._fullLayout || !gd._fullLayout._size) return;
-    if (!figuresSeen.has(gd.layout)) {
-      figuresSeen.add(gd.layout);
+    if (!window.Plotly || !gd.data || !gd._fullLayout || !gd._fullLayout._size) return;
+    if (gd._figureData !== gd.data) {
+      gd._figureData = gd.data;
       gd._wideAxes = {};
       gd._hiddenCellText = {};
+      delete gd._titleWithNote;
     }
     const ours = gd._fittedTexts || (gd._fittedTexts = {});
     // At most a few relayouts of our own in a row (a new figure from the server or a
@@ -159,6 +161,25 @@
       }
     });
     restyles.forEach(function (r) { window.Plotly.restyle(gd, r[0], r[1]); });
+    // a title that says what the numbers are (layout.meta.cell_text_note) stops saying
+    // it while they are hidden, and says it again when they come back
+    const note = read(gd.layout, "meta.cell_text_note");
+    const title = read(gd.layout, "title.text");
+    const anyHidden = Object.keys(hidden).length > 0;
+    if (note && typeof title === "string") {
+      const unwrapped = title.replace(/<br>/g, " ");   // fit() may have wrapped it
+      if (anyHidden && gd._titleWithNote === undefined && unwrapped.indexOf(note) >= 0) {
+        gd._titleWithNote = unwrapped;
+        window.Plotly.relayout(gd, { "title.text": unwrapped.replace(note, "") });
+        return true;
+      }
+      if (!anyHidden && gd._titleWithNote !== undefined) {
+        const whole = gd._titleWithNote;
+        delete gd._titleWithNote;
+        window.Plotly.relayout(gd, { "title.text": whole });
+        return true;
+      }
+    }
     return restyles.length > 0;
   }
 
@@ -172,6 +193,32 @@
       return name.slice(0, most - 1).trimEnd() + "…";
     }
     return name.slice(0, keep).trimEnd() + "… " + last;
+  }
+
+  function shortenCategories(gd, name, narrow, roomPx, crowding, update) {
+    const axis = gd._fullLayout[name];
+    const own = gd._wideAxes;
+    const key = name + ".ticktext";
+    if (!axis || axis.type !== "category" || !axis._categories) return;
+    const perChar = ((axis.tickfont && axis.tickfont.size) || 12) * 0.55;
+    const most = Math.floor(roomPx / perChar);
+    const long = axis._categories.some(function (c) { return String(c).length > most; });
+    if (narrow && long && crowding && !own[key]) {
+      own[key] = true;
+      // every step-th name, as plotly's own ticks skip names that have no room
+      const fontPx = (axis.tickfont && axis.tickfont.size) || 12;
+      const along = name === "xaxis" ? gd._fullLayout._size.w : gd._fullLayout._size.h;
+      const step = Math.max(1, Math.ceil(axis._categories.length * fontPx * 1.2 / along));
+      const shown = axis._categories.filter(function (c, i) { return i % step === 0; });
+      update[name + ".tickmode"] = "array";
+      update[name + ".tickvals"] = shown;
+      update[key] = shown.map(function (c) { return shortened(String(c), most); });
+    } else if (!narrow && own[key]) {
+      delete own[key];
+      update[name + ".tickmode"] = "auto";
+      update[name + ".tickvals"] = null;
+      update[key] = null;
+    }
   }
 
   function box(gd, selector) {
@@ -231,33 +278,52 @@
       update["xaxis.tickangle"] = own.tickangle;
       delete own.tickangle;
     }
-    const yaxis = full.yaxis;
-    if (yaxis && yaxis.type === "category" && yaxis._categories) {
-      const perChar = ((yaxis.tickfont && yaxis.tickfont.size) || 12) * 0.55;
-      const most = Math.floor(0.3 * gd.clientWidth / perChar);
-      const long = yaxis._categories.some(function (c) { return String(c).length > most; });
-      if (narrow && long && full._size.l > 0.4 * gd.clientWidth && !own.ticktext) {
-        own.ticktext = true;
-        update["yaxis.tickmode"] = "array";
-        update["yaxis.tickvals"] = yaxis._categories.slice();
-        update["yaxis.ticktext"] = yaxis._categories.map(function (c) {
-          return shortened(String(c), most);
-        });
-      } else if (!narrow && own.ticktext) {
-        delete own.ticktext;
-        update["yaxis.tickmode"] = "auto";
-        update["yaxis.tickvals"] = null;
-        update["yaxis.ticktext"] = null;
-      }
-    }
+    // a category axis whose names take much of the chart (y: the width, x upright: the
+    // height) shows them shortened on a phone
+    shortenCategories(gd, "yaxis", narrow, 0.3 * gd.clientWidth,
+                      full._size.l > 0.4 * gd.clientWidth, update);
+    shortenCategories(gd, "xaxis", narrow, 0.25 * full.height,
+                      full._size.b > 0.3 * full.height, update);
     return Object.keys(update).length > 0;
+  }
+
+  // Point labels (the market's bubbles) drawn over another label or over another
+  // point's marker: the later one is left out, in the figure's own order (the
+  // saturation map lists its biggest bubbles first), so a phone shows the labels that
+  // fit, never a pile; hover still names every point. Only styles change here, never
+  // the figure: no redraw.
+  function hideCrowdedLabels(gd) {
+    const kept = [];
+    const markers = [];
+    gd.querySelectorAll(".scatterlayer .trace").forEach(function (trace) {
+      const texts = trace.querySelectorAll(".textpoint text");
+      if (!texts.length) return;
+      const points = Array.prototype.map.call(trace.querySelectorAll(".points .point"),
+        function (p) { return p.getBoundingClientRect(); });
+      Array.prototype.push.apply(markers, points);
+      texts.forEach(function (text, i) { text._ownMarker = points[i]; });
+    });
+    function hits(r, k, slack) {
+      return r.left < k.right - slack && r.right > k.left + slack &&
+        r.top < k.bottom - slack && r.bottom > k.top + slack;
+    }
+    gd.querySelectorAll(".scatterlayer .textpoint text").forEach(function (text) {
+      text.style.visibility = "";
+      const r = text.getBoundingClientRect();
+      if (!r.width) return;
+      const crowded = kept.some(function (k) { return hits(r, k, 1); }) ||
+        markers.some(function (m) { return m !== text._ownMarker && hits(r, m, 3); });
+      if (crowded) text.style.visibility = "hidden";
+      else kept.push(r);
+    });
   }
 
   function watch(gd) {
     if (gd._fitsTexts || typeof gd.on !== "function") return;
     gd._fitsTexts = true;
-    gd.on("plotly_afterplot", function () { fit(gd); });
+    gd.on("plotly_afterplot", function () { fit(gd); hideCrowdedLabels(gd); });
     fit(gd);
+    hideCrowdedLabels(gd);
   }
 
   window.nfiEachElement(".js-plotly-plot", watch);   // assets/_each_element.js

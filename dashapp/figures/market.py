@@ -46,7 +46,9 @@ def compared_words(frame: pl.DataFrame) -> str:
 def saturation_map(frame: pl.DataFrame) -> Figure:
     """Bubbles per genre family: x = titles (log), y = mean IMDb score, area = votes,
     with the opportunity and saturated quadrants cut at the medians."""
-    plotted = frame.filter(pl.col("mean_imdb_score").is_not_null() & (pl.col("titles") > 0))
+    # biggest first, so a small bubble is drawn over a big one rather than hidden by it
+    plotted = frame.filter(pl.col("mean_imdb_score").is_not_null() & (pl.col("titles") > 0)) \
+        .sort("imdb_votes", descending=True, nulls_last=True, maintain_order=True)
     if plotted.is_empty():
         return empty_figure(SATURATION_TITLE, none_among_kept("IMDb score")
                             if not frame.is_empty() and frame["titles"].sum() else EMPTY_MESSAGE)
@@ -57,14 +59,18 @@ def saturation_map(frame: pl.DataFrame) -> Figure:
                 "showlegend": False,
                 "line": {"color": "rgba(255,255,255,0.35)", "dash": "dash", "width": 1}}
                for xs, ys in (([mx, mx], [y_lo, y_hi]), ([x_lo, x_hi], [my, my]))]
-    votes = plotted["imdb_votes"].cast(pl.Float64)
+    votes = plotted["imdb_votes"].cast(pl.Float64).fill_null(0)
+    sizeref = 2 * max(votes.max() or 1, 1) / 55 ** 2
+    diameters = [max(5.0, math.sqrt(v / sizeref)) for v in votes]   # plotly's area sizing
+    x_range, y_range = (math.log10(x_lo), math.log10(x_hi)), (y_lo, y_hi)
     bubbles = {
         "type": "scatter", "x": plotted["titles"].to_list(),
         "y": plotted["mean_imdb_score"].to_list(), "mode": "markers+text",
-        "text": plotted["genre_family"].to_list(), "textposition": label_positions(plotted),
+        "text": plotted["genre_family"].to_list(),
+        "textposition": label_positions(plotted, x_range, y_range, diameters),
         "textfont": {"size": 11}, "showlegend": False,
         "marker": {"size": votes.to_list(), "sizemode": "area", "sizemin": 5,
-                   "sizeref": 2 * max(votes.max() or 1, 1) / 55 ** 2,
+                   "sizeref": sizeref,
                    "color": [genre_colour(g) for g in plotted["genre_family"]],
                    "line": {"color": "rgba(255,255,255,0.6)", "width": 1}, "opacity": 0.85},
         "customdata": _saturation_hover(plotted),
@@ -80,10 +86,10 @@ def saturation_map(frame: pl.DataFrame) -> Figure:
     return figure(
         [*zones, *medians, bubbles], SATURATION_TITLE, **subtitle(SATURATION_SUBTITLE),
         annotations=labels,
-        xaxis={**log_axis(pl.Series([x_lo, x_hi])), "range": [math.log10(x_lo), math.log10(x_hi)],
+        xaxis={**log_axis(pl.Series([x_lo, x_hi])), "range": list(x_range),
                "title": {"text": f"Netflix titles in the genre family (titles, log scale; "
                                  f"median {mx:,.0f})"}},
-        yaxis={"range": [y_lo, y_hi],
+        yaxis={"range": list(y_range),
                "title": {"text": f"Mean IMDb score (points, 1–10; median {my:.2f})"}})
 
 
@@ -92,25 +98,66 @@ def subtitle(text: str) -> dict:
     return {"title": {"subtitle": {"text": text, "font": {"size": 12}}}, "margin": {"t": 80}}
 
 
-def label_positions(plotted: pl.DataFrame) -> list[str]:
-    """Put each bubble's label where it collides least with the other bubbles and the
-    labels already placed (biggest bubbles first), in axis-normalised coordinates."""
-    x = [math.log10(v) for v in plotted["titles"]]
-    y = plotted["mean_imdb_score"].to_list()
-    sx, sy = (max(x) - min(x)) or 1, (max(y) - min(y)) or 1
-    pts = [((a - min(x)) / sx, (b - min(y)) / sy) for a, b in zip(x, y)]
-    offsets = {"top center": (0, 0.06), "bottom center": (0, -0.06),
-               "middle right": (0.09, 0), "middle left": (-0.09, 0)}
-    placed: list[tuple[float, float]] = []
-    out = ["top center"] * len(pts)
-    for i in sorted(range(len(pts)), key=lambda k: -plotted["imdb_votes"][k]):
-        def crowding(pos, i=i):
-            cx, cy = pts[i][0] + offsets[pos][0], pts[i][1] + offsets[pos][1]
-            others = [p for j, p in enumerate(pts) if j != i] + placed
-            return sum(1 for ox, oy in others if abs(ox - cx) < 0.1 and abs(oy - cy) < 0.05)
-        out[i] = min(offsets, key=crowding)  # ties keep the first: label above
-        placed.append((pts[i][0] + offsets[out[i]][0], pts[i][1] + offsets[out[i]][1]))
-    return out
+# The plot area a desktop card gives the saturation map, in px, and the label font's
+# average glyph width and line height: labels are placed in this pixel space, where a
+# bubble's radius and a label's width can be compared (a phone squeezes the same layout).
+PLOT_PX = (680, 330)
+GLYPH_PX, LINE_PX = 6.3, 14
+LABEL_SPOTS = ("top center", "bottom center", "middle right", "middle left",
+               "top right", "top left", "bottom right", "bottom left")
+
+
+def label_positions(plotted: pl.DataFrame, x_range: tuple[float, float],
+                    y_range: tuple[float, float], diameters: list[float]) -> list[str]:
+    """Put each bubble's label where its box overlaps least the other bubbles, the other
+    labels and the plot's edges, and lies nearer its own bubble than any other (biggest
+    bubbles first; ties keep the earlier spot, so a label sits above its bubble when it
+    can)."""
+    (x0, x1), (y0, y1) = x_range, y_range
+    centres = [((math.log10(a) - x0) / (x1 - x0) * PLOT_PX[0],
+                (b - y0) / (y1 - y0) * PLOT_PX[1])
+               for a, b in zip(plotted["titles"], plotted["mean_imdb_score"])]
+    bubbles = [(cx - d / 2, cy - d / 2, cx + d / 2, cy + d / 2)
+               for (cx, cy), d in zip(centres, diameters)]
+
+    def box(i: int, spot: str) -> tuple[float, float, float, float]:
+        (cx, cy), r = centres[i], diameters[i] / 2 + 2
+        w, h = GLYPH_PX * len(plotted["genre_family"][i]), LINE_PX
+        vertical, horizontal = spot.split()
+        left = {"center": cx - w / 2, "right": cx + r, "left": cx - r - w}[horizontal]
+        if vertical == "middle":
+            bottom = cy - h / 2
+        else:   # a corner spot sits beside the bubble; a centred one clears its top
+            lift = r if horizontal == "center" else r * 0.7
+            bottom = cy + lift if vertical == "top" else cy - lift - h
+        return left, bottom, left + w, bottom + h
+
+    def overlap(a, b) -> float:
+        return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * \
+            max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+    def gap(b, j: int) -> float:   # from a label box to bubble j's edge, in px
+        (cx, cy), r = centres[j], diameters[j] / 2
+        dx, dy = max(b[0] - cx, 0, cx - b[2]), max(b[1] - cy, 0, cy - b[3])
+        return math.hypot(dx, dy) - r
+
+    def cost(i: int, spot: str, others: list[tuple]) -> float:
+        b = box(i, spot)
+        outside = (b[2] - b[0]) * (b[3] - b[1]) - overlap(b, (0, 0, *PLOT_PX))
+        # a label nearer another bubble than its own reads as that bubble's name
+        mistaken = sum(1 for j in range(len(centres)) if j != i and gap(b, j) < gap(b, i) + 3)
+        return (sum(overlap(b, o) for j, o in enumerate(bubbles) if j != i)
+                + 2 * sum(overlap(b, o) for o in others) + 2 * outside + 300 * mistaken)
+
+    order = sorted(range(len(centres)), key=lambda k: -diameters[k])
+    out: dict[int, str] = {}
+    for i in order:   # greedy, then two passes that move a label if that helps
+        out[i] = min(LABEL_SPOTS, key=lambda s, i=i: cost(i, s, [box(j, out[j]) for j in out]))
+    for _ in range(2):
+        for i in order:
+            others = [box(j, out[j]) for j in out if j != i]
+            out[i] = min(LABEL_SPOTS, key=lambda s, i=i: cost(i, s, others))
+    return [out[i] for i in range(len(centres))]
 
 
 def _zone(xs: tuple, ys: tuple, colour: str) -> dict:
@@ -342,7 +389,9 @@ def release_heatmap(frame: pl.DataFrame) -> Figure:
         "hovertemplate": ("<b>%{customdata[1]} · %{x}</b><br>%{customdata[0]:,} titles added = "
                           "%{z:.1f}% of the family's additions (even spread 8.3%)<br>"
                           "%{customdata[2]}<extra></extra>")}
-    return figure([heatmap], title,
+    # a phone too narrow for the cell numbers hides them (assets/chart_titles.js), and
+    # drops this part of the title with them
+    return figure([heatmap], title, meta={"cell_text_note": "; number = titles"},
                   xaxis={"title": {"text": "Month added to Netflix"}, "side": "bottom"})
 
 
