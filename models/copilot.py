@@ -146,8 +146,14 @@ class Copilot:
         unstated = {group for group, key in UNSTATED if not record.get(key)}
         if unstated:
             x[0, [i for i, (g, _) in enumerate(self.encoder.columns) if g in unstated]] = 0.0
-        dist, found = index.kneighbors(x, n_neighbors=k)
-        return [(self.titles[rows[j]], 1 - float(d)) for d, j in zip(dist[0], found[0])]
+        # A plan of a few fields ties with hundreds of titles (every 110-minute
+        # international drama is 0.78 alike): among equals, the best-known titles (most
+        # IMDb votes) come first, which a planner can place, where the index's own order
+        # gave an arbitrary ten.
+        dist, found = index.kneighbors(x, n_neighbors=len(rows))   # a few ms: brute force
+        ranked = sorted(zip(dist[0], found[0]), key=lambda dj: (
+            round(float(dj[0]), 9), -(self.titles[rows[dj[1]]].get("imdb_votes") or 0)))
+        return [(self.titles[rows[j]], 1 - float(d)) for d, j in ranked[:k]]
 
     def predict(self, record: dict) -> dict:
         variants = self.encode(record)

@@ -263,6 +263,27 @@ def test_predictions_are_probabilities_with_real_benchmarks_of_the_same_type(tra
 
 
 @pytest.mark.slow
+def test_equally_similar_titles_come_best_known_first(trained):
+    """A plan of few fields ties with many titles; the ten shown are the ones with the
+    most IMDb votes among the nearest, in order, not the index's arbitrary ten."""
+    *_, model, _ = trained
+    plan = {"kind": "movie", "genres": ["Dramas", "International Movies"],
+            "runtime_minutes": 110, "seasons": None, "country": None, "language": None,
+            "rating": None, "month": None, "quarter": None}
+    found = model.similar(plan, 10)
+    scores = [round(s, 9) for _, s in found]
+    assert scores == sorted(scores, reverse=True) and len(set(scores)) < len(scores)
+    for (a, sa), (b, sb) in zip(found, found[1:]):
+        if round(sa, 9) == round(sb, 9):
+            assert (a["imdb_votes"] or 0) >= (b["imdb_votes"] or 0)
+    tied = [t for t in model.titles if t["kind"] == "movie"
+            and round(dict((x["show_id"], s) for x, s in model.similar(plan, 400))
+                      .get(t["show_id"], -1), 9) == scores[0]]
+    best_known = max(t["imdb_votes"] or 0 for t in tied)
+    assert (found[0][0]["imdb_votes"] or 0) == best_known
+
+
+@pytest.mark.slow
 def test_unknown_vocabulary_is_refused(trained):
     data_dir, build_id, *_ = trained
     with pytest.raises(BadInput, match="not a movie category"):
