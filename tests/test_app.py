@@ -70,3 +70,14 @@ def test_other_processes_can_read_the_file_while_the_app_serves(served_app, buil
                           "from titles').fetchall()[0][0])", str(link)],
                          capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.strip() == "8807"
+
+
+def test_the_filter_summary_reads_in_words():
+    """The bar's one-line summary names types as the Type control does ("TV shows"),
+    never by their stored values ("show")."""
+    from dashapp.components.filter_bar import describe
+    from queries.filters import Filters
+    assert describe(Filters()) == "No filters: the whole catalog."
+    assert describe(Filters(kinds=("show",))) == "Filtered: TV shows"
+    assert describe(Filters(kinds=("movie",), genres=("Kids' TV",), year_to=1930)) == \
+        "Filtered: Movies; released up to 1930; genres: Kids' TV"

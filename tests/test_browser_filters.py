@@ -222,7 +222,7 @@ def test_a_filter_change_during_a_slow_first_render_draws_the_page(
     _slow_first_render(monkeypatch, "/performance", 4)
     browser.get(served_app + "/performance?type=movie")
     wait_for(browser, 30).until(
-        lambda d: "movie" in d.find_element("id", "filter-summary").text)
+        lambda d: "Movies" in d.find_element("id", "filter-summary").text)
     click(browser, By.ID, "filter-reset")
     wait_for(browser, 60).until(page_settled)
     assert browser.find_element("id", "filter-summary").text.startswith("No filters")

@@ -419,7 +419,7 @@ def test_callbacks_as_functions(served_app):
     fig, insights = page.update_correlations(None)
     assert fig.data[0].type == "heatmap" and insights
     fig, insights = page.update_distribution(MOVIE_DRAMAS.to_store(), "not-a-metric")
-    assert "Engagement score" in fig.layout.title.text
+    assert "Distribution of engagement score" in fig.layout.title.text
     assert [t.name for t in fig.data if t.type == "bar"] == ["Movies"]
     assert "with an engagement score" in insights[0].children
     fig, insights = page.update_period(None, "quarter")

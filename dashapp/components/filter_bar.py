@@ -150,7 +150,8 @@ def describe(f: Filters) -> str:
     """A one-line reading of the active filters, for the bar and screen readers."""
     if f.is_empty():
         return "No filters: the whole catalog."
-    parts = [", ".join(f.kinds)] if f.kinds else []
+    words = {o["value"]: o["label"] for o in TYPE_OPTIONS}   # "show" reads "TV shows"
+    parts = [", ".join(words.get(k, k) for k in f.kinds)] if f.kinds else []
     if f.year_from or f.year_to:
         parts.append(_span("released", f.year_from, f.year_to, "–"))
     if f.added_from or f.added_to:

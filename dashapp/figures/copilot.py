@@ -69,7 +69,11 @@ def calibration(frame: pl.DataFrame) -> go.Figure:
                           "titles<extra>" + KIND_LABELS[kind] + "</extra>"))
     fig.update_xaxes(title_text="mean predicted hit probability in the bin (%)", range=[0, 100])
     fig.update_yaxes(title_text="observed hit share in the bin (%)", range=[0, 100])
-    return base_layout(fig, CALIBRATION_TITLE)
+    # the legend in the corner the curves never reach (high predicted, low observed),
+    # where above the plot it touched the title and the 100 tick
+    return base_layout(fig, CALIBRATION_TITLE).update_layout(legend={
+        "orientation": "v", "x": 0.98, "xanchor": "right", "y": 0.04, "yanchor": "bottom",
+        "bgcolor": "rgba(34,34,34,0.85)"})
 
 
 def calibration_insights(frame: pl.DataFrame) -> list[str]:

@@ -16,11 +16,15 @@ def label_f1(frame: pl.DataFrame) -> Figure:
     f = frame.sort("f1")
     bars = {"type": "bar", "x": f["f1"].to_list(), "y": f["label"].to_list(), "orientation": "h",
             "marker": {"color": [genre_colour(lbl) for lbl in f["label"].to_list()]},
+            # the value at each bar's end: a label scored F1 0 otherwise showed nothing,
+            # which read as missing data
+            "texttemplate": "%{x:.2f}", "textposition": "outside", "cliponaxis": False,
+            "textfont": {"size": 10},
             "customdata": f.select("precision", "recall", "support").rows(),
             "hovertemplate": "%{y}<br>F1 %{x:.2f} · precision %{customdata[0]:.2f} · recall "
                              "%{customdata[1]:.2f}<br>%{customdata[2]:,} held-out titles"
                              "<extra></extra>"}
-    return figure([bars], LABELS_TITLE,
+    return figure([bars], LABELS_TITLE, margin={"r": 40},
                   xaxis={"title": {"text": "F1 on the held-out split"}, "range": [0, 1]})
 
 

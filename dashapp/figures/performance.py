@@ -37,6 +37,14 @@ def label(metric: str) -> str:
     return METRICS[metric].label
 
 
+def in_sentence(name: str) -> str:
+    """'Engagement score' → 'engagement score' inside a sentence; 'IMDb score' and
+    'TMDB votes' keep their capitals."""
+    first = name.split(" ")[0]
+    return name if first[1:2].isupper() or first[1:] != first[1:].lower() else \
+        name[:1].lower() + name[1:]
+
+
 # --- rank correlations -------------------------------------------------------------
 
 def correlation_matrix(frame: pl.DataFrame) -> tuple[list[str], list[list], list[list]]:
@@ -116,8 +124,8 @@ def correlation_insights(frame: pl.DataFrame) -> list[str]:
     if not drivers.is_empty():
         d = drivers.sort("rho", descending=True).row(0, named=True)
         other = d["metric_y"] if d["metric_x"] == "engagement_score" else d["metric_x"]
-        out.append(f"Here the engagement score follows {label(other)} most closely "
-                   f"(ρ = {d['rho']:.2f}); it is built from IMDb score, votes and TMDB "
+        out.append(f"Here the engagement score follows {in_sentence(label(other))} most "
+                   f"closely (ρ = {d['rho']:.2f}); it is built from IMDb score, votes and TMDB "
                    "popularity, so those cells are high by construction.")
     sizes = pairs.sort("titles").row(0, named=True)
     if sizes["titles"] < 0.5 * pairs["titles"].max():
@@ -135,7 +143,7 @@ def correlation_insights(frame: pl.DataFrame) -> list[str]:
 def distribution_title(metric: str) -> str:
     spec = METRICS[metric]
     scale = ", log scale" if spec.log_scale else ""
-    return f"Distribution of {spec.label} by type · {spec.unit}{scale}"
+    return f"Distribution of {in_sentence(spec.label)} by type · {spec.unit}{scale}"
 
 
 def _log_ticks(lo: float, hi: float) -> tuple[list[float], list[str]]:

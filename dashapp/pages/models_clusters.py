@@ -80,8 +80,9 @@ def layout(**_query) -> html.Div:
         html.H2("Content clusters"),
         html.P("Titles grouped by what they are about: KMeans on TF-IDF features of each "
                "synopsis and its Netflix categories, reduced with TruncatedSVD. The number "
-               "of clusters is chosen by the silhouette (left); each cluster is named by its "
-               "most distinctive categories and synopsis terms. Model card: "
+               "of clusters is chosen by the silhouette score (its chart below); each "
+               "cluster is named by its most distinctive categories and synopsis terms. "
+               "Model card: "
                "docs/models/clusters.md.", className="text-muted"),
         status_alert(),
         dbc.Row([
