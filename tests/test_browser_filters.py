@@ -251,3 +251,36 @@ def test_a_filter_change_during_a_slow_navigation_draws_the_new_page(
     severe = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert all("A nonexistent object was used in an `Output`" in m and
                "The id of this object is `universe-" in m for m in severe), severe
+
+
+@pytest.mark.browser
+def test_on_a_phone_the_controls_fold_behind_a_filters_button(browser, served_app):
+    """At 390 px the six controls took the whole first screen: they are folded behind
+    "Filters" (aria-expanded tells its state), with the summary and Reset in view; at
+    desktop width there is no button and every control shows."""
+    from selenium.webdriver.common.by import By
+
+    def shown(element_id: str) -> bool:
+        return browser.find_element(By.ID, element_id).is_displayed()
+
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        browser.get(served_app + "/?type=show")
+        wait = wait_for(browser, 30)
+        wait.until(lambda d: "TV shows" in d.find_element(By.ID, "filter-summary").text)
+        toggle = browser.find_element(By.ID, "filter-toggle")
+        assert toggle.is_displayed() and toggle.get_attribute("aria-expanded") == "false"
+        assert not shown("filter-type") and not shown("filter-genres")
+        assert shown("filter-reset")
+        assert browser.find_element(By.ID, "filter-summary").location["y"] < 400
+        toggle.click()
+        wait.until(lambda d: shown("filter-genres") and shown("filter-type"))
+        assert toggle.get_attribute("aria-expanded") == "true"
+        toggle.click()
+        wait.until(lambda d: not shown("filter-genres"))
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    browser.get(served_app + "/")
+    wait_for(browser, 30).until(lambda d: shown("filter-genres"))
+    assert not shown("filter-toggle")

@@ -126,6 +126,7 @@
   }
 
   const NARROW_PX = 600;   // a phone, or a half-width card on a small laptop
+  const MIN_PLOT_PX = 220;
 
   function plainLength(text) {   // the longest line of a label, markup left out
     return String(text).split(/<br\s*\/?>/i).reduce(function (longest, line) {
@@ -254,6 +255,19 @@
         legend.bottom > xtitle.top && legend.left < xtitle.right && legend.right > xtitle.left) {
       update["legend.y"] = full.legend.y - (Math.ceil(xtitle.bottom - legend.top) + 4)
         / full._size.h;
+    }
+    // a plot that the wrapped titles and a stacked legend squeezed under MIN_PLOT_PX
+    // (the coverage lines on a phone: 130 px) makes the figure taller instead
+    // (and its card's graph box with it: that holds a fixed height of its own)
+    const holder = gd.closest(".dash-graph") || gd.parentElement;
+    if (narrow && full._size.h < MIN_PLOT_PX && !own.height) {
+      own.height = { layout: gd.layout.height || null, box: holder.style.height };
+      update.height = full.height + (MIN_PLOT_PX - full._size.h);
+      holder.style.height = update.height + "px";
+    } else if (!narrow && own.height) {
+      update.height = own.height.layout;
+      holder.style.height = own.height.box;
+      delete own.height;
     }
     // a figure that lists its legend elsewhere on the page (the cluster cards) drops it
     // on a phone rather than squeeze the plot beside it: layout.meta.narrow_legend

@@ -66,17 +66,25 @@ def filter_bar(options: FilterOptions) -> dbc.Card:
         # "All" under the label "Rating": the one-twelfth column cut "All ratings" to "All r…"
         _field("Rating", dcc.Dropdown(id=ids.FILTER_RATINGS, options=list(options.ratings),
                                       multi=True, placeholder="All"), md=4, xl=1),
-        dbc.Col([html.Small(id=ids.FILTER_SUMMARY, className="text-muted me-3"),
-                 dbc.Button("Reset filters", id=ids.FILTER_RESET, size="sm",
-                            color="light", outline=True)],
+        dbc.Col([
+            # On a phone the six controls took the whole first screen: they stay folded
+            # behind this button (app.css; assets/filter_toggle.js), the summary and
+            # Reset stay in view. Wider screens have no button and every control shown.
+            html.Button("Filters", id=ids.FILTER_TOGGLE, type="button",
+                        className="btn btn-outline-light btn-sm me-auto filter-toggle",
+                        **{"aria-expanded": "false", "aria-controls": ids.FILTER_FIELDS}),
+            html.Small(id=ids.FILTER_SUMMARY, className="text-muted me-3"),
+            dbc.Button("Reset filters", id=ids.FILTER_RESET, size="sm",
+                       color="light", outline=True)],
                 className="d-flex justify-content-end align-items-center mt-2", md=12),
-    ], className="g-2")), className="mb-3 filter-bar")
+    ], className="g-2", id=ids.FILTER_FIELDS)), className="mb-3 filter-bar")
 
 
 def _field(label: str, control, **widths: int) -> dbc.Col:
     """One labelled control; `widths` are its grid columns per breakpoint (md=4, xl=2):
     one row on wide screens, three on tablets, one control per row on phones."""
-    return dbc.Col([label_for(label, control.id), control], **widths)
+    return dbc.Col([label_for(label, control.id), control], className="filter-field",
+                   **widths)
 
 
 def filters_from_controls(kinds, release, start, end, genres, countries, ratings,
