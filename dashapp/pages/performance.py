@@ -58,18 +58,21 @@ def _metric_picker() -> html.Div:
     options = [{"label": f"{m.label} ({m.unit})", "value": k} for k, m in perf.METRICS.items()]
     return html.Div([
         html.Label("Metric", htmlFor=METRIC_SELECT, className="small text-muted me-2"),
+        # wraps under its label where the two do not fit on a line (a phone), rather than
+        # cutting "Engagement score (points out of 100)" short
         dbc.Select(id=METRIC_SELECT, options=options, value=perf.DEFAULT_METRIC, size="sm",
-                   persistence=True, persistence_type="session", style={"maxWidth": "320px"}),
-    ], className="d-flex align-items-center mb-2")
+                   persistence=True, persistence_type="session",
+                   style={"maxWidth": "320px", "flex": "1 1 300px"}),
+    ], className="d-flex flex-wrap align-items-center row-gap-1 mb-2")
 
 
 def _period_picker() -> html.Div:
     return html.Div([
-        html.Label("Group by", className="small text-muted me-2"),
+        html.Label("Group by", className="small text-muted me-2 text-nowrap"),
         dbc.RadioItems(id=PERIOD_SELECT, inline=True, value="month",
                        options=[{"label": v, "value": k} for k, v in perf.PERIODS.items()],
                        persistence=True, persistence_type="session"),
-    ], className="d-flex align-items-center mb-2")
+    ], className="d-flex flex-wrap align-items-center mb-2")
 
 
 def coverage_notes(filters: Filters, *metrics: str) -> list[str]:
