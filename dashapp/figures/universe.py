@@ -128,7 +128,7 @@ def additions_insights(frame: pl.DataFrame) -> list[str]:
     total = months["titles_added"].sum()
     out = [f"The busiest month was {peak['month']:%B %Y}, with "
            f"{counted(peak['titles_added'], 'title')} added "
-           f"({pct(peak['titles_added'], total)} of the {total:,} shown)."]
+           f"({pct(peak['titles_added'], total)} of the {total:,} shown with a date added)."]
     shows = frame.filter(pl.col("kind") == "show")["titles_added"].sum()
     if 0 < shows < total:
         out.append(f"TV shows are {pct(shows, total)} of additions.")
