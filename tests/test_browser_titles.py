@@ -132,3 +132,21 @@ def test_on_a_phone_a_pick_brings_the_details_into_view(browser, served_app):
         wait.until(lambda d: 0 <= d.execute_script(card_top) < 844 * 0.6)
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_a_click_anywhere_on_a_row_picks_its_title(browser, served_app):
+    """"Pick a title in the table": a click on a row's date cell opens that row's title
+    (the link's box covers its row, assets/explorer.css), not only a click on the name."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    wait = wait_for(browser, 30)
+    _fresh(browser, served_app + "/titles")
+    wait.until(lambda d: len(_titles_shown(d)) == 25)
+    row = browser.find_elements(By.CSS_SELECTOR, "#titles-body tr")[4]
+    name = row.find_element(By.CSS_SELECTOR, ".title-link").text
+    cell = row.find_elements(By.TAG_NAME, "td")[3]
+    browser.execute_script(
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", cell)
+    ActionChains(browser).move_to_element(cell).click().perform()
+    wait.until(lambda d: d.find_elements(By.ID, "titles-detail-title")
+               and text_of(d, "titles-detail-title") == name)
