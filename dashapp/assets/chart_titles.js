@@ -68,16 +68,20 @@
     return { text: wanted, original: original, perChar: perChar, room: room };
   }
 
-  // What the narrow-chart fits changed, per figure: a new figure from the server (a new
-  // data array; restyle changes it in place) starts from its own settings. Not the
-  // layout object: dcc.Graph hands plotly a new one after each of our relayouts. Kept
-  // on the element: a graph drawn again (a page shown again) may get the same array.
-
+  // What the narrow-chart fits changed, per figure. Two lifetimes: dcc.Graph hands
+  // plotly a fresh copy of the server's layout whenever it draws again (after our own
+  // relayouts too), dropping layout changes, so the layout fits start over with each
+  // layout object and are made again; restyle changes the data array in place, which
+  // the next draw keeps, so what was hidden in it is remembered until the server
+  // sends a new figure (a new data array).
   function fit(gd) {
     if (!window.Plotly || !gd.data || !gd._fullLayout || !gd._fullLayout._size) return;
+    if (gd._figureLayout !== gd.layout) {
+      gd._figureLayout = gd.layout;
+      gd._wideAxes = {};
+    }
     if (gd._figureData !== gd.data) {
       gd._figureData = gd.data;
-      gd._wideAxes = {};
       gd._hiddenCellText = {};
       delete gd._titleWithNote;
     }
@@ -168,13 +172,16 @@
     const title = read(gd.layout, "title.text");
     const anyHidden = Object.keys(hidden).length > 0;
     if (note && typeof title === "string") {
+      // compared with what is drawn each time, not done once: a new draw by dcc.Graph
+      // brings the server's title back
       const unwrapped = title.replace(/<br>/g, " ");   // fit() may have wrapped it
-      if (anyHidden && gd._titleWithNote === undefined && unwrapped.indexOf(note) >= 0) {
+      const saying = unwrapped.indexOf(note) >= 0;
+      if (anyHidden && saying) {
         gd._titleWithNote = unwrapped;
         window.Plotly.relayout(gd, { "title.text": unwrapped.replace(note, "") });
         return true;
       }
-      if (!anyHidden && gd._titleWithNote !== undefined) {
+      if (!anyHidden && !saying && gd._titleWithNote !== undefined) {
         const whole = gd._titleWithNote;
         delete gd._titleWithNote;
         window.Plotly.relayout(gd, { "title.text": whole });
@@ -258,16 +265,18 @@
     }
     // a plot that the wrapped titles and a stacked legend squeezed under MIN_PLOT_PX
     // (the coverage lines on a phone: 130 px) makes the figure taller instead
-    // (and its card's graph box with it: that holds a fixed height of its own)
+    // (its card's graph box holds a fixed height of its own: the box grows, and the
+    // figure, sized by its box, follows; the box's own height is kept on the box, as
+    // the layout fits start over with each draw)
     const holder = gd.closest(".dash-graph") || gd.parentElement;
-    if (narrow && full._size.h < MIN_PLOT_PX && !own.height) {
-      own.height = { layout: gd.layout.height || null, box: holder.style.height };
-      update.height = full.height + (MIN_PLOT_PX - full._size.h);
-      holder.style.height = update.height + "px";
-    } else if (!narrow && own.height) {
-      update.height = own.height.layout;
-      holder.style.height = own.height.box;
-      delete own.height;
+    if (narrow && full._size.h < MIN_PLOT_PX - 1) {
+      if (holder.dataset.nfiHeight === undefined) holder.dataset.nfiHeight = holder.style.height;
+      const grown = full.height + (MIN_PLOT_PX - full._size.h);
+      holder.style.height = grown + "px";
+      if (gd.layout.height) update.height = grown;   // a figure of fixed height grows too
+    } else if (!narrow && holder.dataset.nfiHeight !== undefined) {
+      holder.style.height = holder.dataset.nfiHeight;
+      delete holder.dataset.nfiHeight;
     }
     // a figure that lists its legend elsewhere on the page (the cluster cards) drops it
     // on a phone rather than squeeze the plot beside it: layout.meta.narrow_legend
