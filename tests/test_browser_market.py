@@ -106,6 +106,9 @@ return Array.from(document.querySelectorAll('#market-saturation-graph .textpoint
   .map(t => { const r = t.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; });
 """
 
+PARETO_ANGLE_JS = ("return document.querySelector('#market-pareto-graph .js-plotly-plot')"
+                   "._fullLayout.xaxis.tickangle")
+
 
 def _overlapping(boxes: list) -> list:
     return [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
@@ -138,7 +141,9 @@ def test_on_a_phone_labels_do_not_pile_up(browser, served_app):
             By.CSS_SELECTOR, "#market-windows-graph .heatmaplayer text"))
         narrow_labels = browser.execute_script(LABEL_BOXES_JS)
         assert narrow_labels and _overlapping(narrow_labels) == []
+        wait.until(lambda d: d.execute_script(PARETO_ANGLE_JS) == -90)  # names upright
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     wait.until(lambda d: "number = titles" in windows_title(d))
+    wait.until(lambda d: d.execute_script(PARETO_ANGLE_JS) != -90)  # the figure's own angle
     assert browser.find_elements(By.CSS_SELECTOR, "#market-windows-graph .heatmaplayer text")

@@ -68,23 +68,23 @@
     return { text: wanted, original: original, perChar: perChar, room: room };
   }
 
-  // What the narrow-chart fits changed, per figure. Two lifetimes: dcc.Graph hands
-  // plotly a fresh copy of the server's layout whenever it draws again (after our own
-  // relayouts too), dropping layout changes, so the layout fits start over with each
-  // layout object and are made again; restyle changes the data array in place, which
-  // the next draw keeps, so what was hidden in it is remembered until the server
-  // sends a new figure (a new data array).
+  // What the narrow-chart fits changed, per chart: the figure's own settings, to give
+  // back when the chart is wide again. Kept by the graph's id, not on its element:
+  // Dash mounts a new element for the same chart at times, drawn from the figure
+  // object our relayouts changed in place. Whether a fit is in place is read off what
+  // is drawn each time, never remembered, so a draw that drops it gets it again.
+  const chartStates = new Map();
+
+  function stateOf(gd) {
+    const holder = gd.closest(".dash-graph");
+    const key = holder && holder.id;
+    if (!key) return gd._nfiState || (gd._nfiState = { wideAxes: {}, hiddenCellText: {} });
+    if (!chartStates.has(key)) chartStates.set(key, { wideAxes: {}, hiddenCellText: {} });
+    return chartStates.get(key);
+  }
+
   function fit(gd) {
-    if (!window.Plotly || !gd.data || !gd._fullLayout || !gd._fullLayout._size) return;
-    if (gd._figureLayout !== gd.layout) {
-      gd._figureLayout = gd.layout;
-      gd._wideAxes = {};
-    }
-    if (gd._figureData !== gd.data) {
-      gd._figureData = gd.data;
-      gd._hiddenCellText = {};
-      delete gd._titleWithNote;
-    }
+    if (!window.Plotly || !gd.layout || !gd._fullLayout || !gd._fullLayout._size) return;
     const ours = gd._fittedTexts || (gd._fittedTexts = {});
     // At most a few relayouts of our own in a row (a new figure from the server or a
     // second's pause starts again): two texts whose margins change each other's room
@@ -93,7 +93,13 @@
       const text = read(gd.layout, part.attr);
       return typeof text === "string" && (!ours[part.attr] || ours[part.attr].text !== text);
     });
-    if (fresh || Date.now() - (gd._fitAt || 0) > 1000) gd._fitRuns = 0;
+    // (and a chart crossing NARROW_PX starts again: its fits must be undone even when
+    // the last ones were made a moment ago)
+    const narrow = gd.clientWidth < NARROW_PX;
+    if (fresh || narrow !== gd._fitWasNarrow || Date.now() - (gd._fitAt || 0) > 1000) {
+      gd._fitRuns = 0;
+    }
+    gd._fitWasNarrow = narrow;
     if (gd._fitRuns >= 6) return;
     const update = {};
     const margin = Object.assign({}, gd._fullLayout.margin);
@@ -143,7 +149,8 @@
   // the colour and the hover still tell, and the text comes back when there is room.
   function fitCellTexts(gd) {
     const size = gd._fullLayout._size;
-    const hidden = gd._hiddenCellText;
+    const state = stateOf(gd);
+    const hidden = state.hiddenCellText;
     const restyles = [];
     (gd.data || []).forEach(function (trace, i) {
       const full = gd._fullData && gd._fullData[i];
@@ -177,13 +184,13 @@
       const unwrapped = title.replace(/<br>/g, " ");   // fit() may have wrapped it
       const saying = unwrapped.indexOf(note) >= 0;
       if (anyHidden && saying) {
-        gd._titleWithNote = unwrapped;
+        state.titleWithNote = unwrapped;
         window.Plotly.relayout(gd, { "title.text": unwrapped.replace(note, "") });
         return true;
       }
-      if (!anyHidden && !saying && gd._titleWithNote !== undefined) {
-        const whole = gd._titleWithNote;
-        delete gd._titleWithNote;
+      if (!anyHidden && !saying && state.titleWithNote !== undefined) {
+        const whole = state.titleWithNote;
+        delete state.titleWithNote;
         window.Plotly.relayout(gd, { "title.text": whole });
         return true;
       }
@@ -205,13 +212,14 @@
 
   function shortenCategories(gd, name, narrow, roomPx, crowding, update) {
     const axis = gd._fullLayout[name];
-    const own = gd._wideAxes;
+    const own = stateOf(gd).wideAxes;
     const key = name + ".ticktext";
     if (!axis || axis.type !== "category" || !axis._categories) return;
     const perChar = ((axis.tickfont && axis.tickfont.size) || 12) * 0.55;
     const most = Math.floor(roomPx / perChar);
     const long = axis._categories.some(function (c) { return String(c).length > most; });
-    if (narrow && long && crowding && !own[key]) {
+    const drawn = (gd.layout[name] || {}).tickmode === "array";
+    if (narrow && long && crowding && !drawn) {
       own[key] = true;
       // every step-th name, as plotly's own ticks skip names that have no room
       const fontPx = (axis.tickfont && axis.tickfont.size) || 12;
@@ -221,8 +229,7 @@
       update[name + ".tickmode"] = "array";
       update[name + ".tickvals"] = shown;
       update[key] = shown.map(function (c) { return shortened(String(c), most); });
-    } else if (!narrow && own[key]) {
-      delete own[key];
+    } else if (!narrow && own[key] && drawn) {
       update[name + ".tickmode"] = "auto";
       update[name + ".tickvals"] = null;
       update[key] = null;
@@ -242,7 +249,7 @@
   // the table keep the whole name). Each returns to the figure's own setting when wide.
   function fitNarrow(gd, update) {
     const full = gd._fullLayout;
-    const own = gd._wideAxes;
+    const own = stateOf(gd).wideAxes;
     const narrow = gd.clientWidth < NARROW_PX;
     const title = box(gd, ".g-gtitle"), legend = box(gd, ".infolayer .legend");
     if (narrow && title && legend && full.legend && full.legend.y >= 1 &&
@@ -266,8 +273,7 @@
     // a plot that the wrapped titles and a stacked legend squeezed under MIN_PLOT_PX
     // (the coverage lines on a phone: 130 px) makes the figure taller instead
     // (its card's graph box holds a fixed height of its own: the box grows, and the
-    // figure, sized by its box, follows; the box's own height is kept on the box, as
-    // the layout fits start over with each draw)
+    // figure, sized by its box, follows; the box's own height is kept on the box)
     const holder = gd.closest(".dash-graph") || gd.parentElement;
     if (narrow && full._size.h < MIN_PLOT_PX - 1) {
       if (holder.dataset.nfiHeight === undefined) holder.dataset.nfiHeight = holder.style.height;
@@ -284,22 +290,21 @@
       if (narrow && gd.layout.showlegend !== false) {
         own.showlegend = true;
         update.showlegend = false;
-      } else if (!narrow && own.showlegend) {
-        delete own.showlegend;
+      } else if (!narrow && own.showlegend && gd.layout.showlegend === false) {
         update.showlegend = true;
       }
     }
     const xaxis = full.xaxis;
     if (xaxis && xaxis.type === "category" && typeof xaxis.tickangle === "number") {
       const angle = Math.abs(xaxis.tickangle);
-      if (narrow && angle > 0 && angle < 90 && own.tickangle === undefined) {
-        own.tickangle = gd.layout.xaxis.tickangle;
+      if (narrow && angle > 0 && angle < 90) {
+        if (!own.tickangle) own.tickangle = { value: (gd.layout.xaxis || {}).tickangle };
         update["xaxis.tickangle"] = -90;
       }
     }
-    if (!narrow && own.tickangle !== undefined) {
-      update["xaxis.tickangle"] = own.tickangle;
-      delete own.tickangle;
+    if (!narrow && own.tickangle) {
+      const value = own.tickangle.value === undefined ? "auto" : own.tickangle.value;
+      if ((gd.layout.xaxis || {}).tickangle !== value) update["xaxis.tickangle"] = value;
     }
     // a category axis whose names take much of the chart (y: the width, x upright: the
     // height) shows them shortened on a phone

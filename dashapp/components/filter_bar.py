@@ -40,6 +40,7 @@ PAGES_CONTENT = "_pages_content"  # dash.page_container's div the router draws i
 ROUTER_STATE = {"drawn_path": State(ids.PAGE_DRAWN, "data")}
 
 TYPE_OPTIONS = [{"label": "Movies", "value": "movie"}, {"label": "TV shows", "value": "show"}]
+TYPE_WORDS = {o["value"]: o["label"] for o in TYPE_OPTIONS}   # "show" reads "TV shows"
 
 
 def filter_bar(options: FilterOptions) -> dbc.Card:
@@ -158,8 +159,7 @@ def describe(f: Filters) -> str:
     """A one-line reading of the active filters, for the bar and screen readers."""
     if f.is_empty():
         return "No filters: the whole catalog."
-    words = {o["value"]: o["label"] for o in TYPE_OPTIONS}   # "show" reads "TV shows"
-    parts = [", ".join(words.get(k, k) for k in f.kinds)] if f.kinds else []
+    parts = [", ".join(TYPE_WORDS.get(k, k) for k in f.kinds)] if f.kinds else []
     if f.year_from or f.year_to:
         parts.append(_span("released", f.year_from, f.year_to, "–"))
     if f.added_from or f.added_to:
