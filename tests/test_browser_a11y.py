@@ -135,6 +135,13 @@ def test_open_dropdown_and_chart_table_have_no_axe_violations(browser, served_ap
     assert_accessible(browser, "chart table shown")
 
 
+# where focus is in an open dropdown: "search", an option's value, or "" (outside)
+OPTION_FOCUSED_JS = """
+const e = document.activeElement;
+if (!e.closest('.dash-dropdown-content')) return '';
+return e.classList.contains('dash-dropdown-search') ? 'search' : e.value;
+"""
+
 FOCUSED_JS = """
 const e = document.activeElement, style = getComputedStyle(e), r = e.getBoundingClientRect();
 return {id: e.id, cls: String(e.className), tag: e.tagName,
@@ -180,9 +187,17 @@ def test_keyboard_alone_drives_the_universe_page(browser, served_app):
         press(Keys.TAB, Keys.SHIFT)
     assert visited[-1]["id"] == "filter-type"
 
-    press(Keys.ENTER)                      # open; arrows reach "TV shows"; Enter picks
+    # open; arrows reach "TV shows"; Enter picks. Each key waits for the focus its
+    # predecessor moved (the list opens and takes focus a frame later: a key sent
+    # before that is lost, as it would be for a user who typed ahead of the screen)
+    def focus_reaches(state: str) -> None:
+        wait_for(browser, 10).until(lambda d: d.execute_script(OPTION_FOCUSED_JS) == state)
+    press(Keys.ENTER)
+    focus_reaches("search")
     press(Keys.ARROW_DOWN)
+    focus_reaches("movie")
     press(Keys.ARROW_DOWN)
+    focus_reaches("show")
     press(Keys.ENTER)
     press(Keys.ESCAPE)
     wait_for(browser, 20).until(lambda d: "type=show" in d.current_url

@@ -276,9 +276,9 @@ def test_equally_similar_titles_come_best_known_first(trained):
     for (a, sa), (b, sb) in zip(found, found[1:]):
         if round(sa, 9) == round(sb, 9):
             assert (a["imdb_votes"] or 0) >= (b["imdb_votes"] or 0)
+    nearest = {x["show_id"]: s for x, s in model.similar(plan, 400)}
     tied = [t for t in model.titles if t["kind"] == "movie"
-            and round(dict((x["show_id"], s) for x, s in model.similar(plan, 400))
-                      .get(t["show_id"], -1), 9) == scores[0]]
+            and round(nearest.get(t["show_id"], -1), 9) == scores[0]]
     best_known = max(t["imdb_votes"] or 0 for t in tied)
     assert (found[0][0]["imdb_votes"] or 0) == best_known
 
