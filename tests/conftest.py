@@ -4,7 +4,8 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from contextlib import contextmanager
+import time
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -107,26 +108,63 @@ def served_app(built_data_dir):
     mp.undo()
 
 
+# The binary itself: Debian's /usr/bin/chromium-headless-shell is a shell script that
+# starts it as a child (no exec), so quitting the driver ended the script and left the
+# browser running after the suite.
+HEADLESS_SHELL = Path("/usr/lib/chromium/chromium-headless-shell")
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's chromium-headless-shell driven by Selenium (installed by `tasks.py
     test`): Chromium's headless build draws the pages with less CPU than the full
     browser's headless mode, and the suite is CPU-bound on two cores."""
-    if not (shutil.which("chromium-headless-shell") and shutil.which("chromedriver")):
+    if not (HEADLESS_SHELL.exists() and shutil.which("chromedriver")):
         pytest.fail("chromium-headless-shell/chromedriver missing: run the tests via "
                     "`python3 tasks.py test`")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium-headless-shell")
+    options.binary_location = str(HEADLESS_SHELL)
     for flag in ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync", "--window-size=1400,1000"]:
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    service = Service(shutil.which("chromedriver"))
+    driver = webdriver.Chrome(service=service, options=options)
+    started = _descendants(service.process.pid)   # the browser chromedriver started
     yield driver
     driver.quit()
+    deadline = time.monotonic() + 10
+    while (left := [pid for pid in started if Path(f"/proc/{pid}").exists()
+                    and _state(pid) != "Z"]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    for pid in left:   # not left behind for the next run, and still a failure
+        with suppress(OSError):
+            os.kill(pid, 9)
+    assert not left, f"the browser outlived the session: pids {left}"
+
+
+def _descendants(pid: int) -> list[int]:
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    found, frontier = [], [pid]
+    while frontier:
+        frontier = [child for child, parent in parents.items() if parent in frontier]
+        found += frontier
+    return found
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
 
 
 @pytest.fixture(autouse=True)
