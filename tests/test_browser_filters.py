@@ -284,3 +284,38 @@ def test_on_a_phone_the_controls_fold_behind_a_filters_button(browser, served_ap
     browser.get(served_app + "/")
     wait_for(browser, 30).until(lambda d: shown("filter-genres"))
     assert not shown("filter-toggle")
+
+
+def test_on_a_phone_the_page_links_fold_behind_a_menu_button(browser, served_app):
+    """At 390 px the nine links wrapped to three rows above every page: they fold behind
+    "Menu" (aria-expanded tells its state); a page picked from the open menu shows with
+    the menu folded again; at desktop width there is no button and every link shows."""
+    from selenium.webdriver.common.by import By
+
+    def link(page: str):
+        return browser.find_element(By.CSS_SELECTOR, f"#nav-links a[href^='/{page}']")
+
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        browser.get(served_app + "/market?type=movie")
+        wait = wait_for(browser, 30)
+        wait.until(lambda d: "Movies" in d.find_element(By.ID, "filter-summary").text)
+        menu = browser.find_element(By.ID, "nav-toggle")
+        assert menu.is_displayed() and menu.get_attribute("aria-expanded") == "false"
+        assert not link("performance").is_displayed()
+        heading = wait.until(lambda d: d.find_element(By.TAG_NAME, "h2"))
+        assert heading.location["y"] < 260   # under a one-row navbar and the folded bar
+        menu.click()
+        wait.until(lambda d: link("performance").is_displayed())
+        assert menu.get_attribute("aria-expanded") == "true"
+        link("performance").click()
+        wait.until(lambda d: "/performance?type=movie" in d.current_url
+                   and "Performance" in d.find_element(By.TAG_NAME, "h2").text)
+        assert menu.get_attribute("aria-expanded") == "false"
+        assert not link("market").is_displayed()
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    browser.get(served_app + "/")
+    wait_for(browser, 30).until(lambda d: link("performance").is_displayed())
+    assert not browser.find_element(By.ID, "nav-toggle").is_displayed()

@@ -69,7 +69,7 @@ def filter_bar(options: FilterOptions) -> dbc.Card:
                                       multi=True, placeholder="All"), md=4, xl=1),
         dbc.Col([
             # On a phone the six controls took the whole first screen: they stay folded
-            # behind this button (app.css; assets/filter_toggle.js), the summary and
+            # behind this button (app.css; assets/fold_toggles.js), the summary and
             # Reset stay in view. Wider screens have no button and every control shown.
             html.Button("Filters", id=ids.FILTER_TOGGLE, type="button",
                         className="btn btn-outline-light btn-sm me-auto filter-toggle",

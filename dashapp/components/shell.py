@@ -29,7 +29,12 @@ def navbar() -> dbc.Navbar:
     return dbc.Navbar(dbc.Container([
         dbc.NavbarBrand([html.Span("N", className="brand-n"), " Content Insights"],
                         href="/"),
-        dbc.Nav(links, navbar=True, className="ms-auto"),
+        # On a phone the links wrapped to three rows above every page: they fold behind
+        # this button (app.css; assets/fold_toggles.js). Wider screens have no button.
+        html.Button("Menu", id=ids.NAV_TOGGLE, type="button",
+                    className="btn btn-outline-light btn-sm nav-toggle",
+                    **{"aria-expanded": "false", "aria-controls": ids.NAV_LINKS}),
+        dbc.Nav(links, navbar=True, className="ms-auto", id=ids.NAV_LINKS),
     ], fluid=True), color="dark", dark=True, className="mb-3 border-bottom border-danger")
 
 
