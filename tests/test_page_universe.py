@@ -291,6 +291,9 @@ def test_runtime_seasons_people_and_lag_figures():
     runs = pl.DataFrame({"bin_start": [80, 90, 200], "movies": [2, 3, 1],
                          "median_minutes": [95.0] * 3})
     assert figs.runtimes(runs).data[0].customdata[-1] == "200+"
+    # no 0 tick beside the count axis's 0; short films alone keep Plotly's ticks
+    assert list(figs.runtimes(runs).layout.xaxis.tickvals) == [50, 100, 150, 200]
+    assert figs.runtimes(runs.head(1).with_columns(bin_start=pl.lit(10))).layout.xaxis.tickvals is None
     assert "95 minutes" in figs.runtime_insights(runs)[0]
     seasons = pl.DataFrame({"seasons": [1, 10], "shows": [3, 1], "max_seasons": [14, 14]})
     assert list(figs.seasons(seasons).data[0].x) == ["1", "10+"]
