@@ -187,8 +187,8 @@ def risk(p: float, base: float, engagement: list[float], wide: float, kind: str)
              "high" if band == "below" or is_wide and band == "near" else "medium")
     plural = "movies" if kind == "movie" else "shows"
     reason = (f"hit probability {p:.0%} is {band} the {base:.0%} base rate of {plural}; the "
-              f"{len(engagement)} most similar titles' engagement has an interquartile range "
-              f"of {spread:.1f} points ({'wider than' if is_wide else 'within'} the "
-              f"{wide:.1f} that 75% of catalog neighbourhoods stay within)")
+              f"middle half of the {len(engagement)} most similar titles' engagement scores "
+              f"spans {spread:.1f} points ({'wider than' if is_wide else 'within'} the "
+              f"{wide:.1f} that 3 in 4 catalog neighbourhoods stay within)")
     return {"level": level, "reason": reason, "spread": spread}
 

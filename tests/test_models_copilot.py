@@ -317,6 +317,7 @@ def test_panel_callbacks_with_a_trained_model(trained, monkeypatch):
     view, store = page.assess(1, "movie", MOVIE["genres"], "q4", "India", None, 140, 1, "TV-14")
     shown = str(view.to_plotly_json())
     assert "CV ROC-AUC" in shown and "Brier" in shown and "CV MAE" in shown
+    assert "a hit above a non-hit" in shown and "of titles of this type are hits" in shown
     assert store["kind"] == "movie" and 0 <= store["probability"] <= 1
     warning, nothing = page.assess(1, "movie", [], None, None, None, 100, 1, None)
     assert "between 1 and 5 genres" in str(warning.to_plotly_json()) and nothing is None

@@ -226,8 +226,11 @@ def _temporal_note(r: dict) -> str:
     t = r.get("hit_model_scores_2021") or {}
     if not t:
         return ""
-    return (f"on the {t['titles']:,} titles added in 2021 (trained on earlier ones) ROC-AUC "
-            f"{t['roc_auc']:.2f}, Brier {t['brier']:.3f} vs {t['baseline_brier']:.3f}; ")
+    return (f"Scored on the {t['titles']:,} titles added in 2021 (trained on earlier ones), "
+            f"the model ranked a hit above a non-hit {t['roc_auc']:.0%} of the time (ROC-AUC "
+            f"{t['roc_auc']:.2f}), and its probabilities missed by {t['brier']:.3f} against "
+            f"{t['baseline_brier']:.3f} for the base rate everywhere (Brier: squared error, "
+            "lower is better). ")
 
 
 def result_view(r: dict) -> html.Div:
@@ -239,14 +242,16 @@ def result_view(r: dict) -> html.Div:
         html.Div(note, className="small text-muted")], md=4, className="mb-2")
     return html.Div([
         dbc.Row([
+            # plain words first, each score's name after it for the analysts who know it
             stat("Hit probability", f"{r['hit_probability']:.0%}",
-                 f"base rate {r['base_rate']:.0%} · {_temporal_note(r)}model CV ROC-AUC "
-                 f"{s['roc_auc']:.2f}, Brier {s['brier']:.3f} (base-rate guess "
-                 f"{s['baseline_brier']:.3f})"),
+                 f"{r['base_rate']:.0%} of titles of this type are hits (the base rate). "
+                 f"{_temporal_note(r)}Cross-validated on the catalog: CV ROC-AUC "
+                 f"{s['roc_auc']:.2f}, Brier {s['brier']:.3f} (base rate "
+                 f"{s['baseline_brier']:.3f})."),
             stat("Predicted TMDB popularity", f"{pop['predicted']:.1f}",
-                 f"likely {low:.1f}–{high:.1f} (middle half of CV errors)"
-                 f" · CV MAE {pop['mae_points']:.1f} points (mean baseline "
-                 f"{pop['baseline_mae_points']:.1f})"),
+                 f"Likely {low:.1f}–{high:.1f}: the middle half of the model's errors in "
+                 f"cross-validation. On average it was off by {pop['mae_points']:.1f} points, "
+                 f"{pop['baseline_mae_points']:.1f} when guessing the average (CV MAE)."),
             dbc.Col([html.Div("Risk", className="small text-muted"),
                      dbc.Badge(risk["level"].upper(), color=RISK_COLOURS[risk["level"]],
                                className="fs-5 my-1", id="copilot-risk"),
