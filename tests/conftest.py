@@ -177,6 +177,18 @@ def _browser_log_of_this_test(request):
         request.getfixturevalue("browser").get_log("browser")
 
 
+@contextmanager
+def phone_width(browser, width: int = 390):
+    """The page laid out as on a phone `width` CSS px wide (emulated: headless Chromium
+    will not open a window narrower than 500 px), back to the window's width after."""
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        yield
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
 def wait_for(browser, seconds: float = 30):
     """WebDriverWait that retries while Dash re-renders an element (stale references)."""
     from selenium.common.exceptions import (

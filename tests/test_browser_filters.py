@@ -13,7 +13,7 @@ import time
 import urllib.request
 
 import pytest
-from conftest import click, wait_for
+from conftest import click, phone_width, wait_for
 
 RECORDER = """
 if (!window.__dashPosts) {
@@ -253,6 +253,18 @@ def test_a_filter_change_during_a_slow_navigation_draws_the_new_page(
                "The id of this object is `universe-" in m for m in severe), severe
 
 
+def _folded(browser, url: str, summary: str, button_id: str):
+    """Open `url` and wait for its filters (`summary` in the summary line); the fold
+    button `button_id` shows, folded. Returns (the wait, the button)."""
+    from selenium.webdriver.common.by import By
+    browser.get(url)
+    wait = wait_for(browser, 30)
+    wait.until(lambda d: summary in d.find_element(By.ID, "filter-summary").text)
+    button = browser.find_element(By.ID, button_id)
+    assert button.is_displayed() and button.get_attribute("aria-expanded") == "false"
+    return wait, button
+
+
 @pytest.mark.browser
 def test_on_a_phone_the_controls_fold_behind_a_filters_button(browser, served_app):
     """At 390 px the six controls took the whole first screen: they are folded behind
@@ -263,14 +275,8 @@ def test_on_a_phone_the_controls_fold_behind_a_filters_button(browser, served_ap
     def shown(element_id: str) -> bool:
         return browser.find_element(By.ID, element_id).is_displayed()
 
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
-    try:
-        browser.get(served_app + "/?type=show")
-        wait = wait_for(browser, 30)
-        wait.until(lambda d: "TV shows" in d.find_element(By.ID, "filter-summary").text)
-        toggle = browser.find_element(By.ID, "filter-toggle")
-        assert toggle.is_displayed() and toggle.get_attribute("aria-expanded") == "false"
+    with phone_width(browser):
+        wait, toggle = _folded(browser, served_app + "/?type=show", "TV shows", "filter-toggle")
         assert not shown("filter-type") and not shown("filter-genres")
         assert shown("filter-reset")
         assert browser.find_element(By.ID, "filter-summary").location["y"] < 400
@@ -279,13 +285,12 @@ def test_on_a_phone_the_controls_fold_behind_a_filters_button(browser, served_ap
         assert toggle.get_attribute("aria-expanded") == "true"
         toggle.click()
         wait.until(lambda d: not shown("filter-genres"))
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     browser.get(served_app + "/")
     wait_for(browser, 30).until(lambda d: shown("filter-genres"))
     assert not shown("filter-toggle")
 
 
+@pytest.mark.browser
 def test_on_a_phone_the_page_links_fold_behind_a_menu_button(browser, served_app):
     """At 390 px the nine links wrapped to three rows above every page: they fold behind
     "Menu" (aria-expanded tells its state); a page picked from the open menu shows with
@@ -295,14 +300,8 @@ def test_on_a_phone_the_page_links_fold_behind_a_menu_button(browser, served_app
     def link(page: str):
         return browser.find_element(By.CSS_SELECTOR, f"#nav-links a[href^='/{page}']")
 
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
-    try:
-        browser.get(served_app + "/market?type=movie")
-        wait = wait_for(browser, 30)
-        wait.until(lambda d: "Movies" in d.find_element(By.ID, "filter-summary").text)
-        menu = browser.find_element(By.ID, "nav-toggle")
-        assert menu.is_displayed() and menu.get_attribute("aria-expanded") == "false"
+    with phone_width(browser):
+        wait, menu = _folded(browser, served_app + "/market?type=movie", "Movies", "nav-toggle")
         assert not link("performance").is_displayed()
         heading = wait.until(lambda d: d.find_element(By.TAG_NAME, "h2"))
         assert heading.location["y"] < 260   # under a one-row navbar and the folded bar
@@ -314,8 +313,6 @@ def test_on_a_phone_the_page_links_fold_behind_a_menu_button(browser, served_app
                    and "Performance" in d.find_element(By.TAG_NAME, "h2").text)
         assert menu.get_attribute("aria-expanded") == "false"
         assert not link("market").is_displayed()
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     browser.get(served_app + "/")
     wait_for(browser, 30).until(lambda d: link("performance").is_displayed())
     assert not browser.find_element(By.ID, "nav-toggle").is_displayed()

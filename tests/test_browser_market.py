@@ -4,7 +4,7 @@ console stays free of SEVERE messages."""
 from __future__ import annotations
 
 import pytest
-from conftest import click, wait_for
+from conftest import click, phone_width, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -132,9 +132,7 @@ def test_on_a_phone_labels_do_not_pile_up(browser, served_app):
     wait.until(lambda d: "number = titles" in windows_title(d))
     wide_labels = browser.execute_script(LABEL_BOXES_JS)
     assert len(wide_labels) >= 10 and _overlapping(wide_labels) == []
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
-    try:
+    with phone_width(browser):
         wait.until(lambda d: windows_title(d) and "number = titles" not in windows_title(d))
         assert "Release windows" in windows_title(browser)
         wait.until(lambda d: not d.find_elements(
@@ -142,8 +140,6 @@ def test_on_a_phone_labels_do_not_pile_up(browser, served_app):
         narrow_labels = browser.execute_script(LABEL_BOXES_JS)
         assert narrow_labels and _overlapping(narrow_labels) == []
         wait.until(lambda d: d.execute_script(PARETO_ANGLE_JS) == -90)  # names upright
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     wait.until(lambda d: "number = titles" in windows_title(d))
     wait.until(lambda d: d.execute_script(PARETO_ANGLE_JS) != -90)  # the figure's own angle
     assert browser.find_elements(By.CSS_SELECTOR, "#market-windows-graph .heatmaplayer text")

@@ -4,7 +4,7 @@ outside 127.0.0.1 and no SEVERE console message."""
 from __future__ import annotations
 
 import pytest
-from conftest import text_of, texts, wait_for
+from conftest import phone_width, text_of, texts, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -118,9 +118,7 @@ def test_on_a_phone_a_pick_brings_the_details_into_view(browser, served_app):
     scrolls to it (assets/title_explorer.js), where it used to change nothing in view."""
     from selenium.webdriver.common.by import By
     wait = wait_for(browser, 30)
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
-    try:
+    with phone_width(browser):
         _fresh(browser, served_app + "/titles")
         wait.until(lambda d: len(_titles_shown(d)) == 25)
         card_top = "return document.querySelector('.titles-detail').getBoundingClientRect().top"
@@ -130,8 +128,6 @@ def test_on_a_phone_a_pick_brings_the_details_into_view(browser, served_app):
         wait.until(lambda d: d.find_elements(By.ID, "titles-detail-title")
                    and text_of(d, "titles-detail-title") == "Blood & Water")
         wait.until(lambda d: 0 <= d.execute_script(card_top) < 844 * 0.6)
-    finally:
-        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def test_a_click_anywhere_on_a_row_picks_its_title(browser, served_app):
