@@ -117,8 +117,9 @@ HEADLESS_SHELL = Path("/usr/lib/chromium/chromium-headless-shell")
 @pytest.fixture(scope="session")
 def browser():
     """Debian's chromium-headless-shell driven by Selenium (installed by `tasks.py
-    test`): Chromium's headless build draws the pages with less CPU than the full
-    browser's headless mode, and the suite is CPU-bound on two cores."""
+    test`): Chromium's headless build draws the pages with ~13 % less CPU than the full
+    browser's headless mode (benchmarks/bench_browser_cpu.py), and the suite is
+    CPU-bound on two cores."""
     if not (HEADLESS_SHELL.exists() and shutil.which("chromedriver")):
         pytest.fail("chromium-headless-shell/chromedriver missing: run the tests via "
                     "`python3 tasks.py test`")

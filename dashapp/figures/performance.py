@@ -41,8 +41,7 @@ def in_sentence(name: str) -> str:
     """'Engagement score' → 'engagement score' inside a sentence; 'IMDb score' and
     'TMDB votes' keep their capitals."""
     first = name.split(" ")[0]
-    return name if first[1:2].isupper() or first[1:] != first[1:].lower() else \
-        name[:1].lower() + name[1:]
+    return name if first[1:] != first[1:].lower() else name[:1].lower() + name[1:]
 
 
 # --- rank correlations -------------------------------------------------------------
