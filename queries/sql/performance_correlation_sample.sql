@@ -11,7 +11,9 @@
 -- correlations: ranking each pair's own titles is 45 sorts, which Polars runs in
 -- parallel in a fraction of the time of DuckDB's window functions
 -- (benchmarks/bench_rank_correlations.py).
-with filtered as (
+with filtered as not materialized (
+    -- read twice (the count, the candidates): `not materialized` filters the scan twice
+    -- instead of copying every filtered title first (benchmarks/bench_cte_inline.py)
     select show_id, imdb_score, imdb_votes, tmdb_popularity, tmdb_score, tmdb_vote_count,
            runtime_minutes, seasons, release_year, addition_lag_years, engagement_score
     from filtered_titles($filters)

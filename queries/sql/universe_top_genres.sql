@@ -1,6 +1,8 @@
 -- one row per Netflix category (top $limit by titles): titles, movies, shows, and the
 -- filtered title count it is a share of, under the global filters
-with filtered as (
+with filtered as not materialized (
+    -- read twice (the genres, the total): `not materialized` filters the scan twice
+    -- instead of copying every title's genre list first (benchmarks/bench_cte_inline.py)
     select kind, genres
     from filtered_titles($filters)
 ),
