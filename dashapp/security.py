@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import threading
 import uuid
 
 import dash
@@ -94,6 +95,8 @@ def install(app: dash.Dash) -> None:
     server = app.server
     cap = request_max_bytes()
     server.config["MAX_CONTENT_LENGTH"] = cap
+    # first of all the hooks, so it runs before Dash's own first-request setup hook
+    server.before_request_funcs.setdefault(None, []).insert(0, lambda: _finish_setup(app))
     server.before_request(lambda: _check_callback_request(app))
     server.before_request(lambda: _check_api_request())
     server.before_request(lambda: _hide_dev_routes(app))
@@ -195,6 +198,20 @@ def _server_error(exc: InternalServerError) -> flask.Response:
 
 class BadCallback(ValueError):
     """A callback request that Dash would fail on with a traceback."""
+
+
+_SETUP_LOCK = threading.Lock()
+
+
+def _finish_setup(app: dash.Dash) -> None:
+    """Dash's first-request setup (it fills `callback_map`) under a lock. Dash marks the
+    setup done before doing it, so a callback that reached another thread meanwhile
+    found no callbacks and got a 400: 9 of 14 at once, in a worker started by a bare
+    `gunicorn dashapp.app:server` (`serve --prod` also warms each worker up before it
+    takes requests). Here the second request waits until the setup is complete; after
+    it, Dash returns at once. `_setup_server` is Dash's own hook (Dash 4.4)."""
+    with _SETUP_LOCK:
+        app._setup_server()
 
 
 def _check_callback_request(app: dash.Dash):

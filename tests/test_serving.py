@@ -146,6 +146,35 @@ def test_workers_answer_callbacks_from_the_first_request(prod):
     assert "Callback function not found" not in log and "Traceback" not in log
 
 
+def test_a_bare_gunicorn_worker_answers_callbacks_from_its_first_request(built_data_dir,
+                                                                         tmp_path):
+    """Without serve --prod's warm-up, as someone running `gunicorn dashapp.app:server`
+    themselves would: callbacks queued for a worker that is still booting all answer
+    200 (Dash's first-request setup ran on one thread while the others found no
+    callbacks: 400 "no callback has the output")."""
+    port, log = free_port(), tmp_path / "gunicorn.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "1", "-k", "gthread", "--threads", "8",
+         "-b", f"127.0.0.1:{port}", "dashapp.app:server"], cwd=ROOT,
+        env={**os.environ, "NETFLIX_INSIGHTS_DATA_DIR": str(built_data_dir)},
+        stdout=open(log, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    server = Server(proc, port, log, built_data_dir)
+    try:
+        deadline = time.monotonic() + 60
+        while True:  # the master listens first; the requests wait for the worker
+            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        with ThreadPoolExecutor(16) as pool:
+            answers = list(pool.map(lambda _: post_json(server.url, KPIS), range(16)))
+        assert [(a.status_code, a.text[:120]) for a in answers if a.status_code != 200] == []
+    finally:
+        stop(server)
+
+
 def test_binds_loopback_by_default_and_the_master_never_loads_duckdb(prod):
     assert f"Listening at: http://127.0.0.1:{prod.port}" in prod.log_text()
     listening = []
