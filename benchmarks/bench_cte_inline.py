@@ -18,7 +18,6 @@ both ways. It fails (exit 1) if any wrapper returns different rows the two ways.
 """
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import statistics
@@ -33,7 +32,7 @@ from polars.testing import assert_frame_equal
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
-from bench_page_scope import FAMILIES, PAGES  # noqa: E402
+from bench_page_scope import FAMILIES, PAGES, fresh_filters, page_arguments  # noqa: E402
 
 from queries import db  # noqa: E402
 from queries.filters import Filters  # noqa: E402
@@ -78,15 +77,11 @@ def run_page(data_dir: Path, page: str, f: Filters, sql) -> Recording:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, required=True)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--pages", default=",".join(PAGES))
-    args = parser.parse_args()
+    args = page_arguments(__doc__.splitlines()[0])
     ways = {"materialized (baseline)": baseline_sql, "in place (app)": SERVED_SQL}
     print(f"{args.data_dir}: {os.cpu_count()} cores, load average "
           f"{os.getloadavg()[0]:.1f} at the start; median CPU ms of {args.rounds} rounds")
-    neutral = iter(range(1000, 1800))  # unique, result-neutral lower year bounds
+    fresh = fresh_filters()
     per_query = defaultdict(lambda: {w: [] for w in ways})
     differ = []
     print(f"{'page':13s} {'family':8s} {'materialized':>13s} {'in place':>9s} {'ratio':>6s}")
@@ -95,8 +90,7 @@ def main() -> int:
         for family, base in FAMILIES.items():
             page_cpu = {w: [] for w in ways}
             for r in range(args.rounds):
-                f = Filters(**{**base.__dict__, "year_from": base.year_from or next(neutral),
-                               "year_to": base.year_to or 2200})
+                f = fresh(base)
                 runs = {}
                 for way in (list(ways) if r % 2 == 0 else list(ways)[::-1]):
                     runs[way] = run_page(args.data_dir, page, f, ways[way])

@@ -78,15 +78,29 @@ FAMILIES = {
 }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def page_arguments(description: str) -> argparse.Namespace:
+    """--data-dir, --rounds and --pages, the options of the page-query benchmarks."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--data-dir", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--pages", default=",".join(PAGES))
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def fresh_filters():
+    """A function of a family's filters that gives them a unique, result-neutral lower
+    year bound (and 2200 as the upper) where they have none, so no cache answers."""
+    neutral = iter(range(1000, 1800))
+    return lambda base: Filters(**{**base.__dict__,
+                                   "year_from": base.year_from or next(neutral),
+                                   "year_to": base.year_to or 2200})
+
+
+def main() -> int:
+    args = page_arguments(__doc__.splitlines()[0])
     print(f"{args.data_dir}: {os.cpu_count()} cores, load average "
           f"{os.getloadavg()[0]:.1f} at the start")
-    neutral = iter(range(1000, 1800))  # unique, result-neutral lower year bounds
+    fresh = fresh_filters()
     print(f"{'page':13s} {'family':8s} {'per chart p50':>14s} {'per page p50':>13s} "
           f"{'ratio':>6s}")
     totals = {"plain": [], "scoped": []}
@@ -97,8 +111,7 @@ def main() -> int:
             for r in range(args.rounds):
                 order = ("plain", "scoped") if r % 2 == 0 else ("scoped", "plain")
                 for how in order:
-                    f = Filters(**{**base.__dict__, "year_from": base.year_from or next(neutral),
-                                   "year_to": base.year_to or 2200})
+                    f = fresh(base)
                     wh = (Unscoped if how == "plain" else Warehouse)(args.data_dir,
                                                                      timeout_s=300)
                     t0 = time.perf_counter()
