@@ -253,6 +253,15 @@ def app_serving(data_dir: Path):
         mp.undo()
 
 
+def escape(browser) -> None:
+    """Escape to whatever has the focus (closes an open dropdown). Not sent to an element:
+    after a pick that re-renders, the focused search box may be gone or hidden
+    (ElementNotInteractable, once in a fresh clone's suite)."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    ActionChains(browser).send_keys(Keys.ESCAPE).perform()
+
+
 def post_json(url: str, body: bytes) -> tuple[int, dict]:
     """POST raw bytes as application/json; (status, parsed JSON answer)."""
     import json

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import click
+from conftest import click, escape
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +36,6 @@ def open_dropdown(browser, css: str):
 def choose(browser, css: str, search: str | None, option: str) -> None:
     """Open a Dash 4 dropdown, optionally type into its search box, click an option."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
     open_dropdown(browser, css)
     if search:
         box = wait(browser).until(lambda d: d.find_element(By.CSS_SELECTOR,
@@ -47,11 +46,7 @@ def choose(browser, css: str, search: str | None, option: str) -> None:
         "const o = [...document.querySelectorAll('.dash-dropdown-option')]"
         ".find(o => o.innerText.startsWith(arguments[0])); if (o) o.click(); return !!o",
         option))
-    from selenium.common.exceptions import StaleElementReferenceException
-    try:  # a multi-select stays open; a pick that navigates has already re-rendered
-        browser.switch_to.active_element.send_keys(Keys.ESCAPE)
-    except StaleElementReferenceException:
-        pass
+    escape(browser)  # a multi-select stays open
 
 
 PICKER_B = "button[id*='h2h-picker'][id*='\"b\"']"

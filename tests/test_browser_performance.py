@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import click
+from conftest import click, escape
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,6 @@ def chart_title(browser, chart: str) -> str:
 def pick_dropdown_option(browser, button_css: str, option: str) -> None:
     """Open a Dash 4 dropdown and click the option with this label."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.common.keys import Keys
     button = browser.find_element(By.CSS_SELECTOR, button_css)
     browser.execute_script(  # instant: Bootstrap makes scrolling smooth (animated)
         "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", button)
@@ -42,7 +41,7 @@ def pick_dropdown_option(browser, button_css: str, option: str) -> None:
                                       d.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option")))
     next(o for o in browser.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option")
          if o.text == option).click()
-    browser.switch_to.active_element.send_keys(Keys.ESCAPE)
+    escape(browser)
 
 
 def full_page_screenshot(browser, path) -> None:
