@@ -201,6 +201,7 @@ class BadCallback(ValueError):
 
 
 _SETUP_LOCK = threading.Lock()
+_SETUP_DONE = threading.Event()
 
 
 def _finish_setup(app: dash.Dash) -> None:
@@ -208,10 +209,13 @@ def _finish_setup(app: dash.Dash) -> None:
     setup done before doing it, so a callback that reached another thread meanwhile
     found no callbacks and got a 400: 9 of 14 at once, in a worker started by a bare
     `gunicorn dashapp.app:server` (`serve --prod` also warms each worker up before it
-    takes requests). Here the second request waits until the setup is complete; after
-    it, Dash returns at once. `_setup_server` is Dash's own hook (Dash 4.4)."""
+    takes requests). Here the second request waits until the setup is complete; once it
+    is, no request takes the lock. `_setup_server` is Dash's own hook (Dash 4.4)."""
+    if _SETUP_DONE.is_set():
+        return
     with _SETUP_LOCK:
         app._setup_server()
+        _SETUP_DONE.set()
 
 
 def _check_callback_request(app: dash.Dash):

@@ -44,9 +44,9 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 
 
 def post_worker_init(worker) -> None:
-    """Route the app's log to gunicorn's, then warm the worker up: until Dash has
-    finished the setup it does on its first request, concurrent callback requests fail
-    with "Callback function not found". The worker accepts nothing before this returns."""
+    """Route the app's log to gunicorn's, then warm the worker up (imports, the
+    warehouse connection, Dash's first-request setup, the SQL console's pool), so its
+    first users do not wait for them. The worker accepts nothing before this returns."""
     from dashapp.app import app
     from netflix_insights.serve import warm_up
     for name in ("dashapp", "queries", "models"):

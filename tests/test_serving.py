@@ -85,16 +85,24 @@ def start(data_dir: Path, log: Path, env: dict | None = None) -> Server:
          str(data_dir), "--port", str(port), "--workers", "2", "--threads", "4"],
         cwd=ROOT, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
         start_new_session=True)
-    deadline = time.monotonic() + 60
+    server = Server(proc, port, log, data_dir)
+    wait_listening(server)
+    return server
+
+
+def wait_listening(server: Server, timeout: float = 60) -> None:
+    """Until the server's port accepts connections (gunicorn's master binds before any
+    worker has booted); stops it and fails if it exits or never listens."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        assert proc.poll() is None, f"serve --prod exited:\n{log.read_text()[-3000:]}"
+        assert server.proc.poll() is None, f"server exited:\n{server.log_text()[-3000:]}"
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return Server(proc, port, log, data_dir)
+            socket.create_connection(("127.0.0.1", server.port), timeout=0.2).close()
+            return
         except OSError:
             time.sleep(0.05)
-    stop(Server(proc, port, log, data_dir))
-    raise AssertionError(f"serve --prod did not listen in 60 s:\n{log.read_text()[-3000:]}")
+    stop(server)
+    raise AssertionError(f"not listening in {timeout:g} s:\n{server.log_text()[-3000:]}")
 
 
 def stop(server: Server) -> None:
@@ -160,14 +168,7 @@ def test_a_bare_gunicorn_worker_answers_callbacks_from_its_first_request(built_d
         stdout=open(log, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
     server = Server(proc, port, log, built_data_dir)
     try:
-        deadline = time.monotonic() + 60
-        while True:  # the master listens first; the requests wait for the worker
-            assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.05)
+        wait_listening(server)  # the requests then wait in the backlog for the worker
         with ThreadPoolExecutor(16) as pool:
             answers = list(pool.map(lambda _: post_json(server.url, KPIS), range(16)))
         assert [(a.status_code, a.text[:120]) for a in answers if a.status_code != 200] == []
