@@ -23,7 +23,7 @@ from blend.viewing_history import (FULL_WATCH_MINUTES, HistoryCatalog, HistoryEr
                                    parse_export, parse_history, read_export)
 from blend.viewing_history import load_catalog
 from models import serving
-from models.blend_space import NAME, TitleSpace
+from models.blend_space import NAME, TitleSpace, read_watch_prior
 from queries.db import warehouse
 
 HIDDEN_SHARE = 0.2
@@ -257,12 +257,23 @@ def summarize(records: list[dict]) -> dict:
     return mean
 
 
-def run(folder: Path, data_dir: Path | None = None, params: dict = BLEND_PARAMS) -> dict:
-    """blend-eval on the published build of `data_dir`: evaluate_folder's result."""
+def run(folder: Path, data_dir: Path | None = None, params: dict = BLEND_PARAMS,
+        prior: Path | None = None) -> dict:
+    """blend-eval on the published build of `data_dir`: evaluate_folder's result, and
+    which watch prior the recommender used. `prior`: a watch prior file (blend-prior's
+    output) instead of the one the build was trained with, e.g. one learned on other
+    exports than those scored."""
     wh = warehouse(data_dir)
     space, _meta = serving.load(wh.paths.data_dir, wh.build_id, NAME)
+    if prior is not None:
+        learned = read_watch_prior(prior)
+        if learned is None:
+            raise ValueError(f"{prior}: no such watch prior file (blend-prior writes one)")
+        space = space.with_watch_prior(learned)
     avail = Availability.from_frame(wh.query("blend_availability"), space)
-    return evaluate_folder(Path(folder), space, avail, load_catalog(wh), params)
+    result = evaluate_folder(Path(folder), space, avail, load_catalog(wh), params)
+    return result | {"prior": {"file": str(prior) if prior else "as trained (models/assets)",
+                               "titles": space.watch_prior_titles}}
 
 
 def table(result: dict) -> str:
@@ -283,6 +294,9 @@ def table(result: dict) -> str:
             f"{fmt(r['movies_in_top_50'], '5d')}")
     m = result["mean"]
     lines.append("-" * len(head))
+    if "prior" in result:
+        lines.append(f"watch prior: {result['prior']['file']} "
+                     f"({result['prior']['titles']:,} catalog titles)")
     lines.append(f"mean over {m['scored']} scored of {m['records']} records ({m['refused']} "
                  f"refused): recall@50 {fmt(m['recall_at_50'], '.3f')} vs popularity "
                  f"{fmt(m['popularity_recall_at_50'], '.3f')} (ratio {fmt(m['ratio'], '.2f')}), "

@@ -9,8 +9,9 @@ Serving (`recommend`) is pure numpy on that space, per request:
    and what they watched last season more than their taste of two years ago.
 2. A person's content interest in an unwatched title is 0.75 × its cosine to that
    vector + 0.25 × a weighted power mean (p = 4) of its cosines to their most weighted
-   watched titles, so a second taste is not averaged away. A popularity prior is mixed
-   in with a weight that shrinks as the history grows:
+   watched titles, so a second taste is not averaged away. A popularity prior (the
+   share of real households that watched the title, learned from genuine exports:
+   models/blend_space.py) is mixed in with a weight that shrinks as the history grows:
        s = s_min + (1 − s_min) × k / (k + distinct titles watched)
        interest = (1 − s) × content + s × prior
    No history → the popularity list; hundreds of titles → mostly taste.

@@ -13,14 +13,21 @@ dot product is a cosine. A block's weight is its share of a title's squared norm
 before the reduction; the weights were tuned on the viewing-history benchmark
 (docs/models/blend.md says how, and what else was tried).
 
-The popularity prior of a title is the mean of its IMDb-votes percentile and its TMDB
-popularity percentile (whichever exist); titles matched to neither get a fixed low
-prior (most of them are regional titles few people have seen).
+The popularity prior the recommender mixes in is learned from real viewing: the share
+of the dev set's households (genuine Netflix exports) that watched each title, read
+from WATCH_PRIOR (`netflix-insights blend-prior` writes it; docs/BLEND.md says how it
+was learned and what it gained). Titles no two households watched get none of it;
+among them the audience prior breaks ties: the mean of a title's IMDb-votes
+percentile and TMDB popularity percentile (whichever exist; a fixed low value for
+titles matched to neither, mostly regional titles few people have seen). Without a
+watch prior, or one that names none of the catalog's titles, the audience prior alone.
 """
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -49,6 +56,13 @@ SPACE_PARAMS = {
     "unmatched_prior": 0.05,
 }
 PARAMS = {**SPACE_PARAMS, "threads": 1}
+# What the dev set's households watched (blend/watch_prior.py learns it from exports;
+# only titles at least two households watched are kept, so no title in it tells
+# what one household watched).
+WATCH_PRIOR = Path(__file__).resolve().parent / "assets" / "blend_watch_prior.csv"
+# Weight of the audience prior inside the watch prior: below one household's step of
+# the watch share, so it only orders titles the households did not tell apart.
+AUDIENCE_TIEBREAK = 0.01
 META_COLUMNS = ("show_id", "title", "kind", "release_year", "runtime_minutes", "seasons",
                 "maturity_rating", "genres", "date_added")
 
@@ -105,15 +119,52 @@ def popularity_prior(frame: pl.DataFrame, unmatched: float) -> np.ndarray:
     return prior.to_numpy().astype(np.float32)
 
 
+@dataclass(frozen=True)
+class WatchPrior:
+    """How many of `total` households watched each title (show_id → households)."""
+    households: dict[str, int]
+    total: int
+
+
+def read_watch_prior(path: Path = WATCH_PRIOR) -> WatchPrior | None:
+    """The watch prior file (first line `# households: N`, then show_id,title,households),
+    None when there is none."""
+    if not path.is_file():
+        return None
+    with path.open(encoding="utf-8") as f:
+        first = f.readline()
+    if not first.startswith("# households:"):
+        raise ValueError(f"{path}: the first line should be '# households: N'")
+    frame = pl.read_csv(path, comment_prefix="#", schema_overrides={"show_id": pl.String,
+                                                                    "households": pl.Int64})
+    return WatchPrior(dict(zip(frame["show_id"].to_list(), frame["households"].to_list())),
+                      int(first.split(":", 1)[1]))
+
+
+def watch_popularity(show_ids: np.ndarray, audience: np.ndarray,
+                     prior: WatchPrior | None) -> np.ndarray:
+    """The recommender's prior (0–1) per title: the share of households that watched it
+    (the most watched title 1), the audience prior breaking ties; the audience prior
+    alone when `prior` names none of `show_ids`."""
+    counts = np.array([prior.households.get(s, 0) for s in show_ids.tolist()]
+                      if prior else np.zeros(0), np.float64)
+    if counts.size == 0 or counts.max() <= 0:
+        return audience.astype(np.float32)
+    share = counts / counts.max()
+    return ((share + AUDIENCE_TIEBREAK * audience) / (1 + AUDIENCE_TIEBREAK)).astype(np.float32)
+
+
 @dataclass(eq=False)   # identity equality: comparing arrays field by field is meaningless
 class TitleSpace:
     """What the Blend artifact holds: vectors, prior and the metadata filters and
     explanations need, all aligned on `show_ids`."""
     show_ids: np.ndarray            # str, one per row
     vectors: np.ndarray             # float32 (titles × dims), rows of norm 1
-    popularity: np.ndarray          # float32 (titles,), 0–1
+    popularity: np.ndarray          # float32 (titles,), 0–1: the recommender's prior
     titles: pl.DataFrame            # META_COLUMNS, same row order
     explained_variance: float = 0.0
+    audience: np.ndarray | None = None   # float32 IMDb/TMDB percentile prior (None: = popularity)
+    watch_prior_titles: int = 0     # titles the watch prior named
     row_of: dict[str, int] = field(init=False, repr=False)
     kind: np.ndarray = field(init=False, repr=False)
     runtime: np.ndarray = field(init=False, repr=False)
@@ -125,6 +176,8 @@ class TitleSpace:
 
     def __post_init__(self) -> None:
         """Arrays the recommender filters on, derived once from `titles`."""
+        if self.audience is None:
+            self.audience = self.popularity
         self.added = (self.titles["date_added"].to_numpy().astype("datetime64[D]")
                       if "date_added" in self.titles.columns
                       else np.full(self.titles.height, np.datetime64("NaT"), "datetime64[D]"))
@@ -144,11 +197,18 @@ class TitleSpace:
     def __getstate__(self) -> dict:
         """Pickle only the source fields; the derived arrays are rebuilt on load."""
         return {k: getattr(self, k) for k in ("show_ids", "vectors", "popularity", "titles",
-                                              "explained_variance")}
+                                              "explained_variance", "audience",
+                                              "watch_prior_titles")}
 
     def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
+        self.__dict__.update({"audience": None, "watch_prior_titles": 0} | state)
         self.__post_init__()
+
+    def with_watch_prior(self, prior: WatchPrior | None) -> TitleSpace:
+        """The same space with its prior learned from `prior` (blend-eval --prior)."""
+        return dataclasses.replace(
+            self, popularity=watch_popularity(self.show_ids, self.audience, prior),
+            watch_prior_titles=_named(self.show_ids, prior))
 
     @property
     def dims(self) -> int:
@@ -158,13 +218,21 @@ class TitleSpace:
         return self.titles["title"][int(row)]
 
 
-def build_space(frame: pl.DataFrame, params: dict = SPACE_PARAMS, seed: int = 42) -> TitleSpace:
-    """Embed every title of `frame` (the rows of models/sql/blend_titles.sql)."""
+def _named(show_ids: np.ndarray, prior: WatchPrior | None) -> int:
+    return sum(s in prior.households for s in show_ids.tolist()) if prior else 0
+
+
+def build_space(frame: pl.DataFrame, params: dict = SPACE_PARAMS, seed: int = 42,
+                watch_prior: WatchPrior | None = None) -> TitleSpace:
+    """Embed every title of `frame` (the rows of models/sql/blend_titles.sql); the
+    prior from `watch_prior` when given (else the audience prior)."""
     vectors, explained = embed(block_matrices(frame, params), params["weights"],
                                params["dims"], seed)
-    return TitleSpace(frame["show_id"].to_numpy().astype(str), vectors,
-                      popularity_prior(frame, params["unmatched_prior"]),
-                      frame.select(META_COLUMNS), explained)
+    show_ids = frame["show_id"].to_numpy().astype(str)
+    audience = popularity_prior(frame, params["unmatched_prior"])
+    return TitleSpace(show_ids, vectors, watch_popularity(show_ids, audience, watch_prior),
+                      frame.select(META_COLUMNS), explained, audience,
+                      _named(show_ids, watch_prior))
 
 
 def neighbour_genre_agreement(space: TitleSpace, sample: int = 1000,
@@ -190,6 +258,7 @@ def metric_rows(space: TitleSpace, frame: pl.DataFrame, seconds: float) -> list[
     values = {"titles": len(space.show_ids), "dims": space.dims,
               "svd_explained_variance": space.explained_variance,
               "prior_matched_share": matched,
+              "watch_prior_titles": space.watch_prior_titles,
               "neighbour_primary_genre_agreement": nearest,
               "random_primary_genre_agreement": chance,
               "train_seconds": seconds}
@@ -205,7 +274,7 @@ def train(con: duckdb.DuckDBPyConnection, seed: int = SEED) -> TrainedModel:
     started = time.monotonic()
     frame = load_frame(con)
     with threadpool_limits(PARAMS["threads"]):
-        space = build_space(frame, SPACE_PARAMS, seed)
+        space = build_space(frame, SPACE_PARAMS, seed, read_watch_prior())
         seconds = time.monotonic() - started
         metrics = metric_rows(space, frame, seconds)
     return TrainedModel(space, params=dict(PARAMS), metrics=metrics, seed=seed,

@@ -191,7 +191,27 @@ def build_parser() -> argparse.ArgumentParser:
                        "IMDb-voted titles available then. See docs/BLEND.md.")
     p.add_argument("dir", type=Path, metavar="DIR", help="folder of exports (searched recursively)")
     p.add_argument("--format", choices=["table", "json"], default="table",
-                   help="table (default) or json ({files: [...], mean: {...}})")
+                   help="table (default) or json ({files: [...], mean: {...}, prior: {...}})")
+    p.add_argument("--prior", type=Path, metavar="FILE", default=None,
+                   help="a watch prior written by blend-prior, instead of the one the build "
+                        "was trained with (score exports the prior was not learned from)")
+    _data_dir_arg(p)
+
+    p = sub.add_parser("blend-prior", help="learn the Blend's popularity prior from a folder "
+                       "of Netflix exports",
+                       description="Count, for each catalog title, how many of the exports "
+                       "under DIR (households: every profile of a full download together) "
+                       "watched it, each read and matched as the upload does, and write the "
+                       "titles at least --min-households of them watched. The next refresh "
+                       "trains the Blend with it when written to the default path; "
+                       "blend-eval --prior scores with any such file. See docs/BLEND.md.")
+    p.add_argument("dir", type=Path, metavar="DIR", help="folder of exports (searched recursively)")
+    p.add_argument("--out", type=Path, default=None, metavar="FILE",
+                   help="where to write it (default: the file the Blend trains with, "
+                        "models/assets/blend_watch_prior.csv)")
+    p.add_argument("--min-households", type=int, default=2, metavar="N",
+                   help="leave out titles fewer than N households watched (default 2, so "
+                        "no title in the file tells what one household watched)")
     _data_dir_arg(p)
 
     env = {n: f"env {s.env}; default {s.default}" for n, s in settings.SETTINGS.items()}
@@ -267,7 +287,8 @@ def main(argv: list[str] | None = None) -> int:
                "evaluate-genres": cmd_evaluate_genres,
                "backup-profiles": cmd_backup_profiles, "proxy-config": cmd_proxy_config,
                "migrate": cmd_migrate, "follow": cmd_follow,
-               "export": cmd_export, "blend-eval": cmd_blend_eval}[args.command]
+               "export": cmd_export, "blend-eval": cmd_blend_eval,
+               "blend-prior": cmd_blend_prior}[args.command]
     try:
         return handler(args) or 0
     except KeyboardInterrupt:
@@ -586,12 +607,43 @@ def cmd_blend_eval(args) -> int:
     from models import artifacts
     if not args.dir.is_dir():
         raise UserFacingError(f"{args.dir} is not a folder")
+    from blend.viewing_history import HistoryError
     try:
-        result = evaluation.run(args.dir, args.data_dir)
-    except (WarehouseMissing, artifacts.ModelMissing) as exc:
+        result = evaluation.run(args.dir, args.data_dir, prior=args.prior)
+    except (WarehouseMissing, artifacts.ModelMissing, HistoryError, ValueError) as exc:
         raise UserFacingError(str(exc)) from exc
     print(json.dumps(result, indent=2, default=str) if args.format == "json"
           else evaluation.table(result))
+    return 0
+
+
+def cmd_blend_prior(args) -> int:
+    from base.errors import WarehouseMissing
+    from blend import watch_prior
+    from blend.viewing_history import load_catalog
+    from models import artifacts, serving
+    from models.blend_space import NAME, WATCH_PRIOR
+    from queries.db import warehouse
+    if not args.dir.is_dir():
+        raise UserFacingError(f"{args.dir} is not a folder")
+    if args.min_households < 1:
+        raise UserFacingError("--min-households is a whole number of at least 1")
+    try:
+        wh = warehouse(args.data_dir)
+        space, _meta = serving.load(wh.paths.data_dir, wh.build_id, NAME)
+        catalog = load_catalog(wh)
+    except (WarehouseMissing, artifacts.ModelMissing) as exc:
+        raise UserFacingError(str(exc)) from exc
+    titles = dict(zip(space.show_ids.tolist(), space.titles["title"].to_list()))
+    frame, households = watch_prior.learn(
+        args.dir, catalog, titles, args.min_households,
+        progress=lambda line: print(line, file=sys.stderr, flush=True))
+    if not households:
+        raise UserFacingError(f"no export under {args.dir} matched any catalog title")
+    out = args.out or WATCH_PRIOR
+    watch_prior.write(frame, households, out)
+    print(f"wrote {out}: {frame.height:,} titles watched by at least {args.min_households} "
+          f"of {households} households")
     return 0
 
 

@@ -11,7 +11,7 @@ from netflix_insights.cli import build_parser
 
 COMMANDS = ["refresh", "schedule", "sql", "schema", "serve", "train", "predict-genres",
             "predict-hit", "backup-profiles", "export", "blend-eval", "proxy-config", "follow",
-            "migrate", "predict-tmdb-genres", "evaluate-genres"]
+            "migrate", "predict-tmdb-genres", "evaluate-genres", "blend-prior"]
 
 
 def cli(*args, data_dir=None, check=False) -> subprocess.CompletedProcess:

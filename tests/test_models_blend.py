@@ -68,7 +68,29 @@ def test_title_vectors_are_normalised_and_aligned(space, warehouse_con):
     # matched titles carry their audience percentile: a very popular one is near the top
     crown = space.row_of[warehouse_con.execute(
         "select show_id from titles where title = 'The Crown'").fetchall()[0][0]]
-    assert space.popularity[crown] > 0.9
+    assert space.audience[crown] > 0.9
+
+
+def test_the_prior_is_what_the_dev_households_watched(space):
+    """The shipped watch prior (models/assets) is the recommender's prior: the title most
+    households watched scores 1, the others in the order of their counts, and titles no
+    two households watched sit below every counted one, ordered by the audience prior."""
+    prior = blend_space.read_watch_prior()
+    assert prior is not None and prior.total >= 30
+    assert space.watch_prior_titles == sum(s in space.row_of for s in prior.households) > 500
+    counted = np.array([prior.households.get(s, 0) for s in space.show_ids.tolist()])
+    top = counted.argmax()
+    assert space.popularity.argmax() == top
+    assert space.popularity[top] == pytest.approx(1.0, abs=0.01)
+    ranked = np.argsort(-space.popularity, kind="stable")
+    assert np.all(np.diff(counted[ranked]) <= 0)     # more households, never lower
+    rest = np.flatnonzero(counted == 0)
+    order = rest[np.argsort(space.popularity[rest], kind="stable")]
+    assert np.all(np.diff(space.audience[order]) >= 0)
+    # without a prior (or one naming no catalog title) the audience prior alone
+    assert np.array_equal(space.with_watch_prior(None).popularity, space.audience)
+    other = blend_space.WatchPrior({"no-such-title": 5}, 10)
+    assert np.array_equal(space.with_watch_prior(other).popularity, space.audience)
 
 
 def test_metrics_rows_describe_the_space(trained, space):
@@ -200,8 +222,11 @@ def test_thin_history_leans_on_popularity(space, people):
     """The prior's weight shrinks as the history grows: one title → mostly popular
     picks; forty → mostly taste."""
     def mean_prior(items):
+        """Mean percentile of the picks' prior (the prior itself is steep: a share of
+        households, the most watched title 1)."""
         recs = recommend(space, {"Ana": items}, n=20)
-        return statistics.mean(float(space.popularity[space.row_of[r.show_id]]) for r in recs)
+        return statistics.mean(float((space.popularity < space.popularity[
+            space.row_of[r.show_id]]).mean()) for r in recs)
     thin, thick = people["Ana"].head(1), people["Ana"]
     assert mean_prior(thin) > mean_prior(thick)
     assert mean_prior(thin) > 0.9

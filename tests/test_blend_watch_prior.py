@@ -1,0 +1,116 @@
+"""The Blend's watch prior: learned from a folder of exports through the upload's parser
+(blend/watch_prior.py), written, read back by the training, and used by blend-eval
+--prior. The exports here are generated: people's histories never enter the tests."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pytest
+
+from blend import watch_prior
+from blend.viewing_history import HistoryCatalog
+from models import blend_space
+from test_cli import cli
+
+
+@pytest.fixture(scope="module")
+def catalog_titles(warehouse_con):
+    """(HistoryCatalog, show_id → title, three film titles no other title shares)."""
+    frame = warehouse_con.sql("select show_id, kind, title, release_year from titles").pl()
+    unique = warehouse_con.sql(
+        "select any_value(show_id), title from titles where kind = 'movie' "
+        "and release_year between 2010 and 2018 group by title having count(*) = 1 "
+        "order by title limit 3").fetchall()
+    return (HistoryCatalog.from_frame(frame),
+            dict(zip(frame["show_id"].to_list(), frame["title"].to_list())), unique)
+
+
+def history_file(path, titles: list[str], start=dt.date(2021, 3, 1)) -> None:
+    lines = ["Title,Date"] + [f'"{t}",{(start + dt.timedelta(days=i)).strftime("%m/%d/%Y")}'
+                              for i, t in enumerate(titles)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+
+
+def activity_file(path, rows: list[tuple[str, str]]) -> None:
+    lines = ["Profile Name,Start Time,Duration,Attributes,Title,Supplemental Video Type,"
+             "Device Type,Bookmark,Latest Bookmark,Country"]
+    lines += [f'{who},2021-05-0{i + 1} 20:00:00,01:30:00,,"{t}",,TV,01:30:00,01:30:00,US'
+              for i, (who, t) in enumerate(rows)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
+
+
+@pytest.fixture
+def exports(tmp_path, catalog_titles):
+    """Three households: A and B watched by two, C by one; a household's two profiles
+    count once; a file that is no export."""
+    _, _, ((a_id, a), (b_id, b), (c_id, c)) = catalog_titles
+    folder = tmp_path / "exports"
+    history_file(folder / "one" / "NetflixViewingHistory.csv", [a, b, "Not A Real Title 123"])
+    history_file(folder / "two.csv", [a, c])
+    activity_file(folder / "three" / "ViewingActivity.csv", [("Ana", b), ("Ben", b)])
+    (folder / "notes.csv").write_text("a,b\n1,2\n")
+    return folder, (a_id, b_id, c_id)
+
+
+def test_learn_counts_households_and_keeps_titles_two_watched(exports, catalog_titles):
+    folder, (a_id, b_id, c_id) = exports
+    catalog, titles, _ = catalog_titles
+    said = []
+    frame, households = watch_prior.learn(folder, catalog, titles, progress=said.append)
+    assert households == 3
+    assert frame.rows() == sorted([(a_id, titles[a_id], 2), (b_id, titles[b_id], 2)])
+    assert any(line.startswith("notes.csv: refused") for line in said)
+    everything, _ = watch_prior.learn(folder, catalog, titles, min_households=1)
+    assert dict(zip(everything["show_id"], everything["households"])) == {
+        a_id: 2, b_id: 2, c_id: 1}
+
+
+def test_written_prior_is_read_back_and_orders_the_space(exports, catalog_titles, tmp_path,
+                                                         warehouse_con):
+    folder, (a_id, b_id, c_id) = exports
+    catalog, titles, _ = catalog_titles
+    frame, households = watch_prior.learn(folder, catalog, titles)
+    path = tmp_path / "out" / "prior.csv"
+    watch_prior.write(frame, households, path)
+    assert path.read_text().startswith("# households: 3\nshow_id,title,households\n")
+    prior = blend_space.read_watch_prior(path)
+    assert prior == blend_space.WatchPrior({a_id: 2, b_id: 2}, 3)
+    assert blend_space.read_watch_prior(tmp_path / "none.csv") is None
+    (tmp_path / "bad.csv").write_text("show_id,households\ns1,2\n")
+    with pytest.raises(ValueError, match="households: N"):
+        blend_space.read_watch_prior(tmp_path / "bad.csv")
+    space = blend_space.build_space(blend_space.load_frame(warehouse_con), watch_prior=prior)
+    top_two = {space.show_ids[i] for i in np.argsort(-space.popularity)[:2]}
+    assert top_two == {a_id, b_id} and space.watch_prior_titles == 2
+    assert space.popularity[space.row_of[c_id]] < 0.02
+
+
+@pytest.mark.slow
+def test_blend_prior_and_blend_eval_with_it_from_the_command_line(exports, trained_data_dir,
+                                                                 tmp_path):
+    folder, (a_id, b_id, _) = exports
+    data_dir, _ = trained_data_dir
+    out = tmp_path / "learned.csv"
+    made = cli("blend-prior", str(folder), "--out", str(out), data_dir=data_dir)
+    assert made.returncode == 0, made.stderr
+    assert "2 titles watched by at least 2 of 3 households" in made.stdout
+    assert "notes.csv: refused" in made.stderr
+    scored = cli("blend-eval", str(folder), "--prior", str(out), "--format", "json",
+                 data_dir=data_dir)
+    assert scored.returncode == 0, scored.stderr
+    result = json.loads(scored.stdout)
+    assert result["prior"] == {"file": str(out), "titles": 2}
+    assert result["mean"]["records"] == 5 and result["mean"]["refused"] == 1
+    as_trained = json.loads(cli("blend-eval", str(folder), "--format", "json",
+                                data_dir=data_dir).stdout)
+    assert as_trained["prior"]["titles"] > 500
+    missing = cli("blend-eval", str(folder), "--prior", str(tmp_path / "nope.csv"),
+                  data_dir=data_dir)
+    assert missing.returncode == 1 and "no such watch prior file" in missing.stderr
+    nothing = cli("blend-prior", str(tmp_path / "nope"), data_dir=data_dir)
+    assert nothing.returncode == 1 and "is not a folder" in nothing.stderr
+    assert "Traceback" not in missing.stderr + nothing.stderr
