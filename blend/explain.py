@@ -6,11 +6,14 @@ watched") when it is nearly as close as each person's own best match (at least
 SHARED_RATIO of their mean); otherwise each person gets their own anchor ("Ana: like
 Dark; Ben: like Black Mirror"). People with no matched history are "popular pick".
 Then the recommendation's Netflix categories that everyone with a history has watched,
-most-watched first (at most MAX_GENRES).
+most-watched first (at most MAX_GENRES), and, for a title among the MOST_WATCHED that
+most real households watched (the Blend's learned prior), that it is: the prior can
+lift such a title above closer matches, and the reason should say so.
 """
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 
@@ -19,6 +22,18 @@ from models.blend_space import TitleSpace
 
 SHARED_RATIO = 0.9
 MAX_GENRES = 2
+MOST_WATCHED = 100
+WIDELY_WATCHED = f"among the {MOST_WATCHED} titles most households watch"
+
+
+@lru_cache(maxsize=2)   # spaces hash by identity; one per loaded build
+def _most_watched(space: TitleSpace) -> np.ndarray:
+    """Mask of the MOST_WATCHED titles by the watch prior (none without one)."""
+    mask = np.zeros(len(space.show_ids), dtype=bool)
+    if space.watch_prior_titles:
+        order = np.lexsort((np.arange(mask.size), -space.popularity))
+        mask[order[: min(MOST_WATCHED, space.watch_prior_titles)]] = True
+    return mask
 
 
 def _anchors(space: TitleSpace, watched: np.ndarray,
@@ -70,9 +85,11 @@ def reasons(space: TitleSpace, profiles: list[Profile], rows: np.ndarray) -> lis
     shared = _anchors(space, common, rows) if len(profiles) > 1 and common.size else None
     counts = [_genre_counts(space, p) for p in active]
     label = "genres you share" if len(profiles) > 1 else "genres you watch"
+    popular = _most_watched(space)
     out = []
     for i, row in enumerate(rows):
         text = _anchor_text(space, active, idle, anchors, shared, i, len(profiles))
         genres = shared_genres(space.genres[row], counts)
-        out.append(text + (f" · {label}: {', '.join(genres)}" if genres else ""))
+        out.append(text + (f" · {label}: {', '.join(genres)}" if genres else "")
+                   + (f" · {WIDELY_WATCHED}" if popular[row] else ""))
     return out

@@ -190,6 +190,21 @@ def test_explanations_name_watched_titles(space, people):
             assert anchors["Ana"] in ana and anchors["Ben"] in ben
 
 
+def test_reasons_say_when_a_title_is_among_the_most_watched(space, people):
+    """The learned prior can lift a title most households watched above closer
+    matches: its reason says so, and only its."""
+    from blend import explain
+    most = set(space.show_ids[np.argsort(-space.popularity, kind="stable")[
+        :explain.MOST_WATCHED]].tolist())
+    recs = recommend(space, people, n=50)
+    flagged = {r.show_id for r in recs if r.reason.endswith(explain.WIDELY_WATCHED)}
+    assert flagged == {r.show_id for r in recs} & most and flagged
+    assert all(r.reason.count(explain.WIDELY_WATCHED) <= 1 for r in recs)
+    audience_only = space.with_watch_prior(None)
+    assert not any(explain.WIDELY_WATCHED in r.reason
+                   for r in recommend(audience_only, people, n=50))
+
+
 def test_shared_anchor_preferred_when_close(space, warehouse_con):
     """Two people with the same history: every reason is a title they both watched."""
     same = history(warehouse_con, "select show_id from titles where "
