@@ -16,9 +16,10 @@ protocol) and blend/watch_prior.py's counting (households = export files):
 2. The best grid point, with the prior counted from all of --fit, scored on --score,
    beside in the same run: the recommender with the audience prior (the served model
    before the watch prior), the popularity list (most IMDb votes) and the households'
-   own most-watched list (the learned prior alone, no taste).
+   own most-watched list (the learned prior alone, no taste), the last also on --fit
+   by leave-one-file-out.
 3. --all: leave-one-file-out over --fit and --score together (each file scored with a
-   prior from the 32 others), the closest to what the shipped prior gives a new user.
+   prior from the other files), the closest to what the shipped prior gives a new user.
 """
 from __future__ import annotations
 
@@ -88,14 +89,15 @@ def score(records, space_for, avail, params) -> dict:
     return ev.summarize(scored)
 
 
-def watch_list_recall(records, space, avail) -> float:
+def watch_list_recall(records, space_for, avail) -> float:
     """Mean recall@50 of the households' most-watched titles available at the cut and
-    not watched before it (the learned prior alone)."""
+    not watched before it (the learned prior alone; space_for(file): its prior)."""
     values = []
-    for _, parsed in records:
+    for file, parsed in records:
         split = ev.temporal_split(parsed.viewings)
         if split is None:
             continue
+        space = space_for(file)
         cut, before, after = split
         available = avail.at(cut)
         targets = {s for s in after["show_id"].to_list()
@@ -148,6 +150,14 @@ def main() -> int:
         print(line(f"{args.fit.name} leave-one-file-out {point}", m), flush=True)
     (a, k, p), best = max(tried, key=lambda t: t[1]["recall_at_50"])
     print(f"chosen on {args.fit.name}: A {a}, min households {k}, prior_min {p}")
+    own: dict[str, object] = {}
+
+    def left_out(f):
+        if f not in own:
+            own[f] = prior(space, fit_files, f, a, k)
+        return own[f]
+    print(f"{args.fit.name} leave-one-file-out: households' most-watched list alone: "
+          f"recall@50 {watch_list_recall(fit, left_out, avail):.3f}")
     params = {**BLEND_PARAMS, "prior_min": p}
     learned = prior(space, fit_files, None, a, k)
     print(line(f"{args.score.name}: audience prior (before)",
@@ -155,7 +165,7 @@ def main() -> int:
     print(line(f"{args.score.name}: watch prior from {args.fit.name}",
                score(held, lambda f: learned, avail, params)))
     print(f"{args.score.name}: households' most-watched list alone: recall@50 "
-          f"{watch_list_recall(held, learned, avail):.3f}")
+          f"{watch_list_recall(held, lambda f: learned, avail):.3f}")
     if args.all:
         both = fit + held
         files = households(both, space)

@@ -7,8 +7,9 @@ the households (export files; every profile of a full download together) that wa
 it, each file read and matched by the upload's own parser, and writes the counts the
 Blend's training reads (models/blend_space.py WATCH_PRIOR).
 
-The file holds no one's history: only titles at least MIN_HOUSEHOLDS households
-watched, with their count, and the number of households.
+With the default MIN_HOUSEHOLDS (2), the file holds no one's history: only titles at
+least two households watched, with their count, and the number of households
+(`--min-households 1` would list what single households watched).
 """
 from __future__ import annotations
 

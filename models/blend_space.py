@@ -16,8 +16,9 @@ before the reduction; the weights were tuned on the viewing-history benchmark
 The popularity prior the recommender mixes in is learned from real viewing: the share
 of the dev set's households (genuine Netflix exports) that watched each title, read
 from WATCH_PRIOR (`netflix-insights blend-prior` writes it; docs/BLEND.md says how it
-was learned and what it gained). Titles no two households watched get none of it;
-among them the audience prior breaks ties: the mean of a title's IMDb-votes
+was learned and what it gained). Titles no two households watched get none of it. The
+audience prior, at 0.01 of the weight, breaks ties (between titles outside the file,
+and between titles with the same count): the mean of a title's IMDb-votes
 percentile and TMDB popularity percentile (whichever exist; a fixed low value for
 titles matched to neither, mostly regional titles few people have seen). Without a
 watch prior, or one that names none of the catalog's titles, the audience prior alone.
