@@ -105,9 +105,13 @@ def update_recommendations(_version, _content, for_whom, n, kind, runtime, ratin
     if not recs:
         return dbc.Alert("No titles left under these filters: loosen them.",
                          color="info"), genres
-    lead = ("Titles none of you has watched, ranked by your shared interest, keeping the "
-            "ones you agree on most." if len(people) > 1
-            else f"Titles {people[0]} has not watched, ranked by interest.")
+    # interest mixes taste with what real households watch (the learned prior):
+    # say so, or the popular picks at the top look unexplained
+    lead = ("Titles none of you has watched, ranked by your shared interest (your tastes, "
+            "and what many Netflix households watch), keeping the ones you agree on most."
+            if len(people) > 1 else
+            f"Titles {people[0]} has not watched, ranked by interest (their taste, and what "
+            "many Netflix households watch).")
     return [html.P(lead, className="small text-muted"),
             parts.recommendation_list(recs, people)], genres
 
