@@ -136,10 +136,16 @@ def read_watch_prior(path: Path = WATCH_PRIOR) -> WatchPrior | None:
         first = f.readline()
     if not first.startswith("# households:"):
         raise ValueError(f"{path}: the first line should be '# households: N'")
-    frame = pl.read_csv(path, comment_prefix="#", schema_overrides={"show_id": pl.String,
-                                                                    "households": pl.Int64})
-    return WatchPrior(dict(zip(frame["show_id"].to_list(), frame["households"].to_list())),
-                      int(first.split(":", 1)[1]))
+    try:
+        frame = pl.read_csv(path, comment_prefix="#",
+                            schema_overrides={"show_id": pl.String, "households": pl.Int64})
+        households = dict(zip(frame["show_id"].to_list(), frame["households"].to_list()))
+        total = int(first.split(":", 1)[1])
+    except (pl.exceptions.PolarsError, ValueError) as exc:
+        # a hand-edited or truncated file: say which and why, not a polars traceback
+        raise ValueError(f"{path}: not a watch prior file (columns show_id, title, "
+                         f"households): {str(exc).splitlines()[0]}") from exc
+    return WatchPrior(households, total)
 
 
 def watch_popularity(show_ids: np.ndarray, audience: np.ndarray,

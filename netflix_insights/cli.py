@@ -641,7 +641,10 @@ def cmd_blend_prior(args) -> int:
     if not households:
         raise UserFacingError(f"no export under {args.dir} matched any catalog title")
     out = args.out or WATCH_PRIOR
-    watch_prior.write(frame, households, out)
+    try:
+        watch_prior.write(frame, households, out)
+    except OSError as exc:
+        raise UserFacingError(f"could not write {out}: {exc.strerror or exc}") from exc
     print(f"wrote {out}: {frame.height:,} titles watched by at least {args.min_households} "
           f"of {households} households")
     return 0

@@ -83,6 +83,10 @@ def test_written_prior_is_read_back_and_orders_the_space(exports, catalog_titles
     (tmp_path / "bad.csv").write_text("show_id,households\ns1,2\n")
     with pytest.raises(ValueError, match="households: N"):
         blend_space.read_watch_prior(tmp_path / "bad.csv")
+    (tmp_path / "garbled.csv").write_text("# households: 3\nshow_id,title,households\n"
+                                          "s1,A,two\n")
+    with pytest.raises(ValueError, match="not a watch prior file"):
+        blend_space.read_watch_prior(tmp_path / "garbled.csv")
     space = blend_space.build_space(blend_space.load_frame(warehouse_con), watch_prior=prior)
     top_two = {space.show_ids[i] for i in np.argsort(-space.popularity)[:2]}
     assert top_two == {a_id, b_id} and space.watch_prior_titles == 2
@@ -113,4 +117,8 @@ def test_blend_prior_and_blend_eval_with_it_from_the_command_line(exports, train
     assert missing.returncode == 1 and "no such watch prior file" in missing.stderr
     nothing = cli("blend-prior", str(tmp_path / "nope"), data_dir=data_dir)
     assert nothing.returncode == 1 and "is not a folder" in nothing.stderr
-    assert "Traceback" not in missing.stderr + nothing.stderr
+    (tmp_path / "file").write_text("")
+    unwritable = cli("blend-prior", str(folder), "--out", str(tmp_path / "file" / "p.csv"),
+                     data_dir=data_dir)
+    assert unwritable.returncode == 1 and "could not write" in unwritable.stderr
+    assert "Traceback" not in missing.stderr + nothing.stderr + unwritable.stderr
