@@ -89,32 +89,10 @@ def score(records, space_for, avail, params) -> dict:
     return ev.summarize(scored)
 
 
-def watch_list_recall(records, space_for, avail) -> float:
-    """Mean recall@50 of the households' most-watched titles available at the cut and
-    not watched before it (the learned prior alone; space_for(file): its prior)."""
-    values = []
-    for file, parsed in records:
-        split = ev.temporal_split(parsed.viewings)
-        if split is None:
-            continue
-        space = space_for(file)
-        cut, before, after = split
-        available = avail.at(cut)
-        targets = {s for s in after["show_id"].to_list()
-                   if s in space.row_of and available[space.row_of[s]]}
-        if not targets:
-            continue
-        mask = available.copy()
-        mask[[space.row_of[s] for s in before["show_id"].to_list() if s in space.row_of]] = False
-        rows = np.flatnonzero(mask)
-        top = rows[np.lexsort((rows, -space.popularity[rows]))][: ev.TOP_K]
-        values.append(ev.recall_at(space.show_ids[top].tolist(), targets))
-    return float(np.mean(values))
-
-
 def line(label: str, m: dict) -> str:
     return (f"{label:44} recall@50 {m['recall_at_50']:.3f}  popularity "
-            f"{m['popularity_recall_at_50']:.3f}  ratio {m['ratio']:.2f}  NDCG@50 "
+            f"{m['popularity_recall_at_50']:.3f}  ratio {m['ratio']:.2f}  prior alone "
+            f"{m['prior_recall_at_50']:.3f}  NDCG@50 "
             f"{m['ndcg_at_50']:.3f}  ahead {m['ahead']}/{m['scored']}  films "
             f"{m['movies_for_movie_watchers']}/{m['movie_watchers']}")
 
@@ -150,22 +128,16 @@ def main() -> int:
         print(line(f"{args.fit.name} leave-one-file-out {point}", m), flush=True)
     (a, k, p), best = max(tried, key=lambda t: t[1]["recall_at_50"])
     print(f"chosen on {args.fit.name}: A {a}, min households {k}, prior_min {p}")
-    own: dict[str, object] = {}
-
-    def left_out(f):
-        if f not in own:
-            own[f] = prior(space, fit_files, f, a, k)
-        return own[f]
     print(f"{args.fit.name} leave-one-file-out: households' most-watched list alone: "
-          f"recall@50 {watch_list_recall(fit, left_out, avail):.3f}")
+          f"recall@50 {best['prior_recall_at_50']:.3f}")
     params = {**BLEND_PARAMS, "prior_min": p}
     learned = prior(space, fit_files, None, a, k)
     print(line(f"{args.score.name}: audience prior (before)",
                score(held, lambda f: audience, avail, BLEND_PARAMS)))
-    print(line(f"{args.score.name}: watch prior from {args.fit.name}",
-               score(held, lambda f: learned, avail, params)))
+    scored = score(held, lambda f: learned, avail, params)
+    print(line(f"{args.score.name}: watch prior from {args.fit.name}", scored))
     print(f"{args.score.name}: households' most-watched list alone: recall@50 "
-          f"{watch_list_recall(held, lambda f: learned, avail):.3f}")
+          f"{scored['prior_recall_at_50']:.3f}")
     if args.all:
         both = fit + held
         files = households(both, space)

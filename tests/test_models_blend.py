@@ -425,5 +425,8 @@ def test_blend_eval_scores_each_profile_and_refuses_non_exports(space, warehouse
     assert all(set(r) == set(blend_eval.RECORD_KEYS) for r in files)
     scored = files[0]
     assert scored["hidden"] > 0 and 0 <= scored["recall_at_50"] <= 1
+    # the stronger baseline beside it: the prior alone, scored on the same targets
+    assert 0 <= scored["prior_recall_at_50"] <= 1 and 0 <= scored["prior_ndcg_at_50"] <= 1
+    assert 0 <= result["mean"]["ahead_of_prior"] <= result["mean"]["scored"]
     assert scored["movies_in_top_50"] > 0
     assert result["mean"]["records"] == 4 and result["mean"]["refused"] == 1
