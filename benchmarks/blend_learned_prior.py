@@ -36,8 +36,8 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from blend import evaluation as ev  # noqa: E402
 from blend.recommender import BLEND_PARAMS, interest, profile  # noqa: E402
-from blend.viewing_history import (HistoryError, load_catalog, parse_export,  # noqa: E402
-                                   read_export)
+from blend.viewing_history import (HistoryError, export_files, load_catalog,  # noqa: E402
+                                   parse_export, read_export_file)
 from models import serving  # noqa: E402
 from models.blend_space import NAME  # noqa: E402
 from queries.db import warehouse  # noqa: E402
@@ -51,9 +51,9 @@ def records(folder: Path, space, avail, catalog):
     """(name, features, is_target, served recall@50, popularity recall@50) per scored
     record of `folder`, in blend-eval's order."""
     out = []
-    for path in sorted(p for p in folder.rglob("*") if p.suffix.lower() in ev.EXPORT_SUFFIXES):
+    for path in export_files(folder):
         try:
-            export = read_export(path.read_bytes(), max_bytes=max(path.stat().st_size, 1))
+            export = read_export_file(path)
         except HistoryError:
             continue
         for name in export.profiles or [None]:
@@ -132,6 +132,9 @@ def main() -> int:
     args = parser.parse_args()
     wh = warehouse(args.data_dir)
     space, _meta = serving.load(wh.paths.data_dir, wh.build_id, NAME)
+    # the experiment predates the watch prior, and the shipped one was learned from
+    # these same exports: compare with the recommender as it was, on the audience prior
+    space = space.with_watch_prior(None)
     avail = ev.Availability.from_frame(wh.query("blend_availability"), space)
     catalog = load_catalog(wh)
     first = records(args.fit, space, avail, catalog)

@@ -35,9 +35,8 @@ sys.path.insert(0, str(ROOT))
 
 from blend import evaluation as ev  # noqa: E402
 from blend.recommender import BLEND_PARAMS  # noqa: E402
-from blend.viewing_history import (HistoryError, load_catalog, parse_export,  # noqa: E402
-                                   read_export)
-from blend.watch_prior import export_files  # noqa: E402
+from blend.viewing_history import (HistoryError, export_files, load_catalog,  # noqa: E402
+                                   parse_export, read_export_file)
 from models import serving  # noqa: E402
 from models.blend_space import AUDIENCE_TIEBREAK, NAME  # noqa: E402
 from queries.db import warehouse  # noqa: E402
@@ -50,7 +49,7 @@ def parse_folder(folder: Path, catalog) -> list[tuple[str, object]]:
     out = []
     for path in export_files(folder):
         try:
-            export = read_export(path.read_bytes(), max_bytes=max(path.stat().st_size, 1))
+            export = read_export_file(path)
         except HistoryError:
             continue
         out += [(str(path), parse_export(export, catalog, name))

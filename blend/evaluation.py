@@ -20,8 +20,8 @@ import polars as pl
 
 from blend.recommender import BLEND_PARAMS, recommend
 from blend.viewing_history import (FULL_WATCH_MINUTES, HistoryCatalog, HistoryError, ParsedHistory,
-                                   parse_export, parse_history, read_export)
-from blend.viewing_history import load_catalog
+                                   export_files, load_catalog, parse_export, parse_history,
+                                   read_export_file)
 from models import serving
 from models.blend_space import NAME, TitleSpace, read_watch_prior
 from queries.db import warehouse
@@ -123,7 +123,6 @@ def evaluate_pairs(space: TitleSpace, histories: dict[str, pl.DataFrame], n: int
 
 CUT_SHARE = 0.8
 TOP_K = 50
-EXPORT_SUFFIXES = (".csv", ".zip")
 # prior_*: a second, stronger baseline beside the issue's: the recommender's own prior
 # alone (the titles most households watched), so a figure shows what taste adds to it.
 RECORD_KEYS = ("file", "profile", "format", "refused", "message", "rows_read", "rows_skipped",
@@ -234,13 +233,11 @@ def evaluate_folder(folder: Path, space: TitleSpace, avail: Availability,
     """{"files": [record per export or profile], "mean": {...}} for every export in
     `folder` (recursively, sorted by path), read by the upload's own parser."""
     records = []
-    paths = sorted(p for p in Path(folder).rglob("*")
-                   if p.is_file() and p.suffix.lower() in EXPORT_SUFFIXES)
-    for path in paths:
+    for path in export_files(folder):
         name = str(path.relative_to(folder))
         base = dict.fromkeys(RECORD_KEYS) | {"file": name, "refused": False, "message": ""}
         try:
-            export = read_export(path.read_bytes(), max_bytes=max(path.stat().st_size, 1))
+            export = read_export_file(path)
             for profile in export.profiles or [None]:
                 parsed = parse_export(export, catalog, profile, today=today)
                 fmt = "ViewingActivity" if export.kind == "activity" else "NetflixViewingHistory"

@@ -17,6 +17,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 
@@ -501,6 +502,22 @@ def read_export(data: bytes, *, max_bytes: int | None = None,
                           "line": pl.int_range(0, read.titles.len(), eager=True)})
     return Export("history", encoding, {None: frame},
                   {None: {"no_title": read.no_title, "no_date": read.no_date}}, read.line)
+
+
+EXPORT_SUFFIXES = (".csv", ".zip")
+
+
+def export_files(folder: Path) -> list[Path]:
+    """Every export under `folder` (searched recursively), sorted by path: what the
+    offline tools (blend-eval, blend-prior) read."""
+    return sorted(p for p in Path(folder).rglob("*")
+                  if p.is_file() and p.suffix.lower() in EXPORT_SUFFIXES)
+
+
+def read_export_file(path: Path) -> Export:
+    """read_export of a file on disk, with no size cap (the tools read what the user
+    points them at; the upload's cap is for the web)."""
+    return read_export(path.read_bytes(), max_bytes=max(path.stat().st_size, 1))
 
 
 # --- the whole parse -----------------------------------------------------------------

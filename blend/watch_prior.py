@@ -19,18 +19,10 @@ from pathlib import Path
 
 import polars as pl
 
-from blend.viewing_history import HistoryCatalog, HistoryError, parse_export, read_export
+from blend.viewing_history import (HistoryCatalog, HistoryError, export_files, parse_export,
+                                   read_export_file)
 
 MIN_HOUSEHOLDS = 2
-EXPORT_SUFFIXES = (".csv", ".zip")
-
-
-def export_files(folder: Path) -> list[Path]:
-    """Every export under `folder` (recursively), sorted by path."""
-    return sorted(p for p in Path(folder).rglob("*")
-                  if p.is_file() and p.suffix.lower() in EXPORT_SUFFIXES)
-
-
 def learn(folder: Path, catalog: HistoryCatalog, titles: dict[str, str],
           min_households: int = MIN_HOUSEHOLDS,
           progress: Callable[[str], None] = lambda _: None) -> tuple[pl.DataFrame, int]:
@@ -41,7 +33,7 @@ def learn(folder: Path, catalog: HistoryCatalog, titles: dict[str, str],
     households = 0
     for path in export_files(folder):
         try:
-            export = read_export(path.read_bytes(), max_bytes=max(path.stat().st_size, 1))
+            export = read_export_file(path)
             watched = set()
             for name in export.profiles or [None]:
                 watched |= set(parse_export(export, catalog, name).items["show_id"]
