@@ -36,8 +36,7 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from blend import evaluation as ev  # noqa: E402
 from blend.recommender import BLEND_PARAMS, interest, profile  # noqa: E402
-from blend.viewing_history import (HistoryError, export_files, load_catalog,  # noqa: E402
-                                   parse_export, read_export_file)
+from blend.viewing_history import load_catalog, parsed_exports  # noqa: E402
 from models import serving  # noqa: E402
 from models.blend_space import NAME  # noqa: E402
 from queries.db import warehouse  # noqa: E402
@@ -51,28 +50,22 @@ def records(folder: Path, space, avail, catalog):
     """(name, features, is_target, served recall@50, popularity recall@50) per scored
     record of `folder`, in blend-eval's order."""
     out = []
-    for path in export_files(folder):
-        try:
-            export = read_export_file(path)
-        except HistoryError:
+    for path, name, parsed in parsed_exports(folder, catalog):
+        scored = ev.evaluate_parsed(space, avail, parsed)
+        if scored["recall_at_50"] is None:
             continue
-        for name in export.profiles or [None]:
-            parsed = parse_export(export, catalog, name)
-            scored = ev.evaluate_parsed(space, avail, parsed)
-            if scored["recall_at_50"] is None:
-                continue
-            cut, before, after = ev.temporal_split(parsed.viewings)
-            available = avail.at(cut)
-            targets = {s for s in after["show_id"].to_list()
-                       if s in space.row_of and available[space.row_of[s]]}
-            person = profile(space, "person", ev.items_of(before))
-            mask = available.copy()
-            mask[person.rows] = False
-            rows = np.flatnonzero(mask)
-            out.append((f"{str(path.relative_to(folder))[:40]} {name or ''}".strip(),
-                        features(space, avail, person, rows, cut),
-                        np.array([space.show_ids[r] in targets for r in rows]),
-                        scored["recall_at_50"], scored["popularity_recall_at_50"]))
+        cut, before, after = ev.temporal_split(parsed.viewings)
+        available = avail.at(cut)
+        targets = {s for s in after["show_id"].to_list()
+                   if s in space.row_of and available[space.row_of[s]]}
+        person = profile(space, "person", ev.items_of(before))
+        mask = available.copy()
+        mask[person.rows] = False
+        rows = np.flatnonzero(mask)
+        out.append((f"{str(path.relative_to(folder))[:40]} {name or ''}".strip(),
+                    features(space, avail, person, rows, cut),
+                    np.array([space.show_ids[r] in targets for r in rows]),
+                    scored["recall_at_50"], scored["popularity_recall_at_50"]))
     return out
 
 

@@ -35,8 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from blend import evaluation as ev  # noqa: E402
 from blend.recommender import BLEND_PARAMS  # noqa: E402
-from blend.viewing_history import (HistoryError, export_files, load_catalog,  # noqa: E402
-                                   parse_export, read_export_file)
+from blend.viewing_history import load_catalog, parsed_exports  # noqa: E402
 from models import serving  # noqa: E402
 from models.blend_space import AUDIENCE_TIEBREAK, NAME  # noqa: E402
 from queries.db import warehouse  # noqa: E402
@@ -46,15 +45,7 @@ GRID = [f"{a}:{k}:{p}" for a in (0.5, 0.8, 1.0) for k in (1, 2, 3) for p in (0.3
 
 def parse_folder(folder: Path, catalog) -> list[tuple[str, object]]:
     """(file, parsed profile) for every profile of every export under `folder`."""
-    out = []
-    for path in export_files(folder):
-        try:
-            export = read_export_file(path)
-        except HistoryError:
-            continue
-        out += [(str(path), parse_export(export, catalog, name))
-                for name in export.profiles or [None]]
-    return out
+    return [(str(path), parsed) for path, _, parsed in parsed_exports(folder, catalog)]
 
 
 def households(records, space) -> dict[str, np.ndarray]:
@@ -133,10 +124,8 @@ def main() -> int:
     learned = prior(space, fit_files, None, a, k)
     print(line(f"{args.score.name}: audience prior (before)",
                score(held, lambda f: audience, avail, BLEND_PARAMS)))
-    scored = score(held, lambda f: learned, avail, params)
-    print(line(f"{args.score.name}: watch prior from {args.fit.name}", scored))
-    print(f"{args.score.name}: households' most-watched list alone: recall@50 "
-          f"{scored['prior_recall_at_50']:.3f}")
+    print(line(f"{args.score.name}: watch prior from {args.fit.name}",
+               score(held, lambda f: learned, avail, params)))
     if args.all:
         both = fit + held
         files = households(both, space)

@@ -520,6 +520,18 @@ def read_export_file(path: Path) -> Export:
     return read_export(path.read_bytes(), max_bytes=max(path.stat().st_size, 1))
 
 
+def parsed_exports(folder: Path, catalog: HistoryCatalog):
+    """(path, profile name or None, ParsedHistory) for every profile of every export
+    under `folder` that reads as one (files that are no export are passed over)."""
+    for path in export_files(folder):
+        try:
+            export = read_export_file(path)
+        except HistoryError:
+            continue
+        for name in export.profiles or [None]:
+            yield path, name, parse_export(export, catalog, name)
+
+
 # --- the whole parse -----------------------------------------------------------------
 
 def parse_history(data: bytes, catalog: HistoryCatalog, *, profile: str | None = None,
