@@ -19,6 +19,8 @@ from pathlib import Path
 
 import polars as pl
 
+from base.kinds import kind_of
+
 REQUIRED = {"tmdb": ("title", "overview", "genres"),
             "netflix": ("title", "description", "type", "listed_in")}
 OPTIONAL = {"tmdb": ("release_date", "original_language"),
@@ -60,12 +62,11 @@ def tmdb_record(row: dict) -> dict:
 
 
 def netflix_record(row: dict) -> dict:
-    kind = (row.get("type") or "").strip().lower()
     duration = str(row.get("duration") or "").lower()
     runtime = _int(duration) if "min" in duration else None
     seasons = _int(duration) if "season" in duration else None
     people = _split(row.get("cast"), ",") + _split(row.get("director"), ",")
-    return {"kind": "show" if kind in ("tv show", "show", "tv") else "movie",
+    return {"kind": kind_of(row.get("type")) or "movie",
             "title": (row.get("title") or "").strip(),
             "description": (row.get("description") or "").strip(),
             "countries": _split(row.get("country"), ","), "people": people,

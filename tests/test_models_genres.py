@@ -39,6 +39,18 @@ def test_metrics_match_hand_computation():
     assert s["samples_f1"] == pytest.approx(13 / 18)
 
 
+
+@pytest.mark.parametrize("written, kind", [("TV Show", "show"), ("tv", "show"),
+                                           ("Series", "show"), ("Movie", "movie"),
+                                           ("", "movie")])
+def test_a_labelled_file_names_the_kind_as_the_product_does(written, kind):
+    """evaluate-genres reads the kind with the product's one mapping (base/kinds.py):
+    every name the ETL and the request parsers accept for a show is a show here too."""
+    from models.genre_files import netflix_record
+    record = netflix_record({"title": "T", "description": "D", "type": written,
+                             "listed_in": "Dramas"})
+    assert record["kind"] == kind
+
 def test_published_metrics_on_unseen_titles(trained_data_dir):
     """The headline splits exist for every model, plain model and seed baseline, and the
     ordering the model card reports holds (figures: docs/models/genre_classifier.md)."""
