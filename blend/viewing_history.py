@@ -514,10 +514,20 @@ def export_files(folder: Path) -> list[Path]:
                   if p.is_file() and p.suffix.lower() in EXPORT_SUFFIXES)
 
 
+# What the offline tools unpack from a zip at most (a household's ViewingActivity.csv
+# is a few MB): the upload's cap is for the web, this only stops a zip bomb.
+OFFLINE_MAX_BYTES = 1 << 30
+
+
 def read_export_file(path: Path) -> Export:
-    """read_export of a file on disk, with no size cap (the tools read what the user
-    points them at; the upload's cap is for the web)."""
-    return read_export(path.read_bytes(), max_bytes=max(path.stat().st_size, 1))
+    """read_export of a file on disk, with the offline cap (the tools read what the user
+    points them at). The cap was the file's own size: a zip's CSV is larger than the
+    zip, so the zip Netflix sends was refused."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:   # unreadable, a directory's name, gone meanwhile
+        raise HistoryError(f"cannot be read: {exc.strerror or exc}") from exc
+    return read_export(data, max_bytes=max(len(data), OFFLINE_MAX_BYTES))
 
 
 def parsed_exports(folder: Path, catalog: HistoryCatalog):

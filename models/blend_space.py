@@ -132,20 +132,38 @@ def read_watch_prior(path: Path = WATCH_PRIOR) -> WatchPrior | None:
     None when there is none."""
     if not path.is_file():
         return None
-    with path.open(encoding="utf-8") as f:
-        first = f.readline()
-    if not first.startswith("# households:"):
-        raise ValueError(f"{path}: the first line should be '# households: N'")
     try:
+        with path.open(encoding="utf-8") as f:
+            first = f.readline()
+        if not first.startswith("# households:"):
+            raise ValueError("the first line should be '# households: N'")
         frame = pl.read_csv(path, comment_prefix="#",
                             schema_overrides={"show_id": pl.String, "households": pl.Int64})
-        households = dict(zip(frame["show_id"].to_list(), frame["households"].to_list()))
         total = int(first.split(":", 1)[1])
+        _check_watch_prior(frame, total)
     except (pl.exceptions.PolarsError, ValueError) as exc:
         # a hand-edited or truncated file: say which and why, not a polars traceback
         raise ValueError(f"{path}: not a watch prior file (columns show_id, title, "
                          f"households): {str(exc).splitlines()[0]}") from exc
-    return WatchPrior(households, total)
+    return WatchPrior(dict(zip(frame["show_id"].to_list(), frame["households"].to_list())),
+                      total)
+
+
+def _check_watch_prior(frame: pl.DataFrame, total: int) -> None:
+    """What blend-prior writes holds: a blank, zero or negative count would put a title
+    outside the prior's 0–1 (or make every score NaN), and a repeated show_id would
+    silently keep one of its counts."""
+    ids, counts = frame["show_id"], frame["households"]
+    if ids.null_count() or (ids.str.strip_chars() == "").any():
+        raise ValueError("a row has no show_id")
+    if ids.is_duplicated().any():
+        raise ValueError(f"show_id {ids.filter(ids.is_duplicated())[0]} is listed twice")
+    if counts.null_count() or (counts < 1).any():
+        raise ValueError("every households count is a whole number of at least 1")
+    if total < 1:
+        raise ValueError("the first line should give at least 1 household")
+    if frame.height and counts.max() > total:
+        raise ValueError(f"'# households: {total}' is fewer than a title's count")
 
 
 def watch_popularity(show_ids: np.ndarray, audience: np.ndarray,

@@ -640,6 +640,9 @@ def cmd_blend_prior(args) -> int:
         progress=lambda line: print(line, file=sys.stderr, flush=True))
     if not households:
         raise UserFacingError(f"no export under {args.dir} matched any catalog title")
+    if not frame.height:   # an empty file would replace a useful one with nothing
+        raise UserFacingError(f"no title was watched by {args.min_households} of the "
+                              f"{households} households: nothing written")
     out = args.out or WATCH_PRIOR
     try:
         watch_prior.write(frame, households, out)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import zipfile
 
 import numpy as np
 import pytest
@@ -69,6 +70,46 @@ def test_learn_counts_households_and_keeps_titles_two_watched(exports, catalog_t
         a_id: 2, b_id: 2, c_id: 1}
 
 
+def test_one_household_sent_twice_counts_once(tmp_path, catalog_titles):
+    """The zip Netflix sends and the CSV unpacked from it are one household: counted
+    twice, one person's titles would pass the two-household rule. The zip is read with
+    the offline cap, not its own (smaller) size."""
+    catalog, titles, ((a_id, a), (b_id, b), _) = catalog_titles
+    folder = tmp_path / "exports"
+    csv = folder / "NetflixViewingHistory.csv"
+    history_file(csv, [a, b] * 200)   # repeated rows: the zip is far smaller than the CSV
+    with zipfile.ZipFile(folder / "netflix-report.zip", "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(csv, "NetflixViewingHistory.csv")
+    assert (folder / "netflix-report.zip").stat().st_size < csv.stat().st_size / 4
+    said = []
+    frame, households = watch_prior.learn(folder, catalog, titles, progress=said.append)
+    assert households == 1 and frame.height == 0
+    assert any("the same rows as" in line for line in said), said
+    everything, _ = watch_prior.learn(folder, catalog, titles, min_households=1)
+    assert set(everything["show_id"]) == {a_id, b_id}
+    csv.unlink()   # the zip alone
+    from_zip, households = watch_prior.learn(folder, catalog, titles, min_households=1)
+    assert households == 1 and set(from_zip["show_id"]) == {a_id, b_id}
+
+
+@pytest.mark.parametrize("body, why", [
+    ("s1,A,\n", "at least 1"), ("s1,A,-5\n", "at least 1"), ("s1,A,0\n", "at least 1"),
+    ("s1,A,2\ns1,A,3\n", "listed twice"), (",A,2\n", "no show_id"),
+    ("s1,A,9\n", "fewer than a title's count")])
+def test_a_prior_file_with_impossible_counts_is_refused(tmp_path, body, why):
+    path = tmp_path / "prior.csv"
+    path.write_text("# households: 3\nshow_id,title,households\n" + body)
+    with pytest.raises(ValueError, match=why):
+        blend_space.read_watch_prior(path)
+
+
+def test_a_prior_file_that_is_no_text_names_itself(tmp_path):
+    path = tmp_path / "prior.csv"
+    path.write_bytes(b"\xff\xfe# households: 3\n\x00\x81")
+    with pytest.raises(ValueError, match="prior.csv: not a watch prior file"):
+        blend_space.read_watch_prior(path)
+
+
 def test_written_prior_is_read_back_and_orders_the_space(exports, catalog_titles, tmp_path,
                                                          warehouse_con):
     folder, (a_id, b_id, c_id) = exports
@@ -121,4 +162,14 @@ def test_blend_prior_and_blend_eval_with_it_from_the_command_line(exports, train
     unwritable = cli("blend-prior", str(folder), "--out", str(tmp_path / "file" / "p.csv"),
                      data_dir=data_dir)
     assert unwritable.returncode == 1 and "could not write" in unwritable.stderr
-    assert "Traceback" not in missing.stderr + nothing.stderr + unwritable.stderr
+    (tmp_path / "adir").mkdir()
+    over_a_folder = cli("blend-prior", str(folder), "--out", str(tmp_path / "adir"),
+                        data_dir=data_dir)
+    assert over_a_folder.returncode == 1 and "could not write" in over_a_folder.stderr
+    assert not (tmp_path / "adir.partial").exists()   # nothing half-written left behind
+    too_many = cli("blend-prior", str(folder), "--out", str(out), "--min-households", "4",
+                   data_dir=data_dir)
+    assert too_many.returncode == 1 and "nothing written" in too_many.stderr
+    assert blend_space.read_watch_prior(out).total == 3   # the last good file stays
+    assert "Traceback" not in (missing.stderr + nothing.stderr + unwritable.stderr
+                               + over_a_folder.stderr + too_many.stderr)
