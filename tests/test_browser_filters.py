@@ -106,16 +106,16 @@ def test_the_router_keeps_the_page_when_only_the_query_string_changes(served_app
     assert "_pages_content" not in _post_router(served_app, ["_pages_location.search"])
     # outside a callback (tests, validation layouts) a wrapped layout renders as before
     page = dash.page_registry["dashapp.pages.market"]["layout"]()
-    assert "Market opportunities" in json.dumps(page.to_plotly_json(), default=str)
+    assert "Market Opportunities" in json.dumps(page.to_plotly_json(), default=str)
     for changed in (["_pages_location.pathname"], [],  # navigation; first load
                     ["_pages_location.pathname", "_pages_location.search"]):
         page = _post_router(served_app, changed)["_pages_content"]["children"]
-        assert "Market opportunities" in json.dumps(page), changed
+        assert "Market Opportunities" in json.dumps(page), changed
     # a filter change while the page is still being drawn (first load: nothing drawn;
     # navigation: the old page drawn): Dash dropped that render, so this one draws
     for drawn in (None, "/performance"):
         page = _post_router(served_app, ["_pages_location.search"], drawn)
-        assert "Market opportunities" in json.dumps(page["_pages_content"]), drawn
+        assert "Market Opportunities" in json.dumps(page["_pages_content"]), drawn
 
 
 @pytest.mark.browser

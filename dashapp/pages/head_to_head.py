@@ -140,7 +140,7 @@ def layout(mode: str | None = None, a: str | None = None, b: str | None = None,
         "year; the last year may be partial. A title in both sides counts in both.")
     return html.Div([
         dcc.Store(id=STORE, data=state.to_store()),
-        html.H2("Head-to-head"),
+        html.H2("Head-to-Head"),
         view.controls(state),
         html.Div(id=VERDICT),
         dbc.Row([

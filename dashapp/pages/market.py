@@ -67,7 +67,7 @@ WINDOWS_HOW = (
 
 def layout(**_query) -> html.Div:
     return html.Div([
-        html.H2("Market opportunities"),
+        html.H2("Market Opportunities"),
         html.P("Should we invest in this genre? Where the catalog is crowded, where "
                "audiences rate it well, and how it compares with the wider TMDB market.",
                className="text-muted"),

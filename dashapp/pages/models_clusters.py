@@ -22,7 +22,7 @@ from dashapp.state import wh
 from models import panels as mp
 from queries.filters import Filters
 
-dash.register_page(__name__, path="/models/clusters", name="Clusters", order=14,
+dash.register_page(__name__, path="/models/clusters", name="Content clusters", order=14,
                    title="Content clusters · Netflix Content Insights")
 
 KSEL, MAP, CARDS = "clusters-k", "clusters-map", "clusters-cards"

@@ -22,7 +22,7 @@ from dashapp.state import wh
 from models import artifacts, copilot, copilot_serving, serving
 from queries import catalog, validation
 
-dash.register_page(__name__, path="/models/copilot", name="Copilot", order=12,
+dash.register_page(__name__, path="/models/copilot", name="Investment copilot", order=12,
                    filters=False,  # scores a planned title, not the catalog
                    title="Investment copilot · Netflix Content Insights")
 

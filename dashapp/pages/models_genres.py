@@ -17,7 +17,7 @@ from models import artifacts, serving
 from queries import catalog
 from queries import models as q
 
-dash.register_page(__name__, path="/models/genres", name="Genre model", order=10,
+dash.register_page(__name__, path="/models/genres", name="Genre classifier", order=10,
                    title="Genre classifier · Netflix Content Insights")
 
 LABELS, COOC = "genres-labels", "genres-cooccurrence"

@@ -32,9 +32,9 @@ from dashapp.pages import _sql_state as state
 from dashapp.state import wh
 from queries import console, sandbox
 
-dash.register_page(__name__, path="/sql", name="SQL console", order=5,
+dash.register_page(__name__, path="/sql", name="SQL Console", order=5,
                    filters=False,  # ad-hoc SQL reads the whole warehouse
-                   title="SQL console · Netflix Content Insights")
+                   title="SQL Console · Netflix Content Insights")
 
 EDITOR = "sql-editor"
 RUN = "sql-run"
@@ -66,7 +66,7 @@ def layout(**_query) -> html.Div:
     except WarehouseMissing as exc:
         browser, names = dbc.Alert(str(exc), color="warning"), {"tables": {}}
     return html.Div([
-        html.H2("SQL console"),
+        html.H2("SQL Console"),
         html.P(["Query the warehouse directly with DuckDB SQL. One read statement at a time "
                 "(SELECT, WITH, FROM, VALUES, DESCRIBE, SUMMARIZE, EXPLAIN…); anything that "
                 "writes, touches files or changes settings is refused. The other pages' "

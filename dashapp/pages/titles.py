@@ -32,7 +32,7 @@ DETAIL = "titles-detail"
 
 def layout(**_query) -> html.Div:
     return html.Div([
-        html.H2("Title explorer"),
+        html.H2("Title Explorer"),
         dcc.Store(id=VIEW, storage_type="session"),
         dbc.Row([
             dbc.Col(dbc.Card(dbc.CardBody([controls(), html.Div(
