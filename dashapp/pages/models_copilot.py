@@ -229,7 +229,7 @@ def _temporal_note(r: dict) -> str:
     return (f"Scored on the {t['titles']:,} titles added in 2021 (trained on earlier ones), "
             f"the model ranked a hit above a non-hit {t['roc_auc']:.0%} of the time (ROC-AUC "
             f"{t['roc_auc']:.2f}), and its probabilities missed by {t['brier']:.3f} against "
-            f"{t['baseline_brier']:.3f} for the base rate everywhere (Brier: squared error, "
+            f"{t['baseline_brier']:.3f} for always guessing the base rate (Brier: squared error, "
             "lower is better). ")
 
 
@@ -246,10 +246,11 @@ def result_view(r: dict) -> html.Div:
             stat("Hit probability", f"{r['hit_probability']:.0%}",
                  f"{r['base_rate']:.0%} of titles of this type are hits (the base rate). "
                  f"{_temporal_note(r)}Cross-validated on the catalog: CV ROC-AUC "
-                 f"{s['roc_auc']:.2f}, Brier {s['brier']:.3f} (base rate "
-                 f"{s['baseline_brier']:.3f})."),
+                 f"{s['roc_auc']:.2f}, Brier {s['brier']:.3f} ({s['baseline_brier']:.3f} for "
+                 "always guessing the base rate)."),
             stat("Predicted TMDB popularity", f"{pop['predicted']:.1f}",
-                 f"Likely {low:.1f}–{high:.1f}: the middle half of the model's errors in "
+                 f"TMDB's popularity index (no unit; higher is more popular). Likely "
+                 f"{low:.1f}–{high:.1f}: the middle half of the model's errors in "
                  f"cross-validation. On average it was off by {pop['mae_points']:.1f} points, "
                  f"{pop['baseline_mae_points']:.1f} when guessing the average (CV MAE)."),
             dbc.Col([html.Div("Risk", className="small text-muted"),
