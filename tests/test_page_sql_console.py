@@ -192,6 +192,18 @@ def test_csv_download_is_safe(served_app):
     assert page.csv_download("drop table titles") is no_update
 
 
+def test_a_short_result_takes_its_rows_height_and_a_long_one_scrolls():
+    """Two rows sat in a 520 px box (a screenshot review): up to SHORT_RESULT_ROWS the
+    grid is as tall as its rows; past that a fixed height that scrolls."""
+    def grid(n):
+        return parts.result_grid(ConsoleResult(columns=["n"], column_types=["BIGINT"],
+                                               rows=[(i,) for i in range(n)]))
+    short, tall = grid(2), grid(parts.SHORT_RESULT_ROWS + 1)
+    assert short.dashGridOptions["domLayout"] == "autoHeight"
+    assert "height" not in short.style
+    assert "domLayout" not in tall.dashGridOptions and tall.style["height"]
+
+
 def test_grid_cells_and_empty_results():
     result = ConsoleResult(columns=["a", "b", "c", "d", "a"],
                            column_types=["INTEGER[]", "DATE", "STRUCT", "BLOB", "BIGINT"],

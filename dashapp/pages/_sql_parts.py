@@ -132,6 +132,7 @@ def cell_text(value: object) -> str:
 
 
 GRID_CELL_CHARS = 1000  # longer texts are cut in the grid (the CSV has them whole)
+SHORT_RESULT_ROWS = 10   # up to this many rows the grid takes their height
 
 
 def result_grid(result: ConsoleResult):
@@ -152,14 +153,19 @@ def result_grid(result: ConsoleResult):
                        zip(result.columns, result.column_types, numeric))]
     rows = [{f"c{i}": _grid_value(v, is_number) for i, (v, is_number)
              in enumerate(zip(row, numeric))} for row in result.rows[:GRID_ROWS]]
+    # a few rows: the grid as tall as they are (two rows sat in a 520 px box); more:
+    # a fixed height that scrolls, only the visible rows drawn
+    short = len(rows) <= SHORT_RESULT_ROWS
     return dag.AgGrid(
         id="sql-grid", columnDefs=column_defs, rowData=rows,
         defaultColDef={"sortable": True, "resizable": True, "filter": True,
                        "minWidth": 90},
         dashGridOptions={"enableCellTextSelection": True, "ensureDomOrder": True,
-                         "tooltipShowDelay": 300, "animateRows": False},
+                         "tooltipShowDelay": 300, "animateRows": False,
+                         **({"domLayout": "autoHeight"} if short else {})},
         columnSize="autoSize", className="ag-theme-alpine sql-grid",
-        style={"height": "min(60vh, 520px)", "width": "100%"})
+        style={"width": "100%"} if short else {"height": "min(60vh, 520px)",
+                                                "width": "100%"})
 
 
 def _grid_value(value: object, is_number: bool):
