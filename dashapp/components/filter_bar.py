@@ -77,7 +77,7 @@ def filter_bar(options: FilterOptions) -> dbc.Card:
             html.Small(id=ids.FILTER_SUMMARY, className="text-muted me-3"),
             dbc.Button("Reset filters", id=ids.FILTER_RESET, size="sm",
                        color="light", outline=True)],
-                className="d-flex justify-content-end align-items-center mt-2", md=12),
+                className="d-flex justify-content-end align-items-center gap-2 mt-2", md=12),
     ], className="g-2", id=ids.FILTER_FIELDS)), className="mb-3 filter-bar")
 
 
