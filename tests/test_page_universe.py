@@ -361,6 +361,8 @@ def test_posters_are_placeholders_unless_enabled(monkeypatch):
     assert "https://image.tmdb.org/t/p/w342/x.jpg" in online and "poster-placeholder" in online
     assert "No titles" in str(posters.poster_grid(TOP.clear(), True)[0].to_plotly_json())
     assert "Alpha (2020) is the most popular" in posters.top_titles_insights(TOP)[0]
+    assert "posters are off" in posters.top_titles_insights(TOP, images=False)[1]
+    assert "posters are off" not in posters.top_titles_insights(TOP, images=True)[1]
 
 
 def test_callbacks_as_functions(served_app):

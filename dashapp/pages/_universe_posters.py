@@ -79,8 +79,9 @@ def _tile(rank: int, row: dict, images: bool) -> html.Div:
                     className="poster-tile")
 
 
-def top_titles_insights(frame: pl.DataFrame) -> list[str]:
-    """Sentences computed from the data behind the poster grid."""
+def top_titles_insights(frame: pl.DataFrame, images: bool = False) -> list[str]:
+    """Sentences computed from the data behind the poster grid (`images`: whether the
+    cards may show poster images, so the count of poster URLs is not read as a promise)."""
     if frame.is_empty():
         return []
     first = frame.row(0, named=True)
@@ -88,5 +89,8 @@ def top_titles_insights(frame: pl.DataFrame) -> list[str]:
            f"under these filters (popularity {first['tmdb_popularity']:,.0f})."]
     shows = frame.filter(pl.col("kind") == "show").height
     out.append(f"{shows} of these {frame.height} are TV shows; "
-               f"{first['titles_with_poster']:,} of the filtered titles have a poster URL.")
+               f"{first['titles_with_poster']:,} of the filtered titles have a poster URL"
+               + ("." if images else ", but posters are off: the app fetches nothing from "
+                  "outside this server, so each card shows its title's initial in the "
+                  "colour of its main category."))
     return out

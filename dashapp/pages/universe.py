@@ -207,5 +207,6 @@ FILTERS = Input(ids.FILTERS_STORE, "data")
           FILTERS)
 def update_posters(store):
     frame = universe.top_titles(wh(), Filters.from_store(store))
-    return (posters.poster_grid(frame, posters.show_posters()),
-            insight_items(posters.top_titles_insights(frame)))
+    images = posters.show_posters()
+    return (posters.poster_grid(frame, images),
+            insight_items(posters.top_titles_insights(frame, images)))
