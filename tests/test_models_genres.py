@@ -256,3 +256,18 @@ def test_panel_without_a_model_says_so(browser, served_app, artifacts_dir):
     wait_for(browser).until(lambda d: "has not been trained" in d.find_element(By.TAG_NAME, "body").text)
     assert "No model metrics in this build" in browser.find_element(By.TAG_NAME, "body").text
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+def test_scores_table_says_how_to_read_each_score():
+    """Every score column is explained in words under the table (a first-time reader
+    met 'micro-F1' and 'Hamming loss' with no key)."""
+    import polars as pl
+
+    import dashapp.app  # noqa: F401  (registers the pages)
+    from dashapp.pages import models_genres as page
+    summary = pl.DataFrame({"model": ["genres_netflix"], "split": ["temporal_2021"],
+                            **{c: [0.5] for c, _ in page.SCORE_COLUMNS}})
+    text = str(page.scores_table(summary).to_plotly_json())
+    for _, label in page.SCORE_COLUMNS:
+        assert label in page.SCORES_READ, label
+    assert page.SCORES_READ in text and "0.500" in text

@@ -115,8 +115,19 @@ def scores_table(summary) -> html.Div:
     rows = [html.Tr([_named(MODEL_LABELS, r["model"]), _named(SPLIT_LABELS, r["split"])]
                     + [html.Td("—" if r[c] is None else f"{r[c]:.3f}") for c, _ in SCORE_COLUMNS])
             for r in summary.iter_rows(named=True)]
-    return dbc.Table([head, html.Tbody(rows)], size="sm", striped=True, responsive=True,
-                     className="mb-0")
+    return html.Div([
+        dbc.Table([head, html.Tbody(rows)], size="sm", striped=True, responsive=True,
+                  className="mb-2"),
+        html.P(SCORES_READ, className="small text-muted mb-0", id="genres-scores-read")])
+
+
+# The scores in plain words, under the table (visible, not a hover: phones have none)
+SCORES_READ = (
+    "How to read the scores (0 to 1): micro-F1 weighs every label given and every label "
+    "missed over all titles (higher is better); macro-F1 averages it per label, so rare "
+    "categories count as much as common ones; samples-F1 averages it per title; Hamming "
+    "loss is the share of title-and-label yes/no decisions that were wrong (lower is "
+    "better); subset accuracy is the share of titles given exactly their labels.")
 
 
 def _named(labels: dict[str, str], name: str) -> html.Td:
