@@ -34,26 +34,27 @@ def learn(folder: Path, catalog: HistoryCatalog, titles: dict[str, str],
     households = 0
     seen: dict[str, str] = {}   # rows' fingerprint → the file first counted with them
     for path in export_files(folder):
+        name = str(path.relative_to(folder))
         try:
             export = read_export_file(path)
             # the zip Netflix sends and the CSV unpacked from it (or a second copy) are
             # one household: counted twice, one household's titles would pass the
             # two-household rule and be written
-            same = seen.setdefault(_fingerprint(export), path.name)
-            if same != path.name:
-                progress(f"{path.name}: the same rows as {same}, not counted again")
+            same = seen.setdefault(_fingerprint(export), name)
+            if same != name:
+                progress(f"{name}: the same rows as {same}, not counted again")
                 continue
             watched = set()
             for name in export.profiles or [None]:
                 watched |= set(parse_export(export, catalog, name).items["show_id"]
                                .drop_nulls().to_list())
         except HistoryError as exc:
-            progress(f"{path.name}: refused ({exc})")
+            progress(f"{name}: refused ({exc})")
             continue
         if watched:
             households += 1
             counts.update(watched)
-        progress(f"{path.name}: {len(watched)} catalog titles")
+        progress(f"{name}: {len(watched)} catalog titles")
     kept = sorted(((s, c) for s, c in counts.items() if c >= min_households),
                   key=lambda sc: (-sc[1], sc[0]))
     frame = pl.DataFrame({"show_id": [s for s, _ in kept],

@@ -81,10 +81,13 @@ def test_one_household_sent_twice_counts_once(tmp_path, catalog_titles):
     with zipfile.ZipFile(folder / "netflix-report.zip", "w", zipfile.ZIP_DEFLATED) as z:
         z.write(csv, "NetflixViewingHistory.csv")
     assert (folder / "netflix-report.zip").stat().st_size < csv.stat().st_size / 4
+    (folder / "copy").mkdir()   # a second copy under the same file name
+    (folder / "copy" / csv.name).write_bytes(csv.read_bytes())
     said = []
     frame, households = watch_prior.learn(folder, catalog, titles, progress=said.append)
     assert households == 1 and frame.height == 0
-    assert any("the same rows as" in line for line in said), said
+    assert sum("the same rows as" in line for line in said) == 2, said
+    (folder / "copy" / csv.name).unlink()
     everything, _ = watch_prior.learn(folder, catalog, titles, min_households=1)
     assert set(everything["show_id"]) == {a_id, b_id}
     csv.unlink()   # the zip alone

@@ -153,8 +153,9 @@ def result_grid(result: ConsoleResult):
                        zip(result.columns, result.column_types, numeric))]
     rows = [{f"c{i}": _grid_value(v, is_number) for i, (v, is_number)
              in enumerate(zip(row, numeric))} for row in result.rows[:GRID_ROWS]]
-    # a few rows: the grid as tall as they are (two rows sat in a 520 px box); more:
-    # a fixed height that scrolls, only the visible rows drawn
+    # a few rows: the grid as tall as they are (two rows sat in a 520 px box), above
+    # AG Grid's 150 px minimum body, which a column's filter menu needs to open in;
+    # more: a fixed height that scrolls, only the visible rows drawn
     short = len(rows) <= SHORT_RESULT_ROWS
     return dag.AgGrid(
         id="sql-grid", columnDefs=column_defs, rowData=rows,

@@ -43,7 +43,7 @@ SCORE_NOTE = (
 
 def layout(**_query) -> html.Div:
     return html.Div([
-        html.H2("Performance deep dive"),
+        html.H2("Performance Deep Dive"),
         html.P(SCORE_NOTE, className="text-muted small mb-3", id="performance-score-note"),
         CHARTS[CORRELATIONS].card(),
         dbc.Row([
