@@ -23,7 +23,7 @@ from blend.viewing_history import (FULL_WATCH_MINUTES, HistoryCatalog, HistoryEr
                                    export_files, load_catalog, parse_export, parse_history,
                                    read_export_file)
 from models import serving
-from models.blend_space import NAME, TitleSpace, read_watch_prior
+from models.blend_space import NAME, TitleSpace, WatchPriorError, read_watch_prior
 from queries.db import warehouse
 
 HIDDEN_SHARE = 0.2
@@ -277,7 +277,7 @@ def run(folder: Path, data_dir: Path | None = None, params: dict = BLEND_PARAMS,
     if prior is not None:
         learned = read_watch_prior(prior)
         if learned is None:
-            raise ValueError(f"{prior}: no such watch prior file (blend-prior writes one)")
+            raise WatchPriorError(f"{prior}: no such watch prior file (blend-prior writes one)")
         space = space.with_watch_prior(learned)
     avail = Availability.from_frame(wh.query("blend_availability"), space)
     result = evaluate_folder(Path(folder), space, avail, load_catalog(wh), params)
@@ -300,7 +300,8 @@ def table(result: dict) -> str:
             f"{r['file'][:44]:44} {(r['profile'] or '')[:14]:14} {r['rows_read']:6d} "
             f"{r['rows_skipped']:5d} {r['items']:5d} {r['match_rate']:6.1%} {r['hidden']:6d} "
             f"{fmt(r['recall_at_50'], '6.3f')} {fmt(r['popularity_recall_at_50'], '6.3f')} "
-            f"{fmt(r['prior_recall_at_50'], '6.3f')} {fmt(r['ndcg_at_50'], '6.3f')} {fmt(r['popularity_ndcg_at_50'], '6.3f')} "
+            f"{fmt(r['prior_recall_at_50'], '6.3f')} {fmt(r['ndcg_at_50'], '6.3f')} "
+            f"{fmt(r['popularity_ndcg_at_50'], '6.3f')} "
             f"{fmt(r['movies_in_top_50'], '5d')}")
     m = result["mean"]
     lines.append("-" * len(head))

@@ -120,6 +120,11 @@ def popularity_prior(frame: pl.DataFrame, unmatched: float) -> np.ndarray:
     return prior.to_numpy().astype(np.float32)
 
 
+class WatchPriorError(ValueError):
+    """A watch prior file that is missing or not what blend-prior writes; its message
+    names the file and is the whole story."""
+
+
 @dataclass(frozen=True)
 class WatchPrior:
     """How many of `total` households watched each title (show_id → households)."""
@@ -143,7 +148,7 @@ def read_watch_prior(path: Path = WATCH_PRIOR) -> WatchPrior | None:
         _check_watch_prior(frame, total)
     except (pl.exceptions.PolarsError, ValueError) as exc:
         # a hand-edited or truncated file: say which and why, not a polars traceback
-        raise ValueError(f"{path}: not a watch prior file (columns show_id, title, "
+        raise WatchPriorError(f"{path}: not a watch prior file (columns show_id, title, "
                          f"households): {str(exc).splitlines()[0]}") from exc
     return WatchPrior(dict(zip(frame["show_id"].to_list(), frame["households"].to_list())),
                       total)

@@ -608,9 +608,10 @@ def cmd_blend_eval(args) -> int:
     if not args.dir.is_dir():
         raise UserFacingError(f"{args.dir} is not a folder")
     from blend.viewing_history import HistoryError
+    from models.blend_space import WatchPriorError
     try:
         result = evaluation.run(args.dir, args.data_dir, prior=args.prior)
-    except (WarehouseMissing, artifacts.ModelMissing, HistoryError, ValueError) as exc:
+    except (WarehouseMissing, artifacts.ModelMissing, HistoryError, WatchPriorError) as exc:
         raise UserFacingError(str(exc)) from exc
     print(json.dumps(result, indent=2, default=str) if args.format == "json"
           else evaluation.table(result))
