@@ -63,15 +63,36 @@ def test_release_years_match_the_source(wh, raw, filters):
         dict(source.group_by("release_year").len().iter_rows())
 
 
-def test_addition_lag_buckets_and_medians(wh, raw):
-    got = universe.addition_lag(wh)
+# release years whose titles give each kind an even count with two different middle
+# lags (the median is their mean, a half year) as well as odd ones; checked below
+LAG_YEARS = [(None, None), (1993, 1993), (2008, 2008), (2015, 2016), (2019, 2021)]
+
+
+@pytest.mark.parametrize("years", LAG_YEARS, ids=str)
+def test_addition_lag_buckets_and_medians(wh, raw, years):
+    low, high = years
+    got = universe.addition_lag(wh, Filters(year_from=low, year_to=high))
     lag = raw.drop_nulls("added").with_columns(
-        lag=(pl.col("added").dt.year() - pl.col("release_year")))
+        lag=(pl.col("added").dt.year() - pl.col("release_year"))).filter(
+        pl.col("release_year").is_between(low or 0, high or 9999))
     expected = lag.group_by(pl.min_horizontal("lag", 30).alias("b")).len()
     assert counts(got, "lag_years", "titles") == dict(expected.iter_rows())
     medians = dict(got.group_by("kind").agg(pl.col("median_lag_years").first()).iter_rows())
     for kind, median in lag.group_by("kind").agg(pl.col("lag").median()).iter_rows():
         assert medians[kind] == pytest.approx(median)
+
+
+def test_addition_lag_cases_include_a_median_between_two_lags(raw):
+    """The cases above reach the even-count branch of the SQL's median (two middle lags
+    that differ), not only odd counts."""
+    halves = 0
+    for low, high in LAG_YEARS:
+        lag = raw.drop_nulls("added").filter(
+            pl.col("release_year").is_between(low or 0, high or 9999)).with_columns(
+            lag=(pl.col("added").dt.year() - pl.col("release_year")))
+        halves += sum(m % 1 == 0.5 for m in lag.group_by("kind").agg(
+            pl.col("lag").median())["lag"])
+    assert halves >= 1
 
 
 @pytest.mark.parametrize("filters", [Filters(), SHOWS_INDIA])

@@ -1,0 +1,112 @@
+"""Universe's addition-lag chart: its medians read from the per-lag counts (the served
+`queries/sql/universe_addition_lag.sql`) against `median()` over the filtered titles
+(the query as it was, kept here as the baseline), in the same process.
+
+    .venv/bin/python benchmarks/bench_lag_median.py --data-dir DIR [--rounds 9]
+
+For each filter family of bench_page_scope.py (with its result-neutral year bounds, so
+no cache answers), runs `queries.universe.addition_lag` on a fresh Warehouse both ways,
+alternating which goes first, after another Universe chart has selected the page's
+titles for the filters (queries/db.py Scope: on the page this query reads them, it does
+not filter), and prints the median CPU ms (this process, DuckDB's
+threads included) and wall ms of each way and their ratio. Exits 1 if the two ways ever
+return different rows: the rewrite must give exactly what median() gives.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from polars.testing import assert_frame_equal
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
+
+from bench_page_scope import FAMILIES, fresh_filters  # noqa: E402
+
+from queries import db, universe  # noqa: E402
+
+NAME = "universe_addition_lag"
+MEDIAN_OVER_TITLES = """
+with filtered as (
+    select kind, addition_lag_years
+    from filtered_titles($filters)
+    where addition_lag_years is not null
+),
+medians as (
+    select kind, median(addition_lag_years)::double as median_lag_years
+    from filtered group by kind
+),
+final as (
+    select least(f.addition_lag_years, 30)::integer as lag_years, f.kind,
+           count(*)::integer as titles
+    from filtered as f
+    group by all
+)
+select final.lag_years, final.kind, final.titles, m.median_lag_years
+from final join medians as m using (kind)
+order by lag_years, kind
+"""
+SERVED_SQL = db.sql_text
+
+
+def baseline_sql(name: str) -> str:
+    return MEDIAN_OVER_TITLES if name == NAME else SERVED_SQL(name)
+
+
+def run(data_dir: Path, f, sql):
+    """(frame, CPU ms, wall ms) of the chart's query on a fresh (cold) Warehouse."""
+    db.sql_text = sql
+    wh = db.Warehouse(data_dir, timeout_s=300)
+    try:
+        universe.release_years(wh, f)  # the page's title set, selected outside the timing
+        cpu, wall = time.process_time(), time.perf_counter()
+        frame = universe.addition_lag(wh, f)
+        return frame, (time.process_time() - cpu) * 1000, (time.perf_counter() - wall) * 1000
+    finally:
+        wh.close()
+        db.sql_text = SERVED_SQL
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--rounds", type=int, default=9)
+    args = parser.parse_args()
+    ways = {"median() (baseline)": baseline_sql, "from counts (app)": SERVED_SQL}
+    print(f"{args.data_dir}: {os.cpu_count()} cores, load average "
+          f"{os.getloadavg()[0]:.1f} at the start; medians of {args.rounds} rounds")
+    print(f"{'family':8s} {'baseline cpu':>13s} {'app cpu':>8s} {'ratio':>6s} "
+          f"{'baseline wall':>14s} {'app wall':>9s}")
+    fresh, differ = fresh_filters(), []
+    for family, base in FAMILIES.items():
+        cpu = {w: [] for w in ways}
+        wall = {w: [] for w in ways}
+        for r in range(args.rounds):
+            f = fresh(base)
+            frames = {}
+            for way in (list(ways) if r % 2 == 0 else list(ways)[::-1]):
+                frames[way], c, w = run(args.data_dir, f, ways[way])
+                cpu[way].append(c)
+                wall[way].append(w)
+            try:
+                assert_frame_equal(*frames.values())
+            except AssertionError as exc:
+                differ.append(f"{family}: {str(exc).splitlines()[0]}")
+        (bc, ac), (bw, aw) = ([statistics.median(t[w]) for w in ways] for t in (cpu, wall))
+        print(f"{family:8s} {bc:13.1f} {ac:8.1f} {bc / ac:5.2f}x {bw:14.1f} {aw:9.1f}",
+              flush=True)
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
+    if differ:
+        print("DIFFERENT ROWS:\n  " + "\n  ".join(differ))
+        return 1
+    print("same rows both ways in every run")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
