@@ -73,18 +73,36 @@ return [...document.querySelectorAll('.js-plotly-plot')].filter(gd => gd.offsetP
 """
 
 
+# cards stacked in one column with no gap between them (a card's margin spilling out of
+# its column put them edge to edge on a phone): "title / title" of each such pair
+TOUCHING_CARDS_JS = """
+const cards = [...document.querySelectorAll('#_pages_content .card')]
+  .filter(c => c.offsetParent && !c.parentElement.closest('.card'))
+  .map(c => [c.getBoundingClientRect(), (c.innerText || '').trim().slice(0, 30)])
+  .sort((a, b) => a[0].top - b[0].top);
+const out = [];
+for (let i = 1; i < cards.length; i++) {
+  const [a, at] = cards[i - 1], [b, bt] = cards[i];
+  if (Math.abs(a.left - b.left) < 2 && b.top - a.bottom < 4) out.push(at + ' / ' + bt);
+}
+return out;
+"""
+
+
 def _reflows_at(browser, width: int) -> list:
     """At `width` CSS px the page scrolls only vertically (WCAG 1.4.10; 390 px is a
-    phone, and stricter than 1280 px at 200% zoom) and every chart's titles fit the
-    chart. Waits for the charts to re-fit; returns [] or what stuck out. The width is
-    emulated: headless Chromium will not make its window narrower than 500 px."""
+    phone, and stricter than 1280 px at 200% zoom), every chart's titles fit the chart
+    and stacked cards do not touch. Waits for the charts to re-fit; returns [] or what
+    stuck out. The width is emulated: headless Chromium will not make its window
+    narrower than 500 px."""
     from selenium.common.exceptions import TimeoutException
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
         "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": True})
 
     def problems(d):
         overflow, wide = d.execute_script(OVERFLOW_JS)
-        return ([wide] if overflow > 0 else []) + d.execute_script(CUT_TITLES_JS)
+        return ([wide] if overflow > 0 else []) + d.execute_script(CUT_TITLES_JS) + \
+            [f"touching cards: {pair}" for pair in d.execute_script(TOUCHING_CARDS_JS)]
     try:
         wait_for(browser, 15).until(
             lambda d: d.execute_script("return window.innerWidth") == width and not problems(d))

@@ -115,6 +115,32 @@ def test_a_missing_blend_says_so(browser, served_app):
     assert browser.find_element(By.LINK_TEXT, "Start a new blend")
 
 
+# where the upload box and the how-to card start, and the viewport's height
+UPLOAD_PLACE_JS = """
+const top = id => document.getElementById(id).getBoundingClientRect().top;
+return [top('blend-new-upload'), top('blend-how-to'), window.innerHeight];
+"""
+
+
+def test_on_a_phone_the_upload_is_on_the_first_screen(browser, served_app):
+    """At 390 × 844 px the upload box is on the first screen, above the instructions
+    (it sat below a screen of them); side by side from 992 px, the how-to first."""
+    from selenium.webdriver.common.by import By
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        browser.get(served_app + "/blend")
+        wait_for(browser, 30).until(lambda d: d.find_elements(By.ID, "blend-new-upload"))
+        upload, how_to, height = browser.execute_script(UPLOAD_PLACE_JS)
+        assert upload < height * 0.9, (upload, height)
+        assert upload < how_to
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    browser.get(served_app + "/blend")
+    wait_for(browser, 30).until(lambda d: d.find_elements(By.ID, "blend-new-upload"))
+    upload, how_to, _ = browser.execute_script(UPLOAD_PLACE_JS)
+    assert how_to <= upload
+
 def test_sample_household_and_profile_picker(browser, served_app, blend_model, artifacts_dir,
                                              tmp_path):
     """A visitor without a file: "Try it with a sample history" opens a blend of the

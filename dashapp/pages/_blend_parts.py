@@ -112,7 +112,7 @@ def how_to_get_file() -> dbc.Card:
                "built with IMDb's dataset files): titles added later, and some localized "
                "names, cannot be matched; each profile lists what was not.",
                className="small mb-0"),
-    ]), className="mb-3 h-100")
+    ]), id="blend-how-to", className="h-100")
 
 
 def privacy_note() -> dbc.Card:
@@ -122,7 +122,7 @@ def privacy_note() -> dbc.Card:
                "a random id. Anyone with the blend's link sees the group's insights and "
                "titles; only this browser can rename your profile, hide titles from it or "
                "delete it. Deleting removes every row of it.", className="small mb-0"),
-    ]), className="mb-3 h-100")
+    ]), className="h-100")
 
 
 def member_card(profile: Profile, person: str, colour: str, editable: bool,

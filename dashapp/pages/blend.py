@@ -30,6 +30,9 @@ def layout(**_query) -> html.Div:
         html.P("Two viewing histories in, one shared list out: upload your Netflix "
                "viewing history, share the link with a friend, they add theirs, and you "
                "both get titles neither has seen that suit you both.", className="lead"),
+        # on a phone the columns stack: the upload comes first (it sat below a screen of
+        # instructions), the how-to second; side by side from lg as they read. The
+        # how-to has nothing to focus, so the tab order follows what is seen.
         dbc.Row([
             dbc.Col(parts.how_to_get_file(), lg=4),
             dbc.Col(dbc.Card(dbc.CardBody([
@@ -41,9 +44,9 @@ def layout(**_query) -> html.Div:
                            outline=True, size="sm"),
                 dcc.Loading(html.Div(id=f"{SAMPLE}-status", className="mt-2", role="status",
                                      **{"aria-live": "polite"}), type="dot")]),
-                className="mb-3 h-100"), lg=4),
+                className="h-100"), lg=4, className="order-first order-lg-0"),
             dbc.Col(parts.privacy_note(), lg=4),
-        ]),
+        ], className="g-3 mb-3"),
         html.Div(id=MINE_LIST),
     ])
 
