@@ -1,16 +1,18 @@
-"""Universe's addition-lag chart: its medians read from the per-lag counts (the served
-`queries/sql/universe_addition_lag.sql`) against `median()` over the filtered titles
-(the query as it was, kept here as the baseline), in the same process.
+"""Universe's addition-lag and runtime charts: their medians read from per-value counts
+(the served `queries/sql/universe_addition_lag.sql` and `universe_runtimes.sql`)
+against `median()` over the filtered titles (each query as it was, kept here as the
+baseline), in the same process.
 
     .venv/bin/python benchmarks/bench_lag_median.py --data-dir DIR [--rounds 9]
 
-For each filter family of bench_page_scope.py (with its result-neutral year bounds, so
-no cache answers), runs `queries.universe.addition_lag` on a fresh Warehouse both ways,
+For each chart and filter family of bench_page_scope.py (with its result-neutral year
+bounds, so no cache answers), runs its `queries.universe` wrapper on a fresh Warehouse
+both ways,
 alternating which goes first, after another Universe chart has selected the page's
 titles for the filters (queries/db.py Scope: on the page this query reads them, it does
 not filter), and prints the median CPU ms (this process, DuckDB's
 threads included) and wall ms of each way and their ratio. Exits 1 if the two ways ever
-return different rows: the rewrite must give exactly what median() gives.
+return different rows: the rewrites must give exactly what median() gives.
 """
 from __future__ import annotations
 
@@ -30,8 +32,7 @@ from bench_page_scope import FAMILIES, fresh_filters  # noqa: E402
 
 from queries import db, universe  # noqa: E402
 
-NAME = "universe_addition_lag"
-MEDIAN_OVER_TITLES = """
+LAG_MEDIAN_OVER_TITLES = """
 with filtered as (
     select kind, addition_lag_years
     from filtered_titles($filters)
@@ -51,21 +52,37 @@ select final.lag_years, final.kind, final.titles, m.median_lag_years
 from final join medians as m using (kind)
 order by lag_years, kind
 """
+RUNTIME_MEDIAN_OVER_MOVIES = """
+with movies as (
+    select runtime_minutes
+    from filtered_titles($filters)
+    where kind = 'movie' and runtime_minutes is not null
+)
+select least(runtime_minutes // 10 * 10, 200)::integer as bin_start, count(*)::integer as movies,
+       (select median(runtime_minutes) from movies)::double as median_minutes
+from movies
+group by bin_start
+order by bin_start
+"""
+# chart → (its wrapper, its SQL file, the baseline SQL)
+CHARTS = {"lag": (universe.addition_lag, "universe_addition_lag", LAG_MEDIAN_OVER_TITLES),
+          "runtimes": (universe.runtimes, "universe_runtimes", RUNTIME_MEDIAN_OVER_MOVIES)}
 SERVED_SQL = db.sql_text
 
 
 def baseline_sql(name: str) -> str:
-    return MEDIAN_OVER_TITLES if name == NAME else SERVED_SQL(name)
+    baseline = {file: sql for _, file, sql in CHARTS.values()}
+    return baseline.get(name) or SERVED_SQL(name)
 
 
-def run(data_dir: Path, f, sql):
+def run(data_dir: Path, chart: str, f, sql):
     """(frame, CPU ms, wall ms) of the chart's query on a fresh (cold) Warehouse."""
     db.sql_text = sql
     wh = db.Warehouse(data_dir, timeout_s=300)
     try:
         universe.release_years(wh, f)  # the page's title set, selected outside the timing
         cpu, wall = time.process_time(), time.perf_counter()
-        frame = universe.addition_lag(wh, f)
+        frame = CHARTS[chart][0](wh, f)
         return frame, (time.process_time() - cpu) * 1000, (time.perf_counter() - wall) * 1000
     finally:
         wh.close()
@@ -80,26 +97,28 @@ def main() -> int:
     ways = {"median() (baseline)": baseline_sql, "from counts (app)": SERVED_SQL}
     print(f"{args.data_dir}: {os.cpu_count()} cores, load average "
           f"{os.getloadavg()[0]:.1f} at the start; medians of {args.rounds} rounds")
-    print(f"{'family':8s} {'baseline cpu':>13s} {'app cpu':>8s} {'ratio':>6s} "
+    print(f"{'chart':9s} {'family':8s} {'baseline cpu':>13s} {'app cpu':>8s} {'ratio':>6s} "
           f"{'baseline wall':>14s} {'app wall':>9s}")
     fresh, differ = fresh_filters(), []
-    for family, base in FAMILIES.items():
-        cpu = {w: [] for w in ways}
-        wall = {w: [] for w in ways}
-        for r in range(args.rounds):
-            f = fresh(base)
-            frames = {}
-            for way in (list(ways) if r % 2 == 0 else list(ways)[::-1]):
-                frames[way], c, w = run(args.data_dir, f, ways[way])
-                cpu[way].append(c)
-                wall[way].append(w)
-            try:
-                assert_frame_equal(*frames.values())
-            except AssertionError as exc:
-                differ.append(f"{family}: {str(exc).splitlines()[0]}")
-        (bc, ac), (bw, aw) = ([statistics.median(t[w]) for w in ways] for t in (cpu, wall))
-        print(f"{family:8s} {bc:13.1f} {ac:8.1f} {bc / ac:5.2f}x {bw:14.1f} {aw:9.1f}",
-              flush=True)
+    for chart in CHARTS:
+        for family, base in FAMILIES.items():
+            cpu = {w: [] for w in ways}
+            wall = {w: [] for w in ways}
+            for r in range(args.rounds):
+                f = fresh(base)
+                frames = {}
+                for way in (list(ways) if r % 2 == 0 else list(ways)[::-1]):
+                    frames[way], c, w = run(args.data_dir, chart, f, ways[way])
+                    cpu[way].append(c)
+                    wall[way].append(w)
+                try:
+                    assert_frame_equal(*frames.values())
+                except AssertionError as exc:
+                    differ.append(f"{chart} {family}: {str(exc).splitlines()[0]}")
+            (bc, ac), (bw, aw) = ([statistics.median(t[w]) for w in ways]
+                                  for t in (cpu, wall))
+            print(f"{chart:9s} {family:8s} {bc:13.1f} {ac:8.1f} {bc / ac:5.2f}x {bw:14.1f} "
+                  f"{aw:9.1f}", flush=True)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
     if differ:
         print("DIFFERENT ROWS:\n  " + "\n  ".join(differ))

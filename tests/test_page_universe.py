@@ -127,14 +127,30 @@ def test_ratings_match_the_source(wh, raw):
     assert got == dict(expected.group_by("r").len().iter_rows())
 
 
-def test_runtimes_and_seasons_match_the_durations(wh, raw):
+@pytest.mark.parametrize("years", LAG_YEARS, ids=str)
+def test_runtime_bins_and_median_match_the_durations(wh, raw, years):
+    low, high = years
     movies = raw.filter(pl.col("kind") == "movie").with_columns(
-        minutes=pl.coalesce("duration", "rating").str.extract(r"^(\d+) min", 1).cast(pl.Int64))
-    got = universe.runtimes(wh)
+        minutes=pl.coalesce("duration", "rating").str.extract(r"^(\d+) min", 1)
+        .cast(pl.Int64)).filter(pl.col("release_year").is_between(low or 0, high or 9999))
+    got = universe.runtimes(wh, Filters(year_from=low, year_to=high))
     expected = movies.drop_nulls("minutes").group_by(
         pl.min_horizontal(pl.col("minutes") // 10 * 10, 200).alias("b")).len()
     assert dict(got.select("bin_start", "movies").iter_rows()) == dict(expected.iter_rows())
     assert got["median_minutes"][0] == movies["minutes"].median()
+
+
+def test_runtime_cases_include_a_median_between_two_runtimes(raw):
+    """The cases above reach the even-count branch of the SQL's median."""
+    medians = [raw.filter((pl.col("kind") == "movie")
+                          & pl.col("release_year").is_between(low or 0, high or 9999))
+               .select(pl.coalesce("duration", "rating").str.extract(r"^(\d+) min", 1)
+                       .cast(pl.Int64))[:, 0].median()
+               for low, high in LAG_YEARS]
+    assert any(m % 1 == 0.5 for m in medians), medians
+
+
+def test_seasons_match_the_durations(wh, raw):
     shows = raw.filter(pl.col("kind") == "show").with_columns(
         n=pl.col("duration").str.extract(r"^(\d+) Season", 1).cast(pl.Int64))
     got = universe.seasons(wh)
