@@ -25,3 +25,13 @@ class WithBaseline(SqlFolder):
         if name == self.baseline:
             return (BASELINE_DIR / f"{name}.sql").read_text()
         return super().text(name)
+
+
+def agreement(differences: list[str], what: str) -> int:
+    """Print whether the served and the baseline way gave the same `what` (rows,
+    titles…) in every run, listing `differences` if not; the benchmark's exit status."""
+    if differences:
+        print(f"DIFFERENT {what.upper()}:\n  " + "\n  ".join(differences))
+        return 1
+    print(f"same {what} both ways in every run")
+    return 0

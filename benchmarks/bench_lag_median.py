@@ -1,7 +1,7 @@
 """Universe's addition-lag and runtime charts: their medians read from per-value counts
 (the served `queries/sql/universe_addition_lag.sql` and `universe_runtimes.sql`)
-against `median()` over the filtered titles (each query as it was, kept here as the
-baseline), in the same process.
+against `median()` over the filtered titles (each query as it was, kept in
+benchmarks/sql as the baseline), in the same process.
 
     .venv/bin/python benchmarks/bench_lag_median.py --data-dir DIR [--rounds 9]
 
@@ -28,51 +28,24 @@ from polars.testing import assert_frame_equal
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(Path(__file__).resolve().parent)]
 
+from _baseline_sql import BASELINE_DIR, agreement  # noqa: E402
 from bench_page_scope import FAMILIES, fresh_filters  # noqa: E402
 
 from queries import db, universe  # noqa: E402
 
-LAG_MEDIAN_OVER_TITLES = """
-with filtered as (
-    select kind, addition_lag_years
-    from filtered_titles($filters)
-    where addition_lag_years is not null
-),
-medians as (
-    select kind, median(addition_lag_years)::double as median_lag_years
-    from filtered group by kind
-),
-final as (
-    select least(f.addition_lag_years, 30)::integer as lag_years, f.kind,
-           count(*)::integer as titles
-    from filtered as f
-    group by all
-)
-select final.lag_years, final.kind, final.titles, m.median_lag_years
-from final join medians as m using (kind)
-order by lag_years, kind
-"""
-RUNTIME_MEDIAN_OVER_MOVIES = """
-with movies as (
-    select runtime_minutes
-    from filtered_titles($filters)
-    where kind = 'movie' and runtime_minutes is not null
-)
-select least(runtime_minutes // 10 * 10, 200)::integer as bin_start, count(*)::integer as movies,
-       (select median(runtime_minutes) from movies)::double as median_minutes
-from movies
-group by bin_start
-order by bin_start
-"""
-# chart → (its wrapper, its SQL file, the baseline SQL)
-CHARTS = {"lag": (universe.addition_lag, "universe_addition_lag", LAG_MEDIAN_OVER_TITLES),
-          "runtimes": (universe.runtimes, "universe_runtimes", RUNTIME_MEDIAN_OVER_MOVIES)}
+# chart → (its wrapper, its SQL file, the baseline's file in benchmarks/sql)
+CHARTS = {"lag": (universe.addition_lag, "universe_addition_lag",
+                  "universe_addition_lag_median"),
+          "runtimes": (universe.runtimes, "universe_runtimes", "universe_runtimes_median")}
 SERVED_SQL = db.sql_text
 
 
 def baseline_sql(name: str) -> str:
-    baseline = {file: sql for _, file, sql in CHARTS.values()}
-    return baseline.get(name) or SERVED_SQL(name)
+    """The SQL text of `name` with each chart's file replaced by its kept baseline."""
+    baseline = {file: kept for _, file, kept in CHARTS.values()}
+    if name in baseline:
+        return (BASELINE_DIR / f"{baseline[name]}.sql").read_text()
+    return SERVED_SQL(name)
 
 
 def run(data_dir: Path, chart: str, f, sql):
@@ -120,11 +93,7 @@ def main() -> int:
             print(f"{chart:9s} {family:8s} {bc:13.1f} {ac:8.1f} {bc / ac:5.2f}x {bw:14.1f} "
                   f"{aw:9.1f}", flush=True)
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
-    if differ:
-        print("DIFFERENT ROWS:\n  " + "\n  ".join(differ))
-        return 1
-    print("same rows both ways in every run")
-    return 0
+    return agreement(differ, "rows")
 
 
 if __name__ == "__main__":

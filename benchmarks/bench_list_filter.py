@@ -22,6 +22,9 @@ from pathlib import Path
 
 import duckdb
 
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
+from _baseline_sql import agreement  # noqa: E402
+
 WAYS = {
     "list_has_any (baseline)": "list_has_any({col}, $chosen::varchar[])",
     "list_filter (app)": "len(list_filter({col}, lambda v: list_contains($chosen::varchar[], v))) > 0",
@@ -67,11 +70,7 @@ def main() -> int:
     base, app = sums.values()
     print(f"sum of medians: {base:,.0f} → {app:,.0f} ms CPU ({base / app:.2f}x); "
           f"load average {os.getloadavg()[0]:.1f} at the end")
-    if differ:
-        print("DIFFERENT TITLES:\n  " + "\n  ".join(differ))
-        return 1
-    print("same titles both ways in every run")
-    return 0
+    return agreement(differ, "titles")
 
 
 if __name__ == "__main__":
