@@ -1,4 +1,4 @@
--- baseline of benchmarks/bench_lag_median.py: queries/sql/universe_addition_lag.sql as it
+-- baseline of benchmarks/bench_rewrites.py: queries/sql/universe_addition_lag.sql as it
 -- was, median() over every filtered title (not shipped)
 with filtered as (
     select kind, addition_lag_years

@@ -1,4 +1,4 @@
--- baseline of benchmarks/bench_lag_median.py: queries/sql/universe_runtimes.sql as it was,
+-- baseline of benchmarks/bench_rewrites.py: queries/sql/universe_runtimes.sql as it was,
 -- median() over every filtered movie (not shipped)
 with movies as (
     select runtime_minutes

@@ -3,7 +3,7 @@
 with counts as (
     -- titles per exact lag (whole years: a hundred or so values) and kind: the histogram
     -- and the medians both read these counts, not the titles (median() over the titles
-    -- sorted every lag: half the query's CPU at 1M titles, bench_lag_median.py)
+    -- sorted every lag: half the query's CPU at 1M titles, bench_rewrites.py)
     select kind, addition_lag_years as lag_years, count(*) as titles
     from filtered_titles($filters)
     where addition_lag_years is not null

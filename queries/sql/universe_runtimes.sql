@@ -3,7 +3,7 @@
 with counts as (
     -- movies per exact runtime (whole minutes: a few hundred values): the bins and the
     -- median both read these counts, not the movies (as universe_addition_lag.sql;
-    -- benchmarks/bench_lag_median.py)
+    -- benchmarks/bench_rewrites.py)
     select runtime_minutes, count(*) as movies
     from filtered_titles($filters)
     where kind = 'movie' and runtime_minutes is not null
