@@ -45,8 +45,8 @@ def learn(folder: Path, catalog: HistoryCatalog, titles: dict[str, str],
                 progress(f"{name}: the same rows as {same}, not counted again")
                 continue
             watched = set()
-            for name in export.profiles or [None]:
-                watched |= set(parse_export(export, catalog, name).items["show_id"]
+            for profile in export.profiles or [None]:
+                watched |= set(parse_export(export, catalog, profile).items["show_id"]
                                .drop_nulls().to_list())
         except HistoryError as exc:
             progress(f"{name}: refused ({exc})")

@@ -65,6 +65,9 @@ def test_learn_counts_households_and_keeps_titles_two_watched(exports, catalog_t
     assert households == 3
     assert frame.rows() == sorted([(a_id, titles[a_id], 2), (b_id, titles[b_id], 2)])
     assert any(line.startswith("notes.csv: refused") for line in said)
+    # each counted file's line names the file (a full-account file's too, not a profile)
+    assert {line.split(":")[0] for line in said if line.endswith("catalog titles")} == {
+        str(p.relative_to(folder)) for p in folder.rglob("*.csv") if p.name != "notes.csv"}
     everything, _ = watch_prior.learn(folder, catalog, titles, min_households=1)
     assert dict(zip(everything["show_id"], everything["households"])) == {
         a_id: 2, b_id: 2, c_id: 1}
