@@ -27,7 +27,8 @@ from _baseline_sql import agreement  # noqa: E402
 
 WAYS = {
     "list_has_any (baseline)": "list_has_any({col}, $chosen::varchar[])",
-    "list_filter (app)": "len(list_filter({col}, lambda v: list_contains($chosen::varchar[], v))) > 0",
+    "list_filter (app)": ("len(list_filter({col}, "
+                          "lambda v: list_contains($chosen::varchar[], v))) > 0"),
 }
 
 
