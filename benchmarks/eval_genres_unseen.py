@@ -22,6 +22,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from threadpoolctl import threadpool_limits
 
 from base.paths import Paths, current_build
+from models import genre_aux
 from models import genre_classifier as gc
 from models import genre_files
 from models.genre_plain import PlainModel, at_least_one, best_threshold
@@ -68,7 +69,9 @@ def netflix(con) -> None:
     before, _ = gc.temporal_split(records)
     forms = [gc.form_record(records[i]) for i in before]
     print(f"netflix form: {len(forms):,} titles added before 2021 (out of fold only)")
-    model, oof = timed(lambda: gc.fit("netflix", forms, labels, y[before]))
+    aux = timed(lambda: genre_aux.fit(genre_aux.training_records(
+        con, [r["title"] for r in records]), gc.SEED))   # as the refresh fits the form
+    model, oof = timed(lambda: gc.fit("netflix", forms, labels, y[before], gc.SEED, aux))
     plain = timed(lambda: PlainModel("netflix", labels).fit(forms, y[before]))
     blends("form", y[before], oof, plain.oof, y[before], oof, plain.oof)
 

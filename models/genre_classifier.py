@@ -41,8 +41,9 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import MultiLabelBinarizer
 
 from base import settings
-from models import SQL, genre_files
+from models import SQL, genre_aux, genre_files
 from models.artifacts import TrainedModel
+from models.genre_aux import AuxGenres
 from models.genre_plain import PlainModel, SeedBaseline, best_threshold
 from models.metrics import multilabel_rows
 from models.text_features import FeatureBuilder, text_of
@@ -53,7 +54,8 @@ TRAINS_IN_WORKERS = True   # its jobs run in `train_jobs` processes (run_jobs)
 SEED = 42
 # Chosen by 3-fold CV on the training split only (docs/models/genre_classifier.md).
 PARAMS = {"C": 4.0, "oof_folds": 3, "min_label_positives": 3, "calibration_C": 100.0,
-          "feature_weights": {"netflix": {"meta": 0.25, "people": 1.0, "stems": 0.5},
+          "feature_weights": {"netflix": {"meta": 0.25, "people": 1.0, "stems": 0.5,
+                                          "aux": 0.25},
                               "tmdb": {"meta": 0.25, "title_chars": 0.5, "stems": 0.5}},
           "threshold_grid": [round(x, 2) for x in np.linspace(0.02, 0.96, 95)]}
 # What a person can type into the live form (or pass to the CLI/API). The "netflix_form"
@@ -150,9 +152,10 @@ def _classifier(seed: int) -> OneVsRestClassifier:
         dual=True, random_state=seed))
 
 
-def _features(task: str, records: list[dict]) -> tuple[FeatureBuilder, sparse.csr_matrix]:
+def _features(task: str, records: list[dict],
+              aux: AuxGenres | None) -> tuple[FeatureBuilder, sparse.csr_matrix]:
     """A fitted FeatureBuilder and the matrix of `records`."""
-    feats = FeatureBuilder(task, PARAMS["feature_weights"][task])
+    feats = FeatureBuilder(task, PARAMS["feature_weights"][task], aux)
     return feats, feats.fit_transform(records)
 
 
@@ -172,16 +175,17 @@ def _platt(truth: np.ndarray, probs: np.ndarray) -> tuple[float, float]:
     return float(lr.coef_[0, 0]), float(lr.intercept_[0])
 
 
-def _fit_group(task: str, records: list[dict], y: np.ndarray, seed: int) -> tuple[GroupModel, np.ndarray]:
+def _fit_group(task: str, records: list[dict], y: np.ndarray, seed: int,
+               aux: AuxGenres | None) -> tuple[GroupModel, np.ndarray]:
     """Fit one group; return it and its calibrated out-of-fold probabilities."""
     columns = np.flatnonzero(y.sum(axis=0) >= PARAMS["min_label_positives"])
     labels = y[:, columns]
     oof = np.zeros(labels.shape)
     for fit, held in KFold(PARAMS["oof_folds"], shuffle=True, random_state=seed).split(records):
-        feats, x = _features(task, [records[i] for i in fit])
+        feats, x = _features(task, [records[i] for i in fit], aux)
         clf = _classifier(seed).fit(x, labels[fit])
         oof[held] = clf.predict_proba(feats.transform([records[i] for i in held]))
-    feats, x = _features(task, records)
+    feats, x = _features(task, records, aux)
     calibration = np.array([_platt(labels[:, k], oof[:, k]) for k in range(len(columns))]).T
     model = GroupModel(feats, _classifier(seed).fit(x, labels), columns, calibration,
                        np.full(len(columns), 0.5))
@@ -191,14 +195,15 @@ def _fit_group(task: str, records: list[dict], y: np.ndarray, seed: int) -> tupl
 
 
 def fit(task: str, records: list[dict], labels: list[str], y: np.ndarray,
-        seed: int = SEED) -> tuple[GenreClassifier, np.ndarray]:
-    """A classifier for `task`, and out-of-fold probabilities of its training rows."""
+        seed: int = SEED, aux: AuxGenres | None = None) -> tuple[GenreClassifier, np.ndarray]:
+    """A classifier for `task`, and out-of-fold probabilities of its training rows.
+    `aux`: fitted auxiliary genre models (Netflix), an input like any other feature."""
     model = GenreClassifier(task, labels)
     oof = np.zeros_like(y, dtype=float)
     scored = np.zeros_like(y, dtype=bool)   # cells a group model predicts at all
     for name in sorted({model.group_of(r) for r in records}):
         rows = [i for i, r in enumerate(records) if model.group_of(r) == name]
-        gm, oof[rows] = _fit_group(task, [records[i] for i in rows], y[rows], seed)
+        gm, oof[rows] = _fit_group(task, [records[i] for i in rows], y[rows], seed, aux)
         model.groups[name] = gm
         scored[np.ix_(rows, gm.columns)] = True
     # one cut: micro-F1 out of fold
@@ -242,9 +247,10 @@ def _rows(name: str, split: str, y, pred, labels) -> list[dict]:
 
 def _classifier_job(variant: str, task: str, fit_rows: list[dict], score_rows: list[dict],
                     labels: list[str], y_fit: np.ndarray, y_score: np.ndarray,
-                    score_split: str, seed: int) -> tuple[dict, list[dict]]:
+                    score_split: str, seed: int,
+                    aux: AuxGenres | None = None) -> tuple[dict, list[dict]]:
     """The served classifier: scored on `score_rows` and out of fold on its own rows."""
-    model, oof = fit(task, fit_rows, labels, y_fit, seed)
+    model, oof = fit(task, fit_rows, labels, y_fit, seed, aux)
     rows = _rows(variant, score_split, y_score, model.predict_many(score_rows), labels)
     rows += _rows(variant, CV_SPLIT, y_fit, model.decide(fit_rows, oof), labels)
     return {variant: model}, rows
@@ -264,18 +270,19 @@ def _seed_job(name: str, fit_rows: list[dict], score_rows: list[dict], labels: l
     return {}, _rows(name, score_split, y_score, base.predict(score_rows), labels)
 
 
-def netflix_jobs(records: list[dict], seed: int) -> list[partial]:
+def netflix_jobs(records: list[dict], aux: AuxGenres, seed: int) -> list[partial]:
     """Both variants, the plain model (form inputs) and the seed baseline, fitted on the
     titles added before 2021 and scored on the 2021 additions; the variants also on
-    their own 3-fold out-of-fold predictions."""
+    their own 3-fold out-of-fold predictions. `aux`: the auxiliary genre models, fitted
+    on no catalog title (models/genre_aux.py)."""
     labels, y = binarize(records)
     train_idx, test_idx = temporal_split(records)
     train, test = [records[i] for i in train_idx], [records[i] for i in test_idx]
     form_train, form_test = [form_record(r) for r in train], [form_record(r) for r in test]
     split = (labels, y[train_idx], y[test_idx], TEMPORAL_SPLIT)
-    return [partial(_classifier_job, "netflix", "netflix", train, test, *split, seed),
+    return [partial(_classifier_job, "netflix", "netflix", train, test, *split, seed, aux),
             partial(_classifier_job, "netflix_form", "netflix", form_train, form_test, *split,
-                    seed),
+                    seed, aux),
             partial(_plain_job, "netflix_plain", "netflix", form_train, form_test, *split, seed),
             partial(_seed_job, "netflix_baseline", train, test, *split)]
 
@@ -314,8 +321,15 @@ def train(con: duckdb.DuckDBPyConnection, seed: int = SEED) -> TrainedModel:
     "tmdb", "tmdb_plain"}. The Netflix ones are those trained on the additions before
     2021 (what their headline scores measure), the TMDB ones on every bundled movie."""
     started, n_jobs = time.monotonic(), settings.get("train_jobs")
-    models, rows = run_jobs(netflix_jobs(load_records(con, "netflix"), seed)
+    netflix = load_records(con, "netflix")
+    aux = genre_aux.fit(genre_aux.training_records(con, [r["title"] for r in netflix]), seed)
+    models, rows = run_jobs(netflix_jobs(netflix, aux, seed)
                             + tmdb_jobs(load_records(con, "tmdb"), seed), n_jobs)
+    # each job's process returned its own copy of the auxiliary models: keep one (the
+    # same fitted object, so the same predictions) and the artifact holds it once
+    for variant in ("netflix", "netflix_form"):
+        for gm in models[variant].groups.values():
+            gm.features.share_aux(aux)
     return TrainedModel(models,
                         params={**PARAMS, "temporal_cutoff": str(TEMPORAL_CUTOFF),
                                 "unseen_file": genre_files.UNSEEN_TMDB.name},

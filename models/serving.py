@@ -260,4 +260,13 @@ def evaluate_file(data_dir: Path, build_id: str, path: Path, task: str) -> dict:
                          "macro_f1": macro(base)},
             "model": f"genres_{variant}", "build_id": build_id,
             "unknown_labels": dict(found.unknown_labels.most_common()),
-            "skipped_rows": found.skipped_rows}
+            "skipped_rows": found.skipped_rows,
+            "aux_known_rows": _aux_known_rows(model, records)}
+
+
+def _aux_known_rows(model, records: list[dict]) -> int:
+    """Rows whose title the model's auxiliary genre models learnt from (their TMDB or
+    IMDb row): for these the file is not unseen data (models/genre_aux.py)."""
+    auxes = {id(gm.features.aux): gm.features.aux for gm in model.groups.values()
+             if gm.features.aux is not None}
+    return sum(any(aux.knows(r.get("title")) for aux in auxes.values()) for r in records)

@@ -72,6 +72,10 @@ def _people_tokens(text: str) -> list[str]:
     return [p for p in text.split("|") if p]
 
 
+def _whole(r: dict) -> dict:
+    return r
+
+
 def _vectorizer(block: str, task: str):
     """(vectorizer, field) of one block; all but `text` are optional (weight > 0)."""
     if block == "text":
@@ -100,6 +104,9 @@ class FeatureBuilder:
     """
     task: str                 # "netflix" or "tmdb"
     weights: dict[str, float] = field(default_factory=lambda: {"meta": 1.0})
+    # fitted auxiliary genre models (models/genre_aux.AuxGenres) for the `aux` block:
+    # their probabilities are features; without them the block is left out
+    aux: object | None = None
 
     def fit(self, records: list[dict]) -> "FeatureBuilder":
         self.fit_transform(records)
@@ -109,9 +116,9 @@ class FeatureBuilder:
         """Fit and transform in one pass over the text (tokenizing is most of the cost)."""
         self.blocks, matrices = [], []   # blocks: (name, weight, vectorizer, field)
         for name, weight in {"text": 1.0, **self.weights}.items():
-            if weight <= 0:
+            if weight <= 0 or (name == "aux" and self.aux is None):
                 continue
-            vec, fld = _vectorizer(name, self.task)
+            vec, fld = (self.aux, _whole) if name == "aux" else _vectorizer(name, self.task)
             try:
                 matrices.append(weight * vec.fit_transform(map(fld, records)))
             except ValueError:  # no vocabulary at all (no names in the form variant)
@@ -119,6 +126,12 @@ class FeatureBuilder:
             self.blocks.append((name, weight, vec, fld))
         self.text = self.blocks[0][2]
         return sparse.hstack(matrices).tocsr()
+
+    def share_aux(self, aux) -> None:
+        """Read the `aux` block from `aux`, an equal copy of the fitted auxiliary models
+        (models fitted in worker processes come back with a copy each)."""
+        self.aux = aux
+        self.blocks = [(n, w, aux if n == "aux" else v, f) for n, w, v, f in self.blocks]
 
     def transform(self, records: list[dict]) -> sparse.csr_matrix:
         return sparse.hstack([w * vec.transform(map(fld, records))

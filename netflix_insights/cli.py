@@ -131,7 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
                        "description, type, listed_in (', '-separated as in the Kaggle file), "
                        "optional country, cast, director, rating, release_year, duration (with "
                        "any of the last five the full model is scored). Labels the model does "
-                       "not know are reported and ignored. See docs/models/genre_classifier.md.")
+                       "not know are reported and ignored; rows whose title the Netflix "
+                       "model's auxiliary genre models learnt from (the warehouse's TMDB or "
+                       "IMDb rows) are counted (aux_known_rows). See "
+                       "docs/models/genre_classifier.md.")
     _data_dir_arg(p)
     p.add_argument("file", type=Path, help="a CSV file (or .csv.gz)")
     p.add_argument("--task", choices=["netflix", "tmdb"], required=True)
@@ -494,6 +497,9 @@ def cmd_evaluate_genres(args) -> int:
             f"{label} ({n})" for label, n in result["unknown_labels"].items()))
     if result["skipped_rows"]:
         print(f"skipped {result['skipped_rows']} rows with no known label or no text")
+    if known := result["aux_known_rows"]:
+        print(f"{known} row{'s have' if known > 1 else ' has'} a title the model's auxiliary "
+              f"genre models learnt from (the warehouse's TMDB or IMDb rows): not unseen")
     return 0
 
 

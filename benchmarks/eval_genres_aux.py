@@ -1,0 +1,100 @@
+"""How much the auxiliary genre models add to the Netflix classifiers (issue 13).
+
+    .venv/bin/python benchmarks/eval_genres_aux.py --data-dir DIR [--report]
+
+DIR holds a published build of the bundled data (training not needed). The choice was
+made on a split that mimics use one year earlier: trained on the titles added before
+2020, scored on the 2020 additions; the 2021 additions (the reported split) are read
+only with --report, which scores the served recipe (trained before 2021) with and
+without each source. For each variant (full inputs, form inputs) and each set of
+sources, at several block weights: micro / macro-F1, beside the plain model trained on
+the same rows in the same run. The auxiliary models are fitted on no catalog title
+(models/genre_aux.py), as in the refresh.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import f1_score
+from threadpoolctl import threadpool_limits
+
+from base.paths import Paths, current_build
+from models import genre_aux
+from models import genre_classifier as gc
+from models.genre_plain import PlainModel
+from queries.db import open_read_only
+
+CHOICE = (date(2020, 1, 1), date(2021, 1, 1))
+REPORT = (date(2021, 1, 1), date(2022, 1, 1))
+TRIALS = [((), 0.0), (("tmdb",), 0.25), (("imdb",), 0.25), (("tmdb", "imdb"), 0.25),
+          (("tmdb", "imdb"), 0.5), (("tmdb", "imdb"), 1.0)]
+
+
+def f1s(y, pred) -> str:
+    return (f"micro {f1_score(y, pred, average='micro', zero_division=0):.4f} "
+            f"macro {f1_score(y, pred, average='macro', zero_division=0):.4f}")
+
+
+def split(records, start: date, end: date) -> tuple[np.ndarray, np.ndarray]:
+    added = [r.get("date_added") for r in records]
+    fit = [i for i, d in enumerate(added) if d is not None and d < start]
+    score = [i for i, d in enumerate(added) if d is not None and start <= d < end]
+    return np.array(fit), np.array(score)
+
+
+def evaluate(con, start: date, end: date, trials) -> None:
+    records = gc.load_records(con, "netflix")
+    labels, y = gc.binarize(records)
+    fit_idx, score_idx = split(records, start, end)
+    print(f"trained on {len(fit_idx):,} titles added before {start}, "
+          f"scored on {len(score_idx):,} added until {end}", flush=True)
+    started = time.monotonic()
+    by_source = genre_aux.training_records(con, [r["title"] for r in records])
+    auxes = {sources: genre_aux.fit({s: by_source[s] for s in sources}, gc.SEED)
+             for sources in {t[0] for t in trials} if sources}
+    print(f"  auxiliary models ({', '.join(f'{s} {len(r):,} rows' for s, r in by_source.items())})"
+          f" fitted in {time.monotonic() - started:.1f} s", flush=True)
+    weights = gc.PARAMS["feature_weights"]["netflix"]
+    forms = [gc.form_record(records[i]) for i in fit_idx]
+    plain = PlainModel("netflix", labels).fit(forms, y[fit_idx], gc.SEED)
+    print(f"  plain model (form inputs) "
+          f"{f1s(y[score_idx], plain.predict([gc.form_record(records[i]) for i in score_idx]))}",
+          flush=True)
+    for variant in ("full", "form"):
+        rows = [records[i] for i in fit_idx]
+        scored = [records[i] for i in score_idx]
+        if variant == "form":
+            rows, scored = forms, [gc.form_record(r) for r in scored]
+        for sources, weight in trials:
+            gc.PARAMS["feature_weights"]["netflix"] = {**weights, "aux": weight}
+            try:
+                model, _ = gc.fit("netflix", rows, labels, y[fit_idx], gc.SEED,
+                                  auxes.get(sources))
+            finally:
+                gc.PARAMS["feature_weights"]["netflix"] = weights
+            name = "+".join(sources) or "none"
+            print(f"  {variant}: aux {name:<9} weight {weight:.2f} "
+                  f"{f1s(y[score_idx], model.predict_many(scored))}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--report", action="store_true",
+                        help="also score the 2021 additions (the reported split)")
+    args = parser.parse_args()
+    con = open_read_only(current_build(Paths(args.data_dir)))
+    with threadpool_limits(1):
+        evaluate(con, *CHOICE, TRIALS)
+        if args.report:
+            served = gc.PARAMS["feature_weights"]["netflix"]["aux"]
+            evaluate(con, *REPORT, [((), 0.0), (("tmdb", "imdb"), served)])
+    con.close()
+
+
+if __name__ == "__main__":
+    main()
