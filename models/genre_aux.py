@@ -81,8 +81,9 @@ class AuxGenres:
         return [f"{m.source}:{label}" for m in self.models for label in m.labels]
 
 
-def fit(records_by_source: dict[str, list[dict]], seed: int) -> AuxGenres:
-    """One model per source with rows (a source with none is left out)."""
+def fit(records_by_source: dict[str, list[dict]], seed: int) -> AuxGenres | None:
+    """One model per source with rows (a source with none is left out); None when no
+    source has any (a live build without TMDB or IMDb rows): the block is left out."""
     models = []
     for source, records in records_by_source.items():
         if not records:
@@ -96,5 +97,7 @@ def fit(records_by_source: dict[str, list[dict]], seed: int) -> AuxGenres:
             C=C, max_iter=3000, class_weight="balanced", solver="liblinear", dual=True,
             random_state=seed)).fit(x, y)
         models.append(SourceModel(source, list(binarizer.classes_), features, classifier))
+    if not models:
+        return None
     known = {normalize_title_str(r["title"]) for rows in records_by_source.values() for r in rows}
     return AuxGenres(models, frozenset(known - {None}))

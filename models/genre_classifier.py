@@ -270,7 +270,7 @@ def _seed_job(name: str, fit_rows: list[dict], score_rows: list[dict], labels: l
     return {}, _rows(name, score_split, y_score, base.predict(score_rows), labels)
 
 
-def netflix_jobs(records: list[dict], aux: AuxGenres, seed: int) -> list[partial]:
+def netflix_jobs(records: list[dict], aux: AuxGenres | None, seed: int) -> list[partial]:
     """Both variants, the plain model (form inputs) and the seed baseline, fitted on the
     titles added before 2021 and scored on the 2021 additions; the variants also on
     their own 3-fold out-of-fold predictions. `aux`: the auxiliary genre models, fitted

@@ -320,3 +320,32 @@ def test_served_netflix_models_read_the_auxiliary_models(genres):
     tmdb = aux.models[0]
     assert tmdb.labels[int(np.argmax(probs[:len(tmdb.labels)]))] == "Horror"
     assert len(probs) == len(aux.feature_names)
+
+
+AUX_ROWS = [{"title": t, "description": d, "labels": l} for t, d, l in [
+    ("The Wraith", "a ghost haunts a desert town and a haunted car races at night", ["Horror"]),
+    ("Night House", "a widow finds a ghost in the haunted house at night", ["Horror"]),
+    ("Dark Hall", "a ghost story in a haunted school, night after night", ["Horror"]),
+    ("Big Laughs", "a funny family comedy about a wedding and a funny dog", ["Comedy"]),
+    ("Wedding Crash", "funny friends crash a wedding in this comedy", ["Comedy"]),
+    ("Dog Days", "a funny dog ruins a family comedy holiday", ["Comedy"])]]
+
+
+def test_auxiliary_block_on_six_rows():
+    """The block on a few rows: one column per source label, the source's reading of a
+    new text, title matching as the matcher normalizes; no rows at all, no block."""
+    from models.text_features import FeatureBuilder
+    aux = genre_aux.fit({"tmdb": AUX_ROWS, "imdb": []}, seed=42)
+    assert [m.source for m in aux.models] == ["tmdb"]
+    assert aux.feature_names == ["tmdb:Comedy", "tmdb:Horror"]
+    assert aux.knows("the wraith!") and not aux.knows("The Wraith 2") and not aux.knows(None)
+    new = [{"title": "Hollow", "description": "a haunted ghost at night", "kind": "movie"},
+           {"title": "Pals", "description": "a funny comedy wedding", "kind": "movie"}]
+    probs = aux.transform(new).toarray()
+    assert probs.shape == (2, 2) and probs[0, 1] > probs[0, 0] and probs[1, 0] > probs[1, 1]
+    with_aux = FeatureBuilder("netflix", {"meta": 0.25, "aux": 0.25}, aux)
+    without = FeatureBuilder("netflix", {"meta": 0.25, "aux": 0.25}, None)
+    assert with_aux.fit_transform(AUX_ROWS).shape[1] == without.fit_transform(AUX_ROWS).shape[1] + 2
+    assert [b[0] for b in without.blocks] == ["text", "meta"]
+    assert [b[0] for b in with_aux.blocks] == ["text", "meta", "aux"]
+    assert genre_aux.fit({"tmdb": [], "imdb": []}, seed=42) is None
