@@ -53,7 +53,7 @@ def evaluate(con, start: date, end: date, trials) -> None:
     print(f"trained on {len(fit_idx):,} titles added before {start}, "
           f"scored on {len(score_idx):,} added until {end}", flush=True)
     started = time.monotonic()
-    by_source = genre_aux.training_records(con, [r["title"] for r in records])
+    by_source = genre_aux.training_records(con, records, start.year)
     auxes = {sources: genre_aux.fit({s: by_source[s] for s in sources}, gc.SEED)
              for sources in {t[0] for t in trials} if sources}
     print(f"  auxiliary models ({', '.join(f'{s} {len(r):,} rows' for s, r in by_source.items())})"

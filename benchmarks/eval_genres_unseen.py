@@ -70,7 +70,7 @@ def netflix(con) -> None:
     forms = [gc.form_record(records[i]) for i in before]
     print(f"netflix form: {len(forms):,} titles added before 2021 (out of fold only)")
     aux = timed(lambda: genre_aux.fit(genre_aux.training_records(
-        con, [r["title"] for r in records]), gc.SEED))   # as the refresh fits the form
+        con, records, gc.TEMPORAL_CUTOFF.year), gc.SEED))   # as the refresh fits the form
     model, oof = timed(lambda: gc.fit("netflix", forms, labels, y[before], gc.SEED, aux))
     plain = timed(lambda: PlainModel("netflix", labels).fit(forms, y[before]))
     blends("form", y[before], oof, plain.oof, y[before], oof, plain.oof)

@@ -322,7 +322,7 @@ def train(con: duckdb.DuckDBPyConnection, seed: int = SEED) -> TrainedModel:
     2021 (what their headline scores measure), the TMDB ones on every bundled movie."""
     started, n_jobs = time.monotonic(), settings.get("train_jobs")
     netflix = load_records(con, "netflix")
-    aux = genre_aux.fit(genre_aux.training_records(con, [r["title"] for r in netflix]), seed)
+    aux = genre_aux.fit(genre_aux.training_records(con, netflix, TEMPORAL_CUTOFF.year), seed)
     models, rows = run_jobs(netflix_jobs(netflix, aux, seed)
                             + tmdb_jobs(load_records(con, "tmdb"), seed), n_jobs)
     # each job's process returned its own copy of the auxiliary models: keep one (the

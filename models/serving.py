@@ -265,8 +265,9 @@ def evaluate_file(data_dir: Path, build_id: str, path: Path, task: str) -> dict:
 
 
 def _aux_known_rows(model, records: list[dict]) -> int:
-    """Rows whose title the model's auxiliary genre models learnt from (their TMDB or
-    IMDb row): for these the file is not unseen data (models/genre_aux.py)."""
+    """Rows whose title or synopsis the model's auxiliary genre models learnt from
+    (their TMDB or IMDb row): for these the file is not unseen data (genre_aux.py)."""
     auxes = {id(gm.features.aux): gm.features.aux for gm in model.groups.values()
              if gm.features.aux is not None}
-    return sum(any(aux.knows(r.get("title")) for aux in auxes.values()) for r in records)
+    return sum(any(aux.knows(r.get("title"), r.get("description")) for aux in auxes.values())
+               for r in records)

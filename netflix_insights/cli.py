@@ -131,8 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "description, type, listed_in (', '-separated as in the Kaggle file), "
                        "optional country, cast, director, rating, release_year, duration (with "
                        "any of the last five the full model is scored). Labels the model does "
-                       "not know are reported and ignored; rows whose title the Netflix "
-                       "model's auxiliary genre models learnt from (the warehouse's TMDB or "
+                       "not know are reported and ignored; rows whose title or synopsis the "
+                       "Netflix model's auxiliary genre models learnt from (the warehouse's TMDB or "
                        "IMDb rows) are counted (aux_known_rows). See "
                        "docs/models/genre_classifier.md.")
     _data_dir_arg(p)
@@ -498,8 +498,9 @@ def cmd_evaluate_genres(args) -> int:
     if result["skipped_rows"]:
         print(f"skipped {result['skipped_rows']} rows with no known label or no text")
     if known := result["aux_known_rows"]:
-        print(f"{known} row{'s have' if known > 1 else ' has'} a title the model's auxiliary "
-              f"genre models learnt from (the warehouse's TMDB or IMDb rows): not unseen")
+        print(f"{known} row{'s have' if known > 1 else ' has'} a title or synopsis the model's "
+              f"auxiliary genre models learnt from (the warehouse's TMDB or IMDb rows): "
+              f"not unseen")
     return 0
 
 
