@@ -132,8 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "optional country, cast, director, rating, release_year, duration (with "
                        "any of the last five the full model is scored). Labels the model does "
                        "not know are reported and ignored; rows whose title or synopsis the "
-                       "Netflix model's auxiliary genre models learnt from (the warehouse's TMDB or "
-                       "IMDb rows) are counted (aux_known_rows). See "
+                       "Netflix model's auxiliary genre models learnt from (the warehouse's "
+                       "TMDB or IMDb rows) are counted (aux_known_rows). See "
                        "docs/models/genre_classifier.md.")
     _data_dir_arg(p)
     p.add_argument("file", type=Path, help="a CSV file (or .csv.gz)")
