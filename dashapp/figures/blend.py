@@ -93,7 +93,8 @@ def top_shows(frame: pl.DataFrame, people: list[str]) -> Figure:
         part = frame.filter(pl.col("person") == person).reverse()
         suffix = "" if col == 1 else str(col)
         traces.append({"type": "bar", "x": part["episodes"].to_list(),
-                       "y": [_safe(_short(s)) for s in part["item_name"]],
+                       "y": [_safe(_short(s, _label_width(len(people))))
+                             for s in part["item_name"]],
                        "orientation": "h", "marker": {"color": colour}, "name": _safe(person),
                        "showlegend": False, "customdata": [_safe(s) for s in part["item_name"]],
                        "hovertemplate": "%{customdata}: %{x:,} episodes" + PERSON_EXTRA,
@@ -149,6 +150,15 @@ def _safe(text: str) -> str:
 
 def _short(name: str, width: int = 28) -> str:
     return name if len(name) <= width else name[: width - 1] + "…"
+
+
+def _label_width(panels: int) -> int:
+    """Characters of a show's name beside a panel's bars. The first panel's labels get
+    a margin of their own; the others have only the gap between panels (_panels): in a
+    card the page's width, ~85 characters' worth of the figure's width in all keeps a
+    name off the bars of the panel to its left from 700 px up (three people's
+    28-character names in a half-width card ran over them)."""
+    return 28 if panels == 1 else max(8, int((0.25 / panels + 0.08) * 85))
 
 
 # --- sentences --------------------------------------------------------------------

@@ -70,9 +70,17 @@ def _control(label: str, control, md: int) -> dbc.Col:
     return dbc.Col([label_for(label, control.id), control], md=md)
 
 
+# one panel per person side by side: these need the page's width (the top shows' names
+# ran over the next panel's bars in a half-width card)
+WIDE = ("blend-top-shows", "blend-binges")
+
+
 def insights_panel() -> html.Div:
-    cards = [chart_card(c, how, csv_type=CSV_BUTTON, height=380) for c, how in CHARTS.items()]
-    rows = [dbc.Row([dbc.Col(a, lg=6), dbc.Col(b, lg=6)]) for a, b in zip(cards[::2], cards[1::2])]
+    cards = [(c in WIDE, chart_card(c, how, csv_type=CSV_BUTTON, height=380))
+             for c, how in CHARTS.items()]
+    halves = [card for wide, card in cards if not wide]
+    rows = [dbc.Row([dbc.Col(a, lg=6), dbc.Col(b, lg=6)]) for a, b in zip(halves[::2], halves[1::2])]
+    rows[2:2] = [dbc.Row(dbc.Col(card)) for wide, card in cards if wide]
     return html.Div([dbc.Card(dbc.CardBody([html.H5("In common"),
                                             html.Ul(id="blend-overlap", className="mb-0")]),
                               className="mb-3"), *rows], className="pt-3")
