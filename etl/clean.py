@@ -18,6 +18,11 @@ import polars as pl
 # in the top-rated list (which has ISO dates) with the same day and month, its century
 # wins. See docs/SCHEMA.md, "tmdb_titles".
 POPULAR_CENTURY_PIVOT = 22
+# ...except films announced, not yet out: the export lists them up to two years ahead
+# ("The Marvels" 2/15/23, "Despicable Me 4" 7/3/24), with no vote yet. A year just past
+# the pivot on a film nobody has voted on is 20xx (no 1923-27 film of the export has
+# zero votes: "Wings", 8/12/27, has 182).
+POPULAR_ANNOUNCED_YEARS = 5
 
 TMDB_POSTER_BASE = "https://image.tmdb.org/t/p/w342"
 
@@ -247,7 +252,9 @@ def century_fixed_dates(popular: pl.DataFrame, market: pl.DataFrame) -> pl.Expr:
     """M/D/YY → Date with the pivot rule, corrected by the market's ISO dates."""
     parts = pl.col("Release_Date").str.extract_groups(r"^(\d{1,2})/(\d{1,2})/(\d{2})$")
     yy = parts.struct.field("3").cast(pl.Int32)
-    century = pl.when(yy > POPULAR_CENTURY_PIVOT).then(1900).otherwise(2000)
+    announced = ((yy <= POPULAR_CENTURY_PIVOT + POPULAR_ANNOUNCED_YEARS)
+                 & (to_int("Vote_Count", pl.Int64) == 0))
+    century = pl.when((yy > POPULAR_CENTURY_PIVOT) & ~announced).then(1900).otherwise(2000)
     return pl.date(century + yy, parts.struct.field("1").cast(pl.Int32),
                    parts.struct.field("2").cast(pl.Int32))
 

@@ -136,6 +136,16 @@ def test_two_digit_year_pivot_and_iso_correction():
                            "rows_affected": 1, "action": "century taken from the top-rated list's ISO date"}]
 
 
+def test_announced_films_are_not_read_as_silent_films():
+    """The posters export (2022) lists films announced for 2023-24 with no vote yet:
+    "2/15/23" with 0 votes is 2023; with votes, 1923 (an old film)."""
+    popular, market = century_frames(["2/15/23", "2/15/23", "7/3/24", "8/12/27"],
+                                     [("other", "2000-01-01")])
+    popular = popular.with_columns(Vote_Count=pl.Series(["0", "12", "0.0", "182"]))
+    got = clean.clean_popular(popular, market).tables["popular"]["release_date"].to_list()
+    assert got == [date(2023, 2, 15), date(1923, 2, 15), date(2024, 7, 3), date(1927, 8, 12)]
+
+
 def test_market_merges_posters_into_list_rows(raw):
     out = clean.clean_market(raw["tmdb_market"], raw["tmdb_popular"])
     market = out.tables["src_tmdb_titles"]
@@ -143,7 +153,9 @@ def test_market_merges_posters_into_list_rows(raw):
     spider = market.filter(pl.col("title") == "Spider-Man: No Way Home")
     assert spider.height == 1 and spider["poster_url"][0].startswith("https://image.tmdb.org/")
     assert market["release_date"].dt.year().min() >= 1900
-    assert market["release_date"].dt.year().max() <= 2022
+    # the exports are from 2022; films announced then are dated up to 2024, unvoted
+    late = market.filter(pl.col("release_date").dt.year() > 2022)
+    assert late["release_date"].dt.year().max() <= 2024 and (late["vote_count"] == 0).all()
 
 
 def test_posters_rows_with_the_same_synopsis_fold_into_the_list_film():

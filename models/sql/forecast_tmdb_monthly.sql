@@ -4,8 +4,10 @@
 with releases as (
     select tmdb_key, date_trunc('month', release_date)::date as month, popularity
     from tmdb_titles
-    -- movies only: TV "release" is a first-air date and TV genres are named differently
-    where media_type = 'movie' and release_date >= $start::date
+    -- movies only: TV "release" is a first-air date and TV genres are named differently;
+    -- released ones only: a film nobody has voted on is announced, not out (the 2022
+    -- export lists films dated 2023-24)
+    where media_type = 'movie' and release_date >= $start::date and vote_count > 0
 ),
 
 spine as (
@@ -31,8 +33,9 @@ window_end as (
     -- the lists are exported at one moment: the months around the export hold only the
     -- few films already listed. The window ends with the last month holding at least
     -- $min_coverage × the median of the 12 months before it (a one-off dip such as
-    -- May 2020 does not end it; the collapse after the export does)
-    select max(month) filter (where month_number > 12
+    -- May 2020 does not end it; the collapse after the export does). A usual of 0
+    -- counts for nothing: a year after the collapse every month "covers" 0
+    select max(month) filter (where month_number > 12 and usual_movies > 0
                                 and movies >= $min_coverage * usual_movies) as last_month
     from coverage_vs_usual
 ),
