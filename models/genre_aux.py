@@ -1,6 +1,6 @@
 """Auxiliary genre models for the Netflix classifiers: what other catalogs teach.
 
-The Netflix classifiers learn from ~7,300 catalog titles. The warehouse holds ~10,400
+The Netflix classifiers learn from ~7,300 catalog titles. The warehouse holds ~10,000
 more labelled synopses released before the evaluation's year (2021): TMDB market movies
 with TMDB genres and IMDb/TMDB titles (films and shows) with theirs. One model per
 source (the TMDB classifier's text recipe: words, stems, title characters; one-vs-rest
@@ -54,7 +54,7 @@ def training_records(con: duckdb.DuckDBPyConnection, catalog: list[dict],
                    params={"before_year": before_year}).pl().to_dicts()
     named = _named_in_catalog(catalog)
     rows = [r for r in rows if not named(r)]
-    if rows:
+    if rows and catalog:
         # without stop words: 6x fewer shared terms to multiply, the same rows dropped
         words = TfidfVectorizer(stop_words="english").fit([r["description"] for r in rows]
                                       + [r.get("description") or "" for r in catalog])
@@ -66,30 +66,43 @@ def training_records(con: duckdb.DuckDBPyConnection, catalog: list[dict],
 
 
 def _named_in_catalog(catalog: list[dict]):
-    """A test of one row: is it named as a catalog title, or are all the words of its
-    name in the name of a catalog title released within a year of it ("Dinosaur World"
-    (2015) and "Chhota Bheem - Dinosaur World" (2015), "4K Fireplace" and "Fireplace 4K:
-    Crackling Birchwood…": one work, two names)? A different work caught this way
-    ("Coven", 2020, and "Coven of Sisters", 2021) costs a training row, nothing more."""
-    names, by_word = set(), {}
+    """A test of one row: is it named as a catalog title, or does one name hold all the
+    words of the other, for titles released within a year of each other ("Dinosaur
+    World" and "Chhota Bheem - Dinosaur World", both 2015; "Jackass Presents: Bad Grandpa
+    .5" and "Bad Grandpa .5")? One work under two names. The other way round, a catalog
+    name must have two words or more ("Bleach" would take every "Bleach" film). A
+    different work caught ("Coven", 2020, and "Coven of Sisters", 2021) costs a training
+    row, nothing more."""
+    names, by_word, catalog_words = set(), {}, []
     for i, r in enumerate(catalog):
         name = normalize_title_str(r.get("title"))
         names.add(name)
-        for word in set((name or "").split()):
+        words = frozenset((name or "").split())
+        catalog_words.append(words)
+        for word in words:
             by_word.setdefault(word, set()).add(i)
+
+    def close(i: int, year: int) -> bool:
+        return abs((catalog[i].get("release_year") or -9) - year) <= 1
 
     def named(row: dict) -> bool:
         name = normalize_title_str(row["title"])
         if name in names:
             return True
         words = sorted(set((name or "").split()), key=lambda w: len(by_word.get(w, ())))
-        if not words or row.get("release_year") is None:
+        year = row.get("release_year")
+        if not words or year is None:
             return False
+        # catalog names holding all of the row's words
         holding = set(by_word.get(words[0], ()))
         for word in words[1:]:
             holding &= by_word.get(word, set())
-        return any(abs((catalog[i].get("release_year") or -9) - row["release_year"]) <= 1
-                   for i in holding)
+        if any(close(i, year) for i in holding):
+            return True
+        # catalog names of two words or more inside the row's name
+        sharing = set().union(*(by_word.get(w, set()) for w in words))
+        return any(len(catalog_words[i]) >= 2 and catalog_words[i] <= set(words)
+                   and close(i, year) for i in sharing)
     return named
 
 

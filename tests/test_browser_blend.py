@@ -144,8 +144,10 @@ def test_on_a_phone_the_upload_is_on_the_first_screen(browser, served_app):
 # the y labels of each panel of a one-row facet chart that cross the bars of another
 # panel (Plotly draws panel k's labels in its own .yaxislayer-above)
 LABELS_OVER_OTHER_PANELS = """
-const subs = [...document.getElementById(arguments[0]).querySelectorAll('.cartesianlayer .subplot')];
-const cross = (l, b) => l.right > b.left && l.left < b.right && l.bottom > b.top && l.top < b.bottom;
+const graph = document.getElementById(arguments[0]);
+const subs = [...graph.querySelectorAll('.cartesianlayer .subplot')];
+const cross = (l, b) =>
+  l.right > b.left && l.left < b.right && l.bottom > b.top && l.top < b.bottom;
 const found = [];
 subs.forEach((panel, i) => {
   const labels = [...panel.querySelectorAll('.yaxislayer-above text')];

@@ -79,7 +79,8 @@ def insights_panel() -> html.Div:
     cards = [(c in WIDE, chart_card(c, how, csv_type=CSV_BUTTON, height=380))
              for c, how in CHARTS.items()]
     halves = [card for wide, card in cards if not wide]
-    rows = [dbc.Row([dbc.Col(a, lg=6), dbc.Col(b, lg=6)]) for a, b in zip(halves[::2], halves[1::2])]
+    rows = [dbc.Row([dbc.Col(a, lg=6), dbc.Col(b, lg=6)])
+            for a, b in zip(halves[::2], halves[1::2])]
     rows[2:2] = [dbc.Row(dbc.Col(card)) for wide, card in cards if wide]
     return html.Div([dbc.Card(dbc.CardBody([html.H5("In common"),
                                             html.Ul(id="blend-overlap", className="mb-0")]),
