@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import click, text_of, texts, wait_for
+from conftest import assert_accessible, click, text_of, texts, wait_for
 
 from base.paths import Paths
 
@@ -183,6 +183,18 @@ def test_sample_household_and_profile_picker(browser, served_app, blend_model, a
     wait.until(lambda d: len(d.find_elements(
         By.CSS_SELECTOR, "#blend-top-shows-graph .subplot .bars path")) >= 3)
     assert browser.execute_script(LABELS_OVER_OTHER_PANELS, "blend-top-shows-graph") == []
+    # narrow: the chart keeps its width and scrolls in its card (by keyboard too), the
+    # page does not
+    browser.set_window_size(500, 1000)
+    # the charts redraw at the new width (Plotly's resize handler): wait for the page to
+    # fit, with the top shows' panels still 700 px wide in their scrolling box
+    wait.until(lambda d: d.execute_script(
+        "const box = document.querySelector('[data-chart-figure=blend-top-shows]');"
+        "return document.documentElement.scrollWidth <= window.innerWidth"
+        " && box.scrollWidth >= 700 && box.clientWidth < 500"))
+    assert browser.execute_script(LABELS_OVER_OTHER_PANELS, "blend-top-shows-graph") == []
+    assert_accessible(browser, "the Blend's viewing tab, 500 px")
+    browser.set_window_size(1400, 1000)
     click(browser, By.XPATH, "//a[contains(text(), 'What to watch together')]")
     browser.set_window_size(1400, 2600)
     browser.save_screenshot(str(artifacts_dir / "blend_sample.png"))
