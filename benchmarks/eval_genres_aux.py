@@ -18,7 +18,6 @@ import time
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 from sklearn.metrics import f1_score
 from threadpoolctl import threadpool_limits
 
@@ -39,17 +38,10 @@ def f1s(y, pred) -> str:
             f"macro {f1_score(y, pred, average='macro', zero_division=0):.4f}")
 
 
-def split(records, start: date, end: date) -> tuple[np.ndarray, np.ndarray]:
-    added = [r.get("date_added") for r in records]
-    fit = [i for i, d in enumerate(added) if d is not None and d < start]
-    score = [i for i, d in enumerate(added) if d is not None and start <= d < end]
-    return np.array(fit), np.array(score)
-
-
 def evaluate(con, start: date, end: date, trials) -> None:
     records = gc.load_records(con, "netflix")
     labels, y = gc.binarize(records)
-    fit_idx, score_idx = split(records, start, end)
+    fit_idx, score_idx = gc.temporal_split(records, start, end)
     print(f"trained on {len(fit_idx):,} titles added before {start}, "
           f"scored on {len(score_idx):,} added until {end}", flush=True)
     started = time.monotonic()

@@ -223,11 +223,13 @@ def form_record(record: dict) -> dict:
     return {k: record.get(k) for k in (*FORM_FIELDS, "labels")}
 
 
-def temporal_split(records: list[dict]) -> tuple[np.ndarray, np.ndarray]:
-    """Row indices (added before 2021, added in 2021); titles without a date in neither."""
+def temporal_split(records: list[dict], start: date = TEMPORAL_CUTOFF,
+                   end: date = TEMPORAL_END) -> tuple[np.ndarray, np.ndarray]:
+    """Row indices (added before `start`, added from `start` until `end`: by default
+    before 2021 and in 2021); titles without a date in neither."""
     added = [r.get("date_added") for r in records]
-    before = [i for i, d in enumerate(added) if d is not None and d < TEMPORAL_CUTOFF]
-    during = [i for i, d in enumerate(added) if d is not None and TEMPORAL_CUTOFF <= d < TEMPORAL_END]
+    before = [i for i, d in enumerate(added) if d is not None and d < start]
+    during = [i for i, d in enumerate(added) if d is not None and start <= d < end]
     return np.array(before, dtype=int), np.array(during, dtype=int)
 
 
