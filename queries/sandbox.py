@@ -36,6 +36,7 @@ import pickle
 import queue
 import resource
 import select
+import shutil
 import signal
 import struct
 import subprocess
@@ -168,10 +169,15 @@ class _Worker:
             # Its own session: Ctrl+C at the CLI's prompt goes to the CLI only.
             start_new_session=True, close_fds=True)
         self.queries = 0
+        self.private: str | None = None  # its DuckDB secret directory, made by it
         ready = self._ask({"db": db}, time.monotonic() + SPAWN_TIMEOUT_S, 1 << 16)
         if ready is None or not ready.get("ready"):
             self.kill()
             raise RuntimeError(f"console worker did not start: {ready}")
+        # A worker removes its directory when it leaves, but not when it is killed:
+        # then the app does (3,000 were once left in /tmp). Made by the worker, not
+        # here: an app that exits while a replacement starts would leave one.
+        self.private = ready.get("private")
 
     def _ask(self, request: dict, deadline: float, max_len: int) -> dict | None:
         _write_frame(self.proc.stdin.fileno(), json.dumps(request).encode())
@@ -198,7 +204,10 @@ class _Worker:
                 pipe.close()
             except OSError:
                 pass
-        return self.proc.wait()
+        status = self.proc.wait()
+        if self.private:
+            shutil.rmtree(self.private, ignore_errors=True)
+        return status
 
 
 class ConsolePool:
@@ -371,13 +380,22 @@ def _close_pools() -> None:
 # --------------------------------------------------------------------------- worker side
 
 def _worker_main(memory_mb: int) -> None:
+    """Answer queries until the app closes the pipe; its private directory goes with it
+    (the app removes it if it kills this process)."""
+    private = Path(tempfile.mkdtemp(prefix="console-"))
+    try:
+        _serve(memory_mb, private)
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+
+
+def _serve(memory_mb: int, private: Path) -> None:
     limit = memory_mb * 2**20
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     inp, out = os.dup(0), os.dup(1)
     os.dup2(2, 1)  # a stray print must not corrupt the reply pipe
 
-    private = Path(tempfile.mkdtemp(prefix="console-"))
     state: dict = {"db": None, "con": None}
 
     def connect(db: str):
@@ -409,7 +427,7 @@ def _worker_main(memory_mb: int) -> None:
                     connect(request["db"])
                 except Exception:  # noqa: BLE001 (reported on the first query)
                     state["db"] = None
-            reply({"ready": True})
+            reply({"ready": True, "private": str(private)})
             continue
         _arm_cpu_limit(request["timeout_s"])
         try:

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -78,6 +79,28 @@ def test_a_killed_worker_is_replaced_and_the_pool_stays_at_its_size(pool, db):
     assert pool._count == pool.size
 
 
+def test_a_worker_s_private_directory_goes_with_it(db):
+    """Each worker's DuckDB secret directory is removed when the worker is killed (a
+    killed process cannot clean up: 3,000 empty ones were once left in /tmp) and when
+    the pool closes."""
+    small = sandbox.ConsolePool(1, 1536)
+    small.warm(db)
+    try:
+        assert small.run(db, "select 1", LIMITS).ok
+        first = Path(small._idle.queue[0].private)
+        assert first.is_dir()
+        stuck = small.run(db, "select levenshtein(repeat('a', 200000), repeat('b', 200000))",
+                          LIMITS)
+        assert "its process was stopped" in stuck.error  # killed: it could not clean up
+        assert not first.exists()
+        assert small.run(db, "select 1", LIMITS).ok  # its replacement, with its own
+        second = Path(small._idle.queue[0].private)
+        assert second != first and second.is_dir()
+    finally:
+        small.close()
+    assert not second.exists()
+
+
 def test_concurrent_queries_past_the_pool_size_are_told_it_is_busy(db):
     from concurrent.futures import ThreadPoolExecutor
     small = sandbox.ConsolePool(1, 1536)
@@ -111,8 +134,9 @@ def test_replies_unpickle_only_plain_values():
     assert sandbox._loads(pickle.dumps(value, protocol=5)) == value
 
 
-def test_the_sql_cli_runs_in_a_worker_under_the_same_limits(built_data_dir):
-    env = {**os.environ, settings.SETTINGS["data_dir"].env: str(built_data_dir)}
+def test_the_sql_cli_runs_in_a_worker_under_the_same_limits(built_data_dir, tmp_path):
+    env = {**os.environ, settings.SETTINGS["data_dir"].env: str(built_data_dir),
+           "TMPDIR": str(tmp_path)}
     started = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "netflix_insights.cli", "sql", "--timeout", "1",
@@ -126,6 +150,12 @@ def test_the_sql_cli_runs_in_a_worker_under_the_same_limits(built_data_dir):
                           cwd=settings.PROJECT_ROOT, timeout=60)
     assert "UPDATE EXTENSIONS statements are not allowed" in proc.stderr
     assert "Traceback" not in proc.stderr
+    # the killed worker's directory, and its replacement's (started as the CLI exits:
+    # it leaves once it finds the CLI gone), are both removed
+    deadline = time.monotonic() + 30
+    while list(tmp_path.glob("console-*")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not list(tmp_path.glob("console-*"))
 
 
 def test_a_worker_whose_app_has_gone_exits_quietly():
