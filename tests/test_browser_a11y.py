@@ -345,6 +345,9 @@ def test_model_forms_answered(browser, trained_app):
     browser.execute_script("document.getElementById('genres-form-go').click()")
     wait_for(browser, 30).until(
         lambda d: "never saw (temporal_2021)" in d.find_element(By.ID, "genres-form-result").text)
+    # the folded "more about the title" fields are checked open
+    browser.execute_script("document.querySelector('#genres-form-year').closest('details')"
+                           ".open = true;")
     assert_accessible(browser, "genre form answered")
     _open(browser, f"{trained_app}/models/copilot")
     browser.execute_script("document.getElementById('copilot-form-go').click()")

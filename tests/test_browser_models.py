@@ -7,7 +7,7 @@ trained build, so every chart, table and form is drawn from real artifacts.
 from __future__ import annotations
 
 import pytest
-from conftest import app_serving, wait_for
+from conftest import app_serving, click, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -57,7 +57,16 @@ def test_genre_form_predicts_in_the_browser(browser, trained_app, artifacts_dir)
     result = lambda d: d.find_element(By.ID, "genres-form-result").text  # noqa: E731
     wait_for(browser, 30).until(lambda d: "never saw (temporal_2021)" in result(d))
     shown = result(browser)
-    assert "Documentaries" in shown and "words:" in shown
+    assert "Documentaries" in shown and "words:" in shown and "(genres_netflix_form)" in shown
+    # more about the title (folded): a year and a length, and the full model answers
+    browser.execute_script("document.querySelector('#genres-form-year').closest('details')"
+                           ".open = true;")
+    for name, value in (("year", "2019"), ("length", "95")):
+        click(browser, By.ID, f"genres-form-{name}")
+        browser.find_element(By.ID, f"genres-form-{name}").send_keys(value)
+    browser.execute_script("arguments[0].click();", browser.find_element(By.ID, "genres-form-go"))
+    wait_for(browser, 30).until(lambda d: "(genres_netflix)" in result(d))
+    assert "Documentaries" in result(browser)
     # the scores table lists the TMDB variant next to its baseline
     table = browser.find_element(By.TAG_NAME, "table").text
     assert "genres_tmdb" in table and "genres_tmdb_baseline" in table

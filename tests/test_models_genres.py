@@ -250,10 +250,20 @@ def test_panel_callbacks_with_a_trained_model(trained_data_dir, monkeypatch):
     from dashapp.pages import models_genres as page
     data_dir, _ = trained_data_dir
     monkeypatch.setenv("NETFLIX_INSIGHTS_DATA_DIR", str(data_dir))
-    shown = str(page.predict(1, "", "Narrated wildlife documentary about whales and coral reefs",
-                             "movie", []).to_plotly_json())
+    synopsis = "Narrated wildlife documentary about whales and coral reefs"
+    none = [None] * 5   # the folded "more about the title" fields, left empty
+    shown = str(page.predict(1, "", synopsis, "movie", [], *none).to_plotly_json())
     assert "Documentaries" in shown and "never saw (temporal_2021)" in shown
-    assert "give a description" in str(page.predict(1, "", "", "movie", []).to_plotly_json())
+    assert "form inputs only (genres_netflix_form)" in shown
+    # any of the folded fields, and the full model answers (the API's full inputs)
+    full = str(page.predict(1, "", synopsis, "movie", [], 2021, 95, "TV-PG",
+                            "David Attenborough", "Alastair Fothergill").to_plotly_json())
+    assert "full inputs (genres_netflix)" in full and "Documentaries" in full
+    # the length is minutes for a movie, seasons for a show, and checked as such
+    assert "seasons must be a whole number from 1 to 50" in str(
+        page.predict(1, "", synopsis, "show", [], None, 95, None, "", "").to_plotly_json())
+    assert "give a description" in str(page.predict(1, "", "", "movie", [], *none)
+                                       .to_plotly_json())
     fig, insights = page.update_labels("genres_tmdb")
     assert len(fig.data[0].y) == 19 and insights  # 19 TMDB movie genres
 
