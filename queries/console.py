@@ -286,9 +286,33 @@ def run_query(
         # configuration") reads like a server fault, so say what the console allows.
         return _failure("refused", FILE_ACCESS_REFUSAL, started)
     except duckdb.Error as exc:
-        return _failure("sql_error", _duckdb_message(exc), started)
+        return _failure("sql_error", _duckdb_message(exc) + _column_hint(exc), started)
     finally:
         cursor.close()
+
+
+# The Kaggle file's column names, which people who know the dataset type first (a
+# reviewer's first query was `select type, count(*) from titles`): where they live here.
+KAGGLE_COLUMNS = {
+    "type": "kind ('movie' or 'show')",
+    "listed_in": "genres (a list; one row per title and genre in title_genres)",
+    "country": "countries (a list; one row per title and country in title_countries)",
+    "director": "directors (a list), or title_people where role = 'director'",
+    "cast": "title_people where role = 'actor'",
+    "rating": "maturity_rating",
+    "duration": "runtime_minutes (movies) or seasons (shows)",
+}
+_MISSING_COLUMN = re.compile(r'Referenced column "([^"]+)" not found|'
+                             r'does not have a column named "([^"]+)"')
+
+
+def _column_hint(exc: Exception) -> str:
+    """A line naming the warehouse's column for a Kaggle column name not found."""
+    found = _MISSING_COLUMN.search(str(exc))
+    name = found and (found.group(1) or found.group(2)).lower()
+    if name not in KAGGLE_COLUMNS:
+        return ""
+    return f"\nHere the Kaggle column {name} is {KAGGLE_COLUMNS[name]}."
 
 
 FILE_ACCESS_REFUSAL = ("Files and URLs cannot be read here: the console reads the warehouse "

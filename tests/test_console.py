@@ -182,6 +182,19 @@ def test_bad_column_gives_binder_message(con):
     assert result.error_kind == "sql_error"
     assert result.error.startswith('Binder Error: Referenced column "titel" not found')
     assert "Candidate bindings" in result.error and "LINE 1" not in result.error
+    assert "Kaggle" not in result.error   # no hint for a name the Kaggle file lacks
+
+
+@pytest.mark.parametrize("sql, hint", [
+    ("select listed_in, count(*) from titles group by 1", "listed_in is genres (a list"),
+    ("select t.country from titles t", "country is countries (a list"),
+    ("select DURATION from titles", "duration is runtime_minutes (movies) or seasons"),
+])
+def test_a_kaggle_column_name_is_told_where_it_lives(con, sql, hint):
+    """People who know the Kaggle file type its names first; the answer names ours."""
+    result = run_query(con, sql)
+    assert result.error.startswith("Binder Error") and f"Here the Kaggle column {hint}" \
+        in result.error
 
 
 @pytest.mark.parametrize("sql, prefix", [

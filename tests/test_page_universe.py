@@ -343,6 +343,8 @@ def test_runtime_seasons_people_and_lag_figures():
                         "median_lag_years": [6.0] * 3})
     assert figs.addition_lag(lag).layout.xaxis.ticktext[-1] == "30+"
     assert "Movies 6 years" in " ".join(figs.lag_insights(lag))
+    one = lag.with_columns(median_lag_years=pl.lit(1.0))
+    assert "Movies 1 year." in " ".join(figs.lag_insights(one))   # not "1 years"
 
 
 @pytest.mark.parametrize("pair", [
