@@ -11,6 +11,7 @@ FILTER_COUNTRIES = "filter-countries"
 FILTER_RATINGS = "filter-ratings"
 FILTER_RESET = "filter-reset"
 FILTER_SUMMARY = "filter-summary"
+GENRE_KINDS = "genre-kinds"    # [[genre, "movie,show"], …]: the kinds each genre holds
 FILTER_TOGGLE = "filter-toggle"    # phones: shows or hides the controls (assets/fold_toggles.js)
 FILTER_FIELDS = "filter-fields"
 NAV_TOGGLE = "nav-toggle"        # phones: shows or hides the page links (assets/fold_toggles.js)

@@ -132,5 +132,6 @@ class FilterOptions:
     added_min: date
     added_max: date
     genres: tuple[str, ...] = field(default_factory=tuple)
+    genre_kinds: tuple[str, ...] = field(default_factory=tuple)  # per genre: 'movie,show'…
     countries: tuple[str, ...] = field(default_factory=tuple)
     ratings: tuple[str, ...] = field(default_factory=tuple)

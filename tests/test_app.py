@@ -75,9 +75,17 @@ def test_other_processes_can_read_the_file_while_the_app_serves(served_app, buil
 def test_the_filter_summary_reads_in_words():
     """The bar's one-line summary names types as the Type control does ("TV shows"),
     never by their stored values ("show")."""
-    from dashapp.components.filter_bar import describe
+    from dashapp.components.filter_bar import describe, type_genre_conflict
     from queries.filters import Filters
     assert describe(Filters()) == "No filters: the whole catalog."
     assert describe(Filters(kinds=("show",))) == "Filtered: TV shows"
     assert describe(Filters(kinds=("movie",), genres=("Kids' TV",), year_to=1930)) == \
         "Filtered: Movies; released up to 1930; genres: Kids' TV"
+    # with the genres' kinds known, a type and genres that exclude each other are named
+    kinds = [["Kids' TV", "show"], ["Dramas", "movie"], ["Both", "movie,show"]]
+    assert type_genre_conflict(Filters(kinds=("movie",), genres=("Kids' TV",)), kinds) == \
+        "No title matches: Kids' TV holds only TV shows."
+    assert type_genre_conflict(Filters(kinds=("movie",), genres=("Kids' TV", "Dramas")),
+                               kinds) == ""
+    assert type_genre_conflict(Filters(kinds=("show",), genres=("Both",)), kinds) == ""
+    assert type_genre_conflict(Filters(genres=("Kids' TV",)), kinds) == ""

@@ -81,6 +81,11 @@ def test_head_to_head_compares_and_keeps_state_in_the_url(browser, served_app, a
                         and text_of(d, "h2h-table") != before)
     table = text_of(browser, "h2h-table")
     assert "Seasons" in table and "Runtime" not in table
+    # the genres offered are now the shows' own (each Netflix category is one type's)
+    open_dropdown(browser, "button#filter-genres")
+    wait(browser).until(lambda d: "TV Dramas" in options(d))
+    assert "Kids' TV" in options(browser) and "Dramas" not in options(browser)
+    escape(browser)
 
     # titles: the picker asks the server, it never holds the whole catalog
     click(browser, By.XPATH, "//label[text()='Title vs title']")

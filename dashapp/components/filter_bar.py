@@ -61,6 +61,8 @@ def filter_bar(options: FilterOptions) -> dbc.Card:
             md=4, xl=2),
         _field("Genres", dcc.Dropdown(id=ids.FILTER_GENRES, options=list(options.genres),
                                       multi=True, placeholder="All genres"), md=4, xl=2),
+        dcc.Store(id=ids.GENRE_KINDS,
+                  data=[list(pair) for pair in zip(options.genres, options.genre_kinds)]),
         _field("Countries", dcc.Dropdown(id=ids.FILTER_COUNTRIES,
                                          options=list(options.countries), multi=True,
                                          placeholder="All countries"), md=4, xl=2),
@@ -124,9 +126,10 @@ CONTROLS = [(ids.FILTER_TYPE, "value"), (ids.FILTER_RELEASE, "value"),
     Input(ids.URL, "search"), Input(ids.FILTER_RESET, "n_clicks"),
     *[Input(i, p) for i, p in CONTROLS],
     State(ids.FILTER_RELEASE, "min"), State(ids.FILTER_RELEASE, "max"),
+    State(ids.GENRE_KINDS, "data"),
 )
 def sync_filters(search, _reset, kinds, release, start, end, genres, countries, ratings,
-                 year_min, year_max):
+                 year_min, year_max, genre_kinds):
     """One callback owns URL, store and controls, so they can never disagree."""
     bounds = (year_min, year_max)
     trigger = ctx.triggered_id
@@ -145,7 +148,10 @@ def sync_filters(search, _reset, kinds, release, start, end, genres, countries, 
     new_search = f.to_query_string()
     url = no_update if trigger in (None, ids.URL) or new_search == (search or "") \
         else new_search
-    return [url, f.to_store(), describe(f), *controls_from_filters(f, bounds)]
+    conflict = type_genre_conflict(f, genre_kinds)
+    summary = [describe(f), " ", html.Strong(conflict, className="text-warning")] \
+        if conflict else describe(f)
+    return [url, f.to_store(), summary, *controls_from_filters(f, bounds)]
 
 
 def _span(what: str, low, high, between: str) -> str:
@@ -169,6 +175,34 @@ def describe(f: Filters) -> str:
         if values:
             parts.append(f"{label}: {', '.join(values[:3])}{'…' if len(values) > 3 else ''}")
     return "Filtered: " + "; ".join(parts)
+
+
+def type_genre_conflict(f: Filters, genre_kinds: list | None) -> str:
+    """Why no title can match, when the type and the genres chosen exclude each other
+    (`genre_kinds`: [genre, "movie,show"] pairs); else ''. Every chart would otherwise be
+    empty with no reason given (a URL can still carry both, e.g. a bookmark)."""
+    held = dict(genre_kinds or [])
+    if not (f.kinds and f.genres) or not all(g in held for g in f.genres):
+        return ""
+    if any(k in held[g].split(",") for g in f.genres for k in f.kinds):
+        return ""
+    others = sorted({k for g in f.genres for k in held[g].split(",")})
+    return (f"No title matches: {' and '.join(f.genres[:3])} "
+            f"{'holds' if len(f.genres) == 1 else 'hold'} only "
+            f"{' and '.join(TYPE_WORDS.get(k, k) for k in others)}.")
+
+
+# A type chosen narrows the genres offered to that type's (in the browser: no round
+# trip); a genre already chosen stays listed, so the bar can still show and remove it.
+clientside_callback(
+    """function (kinds, pairs, chosen) {
+        pairs = pairs || []; chosen = chosen || [];
+        if (!kinds || !kinds.length) return pairs.map(p => p[0]);
+        return pairs.filter(p => chosen.includes(p[0])
+                            || p[1].split(',').some(k => kinds.includes(k))).map(p => p[0]);
+    }""",
+    Output(ids.FILTER_GENRES, "options"), Input(ids.FILTER_TYPE, "value"),
+    State(ids.GENRE_KINDS, "data"), State(ids.FILTER_GENRES, "value"))
 
 
 @callback(Output({"type": ids.NAV_LINK, "page": ALL}, "href"),

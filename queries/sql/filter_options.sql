@@ -1,7 +1,13 @@
--- one row: the values the global filter bar offers (ranges, and lists by frequency)
+-- one row: the values the global filter bar offers (ranges, and lists by frequency);
+-- genre_kinds[i]: the kinds of title genres[i] holds ('movie', 'show' or 'movie,show':
+-- Netflix categories are each one kind's, so the bar offers a type's own)
 with genres as (
-    select list(genre order by n desc, genre) as genres
-    from (select genre, count(*) as n from title_genres group by genre)
+    select list(genre order by n desc, genre) as genres,
+           list(kinds order by n desc, genre) as genre_kinds
+    from (select g.genre, count(*) as n,
+                 string_agg(distinct t.kind, ',' order by t.kind) as kinds
+          from title_genres as g join titles as t using (show_id)
+          group by g.genre)
 ),
 countries as (
     select list(country order by n desc, country) as countries
@@ -17,5 +23,5 @@ select
     (select max(release_year) from titles) as year_max,
     (select min(date_added) from titles) as added_min,
     (select max(date_added) from titles) as added_max,
-    genres.genres, countries.countries, ratings.ratings
+    genres.genres, genres.genre_kinds, countries.countries, ratings.ratings
 from genres, countries, ratings
