@@ -122,9 +122,13 @@ def header_row() -> html.Tr:
 
 def body_rows(page: TitlePage, selected: str | None) -> list[html.Tr]:
     if page.total == 0:
-        return [html.Tr(html.Td("No titles match this search and these filters. Clear "
-                                "the search or widen the filters.", colSpan=len(COLUMNS),
-                                className="text-muted py-4 text-center"))]
+        # held to the visible width: the cell spans the whole table, which a phone
+        # scrolls sideways, and centred text ran off screen there
+        return [html.Tr(html.Td(html.Div(
+            "No titles match this search and these filters. Clear the search or widen "
+            "the filters.", style={"position": "sticky", "left": 0, "whiteSpace": "normal",
+                                   "maxWidth": "calc(100vw - 5rem)"}),
+            colSpan=len(COLUMNS), className="text-muted py-4"))]
     return [_row(r, r["show_id"] == selected) for r in page.rows.iter_rows(named=True)]
 
 
