@@ -115,6 +115,19 @@ def _overlapping(boxes: list) -> list:
             if a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1]
 
 
+# The saturation chart's blank above its title, and between its subtitle and its plot
+TITLE_GAPS_JS = """
+const gd = document.querySelector('#market-saturation-graph .js-plotly-plot');
+const title = gd && gd.querySelector('.g-gtitle .gtitle');
+const sub = gd && gd.querySelector('.g-gtitle .gtitle-subtitle');
+const plot = gd && gd.querySelector('.bglayer rect, .cartesianlayer .xy .gridlayer');
+if (!title || !sub || !plot) return null;
+const top = gd.getBoundingClientRect().top;
+return [title.getBoundingClientRect().top - top,
+        plot.getBoundingClientRect().top - sub.getBoundingClientRect().bottom];
+"""
+
+
 def test_on_a_phone_labels_do_not_pile_up(browser, served_app):
     """At 390 px (assets/chart_titles.js): the saturation map shows only bubble labels
     that do not overlap; the release windows hide their cell numbers and the title's
@@ -140,6 +153,11 @@ def test_on_a_phone_labels_do_not_pile_up(browser, served_app):
         narrow_labels = browser.execute_script(LABEL_BOXES_JS)
         assert narrow_labels and _overlapping(narrow_labels) == []
         wait.until(lambda d: d.execute_script(PARETO_ANGLE_JS) == -90)  # names upright
+        # the wrapped title and subtitle start at the chart's top, not ~50 px below it,
+        # and the plot starts under the subtitle
+        wait.until(lambda d: (d.execute_script(TITLE_GAPS_JS) or [99])[0] <= 16)
+        above, below = browser.execute_script(TITLE_GAPS_JS)
+        assert 0 <= above <= 16 and 0 <= below <= 24, (above, below)
     wait.until(lambda d: "number = titles" in windows_title(d))
     wait.until(lambda d: d.execute_script(PARETO_ANGLE_JS) != -90)  # the figure's own angle
     assert browser.find_elements(By.CSS_SELECTOR, "#market-windows-graph .heatmaplayer text")

@@ -14,7 +14,7 @@
     { selector: ".g-gtitle .gtitle", attr: "title.text", margin: "t", line: 22,
       room: function (gd) { return gd.clientWidth - SIDE_PX; } },
     { selector: ".g-gtitle .gtitle-subtitle", attr: "title.subtitle.text", margin: "t",
-      line: 32, room: function (gd) { return gd.clientWidth - SIDE_PX; } },
+      line: 16, room: function (gd) { return gd.clientWidth - SIDE_PX; } },
     { selector: ".g-xtitle .xtitle", attr: "xaxis.title.text", margin: "b", line: 18,
       room: centredOnPlot },
     { selector: ".g-ytitle .ytitle", attr: "yaxis.title.text", margin: "l", line: 18,
@@ -124,6 +124,20 @@
       return;
     }
     ["t", "b", "l"].forEach(function (side) { update["margin." + side] = margin[side]; });
+    // A title with a subtitle that grew is pinned to the top of the chart: left at
+    // "auto", plotly centres the title line in the grown margin with the subtitle
+    // hanging below it, so the margin had to grow by twice the subtitle's lines and
+    // ~50 px stayed blank above the title on a phone. (The pad: plotly sets a wrapped
+    // title's top about 16 px above the anchor; the 16 px the margin kept above the
+    // title for the toolbar are not needed up there.)
+    if (margin.t > gd._fullLayout.margin.t && read(gd.layout, "title.subtitle.text") &&
+        read(gd.layout, "title.yanchor") !== "top") {
+      update["margin.t"] = margin.t - 16;
+      update["title.yref"] = "container";
+      update["title.y"] = 1;
+      update["title.yanchor"] = "top";
+      update["title.pad.t"] = 24;
+    }
     // a legend below the plot moves with the x title it sits under
     const legend = gd._fullLayout.legend;
     const grown = margin.b - gd._fullLayout.margin.b;
