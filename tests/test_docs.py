@@ -33,3 +33,13 @@ def test_readme_names_the_two_commands():
     assert "python3 tasks.py up" in readme and "python3 tasks.py test" in readme
     ci = (settings.PROJECT_ROOT / ".ci" / "run").read_text()
     assert "python3 tasks.py test" in ci
+
+
+def test_sql_md_lists_every_kaggle_column_the_console_names():
+    """docs/SQL.md's "Coming from the Kaggle file" table and the console's hints
+    (queries/console.KAGGLE_COLUMNS) name the same columns."""
+    from queries.console import KAGGLE_COLUMNS
+    text = (settings.PROJECT_ROOT / "docs" / "SQL.md").read_text()
+    section = text.split("## Coming from the Kaggle file", 1)[1].split("\n## ", 1)[0]
+    listed = {line.split("`")[1] for line in section.splitlines() if line.startswith("| `")}
+    assert listed == set(KAGGLE_COLUMNS)
