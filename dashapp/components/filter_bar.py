@@ -148,9 +148,9 @@ def sync_filters(search, _reset, kinds, release, start, end, genres, countries, 
     new_search = f.to_query_string()
     url = no_update if trigger in (None, ids.URL) or new_search == (search or "") \
         else new_search
-    conflict = type_genre_conflict(f, genre_kinds)
-    summary = [describe(f), " ", html.Strong(conflict, className="text-warning")] \
-        if conflict else describe(f)
+    summary, conflict = describe(f), type_genre_conflict(f, genre_kinds)
+    if conflict:
+        summary = [summary, " ", html.Strong(conflict, className="text-warning")]
     return [url, f.to_store(), summary, *controls_from_filters(f, bounds)]
 
 

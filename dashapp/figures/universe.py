@@ -193,8 +193,9 @@ def lag_insights(frame: pl.DataFrame) -> list[str]:
     out = [f"{pct(fresh, total)} of titles were added in their release year or the year "
            "after" + (f"; {pct(old, total)} were 10 or more years old." if old else ".")]
     medians = frame.group_by("kind").agg(pl.col("median_lag_years").first()).sort("kind")
-    out.append("Median lag: " + "; ".join(f"{KIND_LABELS[k]} {m:g} year{'' if m == 1 else 's'}"
-                                          for k, m in medians.iter_rows()) + ".")
+    out.append("Median lag: " + "; ".join(  # a median of two middle values can be x.5
+        f"{KIND_LABELS[k]} {counted(int(m) if float(m).is_integer() else m, 'year')}"
+        for k, m in medians.iter_rows()) + ".")
     early = frame.filter(pl.col("lag_years") < 0)["titles"].sum()
     if early:
         out.append(f"{early:,} titles have a release year after the year they were added "
