@@ -64,7 +64,8 @@ return [document.documentElement.scrollWidth - window.innerWidth, wide];
 CUT_TITLES_JS = """
 return [...document.querySelectorAll('.js-plotly-plot')].filter(gd => gd.offsetParent)
   .flatMap(gd => {
-    const box = gd.getBoundingClientRect();
+    // a chart that scrolls inside its card (chart_card's min_width): the part shown
+    const box = (gd.closest('.chart-scrolls') || gd).getBoundingClientRect();
     return [...gd.querySelectorAll('.gtitle, .gtitle-subtitle, .xtitle')].filter(t => {
       const r = t.getBoundingClientRect();
       return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1);

@@ -10,6 +10,16 @@ from conftest import click, escape
 pytestmark = pytest.mark.browser
 
 CHARTS = ["correlations", "distribution", "period", "genres"]
+# the correlation matrix on a phone: [metrics named on its x axis, the page fits the
+# screen, the matrix scrolls in its card, its title fits the part of the card shown]
+MATRIX_ON_A_PHONE_JS = """
+const box = document.querySelector('[data-chart-figure=performance-correlations]');
+const title = box.querySelector('.gtitle');
+return [box.querySelectorAll('.xtick text').length,
+        document.documentElement.scrollWidth <= window.innerWidth,
+        box.scrollWidth > box.clientWidth,
+        !!title && title.getBoundingClientRect().right <= box.getBoundingClientRect().right + 1];
+"""
 
 
 def wait(browser, seconds: float = 30):
@@ -63,6 +73,16 @@ def test_performance_page_renders_and_reacts(browser, served_app, artifacts_dir)
     assert browser.find_elements(By.CSS_SELECTOR, "#performance-correlations-graph .hm")
     assert "Runtime" in text_of(browser, "performance-correlations-graph")
     assert "TV Dramas" in text_of(browser, "performance-genres-graph")
+
+    # on a phone the 10 × 10 matrix keeps its width and scrolls inside its card (at 390
+    # px every other name was dropped and the cells were 11 px wide); the page does not
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": 390, "height": 900, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        wait(browser).until(lambda d: d.execute_script(MATRIX_ON_A_PHONE_JS)
+                            == [10, True, True, True])
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
     # the metric selector redraws the distribution
     Select(browser.find_element(By.ID, "performance-metric")).select_by_value("imdb_votes")

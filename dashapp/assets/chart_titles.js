@@ -12,14 +12,22 @@
   // the height of one more line, and the room it has (a y title runs along the plot)
   const PARTS = [
     { selector: ".g-gtitle .gtitle", attr: "title.text", margin: "t", line: 22,
-      room: function (gd) { return gd.clientWidth - SIDE_PX; } },
+      room: function (gd) { return shownWidth(gd) - SIDE_PX; } },
     { selector: ".g-gtitle .gtitle-subtitle", attr: "title.subtitle.text", margin: "t",
-      line: 16, room: function (gd) { return gd.clientWidth - SIDE_PX; } },
+      line: 16, room: function (gd) { return shownWidth(gd) - SIDE_PX; } },
     { selector: ".g-xtitle .xtitle", attr: "xaxis.title.text", margin: "b", line: 18,
       room: centredOnPlot },
     { selector: ".g-ytitle .ytitle", attr: "yaxis.title.text", margin: "l", line: 18,
       room: function (gd) { return gd._fullLayout._size.h + SIDE_PX; } },
   ];
+
+  // A chart that keeps a minimum width on a phone scrolls inside its card (app.css
+  // .chart-scrolls): its (left-aligned) title fits the part shown before any scrolling,
+  // or it ran off the card's edge, out of sight.
+  function shownWidth(gd) {
+    const box = gd.closest(".chart-scrolls");
+    return box ? Math.min(gd.clientWidth, box.clientWidth) : gd.clientWidth;
+  }
 
   // an x title is centred on the plot, which need not be centred in the figure
   function centredOnPlot(gd) {

@@ -52,13 +52,14 @@ def insights_id(chart_id: str) -> str:
 
 def chart_card(chart_id: str, how_to_read: str, height: int = 420,
                extra: list | None = None, config: dict | None = None,
-               csv_type: str = ids.CSV_BUTTON, scrolls: bool = False) -> dbc.Card:
+               csv_type: str = ids.CSV_BUTTON, min_width: int | None = None) -> dbc.Card:
     """The standard card; the figure's own title states what is shown and its units.
     `config` adds to the Plotly config (e.g. a local topojsonURL for maps). A page whose
     charts are not driven by the global filters passes its own `csv_type` (the button's
     pattern-id type; the download's is the same with "button" → "download") and serves
-    the download itself. `scrolls`: the figure may scroll sideways (app.css says when),
-    so it takes the keyboard focus, which lets arrow keys scroll it."""
+    the download itself. `min_width`: the figure keeps that width (px) where its card is
+    narrower (a phone) and scrolls sideways inside the card, never the page; it takes
+    the keyboard focus, which lets arrow keys scroll it."""
     graph = dcc.Graph(id=graph_id(chart_id), config={**GRAPH_CONFIG, **(config or {})},
                       style={"height": f"{height}px"})
     # the name until Plotly has drawn the title (a11y.js then names it after the title)
@@ -69,7 +70,8 @@ def chart_card(chart_id: str, how_to_read: str, height: int = 420,
         html.Div(dcc.Loading(graph, type="dot", color="#E50914"), role="figure",
                  **{"data-chart-figure": chart_id, "aria-label": fallback,
                     "aria-describedby": insights_id(chart_id)},
-                 **({"tabIndex": "0"} if scrolls else {})),
+                 **({"tabIndex": "0", "className": "chart-scrolls",
+                     "style": {"--chart-min-width": f"{min_width}px"}} if min_width else {})),
         html.Ul(id=insights_id(chart_id), className="insights mb-2", **{"aria-live": "polite"}),
         html.Div([
             html.Details([html.Summary("How to read this"), html.P(how_to_read, className="small")],

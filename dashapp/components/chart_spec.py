@@ -75,6 +75,7 @@ class Chart:
     csv: Callable[[Filters], pl.DataFrame] | None = None
     inputs: tuple[Input, ...] = ()
     height: int = 420
+    min_width: int | None = None  # px it keeps on a phone, scrolling in its card
     config: dict | None = None
     extra: Callable[[], list] | None = None  # controls above the graph (made per layout)
     # sentences before the insights computed from the filters, not the frame: what the
@@ -88,7 +89,8 @@ class Chart:
         """The card; `config` adds Plotly config known only at layout time (an asset
         URL), `how_to_read` replaces the spec's where it depends on the page's state."""
         return chart_card(self.id, how_to_read=how_to_read or self.how_to_read,
-                          height=self.height, extra=self.extra() if self.extra else None,
+                          height=self.height, min_width=self.min_width,
+                          extra=self.extra() if self.extra else None,
                           config={**(self.config or {}), **(config or {})} or None)
 
     def outputs(self) -> list[Output]:

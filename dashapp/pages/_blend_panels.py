@@ -77,7 +77,7 @@ WIDE = ("blend-top-shows", "blend-binges")
 
 def insights_panel() -> html.Div:
     cards = [(c in WIDE, chart_card(c, how, csv_type=CSV_BUTTON, height=380,
-                                    scrolls=c == "blend-top-shows"))
+                                    min_width=700 if c == "blend-top-shows" else None))
              for c, how in CHARTS.items()]
     halves = [card for wide, card in cards if not wide]
     rows = [dbc.Row([dbc.Col(a, lg=6), dbc.Col(b, lg=6)])

@@ -87,7 +87,7 @@ def _period(period) -> str:
 
 CHARTS = {spec.id: spec for spec in [
     Chart(CORRELATIONS, lambda f: perf.rank_correlations(wh(), f), figs.rank_correlations,
-          figs.correlation_insights, height=620, title=figs.CORR_TITLE,
+          figs.correlation_insights, height=620, min_width=480, title=figs.CORR_TITLE,
           notes=lambda f: coverage_notes(f, "imdb_score", "tmdb_score", "engagement_score"),
           how_to_read=(
             "Each cell is the Spearman rank correlation of two metrics over the filtered "
