@@ -3,14 +3,17 @@ for them (TMDB says "tv", Netflix "TV Show", people "series"): one mapping, used
 ETL and by the model request parsers."""
 from __future__ import annotations
 
+import re
+
 KINDS = ("movie", "show")
-ALIASES = {"movie": "movie", "film": "movie",
-           "show": "show", "tv": "show", "tv show": "show", "series": "show"}
+ALIASES = {"movie": "movie", "film": "movie", "movies": "movie", "films": "movie",
+           "show": "show", "tv": "show", "tv show": "show", "series": "show",
+           "tvshow": "show", "tv series": "show", "tv shows": "show", "shows": "show"}
 
 
 def kind_of(text: object) -> str | None:
     """'movie' or 'show' for any known name of one (any case), else None."""
-    return ALIASES.get(str(text or "").strip().lower())
+    return ALIASES.get(re.sub(r"[\s_-]+", " ", str(text or "").strip().lower()))
 
 
 # Netflix's maturity ratings, as the catalog spells them: what the prediction forms,

@@ -5,29 +5,41 @@ Columns (docs/models/genre_classifier.md, "Check it on your own data"):
   `release_date` (YYYY-MM-DD, or a year) and `original_language`.
 - netflix: `title, description, type, listed_in` (`, `-separated, as in the Kaggle
   file), optional `country, cast, director, rating, release_year, duration`.
-A label the model does not know is counted and left out; a row left with no known
-label is skipped and counted. A missing column or an unreadable file is a FileProblem
-with a message saying which.
+
+Files nobody cleaned are read as they come, and what was read another way is said in a
+note: comma, semicolon or tab separated; UTF-8 (with or without BOM), UTF-16 with a BOM,
+or Windows-1252; headers in any case and spacing; labels in any case and separated by
+another of `|`, `,`, `;` when that is what the file uses; release dates in other formats
+(the year is read). A label the model does not know is counted and left out; a row left
+with no known label, a type that is neither a movie nor a show, or a repeat of an earlier
+row is skipped and counted. A file that is not a CSV at all (Excel, JSON, a folder) is a
+FileProblem with a message saying what was expected.
 """
 from __future__ import annotations
 
+import codecs
 import gzip
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 
-from base.kinds import kind_of
+from base.kinds import MATURITY_RATINGS, kind_of
 
 REQUIRED = {"tmdb": ("title", "overview", "genres"),
             "netflix": ("title", "description", "type", "listed_in")}
 OPTIONAL = {"tmdb": ("release_date", "original_language"),
             "netflix": ("country", "cast", "director", "rating", "release_year", "duration")}
+LABEL_COLUMN = {"tmdb": "genres", "netflix": "listed_in"}
+# the documented separator first: another is used only when it finds more known labels
+LABEL_SEPARATORS = {"tmdb": ("|", ",", ";"), "netflix": (",", "|", ";")}
 # the recent TMDB movies outside the bundle (etl/snapshot/SOURCES.md): tune / report parts
 UNSEEN_TMDB = Path(__file__).resolve().parent.parent / "etl" / "snapshot" / "tmdb_unseen_movies.csv.gz"
 MAX_ROWS = 200_000
+EXPECTED = "a CSV file (comma-, semicolon- or tab-separated, with a header row)"
 
 
 class FileProblem(ValueError):
@@ -39,21 +51,64 @@ class LabelledFile:
     records: list[dict]
     unknown_labels: Counter = field(default_factory=Counter)
     skipped_rows: int = 0          # rows with no known label (or no text at all)
+    # what was read another way than documented, or left out (one sentence each)
+    notes: list[str] = field(default_factory=list)
+
+
+# values of optional columns read another way or left out: (column, what was done)
+UNREAD = {"release_date": ("release_date", "could not be read: left empty"),
+          "release_date_year": ("release_date", "not YYYY-MM-DD: the year was read, the "
+                                                "month left out"),
+          "duration": ("duration", "could not be read: left empty"),
+          "rating": ("rating", "not a Netflix rating (TV-MA, PG-13…): left empty"),
+          "release_year": ("release_year", "could not be read: left empty"),
+          "duration_kind": ("duration", "contradicting the row's type (seasons on a Movie, "
+                                        "minutes on a TV Show): check the type column")}
+
+
+@dataclass
+class _Unread:
+    """Values of optional columns read another way or left out, per UNREAD key."""
+    counts: Counter = field(default_factory=Counter)
+
+    def __call__(self, key: str, value) -> None:
+        if str(value or "").strip():
+            self.counts[key] += 1
+
+    def notes(self) -> list[str]:
+        return [f"{UNREAD[key][0]}: {n:,} value{'s' if n > 1 else ''} {UNREAD[key][1]}"
+                for key, n in self.counts.most_common()]
 
 
 def _split(value, sep: str) -> list[str]:
     return [v.strip() for v in (value or "").split(sep) if v.strip()]
 
 
-def _int(value) -> int | None:
-    match = re.match(r"\s*(\d+)", str(value or ""))
-    return int(match.group(1)) if match else None
+def _year(value) -> int | None:
+    """A four-digit year anywhere in the text ("2019", "10/15/2019", "year 2019"), if
+    it is a plausible release year."""
+    match = re.search(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", str(value or ""))
+    year = int(match.group(1)) if match else None
+    return year if year is not None and year <= date.today().year + 1 else None
 
 
-def tmdb_record(row: dict) -> dict:
-    date = str(row.get("release_date") or "")
-    year = _int(date[:4]) if len(date) >= 4 else None
-    month = _int(date[5:7]) if len(date) >= 7 else None
+def _minutes(text: str) -> int | None:
+    """"90 min", "90m", "1h 30m", "1 h 30 min", "2h" → minutes."""
+    hours = re.search(r"(\d+)\s*h", text)
+    minutes = re.search(r"(\d+)\s*m", text)
+    if not hours and not minutes:
+        return None
+    total = (int(hours.group(1)) * 60 if hours else 0) + (int(minutes.group(1)) if minutes else 0)
+    return total if 0 < total <= 600 else None
+
+
+def tmdb_record(row: dict, unread: _Unread | None = None) -> dict:
+    text = str(row.get("release_date") or "").strip()
+    iso = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-\d{1,2})?)?", text)
+    year = _year(text)
+    month = int(iso.group(2)) if iso and iso.group(2) else None
+    if unread and text and (not iso or year is None):
+        unread("release_date_year" if year else "release_date", text)
     return {"kind": "movie", "title": (row.get("title") or "").strip(),
             "description": (row.get("overview") or "").strip(),
             "original_language": (row.get("original_language") or "").strip().lower() or None,
@@ -61,35 +116,110 @@ def tmdb_record(row: dict) -> dict:
             "labels": _split(row.get("genres"), "|")}
 
 
-def netflix_record(row: dict) -> dict:
-    duration = str(row.get("duration") or "").lower()
-    runtime = _int(duration) if "min" in duration else None
-    seasons = _int(duration) if "season" in duration else None
+RATINGS = {r.upper(): r for r in MATURITY_RATINGS}
+
+
+def netflix_record(row: dict, unread: _Unread | None = None) -> dict:
+    unread = unread or _Unread()
+    duration = str(row.get("duration") or "").strip().lower()
+    rating = str(row.get("rating") or "").strip()
+    if not duration and re.fullmatch(r"\d+\s*min", rating.lower()):
+        duration, rating = rating.lower(), ""   # the Kaggle file's own slip (3 rows)
+    seasons = int(m.group(1)) if (m := re.match(r"\s*(\d+)\s*season", duration)) else None
+    runtime = None if seasons else _minutes(duration)
+    if duration and runtime is None and seasons is None:
+        unread("duration", duration)
+    if rating and rating.upper() not in RATINGS:
+        unread("rating", rating)
+    year = _year(row.get("release_year"))
+    if year is None:
+        unread("release_year", row.get("release_year"))
+    kind = kind_of(row.get("type"))
+    if (kind, bool(seasons)) in (("movie", True), ("show", False)) and (seasons or runtime):
+        unread("duration_kind", duration)
     people = _split(row.get("cast"), ",") + _split(row.get("director"), ",")
-    return {"kind": kind_of(row.get("type")) or "movie",
+    return {"kind": kind,
             "title": (row.get("title") or "").strip(),
             "description": (row.get("description") or "").strip(),
             "countries": _split(row.get("country"), ","), "people": people,
-            "maturity_rating": (row.get("rating") or "").strip() or None,
-            "release_year": _int(row.get("release_year")), "runtime_minutes": runtime,
+            "maturity_rating": RATINGS.get(rating.upper()),
+            "release_year": year, "runtime_minutes": runtime,
             "seasons": seasons, "labels": _split(row.get("listed_in"), ",")}
 
 
-def read_frame(path: Path) -> pl.DataFrame:
+def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
+    """The file's text and a note when it was not UTF-8."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), []
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), [
+            f"{name} is not UTF-8: read as Windows-1252 (save it as UTF-8 if accents look wrong)"]
+
+
+def _delimiter(header: str) -> str:
+    """The separator of the header row: the most frequent of comma, semicolon and tab."""
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    return max(counts, key=lambda sep: (counts[sep], sep == ","))
+
+
+def _column_name(name: str) -> str:
+    """"Release Date", " title", "LISTED-IN" → release_date, title, listed_in."""
+    return re.sub(r"[\s-]+", "_", name.strip().strip("\ufeff").strip().lower())
+
+
+def read_frame(path: Path) -> tuple[pl.DataFrame, list[str]]:
+    """The file as text columns with normalized header names, and notes on how it was
+    read (an encoding or a separator other than the documented ones)."""
     path = Path(path)
+    if path.is_dir():
+        raise FileProblem(f"{path} is a folder: give one labelled {EXPECTED}")
     if not path.is_file():
         raise FileProblem(f"no such file: {path}")
     try:
         data = path.read_bytes()
-        if path.suffix == ".gz":
+        if data[:2] == b"\x1f\x8b":   # gzip, whatever the name says
             data = gzip.decompress(data)
-        frame = pl.read_csv(data, infer_schema=False, encoding="utf8-lossy",
+    except (OSError, EOFError) as exc:
+        raise FileProblem(f"{path.name} could not be read ({exc})") from None
+    if data[:4] == b"PK\x03\x04":
+        raise FileProblem(f"{path.name} is a zip or Excel workbook, not {EXPECTED}: "
+                          "save the sheet as CSV (UTF-8)")
+    if data.lstrip()[:1] in (b"{", b"["):
+        raise FileProblem(f"{path.name} looks like JSON, not {EXPECTED}")
+    text, notes = _decode(data, path.name)
+    if not text.strip():
+        raise FileProblem(f"{path.name} is empty: expected {EXPECTED}")
+    header = text.split("\n", 1)[0]
+    sep = _delimiter(header)
+    if sep != ",":
+        notes.append(f"{path.name} is {'semicolon' if sep == ';' else 'tab'}-separated: "
+                     "read that way")
+    try:
+        frame = pl.read_csv(text.encode(), separator=sep, infer_schema=False,
                             n_rows=MAX_ROWS + 1)
-    except (OSError, EOFError, pl.exceptions.PolarsError) as exc:
-        raise FileProblem(f"{path.name} is not a readable CSV file ({exc})") from None
+    except pl.exceptions.PolarsError as exc:
+        line = re.search(r"line (\d+)|row (\d+)", str(exc))
+        where = f" (near {line.group(0)})" if line else ""
+        raise FileProblem(f"{path.name} is not {EXPECTED}: a row has more fields than the "
+                          f"header{where}, or quotes do not close") from None
+    names = [_column_name(c) for c in frame.columns]
+    if len(set(names)) == len(names):
+        frame = frame.rename(dict(zip(frame.columns, names)))
     if frame.height > MAX_ROWS:
         raise FileProblem(f"{path.name} has more than {MAX_ROWS:,} rows; split it")
-    return frame
+    return frame, notes
+
+
+def _label_separator(frame: pl.DataFrame, task: str, known: dict[str, str]) -> str:
+    """The separator that finds the most known labels in the label column."""
+    values = [v for v in frame[LABEL_COLUMN[task]].head(2000).to_list() if v]
+
+    def found(sep: str) -> int:
+        return sum(l.lower() in known for v in values for l in _split(v, sep))
+    documented = LABEL_SEPARATORS[task][0]
+    return max(LABEL_SEPARATORS[task], key=lambda sep: (found(sep), sep == documented))
 
 
 def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
@@ -100,25 +230,53 @@ def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
     missing = [c for c in REQUIRED[task] if c not in frame.columns]
     if missing:
         raise FileProblem(f"{name} lacks column(s) {', '.join(missing)}; a {task} file needs "
-                          f"{', '.join(REQUIRED[task])} (optional: {', '.join(OPTIONAL[task])})")
-    known, out = set(labels), LabelledFile([])
+                          f"{', '.join(REQUIRED[task])} (optional: {', '.join(OPTIONAL[task])});"
+                          f" its columns are: {', '.join(frame.columns[:20]) or 'none'}")
+    known = {label.lower(): label for label in labels}
+    out, unread = LabelledFile([]), _Unread()
+    column, sep = LABEL_COLUMN[task], _label_separator(frame, task, known)
+    if sep != LABEL_SEPARATORS[task][0]:
+        out.notes.append(f"{column} are separated by '{sep}' in {name} (documented: "
+                         f"'{LABEL_SEPARATORS[task][0]}'): read that way")
     convert = tmdb_record if task == "tmdb" else netflix_record
+    seen, skipped, title_only = set(), Counter(), 0
     for row in frame.iter_rows(named=True):
-        record = convert(row)
-        out.unknown_labels.update(l for l in record["labels"] if l not in known)
-        record["labels"] = [l for l in record["labels"] if l in known]
-        if not record["labels"] or not (record["title"] or record["description"]):
-            out.skipped_rows += 1
-            continue
-        out.records.append(record)
+        record = convert(row, unread)
+        given = _split(row.get(column), sep)
+        out.unknown_labels.update(l for l in given if l.lower() not in known)
+        record["labels"] = list(dict.fromkeys(known[l.lower()] for l in given
+                                              if l.lower() in known))
+        key = (record["title"], record["description"], tuple(record["labels"]))
+        if record["kind"] is None:
+            kind = str(row.get("type") or "").strip()[:30]
+            skipped[f"a type other than Movie or TV Show ({kind!r})" if kind else "no type"] += 1
+        elif not record["labels"]:
+            skipped["no known label"] += 1
+        elif not (record["title"] or record["description"]):
+            skipped["no title or text"] += 1
+        elif key in seen:
+            skipped["the same title, text and labels as an earlier row"] += 1
+        else:
+            seen.add(key)
+            title_only += not record["description"]
+            out.records.append(record)
+    out.skipped_rows = sum(skipped.values())
+    out.notes += [f"{n:,} row{'s' if n > 1 else ''} skipped: {why}"
+                  for why, n in skipped.most_common()]
+    if title_only:
+        out.notes.append(f"{title_only:,} row{'s' if title_only > 1 else ''} scored from the "
+                         f"title alone (no {REQUIRED[task][1]})")
+    out.notes += unread.notes()
     if not out.records:
+        top = ", ".join(f"{l} ({n})" for l, n in out.unknown_labels.most_common(5))
         raise FileProblem(f"{name}: no row has a known label and a title or text to score "
-                          f"({out.skipped_rows} rows skipped)")
+                          f"({out.skipped_rows} rows skipped"
+                          + (f"; labels not known to the model: {top}" if top else "") + ")")
     return out
 
 
 def unseen_tmdb(part: str, labels: list[str]) -> LabelledFile:
     """The bundled recent TMDB movies outside the bundle, `tune` or `report` part."""
-    frame = read_frame(UNSEEN_TMDB)
+    frame, _ = read_frame(UNSEEN_TMDB)
     return labelled_records(frame.filter(pl.col("part") == part), "tmdb", labels,
                             UNSEEN_TMDB.name)

@@ -7,6 +7,8 @@ Used by the dashboard panels, `netflix-insights predict-genres` / `predict-tmdb-
 from __future__ import annotations
 
 import threading
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -219,28 +221,39 @@ def predict_tmdb_genres(data_dir: Path, build_id: str, request: TmdbGenreRequest
             "model_scores": headline_scores(meta, "tmdb")}
 
 
-def evaluate_file(data_dir: Path, build_id: str, path: Path, task: str) -> dict:
+CHUNK_ROWS = 5_000   # rows predicted at once: a 200,000-row file took 4.8 GB in one go
+
+
+def evaluate_file(data_dir: Path, build_id: str, path: Path, task: str,
+                  progress: Callable[[int, int], None] | None = None) -> dict:
     """Score the served model on a labelled CSV (columns: models/genre_files.py), next
     to the plain model trained on the bundle. Unknown labels are reported, not an error.
 
-    Netflix: the full model when the file has any full-input column (cast, director,
-    rating, release_year, duration), else the form model, as the API would choose.
+    Netflix: each row as the API would answer it: the full model for a row with any of
+    cast, director, rating, release year or duration, else the form model.
+    `progress(done, total)` is called after each chunk of rows on a long file.
     """
-    frame = genre_files.read_frame(path)
-    bundle, _ = load(data_dir, build_id, "genres")
-    if task == "tmdb":
-        variant = "tmdb"
-    elif task == "netflix":
-        full = {"cast", "director", "rating", "release_year", "duration"} & set(frame.columns)
-        variant = "netflix" if full else "netflix_form"
-    else:
+    if task not in ("tmdb", "netflix"):
         raise BadInput("task must be netflix or tmdb")
-    model, plain = bundle[variant], bundle[f"{task}_plain"]
-    found = genre_files.labelled_records(frame, task, model.labels, Path(path).name)
-    records = [r if variant != "netflix_form" else form_record(r) for r in found.records]
-    y = MultiLabelBinarizer(classes=model.labels).fit_transform([r["labels"] for r in records])
-    pred = model.predict_many(records)
-    base = plain.predict([form_record(r) if task == "netflix" else r for r in records])
+    frame, notes = genre_files.read_frame(path)
+    bundle, _ = load(data_dir, build_id, "genres")
+    first = bundle["tmdb" if task == "tmdb" else "netflix"]
+    found = genre_files.labelled_records(frame, task, first.labels, Path(path).name)
+    records, n = found.records, len(found.records)
+    chosen = [_variant(task, r) for r in records]
+    y = MultiLabelBinarizer(classes=first.labels).fit_transform([r["labels"] for r in records])
+    pred, base = np.zeros_like(y), np.zeros_like(y)
+    for start in range(0, n, CHUNK_ROWS):
+        rows = range(start, min(start + CHUNK_ROWS, n))
+        for variant in {chosen[i] for i in rows}:
+            picked = [i for i in rows if chosen[i] == variant]
+            pred[picked] = bundle[variant].predict_many(
+                [form_record(records[i]) if variant == "netflix_form" else records[i]
+                 for i in picked])
+        base[rows.start:rows.stop] = bundle[f"{task}_plain"].predict(
+            [form_record(records[i]) if task == "netflix" else records[i] for i in rows])
+        if progress and n > CHUNK_ROWS:
+            progress(rows.stop, n)
     p, r, f, support = precision_recall_fscore_support(y, pred, average=None, zero_division=0)
     present = np.flatnonzero(support > 0)   # macro-F1 over the labels the file has
 
@@ -249,7 +262,11 @@ def evaluate_file(data_dir: Path, build_id: str, path: Path, task: str) -> dict:
                                     zero_division=0)), 4)
     per_label = {label: {"precision": round(float(p[j]), 4), "recall": round(float(r[j]), 4),
                          "f1": round(float(f[j]), 4), "support": int(support[j])}
-                 for j, label in enumerate(model.labels) if support[j] or pred[:, j].any()}
+                 for j, label in enumerate(first.labels) if support[j] or pred[:, j].any()}
+    by_model = {f"genres_{v}": k for v, k in Counter(chosen).most_common()}
+    if len(records) < 30:
+        notes.append(f"only {len(records)} row{'s' if len(records) > 1 else ''} scored: "
+                     "too few for F1 to mean much")
     return {"task": task, "n": len(records),
             "micro_f1": round(float(f1_score(y, pred, average="micro", zero_division=0)), 4),
             "macro_f1": macro(pred),
@@ -258,10 +275,21 @@ def evaluate_file(data_dir: Path, build_id: str, path: Path, task: str) -> dict:
             "baseline": {"micro_f1": round(float(f1_score(y, base, average="micro",
                                                           zero_division=0)), 4),
                          "macro_f1": macro(base)},
-            "model": f"genres_{variant}", "build_id": build_id,
+            "model": " + ".join(by_model), "rows_by_model": by_model, "build_id": build_id,
             "unknown_labels": dict(found.unknown_labels.most_common()),
             "skipped_rows": found.skipped_rows,
-            "aux_known_rows": _aux_known_rows(model, records)}
+            "aux_known_rows": sum(_aux_known_rows(bundle[v], [r for r, c in zip(records, chosen)
+                                                              if c == v]) for v in set(chosen)),
+            "notes": notes + found.notes}
+
+
+def _variant(task: str, record: dict) -> str:
+    """The model the API would answer this row with (GenreRequest.full, for a file)."""
+    if task == "tmdb":
+        return "tmdb"
+    full = any(record.get(k) for k in ("people", "maturity_rating", "release_year",
+                                       "runtime_minutes", "seasons"))
+    return "netflix" if full else "netflix_form"
 
 
 def _aux_known_rows(model, records: list[dict]) -> int:

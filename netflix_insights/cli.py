@@ -478,13 +478,19 @@ def cmd_evaluate_genres(args) -> int:
     import json
 
     from models import serving
-    result = _published_model(lambda d, b, a: serving.evaluate_file(d, b, a.file, a.task))(args)
+    def progress(done: int, total: int) -> None:
+        print(f"scored {done:,} of {total:,} rows", file=sys.stderr, flush=True)
+    result = _published_model(lambda d, b, a: serving.evaluate_file(d, b, a.file, a.task,
+                                                                     progress))(args)
     if args.format == "json":
         print(json.dumps(result, indent=2))
         return 0
     base = result["baseline"]
+    by_model = result["rows_by_model"]
+    split = "; " + ", ".join(f"{n:,} rows by {m}" for m, n in by_model.items()) \
+        if len(by_model) > 1 else ""
     print(f"{result['model']} on {result['n']:,} rows of {args.file.name} (build "
-          f"{result['build_id']}): micro-F1 {result['micro_f1']:.3f}, macro-F1 "
+          f"{result['build_id']}{split}): micro-F1 {result['micro_f1']:.3f}, macro-F1 "
           f"{result['macro_f1']:.3f}, samples-F1 {result['samples_f1']:.3f}")
     print(f"plain model (trained on the bundle): micro-F1 {base['micro_f1']:.3f}, macro-F1 "
           f"{base['macro_f1']:.3f}")
@@ -492,11 +498,14 @@ def cmd_evaluate_genres(args) -> int:
     for label, m in sorted(result["per_label"].items(), key=lambda x: -x[1]["support"]):
         print(f"{label:32} {m['precision']:9.3f} {m['recall']:7.3f} {m['f1']:6.3f} "
               f"{m['support']:8,}")
-    if result["unknown_labels"]:
-        print("\nignored, not labels of this model: " + ", ".join(
-            f"{label} ({n})" for label, n in result["unknown_labels"].items()))
-    if result["skipped_rows"]:
-        print(f"skipped {result['skipped_rows']} rows with no known label or no text")
+    print()
+    if unknown := list(result["unknown_labels"].items()):
+        print("ignored, not labels of this model: " + ", ".join(
+            f"{label} ({n})" for label, n in unknown[:20])
+            + (f", and {len(unknown) - 20} more (--format json lists them)"
+               if len(unknown) > 20 else ""))
+    for note in result["notes"]:   # skipped rows and why, values read another way
+        print(note)
     if known := result["aux_known_rows"]:
         print(f"{known} row{'s have' if known > 1 else ' has'} a title or synopsis the model's "
               f"auxiliary genre models learnt from (the warehouse's TMDB or IMDb rows): "

@@ -43,14 +43,68 @@ def test_metrics_match_hand_computation():
 
 @pytest.mark.parametrize("written, kind", [("TV Show", "show"), ("tv", "show"),
                                            ("Series", "show"), ("Movie", "movie"),
-                                           ("", "movie")])
+                                           ("TVShow", "show"), ("TV Series", "show"),
+                                           ("tv-show", "show"), ("", None), ("Podcast", None)])
 def test_a_labelled_file_names_the_kind_as_the_product_does(written, kind):
     """evaluate-genres reads the kind with the product's one mapping (base/kinds.py):
-    every name the ETL and the request parsers accept for a show is a show here too."""
+    every name the ETL and the request parsers accept for a show is a show here too, and
+    a type it does not know is no kind (the row is skipped and counted), never a movie."""
     from models.genre_files import netflix_record
     record = netflix_record({"title": "T", "description": "D", "type": written,
                              "listed_in": "Dramas"})
     assert record["kind"] == kind
+
+# A labelled file as a spreadsheet might save it: semicolons, Windows-1252, headers in
+# another case, labels separated by "|" and in lower case, a repeated row, a type the
+# product does not know, a date in US order, a rating in lower case and a runtime in hours.
+UNCLEANED = ("Title;Description;Type;Listed In;Release_Year;Rating;Duration\r\n"
+             "Café Society;A Bronx man moves to 1930s Hollywood.;Movie;dramas|romantic movies;"
+             "2016;pg-13;1h 36m\r\n"
+             "Café Society;A Bronx man moves to 1930s Hollywood.;Movie;dramas|romantic movies;"
+             "2016;pg-13;1h 36m\r\n"
+             "The Crown;The reign of Queen Elizabeth II.;Miniseries;British TV Shows;2016;;\r\n"
+             "Ozark;A financial adviser launders money in the Ozarks.;TV Show;"
+             "Crime TV Shows|TV Dramas;2017;TV-MA;95 min\r\n")
+
+
+def test_a_file_nobody_cleaned_is_read_and_says_how(tmp_path):
+    from models.genre_files import labelled_records, read_frame
+    path = tmp_path / "mine.csv"
+    path.write_bytes(UNCLEANED.encode("cp1252"))
+    frame, notes = read_frame(path)
+    found = labelled_records(frame, "netflix", ["Dramas", "Romantic Movies", "British TV Shows",
+                                                "Crime TV Shows", "TV Dramas"], path.name)
+    assert [r["title"] for r in found.records] == ["Café Society", "Ozark"]
+    cafe = found.records[0]
+    assert cafe["labels"] == ["Dramas", "Romantic Movies"] and cafe["kind"] == "movie"
+    assert (cafe["runtime_minutes"], cafe["maturity_rating"], cafe["release_year"]) == \
+        (96, "PG-13", 2016)
+    assert found.skipped_rows == 2
+    said = " / ".join(notes + found.notes)
+    for part in ("read as Windows-1252", "semicolon-separated", "separated by '|'",
+                 "1 row skipped: a type other than Movie or TV Show ('Miniseries')",
+                 "1 row skipped: the same title, text and labels as an earlier row",
+                 "duration: 1 value contradicting the row's type"):
+        assert part in said, (part, said)
+
+
+def test_a_file_that_is_no_csv_gets_a_message_saying_what_was_expected(tmp_path):
+    from models.genre_files import FileProblem, read_frame
+    cases = {"folder": None, "book.csv": b"PK\x03\x04 workbook", "data.csv": b' [{"a": 1}]',
+             "empty.csv": b"\n", "ragged.csv": b"title,overview\na,b\nc,d,e,f\n"}
+    for name, content in cases.items():
+        path = tmp_path / name
+        path.mkdir() if content is None else path.write_bytes(content)
+        with pytest.raises(FileProblem, match=r"folder|Excel|JSON|is empty|not a CSV"):
+            read_frame(path)
+    (tmp_path / "dates.csv").write_text("title,overview,genres,release_date\n"
+                                        "A,Aliens land.,Science Fiction,10/15/2025\n")
+    from models.genre_files import labelled_records
+    found = labelled_records(read_frame(tmp_path / "dates.csv")[0], "tmdb",
+                             ["Science Fiction"])
+    assert (found.records[0]["release_year"], found.records[0]["release_month"]) == (2025, None)
+    assert "release_date: 1 value not YYYY-MM-DD: the year was read" in found.notes[0]
+
 
 def test_published_metrics_on_unseen_titles(trained_data_dir):
     """The headline splits exist for every model, plain model and seed baseline, and the
@@ -238,6 +292,14 @@ def test_evaluate_genres_on_a_labelled_file(trained_data_dir, tmp_path, capsys):
     assert main(["evaluate-genres", str(tmp_path / "netflix.csv"), "--task", "netflix",
                  "--format", "json", "--data-dir", str(data_dir)]) == 0
     assert json.loads(capsys.readouterr().out)["aux_known_rows"] == 1
+    # each row gets the model the API would answer it with: a release year → full model
+    mixed_csv = NETFLIX_CSV.replace("country\n", "country,release_year\n")
+    (tmp_path / "mixed.csv").write_text(mixed_csv.replace("States\nSeoul", "States,1999\nSeoul"))
+    assert main(["evaluate-genres", str(tmp_path / "mixed.csv"), "--task", "netflix",
+                 "--format", "json", "--data-dir", str(data_dir)]) == 0
+    mixed = json.loads(capsys.readouterr().out)
+    assert mixed["rows_by_model"] == {"genres_netflix_form": 2, "genres_netflix": 1}
+    assert "only 3 rows scored: too few for F1 to mean much" in mixed["notes"]
     assert result["aux_known_rows"] == 0   # the TMDB model has no auxiliary models
     # a file without the needed columns is one clear line, not a traceback
     assert main(["evaluate-genres", str(tmp_path / "netflix.csv"), "--task", "tmdb",
