@@ -20,8 +20,8 @@ import polars as pl
 
 from blend.recommender import BLEND_PARAMS, recommend
 from blend.viewing_history import (FULL_WATCH_MINUTES, HistoryCatalog, HistoryError, ParsedHistory,
-                                   export_files, load_catalog, parse_export, parse_history,
-                                   read_export_file)
+                                   export_files, fingerprint, load_catalog, parse_export,
+                                   parse_history, read_export_file)
 from models import serving
 from models.blend_space import NAME, TitleSpace, WatchPriorError, read_watch_prior
 from queries.db import warehouse
@@ -232,12 +232,19 @@ def evaluate_folder(folder: Path, space: TitleSpace, avail: Availability,
                     today: date | None = None) -> dict:
     """{"files": [record per export or profile], "mean": {...}} for every export in
     `folder` (recursively, sorted by path), read by the upload's own parser."""
-    records = []
+    records, seen = [], {}   # rows' fingerprint → the file first scored with them
     for path in export_files(folder):
         name = str(path.relative_to(folder))
         base = dict.fromkeys(RECORD_KEYS) | {"file": name, "refused": False, "message": ""}
         try:
             export = read_export_file(path)
+            # the zip Netflix sends and the CSV unpacked from it (or a second copy): one
+            # export, scored once, or its figures would count twice in the means
+            same = seen.setdefault(fingerprint(export), name)
+            if same != name:
+                records.append(base | {"refused": True,
+                                       "message": f"the same rows as {same}: not scored again"})
+                continue
             for profile in export.profiles or [None]:
                 parsed = parse_export(export, catalog, profile, today=today)
                 fmt = "ViewingActivity" if export.kind == "activity" else "NetflixViewingHistory"
@@ -281,13 +288,21 @@ def run(folder: Path, data_dir: Path | None = None, params: dict = BLEND_PARAMS,
         space = space.with_watch_prior(learned)
     avail = Availability.from_frame(wh.query("blend_availability"), space)
     result = evaluate_folder(Path(folder), space, avail, load_catalog(wh), params)
-    return result | {"prior": {"file": str(prior) if prior else "as trained (models/assets)",
+    as_trained = ("as trained (models/assets/blend_watch_prior.csv, learned from the "
+                  "project's dev exports: on those it is an in-sample figure; --prior with "
+                  "one learned elsewhere gives a held-out one)")
+    return result | {"prior": {"file": str(prior) if prior else as_trained,
                                "titles": space.watch_prior_titles}}
+
+
+def _cut(text: str, width: int) -> str:
+    """`text` in `width` characters: "Family Account A" and "…B" must stay apart."""
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def table(result: dict) -> str:
     """The result as a fixed-width text table (one line per record, then the means)."""
-    head = (f"{'file':44} {'profile':14} {'rows':>6} {'skip':>5} {'items':>5} {'match':>6} "
+    head = (f"{'file':44} {'profile':20} {'rows':>6} {'skip':>5} {'items':>5} {'match':>6} "
             f"{'hidden':>6} {'R@50':>6} {'pop':>6} {'prior':>6} {'N@50':>6} {'pop':>6} "
             f"{'films':>5}")
     lines = [head, "-" * len(head)]
@@ -297,7 +312,7 @@ def table(result: dict) -> str:
             lines.append(f"{r['file'][:44]:44} REFUSED: {r['message']}")
             continue
         lines.append(
-            f"{r['file'][:44]:44} {(r['profile'] or '')[:14]:14} {r['rows_read']:6d} "
+            f"{r['file'][:44]:44} {_cut(r['profile'] or '', 20):20} {r['rows_read']:6d} "
             f"{r['rows_skipped']:5d} {r['items']:5d} {r['match_rate']:6.1%} {r['hidden']:6d} "
             f"{fmt(r['recall_at_50'], '6.3f')} {fmt(r['popularity_recall_at_50'], '6.3f')} "
             f"{fmt(r['prior_recall_at_50'], '6.3f')} {fmt(r['ndcg_at_50'], '6.3f')} "

@@ -13,17 +13,18 @@ least two households watched, with their count, and the number of households
 """
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import polars as pl
 
-from blend.viewing_history import (Export, HistoryCatalog, HistoryError, export_files,
+from blend.viewing_history import (HistoryCatalog, HistoryError, export_files, fingerprint,
                                    parse_export, read_export_file)
 
 MIN_HOUSEHOLDS = 2
+
+
 def learn(folder: Path, catalog: HistoryCatalog, titles: dict[str, str],
           min_households: int = MIN_HOUSEHOLDS,
           progress: Callable[[str], None] = lambda _: None) -> tuple[pl.DataFrame, int]:
@@ -40,7 +41,7 @@ def learn(folder: Path, catalog: HistoryCatalog, titles: dict[str, str],
             # the zip Netflix sends and the CSV unpacked from it (or a second copy) are
             # one household: counted twice, one household's titles would pass the
             # two-household rule and be written
-            same = seen.setdefault(_fingerprint(export), name)
+            same = seen.setdefault(fingerprint(export), name)
             if same != name:
                 progress(f"{name}: the same rows as {same}, not counted again")
                 continue
@@ -63,27 +64,3 @@ def learn(folder: Path, catalog: HistoryCatalog, titles: dict[str, str],
                          schema={"show_id": pl.String, "title": pl.String,
                                  "households": pl.Int64})
     return frame, households
-
-
-def _fingerprint(export: Export) -> str:
-    """A digest of an export's rows (profile, title, date cell), whatever file held them."""
-    digest = hashlib.sha256()
-    for profile in sorted(export.rows, key=lambda p: p or ""):
-        rows = export.rows[profile].select("title", "date").sort("title", "date")
-        digest.update(f"{profile}\0{rows.height}\0".encode())
-        digest.update(rows.write_csv().encode())
-    return digest.hexdigest()
-
-
-def write(frame: pl.DataFrame, households: int, path: Path) -> None:
-    """The file models/blend_space.read_watch_prior reads, written whole then renamed
-    (a failed write leaves the old file, and no partial one)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with partial.open("w", encoding="utf-8", newline="") as f:
-            f.write(f"# households: {households}\n")
-            frame.write_csv(f)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)

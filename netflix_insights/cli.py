@@ -187,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "(temporal split, against a popularity list)",
                        description="For each NetflixViewingHistory.csv / ViewingActivity.csv "
                        "(or zip) under DIR, each profile of a full download on its own: "
-                       "parse and match it as the upload does, cut at the date by which 80%% "
+                       "parse and match it as the upload does, cut at the date by which 80% "
                        "of its matched titles had been watched, recommend from the rows "
                        "before the cut, and score recall@50 and NDCG@50 on the titles first "
                        "watched after it that the catalog held at the cut, beside the most "
@@ -205,19 +205,23 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Count, for each catalog title, how many of the exports "
                        "under DIR (households: every profile of a full download together) "
                        "watched it, each read and matched as the upload does, and write the "
-                       "titles at least --min-households of them watched. The next refresh "
-                       "trains the Blend with it when written to the default path; "
-                       "blend-eval --prior scores with any such file. See docs/BLEND.md.")
+                       "titles at least --min-households of them watched to --out. "
+                       "blend-eval --prior scores with any such file; the next refresh "
+                       "trains the Blend with it when --out is the shipped file, "
+                       "models/assets/blend_watch_prior.csv. See docs/BLEND.md.")
     p.add_argument("dir", type=Path, metavar="DIR", help="folder of exports (searched recursively)")
-    p.add_argument("--out", type=Path, default=None, metavar="FILE",
-                   help="where to write it (default: the file the Blend trains with, "
-                        "models/assets/blend_watch_prior.csv)")
+    # required: a default of the shipped file let a run on someone else's exports
+    # silently replace the prior every later refresh trains with
+    p.add_argument("--out", type=Path, required=True, metavar="FILE",
+                   help="where to write it (required; an existing file is replaced only "
+                        "when a new prior was learned)")
     p.add_argument("--min-households", type=int, default=2, metavar="N",
                    help="leave out titles fewer than N households watched (default 2, so "
                         "no title in the file tells what one household watched)")
     _data_dir_arg(p)
 
-    env = {n: f"env {s.env}; default {s.default}" for n, s in settings.SETTINGS.items()}
+    env = {n: f"env {s.env}; " + (f"default {s.default}" if s.default != "" else "unset by default")
+           for n, s in settings.SETTINGS.items()}
     p = sub.add_parser("follow", help="app host: publish each build the refresh host ships",
                        description="Poll the shared location (publish_dir, or --from) and, "
                        "when the refresh host has shipped a new build, copy it (and its "
@@ -631,6 +635,10 @@ def cmd_blend_eval(args) -> int:
         raise UserFacingError(str(exc)) from exc
     print(json.dumps(result, indent=2, default=str) if args.format == "json"
           else evaluation.table(result))
+    if not result["mean"].get("scored"):   # as blend-prior: no figure is not a result
+        print(f"error: no export under {args.dir} could be scored (see the messages above)",
+              file=sys.stderr)
+        return 1
     return 0
 
 
@@ -639,7 +647,7 @@ def cmd_blend_prior(args) -> int:
     from blend import watch_prior
     from blend.viewing_history import load_catalog
     from models import artifacts, serving
-    from models.blend_space import NAME, WATCH_PRIOR
+    from models.blend_space import NAME
     from queries.db import warehouse
     if not args.dir.is_dir():
         raise UserFacingError(f"{args.dir} is not a folder")
@@ -658,9 +666,13 @@ def cmd_blend_prior(args) -> int:
     if not households:
         raise UserFacingError(f"no export under {args.dir} matched any catalog title")
     if not frame.height:   # an empty file would replace a useful one with nothing
+        hint = (f"; with {households} household{'s' if households > 1 else ''}, "
+                f"--min-households {households} or lower can" if households
+                < args.min_households else "")
         raise UserFacingError(f"no title was watched by {args.min_households} of the "
-                              f"{households} households: nothing written")
-    out = args.out or WATCH_PRIOR
+                              f"{households} household{'s' if households > 1 else ''}: "
+                              f"nothing written{hint}")
+    out = args.out
     try:
         watch_prior.write(frame, households, out)
     except OSError as exc:

@@ -162,8 +162,16 @@ def test_blend_prior_and_blend_eval_with_it_from_the_command_line(exports, train
     missing = cli("blend-eval", str(folder), "--prior", str(tmp_path / "nope.csv"),
                   data_dir=data_dir)
     assert missing.returncode == 1 and "no such watch prior file" in missing.stderr
-    nothing = cli("blend-prior", str(tmp_path / "nope"), data_dir=data_dir)
+    nothing = cli("blend-prior", str(tmp_path / "nope"), "--out", str(out), data_dir=data_dir)
     assert nothing.returncode == 1 and "is not a folder" in nothing.stderr
+    # no default output: a run on someone's exports never replaces the shipped prior
+    unsaid = cli("blend-prior", str(folder), data_dir=data_dir)
+    assert unsaid.returncode == 2 and "--out" in unsaid.stderr
+    # a folder with nothing to score is a failure, as blend-prior's is
+    (tmp_path / "no_exports").mkdir()
+    (tmp_path / "no_exports" / "notes.csv").write_text("a,b\n1,2\n")
+    none_scored = cli("blend-eval", str(tmp_path / "no_exports"), data_dir=data_dir)
+    assert none_scored.returncode == 1 and "could be scored" in none_scored.stderr
     (tmp_path / "file").write_text("")
     unwritable = cli("blend-prior", str(folder), "--out", str(tmp_path / "file" / "p.csv"),
                      data_dir=data_dir)
@@ -176,6 +184,7 @@ def test_blend_prior_and_blend_eval_with_it_from_the_command_line(exports, train
     too_many = cli("blend-prior", str(folder), "--out", str(out), "--min-households", "4",
                    data_dir=data_dir)
     assert too_many.returncode == 1 and "nothing written" in too_many.stderr
+    assert "--min-households 3 or lower" in too_many.stderr
     assert blend_space.read_watch_prior(out).total == 3   # the last good file stays
     assert "Traceback" not in (missing.stderr + nothing.stderr + unwritable.stderr
                                + over_a_folder.stderr + too_many.stderr)

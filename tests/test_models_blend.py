@@ -411,6 +411,9 @@ def test_blend_eval_scores_each_profile_and_refuses_non_exports(space, warehouse
     (tmp_path / "household").mkdir()
     (tmp_path / "household" / "ViewingActivity.csv").write_text("\n".join(act) + "\n")
     (tmp_path / "notes.csv").write_text("a,b\n1,2\n")
+    # a second copy of one export (the zip and the CSV unpacked from it) is scored once
+    (tmp_path / "copy").mkdir()
+    (tmp_path / "copy" / "history.csv").write_text("\n".join(lines) + "\n")
     catalog = HistoryCatalog.from_frame(
         warehouse_con.sql("select show_id, kind, title, release_year from titles").pl())
     avail = blend_eval.Availability.from_frame(
@@ -419,9 +422,12 @@ def test_blend_eval_scores_each_profile_and_refuses_non_exports(space, warehouse
                                         today=dt.date(2023, 1, 1))
     files = result["files"]
     assert [(r["file"], r["profile"], r["refused"]) for r in files] == [
-        ("NetflixViewingHistory.csv", None, False), ("household/ViewingActivity.csv", "Ana", False),
+        ("NetflixViewingHistory.csv", None, False), ("copy/history.csv", None, True),
+        ("household/ViewingActivity.csv", "Ana", False),
         ("household/ViewingActivity.csv", "Ben", False), ("notes.csv", None, True)]
-    assert "Title,Date" in files[3]["message"]
+    assert "the same rows as NetflixViewingHistory.csv" in files[1]["message"]
+    assert "Title,Date" in files[4]["message"]
+    files = [files[0], *files[2:]]
     assert all(set(r) == set(blend_eval.RECORD_KEYS) for r in files)
     scored = files[0]
     assert scored["hidden"] > 0 and 0 <= scored["recall_at_50"] <= 1
@@ -429,4 +435,4 @@ def test_blend_eval_scores_each_profile_and_refuses_non_exports(space, warehouse
     assert 0 <= scored["prior_recall_at_50"] <= 1 and 0 <= scored["prior_ndcg_at_50"] <= 1
     assert 0 <= result["mean"]["ahead_of_prior"] <= result["mean"]["scored"]
     assert scored["movies_in_top_50"] > 0
-    assert result["mean"]["records"] == 4 and result["mean"]["refused"] == 1
+    assert result["mean"]["records"] == 5 and result["mean"]["refused"] == 2
