@@ -380,6 +380,13 @@ def cmd_sql(args) -> int:
            "json": console.format_json}[args.format]
     text = fmt(result)
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    if result.truncated and args.format != "table":   # the table's footer says it
+        # on stderr, so that a partial CSV or JSON piped to a file is never taken for
+        # the whole result
+        cap = ("the result size cap, console_max_result_bytes" if result.truncated_by ==
+               "bytes" else f"--max-rows {args.max_rows:,}")
+        print(f"warning: the result was cut at {len(result.rows):,} rows ({cap}); "
+              "`netflix-insights export` writes whole tables", file=sys.stderr)
     return 0
 
 

@@ -479,9 +479,24 @@ def format_json(result: ConsoleResult) -> str:
     """JSON list of row objects; '' for a failed query (show `result.error`)."""
     if result.error:
         return ""
-    records = [{c: _json_value(v) for c, v in zip(result.columns, row)}
-               for row in result.rows]
+    columns = unique_names(result.columns)
+    records = [{c: _json_value(v) for c, v in zip(columns, row)} for row in result.rows]
     return json.dumps(records, ensure_ascii=False, indent=2)
+
+
+def unique_names(columns: list[str]) -> list[str]:
+    """Column names as keys of one object: a repeated name ("select t.show_id,
+    g.show_id") gets _2, _3… (a JSON object keeps only the last of equal keys)."""
+    taken, out = set(columns), []
+    for i, name in enumerate(columns):
+        if name in columns[:i]:
+            n = 2
+            while f"{name}_{n}" in taken:
+                n += 1
+            name = f"{name}_{n}"
+            taken.add(name)
+        out.append(name)
+    return out
 
 
 def _json_value(value: object) -> object:

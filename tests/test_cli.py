@@ -36,6 +36,18 @@ def test_sql_formats(built_data_dir):
     rows = json.loads(cli("sql", "select count(*) as n from titles", "--format", "json",
                           data_dir=built_data_dir, check=True).stdout)
     assert rows == [{"n": 8807}]
+    assert cli("sql", "select 1 as a", "--format", "csv", data_dir=built_data_dir,
+               check=True).stderr == ""
+    # a result cut at the row cap says so on stderr: a partial CSV or JSON piped to a
+    # file must not pass for the whole result (the table's footer says it on stdout)
+    for fmt in ("csv", "json"):
+        cut = cli("sql", "select range from range(5)", "--format", fmt, "--max-rows", "3",
+                  data_dir=built_data_dir, check=True)
+        assert "cut at 3 rows (--max-rows 3)" in cut.stderr
+    # a name twice (a join's two show_id columns): JSON keeps both
+    both = json.loads(cli("sql", "select 'x' as a, 'y' as a, 'z' as a_2", "--format", "json",
+                          data_dir=built_data_dir, check=True).stdout)
+    assert both == [{"a": "x", "a_3": "y", "a_2": "z"}]
 
 
 @pytest.mark.parametrize("sql", ["copy titles to '/tmp/nope.csv'", "drop table titles",
