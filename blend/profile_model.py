@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 
 MAX_NAME = 40
 MAX_MEMBERS = 6          # people in one blend
@@ -73,6 +75,21 @@ def owner_only() -> ProfileError:
 def now() -> datetime:
     """UTC, naive: both stores keep timestamps without a zone."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def backup_path(destination: Path | str, suffix: str) -> Path:
+    """Where `backup-profiles DESTINATION` writes: into a folder (one that exists, or a
+    path ending in /, made if missing) as profiles-<UTC time><suffix>, else that file.
+    ("backups/" on a fresh host was written as one file named backups, replaced nightly.)"""
+    path = Path(destination)
+    if str(destination).endswith(os.sep):
+        path.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        path = path / f"profiles-{now():%Y%m%dT%H%M%S}{suffix}"
+    if not path.parent.is_dir():
+        raise ProfileError(f"no folder {path.parent} to write the backup in (a path "
+                           "ending in / is a folder, made if missing)")
+    return path
 
 
 class ProfileStoreBase:

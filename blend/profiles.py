@@ -41,6 +41,7 @@ from blend.profile_model import (  # noqa: F401  (re-exported: the app imports t
     Profile,
     ProfileError,
     ProfileStoreBase,
+    backup_path,
     clean_name,
     now,
 )
@@ -202,14 +203,16 @@ class ProfileStore(ProfileStoreBase):
     def backup(self, destination: Path) -> Path:
         """A consistent copy of the database: checkpointed and copied while the lock is
         held (no upload can be halfway), written to a temp name, then renamed."""
-        destination = Path(destination)
-        if destination.is_dir():
-            destination = destination / f"profiles-{now():%Y%m%dT%H%M%S}.duckdb"
+        destination = backup_path(destination, ".duckdb")
         partial = destination.with_name(destination.name + ".partial")
-        with self.session(write=True) as con:
-            con.execute("checkpoint")
-            shutil.copyfile(self.path, partial)
-        os.replace(partial, destination)
+        try:
+            with self.session(write=True) as con:
+                con.execute("checkpoint")
+                shutil.copyfile(self.path, partial)
+            os.replace(partial, destination)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            raise ProfileError(f"could not write {destination}: {exc.strerror or exc}") from exc
         return destination
 
 

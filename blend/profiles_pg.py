@@ -29,7 +29,7 @@ import psycopg
 
 from base import pg, settings
 from blend import SQL
-from blend.profile_model import ProfileError, ProfileStoreBase, now
+from blend.profile_model import ProfileError, ProfileStoreBase, backup_path, now
 
 log = logging.getLogger(__name__)
 MIGRATIONS_DIR = SQL.folder / "profiles_pg" / "migrations"
@@ -145,9 +145,7 @@ class PgProfileStore(ProfileStoreBase):
 
     def backup(self, destination: Path) -> Path:
         """pg_dump (custom format, one consistent snapshot) to a temp name, renamed."""
-        destination = Path(destination)
-        if destination.is_dir():
-            destination = destination / f"profiles-{now():%Y%m%dT%H%M%S}.pgdump"
+        destination = backup_path(destination, ".pgdump")
         partial = destination.with_name(destination.name + ".partial")
         dump = shutil.which("pg_dump")
         if dump is None:

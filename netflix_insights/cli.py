@@ -72,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     _data_dir_arg(p)
     p.add_argument("query", nargs="?", help="SQL to run; omit for interactive mode")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    p.add_argument("--timeout", type=_positive(float), default=10.0,
+    # (a week at most: 1e10 s overflowed the clock)
+    p.add_argument("--timeout", type=_positive(float, most=7 * 86_400), default=10.0,
                    help="seconds (default 10); a query that cannot be interrupted has its "
                    "worker process killed half a second later")
     p.add_argument("--max-rows", type=_positive(int), default=10_000,
@@ -181,7 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "database_url set, a pg_dump archive (custom format) of the "
                        "PostgreSQL database instead.")
     _data_dir_arg(p)
-    p.add_argument("destination", help="a file path, or a directory for a timestamped name")
+    p.add_argument("destination", help="a file path, or a folder (one that exists, or a path "
+                   "ending in /, made if missing) for a timestamped name")
 
     p = sub.add_parser("blend-eval", help="score the Blend on a folder of Netflix exports "
                        "(temporal split, against a popularity list)",
@@ -251,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     _data_dir_arg(p)
     p.add_argument("--host", default=None,
                    help=f"bind address ({env['host']})")
-    p.add_argument("--port", type=int, default=None,
+    p.add_argument("--port", type=_port, default=None,
                    help=f"port ({env['port']})")
     p.add_argument("--no-build", action="store_true",
                    help="fail instead of building when no warehouse exists")
@@ -280,7 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="an app server (gunicorn): host:port or unix:/path; repeat for "
                         "several hosts (default: the host and port settings)")
     p.add_argument("--host", default=None, help=f"address nginx listens on ({env['host']})")
-    p.add_argument("--port", type=int, default=80, help="port nginx listens on (default 80)")
+    p.add_argument("--port", type=_port, default=80, help="port nginx listens on (default 80)")
     p.add_argument("--output", type=Path, default=None, help="write here instead of stdout")
     return parser
 
@@ -298,6 +300,11 @@ def main(argv: list[str] | None = None) -> int:
                "blend-prior": cmd_blend_prior}[args.command]
     try:
         return handler(args) or 0
+    except BrokenPipeError:
+        # the reader left (`| head`) after taking what it wanted: not an error. stdout
+        # goes to devnull so that the flush at exit does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
@@ -340,7 +347,13 @@ def cmd_schedule(args) -> int:
     return run_schedule(args)
 
 
-def _positive(kind: type):
+def _port(text: str) -> int:
+    if not (text.strip().isdigit() and 1 <= int(text) <= 65535):
+        raise argparse.ArgumentTypeError(f"a port is a whole number from 1 to 65535: {text[:40]!r}")
+    return int(text)
+
+
+def _positive(kind: type, most: float = float("inf")):
     def parse(text: str):
         try:
             value = kind(text)
@@ -348,6 +361,8 @@ def _positive(kind: type):
             raise argparse.ArgumentTypeError(f"not a number: {text[:40]!r}") from None
         if not value > 0 or value != value or value == float("inf"):
             raise argparse.ArgumentTypeError(f"must be a positive number: {text[:40]!r}")
+        if value > most:
+            raise argparse.ArgumentTypeError(f"at most {most:,g}: {text[:40]!r}")
         return value
     parse.__name__ = kind.__name__
     return parse
@@ -396,6 +411,9 @@ def cmd_schema(args) -> int:
         raise UserFacingError(f"no table {args.table!r}; tables: "
                               + ", ".join(schema.tables()))
     if args.format == "markdown":
+        if args.table:   # the markdown is the whole of docs/SCHEMA.md, links and all
+            raise UserFacingError("--table goes with the text format; --format markdown "
+                                  "writes the whole document (docs/SCHEMA.md)")
         print(schema.render_markdown())
     else:
         print(schema.render_text(args.table))
@@ -591,7 +609,7 @@ def cmd_backup_profiles(args) -> int:
         raise UserFacingError(f"no profiles database at {store.path} (nobody has uploaded "
                               "a viewing history yet)")
     try:
-        print(f"backed up to {store.backup(Path(args.destination))}")
+        print(f"backed up to {store.backup(args.destination)}")   # str: keeps a trailing /
     except ProfileError as exc:
         raise UserFacingError(str(exc)) from exc
     return 0
@@ -605,6 +623,9 @@ def cmd_follow(args) -> int:
                               f"{settings.SETTINGS['publish_dir'].env}")
     if args.every <= 0:
         raise UserFacingError(f"--every must be a positive number of seconds, got {args.every}")
+    if not Path(shared).is_dir():   # a typo or an unmounted share looked like "no new build"
+        raise UserFacingError(f"the shared location {shared} is not a folder this host can "
+                              "read (mounted?)")
     return follow(Path(shared), settings.data_dir(args.data_dir), args.every, args.once)
 
 
@@ -710,7 +731,11 @@ def cmd_proxy_config(args) -> int:
     except nginx.ProxyConfigError as exc:
         raise UserFacingError(str(exc)) from exc
     if args.output:
-        args.output.write_text(text)
+        try:
+            args.output.write_text(text)
+        except OSError as exc:
+            raise UserFacingError(f"could not write {args.output}: {exc.strerror or exc}") \
+                from exc
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -23,7 +23,8 @@ def render_cli() -> str:
     sub = next(a for a in parser._actions if a.dest == "command")
     out = ["# Command line", "",
            "Generated from `netflix_insights/cli.py` by `python -m netflix_insights.docs`; do not edit by hand. "
-           "Every command takes `--data-dir` (env `NETFLIX_INSIGHTS_DATA_DIR`).", "",
+           "Every command that reads or writes data takes `--data-dir` (env "
+           "`NETFLIX_INSIGHTS_DATA_DIR`); `schema`, `migrate` and `proxy-config` need none.", "",
            "```", parser.format_help().rstrip(), "```", ""]
     for name, p in sub.choices.items():
         out += [f"## `netflix-insights {name}`", "", "```", p.format_help().rstrip(), "```", ""]

@@ -71,8 +71,10 @@ def render(name: str, values: dict[str, object]) -> str:
 def upstream_server(address: str) -> str:
     """An `upstream` server line; a host that failed once is skipped for 10 s."""
     address = address.strip()
-    if not re.fullmatch(r"unix:/[^\s;{}]+|\[?[\w.:-]+\]?:\d{1,5}", address):
-        raise ProxyConfigError(f"an app server is host:port or unix:/path, got {address!r}")
+    if not re.fullmatch(r"unix:/[^\s;{}]+|\[?[\w.:-]+\]?:\d{1,5}", address) or \
+            not address.startswith("unix:") and not 1 <= int(address.rsplit(":", 1)[1]) <= 65535:
+        raise ProxyConfigError(f"an app server is host:port (port 1–65535) or unix:/path, "
+                               f"got {address!r}")
     return f"    server {address} max_fails=1 fail_timeout=10s;"
 
 
@@ -165,6 +167,8 @@ def main_config(run_dir: Path, site_conf: Path, access_log: str = "/dev/stdout")
 def default_site(upstreams: list[str], port: int | None = None) -> Site:
     """A Site from the settings (host, port, timeouts) and the given app servers."""
     host, port = settings.get("host"), port or int(settings.get("port"))
+    if not 1 <= port <= 65535:   # nginx would refuse the file only at its next reload
+        raise ProxyConfigError(f"the port nginx listens on is 1–65535, got {port}")
     listen = f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
     return Site(listen=listen, upstreams=tuple(upstreams),
                 client_timeout_s=_seconds("client_timeout_seconds"),

@@ -40,12 +40,16 @@ def next_times(every: str | None, cron: str | None, start: datetime):
         while True:
             when += step
             yield when
-    from croniter import croniter
-    if not croniter.is_valid(cron):
+    from croniter import CroniterBadDateError, croniter
+    if not croniter.is_valid(cron) or len(cron.split()) != 5:   # (croniter takes 6 fields too)
         raise ScheduleError(f"bad cron expression {cron!r}, e.g. \"0 3 * * *\"")
     it = croniter(cron, start)
     while True:
-        yield it.get_next(datetime)
+        try:
+            yield it.get_next(datetime)
+        except CroniterBadDateError:   # valid syntax for a date that never comes (31 Feb)
+            raise ScheduleError(f"cron expression {cron!r} never fires (a day the month "
+                                "does not have?)") from None
 
 
 def run_schedule(args, sleep=time.sleep) -> int:

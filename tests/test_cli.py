@@ -116,3 +116,40 @@ def test_blend_eval_needs_a_folder_and_a_warehouse(tmp_path):
     empty = cli("blend-eval", str(tmp_path), data_dir=tmp_path / "data")
     assert empty.returncode == 1 and "refresh" in empty.stderr
     assert "Traceback" not in missing.stderr + empty.stderr
+
+
+# Mistakes a user makes: one line saying what is wrong, never a traceback (an invalid
+# port was printed as "serving on :99999" then an AssertionError; a cron date that
+# never comes, a database_url that is no URL, a folder that is not there: tracebacks).
+USER_MISTAKES = [
+    (["sql", "select 1", "--timeout", "1e10"], 2, "at most"),
+    (["serve", "--port", "99999", "--no-build"], 2, "a port is a whole number"),
+    (["proxy-config", "--port", "0"], 2, "a port is a whole number"),
+    (["proxy-config", "--upstream", "app:99999"], 1, "port 1–65535"),
+    (["proxy-config", "--output", "{tmp}/no/such/dir/site.conf"], 1, "could not write"),
+    (["follow", "--once", "--from", "{tmp}/unmounted"], 1, "not a folder this host can read"),
+    (["schedule", "--cron", "0 3 31 2 *"], 2, "never fires"),
+    (["schedule", "--cron", "0 3 * * * *"], 2, "bad cron expression"),
+    (["schema", "--format", "markdown", "--table", "titles"], 1, "--table goes with"),
+    (["migrate"], 1, "not a PostgreSQL URL"),
+]
+
+
+@pytest.mark.parametrize("args, code, says", USER_MISTAKES, ids=lambda v: str(v)[:40])
+def test_a_user_mistake_is_one_clear_line(tmp_path, monkeypatch, args, code, says):
+    monkeypatch.setenv("NETFLIX_INSIGHTS_DATABASE_URL", "notaurl")
+    monkeypatch.setenv("NETFLIX_INSIGHTS_DATA_DIR", str(tmp_path / "data"))
+    out = cli(*[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert out.returncode == code and says in out.stderr, out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_a_reader_that_leaves_early_is_no_error():
+    """`netflix-insights schema | head -1`: the reader closes the pipe; BrokenPipeError
+    was a traceback and exit 1."""
+    proc = subprocess.Popen([sys.executable, "-m", "netflix_insights.cli", "schema"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.read(10)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0 and "Traceback" not in err, err

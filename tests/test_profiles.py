@@ -299,6 +299,18 @@ def test_backup_is_a_consistent_copy(tmp_path, parsed, backend, postgres):
     with duckdb.connect(str(copy), read_only=True) as con:
         assert con.execute("select count(*) from profile_viewings where profile_id = $1",
                            [pid]).fetchall()[0][0] == parsed.viewings.height
+    # a folder that is not there yet, written with a trailing /: made, and the copy in it
+    # (it was written as one file named "nightly", replaced by every later backup)
+    into_new = subprocess.run([sys.executable, "-m", "netflix_insights.cli", "backup-profiles",
+                               "--data-dir", str(tmp_path / "data"),
+                               str(tmp_path / "nightly") + "/"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60, check=True)
+    assert Path(into_new.stdout.split("backed up to ", 1)[1].strip()).parent == tmp_path / "nightly"
+    nowhere = subprocess.run([sys.executable, "-m", "netflix_insights.cli", "backup-profiles",
+                              "--data-dir", str(tmp_path / "data"),
+                              str(tmp_path / "no" / "such" / "x.duckdb")], cwd=ROOT,
+                             capture_output=True, text=True, timeout=60)
+    assert nowhere.returncode == 1 and "no folder" in nowhere.stderr
     missing = subprocess.run([sys.executable, "-m", "netflix_insights.cli", "backup-profiles", "--data-dir",
                               str(tmp_path / "nothing"), str(tmp_path)], cwd=ROOT,
                              capture_output=True, text=True, timeout=60)
