@@ -26,6 +26,7 @@ are the models those scores measure. Every split also scores the plain model and
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -301,16 +302,26 @@ def tmdb_jobs(records: list[dict], seed: int) -> list[partial]:
             partial(_seed_job, "tmdb_baseline", records, unseen, *split)]
 
 
-def run_jobs(jobs: list[partial], n_jobs: int) -> tuple[dict, list[dict]]:
+def _numbered(i: int, job: partial) -> tuple[int, tuple[dict, list[dict]]]:
+    return i, job()
+
+
+def run_jobs(jobs: list[partial], n_jobs: int,
+             progress: Callable[[str], None] = lambda m: None) -> tuple[dict, list[dict]]:
     """Every job's models and rows, in the jobs' order. Processes, not threads:
     liblinear draws from one process-wide random generator, so fits in threads would
     interleave their draws and change the scores from run to run; in processes each fit
     is alone, and the scores are those of a sequential run. The costliest jobs (the plain
-    models: character 2-5-grams) go first so the other process fills in beside them."""
+    models: character 2-5-grams) go first so the other process fills in beside them.
+    Each job's end is reported as it comes (the whole took two silent minutes)."""
     order = sorted(range(len(jobs)), key=lambda i: jobs[i].func is not _plain_job)
     # (each worker process gets one BLAS thread from joblib: liblinear uses none)
-    done = Parallel(n_jobs=n_jobs, backend="loky")(delayed(jobs[i])() for i in order)
-    results = dict(zip(order, done))
+    done = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator_unordered")(
+        delayed(_numbered)(i, jobs[i]) for i in order)
+    results = {}
+    for i, result in done:
+        results[i] = result
+        progress(f"{len(results)}/{len(jobs)} fits done ({jobs[i].args[0]})")
     models, rows = {}, []
     for i in range(len(jobs)):
         models.update(results[i][0])
@@ -318,15 +329,17 @@ def run_jobs(jobs: list[partial], n_jobs: int) -> tuple[dict, list[dict]]:
     return models, rows
 
 
-def train(con: duckdb.DuckDBPyConnection, seed: int = SEED) -> TrainedModel:
+def train(con: duckdb.DuckDBPyConnection, seed: int = SEED,
+          progress: Callable[[str], None] = lambda m: None) -> TrainedModel:
     """All classifiers in one artifact: {"netflix", "netflix_form", "netflix_plain",
     "tmdb", "tmdb_plain"}. The Netflix ones are those trained on the additions before
     2021 (what their headline scores measure), the TMDB ones on every bundled movie."""
     started, n_jobs = time.monotonic(), settings.get("train_jobs")
     netflix = load_records(con, "netflix")
     aux = genre_aux.fit(genre_aux.training_records(con, netflix, TEMPORAL_CUTOFF.year), seed)
+    progress("auxiliary genre models fitted")
     models, rows = run_jobs(netflix_jobs(netflix, aux, seed)
-                            + tmdb_jobs(load_records(con, "tmdb"), seed), n_jobs)
+                            + tmdb_jobs(load_records(con, "tmdb"), seed), n_jobs, progress)
     # each job's process returned its own copy of the auxiliary models: keep one (the
     # same fitted object, so the same predictions) and the artifact holds it once
     for variant in ("netflix", "netflix_form"):

@@ -60,11 +60,12 @@ def train_all(con: duckdb.DuckDBPyConnection, data_dir: Path, build_id: str,
             build_id=pl.lit(build_id), trained_at=pl.lit(meta.trained_at))
 
     with ThreadPoolExecutor(max_workers=1) as aside:
-        waiting = {name: aside.submit(_timed, m, con.cursor()) for name, m in chosen.items()
+        waiting = {name: aside.submit(_timed, m, con.cursor(), progress)
+                   for name, m in chosen.items()
                    if getattr(m, "TRAINS_IN_WORKERS", False) and settings.get("train_jobs") > 1}
         for name, module in chosen.items():
             if name not in waiting:
-                finish(name, *_timed(module, con))
+                finish(name, *_timed(module, con, progress))
         for name, future in waiting.items():
             finish(name, *future.result())
     if not frames:
@@ -73,9 +74,15 @@ def train_all(con: duckdb.DuckDBPyConnection, data_dir: Path, build_id: str,
         .select(list(METRIC_SCHEMA)).cast(METRIC_SCHEMA)
 
 
-def _timed(module: ModuleType, con: duckdb.DuckDBPyConnection) -> tuple[TrainedModel, float]:
+def _timed(module: ModuleType, con: duckdb.DuckDBPyConnection,
+           progress: Callable[[str], None]) -> tuple[TrainedModel, float]:
+    """Train one model; one that takes long (TRAINS_IN_WORKERS) says how far it is."""
     started = time.monotonic()
-    trained = module.train(con)
+    if getattr(module, "TRAINS_IN_WORKERS", False):
+        trained = module.train(con, progress=lambda step: progress(
+            f"model {module.NAME}: {step} at {time.monotonic() - started:.0f} s"))
+    else:
+        trained = module.train(con)
     return trained, time.monotonic() - started
 
 
