@@ -93,7 +93,8 @@ def add_model_endpoints(server: flask.Flask) -> None:
     POST /api/predict-tmdb-genres {"overview", "title"?, "year"?, "language"?} → TMDB
     genres; POST /api/copilot {"type", "genres", "country"?, "language"?,
     "month"?, "quarter"?, "runtime_minutes"?, "seasons"?, "maturity_rating"?} → hit
-    probability with the model's CV scores, popularity, risk and benchmark titles."""
+    probability with the model's CV scores, popularity, risk and benchmark titles.
+    Every field, type and limit: docs/API.md. An unknown field is a 400."""
     server.add_url_rule("/api/predict-genres", "predict_genres", _model_endpoint(
         serving.GenreRequest.parse, serving.predict_genres), methods=["POST"])
     server.add_url_rule("/api/predict-tmdb-genres", "predict_tmdb_genres", _model_endpoint(
@@ -102,14 +103,15 @@ def add_model_endpoints(server: flask.Flask) -> None:
         copilot_serving.CopilotRequest.parse, copilot_serving.predict), methods=["POST"])
     # Without these, Dash's catch-all page route answered GET /api/... with the HTML page.
     server.add_url_rule("/api/<path:_rest>", "api_other_methods", _api_other_method,
-                        methods=["GET", "PUT", "PATCH", "DELETE"])
+                        methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 
 
 API_POST_ONLY = ("predict-genres", "predict-tmdb-genres", "copilot")
 
 
 def _api_other_method(_rest: str):
-    """405 (Allow: POST) for the POST APIs under another method, 404 for the rest."""
+    """405 (Allow: POST) for the POST APIs under another method, 404 for the rest (a
+    POST to a misspelt API was a 405 that named every method but POST)."""
     if _rest in API_POST_ONLY:
         raise MethodNotAllowed(valid_methods=["POST"])
     raise NotFound("no such API; the APIs are POST /api/predict-genres, "

@@ -17,7 +17,11 @@ from models.copilot import (
     Copilot,
 )
 from models.metrics import summary
-from models.serving import BadInput, load, whole_number
+from models.serving import BadInput, load, only_fields, whole_number
+
+# what a request reads (aliases included); docs/API.md lists them (test_docs checks)
+FIELDS = ("type", "kind", "genres", "country", "language", "month", "quarter",
+          "runtime_minutes", "seasons", "maturity_rating", "rating")
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,9 @@ class CopilotRequest:
         """Validate a JSON-ish dict (form or API); BadInput says what is wrong."""
         if not isinstance(data, dict):
             raise BadInput("send a JSON object with at least a type and genres")
+        only_fields(data, FIELDS)
+        if data.get("maturity_rating") in (None, "") and "rating" in data:
+            data = {**data, "maturity_rating": data["rating"]}   # the genre API's name
         for key in ("type", "kind", "country", "language", "maturity_rating"):
             if data.get(key) is not None and not isinstance(data[key], str):
                 raise BadInput(f"{key} must be text")

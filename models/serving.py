@@ -77,6 +77,23 @@ def _names(data: dict, key: str, limit: int) -> tuple[str, ...]:
     return names
 
 
+# what each request reads (aliases included); docs/API.md lists them (test_docs checks)
+GENRE_FIELDS = ("description", "title", "type", "kind", "countries", "country", "cast",
+                "director", "rating", "maturity_rating", "release_year", "runtime_minutes",
+                "seasons")
+TMDB_GENRE_FIELDS = ("overview", "description", "title", "year", "language",
+                     "original_language")
+
+
+def only_fields(data: dict, accepted: tuple[str, ...]) -> None:
+    """A field the request type does not read is refused, not ignored: a misspelt
+    "rating" for the copilot's "maturity_rating" answered as if no rating were given."""
+    unknown = sorted(str(k)[:40] for k in data if k not in accepted)
+    if unknown:
+        raise BadInput(f"unknown field{'s' if len(unknown) > 1 else ''} "
+                       f"{', '.join(unknown[:5])}; this request takes {', '.join(accepted)}")
+
+
 def whole_number(data: dict, key: str, low: int, high: int) -> int | None:
     """`data[key]` as a whole number in [low, high] (None when absent or empty); a bool,
     a fraction, text that is not a number, or infinity (1e400 in JSON) is BadInput."""
@@ -121,6 +138,7 @@ class GenreRequest:
         """Validate a JSON-ish dict (from the form, CLI or HTTP)."""
         if not isinstance(data, dict):
             raise BadInput("send a JSON object with at least a description")
+        only_fields(data, GENRE_FIELDS)
         description = _text(data, "description", limit=MAX_TEXT)
         title = _text(data, "title", limit=MAX_TITLE)
         if not description and not title:
@@ -166,6 +184,7 @@ class TmdbGenreRequest:
     def parse(cls, data: dict) -> "TmdbGenreRequest":
         if not isinstance(data, dict):
             raise BadInput("send a JSON object with at least an overview")
+        only_fields(data, TMDB_GENRE_FIELDS)
         overview = _text(data, "overview", "description", limit=MAX_TEXT)
         title = _text(data, "title", limit=MAX_TITLE)
         if not overview and not title:

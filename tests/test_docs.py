@@ -43,3 +43,20 @@ def test_sql_md_lists_every_kaggle_column_the_console_names():
     section = text.split("## Coming from the Kaggle file", 1)[1].split("\n## ", 1)[0]
     listed = {line.split("`")[1] for line in section.splitlines() if line.startswith("| `")}
     assert listed == set(KAGGLE_COLUMNS)
+
+
+def test_api_md_lists_every_field_each_endpoint_takes():
+    """docs/API.md's tables name every field a request reads (an unknown one is a 400,
+    so a field missing from the docs could not be found by anyone)."""
+    import re
+    from pathlib import Path
+
+    from models import copilot_serving, serving
+    text = (Path(__file__).resolve().parents[1] / "docs" / "API.md").read_text()
+    sections = dict(re.findall(r"## `POST (/api/[\w-]+)`[^\n]*\n(.*?)(?=\n## |\Z)", text, re.S))
+    for path, fields in [("/api/predict-genres", serving.GENRE_FIELDS),
+                         ("/api/predict-tmdb-genres", serving.TMDB_GENRE_FIELDS),
+                         ("/api/copilot", copilot_serving.FIELDS)]:
+        first_cells = re.findall(r"^\|([^|]*)\|", sections[path], re.M)
+        named = set(re.findall(r"`(\w+)`", " ".join(first_cells)))
+        assert set(fields) <= named, (path, set(fields) - named)

@@ -652,6 +652,16 @@ def test_methods_dev_routes_and_unknown_assets(server, method, path, status):
     assert "Traceback" not in server.log.read_text(errors="replace")
 
 
+def test_a_misspelt_api_or_field_is_named(server):
+    """A POST to a misspelt API was a 405 naming every method but POST; a misspelt
+    field ("ratin") was ignored and answered as if not given."""
+    response = server.client.post("/api/predict-genre", json={"description": "A heist."})
+    assert response.status_code == 404 and "POST /api/predict-genres" in response.text
+    response = server.client.post("/api/copilot", json={"type": "movie", "genres": ["Dramas"],
+                                                        "runtime_minutes": 100, "ratin": "R"})
+    assert response.status_code == 400 and "unknown field ratin" in response.json()["error"]
+
+
 def test_share_links_come_from_the_configured_address_not_the_host_header(server):
     from dashapp.app import app  # noqa: F401 (registers the pages)
     key = _callback_key("_pages_content.children")
