@@ -186,7 +186,9 @@ def risk(p: float, base: float, engagement: list[float], wide: float, kind: str)
     level = ("low" if band == "above" and not is_wide else
              "high" if band == "below" or is_wide and band == "near" else "medium")
     plural = "movies" if kind == "movie" else "shows"
-    reason = (f"hit probability {p:.0%} is {band} the {base:.0%} base rate of {plural}; the "
+    # the probability as the answer publishes it (4 places): 0.17498 printed 17% here
+    # and 18% from the published 0.175 beside it
+    reason = (f"hit probability {round(p, 4):.0%} is {band} the {base:.0%} base rate of {plural}; the "
               f"middle half of the {len(engagement)} most similar titles' engagement scores "
               f"spans {spread:.1f} points ({'wider than' if is_wide else 'within'} the "
               f"{wide:.1f} that 3 in 4 catalog neighbourhoods stay within)")

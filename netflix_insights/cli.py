@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -155,8 +156,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--language", help="ISO 639-1 original language, e.g. ko")
     p.add_argument("--month", type=int, help="release month 1-12")
     p.add_argument("--quarter", type=int, help="release quarter 1-4 (when no month)")
-    p.add_argument("--runtime", type=int, help="movie runtime in minutes (movies)")
-    p.add_argument("--seasons", type=int, help="number of seasons (shows)")
+    p.add_argument("--runtime", type=int, help="runtime in minutes: required for a movie")
+    p.add_argument("--seasons", type=int, help="number of seasons: required for a show")
     p.add_argument("--rating", help="maturity rating, e.g. TV-MA")
     p.add_argument("--json", action="store_true", help="print JSON")
 
@@ -449,6 +450,17 @@ def cmd_train(args) -> int:
     return 0
 
 
+# the request fields a validation message names, as the CLI spells them
+FLAGS = {"runtime_minutes": "--runtime", "maturity_rating": "--rating", "rating": "--rating",
+         "release_year": "--release-year", "countries": "--country", "genres": "--genre"}
+
+
+def _as_flags(message: str) -> str:
+    """'runtime_minutes must be…' → '--runtime must be…' (the API's names are not the
+    flags a CLI user typed)."""
+    return re.sub(r"\b(" + "|".join(FLAGS) + r")\b", lambda m: FLAGS[m.group(1)], message)
+
+
 def _published_model(call):
     """Run call(data_dir, build_id); a missing warehouse/model or bad input is one line."""
     from base.errors import WarehouseMissing
@@ -459,8 +471,9 @@ def _published_model(call):
         data_dir = settings.data_dir(args.data_dir)
         try:
             return call(data_dir, current_build(Paths(data_dir)).stem, args)
-        except (WarehouseMissing, artifacts.ModelMissing, serving.BadInput,
-                genre_files.FileProblem) as exc:
+        except serving.BadInput as exc:
+            raise UserFacingError(_as_flags(str(exc))) from exc
+        except (WarehouseMissing, artifacts.ModelMissing, genre_files.FileProblem) as exc:
             raise UserFacingError(str(exc)) from exc
     return run
 
@@ -557,7 +570,9 @@ def cmd_predict_hit(args) -> int:
             "runtime_minutes": args.runtime, "seasons": args.seasons,
             "maturity_rating": args.rating})
         result = copilot_serving.predict(data_dir, build_id, request)
-    except (WarehouseMissing, artifacts.ModelMissing, serving.BadInput) as exc:
+    except serving.BadInput as exc:
+        raise UserFacingError(_as_flags(str(exc))) from exc
+    except (WarehouseMissing, artifacts.ModelMissing) as exc:
         raise UserFacingError(str(exc)) from exc
     if args.json:
         print(json.dumps(result, indent=2, default=str))

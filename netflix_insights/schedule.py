@@ -64,6 +64,12 @@ def run_schedule(args, sleep=time.sleep) -> int:
     except ScheduleError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if args.max_runs is not None and args.max_runs < 1:
+        print(f"error: --max-runs is a whole number of at least 1, got {args.max_runs}",
+              file=sys.stderr)
+        return 2
+    if first is not None:   # it may be hours away: say the scheduler is alive, and when
+        print(f"{_stamp()} first refresh at {first:%Y-%m-%d %H:%M:%S} UTC", flush=True)
     runs, last_ok = 0, True
     while not stop["now"] and (args.max_runs is None or runs < args.max_runs):
         when = first if first is not None else datetime.now(timezone.utc)
@@ -83,7 +89,8 @@ def run_schedule(args, sleep=time.sleep) -> int:
             last_ok = False
         runs += 1
         first = next(plan)
-        print(f"{_stamp()} next refresh at {first:%Y-%m-%d %H:%M:%S} UTC", flush=True)
+        if args.max_runs is None or runs < args.max_runs:
+            print(f"{_stamp()} next refresh at {first:%Y-%m-%d %H:%M:%S} UTC", flush=True)
     return 0 if last_ok else 1
 
 

@@ -96,6 +96,7 @@ def test_schedule_runs_a_refresh_now(fresh_data_dir):
     out = cli("schedule", "--every", "1h", "--run-now", "--max-runs", "1", "--quiet",
               data_dir=fresh_data_dir)
     assert out.returncode == 0 and "published" in out.stdout
+    assert "next refresh" not in out.stdout   # there is none after the last run
 
 
 def test_schedule_rejects_bad_cron():
@@ -131,6 +132,7 @@ USER_MISTAKES = [
     (["schedule", "--cron", "0 3 31 2 *"], 2, "never fires"),
     (["schedule", "--cron", "0 3 * * * *"], 2, "bad cron expression"),
     (["schema", "--format", "markdown", "--table", "titles"], 1, "--table goes with"),
+    (["schedule", "--every", "1h", "--max-runs", "0"], 2, "--max-runs is a whole number"),
     (["migrate"], 1, "not a PostgreSQL URL"),
 ]
 
