@@ -188,7 +188,8 @@ def risk(p: float, base: float, engagement: list[float], wide: float, kind: str)
     plural = "movies" if kind == "movie" else "shows"
     # the probability as the answer publishes it (4 places): 0.17498 printed 17% here
     # and 18% from the published 0.175 beside it
-    reason = (f"hit probability {round(p, 4):.0%} is {band} the {base:.0%} base rate of {plural}; the "
+    reason = (f"hit probability {round(p, 4):.0%} is {band} the {base:.0%} base rate of "
+              f"{plural}; the "
               f"middle half of the {len(engagement)} most similar titles' engagement scores "
               f"spans {spread:.1f} points ({'wider than' if is_wide else 'within'} the "
               f"{wide:.1f} that 3 in 4 catalog neighbourhoods stay within)")
