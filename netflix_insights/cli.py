@@ -30,7 +30,7 @@ def _refresh_args(p: argparse.ArgumentParser) -> None:
                    help="use this local netflix_titles.csv instead of the bundled one")
     p.add_argument("--replay", type=Path, default=None, metavar="LOAD_DIR",
                    help="rebuild from an existing raw load folder (data/raw/<source>/<id>)")
-    p.add_argument("--tmdb-limit", type=int, default=None,
+    p.add_argument("--tmdb-limit", type=_positive(int), default=None,
                    help="live only: enrich at most this many Netflix titles")
     p.add_argument("--imdb-dir", type=Path, default=None, metavar="DIR",
                    help="also match against IMDb's dataset files downloaded into DIR "

@@ -106,6 +106,9 @@ def serve(data_dir: Path, host: str | None = None, port: int | None = None,
     anything is built."""
     if proxy is not None and not prod:
         raise ServeError("--proxy nginx serves with gunicorn: add --prod")
+    if not prod and (workers is not None or threads is not None):   # were ignored
+        raise ServeError("--workers and --threads size gunicorn: add --prod (the "
+                         "development server is one process)")
     conf = export_settings(data_dir, host=host, port=port, workers=workers,
                            threads=threads, worker_timeout_seconds=timeout)
     if proxy == "nginx":

@@ -91,8 +91,15 @@ def setting(name: str, kind: type):
     try:
         value = kind(settings.get(name))
     except (TypeError, ValueError):
-        value = kind(settings.SETTINGS[name].default)
-    return value if value > 0 else kind(settings.SETTINGS[name].default)
+        value = 0
+    if value > 0:
+        return value
+    default = kind(settings.SETTINGS[name].default)
+    # said, not silent: an operator's typo would otherwise never be noticed
+    logging.getLogger(__name__).warning("%s=%r is not a valid %s: the default %s is used",
+                                        settings.SETTINGS[name].env, settings.raw(name),
+                                        name, default)
+    return default
 
 
 # --------------------------------------------------------------------------- framing

@@ -133,6 +133,8 @@ USER_MISTAKES = [
     (["schedule", "--cron", "0 3 * * * *"], 2, "bad cron expression"),
     (["schema", "--format", "markdown", "--table", "titles"], 1, "--table goes with"),
     (["schedule", "--every", "1h", "--max-runs", "0"], 2, "--max-runs is a whole number"),
+    (["serve", "--workers", "3", "--no-build"], 1, "add --prod"),
+    (["refresh", "--tmdb-limit", "-1"], 2, "must be a positive number"),
     (["migrate"], 1, "not a PostgreSQL URL"),
 ]
 
