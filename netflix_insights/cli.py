@@ -679,8 +679,8 @@ def cmd_blend_eval(args) -> int:
     print(json.dumps(result, indent=2, default=str) if args.format == "json"
           else evaluation.table(result))
     if not result["mean"].get("scored"):   # as blend-prior: no figure is not a result
-        print(f"error: no export under {args.dir} could be scored (see the messages above)",
-              file=sys.stderr)
+        why = "see the table above" if result["files"] else "no .csv or .zip file in it"
+        print(f"error: no export under {args.dir} could be scored ({why})", file=sys.stderr)
         return 1
     return 0
 
