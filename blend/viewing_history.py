@@ -525,20 +525,6 @@ def fingerprint(export: Export) -> str:
     return digest.hexdigest()
 
 
-def write(frame: pl.DataFrame, households: int, path: Path) -> None:
-    """The file models/blend_space.read_watch_prior reads, written whole then renamed
-    (a failed write leaves the old file, and no partial one)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        with partial.open("w", encoding="utf-8", newline="") as f:
-            f.write(f"# households: {households}\n")
-            frame.write_csv(f)
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)
-
-
 # What the offline tools unpack from a zip at most (a household's ViewingActivity.csv
 # is a few MB): the upload's cap is for the web, this only stops a zip bomb.
 OFFLINE_MAX_BYTES = 1 << 30

@@ -64,3 +64,17 @@ def learn(folder: Path, catalog: HistoryCatalog, titles: dict[str, str],
                          schema={"show_id": pl.String, "title": pl.String,
                                  "households": pl.Int64})
     return frame, households
+
+
+def write(frame: pl.DataFrame, households: int, path: Path) -> None:
+    """The file models/blend_space.read_watch_prior reads, written whole then renamed
+    (a failed write leaves the old file, and no partial one)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as f:
+            f.write(f"# households: {households}\n")
+            frame.write_csv(f)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)

@@ -678,9 +678,9 @@ def cmd_blend_eval(args) -> int:
         raise UserFacingError(str(exc)) from exc
     print(json.dumps(result, indent=2, default=str) if args.format == "json"
           else evaluation.table(result))
-    if not result["mean"].get("scored"):   # as blend-prior: no figure is not a result
+    if all(r["refused"] for r in result["files"]):   # as blend-prior: nothing was read
         why = "see the table above" if result["files"] else "no .csv or .zip file in it"
-        print(f"error: no export under {args.dir} could be scored ({why})", file=sys.stderr)
+        print(f"error: no export under {args.dir} could be read ({why})", file=sys.stderr)
         return 1
     return 0
 

@@ -167,11 +167,11 @@ def test_blend_prior_and_blend_eval_with_it_from_the_command_line(exports, train
     # no default output: a run on someone's exports never replaces the shipped prior
     unsaid = cli("blend-prior", str(folder), data_dir=data_dir)
     assert unsaid.returncode == 2 and "--out" in unsaid.stderr
-    # a folder with nothing to score is a failure, as blend-prior's is
+    # a folder with no export it can read is a failure, as blend-prior's is
     (tmp_path / "no_exports").mkdir()
     (tmp_path / "no_exports" / "notes.csv").write_text("a,b\n1,2\n")
     none_scored = cli("blend-eval", str(tmp_path / "no_exports"), data_dir=data_dir)
-    assert none_scored.returncode == 1 and "could be scored" in none_scored.stderr
+    assert none_scored.returncode == 1 and "could be read" in none_scored.stderr
     (tmp_path / "file").write_text("")
     unwritable = cli("blend-prior", str(folder), "--out", str(tmp_path / "file" / "p.csv"),
                      data_dir=data_dir)
