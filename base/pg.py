@@ -39,9 +39,10 @@ def connect(url: str, *, autocommit: bool = False) -> psycopg.Connection:
     except psycopg.OperationalError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise DatabaseUnavailable(f"cannot reach PostgreSQL at {redacted(url)}: {first}") from None
-    except psycopg.ProgrammingError:   # not a URL at all ("notaurl"); no text of it shown
+    except psycopg.ProgrammingError:   # "notaurl", "?sslmode=bogus"; no text of it shown
         raise DatabaseUnavailable("database_url is not a PostgreSQL URL (postgresql://user@"
-                                  "host:port/dbname) or key=value string") from None
+                                  "host:port/dbname) or key=value string that libpq reads "
+                                  "(check its options)") from None
 
 
 def lock_key(name: str) -> int:

@@ -83,7 +83,10 @@ def backup_path(destination: Path | str, suffix: str) -> Path:
     ("backups/" on a fresh host was written as one file named backups, replaced nightly.)"""
     path = Path(destination)
     if str(destination).endswith(os.sep):
-        path.mkdir(parents=True, exist_ok=True)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:   # a file of that name, a folder it may not write in
+            raise ProfileError(f"cannot make the folder {path}: {exc.strerror or exc}") from exc
     if path.is_dir():
         path = path / f"profiles-{now():%Y%m%dT%H%M%S}{suffix}"
     if not path.parent.is_dir():

@@ -92,27 +92,35 @@ def _year(value) -> int | None:
     return year if year is not None and year <= date.today().year + 1 else None
 
 
+# a whole duration: "90 min", "90m", "90", "1h 36m", "1h36", "1.5h", "1,5 h", "2 hours 10 min"
+DURATION = re.compile(r"(?:(\d+(?:[.,]\d+)?)\s*h(?:ours?|rs?)?\.?)?\s*"
+                      r"(?:(\d+)\s*(?:m|mins?|minutes?)?\.?)?")
+
+
 def _minutes(text: str) -> int | None:
-    """"90 min", "90m", "1h 30m", "1 h 30 min", "2h" → minutes."""
-    hours = re.search(r"(\d+)\s*h", text)
-    minutes = re.search(r"(\d+)\s*m", text)
-    if not hours and not minutes:
+    """Minutes of a whole duration text (DURATION), or None: "3 months" or "120 min
+    (2h)" are not read rather than read wrong."""
+    match = DURATION.fullmatch(text.strip())
+    if not match or not any(match.groups()):
         return None
-    total = (int(hours.group(1)) * 60 if hours else 0) + (int(minutes.group(1)) if minutes else 0)
+    hours, minutes = match.groups()
+    total = round(float((hours or "0").replace(",", ".")) * 60) + int(minutes or 0)
     return total if 0 < total <= 600 else None
 
 
 def tmdb_record(row: dict, unread: _Unread | None = None) -> dict:
     text = str(row.get("release_date") or "").strip()
-    iso = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-\d{1,2})?)?", text)
+    iso = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-\d{1,2})?)?(?:[ T].*)?", text)
     year = _year(text)
     month = int(iso.group(2)) if iso and iso.group(2) else None
+    if month is not None and not 1 <= month <= 12:
+        month, iso = None, None   # counted below as not read
     if unread and text and (not iso or year is None):
         unread("release_date_year" if year else "release_date", text)
     return {"kind": "movie", "title": (row.get("title") or "").strip(),
             "description": (row.get("overview") or "").strip(),
             "original_language": (row.get("original_language") or "").strip().lower() or None,
-            "release_year": year, "release_month": month if month and 1 <= month <= 12 else None,
+            "release_year": year, "release_month": month,
             "labels": _split(row.get("genres"), "|")}
 
 
@@ -159,8 +167,10 @@ def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
 
 
 def _delimiter(header: str) -> str:
-    """The separator of the header row: the most frequent of comma, semicolon and tab."""
-    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    """The separator of the header row: the most frequent of comma, semicolon and tab
+    outside quoted names ("Title, original";"Overview" is semicolon-separated)."""
+    unquoted = re.sub(r'"[^"]*"', "", header)
+    counts = {sep: unquoted.count(sep) for sep in (",", ";", "\t")}
     return max(counts, key=lambda sep: (counts[sep], sep == ","))
 
 
@@ -174,7 +184,7 @@ def read_frame(path: Path) -> tuple[pl.DataFrame, list[str]]:
     read (an encoding or a separator other than the documented ones)."""
     path = Path(path)
     if path.is_dir():
-        raise FileProblem(f"{path} is a folder: give one labelled {EXPECTED}")
+        raise FileProblem(f"{path} is a folder: give one labelled file, {EXPECTED}")
     if not path.is_file():
         raise FileProblem(f"no such file: {path}")
     try:
@@ -186,12 +196,12 @@ def read_frame(path: Path) -> tuple[pl.DataFrame, list[str]]:
     if data[:4] == b"PK\x03\x04":
         raise FileProblem(f"{path.name} is a zip or Excel workbook, not {EXPECTED}: "
                           "save the sheet as CSV (UTF-8)")
-    if data.lstrip()[:1] in (b"{", b"["):
+    if data[:64].lstrip()[:1] in (b"{", b"["):
         raise FileProblem(f"{path.name} looks like JSON, not {EXPECTED}")
     text, notes = _decode(data, path.name)
     if not text.strip():
         raise FileProblem(f"{path.name} is empty: expected {EXPECTED}")
-    header = text.split("\n", 1)[0]
+    header = text[:text.find("\n")] if "\n" in text[:65536] else text[:65536]
     sep = _delimiter(header)
     if sep != ",":
         notes.append(f"{path.name} is {'semicolon' if sep == ';' else 'tab'}-separated: "
@@ -204,9 +214,10 @@ def read_frame(path: Path) -> tuple[pl.DataFrame, list[str]]:
         where = f" (near {line.group(0)})" if line else ""
         raise FileProblem(f"{path.name} is not {EXPECTED}: a row has more fields than the "
                           f"header{where}, or quotes do not close") from None
-    names = [_column_name(c) for c in frame.columns]
-    if len(set(names)) == len(names):
-        frame = frame.rename(dict(zip(frame.columns, names)))
+    normalized = {c: _column_name(c) for c in frame.columns}
+    counts = Counter(normalized.values())
+    # a name two headers normalize to ("Title" and "title ") is left as written
+    frame = frame.rename({c: n for c, n in normalized.items() if counts[n] == 1})
     if frame.height > MAX_ROWS:
         raise FileProblem(f"{path.name} has more than {MAX_ROWS:,} rows; split it")
     return frame, notes
@@ -214,7 +225,7 @@ def read_frame(path: Path) -> tuple[pl.DataFrame, list[str]]:
 
 def _label_separator(frame: pl.DataFrame, task: str, known: dict[str, str]) -> str:
     """The separator that finds the most known labels in the label column."""
-    values = [v for v in frame[LABEL_COLUMN[task]].head(2000).to_list() if v]
+    values = [v for v in frame[LABEL_COLUMN[task]].to_list() if v]
 
     def found(sep: str) -> int:
         return sum(l.lower() in known for v in values for l in _split(v, sep))
@@ -236,17 +247,19 @@ def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
     out, unread = LabelledFile([]), _Unread()
     column, sep = LABEL_COLUMN[task], _label_separator(frame, task, known)
     if sep != LABEL_SEPARATORS[task][0]:
-        out.notes.append(f"{column} are separated by '{sep}' in {name} (documented: "
-                         f"'{LABEL_SEPARATORS[task][0]}'): read that way")
+        out.notes.append(f"the labels in {column} are separated by '{sep}' in {name} "
+                         f"(documented: '{LABEL_SEPARATORS[task][0]}'): read that way")
     convert = tmdb_record if task == "tmdb" else netflix_record
     seen, skipped, title_only = set(), Counter(), 0
     for row in frame.iter_rows(named=True):
         record = convert(row, unread)
         given = _split(row.get(column), sep)
-        out.unknown_labels.update(l for l in given if l.lower() not in known)
         record["labels"] = list(dict.fromkeys(known[l.lower()] for l in given
                                               if l.lower() in known))
-        key = (record["title"], record["description"], tuple(record["labels"]))
+        key = (record["title"], record["description"], frozenset(given))
+        repeat = key in seen
+        if not repeat:   # a repeated row's labels are counted once
+            out.unknown_labels.update(l for l in given if l.lower() not in known)
         if record["kind"] is None:
             kind = str(row.get("type") or "").strip()[:30]
             skipped[f"a type other than Movie or TV Show ({kind!r})" if kind else "no type"] += 1
@@ -254,7 +267,7 @@ def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
             skipped["no known label"] += 1
         elif not (record["title"] or record["description"]):
             skipped["no title or text"] += 1
-        elif key in seen:
+        elif repeat:
             skipped["the same title, text and labels as an earlier row"] += 1
         else:
             seen.add(key)
@@ -270,7 +283,7 @@ def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
     if not out.records:
         top = ", ".join(f"{l} ({n})" for l, n in out.unknown_labels.most_common(5))
         raise FileProblem(f"{name}: no row has a known label and a title or text to score "
-                          f"({out.skipped_rows} rows skipped"
+                          f"({out.skipped_rows:,} row{'s' if out.skipped_rows != 1 else ''} skipped"
                           + (f"; labels not known to the model: {top}" if top else "") + ")")
     return out
 

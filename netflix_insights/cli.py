@@ -300,7 +300,9 @@ def main(argv: list[str] | None = None) -> int:
                "export": cmd_export, "blend-eval": cmd_blend_eval,
                "blend-prior": cmd_blend_prior}[args.command]
     try:
-        return handler(args) or 0
+        code = handler(args) or 0
+        sys.stdout.flush()   # here, not at exit: a reader that left is handled below
+        return code
     except BrokenPipeError:
         # the reader left (`| head`) after taking what it wanted: not an error. stdout
         # goes to devnull so that the flush at exit does not raise again.
@@ -451,8 +453,8 @@ def cmd_train(args) -> int:
 
 
 # the request fields a validation message names, as the CLI spells them
-FLAGS = {"runtime_minutes": "--runtime", "maturity_rating": "--rating", "rating": "--rating",
-         "release_year": "--release-year", "countries": "--country", "genres": "--genre"}
+FLAGS = {"runtime_minutes": "--runtime", "maturity_rating": "--rating",
+         "release_year": "--release-year"}
 
 
 def _as_flags(message: str) -> str:
@@ -639,8 +641,12 @@ def cmd_follow(args) -> int:
     if args.every <= 0:
         raise UserFacingError(f"--every must be a positive number of seconds, got {args.every}")
     if not Path(shared).is_dir():   # a typo or an unmounted share looked like "no new build"
-        raise UserFacingError(f"the shared location {shared} is not a folder this host can "
-                              "read (mounted?)")
+        if args.once:
+            raise UserFacingError(f"the shared location {shared} is not a folder this host "
+                                  "can read (mounted?)")
+        # a service may start before its network mount: wait for it, but say so
+        print(f"warning: the shared location {shared} is not a folder this host can read "
+              "yet (mounted?); polling until it is", file=sys.stderr, flush=True)
     return follow(Path(shared), settings.data_dir(args.data_dir), args.every, args.once)
 
 
@@ -709,8 +715,8 @@ def cmd_blend_prior(args) -> int:
     if not households:
         raise UserFacingError(f"no export under {args.dir} matched any catalog title")
     if not frame.height:   # an empty file would replace a useful one with nothing
-        hint = (f"; with {households} household{'s' if households > 1 else ''}, "
-                f"--min-households {households} or lower can" if households
+        hint = (f"; {households} household{'s' if households > 1 else ''} can meet "
+                f"--min-households {households} at most" if households
                 < args.min_households else "")
         raise UserFacingError(f"no title was watched by {args.min_households} of the "
                               f"{households} household{'s' if households > 1 else ''}: "

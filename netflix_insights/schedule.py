@@ -41,7 +41,7 @@ def next_times(every: str | None, cron: str | None, start: datetime):
             when += step
             yield when
     from croniter import CroniterBadDateError, croniter
-    if not croniter.is_valid(cron) or len(cron.split()) != 5:   # (croniter takes 6 fields too)
+    if not croniter.is_valid(cron) or len(cron.split()) > 5:   # (croniter takes seconds too)
         raise ScheduleError(f"bad cron expression {cron!r}, e.g. \"0 3 * * *\"")
     it = croniter(cron, start)
     while True:
@@ -60,7 +60,7 @@ def run_schedule(args, sleep=time.sleep) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stop.update(now=True))
     try:
         plan = next_times(args.every, args.cron, datetime.now(timezone.utc))
-        first = None if args.run_now else next(plan)
+        upcoming = next(plan)   # checks the schedule, --run-now or not
     except ScheduleError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -68,7 +68,10 @@ def run_schedule(args, sleep=time.sleep) -> int:
         print(f"error: --max-runs is a whole number of at least 1, got {args.max_runs}",
               file=sys.stderr)
         return 2
-    if first is not None:   # it may be hours away: say the scheduler is alive, and when
+    # --run-now runs first and then keeps the planned time; the first may be hours away:
+    # say the scheduler is alive, and when
+    first, queued = (None, [upcoming]) if args.run_now else (upcoming, [])
+    if first is not None:
         print(f"{_stamp()} first refresh at {first:%Y-%m-%d %H:%M:%S} UTC", flush=True)
     runs, last_ok = 0, True
     while not stop["now"] and (args.max_runs is None or runs < args.max_runs):
@@ -88,7 +91,7 @@ def run_schedule(args, sleep=time.sleep) -> int:
                   file=sys.stderr, flush=True)
             last_ok = False
         runs += 1
-        first = next(plan)
+        first = queued.pop() if queued else next(plan)
         if args.max_runs is None or runs < args.max_runs:
             print(f"{_stamp()} next refresh at {first:%Y-%m-%d %H:%M:%S} UTC", flush=True)
     return 0 if last_ok else 1

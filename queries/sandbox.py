@@ -85,6 +85,9 @@ def limits_from_settings(timeout_s: float | None = None,
                   max_bytes=setting("console_max_result_bytes", int))
 
 
+_warned: set[tuple[str, str]] = set()   # invalid settings already reported
+
+
 def setting(name: str, kind: type):
     """A positive number from the settings; a bad value falls back to the default
     rather than breaking the console (docs/SETTINGS.md documents the defaults)."""
@@ -95,7 +98,10 @@ def setting(name: str, kind: type):
     if value > 0:
         return value
     default = kind(settings.SETTINGS[name].default)
-    # said, not silent: an operator's typo would otherwise never be noticed
+    if (name, settings.raw(name)) in _warned:
+        return default
+    _warned.add((name, settings.raw(name)))
+    # said once, not silent: an operator's typo would otherwise never be noticed
     logging.getLogger(__name__).warning("%s=%r is not a valid %s: the default %s is used",
                                         settings.SETTINGS[name].env, settings.raw(name),
                                         name, default)

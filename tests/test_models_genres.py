@@ -88,14 +88,32 @@ def test_a_file_nobody_cleaned_is_read_and_says_how(tmp_path):
         assert part in said, (part, said)
 
 
+@pytest.mark.parametrize("written, minutes", [
+    ("90 min", 90), ("90m", 90), ("90", 90), ("1h 36m", 96), ("1h36", 96), ("1.5h", 90),
+    ("1,5 h", 90), ("2 hours 10 min", 130), ("3 months", None), ("120 min (2h)", None)])
+def test_a_duration_is_read_whole_or_not_at_all(written, minutes):
+    """"1.5h" was 300 minutes and "1h30" 60: a wrong runtime fed the full model."""
+    from models.genre_files import _minutes
+    assert _minutes(written) == minutes
+
+
+def test_a_quoted_header_name_holds_its_commas(tmp_path):
+    from models.genre_files import read_frame
+    path = tmp_path / "q.csv"
+    path.write_text('"Title, original";Overview;Genres\n"A";"Aliens, again";Horror\n')
+    frame, notes = read_frame(path)
+    assert frame.columns == ["title,_original", "overview", "genres"] and notes
+
+
 def test_a_file_that_is_no_csv_gets_a_message_saying_what_was_expected(tmp_path):
     from models.genre_files import FileProblem, read_frame
-    cases = {"folder": None, "book.csv": b"PK\x03\x04 workbook", "data.csv": b' [{"a": 1}]',
-             "empty.csv": b"\n", "ragged.csv": b"title,overview\na,b\nc,d,e,f\n"}
-    for name, content in cases.items():
+    cases = {"folder": (None, "is a folder"), "book.csv": (b"PK\x03\x04 book", "Excel"),
+             "data.csv": (b' [{"a": 1}]', "looks like JSON"), "empty.csv": (b"\n", "is empty"),
+             "ragged.csv": (b"title,overview\na,b\nc,d,e,f\n", "more fields than the header")}
+    for name, (content, says) in cases.items():
         path = tmp_path / name
         path.mkdir() if content is None else path.write_bytes(content)
-        with pytest.raises(FileProblem, match=r"folder|Excel|JSON|is empty|not a CSV"):
+        with pytest.raises(FileProblem, match=says):
             read_frame(path)
     (tmp_path / "dates.csv").write_text("title,overview,genres,release_date\n"
                                         "A,Aliens land.,Science Fiction,10/15/2025\n")
