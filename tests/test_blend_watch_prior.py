@@ -184,7 +184,7 @@ def test_blend_prior_and_blend_eval_with_it_from_the_command_line(exports, train
     too_many = cli("blend-prior", str(folder), "--out", str(out), "--min-households", "4",
                    data_dir=data_dir)
     assert too_many.returncode == 1 and "nothing written" in too_many.stderr
-    assert "--min-households 3 or lower" in too_many.stderr
+    assert "3 households can meet --min-households 3 at most" in too_many.stderr
     assert blend_space.read_watch_prior(out).total == 3   # the last good file stays
     assert "Traceback" not in (missing.stderr + nothing.stderr + unwritable.stderr
                                + over_a_folder.stderr + too_many.stderr)
