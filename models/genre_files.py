@@ -184,7 +184,7 @@ def read_frame(path: Path) -> tuple[pl.DataFrame, list[str]]:
     read (an encoding or a separator other than the documented ones)."""
     path = Path(path)
     if path.is_dir():
-        raise FileProblem(f"{path} is a folder: give one labelled file, {EXPECTED}")
+        raise FileProblem(f"{path} is a folder; expected {EXPECTED} of labelled titles")
     if not path.is_file():
         raise FileProblem(f"no such file: {path}")
     try:
@@ -243,6 +243,8 @@ def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
         raise FileProblem(f"{name} lacks column(s) {', '.join(missing)}; a {task} file needs "
                           f"{', '.join(REQUIRED[task])} (optional: {', '.join(OPTIONAL[task])});"
                           f" its columns are: {', '.join(frame.columns[:20]) or 'none'}")
+    if not frame.height:
+        raise FileProblem(f"{name} has a header but no rows")
     known = {label.lower(): label for label in labels}
     out, unread = LabelledFile([]), _Unread()
     column, sep = LABEL_COLUMN[task], _label_separator(frame, task, known)
