@@ -109,6 +109,7 @@ def _minutes(text: str) -> int | None:
 
 
 def tmdb_record(row: dict, unread: _Unread | None = None) -> dict:
+    """A TMDB row's inputs (its labels: labelled_records, which finds the separator)."""
     text = str(row.get("release_date") or "").strip()
     iso = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-\d{1,2})?)?(?:[ T].*)?", text)
     year = _year(text)
@@ -120,14 +121,14 @@ def tmdb_record(row: dict, unread: _Unread | None = None) -> dict:
     return {"kind": "movie", "title": (row.get("title") or "").strip(),
             "description": (row.get("overview") or "").strip(),
             "original_language": (row.get("original_language") or "").strip().lower() or None,
-            "release_year": year, "release_month": month,
-            "labels": _split(row.get("genres"), "|")}
+            "release_year": year, "release_month": month}
 
 
 RATINGS = {r.upper(): r for r in MATURITY_RATINGS}
 
 
 def netflix_record(row: dict, unread: _Unread | None = None) -> dict:
+    """A Kaggle-style row's inputs (its labels: labelled_records)."""
     unread = unread or _Unread()
     duration = str(row.get("duration") or "").strip().lower()
     rating = str(row.get("rating") or "").strip()
@@ -152,7 +153,7 @@ def netflix_record(row: dict, unread: _Unread | None = None) -> dict:
             "countries": _split(row.get("country"), ","), "people": people,
             "maturity_rating": RATINGS.get(rating.upper()),
             "release_year": year, "runtime_minutes": runtime,
-            "seasons": seasons, "labels": _split(row.get("listed_in"), ",")}
+            "seasons": seasons}
 
 
 def _decode(data: bytes, name: str) -> tuple[str, list[str]]:

@@ -18,7 +18,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from base.kinds import MATURITY_RATINGS, kind_of
 from models import artifacts, genre_files
-from models.genre_classifier import HEADLINE, form_record
+from models.genre_classifier import FULL_FIELDS, HEADLINE, form_record
 from models.metrics import summary
 from queries import validation
 
@@ -306,9 +306,7 @@ def _variant(task: str, record: dict) -> str:
     """The model the API would answer this row with (GenreRequest.full, for a file)."""
     if task == "tmdb":
         return "tmdb"
-    full = any(record.get(k) for k in ("people", "maturity_rating", "release_year",
-                                       "runtime_minutes", "seasons"))
-    return "netflix" if full else "netflix_form"
+    return "netflix" if any(record.get(k) for k in FULL_FIELDS) else "netflix_form"
 
 
 def _aux_known_rows(model, records: list[dict]) -> int:
