@@ -28,6 +28,7 @@ from pathlib import Path
 import polars as pl
 
 from base.kinds import MATURITY_RATINGS, kind_of
+from base.text import counted
 
 REQUIRED = {"tmdb": ("title", "overview", "genres"),
             "netflix": ("title", "description", "type", "listed_in")}
@@ -76,7 +77,7 @@ class _Unread:
             self.counts[key] += 1
 
     def notes(self) -> list[str]:
-        return [f"{UNREAD[key][0]}: {n:,} value{'s' if n > 1 else ''} {UNREAD[key][1]}"
+        return [f"{UNREAD[key][0]}: {counted(n, 'value')} {UNREAD[key][1]}"
                 for key, n in self.counts.most_common()]
 
 
@@ -277,16 +278,16 @@ def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
             title_only += not record["description"]
             out.records.append(record)
     out.skipped_rows = sum(skipped.values())
-    out.notes += [f"{n:,} row{'s' if n > 1 else ''} skipped: {why}"
+    out.notes += [f"{counted(n, 'row')} skipped: {why}"
                   for why, n in skipped.most_common()]
     if title_only:
-        out.notes.append(f"{title_only:,} row{'s' if title_only > 1 else ''} scored from the "
+        out.notes.append(f"{counted(title_only, 'row')} scored from the "
                          f"title alone (no {REQUIRED[task][1]})")
     out.notes += unread.notes()
     if not out.records:
         top = ", ".join(f"{l} ({n})" for l, n in out.unknown_labels.most_common(5))
         raise FileProblem(f"{name}: no row has a known label and a title or text to score "
-                          f"({out.skipped_rows:,} row{'s' if out.skipped_rows != 1 else ''} skipped"
+                          f"({counted(out.skipped_rows, 'row')} skipped"
                           + (f"; labels not known to the model: {top}" if top else "") + ")")
     return out
 

@@ -17,6 +17,7 @@ from sklearn.metrics import f1_score, precision_recall_fscore_support
 from sklearn.preprocessing import MultiLabelBinarizer
 
 from base.kinds import MATURITY_RATINGS, kind_of
+from base.text import counted
 from models import artifacts, genre_files
 from models.genre_classifier import FULL_FIELDS, HEADLINE, form_record
 from models.metrics import summary
@@ -284,7 +285,7 @@ def evaluate_file(data_dir: Path, build_id: str, path: Path, task: str,
                  for j, label in enumerate(first.labels) if support[j] or pred[:, j].any()}
     by_model = {f"genres_{v}": k for v, k in Counter(chosen).most_common()}
     if len(records) < 30:
-        notes.append(f"only {len(records)} row{'s' if len(records) > 1 else ''} scored: "
+        notes.append(f"only {counted(len(records), 'row')} scored: "
                      "too few for F1 to mean much")
     return {"task": task, "n": len(records),
             "micro_f1": round(float(f1_score(y, pred, average="micro", zero_division=0)), 4),

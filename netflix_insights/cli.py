@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from base import settings
+from base.text import counted
 
 
 def _data_dir_arg(p: argparse.ArgumentParser) -> None:
@@ -715,11 +716,10 @@ def cmd_blend_prior(args) -> int:
     if not households:
         raise UserFacingError(f"no export under {args.dir} matched any catalog title")
     if not frame.height:   # an empty file would replace a useful one with nothing
-        hint = (f"; {households} household{'s' if households > 1 else ''} can meet "
-                f"--min-households {households} at most" if households
-                < args.min_households else "")
+        hint = (f"; {counted(households, 'household')} can meet --min-households "
+                f"{households} at most" if households < args.min_households else "")
         raise UserFacingError(f"no title was watched by {args.min_households} of the "
-                              f"{households} household{'s' if households > 1 else ''}: "
+                              f"{counted(households, 'household')}: "
                               f"nothing written{hint}")
     out = args.out
     try:

@@ -246,7 +246,8 @@ def test_universe_cards_keep_their_titles_in_an_error_state(tmp_path, monkeypatc
 
 
 def test_counts_and_names_read_as_sentences():
-    from dashapp.figures.base import counted, names_joined
+    from base.text import counted
+    from dashapp.figures.base import names_joined
     assert [counted(n, "title") for n in (0, 1, 2, 2417)] == \
         ["0 titles", "1 title", "2 titles", "2,417 titles"]
     assert counted(1, "binge session") == "1 binge session"

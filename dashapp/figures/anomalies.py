@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from dashapp.figures.base import Figure, counted, empty_figure, figure, log_axis, pct
+from base.text import counted
+from dashapp.figures.base import Figure, empty_figure, figure, log_axis, pct
 from dashapp.theme import NETFLIX_RED, OTHER
 
 # view -> (x column, y column, x label, y label, log x)

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import polars as pl
 
+
 # Every figure of the app is dark. As plotly's default template it is attached to each
 # go.Figure() at construction without being validated again (plotly trusts its default;
 # `Figure` below attaches its JSON the same way), where
@@ -135,11 +136,6 @@ def log_axis(values: pl.Series) -> dict:
     ticks = [m * 10 ** e for e in range(low, high + 1) for m in steps]
     return {"type": "log", "tickvals": ticks,
             "ticktext": [f"{t:,.0f}" if t >= 1 else f"{t:g}" for t in ticks]}
-
-
-def counted(n: int, noun: str, plural: str | None = None) -> str:
-    """'1 title', '2,417 titles': a count with its noun in the right number."""
-    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
 def names_joined(names: list[str]) -> str:

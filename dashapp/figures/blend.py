@@ -10,7 +10,8 @@ from functools import lru_cache
 import polars as pl
 from plotly.subplots import make_subplots
 
-from dashapp.figures.base import Figure, counted, empty_figure, figure
+from base.text import counted
+from dashapp.figures.base import Figure, empty_figure, figure
 
 PERSON_COLOURS = ["#E50914", "#3FA7D6", "#F5C518", "#59CD90", "#B07BE8", "#FF8C42"]
 PERSON_EXTRA = "<extra>%{fullData.name}</extra>"  # the trace's (escaped) name, not the raw one

@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import polars as pl
 
+from base.text import counted
 from dashapp.figures.base import (
-    Figure, count_axis, counted, empty_figure, figure, log_axis, none_among_kept, pct)
+    Figure, count_axis, empty_figure, figure, log_axis, none_among_kept, pct)
 from dashapp.theme import KIND_COLOURS, KIND_LABELS, NETFLIX_RED, genre_colour
 
 ADDITIONS_TITLE = "Titles added to Netflix per month (titles)"

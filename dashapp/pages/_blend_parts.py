@@ -10,12 +10,12 @@ from dataclasses import dataclass
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
+from base.text import counted
 from blend.profiles import MAX_NAME, Profile
 from blend.recommender import Recommendation
 from blend import service as blend_service
 from blend.service import max_upload_bytes
 from dashapp import ids
-from dashapp.figures.base import counted
 from queries import validation
 
 KEYS, MINE = ids.BLEND_KEYS, ids.BLEND_MINE

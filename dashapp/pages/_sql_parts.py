@@ -12,7 +12,7 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashapp.figures.base import counted
+from base.text import counted
 from queries import console, sandbox
 from queries.console import ConsoleResult
 from queries.db import Warehouse

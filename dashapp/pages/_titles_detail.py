@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 import polars as pl
 from dash import html
 
-from dashapp.figures.base import counted
+from base.text import counted
 from dashapp.pages._titles_table import KIND_TEXT, length_text, title_href
 from queries import titles
 from queries.db import Warehouse

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, quote
 
 from dash import html
 
-from dashapp.figures.base import counted
+from base.text import counted
 from queries import titles
 from queries.filters import Filters
 from queries.titles import TitlePage

@@ -11,11 +11,11 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
+from base.text import counted
 from dashapp import ids
 from dashapp.components.chart import insight_items, insights_id, register_csv
 from dashapp.components.chart_spec import Chart, register_charts
 from dashapp.figures import universe as figs
-from dashapp.figures.base import counted
 from dashapp.pages import _universe_posters as posters
 from dashapp.state import wh
 from queries import catalog, universe

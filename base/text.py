@@ -1,0 +1,7 @@
+"""Wording shared by every layer's messages (the dashboard's insights, the CLIs' notes)."""
+from __future__ import annotations
+
+
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 title', '2,417 titles': a count with its noun in the right number."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
