@@ -50,24 +50,25 @@ def evaluate(con, start: date, end: date, trials) -> None:
              for sources in {t[0] for t in trials} if sources}
     print(f"  auxiliary models ({', '.join(f'{s} {len(r):,} rows' for s, r in by_source.items())})"
           f" fitted in {time.monotonic() - started:.1f} s", flush=True)
-    weights = gc.PARAMS["feature_weights"]["netflix"]
     forms = [gc.form_record(records[i]) for i in fit_idx]
     plain = PlainModel("netflix", labels).fit(forms, y[fit_idx], gc.SEED)
     print(f"  plain model (form inputs) "
           f"{f1s(y[score_idx], plain.predict([gc.form_record(records[i]) for i in score_idx]))}",
           flush=True)
-    for variant in ("full", "form"):
+    for variant in ("netflix", "netflix_form"):
         rows = [records[i] for i in fit_idx]
         scored = [records[i] for i in score_idx]
-        if variant == "form":
+        if variant == "netflix_form":
             rows, scored = forms, [gc.form_record(r) for r in scored]
+        params = gc.PARAMS["variants"][variant]
+        weights = params["weights"]
         for sources, weight in trials:
-            gc.PARAMS["feature_weights"]["netflix"] = {**weights, "aux": weight}
+            params["weights"] = {**weights, "aux": weight}
             try:
-                model, _ = gc.fit("netflix", rows, labels, y[fit_idx], gc.SEED,
+                model, _ = gc.fit(variant, rows, labels, y[fit_idx], gc.SEED,
                                   auxes.get(sources))
             finally:
-                gc.PARAMS["feature_weights"]["netflix"] = weights
+                params["weights"] = weights
             name = "+".join(sources) or "none"
             print(f"  {variant}: aux {name:<9} weight {weight:.2f} "
                   f"{f1s(y[score_idx], model.predict_many(scored))}", flush=True)
@@ -83,7 +84,7 @@ def main() -> None:
     with threadpool_limits(1):
         evaluate(con, *CHOICE, TRIALS)
         if args.report:
-            served = gc.PARAMS["feature_weights"]["netflix"]["aux"]
+            served = gc.PARAMS["variants"]["netflix"]["weights"]["aux"]
             evaluate(con, *REPORT, [((), 0.0), (("tmdb", "imdb"), served)])
     con.close()
 

@@ -71,7 +71,7 @@ def netflix(con) -> None:
     print(f"netflix form: {len(forms):,} titles added before 2021 (out of fold only)")
     aux = timed(lambda: genre_aux.fit(genre_aux.training_records(
         con, records, gc.TEMPORAL_CUTOFF.year), gc.SEED))   # as the refresh fits the form
-    model, oof = timed(lambda: gc.fit("netflix", forms, labels, y[before], gc.SEED, aux))
+    model, oof = timed(lambda: gc.fit("netflix_form", forms, labels, y[before], gc.SEED, aux))
     plain = timed(lambda: PlainModel("netflix", labels).fit(forms, y[before]))
     blends("form", y[before], oof, plain.oof, y[before], oof, plain.oof)
 

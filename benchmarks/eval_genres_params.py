@@ -1,0 +1,110 @@
+"""How the Netflix form model's C and block weights were chosen (issue 13).
+
+    .venv/bin/python benchmarks/eval_genres_params.py --data-dir DIR [--report]
+
+DIR holds a published build of the bundled data (training not needed). As for the
+auxiliary models (eval_genres_aux.py), the choice is made one year before the reported
+split: every trial is trained on the titles added before 2020 and scored on the 2020
+additions, for the form variant (title, description, type, countries) and for the full
+one. With --report the served parameters are then scored once on the 2021 additions
+(the reported split), beside the full model's parameters applied to the form. Each
+line: micro / macro-F1; the plain model is trained on the same rows in the same run.
+Trials run two at a time (one process per core).
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+from datetime import date
+from pathlib import Path
+
+from joblib import Parallel, delayed
+from threadpoolctl import threadpool_limits
+
+from base.paths import Paths, current_build
+from eval_genres_aux import CHOICE, REPORT, f1s
+from models import genre_aux
+from models import genre_classifier as gc
+from models.genre_plain import PlainModel
+from queries.db import open_read_only
+
+# What was tried on the choice split, as changes to a variant's parameters ("C" or a
+# block's weight). The served form parameters are the last of the form's trials.
+FORM_TRIALS = [{}, {"C": 1.0}, {"C": 2.0}, {"C": 8.0}, {"meta": 0.5}, {"stems": 1.0},
+               {"stems": 0.25}, {"title_chars": 0.5}, {"title_chars": 1.0},
+               {"aux": 0.5}, {"C": 2.0, "title_chars": 0.5},
+               {"C": 2.0, "meta": 0.5}, {"C": 2.0, "title_chars": 0.5, "meta": 0.5}]
+FULL_TRIALS = [{}, {"C": 2.0}, {"C": 2.0, "meta": 0.5},
+               {"C": 2.0, "title_chars": 0.5, "meta": 0.5}]
+
+
+def with_changes(base: dict, changes: dict) -> dict:
+    params = copy.deepcopy(base)
+    for key, value in changes.items():
+        if key == "C":
+            params["C"] = value
+        else:
+            params["weights"][key] = value
+    return params
+
+
+def score(variant: str, params: dict, rows, scored, labels, y_fit, y_score, aux) -> str:
+    """One fit of `variant` with `params` (in a worker process: PARAMS is its own)."""
+    gc.PARAMS["variants"][variant] = params
+    with threadpool_limits(1):
+        model, _ = gc.fit(variant, rows, labels, y_fit, gc.SEED, aux)
+    return f1s(y_score, model.predict_many(scored))
+
+
+def evaluate(con, start: date, end: date, trials: dict[str, list[tuple[str, dict]]]) -> None:
+    """`trials`: variant -> [(what, parameters)], each trained before `start` and
+    scored on the additions until `end`."""
+    records = gc.load_records(con, "netflix")
+    labels, y = gc.binarize(records)
+    fit_idx, score_idx = gc.temporal_split(records, start, end)
+    print(f"trained on {len(fit_idx):,} titles added before {start}, "
+          f"scored on {len(score_idx):,} added until {end}", flush=True)
+    aux = genre_aux.fit(genre_aux.training_records(con, records, start.year), gc.SEED)
+    full_rows, full_scored = [records[i] for i in fit_idx], [records[i] for i in score_idx]
+    form_rows, form_scored = ([gc.form_record(r) for r in full_rows],
+                              [gc.form_record(r) for r in full_scored])
+    plain = PlainModel("netflix", labels).fit(form_rows, y[fit_idx], gc.SEED)
+    print(f"  plain model (form inputs) {f1s(y[score_idx], plain.predict(form_scored))}",
+          flush=True)
+    jobs = [(variant, what, params) for variant, tried in trials.items()
+            for what, params in tried]
+    results = Parallel(n_jobs=2)(
+        delayed(score)(variant, params,
+                       *((form_rows, form_scored) if variant == "netflix_form"
+                         else (full_rows, full_scored)),
+                       labels, y[fit_idx], y[score_idx], aux)
+        for variant, _, params in jobs)
+    for (variant, what, _), result in zip(jobs, results):
+        print(f"  {variant:<12} {what:<50} {result}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, required=True)
+    parser.add_argument("--report", action="store_true",
+                        help="also score the served parameters on the 2021 additions")
+    args = parser.parse_args()
+    con = open_read_only(current_build(Paths(args.data_dir)))
+    served = gc.PARAMS["variants"]
+    # the trials change the full model's parameters (the form's before this choice)
+    base = served["netflix"]
+    evaluate(con, *CHOICE, {
+        "netflix_form": [(json.dumps(t), with_changes({**base, "weights": {
+            k: w for k, w in base["weights"].items() if k != "people"}}, t))
+            for t in FORM_TRIALS],
+        "netflix": [(json.dumps(t), with_changes(base, t)) for t in FULL_TRIALS]})
+    if args.report:
+        evaluate(con, *REPORT, {"netflix_form": [
+            ("the full model's parameters", with_changes(base, {})),
+            ("served", served["netflix_form"])]})
+    con.close()
+
+
+if __name__ == "__main__":
+    main()
