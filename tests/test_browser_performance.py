@@ -11,14 +11,17 @@ pytestmark = pytest.mark.browser
 
 CHARTS = ["correlations", "distribution", "period", "genres"]
 # the correlation matrix on a phone: [metrics named on its x axis, the page fits the
-# screen, the matrix scrolls in its card, its title fits the part of the card shown]
+# screen, the matrix scrolls in its card, its title fits the part of the card shown,
+# it is a tab stop (arrow keys scroll it)]
+MATRIX_JS = "return document.querySelector('[data-chart-figure=performance-correlations]')"
 MATRIX_ON_A_PHONE_JS = """
 const box = document.querySelector('[data-chart-figure=performance-correlations]');
 const title = box.querySelector('.gtitle');
 return [box.querySelectorAll('.xtick text').length,
         document.documentElement.scrollWidth <= window.innerWidth,
         box.scrollWidth > box.clientWidth,
-        !!title && title.getBoundingClientRect().right <= box.getBoundingClientRect().right + 1];
+        !!title && title.getBoundingClientRect().right <= box.getBoundingClientRect().right + 1,
+        box.getAttribute('tabindex') === '0'];
 """
 
 
@@ -76,13 +79,16 @@ def test_performance_page_renders_and_reacts(browser, served_app, artifacts_dir)
 
     # on a phone the 10 × 10 matrix keeps its width and scrolls inside its card (at 390
     # px every other name was dropped and the cells were 11 px wide); the page does not
+    # where it fits (this desktop window) it is no tab stop: there is nothing to scroll
+    assert browser.execute_script(MATRIX_JS + ".hasAttribute('tabindex')") is False
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
         "width": 390, "height": 900, "deviceScaleFactor": 1, "mobile": True})
     try:
         wait(browser).until(lambda d: d.execute_script(MATRIX_ON_A_PHONE_JS)
-                            == [10, True, True, True])
+                            == [10, True, True, True, True])
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    wait(browser).until(lambda d: not d.execute_script(MATRIX_JS + ".hasAttribute('tabindex')"))
 
     # the metric selector redraws the distribution
     Select(browser.find_element(By.ID, "performance-metric")).select_by_value("imdb_votes")

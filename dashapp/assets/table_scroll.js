@@ -2,12 +2,21 @@
  * a phone nothing said so: the columns just stopped at the card's edge. While there is
  * more to the right, the right edge fades out (class "more-right", app.css); scrolled
  * to the end, or wide enough, it does not.
+ * A chart that keeps a minimum width (.chart-scrolls, components/chart.py) is a tab
+ * stop only while it scrolls, so arrow keys can scroll it; on a desktop, where it fits,
+ * a stop on it would lead nowhere.
  */
 (function () {
   "use strict";
-  const SELECTOR = ".table-responsive";
+  const SELECTOR = ".table-responsive, .chart-scrolls";
 
   function update(box) {
+    const scrolls = box.clientWidth < box.scrollWidth - 2;
+    if (box.classList.contains("chart-scrolls")) {
+      if (scrolls && box.getAttribute("tabindex") !== "0") box.setAttribute("tabindex", "0");
+      if (!scrolls && box.hasAttribute("tabindex")) box.removeAttribute("tabindex");
+      return;
+    }
     const more = box.scrollLeft + box.clientWidth < box.scrollWidth - 2;
     box.classList.toggle("more-right", more);
   }

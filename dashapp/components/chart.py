@@ -58,8 +58,9 @@ def chart_card(chart_id: str, how_to_read: str, height: int = 420,
     charts are not driven by the global filters passes its own `csv_type` (the button's
     pattern-id type; the download's is the same with "button" → "download") and serves
     the download itself. `min_width`: the figure keeps that width (px) where its card is
-    narrower (a phone) and scrolls sideways inside the card, never the page; it takes
-    the keyboard focus, which lets arrow keys scroll it."""
+    narrower (a phone) and scrolls sideways inside the card, never the page; while it
+    scrolls it takes the keyboard focus, which lets arrow keys scroll it
+    (assets/table_scroll.js: a tab stop only where there is something to scroll)."""
     graph = dcc.Graph(id=graph_id(chart_id), config={**GRAPH_CONFIG, **(config or {})},
                       style={"height": f"{height}px"})
     # the name until Plotly has drawn the title (a11y.js then names it after the title)
@@ -70,7 +71,7 @@ def chart_card(chart_id: str, how_to_read: str, height: int = 420,
         html.Div(dcc.Loading(graph, type="dot", color="#E50914"), role="figure",
                  **{"data-chart-figure": chart_id, "aria-label": fallback,
                     "aria-describedby": insights_id(chart_id)},
-                 **({"tabIndex": "0", "className": "chart-scrolls",
+                 **({"className": "chart-scrolls",
                      "style": {"--chart-min-width": f"{min_width}px"}} if min_width else {})),
         html.Ul(id=insights_id(chart_id), className="insights mb-2", **{"aria-live": "polite"}),
         html.Div([
