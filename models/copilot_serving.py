@@ -66,6 +66,10 @@ class CopilotRequest:
             raise BadInput(f"month {month} is not in quarter {quarter}")
         runtime = whole_number(data, "runtime_minutes", 1, 600)
         seasons = whole_number(data, "seasons", 1, 50)
+        # as in the genre request: a length of the other kind is refused, not dropped
+        # (a movie with "seasons": 3 is more likely a show sent without its type)
+        if runtime is not None and kind == "show" or seasons is not None and kind == "movie":
+            raise BadInput("runtime_minutes is for movies, seasons for shows")
         if kind == "movie" and runtime is None:
             raise BadInput("give the movie's runtime in minutes (1–600)")
         if kind == "show" and seasons is None:
@@ -78,8 +82,7 @@ class CopilotRequest:
             raise BadInput("language must be an ISO 639-1 code such as en, es, ko")
         return cls(kind, tuple(str(g) for g in genres),
                    str(data.get("country") or "").strip() or None, language, month, quarter,
-                   runtime if kind == "movie" else None, seasons if kind == "show" else None,
-                   rating)
+                   runtime, seasons, rating)
 
 
 def request_record(model: Copilot, request: CopilotRequest) -> dict:

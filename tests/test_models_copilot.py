@@ -126,7 +126,7 @@ def test_language_is_filled_from_the_country_only_where_the_country_is_known():
 # ---- request validation ---------------------------------------------------------------
 
 def test_valid_requests_parse():
-    r = copilot_serving.CopilotRequest.parse({**MOVIE, "language": "HI", "seasons": 3})
+    r = copilot_serving.CopilotRequest.parse({**MOVIE, "language": "HI"})
     assert (r.kind, r.quarter, r.month, r.language, r.seasons) == ("movie", 4, None, "hi", None)
     s = copilot_serving.CopilotRequest.parse({**SHOW, "type": "TV Show", "month": "5"})
     assert (s.kind, s.month, s.seasons, s.runtime_minutes) == ("show", 5, 1, None)
@@ -142,6 +142,7 @@ def test_valid_requests_parse():
     ({"runtime_minutes": 95.5}, "whole number"),
     ({"runtime_minutes": float("inf")}, "whole number"),   # 1e400 in JSON
     ({"runtime_minutes": True}, "whole number"),
+    ({"seasons": 3}, "seasons for shows"),          # a movie's: refused, not dropped
     ({"month": 13}, "from 1 to 12"),
     ({"month": 2, "quarter": 4}, "not in quarter 4"),
     ({"maturity_rating": "X"}, "maturity rating must be one of"),

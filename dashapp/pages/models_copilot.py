@@ -195,7 +195,9 @@ def type_changed(kind, genres):
 def assess(_clicks, kind, genres, timing, country, language, runtime, seasons, rating):
     timing = validation.text(timing, "timing", max_len=20) or ""
     data = {"type": kind, "genres": genres or [], "country": country, "language": language,
-            "runtime_minutes": runtime, "seasons": seasons, "maturity_rating": rating,
+            # the other kind's length field is disabled, but keeps its value
+            "runtime_minutes": runtime if kind != "show" else None,
+            "seasons": seasons if kind == "show" else None, "maturity_rating": rating,
             "month": timing[1:] if timing.startswith("m") else None,
             "quarter": timing[1:] if timing.startswith("q") else None}
     try:
