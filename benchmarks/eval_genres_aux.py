@@ -60,15 +60,12 @@ def evaluate(con, start: date, end: date, trials) -> None:
         scored = [records[i] for i in score_idx]
         if variant == "netflix_form":
             rows, scored = forms, [gc.form_record(r) for r in scored]
-        params = gc.PARAMS["variants"][variant]
-        weights = params["weights"]
+        served = gc.PARAMS["variants"][variant]
         for sources, weight in trials:
-            params["weights"] = {**weights, "aux": weight}
-            try:
-                model, _ = gc.fit(variant, rows, labels, y[fit_idx], gc.SEED,
-                                  auxes.get(sources))
-            finally:
-                params["weights"] = weights
+            weight = served["weights"]["aux"] if weight is None else weight
+            params = {**served, "weights": {**served["weights"], "aux": weight}}
+            model, _ = gc.fit(variant, rows, labels, y[fit_idx], gc.SEED,
+                              auxes.get(sources), params)
             name = "+".join(sources) or "none"
             print(f"  {variant}: aux {name:<9} weight {weight:.2f} "
                   f"{f1s(y[score_idx], model.predict_many(scored))}", flush=True)
@@ -84,8 +81,8 @@ def main() -> None:
     with threadpool_limits(1):
         evaluate(con, *CHOICE, TRIALS)
         if args.report:
-            served = gc.PARAMS["variants"]["netflix"]["weights"]["aux"]
-            evaluate(con, *REPORT, [((), 0.0), (("tmdb", "imdb"), served)])
+            # each variant with its served aux weight (None)
+            evaluate(con, *REPORT, [((), 0.0), (("tmdb", "imdb"), None)])
     con.close()
 
 

@@ -17,7 +17,7 @@ from models.copilot import (
     Copilot,
 )
 from models.metrics import summary
-from models.serving import BadInput, load, only_fields, whole_number
+from models.serving import BadInput, length_of, load, only_fields, whole_number
 
 # what a request reads (aliases included); docs/API.md lists them (test_docs checks)
 FIELDS = ("type", "kind", "genres", "country", "language", "month", "quarter",
@@ -64,12 +64,7 @@ class CopilotRequest:
         quarter = whole_number(data, "quarter", 1, 4)
         if month and quarter and quarter != (month - 1) // 3 + 1:
             raise BadInput(f"month {month} is not in quarter {quarter}")
-        runtime = whole_number(data, "runtime_minutes", 1, 600)
-        seasons = whole_number(data, "seasons", 1, 50)
-        # as in the genre request: a length of the other kind is refused, not dropped
-        # (a movie with "seasons": 3 is more likely a show sent without its type)
-        if runtime is not None and kind == "show" or seasons is not None and kind == "movie":
-            raise BadInput("runtime_minutes is for movies, seasons for shows")
+        runtime, seasons = length_of(data, kind)
         if kind == "movie" and runtime is None:
             raise BadInput("give the movie's runtime in minutes (1–600)")
         if kind == "show" and seasons is None:

@@ -54,11 +54,12 @@ ORDER = 10
 TRAINS_IN_WORKERS = True   # its jobs run in `train_jobs` processes (run_jobs)
 SEED = 42
 # Per variant: C and the feature blocks' weights (docs/models/genre_classifier.md). The
-# full and TMDB ones were chosen by 3-fold CV on a random training split; the form's on
-# a split one year before the reported one (trained on additions before 2020, scored on
-# the 2020 additions: benchmarks/eval_genres_params.py), where the full model's choice
-# lost to them: without cast, rating and year, the type and country tokens and the
-# title's spelling carry more, and a weaker C fits less of the text's noise.
+# full and TMDB ones were chosen by 3-fold CV on a random training split (the full
+# model's aux weight on the 2020 additions: benchmarks/eval_genres_aux.py); the form's
+# on a split one year before the reported one (trained on additions before 2020, scored
+# on the 2020 additions: benchmarks/eval_genres_params.py), where the full model's
+# choice lost to them: without cast, rating and year, the type and country tokens and
+# the title's spelling carry more, and a smaller C fits less of the text's noise.
 PARAMS = {"oof_folds": 3, "min_label_positives": 3, "calibration_C": 100.0,
           "variants": {
               "netflix": {"C": 4.0, "weights": {"meta": 0.25, "people": 1.0, "stems": 0.5,
@@ -155,17 +156,17 @@ def logit(p: np.ndarray) -> np.ndarray:
     return np.log(p / (1 - p))
 
 
-def _classifier(variant: str, seed: int) -> OneVsRestClassifier:
+def _classifier(C: float, seed: int) -> OneVsRestClassifier:
     # dual liblinear: far more columns than rows here, 10-20× faster than the primal
     return OneVsRestClassifier(LogisticRegression(
-        C=PARAMS["variants"][variant]["C"], max_iter=3000, class_weight="balanced",
-        solver="liblinear", dual=True, random_state=seed))
+        C=C, max_iter=3000, class_weight="balanced", solver="liblinear", dual=True,
+        random_state=seed))
 
 
-def _features(variant: str, records: list[dict],
+def _features(task: str, weights: dict[str, float], records: list[dict],
               aux: AuxGenres | None) -> tuple[FeatureBuilder, sparse.csr_matrix]:
     """A fitted FeatureBuilder and the matrix of `records`."""
-    feats = FeatureBuilder(VARIANTS[variant][0], PARAMS["variants"][variant]["weights"], aux)
+    feats = FeatureBuilder(task, weights, aux)
     return feats, feats.fit_transform(records)
 
 
@@ -185,36 +186,41 @@ def _platt(truth: np.ndarray, probs: np.ndarray) -> tuple[float, float]:
     return float(lr.coef_[0, 0]), float(lr.intercept_[0])
 
 
-def _fit_group(variant: str, records: list[dict], y: np.ndarray, seed: int,
+def _fit_group(task: str, params: dict, records: list[dict], y: np.ndarray, seed: int,
                aux: AuxGenres | None) -> tuple[GroupModel, np.ndarray]:
     """Fit one group; return it and its calibrated out-of-fold probabilities."""
     columns = np.flatnonzero(y.sum(axis=0) >= PARAMS["min_label_positives"])
     labels = y[:, columns]
     oof = np.zeros(labels.shape)
     for fit, held in KFold(PARAMS["oof_folds"], shuffle=True, random_state=seed).split(records):
-        feats, x = _features(variant, [records[i] for i in fit], aux)
-        clf = _classifier(variant, seed).fit(x, labels[fit])
+        feats, x = _features(task, params["weights"], [records[i] for i in fit], aux)
+        clf = _classifier(params["C"], seed).fit(x, labels[fit])
         oof[held] = clf.predict_proba(feats.transform([records[i] for i in held]))
-    feats, x = _features(variant, records, aux)
+    feats, x = _features(task, params["weights"], records, aux)
     calibration = np.array([_platt(labels[:, k], oof[:, k]) for k in range(len(columns))]).T
-    model = GroupModel(feats, _classifier(variant, seed).fit(x, labels), columns, calibration,
-                       np.full(len(columns), 0.5))
+    model = GroupModel(feats, _classifier(params["C"], seed).fit(x, labels), columns,
+                       calibration, np.full(len(columns), 0.5))
     full_oof = np.zeros_like(y, dtype=float)
     full_oof[:, columns] = _calibrate(oof, calibration)
     return model, full_oof
 
 
 def fit(variant: str, records: list[dict], labels: list[str], y: np.ndarray,
-        seed: int = SEED, aux: AuxGenres | None = None) -> tuple[GenreClassifier, np.ndarray]:
+        seed: int = SEED, aux: AuxGenres | None = None,
+        params: dict | None = None) -> tuple[GenreClassifier, np.ndarray]:
     """A classifier `variant` (a key of VARIANTS), and out-of-fold probabilities of its
     training rows. `aux`: fitted auxiliary genre models (Netflix), an input like any
-    other feature."""
-    model = GenreClassifier(VARIANTS[variant][0], labels)
+    other feature. `params`: C and block weights, by default the variant's own
+    (PARAMS["variants"]); the benchmarks pass others to compare."""
+    task = VARIANTS[variant][0]
+    params = params or PARAMS["variants"][variant]
+    model = GenreClassifier(task, labels)
     oof = np.zeros_like(y, dtype=float)
     scored = np.zeros_like(y, dtype=bool)   # cells a group model predicts at all
     for name in sorted({model.group_of(r) for r in records}):
         rows = [i for i, r in enumerate(records) if model.group_of(r) == name]
-        gm, oof[rows] = _fit_group(variant, [records[i] for i in rows], y[rows], seed, aux)
+        gm, oof[rows] = _fit_group(task, params, [records[i] for i in rows], y[rows], seed,
+                                   aux)
         model.groups[name] = gm
         scored[np.ix_(rows, gm.columns)] = True
     # one cut: micro-F1 out of fold

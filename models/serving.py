@@ -95,6 +95,16 @@ def only_fields(data: dict, accepted: tuple[str, ...]) -> None:
                        f"{', '.join(unknown[:5])}; this request takes {', '.join(accepted)}")
 
 
+def length_of(data: dict, kind: str) -> tuple[int | None, int | None]:
+    """(runtime_minutes, seasons) of a request; a length of the other kind is refused,
+    not dropped (a movie with "seasons": 3 is more likely a show sent without its type)."""
+    runtime = whole_number(data, "runtime_minutes", 1, 600)
+    seasons = whole_number(data, "seasons", 1, 50)
+    if runtime is not None and kind == "show" or seasons is not None and kind == "movie":
+        raise BadInput("runtime_minutes is for movies, seasons for shows")
+    return runtime, seasons
+
+
 def whole_number(data: dict, key: str, low: int, high: int) -> int | None:
     """`data[key]` as a whole number in [low, high] (None when absent or empty); a bool,
     a fraction, text that is not a number, or infinity (1e400 in JSON) is BadInput."""
@@ -150,10 +160,7 @@ class GenreRequest:
         rating = _text(data, "rating", "maturity_rating", limit=20) or None
         if rating is not None and rating not in RATINGS:
             raise BadInput(f"rating must be one of {', '.join(RATINGS)}")
-        runtime = whole_number(data, "runtime_minutes", 1, 600)
-        seasons = whole_number(data, "seasons", 1, 50)
-        if runtime is not None and kind == "show" or seasons is not None and kind == "movie":
-            raise BadInput("runtime_minutes is for movies, seasons for shows")
+        runtime, seasons = length_of(data, kind)
         return cls(description, title, kind, countries, _names(data, "cast", MAX_PEOPLE),
                    _names(data, "director", MAX_PEOPLE), rating,
                    whole_number(data, "release_year", 1900, 2100), runtime, seasons)

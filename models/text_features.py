@@ -2,8 +2,9 @@
 
 A record is a dict (one training row, or a pasted title from the live form). Missing
 fields simply contribute nothing, so a title typed into the form with only a
-description still gets a prediction. Block weights are chosen by 3-fold CV on the
-training split (docs/models/genre_classifier.md); a block of weight 0 is left out.
+description still gets a prediction. Block weights are chosen per classifier variant
+(models/genre_classifier.PARAMS, docs/models/genre_classifier.md); a block of weight 0
+is left out.
 """
 from __future__ import annotations
 

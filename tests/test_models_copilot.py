@@ -315,7 +315,11 @@ def test_panel_callbacks_with_a_trained_model(trained, monkeypatch):
     from dashapp.pages import models_copilot as page
     data_dir, *_ = trained
     monkeypatch.setenv("NETFLIX_INSIGHTS_DATA_DIR", str(data_dir))
+    # the disabled length field of the other type keeps its value (seasons 1 here,
+    # runtime 100 for the show below): the panel leaves it out, the request would refuse it
     view, store = page.assess(1, "movie", MOVIE["genres"], "q4", "India", None, 140, 1, "TV-14")
+    _, show = page.assess(1, "show", SHOW["genres"], "m5", "Japan", None, 100, 2, None)
+    assert show["kind"] == "show"
     shown = str(view.to_plotly_json())
     assert "CV ROC-AUC" in shown and "Brier" in shown and "CV MAE" in shown
     assert "a hit above a non-hit" in shown and "of titles of this type are hits" in shown

@@ -14,7 +14,10 @@
     const scrolls = box.clientWidth < box.scrollWidth - 2;
     if (box.classList.contains("chart-scrolls")) {
       if (scrolls && box.getAttribute("tabindex") !== "0") box.setAttribute("tabindex", "0");
-      if (!scrolls && box.hasAttribute("tabindex")) box.removeAttribute("tabindex");
+      // (kept while it has the focus: taking it away would drop the focus to the page)
+      if (!scrolls && box.hasAttribute("tabindex") && document.activeElement !== box) {
+        box.removeAttribute("tabindex");
+      }
       return;
     }
     const more = box.scrollLeft + box.clientWidth < box.scrollWidth - 2;
