@@ -240,6 +240,12 @@ def form_record(record: dict) -> dict:
     return {k: record.get(k) for k in (*FORM_FIELDS, "labels")}
 
 
+def served_variant(record: dict) -> str:
+    """The Netflix model that answers a record: the full one when it has any of
+    FULL_FIELDS, else the form one (the API, the CLI, the panel and evaluate-genres)."""
+    return "netflix" if any(record.get(k) for k in FULL_FIELDS) else "netflix_form"
+
+
 def temporal_split(records: list[dict], start: date = TEMPORAL_CUTOFF,
                    end: date = TEMPORAL_END) -> tuple[np.ndarray, np.ndarray]:
     """Row indices (added before `start`, added from `start` until `end`: by default

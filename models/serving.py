@@ -19,7 +19,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from base.kinds import MATURITY_RATINGS, kind_of
 from base.text import counted
 from models import artifacts, genre_files
-from models.genre_classifier import FULL_FIELDS, HEADLINE, form_record
+from models.genre_classifier import HEADLINE, form_record, served_variant
 from models.metrics import summary
 from queries import validation
 
@@ -165,19 +165,20 @@ class GenreRequest:
                    _names(data, "director", MAX_PEOPLE), rating,
                    whole_number(data, "release_year", 1900, 2100), runtime, seasons)
 
-    @property
-    def full(self) -> bool:
-        return bool(self.cast or self.director or self.rating or self.release_year
-                    or self.runtime_minutes or self.seasons)
-
-    def record(self) -> dict:
-        record = {"title": self.title, "description": self.description, "kind": self.kind,
-                  "countries": list(self.countries)}
-        if not self.full:
-            return form_record(record)
-        return {**record, "people": [*self.cast, *self.director],
+    def _inputs(self) -> dict:
+        return {"title": self.title, "description": self.description, "kind": self.kind,
+                "countries": list(self.countries), "people": [*self.cast, *self.director],
                 "maturity_rating": self.rating, "release_year": self.release_year,
                 "runtime_minutes": self.runtime_minutes, "seasons": self.seasons}
+
+    @property
+    def variant(self) -> str:
+        """The Netflix model that answers it (genre_classifier.served_variant)."""
+        return served_variant(self._inputs())
+
+    def record(self) -> dict:
+        inputs = self._inputs()
+        return inputs if self.variant == "netflix" else form_record(inputs)
 
 
 @dataclass(frozen=True)
@@ -232,7 +233,7 @@ def predict_genres(data_dir: Path, build_id: str, request: GenreRequest,
     scores of the model that made them on titles it never saw (never a probability
     without them): the full model when full inputs are given, else the form model."""
     bundle, meta = load(data_dir, build_id, "genres")
-    variant = "netflix" if request.full else "netflix_form"
+    variant = request.variant
     record = request.record()
     return {"build_id": build_id, "model": f"genres_{variant}", "trained_at": meta.trained_at,
             "labels": _labelled(bundle[variant], record, explain_words),
@@ -267,7 +268,7 @@ def evaluate_file(data_dir: Path, build_id: str, path: Path, task: str,
     first = bundle["tmdb" if task == "tmdb" else "netflix"]
     found = genre_files.labelled_records(frame, task, first.labels, Path(path).name)
     records, n = found.records, len(found.records)
-    chosen = [_variant(task, r) for r in records]
+    chosen = [served_variant(r) if task == "netflix" else "tmdb" for r in records]
     y = MultiLabelBinarizer(classes=first.labels).fit_transform([r["labels"] for r in records])
     pred, base = np.zeros_like(y), np.zeros_like(y)
     for start in range(0, n, CHUNK_ROWS):
@@ -308,13 +309,6 @@ def evaluate_file(data_dir: Path, build_id: str, path: Path, task: str,
             "aux_known_rows": sum(_aux_known_rows(bundle[v], [r for r, c in zip(records, chosen)
                                                               if c == v]) for v in set(chosen)),
             "notes": notes + found.notes}
-
-
-def _variant(task: str, record: dict) -> str:
-    """The model the API would answer this row with (GenreRequest.full, for a file)."""
-    if task == "tmdb":
-        return "tmdb"
-    return "netflix" if any(record.get(k) for k in FULL_FIELDS) else "netflix_form"
 
 
 def _aux_known_rows(model, records: list[dict]) -> int:
