@@ -93,6 +93,29 @@ def profile_choice(contents: str, profile: str | None) -> ProfileChoice:
                          tuple({"label": p, "value": p} for p in profiles))
 
 
+@dataclass(frozen=True)
+class Upload:
+    choice: ProfileChoice                 # `ask` set: nothing stored, a profile to pick
+    added: blend_service.Added | None
+    label: str                            # the name typed, else the profile's, else ""
+
+
+def add_uploaded_person(wh, blend_id: str | None, contents: str, profile, filename,
+                        name) -> Upload:
+    """The upload form's action on either Blend page: check what the browser sent, then
+    ask whose history to add (a household download) or store it (`blend_id` None: a
+    new blend). Raises blend_service.UploadError (or WarehouseMissing) for the user."""
+    name = validation.text(name, "name", max_len=1000)
+    filename = validation.text(filename, "file name", max_len=1000)
+    choice = profile_choice(contents, validation.text(profile, "profile", max_len=1000))
+    label = (name or choice.profile or "").strip()
+    if choice.ask:
+        return Upload(choice, None, label)
+    return Upload(choice, blend_service.add_person(wh.paths.data_dir, wh, blend_id, name,
+                                                   contents, filename, profile=choice.profile),
+                  label)
+
+
 def how_to_get_file() -> dbc.Card:
     return dbc.Card(dbc.CardBody([
         html.H5("Get your viewing history"),

@@ -14,7 +14,6 @@ from blend import service as blend_service
 from dashapp import ids
 from dashapp.pages import _blend_parts as parts
 from dashapp.state import wh
-from queries import validation
 
 dash.register_page(__name__, path="/blend", name="Blend", order=6, filters=False,
                    title="Blend · Netflix Content Insights")
@@ -67,16 +66,13 @@ def start_blend(contents, profile, filename, name, keys, mine):
     if not contents:
         return skip
     keys, mine = parts.browser_map(keys, "keys"), parts.browser_map(mine, "blends")
-    name = validation.text(name, "name", max_len=1000)
-    filename = validation.text(filename, "file name", max_len=1000)
-    profile = validation.text(profile, "profile", max_len=1000)
     try:
-        choice = parts.profile_choice(contents, profile)
+        upload = parts.add_uploaded_person(wh(), None, contents, profile, filename,
+                                           name)
+        choice, added = upload.choice, upload.added
         if choice.ask:
             return (dbc.Alert(choice.ask, color="info"), no_update, no_update, no_update,
                     no_update, choice.options, False)
-        added = blend_service.add_person(wh().paths.data_dir, wh(), None, name, contents,
-                                         filename, profile=choice.profile)
     except blend_service.UploadError as exc:
         return (dbc.Alert(str(exc), color="warning"), no_update, no_update, no_update, None,
                 [], True)
@@ -84,7 +80,7 @@ def start_blend(contents, profile, filename, name, keys, mine):
         return (dbc.Alert(str(exc), color="danger"), no_update, no_update, no_update, None,
                 [], True)
     keys = {**keys, added.profile_id: added.edit_key}
-    mine = {**mine, added.blend_id: (name or choice.profile or "").strip()}
+    mine = {**mine, added.blend_id: upload.label}
     return (dbc.Alert(added.message, color="success"), keys, mine,
             f"/blend/{added.blend_id}", None, [], True)
 

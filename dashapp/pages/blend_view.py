@@ -103,16 +103,13 @@ def add_person(contents, profile, filename, name, blend_id, keys, version):
         return (no_update,) * 7
     keys, version = parts.browser_map(keys, "keys"), parts.counter(version, "version")
     blend_id = validation.text(blend_id, "blend id", max_len=100, optional=False)
-    name = validation.text(name, "name", max_len=1000)
-    filename = validation.text(filename, "file name", max_len=1000)
-    profile = validation.text(profile, "profile", max_len=1000)
     try:
-        choice = parts.profile_choice(contents, profile)
+        upload = parts.add_uploaded_person(wh(), blend_id, contents, profile,
+                                           filename, name)
+        choice, added = upload.choice, upload.added
         if choice.ask:
             return (dbc.Alert(choice.ask, color="info"), no_update, no_update, no_update,
                     no_update, choice.options, False)
-        added = blend_service.add_person(wh().paths.data_dir, wh(), blend_id, name, contents,
-                                         filename, profile=choice.profile)
     except (*blend_service.UploadError, WarehouseMissing) as exc:
         return dbc.Alert(str(exc), color="warning"), no_update, no_update, None, no_update, [], True
     return (dbc.Alert(added.message, color="success"),
