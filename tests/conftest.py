@@ -190,6 +190,16 @@ def phone_width(browser, width: int = 390):
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
+def full_page_screenshot(browser, path) -> None:
+    """A screenshot of the whole page (up to 8,000 px tall) at the session's width."""
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(1400, min(height + 100, 8000))
+    try:
+        browser.save_screenshot(str(path))
+    finally:
+        browser.set_window_size(1400, 1000)
+
+
 def wait_for(browser, seconds: float = 30):
     """WebDriverWait that retries while Dash re-renders an element (stale references)."""
     from selenium.common.exceptions import (

@@ -6,21 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import click, escape
+from conftest import click, escape, text_of, wait_for
 
 pytestmark = pytest.mark.browser
-
-
-def wait(browser, seconds: float = 30):
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.support.ui import WebDriverWait
-    return WebDriverWait(browser, seconds, ignored_exceptions=[StaleElementReferenceException])
-
-
-def text_of(browser, element_id: str) -> str:
-    return browser.execute_script(
-        "const e = document.getElementById(arguments[0]); return e ? e.innerText : ''",
-        element_id)
 
 
 def options(browser) -> list[str]:
@@ -38,11 +26,11 @@ def choose(browser, css: str, search: str | None, option: str) -> None:
     from selenium.webdriver.common.by import By
     open_dropdown(browser, css)
     if search:
-        box = wait(browser).until(lambda d: d.find_element(By.CSS_SELECTOR,
+        box = wait_for(browser).until(lambda d: d.find_element(By.CSS_SELECTOR,
                                                            "input.dash-dropdown-search"))
         box.send_keys(search)
-    wait(browser).until(lambda d: any(o.startswith(option) for o in options(d)))
-    wait(browser).until(lambda d: browser.execute_script(
+    wait_for(browser).until(lambda d: any(o.startswith(option) for o in options(d)))
+    wait_for(browser).until(lambda d: browser.execute_script(
         "const o = [...document.querySelectorAll('.dash-dropdown-option')]"
         ".find(o => o.innerText.startsWith(arguments[0])); if (o) o.click(); return !!o",
         option))
@@ -55,7 +43,7 @@ PICKER_B = "button[id*='h2h-picker'][id*='\"b\"']"
 def test_head_to_head_compares_and_keeps_state_in_the_url(browser, served_app, artifacts_dir):
     from selenium.webdriver.common.by import By
     browser.get(served_app + "/head-to-head")
-    wait(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#h2h-diff-graph .bars path")
+    wait_for(browser).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#h2h-diff-graph .bars path")
                         and d.find_elements(By.CSS_SELECTOR, "#h2h-trend-graph .scatterlayer path")
                         and "Dramas" in text_of(d, "h2h-verdict")
                         and text_of(d, "h2h-diff-insights"))
@@ -63,44 +51,44 @@ def test_head_to_head_compares_and_keeps_state_in_the_url(browser, served_app, a
 
     # mode: countries, with the path as the page state
     click(browser, By.XPATH, "//label[text()='Country vs country']")
-    wait(browser).until(lambda d: d.current_url.endswith(
+    wait_for(browser).until(lambda d: d.current_url.endswith(
         "/head-to-head/country/United%20States/India"))
-    wait(browser).until(lambda d: "United States" in text_of(d, "h2h-verdict"))
+    wait_for(browser).until(lambda d: "United States" in text_of(d, "h2h-verdict"))
 
     # picker b: France
     choose(browser, PICKER_B, "Fran", "France")
-    wait(browser).until(lambda d: "/head-to-head/country/United%20States/France" in d.current_url)
-    wait(browser).until(lambda d: "France" in text_of(d, "h2h-table"))
+    wait_for(browser).until(lambda d: "/head-to-head/country/United%20States/France" in d.current_url)
+    wait_for(browser).until(lambda d: "France" in text_of(d, "h2h-table"))
     before = text_of(browser, "h2h-table")
 
     # a global filter: the comparison stays, the numbers follow the filter
     choose(browser, "button#filter-type", None, "TV shows")
-    wait(browser).until(lambda d: "type=show" in d.current_url)
+    wait_for(browser).until(lambda d: "type=show" in d.current_url)
     assert "/head-to-head/country/United%20States/France" in browser.current_url
-    wait(browser).until(lambda d: "France" in text_of(d, "h2h-table")
+    wait_for(browser).until(lambda d: "France" in text_of(d, "h2h-table")
                         and text_of(d, "h2h-table") != before)
     table = text_of(browser, "h2h-table")
     assert "Seasons" in table and "Runtime" not in table
     # the genres offered are now the shows' own (each Netflix category is one type's)
     open_dropdown(browser, "button#filter-genres")
-    wait(browser).until(lambda d: "TV Dramas" in options(d))
+    wait_for(browser).until(lambda d: "TV Dramas" in options(d))
     assert "Kids' TV" in options(browser) and "Dramas" not in options(browser)
     escape(browser)
 
     # titles: the picker asks the server, it never holds the whole catalog
     click(browser, By.XPATH, "//label[text()='Title vs title']")
-    wait(browser).until(lambda d: "/head-to-head/title/" in d.current_url)
-    wait(browser).until(lambda d: "Winner" in text_of(d, "h2h-verdict")
+    wait_for(browser).until(lambda d: "/head-to-head/title/" in d.current_url)
+    wait_for(browser).until(lambda d: "Winner" in text_of(d, "h2h-verdict")
                         or "draw" in text_of(d, "h2h-verdict"))
     open_dropdown(browser, PICKER_B)
-    wait(browser).until(lambda d: options(d))
+    wait_for(browser).until(lambda d: options(d))
     assert len(options(browser)) <= 40
     browser.switch_to.active_element.send_keys("\ue00c")  # Escape
     choose(browser, PICKER_B, "stranger th", "Stranger Things (2019, show)")
-    wait(browser).until(lambda d: "Stranger Things" in text_of(d, "h2h-verdict"))
+    wait_for(browser).until(lambda d: "Stranger Things" in text_of(d, "h2h-verdict"))
     assert browser.current_url.split("?")[0].endswith("/s3686")
     assert "type=show" in browser.current_url
-    wait(browser).until(lambda d: "Stranger Things vs" in text_of(d, "h2h-trend-graph"))
+    wait_for(browser).until(lambda d: "Stranger Things vs" in text_of(d, "h2h-trend-graph"))
 
     artifacts = artifacts_dir / "head_to_head.png"
     height = browser.execute_script("return document.documentElement.scrollHeight")
@@ -112,13 +100,13 @@ def test_head_to_head_compares_and_keeps_state_in_the_url(browser, served_app, a
 
     # back, twice: the title defaults, then the countries come back with their paths
     browser.back()
-    wait(browser).until(lambda d: "/head-to-head/title/" in d.current_url
+    wait_for(browser).until(lambda d: "/head-to-head/title/" in d.current_url
                         and "s3686" not in d.current_url)
-    wait(browser).until(lambda d: "Stranger Things" not in text_of(d, "h2h-verdict")
+    wait_for(browser).until(lambda d: "Stranger Things" not in text_of(d, "h2h-verdict")
                         and "Breaking Bad" in text_of(d, "h2h-table"))
     browser.back()
-    wait(browser).until(lambda d: "/head-to-head/country/United%20States/France" in d.current_url)
-    wait(browser).until(lambda d: "France" in text_of(d, "h2h-table"))
+    wait_for(browser).until(lambda d: "/head-to-head/country/United%20States/France" in d.current_url)
+    wait_for(browser).until(lambda d: "France" in text_of(d, "h2h-table"))
 
     urls = browser.execute_script("return performance.getEntriesByType('resource')"
                                   ".map(e => e.name).concat([location.href])")

@@ -4,7 +4,7 @@ console stays free of SEVERE messages."""
 from __future__ import annotations
 
 import pytest
-from conftest import click, phone_width, wait_for
+from conftest import click, full_page_screenshot, phone_width, text_of, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -15,21 +15,6 @@ def _wait_for_charts(browser):
     from selenium.webdriver.common.by import By
     wait_for(browser, 30).until(lambda d: all(
         d.find_elements(By.CSS_SELECTOR, f"#market-{c}-graph .main-svg") for c in CHARTS))
-
-
-def _text(browser, element_id: str) -> str:
-    from selenium.webdriver.common.by import By
-    found = browser.find_elements(By.ID, element_id)
-    return found[0].text if found else ""
-
-
-def _full_page_screenshot(browser, path):
-    height = browser.execute_script("return document.documentElement.scrollHeight")
-    browser.set_window_size(1400, min(height + 100, 8000))
-    try:
-        browser.save_screenshot(str(path))
-    finally:
-        browser.set_window_size(1400, 1000)
 
 
 def _scroll_to(browser, element) -> None:
@@ -47,19 +32,19 @@ def test_market_page_renders_its_charts_offline(browser, served_app, artifacts_d
     browser.get(served_app + "/market")
     _wait_for_charts(browser)
     wait = wait_for(browser, 30)
-    wait.until(lambda d: "make 80% of titles" in _text(d, "market-pareto-insights"))
+    wait.until(lambda d: "make 80% of titles" in text_of(d, "market-pareto-insights"))
     points = browser.find_elements(By.CSS_SELECTOR, "#market-saturation-graph .scatterlayer .point")
     assert len(points) >= 10  # one bubble per genre family
     assert len(browser.find_elements(By.CSS_SELECTOR, "#market-pareto-graph .bars path")) == 30
     assert browser.find_elements(By.CSS_SELECTOR, "#market-windows-graph .heatmaplayer image")
-    assert "SI " in _text(browser, "market-share-graph")
-    assert "Opportunity zone" in _text(browser, "market-saturation-insights")
-    assert "under-supplied" in _text(browser, "market-share-insights")
-    assert "busiest month" in _text(browser, "market-windows-insights")
+    assert "SI " in text_of(browser, "market-share-graph")
+    assert "Opportunity zone" in text_of(browser, "market-saturation-insights")
+    assert "under-supplied" in text_of(browser, "market-share-insights")
+    assert "busiest month" in text_of(browser, "market-windows-insights")
     urls = browser.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name)")
     assert [u for u in urls if not u.startswith(served_app)] == []
-    _full_page_screenshot(browser, artifacts_dir / "market.png")
+    full_page_screenshot(browser, artifacts_dir / "market.png")
     assert _severe(browser) == []
 
 
@@ -70,16 +55,16 @@ def test_pareto_dimension_and_a_global_filter_update_the_charts(browser, served_
     browser.get(served_app + "/market")
     _wait_for_charts(browser)
     wait = wait_for(browser, 30)
-    wait.until(lambda d: "of Netflix categories" in _text(d, "market-pareto-insights"))
+    wait.until(lambda d: "of Netflix categories" in text_of(d, "market-pareto-insights"))
 
     # page-local selector: Pareto by director
     label = browser.find_element(By.CSS_SELECTOR,
                                  "label[for$='market-pareto-dimension_input_director']")
     _scroll_to(browser, label)
     label.click()
-    wait.until(lambda d: "of directors" in _text(d, "market-pareto-insights"))
-    wait.until(lambda d: "by director" in _text(d, "market-pareto-graph"))
-    all_directors = _text(browser, "market-pareto-insights")
+    wait.until(lambda d: "of directors" in text_of(d, "market-pareto-insights"))
+    wait.until(lambda d: "by director" in text_of(d, "market-pareto-graph"))
+    all_directors = text_of(browser, "market-pareto-insights")
 
     # global filter, chosen in the filter bar: TV shows only
     _scroll_to(browser, browser.find_element(By.ID, "filter-type"))
@@ -90,13 +75,13 @@ def test_pareto_dimension_and_a_global_filter_update_the_charts(browser, served_
     option[0].click()
     browser.find_element(By.TAG_NAME, "body").send_keys(Keys.ESCAPE)
     wait.until(lambda d: "type=show" in d.current_url)
-    wait.until(lambda d: "movies only" in _text(d, "market-share-graph"))
+    wait.until(lambda d: "movies only" in text_of(d, "market-share-graph"))
     # the Pareto keeps its dimension through the re-render and shows the shows' directors
-    wait.until(lambda d: "of directors" in _text(d, "market-pareto-insights")
-               and _text(d, "market-pareto-insights") != all_directors)
-    saturation = _text(browser, "market-saturation-insights")
+    wait.until(lambda d: "of directors" in text_of(d, "market-pareto-insights")
+               and text_of(d, "market-pareto-insights") != all_directors)
+    saturation = text_of(browser, "market-saturation-insights")
     assert "Opportunity zone" in saturation or "Saturated zone" in saturation
-    _full_page_screenshot(browser, artifacts_dir / "market_shows_directors.png")
+    full_page_screenshot(browser, artifacts_dir / "market_shows_directors.png")
     assert _severe(browser) == []
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import click, escape
+from conftest import click, escape, full_page_screenshot, text_of, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -25,18 +25,6 @@ return [box.querySelectorAll('.xtick text').length,
 """
 
 
-def wait(browser, seconds: float = 30):
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.support.ui import WebDriverWait
-    return WebDriverWait(browser, seconds, ignored_exceptions=[StaleElementReferenceException])
-
-
-def text_of(browser, element_id: str) -> str:
-    return browser.execute_script(
-        "const e = document.getElementById(arguments[0]); return e ? e.innerText : ''",
-        element_id)
-
-
 def chart_title(browser, chart: str) -> str:
     return browser.execute_script(
         "const t = document.querySelector(`#performance-${arguments[0]}-graph .gtitle`);"
@@ -50,27 +38,18 @@ def pick_dropdown_option(browser, button_css: str, option: str) -> None:
     browser.execute_script(  # instant: Bootstrap makes scrolling smooth (animated)
         "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", button)
     button.click()
-    wait(browser).until(lambda d: any(o.text == option for o in
+    wait_for(browser).until(lambda d: any(o.text == option for o in
                                       d.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option")))
     next(o for o in browser.find_elements(By.CSS_SELECTOR, ".dash-dropdown-option")
          if o.text == option).click()
     escape(browser)
 
 
-def full_page_screenshot(browser, path) -> None:
-    height = browser.execute_script("return document.documentElement.scrollHeight")
-    browser.set_window_size(1400, min(height + 100, 8000))
-    try:
-        browser.save_screenshot(str(path))
-    finally:
-        browser.set_window_size(1400, 1000)
-
-
 def test_performance_page_renders_and_reacts(browser, served_app, artifacts_dir):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.select import Select
     browser.get(served_app + "/performance")
-    wait(browser).until(lambda d: all(
+    wait_for(browser).until(lambda d: all(
         d.find_elements(By.CSS_SELECTOR, f"#performance-{c}-graph .main-svg") for c in CHARTS)
         and all(text_of(d, f"performance-{c}-insights") for c in CHARTS))
     assert browser.find_elements(By.CSS_SELECTOR, "#performance-correlations-graph .hm")
@@ -84,15 +63,15 @@ def test_performance_page_renders_and_reacts(browser, served_app, artifacts_dir)
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
         "width": 390, "height": 900, "deviceScaleFactor": 1, "mobile": True})
     try:
-        wait(browser).until(lambda d: d.execute_script(MATRIX_ON_A_PHONE_JS)
+        wait_for(browser).until(lambda d: d.execute_script(MATRIX_ON_A_PHONE_JS)
                             == [10, True, True, True, True])
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-    wait(browser).until(lambda d: not d.execute_script(MATRIX_JS + ".hasAttribute('tabindex')"))
+    wait_for(browser).until(lambda d: not d.execute_script(MATRIX_JS + ".hasAttribute('tabindex')"))
 
     # the metric selector redraws the distribution
     Select(browser.find_element(By.ID, "performance-metric")).select_by_value("imdb_votes")
-    wait(browser).until(lambda d: "IMDb votes" in chart_title(d, "distribution"))
+    wait_for(browser).until(lambda d: "IMDb votes" in chart_title(d, "distribution"))
     assert "votes" in text_of(browser, "performance-distribution-insights")
     # each chart says what it rests on (issue 16): coverage first, split by basis
     assert "of 8,807 titles" in text_of(browser, "performance-distribution-insights")
@@ -101,12 +80,12 @@ def test_performance_page_renders_and_reacts(browser, served_app, artifacts_dir)
 
     # the period selector
     click(browser, By.XPATH, "//label[text()='Quarter added']")
-    wait(browser).until(lambda d: "quarter" in chart_title(d, "period"))
+    wait_for(browser).until(lambda d: "quarter" in chart_title(d, "period"))
 
     # a filter (TV shows only): the URL, every chart and the kept metric follow
     pick_dropdown_option(browser, "button#filter-type", "TV shows")
-    wait(browser).until(lambda d: "type=show" in d.current_url)
-    wait(browser).until(lambda d: "Runtime" not in text_of(d, "performance-correlations-graph")
+    wait_for(browser).until(lambda d: "type=show" in d.current_url)
+    wait_for(browser).until(lambda d: "Runtime" not in text_of(d, "performance-correlations-graph")
                         and "Movies" not in text_of(d, "performance-distribution-insights")
                         and text_of(d, "performance-distribution-insights"))
     assert Select(browser.find_element(By.ID, "performance-metric")) \

@@ -3,7 +3,7 @@ local topojson, nothing is requested outside 127.0.0.1, and a filter change upda
 from __future__ import annotations
 
 import pytest
-from conftest import texts, wait_for
+from conftest import full_page_screenshot, texts, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -22,15 +22,6 @@ def _requested_urls(browser) -> list[str]:
     return browser.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name)"
         ".concat([location.href])")
-
-
-def _full_page_screenshot(browser, path):
-    height = browser.execute_script("return document.documentElement.scrollHeight")
-    browser.set_window_size(1400, min(height + 100, 8000))
-    try:
-        browser.save_screenshot(str(path))
-    finally:
-        browser.set_window_size(1400, 1000)
 
 
 def test_universe_draws_every_chart_offline(browser, served_app, artifacts_dir):
@@ -55,7 +46,7 @@ def test_universe_draws_every_chart_offline(browser, served_app, artifacts_dir):
     assert len(browser.find_elements(By.CSS_SELECTOR,
                                      "#universe-matched-graph .scatterlayer .trace")) == 3
     assert "charts by period compare unequal coverage" in body
-    _full_page_screenshot(browser, artifacts_dir / "universe_full.png")
+    full_page_screenshot(browser, artifacts_dir / "universe_full.png")
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
 
 
@@ -75,5 +66,5 @@ def test_a_filter_change_updates_the_charts(browser, served_app, artifacts_dir):
                d.find_element(By.ID, "universe-runtimes-graph").text)
     assert "of the 84 shows" in browser.find_element(By.ID, "universe-seasons-insights").text
     assert [u for u in _requested_urls(browser) if not u.startswith(served_app)] == []
-    _full_page_screenshot(browser, artifacts_dir / "universe_shows_india.png")
+    full_page_screenshot(browser, artifacts_dir / "universe_shows_india.png")
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
