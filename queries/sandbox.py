@@ -28,6 +28,7 @@ Polars or the app.
 from __future__ import annotations
 
 import atexit
+import datetime
 import io
 import json
 import logging
@@ -449,6 +450,8 @@ def _serve(memory_mb: int, private: Path) -> None:
                                        row_cap=request["row_cap"],
                                        max_bytes=request["max_bytes"])
             payload = _as_dict(result)
+            if any("TIME ZONE" in t for t in result.column_types):
+                payload["rows"] = [_fixed_offsets(row) for row in result.rows]
         except MemoryError:
             payload = _as_dict(console.ConsoleResult(error=console.MEMORY_HINT,
                                                    error_kind="memory"))
@@ -463,6 +466,20 @@ def _serve(memory_mb: int, private: Path) -> None:
         except MemoryError:
             reply(_as_dict(console.ConsoleResult(error=console.MEMORY_HINT,
                                                error_kind="memory")) | {"retire": True})
+
+
+def _fixed_offsets(value):
+    """Zone-aware values (TIMESTAMPTZ, TIMETZ), also inside lists and structs, with
+    their zone as the fixed offset it had: DuckDB hands them pytz zones, which the app's
+    unpickler refuses (plain values only), while datetime.timezone is one."""
+    if isinstance(value, (datetime.datetime, datetime.time)) and value.tzinfo is not None:
+        offset = value.utcoffset()
+        return value.replace(tzinfo=datetime.timezone(offset)) if offset is not None else value
+    if isinstance(value, (list, tuple)):
+        return type(value)(_fixed_offsets(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _fixed_offsets(v) for k, v in value.items()}
+    return value
 
 
 def _as_dict(result) -> dict:

@@ -118,6 +118,24 @@ def test_concurrent_queries_past_the_pool_size_are_told_it_is_busy(db):
         small.close()
 
 
+def test_zone_aware_values_come_back_with_their_offsets(pool, db):
+    """DuckDB returns TIMESTAMPTZ/TIMETZ values with pytz zones, which the app's
+    unpickler refuses; the worker sends them with fixed offsets, also inside lists
+    and structs (`select now()` used to fail with "could not be read back")."""
+    import datetime
+    result = pool.run(db, "select now() as n, timestamptz '2020-01-01 10:00+02' as t, "
+                          "[timestamptz '2021-06-01 00:00+00'] as l, "
+                          "{'a': timestamptz '2022-01-01 00:00+00'} as s, "
+                          "timetz '10:00:00+02' as tt", LIMITS)
+    assert result.ok, result.error
+    now, t, listed, struct, tt = result.rows[0]
+    assert now.tzinfo is not None and abs(
+        datetime.datetime.now(datetime.timezone.utc) - now) < datetime.timedelta(minutes=5)
+    assert t == datetime.datetime(2020, 1, 1, 8, tzinfo=datetime.timezone.utc)
+    assert listed[0].utcoffset() is not None and struct["a"].utcoffset() is not None
+    assert tt.utcoffset() == datetime.timedelta(hours=2)
+
+
 def test_overlong_and_non_text_queries_are_refused_before_any_worker(pool, db):
     assert pool.run(db, "select 1 " + " " * sandbox.MAX_SQL_CHARS, LIMITS).error_kind \
         == "refused"
