@@ -88,6 +88,12 @@ def request_record(model: Copilot, request: CopilotRequest) -> dict:
         raise BadInput(f"not a {request.kind} category in this catalog: {', '.join(unknown)}")
     if request.country and request.country not in model.vocabulary["countries"]:
         raise BadInput(f"unknown primary country {request.country!r}")
+    languages = model.vocabulary["languages"]
+    if request.language and request.language not in languages:
+        # an unseen code ("xx") was scored as some language the model never learnt
+        raise BadInput(f"language {request.language!r} is not the original language of "
+                       f"any title in this catalog (the most common: "
+                       f"{', '.join(languages[:8])})")
     language = request.language or model.vocabulary["country_languages"].get(request.country)
     return {**asdict(request), "genres": list(request.genres), "language": language}
 

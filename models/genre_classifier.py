@@ -125,6 +125,18 @@ class GenreClassifier:
         pred[empty, probs[empty].argmax(axis=1)] = 1
         return pred
 
+    def countries(self) -> set[str]:
+        """The countries it has a token for (its meta block's vocabulary): a name it has
+        not read would count as no country the catalog has."""
+        names = set()
+        for gm in self.groups.values():
+            for block, _weight, vectorizer, _field in gm.features.blocks:
+                if block == "meta":
+                    names |= {token[len("country_"):].replace("_", " ")
+                              for token in vectorizer.vocabulary_
+                              if token.startswith("country_")}
+        return names - {"unknown"}
+
     def predict_many(self, records: list[dict]) -> np.ndarray:
         return self.decide(records, self.predict_proba(records))
 

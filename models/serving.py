@@ -6,10 +6,11 @@ Used by the dashboard panels, `netflix-insights predict-genres` / `predict-tmdb-
 """
 from __future__ import annotations
 
+import difflib
 import threading
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -227,6 +228,31 @@ def _labelled(model, record: dict, explain_words: int) -> list[dict]:
             for label, p in model.predict(record)]
 
 
+# what people type for the catalog's two largest countries
+COUNTRY_ALIASES = {alias: "united states" for alias in (
+    "usa", "us", "u.s.", "u.s.a.", "united states of america", "america")} | {
+    alias: "united kingdom" for alias in ("uk", "u.k.", "great britain", "britain",
+                                          "england")}
+
+
+def known_countries(model, countries: tuple[str, ...]) -> tuple[str, ...]:
+    """`countries` as the catalog writes them ("united states" -> "United States");
+    one the model never read is BadInput, with the nearest names it knows ("USA" and
+    "Narnia" used to be scored as a country of no title, which reads as International)."""
+    known = {name.casefold(): name for name in model.countries()}
+    known |= {alias: known[name] for alias, name in COUNTRY_ALIASES.items() if name in known}
+    out = []
+    for name in countries:
+        if name.casefold() not in known:
+            near = difflib.get_close_matches(name.casefold(), known, n=3, cutoff=0.75)
+            hint = (f"; did you mean {' or '.join(known[n] for n in near)}?" if near else
+                    "; countries are written as in the Netflix catalog, e.g. United States, "
+                    "South Korea")
+            raise BadInput(f"unknown country {name!r}{hint}")
+        out.append(known[name.casefold()])
+    return tuple(out)
+
+
 def predict_genres(data_dir: Path, build_id: str, request: GenreRequest,
                    explain_words: int = 6) -> dict:
     """Predicted Netflix categories with probabilities, the words behind each, and the
@@ -234,6 +260,7 @@ def predict_genres(data_dir: Path, build_id: str, request: GenreRequest,
     without them): the full model when full inputs are given, else the form model."""
     bundle, meta = load(data_dir, build_id, "genres")
     variant = request.variant
+    request = replace(request, countries=known_countries(bundle[variant], request.countries))
     record = request.record()
     return {"build_id": build_id, "model": f"genres_{variant}", "trained_at": meta.trained_at,
             "labels": _labelled(bundle[variant], record, explain_words),

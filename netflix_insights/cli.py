@@ -17,7 +17,7 @@ from base.text import counted
 
 
 def _data_dir_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data-dir", type=Path, default=None,
+    p.add_argument("--data-dir", type=_path, default=None,
                    help="raw loads, warehouse builds, models and caches "
                         f"(env {settings.SETTINGS['data_dir'].env}; default: data/ in the "
                         "project)")
@@ -86,14 +86,15 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Print the documented schema (tables, grain, columns, "
                        "units, tests, example queries) from warehouse/schema.toml.")
     p.add_argument("--format", choices=["text", "markdown"], default="text")
-    p.add_argument("--table", help="only this table")
+    p.add_argument("--table", type=_given, action=_Once, help="only this table")
 
     p = sub.add_parser("train", help="train models on the published warehouse (experiments)",
                        description="Train models against the published warehouse and print "
                        "their metrics. Artifacts go to <data-dir>/models/experiments/<time>/ "
                        "and never replace the published ones: `refresh` trains those.")
     _data_dir_arg(p)
-    p.add_argument("model", nargs="?", help="one model by name (default: all); see docs/models/")
+    p.add_argument("model", nargs="?", type=_given,
+                   help="one model by name (default: all); see docs/models/")
 
     p = sub.add_parser("predict-genres", help="predict Netflix categories for a description",
                        description="Predict Netflix categories with the genre classifier of "
@@ -153,8 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--type", choices=["movie", "show"], required=True)
     p.add_argument("--genre", action="append", required=True,
                    help="Netflix category, repeatable (1-5), e.g. --genre Dramas")
-    p.add_argument("--country", help="main production country, e.g. 'South Korea'")
-    p.add_argument("--language", help="ISO 639-1 original language, e.g. ko")
+    p.add_argument("--country", action=_Once,
+                   help="main production country, e.g. 'South Korea'")
+    p.add_argument("--language", action=_Once, help="ISO 639-1 original language, e.g. ko")
     p.add_argument("--month", type=int, help="release month 1-12")
     p.add_argument("--quarter", type=int, help="release quarter 1-4 (when no month)")
     p.add_argument("--runtime", type=int, help="runtime in minutes: required for a movie")
@@ -170,10 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
                        "Each file is written under a temporary name and renamed. See "
                        "docs/SQL.md.")
     _data_dir_arg(p)
-    p.add_argument("directory", type=Path, metavar="DIR", help="where the files go "
+    p.add_argument("directory", type=_path, metavar="DIR", help="where the files go "
                    "(created if missing; files of the same name are replaced)")
     p.add_argument("--format", choices=["parquet", "csv"], default="parquet")
-    p.add_argument("--table", action="append", default=None, metavar="T",
+    p.add_argument("--table", action="append", type=_given, default=None, metavar="T",
                    help="only this table (repeat for several); default: every mart")
 
     p = sub.add_parser("backup-profiles", help="copy the Blend profiles database safely",
@@ -184,7 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "database_url set, a pg_dump archive (custom format) of the "
                        "PostgreSQL database instead.")
     _data_dir_arg(p)
-    p.add_argument("destination", help="a file path, or a folder (one that exists, or a path "
+    p.add_argument("destination", type=_given, help="a file path, or a folder (one that exists, or a path "
                    "ending in /, made if missing) for a timestamped name")
 
     p = sub.add_parser("blend-eval", help="score the Blend on a folder of Netflix exports "
@@ -216,7 +218,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("dir", type=Path, metavar="DIR", help="folder of exports (searched recursively)")
     # required: a default of the shipped file let a run on someone else's exports
     # silently replace the prior every later refresh trains with
-    p.add_argument("--out", type=Path, required=True, metavar="FILE",
+    p.add_argument("--out", type=_file_to_write, required=True, metavar="FILE",
                    help="where to write it (required; an existing file is replaced only "
                         "when a new prior was learned)")
     p.add_argument("--min-households", type=int, default=2, metavar="N",
@@ -333,8 +335,24 @@ def _user_errors():
             DatabaseUnavailable)
 
 
+def _check_refresh_options(args) -> None:
+    """Options refresh would ignore, refused: a replay rebuilds from its own raw load."""
+    if args.replay is not None:
+        ignored = [flag for flag, given in (("--kaggle-csv", args.kaggle_csv),
+                                            ("--source live", args.source == "live"),
+                                            ("--tmdb-limit", args.tmdb_limit),
+                                            ("--imdb-dir", args.imdb_dir)) if given]
+        if ignored:
+            raise UserFacingError(f"--replay rebuilds from the raw load as it was: "
+                                  f"{', '.join(ignored)} cannot apply to it")
+    if args.tmdb_limit is not None and args.source != "live":
+        raise UserFacingError("--tmdb-limit is for --source live (the snapshot is "
+                              "already enriched)")
+
+
 def cmd_refresh(args) -> int:
     from netflix_insights.refresh import refresh
+    _check_refresh_options(args)
     try:
         result = refresh(settings.data_dir(args.data_dir), source=args.source,
                          kaggle_csv=args.kaggle_csv, replay=args.replay, quiet=args.quiet,
@@ -348,6 +366,7 @@ def cmd_refresh(args) -> int:
 
 def cmd_schedule(args) -> int:
     from netflix_insights.schedule import run_schedule
+    _check_refresh_options(args)
     return run_schedule(args)
 
 
@@ -355,6 +374,38 @@ def _port(text: str) -> int:
     if not (text.strip().isdigit() and 1 <= int(text) <= 65535):
         raise argparse.ArgumentTypeError(f"a port is a whole number from 1 to 65535: {text[:40]!r}")
     return int(text)
+
+
+def _given(text: str) -> str:
+    """A value that is not blank: an empty --table or model name meant "all" and an
+    empty path the current folder, both silently."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text
+
+
+def _path(text: str) -> Path:
+    return Path(_given(text))
+
+
+def _file_to_write(text: str) -> Path:
+    """A file path to write: not a folder (".", "/", a trailing slash, an existing one)."""
+    path = _path(text)
+    if text.endswith(("/", "\\")) or path.name in ("", ".", "..") or path.is_dir():
+        raise argparse.ArgumentTypeError(f"must name a file, not a folder: {text[:80]!r}")
+    return path
+
+
+class _Once(argparse.Action):
+    """An option that takes one value: given twice, the first used to be dropped."""
+    def __call__(self, parser, namespace, values, option_string=None):
+        if getattr(namespace, self.dest, None) is not None:
+            parser.error(f"{option_string} takes one value; it was given twice")
+        setattr(namespace, self.dest, values)
+
+
+_path.__name__ = _file_to_write.__name__ = "path"
+_given.__name__ = "value"
 
 
 def _positive(kind: type, most: float = float("inf")):
@@ -703,6 +754,8 @@ def cmd_blend_prior(args) -> int:
         raise UserFacingError(f"{args.dir} is not a folder")
     if args.min_households < 1:
         raise UserFacingError("--min-households is a whole number of at least 1")
+    if not args.out.parent.is_dir():   # checked before the minutes of reading exports
+        raise UserFacingError(f"--out: the folder {args.out.parent} does not exist")
     try:
         wh = warehouse(args.data_dir)
         space, _meta = serving.load(wh.paths.data_dir, wh.build_id, NAME)

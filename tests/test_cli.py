@@ -137,6 +137,20 @@ USER_MISTAKES = [
     (["serve", "--workers", "3", "--no-build"], 1, "add --prod"),
     (["refresh", "--tmdb-limit", "-1"], 2, "must be a positive number"),
     (["migrate"], 1, "not a PostgreSQL URL"),
+    # an empty value meant "all" or the current folder; a repeated one dropped the first
+    (["schema", "--table", ""], 2, "must not be empty"),
+    (["schema", "--table", "titles", "--table", "genre_map"], 2, "given twice"),
+    (["train", ""], 2, "must not be empty"),
+    (["export", "", "--table", "titles"], 2, "must not be empty"),
+    (["sql", "select 1", "--data-dir", ""], 2, "must not be empty"),
+    (["blend-prior", "{tmp}", "--out", "."], 2, "must name a file"),
+    (["blend-prior", "{tmp}", "--out", "{tmp}/"], 2, "must name a file"),
+    (["blend-prior", "{tmp}", "--out", "{tmp}/no/such/p.csv"], 1, "does not exist"),
+    (["predict-hit", "--type", "movie", "--genre", "Dramas", "--country", "India",
+      "--country", "France"], 2, "given twice"),
+    # options a refresh would have ignored
+    (["refresh", "--replay", "{tmp}", "--kaggle-csv", "{tmp}/t.csv"], 1, "cannot apply"),
+    (["refresh", "--tmdb-limit", "5"], 1, "is for --source live"),
 ]
 
 

@@ -293,6 +293,9 @@ def test_unknown_vocabulary_is_refused(trained):
     with pytest.raises(BadInput, match="unknown primary country"):
         copilot_serving.predict(data_dir, build_id, copilot_serving.CopilotRequest.parse(
             {**MOVIE, "country": "Atlantis"}))
+    with pytest.raises(BadInput, match="not the original language of any title"):
+        copilot_serving.predict(data_dir, build_id, copilot_serving.CopilotRequest.parse(
+            {**MOVIE, "language": "xx"}))
 
 
 @pytest.mark.slow

@@ -264,6 +264,12 @@ def test_predict_genres_cli_and_http(trained_data_dir, capsys):
         assert post({"description": "ok", "release_year": "soon"})[0] == 400
         assert post({"description": "ok", "type": "show", "runtime_minutes": 90})[0] == 400
         assert post({"description": "ok", "cast": 7})[0] == 400
+        # countries as the catalog writes them; one the model never read is refused
+        same = [post({"description": "A detective hunts a killer in a small town.",
+                      "countries": [c]})[1]["labels"] for c in ("United States", "usa")]
+        assert same[0] == same[1]
+        status, body = post({"description": "ok", "countries": ["Untied States"]})
+        assert status == 400 and "did you mean United States" in body["error"]
         status, body = post({"overview": "Two detectives chase a serial killer.", "year": 2024},
                             "/api/predict-tmdb-genres")
         assert status == 200 and "Crime" in [x["label"] for x in body["labels"]]
