@@ -799,7 +799,7 @@ def cmd_proxy_config(args) -> int:
     from netflix_insights import nginx
     if args.host:
         os.environ[settings.SETTINGS["host"].env] = args.host
-    upstreams = args.upstream or [f"{settings.get('host')}:{settings.get('port')}"]
+    upstreams = args.upstream or [nginx.host_port(settings.get("host"), settings.get("port"))]
     try:
         text = nginx.site_config(nginx.default_site(upstreams, args.port))
     except nginx.ProxyConfigError as exc:

@@ -68,13 +68,23 @@ def render(name: str, values: dict[str, object]) -> str:
     return re.sub(r"\{\{ (\w+) \}\}", fill, text)
 
 
+# a host name or IPv4 address, or an IPv6 address in brackets (nginx reads "::1:8050"
+# as host "::1:8050" with no port)
+_HOST_PORT = r"(?:[\w.-]+|\[[\w.:]+\]):\d{1,5}"
+
+
+def host_port(host: str, port: int | str) -> str:
+    """host:port as nginx writes it: an IPv6 address in brackets."""
+    return f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
+
+
 def upstream_server(address: str) -> str:
     """An `upstream` server line; a host that failed once is skipped for 10 s."""
     address = address.strip()
-    if not re.fullmatch(r"unix:/[^\s;{}]+|\[?[\w.:-]+\]?:\d{1,5}", address) or \
+    if not re.fullmatch(rf"unix:/[^\s;{{}}]+|{_HOST_PORT}", address) or \
             not address.startswith("unix:") and not 1 <= int(address.rsplit(":", 1)[1]) <= 65535:
-        raise ProxyConfigError(f"an app server is host:port (port 1–65535) or unix:/path, "
-                               f"got {address!r}")
+        raise ProxyConfigError(f"an app server is host:port (port 1–65535; an IPv6 address "
+                               f"in brackets, [::1]:8050) or unix:/path, got {address!r}")
     return f"    server {address} max_fails=1 fail_timeout=10s;"
 
 
@@ -169,7 +179,10 @@ def default_site(upstreams: list[str], port: int | None = None) -> Site:
     host, port = settings.get("host"), port or int(settings.get("port"))
     if not 1 <= port <= 65535:   # nginx would refuse the file only at its next reload
         raise ProxyConfigError(f"the port nginx listens on is 1–65535, got {port}")
-    listen = f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
+    listen = host_port(host, port)
+    if not re.fullmatch(_HOST_PORT, listen):   # written into the file as it is
+        raise ProxyConfigError(f"the address nginx listens on is a host name or an IP "
+                               f"address, got {host!r}")
     return Site(listen=listen, upstreams=tuple(upstreams),
                 client_timeout_s=_seconds("client_timeout_seconds"),
                 app_timeout_s=_seconds("worker_timeout_seconds"))

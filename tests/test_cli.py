@@ -128,6 +128,8 @@ USER_MISTAKES = [
     (["proxy-config", "--port", "0"], 2, "a port is a whole number"),
     (["proxy-config", "--upstream", "app:99999"], 1, "port 1–65535"),
     (["proxy-config", "--output", "{tmp}/no/such/dir/site.conf"], 1, "could not write"),
+    (["proxy-config", "--upstream", "::1:8050"], 1, "IPv6 address in brackets"),
+    (["proxy-config", "--host", "0.0.0.0; return 200"], 1, "host name or an IP address"),
     (["follow", "--once", "--from", "{tmp}/unmounted"], 1, "not a folder this host can read"),
     (["schedule", "--cron", "0 3 31 2 *"], 2, "never fires"),
     (["schedule", "--cron", "0 3 * * * *"], 2, "bad cron expression"),

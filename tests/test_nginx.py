@@ -141,3 +141,19 @@ def test_a_killed_serve_leaves_no_orphans(built_data_dir, tmp_path):
     while any(alive(pid) for pid in children) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [pid for pid in children if alive(pid)]
+
+
+def test_an_ipv6_address_gives_a_config_nginx_accepts(tmp_path):
+    """`proxy-config --host ::1`: the listen address and the default app server in
+    brackets (they were written bare, and nginx refused the file at its next reload)."""
+    from netflix_insights import nginx
+    site = tmp_path / "site.conf"
+    subprocess.run([sys.executable, "-m", "netflix_insights.cli", "proxy-config", "--host",
+                    "::1", "--output", str(site)], cwd=ROOT, check=True, capture_output=True)
+    text = site.read_text()
+    assert "listen [::1]:80;" in text and re.search(r"server \[::1\]:\d+ ", text)
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(nginx.main_config(tmp_path, site))
+    check = subprocess.run([nginx.nginx_binary(), "-t", "-p", str(tmp_path), "-c", str(conf),
+                            "-e", "stderr"], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
