@@ -447,10 +447,14 @@ def read_activity(text: str, max_rows: int) -> Export:
     except csv.Error as exc:
         raise HistoryError(f"Line {reader.line_num} could not be read as CSV ({exc}).") from None
     where = {name: header.index(col) for col, name in ACTIVITY_COLUMNS.items() if col in header}
-    missing = [c for c, n in ACTIVITY_COLUMNS.items() if n not in where and n != "supplemental"]
+    # every genuine export has them all; without "supplemental video type" trailers
+    # would count as viewings (a file was once accepted without it)
+    missing = [c for c, n in ACTIVITY_COLUMNS.items() if n not in where]
     if missing:
         raise HistoryError("This looks like ViewingActivity.csv but lacks the column(s) "
-                           f"{', '.join(missing)}.")
+                           f"{', '.join(missing)}"
+                           + (" (Netflix marks trailers and teasers there)"
+                              if "supplemental video type" in missing else "") + ".")
     if not body:
         raise HistoryError("The file has the ViewingActivity.csv header but no rows.")
     if len(body) > max_rows:
@@ -458,8 +462,6 @@ def read_activity(text: str, max_rows: int) -> Export:
     width = max(where.values()) + 1
     cells = {name: [(r[i] if len(r) >= width else "") for r in body] for name, i in where.items()}
     frame = pl.DataFrame(cells, schema={n: pl.String for n in cells}).with_row_index("idx")
-    if "supplemental" not in frame.columns:
-        frame = frame.with_columns(supplemental=pl.lit(""))
     frame = frame.with_columns(
         pl.col("title", "profile", "supplemental").str.strip_chars(),
         date=pl.col("start").str.strip_chars().str.slice(0, 10),

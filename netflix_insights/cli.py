@@ -755,7 +755,10 @@ def cmd_blend_prior(args) -> int:
     if args.min_households < 1:
         raise UserFacingError("--min-households is a whole number of at least 1")
     if not args.out.parent.is_dir():   # checked before the minutes of reading exports
-        raise UserFacingError(f"--out: the folder {args.out.parent} does not exist")
+        parent = args.out.parent
+        raise UserFacingError(f"could not write {args.out}: " + (
+            f"{parent} is a file, not a folder" if parent.exists()
+            else f"the folder {parent} does not exist"))
     try:
         wh = warehouse(args.data_dir)
         space, _meta = serving.load(wh.paths.data_dir, wh.build_id, NAME)

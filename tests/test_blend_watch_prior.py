@@ -179,7 +179,8 @@ def test_blend_prior_and_blend_eval_with_it_from_the_command_line(exports, train
     (tmp_path / "adir").mkdir()
     over_a_folder = cli("blend-prior", str(folder), "--out", str(tmp_path / "adir"),
                         data_dir=data_dir)
-    assert over_a_folder.returncode == 1 and "could not write" in over_a_folder.stderr
+    # refused before the exports are read
+    assert over_a_folder.returncode == 2 and "must name a file" in over_a_folder.stderr
     assert not (tmp_path / "adir.partial").exists()   # nothing half-written left behind
     too_many = cli("blend-prior", str(folder), "--out", str(out), "--min-households", "4",
                    data_dir=data_dir)

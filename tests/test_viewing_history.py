@@ -289,6 +289,8 @@ GOOD = export(ROWS)
     (export(ROWS, header=("Name", "When")), "should be 'Title,Date'"),
     (b"Title\nDark\n", "should be 'Title,Date'"),
     (b"Profile Name,Start Time,Title\nA,2020-01-01 10:00:00,Dark\n", "lacks the column.*duration"),
+    (b"Profile Name,Start Time,Duration,Title\nA,2020-01-01 10:00:00,0:45:00,Dark\n",
+     "lacks the column.*supplemental video type .Netflix marks trailers"),
     (_zip(GOOD, "notes.txt"), "holds neither ViewingActivity.csv"),
     (b"PK\x03\x04 not really a zip", "damaged zip"),
     (gzip.compress(GOOD, mtime=0), "gzip"),
