@@ -68,7 +68,8 @@ return [...document.querySelectorAll('.js-plotly-plot')].filter(gd => gd.offsetP
     const box = (gd.closest('.chart-scrolls') || gd).getBoundingClientRect();
     return [...gd.querySelectorAll('.gtitle, .gtitle-subtitle, .xtitle')].filter(t => {
       const r = t.getBoundingClientRect();
-      return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1);
+      return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1
+                             || r.top < box.top - 1);   // a wrapped title pinned on top
     }).map(t => t.textContent.slice(0, 50));
   });
 """
@@ -321,6 +322,13 @@ def test_blend_with_people(browser, blend_with_people):
         and len(d.find_elements(By.CSS_SELECTOR, ".member-card")) == 2)
     wait_for(browser, 60).until(page_settled)
     assert_accessible(browser, "blend with two people")
+    # their viewing side by side: on a phone the charts' wrapped titles (pinned to the
+    # top, the legend under them) were cut in half at the top
+    browser.find_element(By.XPATH, "//*[contains(@class,'nav-link')]"
+                                   "[normalize-space()='Your viewing']").click()
+    wait_for(browser, 60).until(lambda d: len(d.find_elements(
+        By.CSS_SELECTOR, ".tab-pane.active .js-plotly-plot .main-svg")) >= 4)
+    assert _reflows_at(browser, 390) == []
 
 
 @pytest.fixture(scope="module")

@@ -285,6 +285,20 @@
       update["title.y"] = 1 - top / full.height;
       update["margin.t"] = full.margin.t + Math.ceil(title.bottom - legend.top) + 4;
     }
+    // A title pinned to the top of the chart (yanchor "top", the Blend's charts) that
+    // wrapped: plotly sets its first line above the anchor, and at the top of the chart
+    // it was cut in half. It moves down into view, and back when it is one line again.
+    // (Wrapped, not narrow: a chart that scrolls in its card wraps to the part shown.)
+    const pinned = full.title && full.title.yanchor === "top" && full.title.yref === "container";
+    const wrapped = String(read(gd.layout, "title.text") || "").indexOf("<br>") >= 0;
+    if (wrapped && pinned && title && title.top - gd.getBoundingClientRect().top < 2) {
+      if (own.titleY === undefined) own.titleY = { value: read(gd.layout, "title.y") };
+      const above = 2 - (title.top - gd.getBoundingClientRect().top);
+      update["title.y"] = (update["title.y"] ?? full.title.y) - above / full.height;
+    } else if (!wrapped && own.titleY) {
+      update["title.y"] = own.titleY.value;
+      delete own.titleY;
+    }
     // a legend under the plot that the (wrapped) x title reaches moves down past it
     const xtitle = box(gd, ".g-xtitle");
     if (xtitle && legend && full.legend && full.legend.y < 0 && legend.top < xtitle.bottom &&
