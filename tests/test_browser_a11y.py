@@ -364,3 +364,17 @@ def test_model_forms_answered(browser, trained_app):
         By.ID, "copilot-form-result").text)
     wait_for(browser, 30).until(page_settled)
     assert_accessible(browser, "copilot answered")
+
+
+def test_an_unknown_address_says_so_and_lists_the_pages(browser, served_app):
+    """/nope: a page that says nothing is there and links every page of the navbar (it
+    was Dash's bare "404 - Page not found" under the catalog filters), accessible."""
+    from selenium.webdriver.common.by import By
+    _open(browser, served_app + "/no/such/page")
+    assert browser.find_element(By.TAG_NAME, "h2").text == "Page not found"
+    links = [a.get_attribute("pathname") for a in
+             browser.find_elements(By.CSS_SELECTOR, "#not-found a")]
+    assert set(links) == {p.split("?")[0] for p in PAGES}
+    assert not browser.find_element(By.ID, "filter-bar-wrap").is_displayed()
+    assert browser.title == "Page not found · Netflix Content Insights"
+    assert_accessible(browser, "not found")

@@ -66,5 +66,7 @@ def hide_filter_bar(pathname):
     """The global filters mean nothing on pages registered with filters=False (Blend, the
     SQL console, forecasts, copilot): the bar is hidden there."""
     pathname = pathname or "/"
-    return any(pathname == _static_prefix(p) or pathname.startswith(_static_prefix(p) + "/")
-               for p in dash.page_registry.values() if p.get("filters", True) is False)
+    pages = [p for p in dash.page_registry.values()
+             if pathname == _static_prefix(p) or pathname.startswith(_static_prefix(p) + "/")]
+    # no page at this address (the not-found page): nothing to filter either
+    return not pages or any(p.get("filters", True) is False for p in pages)
