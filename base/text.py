@@ -5,3 +5,9 @@ from __future__ import annotations
 def counted(n: int, noun: str, plural: str | None = None) -> str:
     """'1 title', '2,417 titles': a count with its noun in the right number."""
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
+
+
+def sentence(text: str) -> str:
+    """A message written for the API (lowercase, no full stop) as a page shows it."""
+    text = text.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "?", "!")) else ".")

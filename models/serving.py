@@ -154,7 +154,7 @@ class GenreRequest:
         description = _text(data, "description", limit=MAX_TEXT)
         title = _text(data, "title", limit=MAX_TITLE)
         if not description and not title:
-            raise BadInput("give a description (and optionally a title)")
+            raise BadInput("give a description or a title (a description says most)")
         _require_words(description + title, "description")
         kind = _kind(data)
         countries = _names(data, "countries" if data.get("countries") else "country", 10)
@@ -198,7 +198,7 @@ class TmdbGenreRequest:
         overview = _text(data, "overview", "description", limit=MAX_TEXT)
         title = _text(data, "title", limit=MAX_TITLE)
         if not overview and not title:
-            raise BadInput("give an overview (and optionally a title)")
+            raise BadInput("give an overview or a title (an overview says most)")
         _require_words(overview + title, "overview")
         language = _text(data, "language", "original_language", limit=20).lower() or None
         if language and not (language.isalpha() and len(language) in (2, 3)):

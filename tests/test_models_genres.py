@@ -347,9 +347,9 @@ def test_panel_callbacks_with_a_trained_model(trained_data_dir, monkeypatch):
                             "David Attenborough", "Alastair Fothergill").to_plotly_json())
     assert "full inputs (genres_netflix)" in full and "Documentaries" in full
     # the length is minutes for a movie, seasons for a show, and checked as such
-    assert "seasons must be a whole number from 1 to 50" in str(
+    assert "Seasons must be a whole number from 1 to 50." in str(
         page.predict(1, "", synopsis, "show", [], None, 95, None, "", "").to_plotly_json())
-    assert "give a description" in str(page.predict(1, "", "", "movie", [], *none)
+    assert "Give a description or a title" in str(page.predict(1, "", "", "movie", [], *none)
                                        .to_plotly_json())
     fig, insights = page.update_labels("genres_tmdb")
     assert len(fig.data[0].y) == 19 and insights  # 19 TMDB movie genres

@@ -14,6 +14,7 @@ import dash_bootstrap_components as dbc
 import polars as pl
 from dash import Input, Output, State, callback, dcc, html
 
+from base.text import sentence
 from dashapp.components import model_status
 from dashapp.components.a11y import label_for
 from dashapp.components.chart_spec import Chart, register_charts
@@ -258,7 +259,8 @@ def result_view(r: dict) -> html.Div:
             dbc.Col([html.Div("Risk", className="small text-muted"),
                      dbc.Badge(risk["level"].upper(), color=RISK_COLOURS[risk["level"]],
                                className="fs-5 my-1", id="copilot-risk"),
-                     html.Div(risk["reason"], className="small text-muted")], md=4),
+                     html.Div(sentence(risk["reason"]), className="small text-muted")],
+                    md=4),
         ]),
         html.H6("Most similar existing titles (same type)", className="mt-3"),
         benchmarks_table(r["benchmarks"]),

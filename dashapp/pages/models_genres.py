@@ -9,6 +9,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
+from base.text import sentence
 from dashapp.components.a11y import label_for
 from dashapp.components.chart_spec import Chart, register_charts
 from dashapp.figures import models as figs
@@ -204,7 +205,7 @@ def predict(_clicks, title, description, kind, countries, year, length, rating, 
             "rating": rating, "cast": cast, "director": director})
         result = serving.predict_genres(wh().paths.data_dir, wh().build_id, request)
     except (serving.BadInput, artifacts.ModelMissing) as exc:
-        return dbc.Alert(str(exc), color="warning")
+        return dbc.Alert(sentence(str(exc)), color="warning")
     return prediction_view(result)
 
 
