@@ -118,7 +118,9 @@ def test_limits_come_from_the_settings(served_app, monkeypatch):
     assert parts.limits() == (2.0, 5000)
     monkeypatch.setenv("NETFLIX_INSIGHTS_CONSOLE_ROW_CAP", "10")
     monkeypatch.setenv("NETFLIX_INSIGHTS_CONSOLE_TIMEOUT_SECONDS", "0.5")
-    assert parts.limits_text() == "Read-only · time limit 0.5 s · at most 10 rows or 8 MB"
+    assert parts.limits_text().replace("\u00a0", " ") == \
+        "Read-only · time limit 0.5 s · at most 10 rows or 8 MB"
+    assert "0.5\u00a0s" in parts.limits_text()   # a number stays with its unit
     status, grid, *_ = page.execute("select show_id from titles")
     assert "truncated at the 10-row cap" in _text(status) and _text(status).startswith("10 rows")
     assert _grid_text(grid).count("s1") >= 1 and len(grid.rowData) == 10
@@ -177,7 +179,7 @@ def test_schema_browser_lists_tables_columns_types_and_descriptions(wh):
 def test_layout_and_examples_render(served_app):
     from dashapp.pages import sql_console as page
     text = _text(page.layout())
-    assert "time limit 2 s · at most 5,000 rows" in text
+    assert "time limit 2\u00a0s · at most 5,000\u00a0rows" in text
     assert "title_people" in text and "Examples" in text
 
 

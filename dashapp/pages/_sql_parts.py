@@ -36,8 +36,9 @@ def limits() -> tuple[float, int]:
 
 def limits_text() -> str:
     current = sandbox.limits_from_settings()
-    return (f"Read-only · time limit {current.timeout_s:g} s · at most "
-            f"{current.row_cap:,} rows or {current.max_bytes / 1e6:g} MB")
+    # no-break spaces keep a number with its unit on a phone ("2 / s" was seen)
+    return (f"Read-only · time limit {current.timeout_s:g}\u00a0s · at most "
+            f"{current.row_cap:,}\u00a0rows or {current.max_bytes / 1e6:g}\u00a0MB")
 
 
 def examples() -> dict[str, str]:

@@ -51,7 +51,8 @@ def detail_panel(wh: Warehouse, show_id: str | None) -> list:
 
 def headline(t: dict) -> str:
     parts = [KIND_TEXT.get(t["kind"], t["kind"]), str(t["release_year"]),
-             t["maturity_rating"] or "not rated", length_text(t), t["show_id"]]
+             t["maturity_rating"] or "not rated", length_text(t),
+             f"id {t['show_id']}"]   # the catalog's id, as the SQL console knows it
     return " · ".join(p for p in parts if p and p != "—")
 
 
@@ -71,7 +72,9 @@ def facts(t: dict) -> html.Dl:
     added = t["date_added"].isoformat() if t["date_added"] else None
     if added and t["addition_lag_years"] is not None:
         lag = t["addition_lag_years"]
-        added += f" ({counted(lag, 'year')} after release)"
+        added += (" (the year it was released)" if lag == 0 else
+                  f" ({counted(lag, 'year')} after release)" if lag > 0 else
+                  f" ({counted(-lag, 'year')} before its release year)")
     return _dl([
         ("Added to Netflix", added),
         ("Categories", [html.Span(g, className="badge genre-badge me-1")
