@@ -85,12 +85,14 @@ def _split(value, sep: str) -> list[str]:
     return [v.strip() for v in (value or "").split(sep) if v.strip()]
 
 
-def _year(value) -> int | None:
+def _year(value, earliest: int = 1874) -> int | None:
     """A four-digit year anywhere in the text ("2019", "10/15/2019", "year 2019"), if
-    it is a plausible release year."""
-    match = re.search(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", str(value or ""))
-    year = int(match.group(1)) if match else None
-    return year if year is not None and year <= date.today().year + 1 else None
+    it is a plausible release year: from `earliest` (the API's bound: 1874 for a TMDB
+    movie, 1900 for a Netflix title) to next year; a negative number is none."""
+    text = str(value or "")
+    match = re.search(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", text)
+    year = int(match.group(1)) if match and not re.match(r"\s*-\s*\d", text) else None
+    return year if year is not None and earliest <= year <= date.today().year + 1 else None
 
 
 # a whole duration: "90 min", "90m", "90", "1h 36m", "1h36", "1.5h", "1,5 h", "2 hours 10 min"
@@ -141,7 +143,7 @@ def netflix_record(row: dict, unread: _Unread | None = None) -> dict:
         unread("duration", duration)
     if rating and rating.upper() not in RATINGS:
         unread("rating", rating)
-    year = _year(row.get("release_year"))
+    year = _year(row.get("release_year"), earliest=1900)
     if year is None:
         unread("release_year", row.get("release_year"))
     kind = kind_of(row.get("type"))

@@ -101,8 +101,11 @@ def length_of(data: dict, kind: str) -> tuple[int | None, int | None]:
     not dropped (a movie with "seasons": 3 is more likely a show sent without its type)."""
     runtime = whole_number(data, "runtime_minutes", 1, 600)
     seasons = whole_number(data, "seasons", 1, 50)
-    if runtime is not None and kind == "show" or seasons is not None and kind == "movie":
-        raise BadInput("runtime_minutes is for movies, seasons for shows")
+    if runtime is not None and kind == "show":
+        raise BadInput("runtime_minutes is for movies; for a show give its seasons")
+    if seasons is not None and kind == "movie":
+        raise BadInput("seasons are for shows; for a movie give runtime_minutes (or set "
+                       "the type to show)")
     return runtime, seasons
 
 

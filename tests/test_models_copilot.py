@@ -142,7 +142,7 @@ def test_valid_requests_parse():
     ({"runtime_minutes": 95.5}, "whole number"),
     ({"runtime_minutes": float("inf")}, "whole number"),   # 1e400 in JSON
     ({"runtime_minutes": True}, "whole number"),
-    ({"seasons": 3}, "seasons for shows"),          # a movie's: refused, not dropped
+    ({"seasons": 3}, "seasons are for shows"),          # a movie's: refused, not dropped
     ({"month": 13}, "from 1 to 12"),
     ({"month": 2, "quarter": 4}, "not in quarter 4"),
     ({"maturity_rating": "X"}, "maturity rating must be one of"),

@@ -88,6 +88,17 @@ def test_a_file_nobody_cleaned_is_read_and_says_how(tmp_path):
         assert part in said, (part, said)
 
 
+@pytest.mark.parametrize("written, year", [
+    ("2019", 2019), ("10/15/2019", 2019), ("year 2019", 2019), ("-2020", None),
+    ("1800", None), ("1899", None), ("99999", None), ("3000", None)])
+def test_a_release_year_is_one_the_api_would_take(written, year):
+    """1800 and -2020 were read as years; a Netflix title's year is 1900 or later, as
+    the API's release_year."""
+    from models.genre_files import netflix_record
+    assert netflix_record({"title": "x", "description": "y", "type": "Movie",
+                           "release_year": written})["release_year"] == year
+
+
 @pytest.mark.parametrize("written, minutes", [
     ("90 min", 90), ("90m", 90), ("90", 90), ("1h 36m", 96), ("1h36", 96), ("1.5h", 90),
     ("1,5 h", 90), ("2 hours 10 min", 130), ("3 months", None), ("120 min (2h)", None)])
