@@ -199,15 +199,18 @@ def evaluate_parsed(space: TitleSpace, avail: Availability, parsed: ParsedHistor
               "match_rate": round(parsed.match_rate, 4), "hidden": 0, "has_movies": False}
     split = temporal_split(parsed.viewings)
     empty = dict.fromkeys(SCORES) | {"movies_in_top_50": None}
-    if split is None:
-        return record | empty
+    if split is None:   # why a record is not scored is said, not left blank
+        return record | empty | {"message": (
+            "not scored: no title matched the catalog" if not record["matched"] else
+            "not scored: fewer than 2 catalog titles to split in time")}
     cut, before, after = split
     available = avail.at(cut)
     targets = {s for s in after["show_id"].to_list()
                if s in space.row_of and available[space.row_of[s]]}
     record["hidden"] = len(targets)
     if not targets:
-        return record | empty
+        return record | empty | {"message": "not scored: nothing first watched after the "
+                                            "cut was in the catalog by then"}
     known = items_of(before)
     # films among what the recommender is given (the rows up to the cut)
     record["has_movies"] = any(space.kind[space.row_of[s]] == "movie"
@@ -286,6 +289,9 @@ def run(folder: Path, data_dir: Path | None = None, params: dict = BLEND_PARAMS,
         if learned is None:
             raise WatchPriorError(f"{prior}: no such watch prior file (blend-prior writes one)")
         space = space.with_watch_prior(learned)
+        if not space.watch_prior_titles:   # scoring with it would be scoring without one
+            raise WatchPriorError(f"{prior}: names no title of this build's catalog "
+                                  "(learned on another catalog?)")
     avail = Availability.from_frame(wh.query("blend_availability"), space)
     result = evaluate_folder(Path(folder), space, avail, load_catalog(wh), params)
     as_trained = ("as trained (models/assets/blend_watch_prior.csv, learned from the "
@@ -306,7 +312,9 @@ def table(result: dict) -> str:
             f"{'hidden':>6} {'R@50':>6} {'pop':>6} {'prior':>6} {'N@50':>6} {'pop':>6} "
             f"{'films':>5}")
     lines = [head, "-" * len(head)]
-    fmt = lambda v, spec: "-" if v is None else format(v, spec)  # noqa: E731
+    def fmt(v, spec: str) -> str:   # a missing figure is "-", in the column's width
+        return format(v, spec) if v is not None else "-".rjust(int("0" + spec.split(".")[0]
+                                                                  .rstrip("df")))
     for r in result["files"]:
         if r["refused"]:
             lines.append(f"{r['file'][:44]:44} REFUSED: {r['message']}")
@@ -317,7 +325,8 @@ def table(result: dict) -> str:
             f"{fmt(r['recall_at_50'], '6.3f')} {fmt(r['popularity_recall_at_50'], '6.3f')} "
             f"{fmt(r['prior_recall_at_50'], '6.3f')} {fmt(r['ndcg_at_50'], '6.3f')} "
             f"{fmt(r['popularity_ndcg_at_50'], '6.3f')} "
-            f"{fmt(r['movies_in_top_50'], '5d')}")
+            f"{fmt(r['movies_in_top_50'], '5d')}"
+            + (f"  {r['message']}" if r["message"] else ""))
     m = result["mean"]
     lines.append("-" * len(head))
     if "prior" in result:

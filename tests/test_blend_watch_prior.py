@@ -162,6 +162,11 @@ def test_blend_prior_and_blend_eval_with_it_from_the_command_line(exports, train
     missing = cli("blend-eval", str(folder), "--prior", str(tmp_path / "nope.csv"),
                   data_dir=data_dir)
     assert missing.returncode == 1 and "no such watch prior file" in missing.stderr
+    (tmp_path / "elsewhere.csv").write_text("# households: 3\nshow_id,title,households\n"
+                                            "zz999,Not Here,3\nzz998,Nor Here,2\n")
+    foreign = cli("blend-eval", str(folder), "--prior", str(tmp_path / "elsewhere.csv"),
+                  data_dir=data_dir)   # scoring with it would be scoring without a prior
+    assert foreign.returncode == 1 and "names no title of this build" in foreign.stderr
     nothing = cli("blend-prior", str(tmp_path / "nope"), "--out", str(out), data_dir=data_dir)
     assert nothing.returncode == 1 and "is not a folder" in nothing.stderr
     # no default output: a run on someone's exports never replaces the shipped prior

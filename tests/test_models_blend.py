@@ -411,6 +411,9 @@ def test_blend_eval_scores_each_profile_and_refuses_non_exports(space, warehouse
     (tmp_path / "household").mkdir()
     (tmp_path / "household" / "ViewingActivity.csv").write_text("\n".join(act) + "\n")
     (tmp_path / "notes.csv").write_text("a,b\n1,2\n")
+    # an export none of whose titles is in the catalog: listed, not scored, and says why
+    (tmp_path / "unknown.csv").write_text('Title,Date\n"No Such Show: Season 1: Pilot",'
+                                          '1/3/22\n"Nor This Film",1/4/22\n')
     # a second copy of one export (the zip and the CSV unpacked from it) is scored once
     (tmp_path / "copy").mkdir()
     (tmp_path / "copy" / "history.csv").write_text("\n".join(lines) + "\n")
@@ -424,10 +427,14 @@ def test_blend_eval_scores_each_profile_and_refuses_non_exports(space, warehouse
     assert [(r["file"], r["profile"], r["refused"]) for r in files] == [
         ("NetflixViewingHistory.csv", None, False), ("copy/history.csv", None, True),
         ("household/ViewingActivity.csv", "Ana", False),
-        ("household/ViewingActivity.csv", "Ben", False), ("notes.csv", None, True)]
+        ("household/ViewingActivity.csv", "Ben", False), ("notes.csv", None, True),
+        ("unknown.csv", None, False)]
     assert "the same rows as NetflixViewingHistory.csv" in files[1]["message"]
     assert "Title,Date" in files[4]["message"]
-    files = [files[0], *files[2:]]
+    assert files[5]["recall_at_50"] is None and \
+        files[5]["message"] == "not scored: no title matched the catalog"
+    assert files[0]["message"] == ""   # a scored record has nothing to explain
+    files = [files[0], *files[2:4], files[5]]
     assert all(set(r) == set(blend_eval.RECORD_KEYS) for r in files)
     scored = files[0]
     assert scored["hidden"] > 0 and 0 <= scored["recall_at_50"] <= 1
@@ -435,4 +442,4 @@ def test_blend_eval_scores_each_profile_and_refuses_non_exports(space, warehouse
     assert 0 <= scored["prior_recall_at_50"] <= 1 and 0 <= scored["prior_ndcg_at_50"] <= 1
     assert 0 <= result["mean"]["ahead_of_prior"] <= result["mean"]["scored"]
     assert scored["movies_in_top_50"] > 0
-    assert result["mean"]["records"] == 5 and result["mean"]["refused"] == 2
+    assert result["mean"]["records"] == 6 and result["mean"]["refused"] == 2
