@@ -304,6 +304,9 @@ def _evidence(f: pl.DataFrame, today: date) -> dict:
                 (d.diff().dt.total_days() > 0).sum().alias(f"{col}_up")]
     return f.select(
         unreadable=pl.arg_where("unreadable").first(),
+        # no calendar date either way ("99/99/99"): reported first when it comes first
+        impossible=pl.arg_where(~pl.col("unreadable") & pl.col("month_first").is_null()
+                                & pl.col("day_first").is_null()).first(),
         # A cell with both numbers above 12 settles nothing; it fails as a calendar date.
         day_first=pl.arg_where(slash & (pl.col("a") > 12) & (pl.col("b") <= 12)).first(),
         month_first=pl.arg_where(slash & (pl.col("b") > 12) & (pl.col("a") <= 12)).first(),
@@ -324,6 +327,9 @@ def parse_dates(raw: pl.Series, line: Callable[[int], int],
     ev = _evidence(f, today)
     if ev["unreadable"] is not None:
         i = ev["unreadable"]
+        if ev["impossible"] is not None and ev["impossible"] < i:
+            j = ev["impossible"]
+            raise HistoryError(f"Line {line(j)}: {f['raw'][j]!r} is not a calendar date.")
         raise HistoryError(f"Line {line(i)}: {f['raw'][i]!r} is not a date (expected e.g. "
                            "4/3/20, 18/06/2020 or 2020-06-18).")
     if ev["day_first"] is not None and ev["month_first"] is not None:

@@ -321,6 +321,9 @@ def test_messages_name_the_file_line(catalog):
         parse(data, catalog)
     with pytest.raises(HistoryError, match="^Line 4: 'yesterday'"):   # after a skipped row
         parse(b"Title,Date\nDark,6/1/20\n ,6/1/20\nLost,yesterday\n", catalog)
+    # the first bad date is named, whether no date at all or no calendar date
+    with pytest.raises(HistoryError, match="^Line 3: '99/99/99' is not a calendar date"):
+        parse(b"Title,Date\nDark,6/1/20\nA,99/99/99\nB,1/3/99999\n", catalog)
 
 
 def test_size_and_row_limits_come_from_arguments_and_settings(catalog, monkeypatch):
