@@ -35,4 +35,9 @@ def test_filters_live_in_the_url_and_survive_back(browser, served_app):
     wait.until(lambda d: "?" not in d.current_url and "whole catalog" in summary())
     browser.back()
     wait.until(lambda d: "genre=Dramas" in d.current_url and "Dramas" in summary())
+    # a value the catalog has no option for is left out, and the bar says so (the
+    # dropdown dropped it and the page showed every title under the link)
+    browser.get(served_app + "/?type=show&country=Atlantis&country=India")
+    wait.until(lambda d: "countries: India" in summary()
+               and "Left out of the link: 'Atlantis', not in the catalog." in summary())
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []

@@ -453,3 +453,17 @@ def test_the_local_world_map_matches_the_bundled_plotly_js():
     bundled = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text()[:200]
     version = re.search(r"plotly\.js v(\d+\.\d+\.\d+)", bundled).group(1)
     assert f"plotly.js {version}" in (folder / "README.txt").read_text()
+
+
+def test_a_link_s_values_the_catalog_lacks_are_left_out_and_named():
+    from dashapp.components.filter_bar import known_only
+    from queries.filters import Filters
+    f = Filters.from_query_string("?type=movie&country=Atlantis&country=India&genre=Dramas"
+                                  "&rating=XX")
+    kept, note = known_only(f, {"genres": ["Dramas"], "countries": ["India", "France"],
+                                "ratings": ["PG"]})
+    assert (kept.countries, kept.genres, kept.ratings, kept.kinds) == \
+        (("India",), ("Dramas",), (), ("movie",))
+    assert note == "Left out of the link: 'Atlantis', 'XX', not in the catalog."
+    assert known_only(kept, {"countries": ["India"]}) == (kept, "")
+    assert known_only(f, {"countries": None})[0] == f   # options unknown: nothing dropped

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 import dash_bootstrap_components as dbc
@@ -127,16 +128,21 @@ CONTROLS = [(ids.FILTER_TYPE, "value"), (ids.FILTER_RELEASE, "value"),
     *[Input(i, p) for i, p in CONTROLS],
     State(ids.FILTER_RELEASE, "min"), State(ids.FILTER_RELEASE, "max"),
     State(ids.GENRE_KINDS, "data"),
+    State(ids.FILTER_COUNTRIES, "options"), State(ids.FILTER_RATINGS, "options"),
 )
 def sync_filters(search, _reset, kinds, release, start, end, genres, countries, ratings,
-                 year_min, year_max, genre_kinds):
+                 year_min, year_max, genre_kinds, country_options=None, rating_options=None):
     """One callback owns URL, store and controls, so they can never disagree."""
     bounds = (year_min, year_max)
     trigger = ctx.triggered_id
+    left_out = ""
     if trigger == ids.FILTER_RESET:
         f = Filters()
     elif trigger in (None, ids.URL):
         f = Filters.from_query_string(search)  # first load, bookmark, back/forward
+        f, left_out = known_only(f, {"genres": [g for g, *_ in genre_kinds or []],
+                                     "countries": _values(country_options),
+                                     "ratings": _values(rating_options)})
     else:
         f = filters_from_controls(kinds, release, start, end, genres, countries, ratings,
                                   bounds)
@@ -149,9 +155,34 @@ def sync_filters(search, _reset, kinds, release, start, end, genres, countries, 
     url = no_update if trigger in (None, ids.URL) or new_search == (search or "") \
         else new_search
     summary, conflict = describe(f), type_genre_conflict(f, genre_kinds)
-    if conflict:
-        summary = [summary, " ", html.Strong(conflict, className="text-warning")]
+    warning = " ".join(filter(None, [left_out, conflict]))
+    if warning:
+        summary = [summary, " ", html.Strong(warning, className="text-warning")]
     return [url, f.to_store(), summary, *controls_from_filters(f, bounds)]
+
+
+def _values(options) -> list[str] | None:
+    """A dropdown's option values (options are texts or {label, value} dicts)."""
+    if not isinstance(options, list):
+        return None
+    return [o.get("value") if isinstance(o, dict) else o for o in options]
+
+
+def known_only(f: Filters, known: dict[str, list[str] | None]) -> tuple[Filters, str]:
+    """A link's filters without the values the catalog has no option for, and a note
+    naming them. The dropdown dropped such a value itself, then the page showed the
+    whole catalog under the link as if it had been applied ("country=Antarctica")."""
+    kept, unknown = {}, []
+    for field, allowed in known.items():
+        values = getattr(f, field)
+        if allowed is None or not values:
+            continue
+        kept[field] = tuple(v for v in values if v in allowed)
+        unknown += [v for v in values if v not in allowed]
+    if not unknown:
+        return f, ""
+    names = ", ".join(f"'{v}'" for v in unknown[:3]) + ("…" if len(unknown) > 3 else "")
+    return replace(f, **kept), f"Left out of the link: {names}, not in the catalog."
 
 
 def _span(what: str, low, high, between: str) -> str:
