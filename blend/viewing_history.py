@@ -23,6 +23,7 @@ from pathlib import Path
 import polars as pl
 
 from base import settings
+from base.text import counted
 from blend.history_matching import ENGINE, HistoryCatalog, fuzzy_match, split_titles
 
 __all__ = ["HistoryError", "HistoryCatalog", "ParsedHistory", "blend_catalog",
@@ -674,10 +675,16 @@ def _items(viewings: pl.DataFrame) -> pl.DataFrame:
         .collect(engine=ENGINE))
 
 
-SKIP_NOTES = {"no_title": "row(s) without a title were skipped",
-              "no_date": "row(s) without a date were skipped",
-              "duplicates": "exact duplicate row(s) were removed",
-              "supplemental": "trailer, teaser and preview row(s) were left out"}
+# reason -> (what was counted, what happened to it): "2 rows without a title were skipped"
+SKIP_NOTES = {"no_title": ("row", "without a title", "skipped"),
+              "no_date": ("row", "without a date", "skipped"),
+              "duplicates": ("exact duplicate row", "", "removed"),
+              "supplemental": ("trailer, teaser or preview row", "", "left out")}
+
+
+def _skip_note(n: int, noun: str, which: str, done: str) -> str:
+    return " ".join(filter(None, [counted(n, noun), which, "was" if n == 1 else "were",
+                                  done])) + "."
 
 
 def _notes(reading: str, ambiguous: bool, skipped: dict[str, int],
@@ -687,7 +694,7 @@ def _notes(reading: str, ambiguous: bool, skipped: dict[str, int],
     if ambiguous:
         notes.append(f"No date settles day or month first; read {ORDER_NAMES[reading]}, "
                      "which keeps the file newest first.")
-    notes += [f"{skipped[k]:,} {why}." for k, why in SKIP_NOTES.items() if skipped.get(k)]
+    notes += [_skip_note(skipped[k], *why) for k, why in SKIP_NOTES.items() if skipped.get(k)]
     if encoding not in ("utf-8", "utf-8-sig", ""):
         notes.append(f"The file was not UTF-8; it was read as {encoding}.")
     return tuple(notes)

@@ -530,8 +530,8 @@ def test_blank_and_undated_rows_are_skipped_and_counted(catalog):
     data = export(ROWS[:1] + [("", "6/17/20"), (": ", "6/17/20"), ("Lost", "")] + ROWS[1:])
     parsed = parse(data, catalog)
     assert parsed.rows_read == 6 and parsed.viewings.height == 3 and parsed.rows_skipped == 3
-    assert "2 row(s) without a title were skipped." in parsed.notes
-    assert "1 row(s) without a date were skipped." in parsed.notes
+    assert "2 rows without a title were skipped." in parsed.notes
+    assert "1 row without a date was skipped." in parsed.notes
 
 
 ACTIVITY_HEADER = ("Profile Name,Start Time,Duration,Attributes,Title,Supplemental Video Type,"
@@ -578,7 +578,7 @@ def test_viewing_activity_gives_one_history_per_profile(catalog, new_layout):
     # the trailer is left out; two sessions of one film on one day are one viewing
     assert sorted(ana.viewings["raw_title"].to_list()) == [
         "Dark: Season 1: Secrets (Episode 1)", "Enola Holmes"]
-    assert "1 trailer, teaser and preview row(s) were left out." in ana.notes
+    assert "1 trailer, teaser or preview row was left out." in ana.notes
     items = {r["item_name"]: r for r in ana.items.iter_rows(named=True)}
     assert items["Dark"]["watch_share"] == 1.0
     # five minutes of a film: a sample, counted far less than Ben's whole viewing

@@ -22,6 +22,7 @@ OVER_TIME_TITLE = "Viewing per month (rows watched: episodes + movies)"
 WEEKDAY_TITLE = "Viewing by weekday (% of each person's rows)"
 MONTH_TITLE = "Viewing by calendar month (% of each person's rows)"
 KIND_TITLE = "Movies vs TV shows (% of each person's rows)"
+KIND_WORDS = {"movie": "Movies", "show": "TV shows"}
 TOP_SHOWS_TITLE = "Top shows by episodes watched (episodes)"
 BINGE_TITLE = "Binge sessions: 3+ episodes of one show in a day (sessions per month)"
 GENRE_TITLE = "Genre mix (% of each person's catalog-matched titles)"
@@ -63,7 +64,10 @@ def share_bars(frame: pl.DataFrame, people: list[str], category: str, title: str
     traces = []
     for person, colour in colours(people).items():
         part = frame.filter(pl.col("person") == person)
-        traces.append({"type": "bar", "x": part[category].to_list(),
+        x = part[category].to_list()
+        if category == "kind":   # as the rest of the app says them, not "movie"/"show"
+            x = [KIND_WORDS.get(k, k) for k in x]
+        traces.append({"type": "bar", "x": x,
                        "y": part["share"].to_list(), "name": _safe(person),
                        "marker": {"color": colour}, "customdata": part["rows"].to_list(),
                        "hovertemplate": "%{x}: %{y:.0%} (%{customdata:,} rows)" + PERSON_EXTRA})
@@ -100,8 +104,9 @@ def top_shows(frame: pl.DataFrame, people: list[str]) -> Figure:
                        "showlegend": False, "customdata": [_safe(s) for s in part["item_name"]],
                        "hovertemplate": "%{customdata}: %{x:,} episodes" + PERSON_EXTRA,
                        "xaxis": "x" + suffix, "yaxis": "y" + suffix})
-    layout = {k: {**v, "title": {"text": "episodes"}} if k.startswith("xaxis") else dict(v)
-              for k, v in axes}
+    # one episode scale for everyone: 12 episodes drawn as long as another's 30 misled
+    layout = {k: {**v, "title": {"text": "episodes"}, **({"matches": "x"} if k != "xaxis" else {})}
+              if k.startswith("xaxis") else dict(v) for k, v in axes}
     annotations = [{**a, "text": _safe(p)} for a, p in zip(titles, people)]
     return figure(traces, TOP_SHOWS_TITLE, **LEGEND_UNDER_TITLE, **layout,
                   annotations=annotations)
