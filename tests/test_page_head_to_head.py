@@ -151,6 +151,11 @@ def test_comparison_normalises_and_picks_clear_winners():
     titles_mode = {r["metric"]: r["better"] for r in
                    figs.comparison(small_metrics(), "title").iter_rows(named=True)}
     assert titles_mode["imdb_votes"] == "b" and titles_mode["tmdb_score"] == "a"
+    units = {r["metric"]: r["unit"] for r in table.iter_rows(named=True)}
+    title_units = {r["metric"]: r["unit"] for r in
+                   figs.comparison(small_metrics(), "title").iter_rows(named=True)}
+    # a mean of titles is a geometric mean; one title's votes are just votes
+    assert units["imdb_votes"] == "votes, geometric mean" and title_units["imdb_votes"] == "votes"
     v = figs.verdict(table)
     assert v == {"winner": "a", "won": {"a": ["Engagement score"], "b": []},
                  "ties": ["IMDb score", "IMDb votes", "TMDB score"]}

@@ -72,8 +72,10 @@ def comparison(frame: pl.DataFrame, mode: str) -> pl.DataFrame:
         sd = ra["catalog_sd"]
         diff = (ra["scale_mean"] - rb["scale_mean"]) / sd if sd else None
         better = _better(ra, rb, diff, mode in GROUP_MODES) if spec.higher_is_better else None
-        label, unit = (("Hit", "top quarter of its type") if metric == "hit_share" and
-                       mode not in GROUP_MODES else (spec.label, spec.unit))
+        label, unit = spec.label, spec.unit
+        if mode not in GROUP_MODES:   # one title's own figure: no mean of anything
+            label, unit = (("Hit", "top quarter of its type") if metric == "hit_share"
+                           else (label, unit.removesuffix(", geometric mean")))
         rows.append({"metric": metric, "label": label, "unit": unit,
                      "a_value": ra["value"], "b_value": rb["value"],
                      "a_titles": ra["titles"], "b_titles": rb["titles"],

@@ -129,6 +129,15 @@ CALLBACKS = register_charts(*CHARTS.values())
 update_comparison, update_trend = CALLBACKS[DIFF], CALLBACKS[TREND]
 
 
+GROUP_NOTE = ("Means per title; votes and popularity as geometric means (typical title). "
+              "Hit rate: share of scored titles in the top quarter of engagement for their "
+              "type. ✓ marks the side that wins a performance metric; muted rows describe, "
+              "they do not score.")
+TITLE_NOTE = ("Each title's own figures. Hit: whether it is in the top quarter of "
+              "engagement for its type. ✓ marks the side that wins a performance metric; "
+              "muted rows describe, they do not score.")
+
+
 def layout(mode: str | None = None, a: str | None = None, b: str | None = None,
            **_query) -> html.Div:
     state = view.resolve(wh(), *(unquote(v) if v else v for v in (mode, a, b)))
@@ -147,11 +156,8 @@ def layout(mode: str | None = None, a: str | None = None, b: str | None = None,
             dbc.Col(dbc.Card(dbc.CardBody([
                 html.H5("Side by side", className="card-title"),
                 dcc.Loading(html.Div(id=TABLE), type="dot", color="#E50914"),
-                html.Small("Means per title; votes and popularity as geometric means "
-                           "(typical title). Hit rate: share of scored titles in the top "
-                           "quarter of engagement for their type. ✓ marks the side that "
-                           "wins a performance metric; muted rows describe, they do not "
-                           "score.", className="text-muted"),
+                html.Small(TITLE_NOTE if state.mode == "title" else GROUP_NOTE,
+                           className="text-muted"),
             ]), className="mb-3 h-100"), lg=5),
             dbc.Col(CHARTS[DIFF].card(), lg=7),
         ]),
