@@ -286,7 +286,8 @@ def run_query(
         # configuration") reads like a server fault, so say what the console allows.
         return _failure("refused", FILE_ACCESS_REFUSAL, started)
     except duckdb.Error as exc:
-        return _failure("sql_error", _duckdb_message(exc) + _column_hint(exc), started)
+        return _failure("sql_error", _system_suggestion_dropped(_duckdb_message(exc))
+                        + _column_hint(exc), started)
     finally:
         cursor.close()
 
@@ -304,6 +305,16 @@ KAGGLE_COLUMNS = {
 }
 _MISSING_COLUMN = re.compile(r'Referenced column "([^"]+)" not found|'
                              r'does not have a column named "([^"]+)"')
+
+
+# DuckDB's nearest name for a table that does not exist is, when no warehouse table is
+# near, one of its own catalog views ('Did you mean "pg_tables"?' for no_such_table)
+_SYSTEM_SUGGESTION = re.compile(r'\nDid you mean "(?:pg_|duckdb_|sqlite_|information_schema)'
+                                r'[^"]*"\?')
+
+
+def _system_suggestion_dropped(message: str) -> str:
+    return _SYSTEM_SUGGESTION.sub("\nSHOW TABLES lists the warehouse's tables.", message)
 
 
 def _column_hint(exc: Exception) -> str:

@@ -207,6 +207,13 @@ def test_duckdb_errors_come_back_as_messages(con, sql, prefix):
     assert result.error_kind == "sql_error" and result.error.startswith(prefix)
 
 
+def test_a_missing_table_is_never_pointed_at_duckdb_s_own_views(con):
+    """DuckDB suggested "pg_tables" for a name near no warehouse table."""
+    far = run_query(con, "select * from no_such_table").error
+    assert "pg_tables" not in far and "SHOW TABLES lists the warehouse's tables." in far
+    assert 'Did you mean "titles"?' in run_query(con, "select * from titels").error
+
+
 def test_timestamptz_values_are_returned(con):
     # DuckDB's Python client needs pytz for TIMESTAMPTZ values (a dependency since)
     result = run_query(con, "select now()")
