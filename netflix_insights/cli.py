@@ -663,10 +663,16 @@ def cmd_export(args) -> int:
     except (WarehouseMissing, export.ExportError) as exc:
         raise UserFacingError(str(exc)) from exc
     except OSError as exc:
-        raise UserFacingError(f"cannot write to {args.directory}: {exc.strerror or exc}") from exc
+        # the path the OS refused: DIR itself (a file of that name), or a file inside it
+        where = exc.filename2 or exc.filename or args.directory   # filename2: a rename's target
+        why = ("it is a file, not a folder" if Path(where) == args.directory and
+               args.directory.is_file() else "it is a folder" if Path(where).is_dir()
+               and Path(where) != args.directory else exc.strerror or str(exc))
+        raise UserFacingError(f"cannot write to {where}: {why}") from exc
     for item in written:
         print(f"{item.table:22} {item.rows:>9,} rows  {item.path}")
-    print(f"{len(written)} tables of build {path.stem} as {args.format}", file=sys.stderr)
+    print(f"{counted(len(written), 'table')} of build {path.stem} as {args.format}",
+          file=sys.stderr)
     return 0
 
 

@@ -54,6 +54,17 @@ def test_unknown_table_is_a_message_and_writes_nothing(built_data_dir, tmp_path)
     assert "Traceback" not in out.stderr and list(tmp_path.iterdir()) == []
 
 
+def test_a_path_that_cannot_be_written_is_named_with_why(built_data_dir, tmp_path):
+    (tmp_path / "out" / "titles.parquet").mkdir(parents=True)   # a folder where a file goes
+    (tmp_path / "afile").write_text("")
+    blocked = cli("export", "--data-dir", str(built_data_dir), "--table", "titles",
+                  str(tmp_path / "out"))
+    assert blocked.returncode == 1 and blocked.stderr.strip() == \
+        f"error: cannot write to {tmp_path / 'out' / 'titles.parquet'}: it is a folder"
+    onto_file = cli("export", "--data-dir", str(built_data_dir), str(tmp_path / "afile"))
+    assert onto_file.returncode == 1 and "it is a file, not a folder" in onto_file.stderr
+
+
 def test_csv_defuses_formulas_and_the_connection_writes_only_its_directory(tmp_path):
     db = tmp_path / "w.duckdb"
     with duckdb.connect(str(db)) as con:  # a tiny warehouse with hostile text
