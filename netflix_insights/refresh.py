@@ -10,7 +10,7 @@ import shutil
 import subprocess
 import sys
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -303,6 +303,13 @@ def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit,
         if parquet_partial is not None:
             shutil.rmtree(parquet_partial, ignore_errors=True)
         raise RefreshFailed(message) from exc
+    except KeyboardInterrupt:
+        # Ctrl-C (or SIGINT from a supervisor): the run's log line said "running" for
+        # ever; the partial build is left for the next run to remove (remove_partials)
+        with suppress(OSError):
+            append_run(paths, {**run, "status": "interrupted", "finished_at": utc_now(),
+                               "duration_seconds": round(time.monotonic() - t0, 3)})
+        raise
 
 
 _SPACE_ERRORS = (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)

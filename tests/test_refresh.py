@@ -155,6 +155,20 @@ def test_killed_refresh_leaves_served_build_and_recovers(fresh_data_dir, stage):
     assert not list(paths.builds_dir.glob("*.partial*"))
 
 
+def test_an_interrupted_refresh_says_so_and_the_next_run_cleans_up(fresh_data_dir):
+    """Ctrl-C in the build stage: the run is logged 'interrupted' (it stayed 'running',
+    read back as 'killed?'), and its partial build goes with the next run."""
+    paths = Paths(fresh_data_dir)
+    before = paths.current_link.resolve()
+    proc = start_paused_refresh(fresh_data_dir, "build")
+    proc.send_signal(signal.SIGINT)
+    proc.wait(timeout=60)
+    assert proc.returncode != 0 and paths.current_link.resolve() == before
+    assert run_history(paths)[-1]["status"] == "interrupted"
+    refresh(fresh_data_dir, quiet=True)
+    assert not list(paths.builds_dir.glob("*.partial*"))
+
+
 def test_reader_keeps_working_while_a_refresh_publishes(fresh_data_dir):
     wh = Warehouse(fresh_data_dir)
     first_id = wh.build_id
