@@ -17,7 +17,7 @@ from models.copilot import (
     Copilot,
 )
 from models.metrics import summary
-from models.serving import BadInput, length_of, load, only_fields, whole_number
+from models.serving import BadInput, length_of, load, only_fields, rating_of, whole_number
 
 # what a request reads (aliases included); docs/API.md lists them (test_docs checks)
 FIELDS = ("type", "kind", "genres", "country", "language", "month", "quarter",
@@ -70,8 +70,10 @@ class CopilotRequest:
         if kind == "show" and seasons is None:
             raise BadInput("give the show's number of seasons (1–50)")
         rating = data.get("maturity_rating") or None
-        if rating is not None and rating not in RATINGS:
-            raise BadInput(f"maturity rating must be one of {', '.join(RATINGS)}")
+        if rating is not None:
+            rating = rating_of(rating)
+            if rating is None:
+                raise BadInput(f"maturity rating must be one of {', '.join(RATINGS)}")
         language = (str(data.get("language") or "").strip().lower() or None)
         if language and not (language.isalpha() and len(language) in (2, 3)):
             raise BadInput("language must be an ISO 639-1 code such as en, es, ko")

@@ -48,6 +48,13 @@ RATINGS = MATURITY_RATINGS
 MAX_PEOPLE = 50
 
 
+def rating_of(value) -> str | None:
+    """A maturity rating as the catalog writes it ("tv-ma" -> "TV-MA"); None when not one
+    (evaluate-genres read lower-case ratings while the predict commands refused them)."""
+    text = str(value).strip().upper() if isinstance(value, str) else None
+    return text if text in RATINGS else None
+
+
 def _text(data: dict, *keys: str, limit: int) -> str:
     value = next((data[k] for k in keys if data.get(k) not in (None, "")), "")
     if not isinstance(value, (str, int, float)):
@@ -162,8 +169,10 @@ class GenreRequest:
         kind = _kind(data)
         countries = _names(data, "countries" if data.get("countries") else "country", 10)
         rating = _text(data, "rating", "maturity_rating", limit=20) or None
-        if rating is not None and rating not in RATINGS:
-            raise BadInput(f"rating must be one of {', '.join(RATINGS)}")
+        if rating is not None:
+            rating = rating_of(rating)
+            if rating is None:
+                raise BadInput(f"rating must be one of {', '.join(RATINGS)}")
         runtime, seasons = length_of(data, kind)
         return cls(description, title, kind, countries, _names(data, "cast", MAX_PEOPLE),
                    _names(data, "director", MAX_PEOPLE), rating,

@@ -126,6 +126,8 @@ def test_language_is_filled_from_the_country_only_where_the_country_is_known():
 # ---- request validation ---------------------------------------------------------------
 
 def test_valid_requests_parse():
+    assert copilot_serving.CopilotRequest.parse(
+        {**MOVIE, "maturity_rating": " tv-ma"}).maturity_rating == "TV-MA"   # as the catalog writes it
     r = copilot_serving.CopilotRequest.parse({**MOVIE, "language": "HI"})
     assert (r.kind, r.quarter, r.month, r.language, r.seasons) == ("movie", 4, None, "hi", None)
     s = copilot_serving.CopilotRequest.parse({**SHOW, "type": "TV Show", "month": "5"})

@@ -275,6 +275,8 @@ def test_predict_genres_cli_and_http(trained_data_dir, capsys):
         assert post({"description": "ok", "release_year": "soon"})[0] == 400
         assert post({"description": "ok", "type": "show", "runtime_minutes": 90})[0] == 400
         assert post({"description": "ok", "cast": 7})[0] == 400
+        # a rating in any case, as evaluate-genres reads a file's
+        assert post({"description": "ok", "rating": "tv-ma"})[1]["model"] == "genres_netflix"
         # countries as the catalog writes them; one the model never read is refused
         same = [post({"description": "A detective hunts a killer in a small town.",
                       "countries": [c]})[1]["labels"] for c in ("United States", "usa")]
