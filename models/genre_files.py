@@ -218,6 +218,10 @@ def read_frame(path: Path) -> tuple[pl.DataFrame, list[str]]:
         where = f" (near {line.group(0)})" if line else ""
         raise FileProblem(f"{path.name} is not {EXPECTED}: a row has more fields than the "
                           f"header{where}, or quotes do not close") from None
+    if not frame.height and any(line.strip() for line in text.splitlines()[1:]):
+        # polars reads the rest of the file into one open quote: "no rows" misled
+        raise FileProblem(f"{path.name} has lines after its header but no row could be "
+                          "read: a quote (\") opens and never closes")
     normalized = {c: _column_name(c) for c in frame.columns}
     counts = Counter(normalized.values())
     # a name two headers normalize to ("Title" and "title ") is left as written

@@ -120,7 +120,9 @@ def test_a_file_that_is_no_csv_gets_a_message_saying_what_was_expected(tmp_path)
     from models.genre_files import FileProblem, read_frame
     cases = {"folder": (None, "is a folder"), "book.csv": (b"PK\x03\x04 book", "Excel"),
              "data.csv": (b' [{"a": 1}]', "looks like JSON"), "empty.csv": (b"\n", "is empty"),
-             "ragged.csv": (b"title,overview\na,b\nc,d,e,f\n", "more fields than the header")}
+             "ragged.csv": (b"title,overview\na,b\nc,d,e,f\n", "more fields than the header"),
+             "unclosed.csv": (b'title,overview,genres\n"A,b.,Drama\nC,d.,Comedy\n',
+                              "a quote .\". opens and never closes")}
     for name, (content, says) in cases.items():
         path = tmp_path / name
         path.mkdir() if content is None else path.write_bytes(content)
