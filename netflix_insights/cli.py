@@ -186,7 +186,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "database_url set, a pg_dump archive (custom format) of the "
                        "PostgreSQL database instead.")
     _data_dir_arg(p)
-    p.add_argument("destination", type=_given, help="a file path, or a folder (one that exists, or a path "
+    p.add_argument("destination", type=_given,
+                   help="a file path, or a folder (one that exists, or a path "
                    "ending in /, made if missing) for a timestamped name")
 
     p = sub.add_parser("blend-eval", help="score the Blend on a folder of Netflix exports "

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import click, escape, text_of, wait_for
+from conftest import click, escape, full_page_screenshot, text_of, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -90,13 +90,7 @@ def test_head_to_head_compares_and_keeps_state_in_the_url(browser, served_app, a
     assert "type=show" in browser.current_url
     wait_for(browser).until(lambda d: "Stranger Things vs" in text_of(d, "h2h-trend-graph"))
 
-    artifacts = artifacts_dir / "head_to_head.png"
-    height = browser.execute_script("return document.documentElement.scrollHeight")
-    browser.set_window_size(1400, min(height + 100, 8000))
-    try:
-        browser.save_screenshot(str(artifacts))
-    finally:
-        browser.set_window_size(1400, 1000)
+    full_page_screenshot(browser, artifacts_dir / "head_to_head.png")
 
     # back, twice: the title defaults, then the countries come back with their paths
     browser.back()
