@@ -66,6 +66,8 @@ def test_two_people_blend(browser, served_app, blend_model, artifacts_dir, tmp_p
     wait.until(lambda d: len(_recs(d)) == 20)
     together = _recs(browser)
     wait.until(lambda d: "you both watched" in text_of(d, "blend-recs"))  # loading, then drawn
+    # each person's figure is labelled where it is read (it stood bare: "Ana: 0.68")
+    assert "Fit to each taste (0–1): Ana 0." in text_of(browser, "blend-recs")
 
     # one person's own list differs from the shared one
     click(browser, By.CSS_SELECTOR, "#blend-for-whom")

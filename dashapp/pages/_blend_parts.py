@@ -218,7 +218,10 @@ def recommendation_list(recs: list[Recommendation], people: list[str]) -> html.O
                                         f"{'TV show' if r.kind == 'show' else 'movie'})"),
         html.Div(", ".join(r.genres[:4]), className="small text-muted"),
         html.Div(r.reason, className="small"),
-        html.Div(" · ".join(f"{p}: {r.interest.get(p, 0):.2f}" for p in people
-                            if p in r.interest), className="small text-muted",
-                 title="Interest per person (cosine similarity to their taste, 0–1)"),
+        # labelled where it is read (the figures stood bare: "Alex: 0.68 · Robin: 0.62")
+        html.Div("Fit to each taste (0–1): " + " · ".join(
+            f"{p} {r.interest.get(p, 0):.2f}" for p in people if p in r.interest),
+                 className="small text-muted",
+                 title="Interest per person: similarity to what they watched, mixed with "
+                       "how many households watch it; 0 to 1, higher suits them better"),
     ], className="mb-2") for r in recs], className="blend-list")
