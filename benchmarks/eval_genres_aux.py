@@ -71,16 +71,22 @@ def evaluate(con, start: date, end: date, trials) -> None:
                   f"{f1s(y[score_idx], model.predict_many(scored))}", flush=True)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def choice_then_report(doc: str, report_help: str, argv: list[str] | None = None):
+    """(connection to DIR's published build, --report given): the command line of the
+    genre choice benchmarks (this one and eval_genres_params.py)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, required=True)
-    parser.add_argument("--report", action="store_true",
-                        help="also score the 2021 additions (the reported split)")
-    args = parser.parse_args()
-    con = open_read_only(current_build(Paths(args.data_dir)))
+    parser.add_argument("--report", action="store_true", help=report_help)
+    args = parser.parse_args(argv)
+    return open_read_only(current_build(Paths(args.data_dir))), args.report
+
+
+def main() -> None:
+    con, report = choice_then_report(__doc__, "also score the 2021 additions (the reported "
+                                              "split)")
     with threadpool_limits(1):
         evaluate(con, *CHOICE, TRIALS)
-        if args.report:
+        if report:
             # each variant with its served aux weight (None)
             evaluate(con, *REPORT, [((), 0.0), (("tmdb", "imdb"), None)])
     con.close()

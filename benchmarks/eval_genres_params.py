@@ -15,22 +15,18 @@ gain over the full model's. Trials run two at a time.
 """
 from __future__ import annotations
 
-import argparse
 import copy
 import json
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 from joblib import Parallel, delayed
 from threadpoolctl import threadpool_limits
 
-from base.paths import Paths, current_build
-from eval_genres_aux import CHOICE, REPORT, f1s
+from eval_genres_aux import CHOICE, REPORT, choice_then_report, f1s
 from models import genre_aux
 from models import genre_classifier as gc
 from models.genre_plain import PlainModel
-from queries.db import open_read_only
 
 # What was tried on the choice split, as changes to a variant's parameters ("C" or a
 # block's weight). The served form parameters are the last of the form's trials.
@@ -117,12 +113,8 @@ def evaluate(con, start: date, end: date, trials: dict[str, list[tuple[str, dict
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, required=True)
-    parser.add_argument("--report", action="store_true",
-                        help="also score the served parameters on the 2021 additions")
-    args = parser.parse_args()
-    con = open_read_only(current_build(Paths(args.data_dir)))
+    con, report = choice_then_report(__doc__, "also score the served parameters on the "
+                                              "2021 additions")
     served = gc.PARAMS["variants"]
     # the trials change the full model's parameters (the form's before this choice)
     base = served["netflix"]
@@ -131,7 +123,7 @@ def main() -> None:
             k: w for k, w in base["weights"].items() if k != "people"}}, t))
             for t in FORM_TRIALS],
         "netflix": [(json.dumps(t), with_changes(base, t)) for t in FULL_TRIALS]})
-    if args.report:
+    if report:
         evaluate(con, *REPORT, {"netflix_form": [
             ("the full model's parameters", with_changes(base, {})),
             ("served", served["netflix_form"])]})

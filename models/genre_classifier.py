@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
+from functools import cached_property, partial
 
 import duckdb
 import numpy as np
@@ -125,7 +125,8 @@ class GenreClassifier:
         pred[empty, probs[empty].argmax(axis=1)] = 1
         return pred
 
-    def countries(self) -> set[str]:
+    @cached_property   # read on every request that names a country
+    def countries(self) -> frozenset[str]:
         """The countries it has a token for (its meta block's vocabulary): a name it has
         not read would count as no country the catalog has."""
         names = set()
@@ -135,7 +136,7 @@ class GenreClassifier:
                     names |= {token[len("country_"):].replace("_", " ")
                               for token in vectorizer.vocabulary_
                               if token.startswith("country_")}
-        return names - {"unknown"}
+        return frozenset(names - {"unknown"})
 
     def predict_many(self, records: list[dict]) -> np.ndarray:
         return self.decide(records, self.predict_proba(records))

@@ -251,7 +251,7 @@ def known_countries(model, countries: tuple[str, ...]) -> tuple[str, ...]:
     """`countries` as the catalog writes them ("united states" -> "United States");
     one the model never read is BadInput, with the nearest names it knows ("USA" and
     "Narnia" used to be scored as a country of no title, which reads as International)."""
-    known = {name.casefold(): name for name in model.countries()}
+    known = {name.casefold(): name for name in model.countries}
     known |= {alias: known[name] for alias, name in COUNTRY_ALIASES.items() if name in known}
     out = []
     for name in countries:

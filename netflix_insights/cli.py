@@ -665,10 +665,13 @@ def cmd_export(args) -> int:
         raise UserFacingError(str(exc)) from exc
     except OSError as exc:
         # the path the OS refused: DIR itself (a file of that name), or a file inside it
-        where = exc.filename2 or exc.filename or args.directory   # filename2: a rename's target
-        why = ("it is a file, not a folder" if Path(where) == args.directory and
-               args.directory.is_file() else "it is a folder" if Path(where).is_dir()
-               and Path(where) != args.directory else exc.strerror or str(exc))
+        where = Path(exc.filename2 or exc.filename or args.directory)  # 2: a rename's target
+        if where == args.directory and where.is_file():
+            why = "it is a file, not a folder"
+        elif where != args.directory and where.is_dir():
+            why = "it is a folder"
+        else:
+            why = exc.strerror or str(exc)
         raise UserFacingError(f"cannot write to {where}: {why}") from exc
     for item in written:
         print(f"{item.table:22} {item.rows:>9,} rows  {item.path}")
