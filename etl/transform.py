@@ -1,10 +1,13 @@
 """Raw tables → typed source tables for the warehouse, including entity resolution."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import polars as pl
 
 from base.kinds import ALIASES
-from etl import clean, imdb_link, matching
+from etl import clean, imdb_link, match_cache, matching
 
 ENRICHMENT_SCHEMA = {
     "show_id": pl.String, "tmdb_id": pl.Int64, "media_type": pl.String,
@@ -100,14 +103,20 @@ def resolve_all(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
             .sort("show_id", "source"))
 
 
-def transform(raw: dict[str, pl.DataFrame]) -> clean.Cleaned:
-    """Every raw table cleaned, typed and linked; quarantine and repairs collected."""
+def transform(raw: dict[str, pl.DataFrame], match_cache_dir: Path | None = None,
+              progress: Callable[[str], None] = lambda m: None) -> clean.Cleaned:
+    """Every raw table cleaned, typed and linked; quarantine and repairs collected.
+    With match_cache_dir, title matches are reused from a run on the same inputs
+    (etl/match_cache.py)."""
     out = clean.clean_netflix(raw["netflix_titles"])
     out.merge(clean.clean_imdb(raw["imdb_titles"], raw["imdb_credits"]))
     out.merge(clean.clean_market(raw["tmdb_market"], raw.get("tmdb_popular")))
     out.tables["src_tmdb_enrichment"] = clean_enrichment(raw.get("tmdb_enrichment"))
     out.merge(imdb_link.clean_tables(raw.get("imdb_ds_titles"), raw.get("imdb_ds_akas")))
-    out.tables["src_title_matches"] = resolve_all(out.tables)
+    out.tables["src_title_matches"], reused = match_cache.matches(
+        out.tables, match_cache_dir, resolve_all, MATCH_SCHEMA)
+    if reused:
+        progress("title matches reused: the same inputs were matched by an earlier run")
     return out
 
 

@@ -219,7 +219,7 @@ def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit,
         loads = extract(paths, source, kaggle_csv, replay, progress, tmdb_limit, imdb_dir)
         stage("transform", progress)
         raw_tables = raw.load_tables(loads[0])
-        cleaned = transform.transform(raw_tables)
+        cleaned = transform.transform(raw_tables, paths.cache_dir / "matches", progress)
         input_hash = raw.content_hash(raw_tables)
         build_id = new_build_id(paths, input_hash)
         coverage = transform.coverage(cleaned.tables)

@@ -186,3 +186,42 @@ def test_posters_rows_with_the_same_synopsis_fold_into_the_list_film():
     assert booth["tmdb_key"].to_list() == ["movie:1817"]
     assert booth["poster_url"][0] == "https://image.tmdb.org/p/booth.jpg"
     assert merged.height == 4 + 2   # "City" (two candidates) and the 2006 remake stay apart
+
+
+def _match_tables(n: int) -> dict[str, pl.DataFrame]:
+    return {"src_netflix_titles": pl.DataFrame({"show_id": [f"s{i}" for i in range(n)]})}
+
+
+def test_match_cache_reuses_only_the_same_inputs_and_code(tmp_path, monkeypatch):
+    from etl import match_cache
+    schema = {"show_id": pl.String}
+    calls = []
+
+    def compute(tables):
+        calls.append(tables["src_netflix_titles"].height)
+        return tables["src_netflix_titles"]
+
+    cache = tmp_path / "matches"
+    first, reused = match_cache.matches(_match_tables(2), cache, compute, schema)
+    again, reused_again = match_cache.matches(_match_tables(2), cache, compute, schema)
+    assert (reused, reused_again, calls) == (False, True, [2])
+    assert again.equals(first)
+    match_cache.matches(_match_tables(3), cache, compute, schema)      # other inputs
+    monkeypatch.setattr(match_cache, "code_fingerprint", lambda: "the matcher was edited")
+    _, reused = match_cache.matches(_match_tables(2), cache, compute, schema)
+    assert not reused and calls == [2, 3, 2]
+    _, reused = match_cache.matches(_match_tables(2), cache, compute, {"show_id": pl.Int64})
+    assert not reused   # a file of another shape is not this result
+    for n in range(4, 9):
+        match_cache.matches(_match_tables(n), cache, compute, schema)
+    assert len(list(cache.glob("*.parquet"))) == match_cache.KEEP
+    assert not list(cache.glob("*.partial"))
+
+
+def test_match_cache_that_cannot_be_written_still_matches(tmp_path):
+    from etl import match_cache
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache folder would go")
+    frame, reused = match_cache.matches(_match_tables(2), blocked / "matches",
+                                        lambda t: t["src_netflix_titles"], {"show_id": pl.String})
+    assert frame.height == 2 and not reused
