@@ -17,7 +17,7 @@ from base.text import counted
 
 
 def _data_dir_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data-dir", type=_path, default=None,
+    p.add_argument("--data-dir", type=_folder, default=None,
                    help="raw loads, warehouse builds, models and caches "
                         f"(env {settings.SETTINGS['data_dir'].env}; default: data/ in the "
                         "project)")
@@ -389,6 +389,15 @@ def _path(text: str) -> Path:
     return Path(_given(text))
 
 
+def _folder(text: str) -> Path:
+    """A folder, existing or to be made: a file there is refused by name (it was reported
+    as a data dir with no warehouse, and `refresh` failed on it deep inside)."""
+    path = _path(text)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text[:80]!r} is a file, not a folder")
+    return path
+
+
 def _file_to_write(text: str) -> Path:
     """A file path to write: not a folder (".", "/", a trailing slash, an existing one)."""
     path = _path(text)
@@ -463,6 +472,8 @@ def cmd_sql(args) -> int:
 
 def cmd_schema(args) -> int:
     from warehouse import schema
+    if args.table:   # names are case-insensitive in SQL, so here too
+        args.table = {t.lower(): t for t in schema.tables()}.get(args.table.lower(), args.table)
     if args.table and args.table not in schema.tables():
         raise UserFacingError(f"no table {args.table!r}; tables: "
                               + ", ".join(schema.tables()))
@@ -499,8 +510,11 @@ def cmd_train(args) -> int:
     finally:
         con.close()
     whole = metrics.filter(metrics["label"] == "").select("model", "split", "metric", "value")
-    for row in whole.iter_rows(named=True):
-        print(f"{row['model']:28} {row['split']:10} {row['metric']:16} {row['value']:.4f}")
+    rows = [(m, s, k, f"{v:.4f}") for m, s, k, v in whole.iter_rows()]
+    widths = [max((len(r[i]) for r in rows), default=0) for i in range(4)]
+    for row in rows:   # columns as wide as their longest value ("calibration_error")
+        print("  ".join([*(c.ljust(w) for c, w in zip(row[:3], widths)),
+                         row[3].rjust(widths[3])]))
     print(f"artifacts: {data_dir / 'models' / run}", file=sys.stderr)
     return 0
 

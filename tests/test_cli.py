@@ -80,6 +80,8 @@ def test_refresh_bad_input_exit_code_and_message(tmp_path):
 
 def test_schema_command_and_unknown_table():
     assert "grain: one row per Netflix title" in cli("schema", "--table", "titles", check=True).stdout
+    # SQL names are case-insensitive: `select * from TITLES` works, so --table TITLES too
+    assert cli("schema", "--table", "TITLES", check=True).stdout.startswith("titles\n")
     out = cli("schema", "--table", "nope")
     assert out.returncode == 1 and "tables: titles" in out.stderr
 
@@ -90,6 +92,18 @@ def test_data_dir_from_environment(built_data_dir):
                              env={**__import__("os").environ,
                                   "NETFLIX_INSIGHTS_DATA_DIR": str(built_data_dir)})
     assert env_out.returncode == 0 and "8807" in env_out.stdout
+
+
+def test_train_prints_aligned_columns(fresh_data_dir):
+    """One model (the copilot: seconds) trained as an experiment: each metric a line of
+    four columns that line up, whatever the longest metric name ("calibration_error")."""
+    out = cli("train", "copilot", data_dir=fresh_data_dir, check=True)
+    lines = out.stdout.splitlines()
+    assert len(lines) > 5 and any("calibration_error" in line for line in lines)
+    assert len({len(line) for line in lines}) == 1, lines   # values right-aligned
+    metric_at = {line.index(line.split()[2]) for line in lines}
+    assert len(metric_at) == 1, lines
+    assert "experiments" in out.stderr
 
 
 def test_schedule_runs_a_refresh_now(fresh_data_dir):
@@ -145,6 +159,7 @@ USER_MISTAKES = [
     (["train", ""], 2, "must not be empty"),
     (["export", "", "--table", "titles"], 2, "must not be empty"),
     (["sql", "select 1", "--data-dir", ""], 2, "must not be empty"),
+    (["sql", "select 1", "--data-dir", "/etc/passwd"], 2, "is a file, not a folder"),
     (["blend-prior", "{tmp}", "--out", "."], 2, "must name a file"),
     (["blend-prior", "{tmp}", "--out", "{tmp}/"], 2, "must name a file"),
     (["blend-prior", "{tmp}", "--out", "{tmp}/no/such/p.csv"], 1, "does not exist"),

@@ -48,6 +48,12 @@ def test_csv_export_of_one_table(built_data_dir, tmp_path, warehouse_con):
     assert len(genres) > 1 and rows["s10"]["genres"] == "; ".join(genres)
 
 
+def test_table_names_are_case_insensitive_as_in_sql(built_data_dir, tmp_path):
+    out = cli("export", "--data-dir", str(built_data_dir), "--table", "Genre_Map", str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    assert [f.name for f in tmp_path.iterdir()] == ["genre_map.parquet"]
+
+
 def test_unknown_table_is_a_message_and_writes_nothing(built_data_dir, tmp_path):
     out = cli("export", "--data-dir", str(built_data_dir), "--table", "nope", str(tmp_path))
     assert out.returncode == 1 and "no table 'nope'; tables: titles" in out.stderr

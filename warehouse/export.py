@@ -67,6 +67,9 @@ def export(con: duckdb.DuckDBPyConnection, out_dir: Path, fmt: str = "parquet",
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}; formats: {', '.join(FORMATS)}")
     available = tables(con)
+    if only:   # names are case-insensitive in SQL, so here too
+        by_lower = {t.lower(): t for t in available}
+        only = [by_lower.get(t.lower(), t) for t in only]
     unknown = sorted(set(only or ()) - set(available))
     if unknown:
         raise ExportError(f"no table {', '.join(map(repr, unknown))}; tables: "
