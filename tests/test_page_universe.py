@@ -359,8 +359,11 @@ def test_runtime_seasons_people_and_lag_figures():
 ])
 def test_empty_frames_give_an_honest_empty_state(pair):
     figure, insights, frame = pair
-    assert figure(frame).layout.annotations[0].text.startswith("No ")
+    fig = figure(frame)
+    assert fig.layout.annotations[0].text.startswith("No ")
     assert insights(frame) == []
+    # nothing to zoom or save: no toolbar over the title on hover
+    assert set(fig.layout.modebar.remove) >= {"zoom", "pan", "toimage"}
 
 
 # --- poster grid and callbacks ------------------------------------------------------

@@ -105,12 +105,19 @@ def none_among_kept(what: str) -> str:
     return f"No {what} among the titles these filters keep"
 
 
+# Every button of Plotly's toolbar: an empty chart has nothing to zoom, pan or save, and
+# the toolbar, shown on hover, covered the end of a long title.
+NO_TOOLBAR = {"remove": ["zoom", "pan", "select", "lasso", "zoomin", "zoomout",
+                         "autoscale", "resetscale", "toimage"]}
+
+
 def empty_figure(title: str, message: str = EMPTY_MESSAGE) -> Figure:
     """A figure that says why it is empty instead of drawing blank axes. A long message
     is wrapped (an annotation is one line, cut off at the card's edges)."""
     text = "<br>".join(textwrap.wrap(message, EMPTY_MESSAGE_WIDTH, break_on_hyphens=False)
                        or [message])
     return figure([], title, xaxis={"visible": False}, yaxis={"visible": False},
+                  modebar=NO_TOOLBAR,
                   annotations=[{"text": text, "showarrow": False, "font": {"size": 16},
                                 "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}])
 
