@@ -50,9 +50,12 @@ def matches(tables: dict[str, pl.DataFrame], cache_dir: Path | None,
     """(matches, reused): the cached result for these inputs, else `compute(tables)`,
     stored for the next run. An unreadable or foreign cache file is computed again,
     never trusted; a cache that cannot be written costs only the next run's time."""
-    if cache_dir is None:
+    try:   # CSV text is the hash's form: a nested column would not hash, only compute
+        path = cache_dir / f"{key(tables)}.parquet" if cache_dir is not None else None
+    except pl.exceptions.PolarsError:
+        path = None
+    if path is None:
         return compute(tables), False
-    path = cache_dir / f"{key(tables)}.parquet"
     try:
         found = pl.read_parquet(path)
         if dict(found.schema) == schema:

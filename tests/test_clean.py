@@ -218,6 +218,18 @@ def test_match_cache_reuses_only_the_same_inputs_and_code(tmp_path, monkeypatch)
     assert not list(cache.glob("*.partial"))
 
 
+def test_match_cache_skips_tables_it_cannot_hash(tmp_path):
+    """The key hashes each table's CSV text, which has no form for a list column: such
+    inputs are matched, not cached (no cleaned table has one today)."""
+    from etl import match_cache
+    nested = {"src_netflix_titles": pl.DataFrame({"show_id": ["s1"], "genres": [["a", "b"]]})}
+    frame, reused = match_cache.matches(nested, tmp_path / "matches",
+                                        lambda t: t["src_netflix_titles"].select("show_id"),
+                                        {"show_id": pl.String})
+    assert frame["show_id"].to_list() == ["s1"] and not reused
+    assert not (tmp_path / "matches").exists()
+
+
 def test_match_cache_that_cannot_be_written_still_matches(tmp_path):
     from etl import match_cache
     blocked = tmp_path / "file"
