@@ -238,8 +238,21 @@ def flag(name: str) -> bool:
 
 
 def data_dir(override: str | Path | None = None) -> Path:
-    """The data directory: an explicit override, else the environment, else the default."""
-    return Path(override or get("data_dir")).expanduser().resolve()
+    """The data directory: an explicit override, else the environment, else the default.
+    SettingError when the path is, or lies under, a file: a typo in the variable or
+    "~/.bashrc" read as a data dir with no warehouse yet, and `refresh` failed deep
+    inside on it."""
+    path = Path(override or get("data_dir")).expanduser().resolve()
+    for part in (path, *path.parents):   # the nearest part that exists must be a folder
+        try:
+            if part.exists():
+                if not part.is_dir():
+                    where = "is a file" if part == path else f"lies under a file ({part})"
+                    raise SettingError(f"the data dir {path} {where}, not a folder")
+                break
+        except PermissionError:   # cannot look: whatever uses the path will say why
+            break
+    return path
 
 
 def render_markdown() -> str:

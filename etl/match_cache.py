@@ -13,30 +13,46 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
+import unicodedata
 from collections.abc import Callable
-from importlib import metadata
+from contextlib import suppress
 from pathlib import Path
 
+import numpy as np
 import polars as pl
+import rapidfuzz
 
 from etl import raw
 
-LIBRARIES = ("polars", "rapidfuzz", "numpy")
 KEEP = 3   # results kept: the current inputs' and a couple of earlier ones (replays)
 ETL_DIR = Path(__file__).resolve().parent
 KINDS_FILE = ETL_DIR.parent / "base" / "kinds.py"
 
 
-def code_fingerprint() -> str:
+def _fingerprint_of_loaded_code() -> str:
     """Every module of the etl package (and the kind aliases it maps with) by content,
-    and the library versions: editing the matcher, even uncommitted, changes the key."""
+    the versions of the libraries and the Unicode tables the matcher runs on."""
     h = hashlib.sha256()
     for path in sorted(ETL_DIR.glob("*.py")) + [KINDS_FILE]:
         h.update(path.name.encode())
         h.update(path.read_bytes())
-    for name in LIBRARIES:
-        h.update(f"{name}=={metadata.version(name)}".encode())
+    h.update(f"python {sys.version} unicode {unicodedata.unidata_version} polars "
+             f"{pl.__version__} rapidfuzz {rapidfuzz.__version__} numpy {np.__version__}"
+             .encode())
     return h.hexdigest()
+
+
+# Read once, as the process loads the matcher: a process that lives for days (`schedule`)
+# keeps running the code it loaded, so a `git pull` or an upgrade under it must not
+# make it store its results under the new code's key.
+_LOADED = _fingerprint_of_loaded_code()
+
+
+def code_fingerprint() -> str:
+    """The matcher's code as this process loaded it (editing it, even uncommitted, and
+    restarting changes the key)."""
+    return _LOADED
 
 
 def key(tables: dict[str, pl.DataFrame]) -> str:
@@ -58,20 +74,22 @@ def matches(tables: dict[str, pl.DataFrame], cache_dir: Path | None,
         return compute(tables), False
     try:
         found = pl.read_parquet(path)
-        if dict(found.schema) == schema:
-            os.utime(path)   # recently used: kept by the pruning below
-            return found, True
     except (OSError, pl.exceptions.PolarsError):
-        pass
+        found = None   # absent, torn or not Parquet: computed again
+    if found is not None and dict(found.schema) == schema:
+        with suppress(OSError):   # a cache this process may read but not write is used
+            os.utime(path)   # recently used: kept by the pruning below
+        return found, True
     result = compute(tables)
+    partial = path.with_suffix(f".{os.getpid()}.partial")
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.partial")
-        result.write_parquet(partial)
+        result.write_parquet(partial)   # a full disk raises polars' own error, not OSError
         os.replace(partial, path)   # whole or absent: a killed run leaves no torn file
         _prune(cache_dir)
-    except OSError:
-        pass
+    except (OSError, pl.exceptions.PolarsError):
+        with suppress(OSError):   # the next run matches again: time, not data
+            partial.unlink(missing_ok=True)
     return result, False
 
 

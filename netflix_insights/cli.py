@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from base import settings
+from base.errors import UserError
 from base.text import counted
 
 
@@ -315,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except UserFacingError as exc:
+    except (UserFacingError, UserError) as exc:   # UserError: a bad setting, for one
         print(f"error: {exc}", file=sys.stderr)
         return 1
 

@@ -36,6 +36,17 @@ def test_an_on_off_typo_keeps_the_default(monkeypatch):
     assert settings.get("show_posters") is True
 
 
+def test_a_data_dir_that_is_or_lies_under_a_file_is_refused(tmp_path, monkeypatch):
+    afile = tmp_path / "afile"
+    afile.write_text("")
+    assert settings.data_dir(tmp_path / "new" / "data") == tmp_path / "new" / "data"
+    with pytest.raises(settings.SettingError, match="is a file, not a folder"):
+        settings.data_dir(afile)
+    monkeypatch.setenv("NETFLIX_INSIGHTS_DATA_DIR", str(afile / "data"))
+    with pytest.raises(settings.SettingError, match=r"lies under a file \(.*afile\)"):
+        settings.data_dir()
+
+
 def test_every_setting_default_parses_as_its_kind():
     for setting in settings.SETTINGS.values():
         settings.parse(setting, setting.default)

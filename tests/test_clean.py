@@ -212,10 +212,55 @@ def test_match_cache_reuses_only_the_same_inputs_and_code(tmp_path, monkeypatch)
     assert not reused and calls == [2, 3, 2]
     _, reused = match_cache.matches(_match_tables(2), cache, compute, {"show_id": pl.Int64})
     assert not reused   # a file of another shape is not this result
+    newest = []
     for n in range(4, 9):
         match_cache.matches(_match_tables(n), cache, compute, schema)
-    assert len(list(cache.glob("*.parquet"))) == match_cache.KEEP
+        newest = [match_cache.key(_match_tables(n))] + newest
+    kept = {p.stem for p in cache.glob("*.parquet")}
+    assert kept == set(newest[:match_cache.KEEP])   # the most recent, not any three
     assert not list(cache.glob("*.partial"))
+
+
+def test_match_cache_key_is_the_loaded_code(tmp_path, monkeypatch):
+    """The key covers the etl package's source, as the process loaded it: a `schedule`
+    process running for days must not store its old matcher's results under the key of
+    code pulled in under it."""
+    import shutil
+
+    from etl import match_cache
+    loaded = match_cache.code_fingerprint()
+    assert match_cache._fingerprint_of_loaded_code() == loaded   # nothing edited yet
+    edited = tmp_path / "etl"
+    shutil.copytree(match_cache.ETL_DIR, edited, ignore=shutil.ignore_patterns("__pycache__"))
+    (edited / "matching.py").write_text((edited / "matching.py").read_text() + "\n# edit\n")
+    monkeypatch.setattr(match_cache, "ETL_DIR", edited)
+    assert match_cache._fingerprint_of_loaded_code() != loaded   # the source is hashed
+    assert match_cache.code_fingerprint() == loaded              # but read at import
+
+
+FULL_DISK = """
+import resource, signal, sys
+import polars as pl
+from etl import match_cache
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # a write past the limit fails (EFBIG)
+resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))
+frame = pl.DataFrame({"show_id": [f"s{i}" for i in range(5000)]})
+out, reused = match_cache.matches({"t": frame}, __import__("pathlib").Path(sys.argv[1]),
+                                  lambda t: t["t"], {"show_id": pl.String})
+print(out.height, reused)
+"""
+
+
+def test_match_cache_on_a_full_disk_still_matches_and_leaves_nothing(tmp_path):
+    """A file-size limit stands in for a full disk: polars raises its own error there,
+    not OSError. The run must return its matches and leave no partial file."""
+    import subprocess
+    import sys
+    cache = tmp_path / "matches"
+    out = subprocess.run([sys.executable, "-c", FULL_DISK, str(cache)], capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.split() == ["5000", "False"], out.stderr
+    assert list(cache.iterdir()) == []
 
 
 def test_match_cache_skips_tables_it_cannot_hash(tmp_path):

@@ -160,6 +160,7 @@ USER_MISTAKES = [
     (["export", "", "--table", "titles"], 2, "must not be empty"),
     (["sql", "select 1", "--data-dir", ""], 2, "must not be empty"),
     (["sql", "select 1", "--data-dir", "/etc/passwd"], 2, "is a file, not a folder"),
+    (["refresh", "--data-dir", "/etc/passwd/data"], 1, "lies under a file (/etc/passwd)"),
     (["blend-prior", "{tmp}", "--out", "."], 2, "must name a file"),
     (["blend-prior", "{tmp}", "--out", "{tmp}/"], 2, "must name a file"),
     (["blend-prior", "{tmp}", "--out", "{tmp}/no/such/p.csv"], 1, "does not exist"),

@@ -67,12 +67,13 @@ def test_monthly_series_are_dense_and_add_up(warehouse_con):
     assert total == 8807 - 10  # every title with a date_added, once
 
 
-def test_refresh_is_idempotent_and_replayable(fresh_data_dir):
+def test_refresh_is_idempotent_and_replayable(fresh_data_dir, capsys):
     """The second run reuses the first's title matches (etl/match_cache.py, stored in the
     copied data dir): every mart must come out as the first run's, which matched."""
     paths = Paths(fresh_data_dir)
     first = paths.current_link.resolve()
-    second = refresh(fresh_data_dir, quiet=True)
+    second = refresh(fresh_data_dir)
+    assert "title matches reused" in capsys.readouterr().err
     assert second.path != first
     assert mart_digests(first) == mart_digests(second.path)
     load = sorted((paths.raw_dir / "snapshot").iterdir())[-1]
