@@ -4,10 +4,11 @@ Matching Netflix titles to the IMDb and TMDB records is most of the transform st
 (1.9 s of a 3.6 s refresh of the bundled snapshot). A refresh whose inputs did not
 change (the scheduled run on the same snapshot, a replay of an earlier load) would
 work out the same matches again, so the result is kept under the data dir's cache,
-keyed by everything it can depend on: every cleaned table (not only those the matcher
-reads today, so a new input cannot be missed), the source of the etl package and the versions of the libraries that compute it. Any change to
-one of them is a new key, so a reused result is always the one a fresh run gives
-(tests/test_refresh.py compares the two builds table by table).
+keyed by everything it can depend on: the raw load's content hash (the etl package
+makes every cleaned table from it), the etl package's source as the process loaded it,
+and the Python, Unicode and library versions. Any change to one of them is a new key,
+so a reused result is always the one a fresh run gives (tests/test_refresh.py compares
+the two builds table by table).
 """
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ import numpy as np
 import polars as pl
 import rapidfuzz
 
-from etl import raw
 
 KEEP = 3   # results kept: the current inputs' and a couple of earlier ones (replays)
 ETL_DIR = Path(__file__).resolve().parent
@@ -55,23 +55,18 @@ def code_fingerprint() -> str:
     return _LOADED
 
 
-def key(tables: dict[str, pl.DataFrame]) -> str:
-    inputs = raw.content_hash(tables)
+def key(inputs: str) -> str:
+    """The cache key of a raw load's content hash (etl/raw.content_hash) with this code."""
     return hashlib.sha256(f"{inputs}:{code_fingerprint()}".encode()).hexdigest()[:32]
 
 
-def matches(tables: dict[str, pl.DataFrame], cache_dir: Path | None,
-            compute: Callable[[dict[str, pl.DataFrame]], pl.DataFrame],
+def matches(inputs: str, cache_dir: Path, compute: Callable[[], pl.DataFrame],
             schema: dict[str, pl.DataType]) -> tuple[pl.DataFrame, bool]:
-    """(matches, reused): the cached result for these inputs, else `compute(tables)`,
-    stored for the next run. An unreadable or foreign cache file is computed again,
-    never trusted; a cache that cannot be written costs only the next run's time."""
-    try:   # CSV text is the hash's form: a nested column would not hash, only compute
-        path = cache_dir / f"{key(tables)}.parquet" if cache_dir is not None else None
-    except pl.exceptions.PolarsError:
-        path = None
-    if path is None:
-        return compute(tables), False
+    """(matches, reused): the stored result for these inputs (the raw load's content
+    hash: the etl code, in the key too, makes everything else from it), else
+    `compute()`, stored for the next run. An unreadable or foreign file is computed
+    again, never trusted; a cache that cannot be written costs only the next run's time."""
+    path = cache_dir / f"{key(inputs)}.parquet"
     try:
         found = pl.read_parquet(path)
     except (OSError, pl.exceptions.PolarsError):
@@ -80,7 +75,7 @@ def matches(tables: dict[str, pl.DataFrame], cache_dir: Path | None,
         with suppress(OSError):   # a cache this process may read but not write is used
             os.utime(path)   # recently used: kept by the pruning below
         return found, True
-    result = compute(tables)
+    result = compute()
     partial = path.with_suffix(f".{os.getpid()}.partial")
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)

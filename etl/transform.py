@@ -8,6 +8,7 @@ import polars as pl
 
 from base.kinds import ALIASES
 from etl import clean, imdb_link, match_cache, matching
+from etl.raw import content_hash
 
 ENRICHMENT_SCHEMA = {
     "show_id": pl.String, "tmdb_id": pl.Int64, "media_type": pl.String,
@@ -104,17 +105,22 @@ def resolve_all(tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
 
 
 def transform(raw: dict[str, pl.DataFrame], match_cache_dir: Path | None = None,
+              inputs: str | None = None,
               progress: Callable[[str], None] = lambda m: None) -> clean.Cleaned:
     """Every raw table cleaned, typed and linked; quarantine and repairs collected.
     With match_cache_dir, title matches are reused from a run on the same inputs
-    (etl/match_cache.py)."""
+    (etl/match_cache.py); `inputs` is raw's content hash when the caller has it."""
     out = clean.clean_netflix(raw["netflix_titles"])
     out.merge(clean.clean_imdb(raw["imdb_titles"], raw["imdb_credits"]))
     out.merge(clean.clean_market(raw["tmdb_market"], raw.get("tmdb_popular")))
     out.tables["src_tmdb_enrichment"] = clean_enrichment(raw.get("tmdb_enrichment"))
     out.merge(imdb_link.clean_tables(raw.get("imdb_ds_titles"), raw.get("imdb_ds_akas")))
+    if match_cache_dir is None:
+        out.tables["src_title_matches"] = resolve_all(out.tables)
+        return out
     out.tables["src_title_matches"], reused = match_cache.matches(
-        out.tables, match_cache_dir, resolve_all, MATCH_SCHEMA)
+        inputs or content_hash(raw), match_cache_dir, lambda: resolve_all(out.tables),
+        MATCH_SCHEMA)
     if reused:
         progress("title matches reused: the same inputs were matched by an earlier run")
     return out

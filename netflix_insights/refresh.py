@@ -219,8 +219,9 @@ def _run_locked(paths, source, kaggle_csv, replay, progress, tmdb_limit,
         loads = extract(paths, source, kaggle_csv, replay, progress, tmdb_limit, imdb_dir)
         stage("transform", progress)
         raw_tables = raw.load_tables(loads[0])
-        cleaned = transform.transform(raw_tables, paths.cache_dir / "matches", progress)
         input_hash = raw.content_hash(raw_tables)
+        cleaned = transform.transform(raw_tables, paths.cache_dir / "matches", input_hash,
+                                      progress)
         build_id = new_build_id(paths, input_hash)
         coverage = transform.coverage(cleaned.tables)
         run.update(build_id=build_id, raw_loads=json.dumps([str(l.path) for l in loads]),

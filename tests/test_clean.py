@@ -188,34 +188,32 @@ def test_posters_rows_with_the_same_synopsis_fold_into_the_list_film():
     assert merged.height == 4 + 2   # "City" (two candidates) and the 2006 remake stay apart
 
 
-def _match_tables(n: int) -> dict[str, pl.DataFrame]:
-    return {"src_netflix_titles": pl.DataFrame({"show_id": [f"s{i}" for i in range(n)]})}
-
-
 def test_match_cache_reuses_only_the_same_inputs_and_code(tmp_path, monkeypatch):
     from etl import match_cache
     schema = {"show_id": pl.String}
     calls = []
 
-    def compute(tables):
-        calls.append(tables["src_netflix_titles"].height)
-        return tables["src_netflix_titles"]
+    def compute(n: int):
+        def run():
+            calls.append(n)
+            return pl.DataFrame({"show_id": [f"s{i}" for i in range(n)]})
+        return run
 
     cache = tmp_path / "matches"
-    first, reused = match_cache.matches(_match_tables(2), cache, compute, schema)
-    again, reused_again = match_cache.matches(_match_tables(2), cache, compute, schema)
+    first, reused = match_cache.matches("inputs 2", cache, compute(2), schema)
+    again, reused_again = match_cache.matches("inputs 2", cache, compute(2), schema)
     assert (reused, reused_again, calls) == (False, True, [2])
     assert again.equals(first)
-    match_cache.matches(_match_tables(3), cache, compute, schema)      # other inputs
+    match_cache.matches("inputs 3", cache, compute(3), schema)      # other inputs
     monkeypatch.setattr(match_cache, "code_fingerprint", lambda: "the matcher was edited")
-    _, reused = match_cache.matches(_match_tables(2), cache, compute, schema)
+    _, reused = match_cache.matches("inputs 2", cache, compute(2), schema)
     assert not reused and calls == [2, 3, 2]
-    _, reused = match_cache.matches(_match_tables(2), cache, compute, {"show_id": pl.Int64})
+    _, reused = match_cache.matches("inputs 2", cache, compute(2), {"show_id": pl.Int64})
     assert not reused   # a file of another shape is not this result
     newest = []
     for n in range(4, 9):
-        match_cache.matches(_match_tables(n), cache, compute, schema)
-        newest = [match_cache.key(_match_tables(n))] + newest
+        match_cache.matches(f"inputs {n}", cache, compute(n), schema)
+        newest = [match_cache.key(f"inputs {n}")] + newest
     kept = {p.stem for p in cache.glob("*.parquet")}
     assert kept == set(newest[:match_cache.KEEP])   # the most recent, not any three
     assert not list(cache.glob("*.partial"))
@@ -245,8 +243,8 @@ from etl import match_cache
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)   # a write past the limit fails (EFBIG)
 resource.setrlimit(resource.RLIMIT_FSIZE, (200, 200))
 frame = pl.DataFrame({"show_id": [f"s{i}" for i in range(5000)]})
-out, reused = match_cache.matches({"t": frame}, __import__("pathlib").Path(sys.argv[1]),
-                                  lambda t: t["t"], {"show_id": pl.String})
+out, reused = match_cache.matches("inputs", __import__("pathlib").Path(sys.argv[1]),
+                                  lambda: frame, {"show_id": pl.String})
 print(out.height, reused)
 """
 
@@ -263,22 +261,11 @@ def test_match_cache_on_a_full_disk_still_matches_and_leaves_nothing(tmp_path):
     assert list(cache.iterdir()) == []
 
 
-def test_match_cache_skips_tables_it_cannot_hash(tmp_path):
-    """The key hashes each table's CSV text, which has no form for a list column: such
-    inputs are matched, not cached (no cleaned table has one today)."""
-    from etl import match_cache
-    nested = {"src_netflix_titles": pl.DataFrame({"show_id": ["s1"], "genres": [["a", "b"]]})}
-    frame, reused = match_cache.matches(nested, tmp_path / "matches",
-                                        lambda t: t["src_netflix_titles"].select("show_id"),
-                                        {"show_id": pl.String})
-    assert frame["show_id"].to_list() == ["s1"] and not reused
-    assert not (tmp_path / "matches").exists()
-
-
 def test_match_cache_that_cannot_be_written_still_matches(tmp_path):
     from etl import match_cache
     blocked = tmp_path / "file"
     blocked.write_text("a file where the cache folder would go")
-    frame, reused = match_cache.matches(_match_tables(2), blocked / "matches",
-                                        lambda t: t["src_netflix_titles"], {"show_id": pl.String})
+    frame, reused = match_cache.matches("inputs", blocked / "matches",
+                                        lambda: pl.DataFrame({"show_id": ["s1", "s2"]}),
+                                        {"show_id": pl.String})
     assert frame.height == 2 and not reused
