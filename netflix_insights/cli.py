@@ -18,7 +18,7 @@ from base.text import counted
 
 
 def _data_dir_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data-dir", type=_folder, default=None,
+    p.add_argument("--data-dir", type=_path, default=None,
                    help="raw loads, warehouse builds, models and caches "
                         f"(env {settings.SETTINGS['data_dir'].env}; default: data/ in the "
                         "project)")
@@ -388,15 +388,6 @@ def _given(text: str) -> str:
 
 def _path(text: str) -> Path:
     return Path(_given(text))
-
-
-def _folder(text: str) -> Path:
-    """A folder, existing or to be made: a file there is refused by name (it was reported
-    as a data dir with no warehouse, and `refresh` failed on it deep inside)."""
-    path = _path(text)
-    if path.exists() and not path.is_dir():
-        raise argparse.ArgumentTypeError(f"{text[:80]!r} is a file, not a folder")
-    return path
 
 
 def _file_to_write(text: str) -> Path:

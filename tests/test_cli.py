@@ -159,7 +159,8 @@ USER_MISTAKES = [
     (["train", ""], 2, "must not be empty"),
     (["export", "", "--table", "titles"], 2, "must not be empty"),
     (["sql", "select 1", "--data-dir", ""], 2, "must not be empty"),
-    (["sql", "select 1", "--data-dir", "/etc/passwd"], 2, "is a file, not a folder"),
+    # settings.data_dir refuses it, whether from --data-dir or the environment
+    (["sql", "select 1", "--data-dir", "/etc/passwd"], 1, "is a file, not a folder"),
     (["refresh", "--data-dir", "/etc/passwd/data"], 1, "lies under a file (/etc/passwd)"),
     (["blend-prior", "{tmp}", "--out", "."], 2, "must name a file"),
     (["blend-prior", "{tmp}", "--out", "{tmp}/"], 2, "must name a file"),
