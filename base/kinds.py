@@ -20,3 +20,11 @@ def kind_of(text: object) -> str | None:
 # APIs and CLIs accept.
 MATURITY_RATINGS = ("TV-MA", "TV-14", "TV-PG", "R", "PG-13", "TV-Y7", "TV-Y", "PG", "TV-G",
                     "NR", "G", "TV-Y7-FV", "NC-17", "UR")
+
+
+def rating_of(value) -> str | None:
+    """A maturity rating as the catalog writes it, from any case ("tv-ma" -> "TV-MA");
+    None when it is not one. The API, the CLIs and evaluate-genres's files all read
+    ratings through it."""
+    text = value.strip().upper() if isinstance(value, str) else None
+    return text if text in MATURITY_RATINGS else None

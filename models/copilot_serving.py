@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from base.kinds import kind_of
+from base.kinds import kind_of, rating_of
 from models.copilot import (
     BENCHMARK_COLUMNS,
     CV_SPLIT,
@@ -17,7 +17,7 @@ from models.copilot import (
     Copilot,
 )
 from models.metrics import summary
-from models.serving import BadInput, length_of, load, only_fields, rating_of, whole_number
+from models.serving import BadInput, length_of, load, only_fields, whole_number
 
 # what a request reads (aliases included); docs/API.md lists them (test_docs checks)
 FIELDS = ("type", "kind", "genres", "country", "language", "month", "quarter",

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import polars as pl
 
-from base.kinds import MATURITY_RATINGS, kind_of
+from base.kinds import kind_of, rating_of
 from base.text import counted
 
 REQUIRED = {"tmdb": ("title", "overview", "genres"),
@@ -127,9 +127,6 @@ def tmdb_record(row: dict, unread: _Unread | None = None) -> dict:
             "release_year": year, "release_month": month}
 
 
-RATINGS = {r.upper(): r for r in MATURITY_RATINGS}
-
-
 def netflix_record(row: dict, unread: _Unread | None = None) -> dict:
     """A Kaggle-style row's inputs (its labels: labelled_records)."""
     unread = unread or _Unread()
@@ -141,7 +138,7 @@ def netflix_record(row: dict, unread: _Unread | None = None) -> dict:
     runtime = None if seasons else _minutes(duration)
     if duration and runtime is None and seasons is None:
         unread("duration", duration)
-    if rating and rating.upper() not in RATINGS:
+    if rating and rating_of(rating) is None:
         unread("rating", rating)
     year = _year(row.get("release_year"), earliest=1900)
     if year is None:
@@ -154,7 +151,7 @@ def netflix_record(row: dict, unread: _Unread | None = None) -> dict:
             "title": (row.get("title") or "").strip(),
             "description": (row.get("description") or "").strip(),
             "countries": _split(row.get("country"), ","), "people": people,
-            "maturity_rating": RATINGS.get(rating.upper()),
+            "maturity_rating": rating_of(rating),
             "release_year": year, "runtime_minutes": runtime,
             "seasons": seasons}
 

@@ -17,7 +17,7 @@ import numpy as np
 from sklearn.metrics import f1_score, precision_recall_fscore_support
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from base.kinds import MATURITY_RATINGS, kind_of
+from base.kinds import MATURITY_RATINGS, kind_of, rating_of
 from base.text import counted
 from models import artifacts, genre_files
 from models.genre_classifier import HEADLINE, form_record, served_variant
@@ -46,13 +46,6 @@ class BadInput(validation.BadInput):
 
 RATINGS = MATURITY_RATINGS
 MAX_PEOPLE = 50
-
-
-def rating_of(value) -> str | None:
-    """A maturity rating as the catalog writes it ("tv-ma" -> "TV-MA"); None when not one
-    (evaluate-genres read lower-case ratings while the predict commands refused them)."""
-    text = str(value).strip().upper() if isinstance(value, str) else None
-    return text if text in RATINGS else None
 
 
 def _text(data: dict, *keys: str, limit: int) -> str:

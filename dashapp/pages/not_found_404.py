@@ -18,5 +18,3 @@ def layout(**_query) -> html.Div:
         html.Ul([html.Li(html.A(p["name"], href=p["relative_path"]))
                  for p in sorted(pages, key=lambda p: p["order"])]),
     ], id="not-found")
-
-
