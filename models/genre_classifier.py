@@ -25,11 +25,13 @@ are the models those scores measure. Every split also scores the plain model and
 """
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, partial
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -42,12 +44,18 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import MultiLabelBinarizer
 
 from base import settings
-from models import SQL, genre_aux, genre_files
+from base.paths import Paths
+from models import SQL, genre_aux, genre_files, sentence_encoder
 from models.artifacts import TrainedModel
 from models.genre_aux import AuxGenres
 from models.genre_plain import PlainModel, SeedBaseline, best_threshold
 from models.metrics import multilabel_rows
-from models.text_features import FeatureBuilder, text_of
+from models.text_features import (
+    SENTENCE_VECTOR,
+    FeatureBuilder,
+    text_of,
+    with_sentence_vectors,
+)
 
 NAME = "genres"
 ORDER = 10
@@ -63,9 +71,10 @@ SEED = 42
 PARAMS = {"oof_folds": 3, "min_label_positives": 3, "calibration_C": 100.0,
           "variants": {
               "netflix": {"C": 4.0, "weights": {"meta": 0.25, "people": 1.0, "stems": 0.5,
-                                                "aux": 0.25}},
+                                                "aux": 0.25, "sentence": 0.5}},
               "netflix_form": {"C": 2.0, "weights": {"meta": 0.5, "stems": 0.5,
-                                                     "title_chars": 0.5, "aux": 0.25}},
+                                                     "title_chars": 0.5, "aux": 0.25,
+                                                     "sentence": 0.5}},
               "tmdb": {"C": 4.0, "weights": {"meta": 0.25, "title_chars": 0.5,
                                              "stems": 0.5}}},
           "threshold_grid": [round(x, 2) for x in np.linspace(0.02, 0.96, 95)]}
@@ -249,8 +258,9 @@ def load_records(con: duckdb.DuckDBPyConnection, task: str) -> list[dict]:
 
 
 def form_record(record: dict) -> dict:
-    """Only the fields the live form offers (plus labels when training)."""
-    return {k: record.get(k) for k in (*FORM_FIELDS, "labels")}
+    """Only the fields the live form offers (plus labels and the text's sentence vector
+    when training)."""
+    return {k: record.get(k) for k in (*FORM_FIELDS, "labels", SENTENCE_VECTOR)}
 
 
 def served_variant(record: dict) -> str:
@@ -370,7 +380,7 @@ def train(con: duckdb.DuckDBPyConnection, seed: int = SEED,
     "tmdb", "tmdb_plain"}. The Netflix ones are those trained on the additions before
     2021 (what their headline scores measure), the TMDB ones on every bundled movie."""
     started, n_jobs = time.monotonic(), settings.get("train_jobs")
-    netflix = load_records(con, "netflix")
+    netflix = with_sentence_vectors(load_records(con, "netflix"), progress)
     aux = genre_aux.fit(genre_aux.training_records(con, netflix, TEMPORAL_CUTOFF.year), seed)
     progress("auxiliary genre models fitted")
     models, rows = run_jobs(netflix_jobs(netflix, aux, seed)
@@ -386,3 +396,19 @@ def train(con: duckdb.DuckDBPyConnection, seed: int = SEED,
                         metrics=rows, seed=seed,
                         notes=f"trained in {time.monotonic() - started:.1f} s wall with "
                               f"{n_jobs} process{'es' if n_jobs > 1 else ''}")
+
+
+def write_sentence_vectors(data_dir: Path) -> int:
+    """The shipped sentence vectors (models/sentence_encoder.py), from the Netflix
+    training texts of `data_dir`'s published build (of the bundled snapshot)."""
+    with duckdb.connect(str(Paths(data_dir).current_link), read_only=True) as con:
+        records = load_records(con, "netflix")
+    return sentence_encoder.write_shipped([text_of(r) for r in records])
+
+
+if __name__ == "__main__":   # python -m models.genre_classifier DATA_DIR
+    if len(sys.argv) != 2:
+        raise SystemExit("usage: python -m models.genre_classifier DATA_DIR "
+                         "(writes the shipped sentence vectors)")
+    print(f"{write_sentence_vectors(Path(sys.argv[1])):,} vectors written to "
+          f"{sentence_encoder.SHIPPED}")

@@ -11,8 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+from models import sentence_encoder
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
 
@@ -77,6 +80,36 @@ def _whole(r: dict) -> dict:
     return r
 
 
+SENTENCE_VECTOR = "sentence_vector"   # a record's precomputed vector (training rows)
+
+
+def with_sentence_vectors(records: list[dict], progress=lambda m: None) -> list[dict]:
+    """The records with their text's sentence vector attached (shipped or embedded in
+    one batch), so that the folds and worker processes of a training run never embed."""
+    found = sentence_encoder.vectors([text_of(r) for r in records], progress)
+    return [{**r, SENTENCE_VECTOR: v} for r, v in zip(records, found)]
+
+
+class SentenceBlock:
+    """The `sentence` block: all-MiniLM-L6-v2 vectors of title + text
+    (models/sentence_encoder.py), dense, 384 columns. Nothing is fitted; a record
+    without a precomputed vector (a request) is embedded."""
+
+    def fit_transform(self, records) -> sparse.csr_matrix:
+        return self.transform(records)
+
+    def transform(self, records) -> sparse.csr_matrix:
+        records = list(records)
+        missing = [i for i, r in enumerate(records) if r.get(SENTENCE_VECTOR) is None]
+        out = np.zeros((len(records), sentence_encoder.DIM), np.float32)
+        if missing:
+            out[missing] = sentence_encoder.vectors([text_of(records[i]) for i in missing])
+        for i, r in enumerate(records):
+            if r.get(SENTENCE_VECTOR) is not None:
+                out[i] = r[SENTENCE_VECTOR]
+        return sparse.csr_matrix(out)
+
+
 def _vectorizer(block: str, task: str):
     """(vectorizer, field) of one block; all but `text` are optional (weight > 0)."""
     if block == "text":
@@ -93,6 +126,8 @@ def _vectorizer(block: str, task: str):
                                sublinear_tf=True), title_of
     if block == "stems":        # "zombies"/"zombie", "murderer"/"murders": merges rare forms
         return TfidfVectorizer(min_df=2, sublinear_tf=True, token_pattern=r"\S+"), stems_of
+    if block == "sentence":     # what the synopsis means, beyond its words
+        return SentenceBlock(), _whole
     raise ValueError(f"unknown feature block {block!r}")
 
 
