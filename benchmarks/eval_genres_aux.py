@@ -60,7 +60,8 @@ def evaluate(con, start: date, end: date, trials) -> None:
         scored = [records[i] for i in score_idx]
         if variant == "netflix_form":
             rows, scored = forms, [gc.form_record(r) for r in scored]
-        served = gc.PARAMS["variants"][variant]
+        # as measured then: before the sentence block (eval_genres_sentence.py)
+        served = without_sentence(gc.PARAMS["variants"][variant])
         for sources, weight in trials:
             weight = served["weights"]["aux"] if weight is None else weight
             params = {**served, "weights": {**served["weights"], "aux": weight}}
@@ -69,6 +70,13 @@ def evaluate(con, start: date, end: date, trials) -> None:
             name = "+".join(sources) or "none"
             print(f"  {variant}: aux {name:<9} weight {weight:.2f} "
                   f"{f1s(y[score_idx], model.predict_many(scored))}", flush=True)
+
+
+def without_sentence(params: dict) -> dict:
+    """A variant's parameters without the sentence-vector block, which came after the
+    choices these benchmarks made (benchmarks/eval_genres_sentence.py)."""
+    return {**params, "weights": {k: w for k, w in params["weights"].items()
+                                  if k != "sentence"}}
 
 
 def choice_then_report(doc: str, report_help: str, argv: list[str] | None = None):

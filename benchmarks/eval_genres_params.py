@@ -23,7 +23,7 @@ import numpy as np
 from joblib import Parallel, delayed
 from threadpoolctl import threadpool_limits
 
-from eval_genres_aux import CHOICE, REPORT, choice_then_report, f1s
+from eval_genres_aux import CHOICE, REPORT, choice_then_report, f1s, without_sentence
 from models import genre_aux
 from models import genre_classifier as gc
 from models.genre_plain import PlainModel
@@ -115,7 +115,8 @@ def evaluate(con, start: date, end: date, trials: dict[str, list[tuple[str, dict
 def main() -> None:
     con, report = choice_then_report(__doc__, "also score the served parameters on the "
                                               "2021 additions")
-    served = gc.PARAMS["variants"]
+    # as measured then: before the sentence block (eval_genres_sentence.py)
+    served = {v: without_sentence(p) for v, p in gc.PARAMS["variants"].items()}
     # the trials change the full model's parameters (the form's before this choice)
     base = served["netflix"]
     evaluate(con, *CHOICE, {

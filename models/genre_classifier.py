@@ -76,7 +76,7 @@ PARAMS = {"oof_folds": 3, "min_label_positives": 3, "calibration_C": 100.0,
                                                      "title_chars": 0.5, "aux": 0.25,
                                                      "sentence": 0.5}},
               "tmdb": {"C": 4.0, "weights": {"meta": 0.25, "title_chars": 0.5,
-                                             "stems": 0.5}}},
+                                             "stems": 0.5, "sentence": 0.25}}},
           "threshold_grid": [round(x, 2) for x in np.linspace(0.02, 0.96, 95)]}
 # What a person can type into the live form (or pass to the CLI/API). The "netflix_form"
 # variant is trained on these alone, so what the form shows is what it was scored on.
@@ -339,7 +339,7 @@ def tmdb_jobs(records: list[dict], seed: int) -> list[partial]:
     """The TMDB model, the plain model and the seed baseline fitted on every bundled
     movie, scored on the unseen movies (report part); the model also out of fold."""
     labels, y = binarize(records)
-    unseen = genre_files.unseen_tmdb("report", labels).records
+    unseen = with_sentence_vectors(genre_files.unseen_tmdb("report", labels).records)
     y_unseen = MultiLabelBinarizer(classes=labels).fit_transform([r["labels"] for r in unseen])
     split = (labels, y, y_unseen, UNSEEN_SPLIT)
     return [partial(_classifier_job, "tmdb", records, unseen, *split, seed),
@@ -383,8 +383,9 @@ def train(con: duckdb.DuckDBPyConnection, seed: int = SEED,
     netflix = with_sentence_vectors(load_records(con, "netflix"), progress)
     aux = genre_aux.fit(genre_aux.training_records(con, netflix, TEMPORAL_CUTOFF.year), seed)
     progress("auxiliary genre models fitted")
-    models, rows = run_jobs(netflix_jobs(netflix, aux, seed)
-                            + tmdb_jobs(load_records(con, "tmdb"), seed), n_jobs, progress)
+    tmdb = with_sentence_vectors(load_records(con, "tmdb"), progress)
+    models, rows = run_jobs(netflix_jobs(netflix, aux, seed) + tmdb_jobs(tmdb, seed),
+                            n_jobs, progress)
     # each job's process returned its own copy of the auxiliary models: keep one (the
     # same fitted object, so the same predictions) and the artifact holds it once
     for variant in ("netflix", "netflix_form"):
@@ -398,12 +399,22 @@ def train(con: duckdb.DuckDBPyConnection, seed: int = SEED,
                               f"{n_jobs} process{'es' if n_jobs > 1 else ''}")
 
 
+def sentence_texts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every text a refresh's genre training embeds: the Netflix and TMDB training rows
+    and the unseen movies it scores."""
+    tmdb = load_records(con, "tmdb")
+    labels, _ = binarize(tmdb)
+    unseen = [r for part in ("tune", "report")
+              for r in genre_files.unseen_tmdb(part, labels).records]
+    return [text_of(r) for r in load_records(con, "netflix") + tmdb + unseen]
+
+
 def write_sentence_vectors(data_dir: Path) -> int:
-    """The shipped sentence vectors (models/sentence_encoder.py), from the Netflix
-    training texts of `data_dir`'s published build (of the bundled snapshot)."""
+    """The shipped sentence vectors (models/sentence_encoder.py), from `data_dir`'s
+    published build (of the bundled snapshot)."""
     with duckdb.connect(str(Paths(data_dir).current_link), read_only=True) as con:
-        records = load_records(con, "netflix")
-    return sentence_encoder.write_shipped([text_of(r) for r in records])
+        texts = sentence_texts(con)
+    return sentence_encoder.write_shipped(texts)
 
 
 if __name__ == "__main__":   # python -m models.genre_classifier DATA_DIR

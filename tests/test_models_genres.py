@@ -159,7 +159,7 @@ def test_published_metrics_on_unseen_titles(trained_data_dir):
         u = "unseen_tmdb"
         tmdb, tmdb_plain = metric(con, "genres_tmdb", "micro_f1", u), metric(con, "genres_tmdb_plain", "micro_f1", u)
         assert tmdb > metric(con, "genres_tmdb_baseline", "micro_f1", u) + 0.15
-        assert tmdb > 0.6 and tmdb_plain > 0.6  # measured 0.651 and 0.644
+        assert tmdb > tmdb_plain > 0.6  # measured 0.659 and 0.644 (0.651 without vectors)
         scored = con.execute("select value from model_metrics where model = 'genres_tmdb' and "
                              "split = $s and metric = 'support'", {"s": u}).fetchall()
         assert sum(v for (v,) in scored) > 1000  # ~695 movies × ~2.4 genres: the report part

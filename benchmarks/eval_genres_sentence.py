@@ -1,0 +1,69 @@
+"""How the sentence-vector block's weight was chosen, and where it was left out (issue 13).
+
+    .venv/bin/python benchmarks/eval_genres_sentence.py --data-dir DIR [--report]
+
+DIR holds a published build of the bundled data (training not needed). The block:
+all-MiniLM-L6-v2 vectors of title + synopsis (models/sentence_encoder.py).
+- Netflix, chosen one year before the reported split (trained on the titles added
+  before 2020, scored on the 2020 additions), at weights 0 / 0.25 / 0.5 / 1 on top of
+  each variant's served parameters, beside the plain model of the same run.
+- TMDB, chosen on the tune part of the unseen movies, the same weights and weight 1 at
+  C 2. The bundled movies' overviews are embedded first (~2 min: only the catalog's
+  vectors are shipped).
+With --report, each choice against the same model without the block, once on the
+reported split (the 2021 additions; the report part of the unseen movies), with the
+paired bootstrap of eval_genres_params.py for the Netflix form.
+"""
+from __future__ import annotations
+
+import time
+
+from sklearn.preprocessing import MultiLabelBinarizer
+
+from eval_genres_aux import CHOICE, REPORT, choice_then_report, f1s, without_sentence
+from eval_genres_params import evaluate, with_changes
+from models import genre_files
+from models import genre_classifier as gc
+from models.genre_plain import PlainModel
+from models.text_features import with_sentence_vectors
+
+WEIGHTS = [0.0, 0.25, 0.5, 1.0]
+TMDB_TRIALS = [{"sentence": w} for w in WEIGHTS] + [{"sentence": 1.0, "C": 2.0}]
+
+
+def netflix(report: bool) -> None:
+    served = gc.PARAMS["variants"]
+    before = {v: without_sentence(served[v]) for v in ("netflix", "netflix_form")}
+    evaluate(con, *CHOICE, {v: [(f"sentence {w}", with_changes(before[v], {"sentence": w}))
+                                for w in WEIGHTS] for v in before})
+    if report:
+        evaluate(con, *REPORT, {v: [("without the block", before[v]), ("served", served[v])]
+                                for v in before})
+
+
+def tmdb(report: bool) -> None:
+    started = time.monotonic()
+    records = with_sentence_vectors(gc.load_records(con, "tmdb"))
+    labels, y = gc.binarize(records)
+    parts = ["tune", "report"] if report else ["tune"]
+    unseen = {p: with_sentence_vectors(genre_files.unseen_tmdb(p, labels).records)
+              for p in parts}
+    truth = {p: MultiLabelBinarizer(classes=labels).fit_transform([r["labels"] for r in rows])
+             for p, rows in unseen.items()}
+    print(f"TMDB: {len(records):,} bundled movies embedded in "
+          f"{time.monotonic() - started:.0f} s", flush=True)
+    plain = PlainModel("tmdb", labels).fit(records, y, gc.SEED)
+    for p in parts:
+        print(f"  {p}: plain model {f1s(truth[p], plain.predict(unseen[p]))}", flush=True)
+    served = gc.PARAMS["variants"]["tmdb"]
+    for trial in TMDB_TRIALS:
+        model, _ = gc.fit("tmdb", records, labels, y, gc.SEED, None, with_changes(served, trial))
+        for p in parts:
+            print(f"  {p}: {trial} {f1s(truth[p], model.predict_many(unseen[p]))}", flush=True)
+
+
+if __name__ == "__main__":
+    con, report = choice_then_report(__doc__, "also score the choices on the reported splits")
+    netflix(report)
+    tmdb(report)
+    con.close()
