@@ -81,8 +81,9 @@ def layout(**_query) -> html.Div:
         html.H2("Genre classifier"),
         html.P("Multi-label prediction of Netflix categories (42 labels) from a title's text "
                "and metadata (plus what genre models trained on the warehouse's TMDB and "
-               "IMDb titles, none of them a catalog title, read in that text), and of TMDB "
-               "genres from a movie's overview. Judged on titles "
+               "IMDb titles, none of them a catalog title, read in that text, and a "
+               "pretrained sentence encoder's reading of it), and of TMDB genres from a "
+               "movie's overview. Judged on titles "
                "they never saw: the Netflix models are trained on the titles added before "
                "2021 and scored on the 2021 additions; the TMDB model is scored on recent "
                "movies outside the bundle. Each next to the plain model (TF-IDF words and "
