@@ -41,8 +41,8 @@ FULL_TRIALS = [{}, {"C": 2.0}, {"C": 2.0, "meta": 0.5},
 def with_changes(base: dict, changes: dict) -> dict:
     params = copy.deepcopy(base)
     for key, value in changes.items():
-        if key == "C":
-            params["C"] = value
+        if key in ("C", "sentence_dims"):
+            params[key] = value
         else:
             params["weights"][key] = value
     return params

@@ -69,6 +69,8 @@ SEED = 42
 # choice lost to them: without cast, rating and year, the type and country tokens and
 # the title's spelling carry more, and a smaller C fits less of the text's noise.
 PARAMS = {"oof_folds": 3, "min_label_positives": 3, "calibration_C": 100.0,
+          # the sentence block's principal axes (benchmarks/eval_genres_sentence.py)
+          "sentence_dims": 64,
           "variants": {
               "netflix": {"C": 4.0, "weights": {"meta": 0.25, "people": 1.0, "stems": 0.5,
                                                 "aux": 0.25, "sentence": 0.5}},
@@ -185,10 +187,11 @@ def _classifier(C: float, seed: int) -> OneVsRestClassifier:
         random_state=seed))
 
 
-def _features(task: str, weights: dict[str, float], records: list[dict],
+def _features(task: str, params: dict, records: list[dict],
               aux: AuxGenres | None) -> tuple[FeatureBuilder, sparse.csr_matrix]:
     """A fitted FeatureBuilder and the matrix of `records`."""
-    feats = FeatureBuilder(task, weights, aux)
+    feats = FeatureBuilder(task, params["weights"], aux,
+                           params.get("sentence_dims", PARAMS["sentence_dims"]))
     return feats, feats.fit_transform(records)
 
 
@@ -215,10 +218,10 @@ def _fit_group(task: str, params: dict, records: list[dict], y: np.ndarray, seed
     labels = y[:, columns]
     oof = np.zeros(labels.shape)
     for fit, held in KFold(PARAMS["oof_folds"], shuffle=True, random_state=seed).split(records):
-        feats, x = _features(task, params["weights"], [records[i] for i in fit], aux)
+        feats, x = _features(task, params, [records[i] for i in fit], aux)
         clf = _classifier(params["C"], seed).fit(x, labels[fit])
         oof[held] = clf.predict_proba(feats.transform([records[i] for i in held]))
-    feats, x = _features(task, params["weights"], records, aux)
+    feats, x = _features(task, params, records, aux)
     calibration = np.array([_platt(labels[:, k], oof[:, k]) for k in range(len(columns))]).T
     model = GroupModel(feats, _classifier(params["C"], seed).fit(x, labels), columns,
                        calibration, np.full(len(columns), 0.5))
