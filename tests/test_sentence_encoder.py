@@ -36,7 +36,7 @@ def test_a_batch_gives_each_text_its_own_vector():
 
 def test_shipped_vectors_cover_the_bundled_data_and_are_the_models(warehouse_con):
     """Every text the genre training of the bundled build embeds has a shipped vector
-    (else each refresh would embed it again: ~3.5 min), and the shipped vectors are what
+    (else each refresh would embed it again: ~4 min), and the shipped vectors are what
     the installed model gives. A change of the snapshot or of the ETL's text fails here:
     regenerate with `python -m models.genre_classifier DATA_DIR`."""
     texts = genre_classifier.sentence_texts(warehouse_con.cursor())
