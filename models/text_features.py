@@ -102,10 +102,11 @@ class SentenceBlock:
 
     def fit_transform(self, records) -> sparse.csr_matrix:
         vectors = self._vectors(records)
-        self.mean = vectors.mean(axis=0)
-        # the principal axes: the right singular vectors of the centred rows
+        self.mean = vectors.mean(axis=0) if len(vectors) else vectors.sum(axis=0)
+        # the principal axes: the right singular vectors of the centred rows; n rows
+        # determine n - 1 of them (the rest would point anywhere)
         _, _, axes = np.linalg.svd(vectors - self.mean, full_matrices=False)
-        self.axes = axes[:self.dims].T.astype(np.float32)
+        self.axes = axes[:min(self.dims, max(len(vectors) - 1, 0))].T.astype(np.float32)
         return self._project(vectors)
 
     def transform(self, records) -> sparse.csr_matrix:

@@ -75,8 +75,29 @@ def test_the_block_reads_a_training_rows_vector_and_embeds_a_requests():
     assert [b[0] for b in features.blocks] == ["text", "meta", "sentence"]
     embedded = features.transform(rows)   # as a request: no vector given
     assert np.abs((from_vectors - embedded).toarray()).max() < 1e-3
-    # two rows have two principal axes (of the 64 the block keeps at most): the columns
-    # the block adds, centred on the rows' mean, opposite on two rows
-    sentence = from_vectors.toarray()[:, -2:]
-    assert features.blocks[-1][2].axes.shape == (384, 2)
-    assert np.allclose(sentence[0], -sentence[1], atol=1e-3) and np.abs(sentence).max() > 0.1
+    # two rows determine one principal axis (of the 64 the block keeps at most): one
+    # column, centred on the rows' mean, opposite on the two rows
+    assert features.blocks[-1][2].axes.shape == (384, 1)
+    sentence = from_vectors.toarray()[:, -1]
+    assert sentence[0] == pytest.approx(-sentence[1], abs=1e-3) and abs(sentence[0]) > 0.1
+
+
+@pytest.mark.parametrize("damage", ["torn", "empty", "not a zip"])
+def test_a_damaged_shipped_file_costs_time_not_predictions(tmp_path, monkeypatch, damage):
+    """A torn, empty or foreign vectors file is read as none: texts are embedded."""
+    broken = tmp_path / "vectors.npz"
+    whole = sentence_encoder.SHIPPED.read_bytes()
+    broken.write_bytes({"torn": whole[:len(whole) // 2], "empty": b"",
+                        "not a zip": b"keys,vectors\n"}[damage])
+    monkeypatch.setattr(sentence_encoder, "SHIPPED", broken)
+    monkeypatch.setattr(sentence_encoder, "_loaded", {})
+    assert sentence_encoder.shipped() == {}
+    found = sentence_encoder.vectors([HAUNTED]).astype(np.float32)
+    assert found[0] @ sentence_encoder.encoder().embed([HAUNTED])[0].astype(np.float32) > 0.999
+
+
+def test_a_broken_character_in_a_synopsis_is_read_not_refused():
+    """A lone surrogate (half an emoji from a JSON body) made the key and the tokenizer
+    fail: a 500 from the API. It reads as "?"."""
+    broken, replaced = sentence_encoder.vectors(["A ghost \ud800 story", "A ghost ? story"])
+    assert np.abs(broken.astype(np.float32) - replaced.astype(np.float32)).max() == 0

@@ -165,7 +165,7 @@ def live_form() -> dbc.Card:
 def more_details() -> html.Details:
     """What the API's full model reads beyond the form (folded: most people have only a
     synopsis). Any of it, and the full model answers: on the 2021 additions it scores
-    0.710 micro-F1 against the form model's 0.671 (docs/models/genre_classifier.md)."""
+    0.718 micro-F1 against the form model's 0.686 (docs/models/genre_classifier.md)."""
     def field(label: str, name: str, control) -> html.Div:
         return html.Div([label_for(label, f"{FORM}-{name}"), control], className="mb-2")
     number = {"type": "number", "step": 1, "inputMode": "numeric"}
