@@ -17,8 +17,9 @@ the 2021 additions by 0.008-0.015 micro-F1 and 0.020-0.027 macro-F1.
 - Vectors of the bundled data's texts are shipped (models/assets/
   genre_sentence_vectors.npz, keyed by the text's sha256): embedding the 23,000
   synopses a refresh trains and scores on takes ~4 minutes of two cores, more than
-  the rest of the training. A text not in it is embedded when asked (~10 ms a text; a
-  new build's new titles, every request).
+  the rest of the training. A training text not in it (a new build's new titles) is
+  embedded when the training reads it; a request embeds its own (~10 ms), without
+  loading the file.
 """
 from __future__ import annotations
 
@@ -113,6 +114,7 @@ class Encoder:
     def embed(self, texts: list[str]) -> np.ndarray:
         """len(texts) × 384 float16 unit vectors (float16: what the shipped file holds,
         so a vector is the same whether it was shipped or computed here)."""
+        texts = [_clean(t) for t in texts]
         out = np.zeros((len(texts), DIM), np.float16)
         # batches of similar length: padding a short synopsis to a long one's length
         # costs as much as the long one
@@ -155,15 +157,15 @@ def _read_shipped() -> dict[str, np.ndarray]:
 
 
 def vectors(texts: list[str], progress=lambda message: None) -> np.ndarray:
-    """len(texts) × 384 float16: shipped vectors where there are, the rest embedded."""
+    """len(texts) × 384 float16: shipped vectors where there are, the rest embedded (a
+    training run's texts; a request embeds its own, models/text_features.py)."""
     known = shipped()
-    texts = [_clean(t) for t in texts]
-    keys = [text_key(t) for t in texts]
+    found = [known.get(text_key(t)) for t in texts]
     out = np.zeros((len(texts), DIM), np.float16)
-    missing = [i for i, k in enumerate(keys) if k not in known]
-    for i, k in enumerate(keys):
-        if k in known:
-            out[i] = known[k]
+    missing = [i for i, v in enumerate(found) if v is None]
+    for i, v in enumerate(found):
+        if v is not None:
+            out[i] = v
     if missing:
         if len(missing) > 500:
             progress(f"embedding {len(missing):,} texts (~{len(missing) // 100} s)")

@@ -95,7 +95,8 @@ class SentenceBlock:
     (models/sentence_encoder.py) projected on their `dims` principal axes of the
     training rows (fitted here, so a fold sees only its own rows), dense: 64 of the 384
     keep what the classifiers use of them at a third of the fitting time (model card).
-    A record without a precomputed vector (a request) is embedded."""
+    A record without a precomputed vector (a request) is embedded: the shipped vectors
+    are for training runs (with_sentence_vectors), not worth loading per server worker."""
 
     def __init__(self, dims: int):
         self.dims = dims
@@ -121,7 +122,7 @@ class SentenceBlock:
         missing = [i for i, r in enumerate(records) if r.get(SENTENCE_VECTOR) is None]
         out = np.zeros((len(records), sentence_encoder.DIM), np.float32)
         if missing:
-            out[missing] = sentence_encoder.vectors([text_of(records[i]) for i in missing])
+            out[missing] = sentence_encoder.encoder().embed([text_of(records[i]) for i in missing])
         for i, r in enumerate(records):
             if r.get(SENTENCE_VECTOR) is not None:
                 out[i] = r[SENTENCE_VECTOR]
