@@ -22,6 +22,8 @@ _TMDB_GENRES = ["Action", "Action & Adventure", "Adventure", "Animation", "Comed
                 "Talk", "Thriller", "War", "War & Politics", "Western"]
 # Cards behind the charts are this dark grey (the plot background is transparent).
 CARD_BACKGROUND = "#303030"
+# Labels drawn on a chart's marks or lines (a heatmap's cells, a reference line)
+LIGHT_TEXT = "#F5F5F5"
 
 
 def _luminance(hex_colour: str) -> float:

@@ -27,6 +27,10 @@ LABEL_COLOURS = {OPPORTUNITY: OPPORTUNITY, SATURATED: "#FF8A8F"}
 ZONE_TINT = 0.09
 BAND_COLOURS = {"over-supplied": SATURATED, "under-supplied": OPPORTUNITY,
                 "in line": MARKET_GREY}
+# The share chart's "SI 1.23" labels are small text on the card: Netflix red read at
+# 2.75:1 there, the zone labels' lighter red 5.8:1
+BAND_TEXT_COLOURS = {band: LABEL_COLOURS.get(colour, colour)
+                     for band, colour in BAND_COLOURS.items()}
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
                "September", "October", "November", "December"]
@@ -253,7 +257,7 @@ def share_comparison(frame: pl.DataFrame) -> Figure:
                                          ("TMDB market", mk, MARKET_GREY))]
     traces.append({"type": "scatter", "x": [x_text] * shown.height, "y": names, "mode": "text",
                    "showlegend": False, "text": [f"SI {v:.2f}" for v in shown["saturation_index"]],
-                   "textfont": {"color": [BAND_COLOURS[b] for b in shown["si_band"]]},
+                   "textfont": {"color": [BAND_TEXT_COLOURS[b] for b in shown["si_band"]]},
                    # drawn past the axis end on a narrow chart, not cut at it
                    "textposition": "middle right", "hoverinfo": "skip", "cliponaxis": False})
     look = merge(subtitle("Netflix (red) vs TMDB market (grey), title-weighted · SI = "

@@ -7,7 +7,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from dashapp.figures.base import Figure, empty_figure, figure, pct
-from dashapp.theme import KIND_COLOURS, KIND_LABELS, NETFLIX_RED, genre_colour
+from dashapp.theme import KIND_COLOURS, KIND_LABELS, LIGHT_TEXT, NETFLIX_RED, genre_colour
 from queries.performance import METRICS, PERIODS
 
 CORR_TITLE = "Spearman rank correlation between title metrics (ρ, −1 to +1)"
@@ -80,7 +80,7 @@ def rank_correlations(frame: pl.DataFrame) -> Figure:
         "type": "heatmap", "z": rho, "x": labels, "y": labels, "text": text,
         "texttemplate": "%{text}", "customdata": titles, "zmin": -1, "zmax": 1,
         "colorscale": DIVERGING, "xgap": 2, "ygap": 2,
-        "textfont": {"color": "#F5F5F5", "size": 12},
+        "textfont": {"color": LIGHT_TEXT, "size": 12},
         "colorbar": {"title": {"text": "ρ"}, "tickvals": [-1, -0.5, 0, 0.5, 1]},
         "hovertemplate": "%{y} vs %{x}<br>ρ = %{z:.2f} over %{customdata:,} titles"
                          "<extra></extra>"}
@@ -348,7 +348,7 @@ def genre_engagement(frame: pl.DataFrame) -> Figure:
             # short and centred: a shape's label is clipped at the plot's edges
             "label": {"text": f"overall {overall:.1f}", "textangle": 0,
                       "textposition": "end", "xanchor": "center", "yanchor": "bottom",
-                      "font": {"size": 12, "color": "#F5F5F5"}}}
+                      "font": {"size": 12, "color": LIGHT_TEXT}}}
     return figure([dots], GENRE_TITLE, shapes=[line],
                   xaxis={"title": {"text": "Engagement score (0–100)"}},
                   yaxis={"automargin": True})
