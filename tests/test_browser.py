@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import click, wait_for
+from conftest import click, text_of, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +37,25 @@ def test_filters_live_in_the_url_and_survive_back(browser, served_app):
     wait.until(lambda d: "genre=Dramas" in d.current_url and "Dramas" in summary())
     # a value the catalog has no option for is left out, and the bar says so (the
     # dropdown dropped it and the page showed every title under the link)
-    browser.get(served_app + "/?type=show&country=Atlantis&country=India")
+    browser.get(served_app + "/?type=show&country=Atlantis&country=India&rating=TV-Y7-FV")
     wait.until(lambda d: "countries: India" in summary()
                and "Left out of the link: 'Atlantis', not in the catalog." in summary())
+    # on a wide screen the chosen rating is shown whole, with its clear and open
+    # buttons inside the control (a twelfth of the row cut it to "T…" and hid them)
+    wait.until(lambda d: "TV-Y7-FV" in text_of(d, "filter-ratings"))
+    assert browser.execute_script(RATING_FITS_JS) == [], "the Rating control cuts its value"
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
+# what does not fit inside the Rating control: a value's text cut short, or a button
+# outside the control's box
+RATING_FITS_JS = """
+const box = document.getElementById('filter-ratings');
+const edge = box.getBoundingClientRect();
+return [...box.querySelectorAll('*')].filter(e => {
+  const r = e.getBoundingClientRect();
+  if (!r.width) return false;
+  const cut = e.clientWidth > 0 && e.textContent.trim() && e.scrollWidth > e.clientWidth + 1;
+  return cut || r.right > edge.right + 1 || r.left < edge.left - 1;
+}).map(e => e.outerHTML.slice(0, 80));
+"""

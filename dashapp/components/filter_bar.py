@@ -51,7 +51,7 @@ def filter_bar(options: FilterOptions) -> dbc.Card:
     marks = {y: str(y) for y in range(years[0] - years[0] % 25 + 25, years[1] + 1, 25)}
     return dbc.Card(dbc.CardBody(dbc.Row([
         _field("Type", dcc.Dropdown(id=ids.FILTER_TYPE, options=TYPE_OPTIONS, multi=True,
-                                    placeholder="Movies & TV shows"), md=4, xl=2),
+                                    placeholder="All types"), md=4, xl=True),
         _field("Release year", dcc.RangeSlider(
             id=ids.FILTER_RELEASE, min=years[0], max=years[1], step=1, value=list(years),
             marks=marks, tooltip={"placement": "bottom"}, allowCross=False), md=8, xl=3),
@@ -59,17 +59,21 @@ def filter_bar(options: FilterOptions) -> dbc.Card:
             id=ids.FILTER_ADDED, min_date_allowed=options.added_min,
             max_date_allowed=options.added_max, start_date_placeholder_text="from",
             end_date_placeholder_text="to", display_format="YYYY-MM-DD", clearable=True),
-            md=4, xl=2),
+            md=4, xl=True),
         _field("Genres", dcc.Dropdown(id=ids.FILTER_GENRES, options=list(options.genres),
-                                      multi=True, placeholder="All genres"), md=4, xl=2),
+                                      multi=True, placeholder="All genres"), md=4, xl=True),
         dcc.Store(id=ids.GENRE_KINDS,
                   data=[list(pair) for pair in zip(options.genres, options.genre_kinds)]),
         _field("Countries", dcc.Dropdown(id=ids.FILTER_COUNTRIES,
                                          options=list(options.countries), multi=True,
-                                         placeholder="All countries"), md=4, xl=2),
-        # "All" under the label "Rating": the one-twelfth column cut "All ratings" to "All r…"
+                                         placeholder="All countries"), md=4, xl=True),
+        # On a wide screen the Rating column is as wide as "2 selected" with its clear
+        # and open buttons (app.css .filter-rating; a twelfth of the row cut one rating
+        # to "N…" and hid the buttons), and the four columns before it share the rest
+        # beside the slider's quarter (narrower, dash hides the slider's year boxes).
         _field("Rating", dcc.Dropdown(id=ids.FILTER_RATINGS, options=list(options.ratings),
-                                      multi=True, placeholder="All"), md=4, xl=1),
+                                      multi=True, placeholder="All ratings"), md=4, xl="auto",
+               className="filter-rating"),
         dbc.Col([
             # On a phone the six controls took the whole first screen: they stay folded
             # behind this button (app.css; assets/fold_toggles.js), the summary and
@@ -84,11 +88,12 @@ def filter_bar(options: FilterOptions) -> dbc.Card:
     ], className="g-2", id=ids.FILTER_FIELDS)), className="mb-3 filter-bar")
 
 
-def _field(label: str, control, **widths: int) -> dbc.Col:
-    """One labelled control; `widths` are its grid columns per breakpoint (md=4, xl=2):
-    one row on wide screens, three on tablets, one control per row on phones."""
-    return dbc.Col([label_for(label, control.id), control], className="filter-field",
-                   **widths)
+def _field(label: str, control, className: str = "", **widths) -> dbc.Col:
+    """One labelled control; `widths` are its grid columns per breakpoint (md=4, xl=2;
+    True: what the others leave, "auto": its own width): one row on wide screens, three
+    on tablets, one control per row on phones."""
+    return dbc.Col([label_for(label, control.id), control],
+                   className=f"filter-field {className}".strip(), **widths)
 
 
 def filters_from_controls(kinds, release, start, end, genres, countries, ratings,
