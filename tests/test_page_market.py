@@ -253,6 +253,13 @@ def test_share_figure_and_insights():
     fig = figs.share_comparison(frame)
     assert [t.name for t in fig.data if t.name] == ["Netflix", "TMDB market"]
     assert "movies" in fig.layout.title.text
+    # the "SI" labels are text on the card: each band's readable colour
+    # (tests/test_theme.py), not Netflix red for the over-supplied ones
+    labels = [t for t in fig.data if t.mode == "text"][0]
+    assert dict(zip(labels.text, labels.textfont.color)) == {
+        f"SI {si:.2f}": figs.BAND_TEXT_COLOURS[band]
+        for si, band in zip(frame["saturation_index"], frame["si_band"])}
+    assert figs.NETFLIX_RED not in labels.textfont.color
     text = figs.share_insights(frame)
     assert text[0].startswith("Most over-supplied: Drama is 50.0% of Netflix movies")
     assert text[1].startswith("Most under-supplied: Animation")

@@ -68,9 +68,9 @@ def filter_bar(options: FilterOptions) -> dbc.Card:
                                          options=list(options.countries), multi=True,
                                          placeholder="All countries"), md=4, xl=True),
         # On a wide screen the Rating column is as wide as "2 selected" with its clear
-        # and open buttons (app.css .filter-rating; a twelfth of the row cut one rating
-        # to "N…" and hid the buttons), and the four columns before it share the rest
-        # beside the slider's quarter (narrower, dash hides the slider's year boxes).
+        # and open buttons (app.css .filter-rating; a twelfth of the row cut "NC-17" to
+        # "N…" and hid the buttons). The four columns before it share what is left
+        # beside the slider's quarter: a slider under ~300 px loses its year boxes (dash).
         _field("Rating", dcc.Dropdown(id=ids.FILTER_RATINGS, options=list(options.ratings),
                                       multi=True, placeholder="All ratings"), md=4, xl="auto",
                className="filter-rating"),
@@ -89,9 +89,9 @@ def filter_bar(options: FilterOptions) -> dbc.Card:
 
 
 def _field(label: str, control, className: str = "", **widths) -> dbc.Col:
-    """One labelled control; `widths` are its grid columns per breakpoint (md=4, xl=2;
-    True: what the others leave, "auto": its own width): one row on wide screens, three
-    on tablets, one control per row on phones."""
+    """One labelled control; `widths` are its grid columns per breakpoint (md=4, xl=3;
+    True: an equal share of what the others leave, "auto": its own width): one row on
+    wide screens, three on tablets, one control per row on phones."""
     return dbc.Col([label_for(label, control.id), control],
                    className=f"filter-field {className}".strip(), **widths)
 
