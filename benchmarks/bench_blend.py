@@ -43,7 +43,7 @@ from base.paths import (
 from blend import evaluation as blend_eval  # noqa: E402
 from blend import recommender as blend
 from blend.viewing_history import parse_history  # noqa: E402
-from models import blend_space
+from models import blend_space_training
 from queries.db import open_read_only  # noqa: E402
 
 HISTORIES = ROOT / "tests" / "data" / "viewing_histories"
@@ -167,7 +167,7 @@ def training(con, runs: int):
     times, trained = [], None
     for _ in range(runs):
         start = time.perf_counter()
-        trained = blend_space.train(con)
+        trained = blend_space_training.train(con)
         times.append(time.perf_counter() - start)
     seconds = statistics.median(times)
     print(f"training: {seconds:.1f} s median of {runs} (target {TRAIN_TARGET_S:.0f} s, "

@@ -27,7 +27,8 @@ from blend.viewing_history import load_catalog
 from blend_watch_prior import households, line, parse_folder, prior, score
 from base.paths import current_build
 from models import serving, sentence_encoder
-from models.blend_space import NAME, load_frame
+from models.blend_space import NAME
+from models.blend_space_training import load_frame
 from models.text_features import text_of
 from queries.db import open_read_only, warehouse
 

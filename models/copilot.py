@@ -22,13 +22,16 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.linear_model import Ridge
-from sklearn.neighbors import NearestNeighbors
 
 from base.kinds import MATURITY_RATINGS
+
+if TYPE_CHECKING:   # the fitted estimators come in with the artifact (pickle imports them)
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.linear_model import Ridge
+    from sklearn.neighbors import NearestNeighbors
 
 NAME = "copilot"
 PARAMS = {"C": 1.0, "calibration": "sigmoid", "calibration_folds": 3, "cv_folds": 5,

@@ -49,13 +49,18 @@ from models import SQL, genre_aux, genre_files, sentence_encoder
 from models.artifacts import TrainedModel
 from models.genre_aux import AuxGenres
 from models.genre_plain import PlainModel, SeedBaseline, best_threshold
-from models.metrics import multilabel_rows
-from models.text_features import (
-    SENTENCE_VECTOR,
-    FeatureBuilder,
-    text_of,
-    with_sentence_vectors,
+from models.multilabel import multilabel_rows
+from models.genre_inputs import (  # noqa: F401  (served names, read here as gc.*)
+    CV_SPLIT,
+    FORM_FIELDS,
+    FULL_FIELDS,
+    HEADLINE,
+    TEMPORAL_SPLIT,
+    UNSEEN_SPLIT,
+    form_record,
+    served_variant,
 )
+from models.text_features import FeatureBuilder, text_of, with_sentence_vectors
 
 NAME = "genres"
 ORDER = 10
@@ -80,17 +85,9 @@ PARAMS = {"oof_folds": 3, "min_label_positives": 3, "calibration_C": 100.0,
               "tmdb": {"C": 4.0, "weights": {"meta": 0.25, "title_chars": 0.5,
                                              "stems": 0.5, "sentence": 0.25}}},
           "threshold_grid": [round(x, 2) for x in np.linspace(0.02, 0.96, 95)]}
-# What a person can type into the live form (or pass to the CLI/API). The "netflix_form"
-# variant is trained on these alone, so what the form shows is what it was scored on.
-FORM_FIELDS = ("title", "description", "kind", "countries")
-# What the API/CLI accept beyond the form: with any of them the full model answers.
-FULL_FIELDS = ("people", "maturity_rating", "release_year", "runtime_minutes", "seasons")
 # variant -> (feature task, training query)
 VARIANTS = {"netflix": ("netflix", "netflix"), "netflix_form": ("netflix", "netflix"),
             "tmdb": ("tmdb", "tmdb")}
-TEMPORAL_SPLIT, UNSEEN_SPLIT, CV_SPLIT = "temporal_2021", "unseen_tmdb", "cv3_oof"
-# the split each variant's scores are shown from (panel, CLI, API): the one that mimics use
-HEADLINE = {"netflix": TEMPORAL_SPLIT, "netflix_form": TEMPORAL_SPLIT, "tmdb": UNSEEN_SPLIT}
 TEMPORAL_CUTOFF, TEMPORAL_END = date(2021, 1, 1), date(2022, 1, 1)
 
 
@@ -258,18 +255,6 @@ def fit(variant: str, records: list[dict], labels: list[str], y: np.ndarray,
 def load_records(con: duckdb.DuckDBPyConnection, task: str) -> list[dict]:
     sql = SQL.text(f"genres_{task}_training")
     return con.sql(sql).pl().to_dicts()
-
-
-def form_record(record: dict) -> dict:
-    """Only the fields the live form offers (plus labels and the text's sentence vector
-    when training)."""
-    return {k: record.get(k) for k in (*FORM_FIELDS, "labels", SENTENCE_VECTOR)}
-
-
-def served_variant(record: dict) -> str:
-    """The Netflix model that answers a record: the full one when it has any of
-    FULL_FIELDS, else the form one (the API, the CLI, the panel and evaluate-genres)."""
-    return "netflix" if any(record.get(k) for k in FULL_FIELDS) else "netflix_form"
 
 
 def temporal_split(records: list[dict], start: date = TEMPORAL_CUTOFF,

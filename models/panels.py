@@ -8,13 +8,17 @@ trained model; the pages turn that into a message.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import polars as pl
 
 from models import serving
-from models.anomalies import AnomalyModel
-from models.clusters import ClusterModel
 from queries.db import Warehouse
 from queries.filters import Filters
+
+if TYPE_CHECKING:   # the classes come in with their artifacts: no scikit-learn at app start
+    from models.anomalies import AnomalyModel
+    from models.clusters import ClusterModel
 
 MAP_POINTS = 3000   # the cluster map draws at most this many titles (a fixed random sample)
 

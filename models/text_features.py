@@ -16,6 +16,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from models import sentence_encoder
+from models.genre_inputs import SENTENCE_VECTOR
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
 
@@ -80,7 +81,6 @@ def _whole(r: dict) -> dict:
     return r
 
 
-SENTENCE_VECTOR = "sentence_vector"   # a record's precomputed vector (training rows)
 
 
 def with_sentence_vectors(records: list[dict], progress=lambda m: None) -> list[dict]:

@@ -580,11 +580,11 @@ def cmd_predict_tmdb_genres(args) -> int:
 def cmd_evaluate_genres(args) -> int:
     import json
 
-    from models import serving
+    from models import genre_evaluation
     def progress(done: int, total: int) -> None:
         print(f"scored {done:,} of {total:,} rows", file=sys.stderr, flush=True)
-    result = _published_model(lambda d, b, a: serving.evaluate_file(d, b, a.file, a.task,
-                                                                     progress))(args)
+    result = _published_model(lambda d, b, a: genre_evaluation.evaluate_file(
+        d, b, a.file, a.task, progress))(args)
     if args.format == "json":
         print(json.dumps(result, indent=2))
         return 0

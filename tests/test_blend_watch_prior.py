@@ -12,7 +12,7 @@ import pytest
 
 from blend import watch_prior
 from blend.viewing_history import HistoryCatalog
-from models import blend_space
+from models import blend_space, blend_space_training
 from test_cli import cli
 
 
@@ -134,7 +134,8 @@ def test_written_prior_is_read_back_and_orders_the_space(exports, catalog_titles
                                           "s1,A,two\n")
     with pytest.raises(ValueError, match="not a watch prior file"):
         blend_space.read_watch_prior(tmp_path / "garbled.csv")
-    space = blend_space.build_space(blend_space.load_frame(warehouse_con), watch_prior=prior)
+    space = blend_space_training.build_space(
+        blend_space_training.load_frame(warehouse_con), watch_prior=prior)
     top_two = {space.show_ids[i] for i in np.argsort(-space.popularity)[:2]}
     assert top_two == {a_id, b_id} and space.watch_prior_titles == 2
     assert space.popularity[space.row_of[c_id]] < 0.02

@@ -298,12 +298,12 @@ def blend_with_people(served_app, built_data_dir, warehouse_con):
     the upload calls; returns its URL."""
     from base.paths import Paths
     from blend import service
-    from models import artifacts, blend_space
+    from models import artifacts, blend_space, blend_space_training
     from queries.db import Warehouse
     build_id = Paths(built_data_dir).current_link.resolve().stem
     if not (artifacts.models_dir(built_data_dir) / build_id / f"{blend_space.NAME}.pkl").exists():
         artifacts.save(built_data_dir, build_id, blend_space.NAME,
-                       blend_space.train(warehouse_con), 0.0)
+                       blend_space_training.train(warehouse_con), 0.0)
     wh = Warehouse(built_data_dir)
     blend_id = None
     for name, file in (("Ana", "kdrama_romance.csv"), ("Ben", "true_crime_thrillers.csv")):

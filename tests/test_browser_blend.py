@@ -19,10 +19,10 @@ HOSTILE_NAME = "<img src=x onerror=alert(1)>"
 @pytest.fixture(scope="module")
 def blend_model(built_data_dir, warehouse_con):
     """The recommender trained on the session's build (the session skips training)."""
-    from models import artifacts, blend_space
+    from models import artifacts, blend_space, blend_space_training
     build_id = Paths(built_data_dir).current_link.resolve().stem
     if not (artifacts.models_dir(built_data_dir) / build_id / f"{blend_space.NAME}.pkl").exists():
-        artifacts.save(built_data_dir, build_id, blend_space.NAME, blend_space.train(warehouse_con), 0.0)
+        artifacts.save(built_data_dir, build_id, blend_space.NAME, blend_space_training.train(warehouse_con), 0.0)
 
 
 def _upload(browser, prefix: str, name: str, path: Path) -> None:

@@ -16,7 +16,7 @@ import pytest
 from blend import evaluation as blend_eval
 from blend import recommender as blend
 from blend.recommender import BlendFilters, recommend
-from models import artifacts, blend_space
+from models import artifacts, blend_space, blend_space_training
 from models.serving import BadInput
 
 HISTORIES = Path(__file__).resolve().parent / "data" / "viewing_histories"
@@ -24,7 +24,7 @@ HISTORIES = Path(__file__).resolve().parent / "data" / "viewing_histories"
 
 @pytest.fixture(scope="module")
 def trained(warehouse_con):
-    return blend_space.train(warehouse_con)
+    return blend_space_training.train(warehouse_con)
 
 
 @pytest.fixture(scope="module")

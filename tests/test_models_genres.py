@@ -8,7 +8,8 @@ from base.paths import Paths
 from etl.matching import normalize_title_str
 from models import artifacts, genre_aux
 from models.genre_classifier import form_record
-from models.metrics import multilabel_rows, summary
+from models.metrics import summary
+from models.multilabel import multilabel_rows
 from queries.db import open_read_only
 
 pytestmark = pytest.mark.slow

@@ -493,3 +493,30 @@ def test_refresh_while_serving_drops_no_request(prod):
     assert traffic.failures == [] and traffic.count > 20
     assert open_builds(prod.workers()) == {new.name}  # the old one closed once unused
     assert old.exists() and "Traceback" not in prod.log_text()[log_start:]
+
+
+def test_the_served_builds_models_load_in_the_background(trained_data_dir, monkeypatch):
+    """The app starts without the models' code; serve's warm-up loads the published
+    build's artifacts in a thread, so the first prediction does not wait for them."""
+    from models import artifacts, serving
+    from netflix_insights import serve
+    data_dir, build_id = trained_data_dir
+    monkeypatch.setenv("NETFLIX_INSIGHTS_DATA_DIR", str(data_dir))
+    names = artifacts.names(data_dir, build_id)
+    assert {"genres", "copilot", "anomalies", "clusters", "blend"} <= set(names)
+    serve._load_models_in_background().join(120)
+    assert all((str(data_dir), build_id, name) in serving._loaded for name in names)
+
+
+def test_a_model_that_cannot_load_is_logged_not_raised(fresh_data_dir, monkeypatch, caplog):
+    from base.paths import current_build
+    from models import artifacts
+    from netflix_insights import serve
+    build_id = current_build(Paths(fresh_data_dir)).stem
+    folder = artifacts.models_dir(fresh_data_dir) / build_id
+    folder.mkdir(parents=True, exist_ok=True)   # the Blend's browser tests may have saved one
+    (folder / "genres.pkl").write_bytes(b"not a pickle")   # and no genres.json beside it
+    monkeypatch.setenv("NETFLIX_INSIGHTS_DATA_DIR", str(fresh_data_dir))
+    with caplog.at_level("WARNING", logger="netflix_insights.serve"):
+        serve._load_models_in_background().join(60)
+    assert "models not preloaded: ModelMissing" in caplog.text
