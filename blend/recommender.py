@@ -1,7 +1,7 @@
 """Blend: one shared watch list for a group of friends (model card: docs/models/blend.md).
 
-Training (a stage of refresh) embeds every title (models/blend_space.py); this
-module only serves.
+Training (a stage of refresh) embeds every title (models/blend_space_training.py, into
+the models/blend_space.py artifact); this module only serves.
 Serving (`recommend`) is pure numpy on that space, per request:
 1. Each person's preference vector is the weighted mean of the vectors of what they
    watched: weight = log1p(episodes) × 0.5 ** (days before their latest view /

@@ -79,11 +79,6 @@ def save(data_dir: Path, build_id: str, name: str, trained: TrainedModel,
     return meta
 
 
-def names(data_dir: Path, build_id: str) -> list[str]:
-    """The models trained on `build_id` (none when training was off for it)."""
-    return sorted(p.stem for p in (models_dir(data_dir) / build_id).glob("*.pkl"))
-
-
 def _atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(data)

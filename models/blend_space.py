@@ -9,7 +9,8 @@ L2-normalised and then scaled by the block's weight (SPACE_PARAMS["weights"]):
   countries production countries, one token each
   meta      type, maturity rating, decade, original language, IMDb score band
 The stacked sparse matrix is reduced by TruncatedSVD and the rows re-normalised, so a
-dot product is a cosine. A block's weight is its share of a title's squared norm
+dot product is a cosine (built by models/blend_space_training.py; this module is
+the artifact and what serving reads). A block's weight is its share of a title's squared norm
 before the reduction; the weights were tuned on the viewing-history benchmark
 (docs/models/blend.md says how, and what else was tried).
 

@@ -22,8 +22,8 @@ from models.blend_space import (
     SPACE_PARAMS,
     TitleSpace,
     WatchPrior,
-    titles_named,
     read_watch_prior,
+    titles_named,
     watch_popularity,
 )
 from models.metrics import metric_row

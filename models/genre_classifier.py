@@ -48,18 +48,9 @@ from base.paths import Paths
 from models import SQL, genre_aux, genre_files, sentence_encoder
 from models.artifacts import TrainedModel
 from models.genre_aux import AuxGenres
+from models.genre_inputs import CV_SPLIT, TEMPORAL_SPLIT, UNSEEN_SPLIT, form_record
 from models.genre_plain import PlainModel, SeedBaseline, best_threshold
 from models.multilabel import multilabel_rows
-from models.genre_inputs import (  # noqa: F401  (served names, read here as gc.*)
-    CV_SPLIT,
-    FORM_FIELDS,
-    FULL_FIELDS,
-    HEADLINE,
-    TEMPORAL_SPLIT,
-    UNSEEN_SPLIT,
-    form_record,
-    served_variant,
-)
 from models.text_features import FeatureBuilder, text_of, with_sentence_vectors
 
 NAME = "genres"

@@ -24,16 +24,33 @@ MAX_TEXT = 5000   # characters of description accepted for a prediction
 MAX_TITLE = 300
 
 _lock = threading.Lock()
+_loading: dict[tuple[str, str, str], threading.Lock] = {}
 _loaded: dict[tuple[str, str, str], tuple[object, artifacts.ArtifactMeta]] = {}
 
 
 def load(data_dir: Path, build_id: str, name: str) -> tuple[object, artifacts.ArtifactMeta]:
-    """The artifact for (build, model), loaded at most once per process."""
+    """The artifact for (build, model), loaded at most once per process, on the first
+    request that needs it (with the model's code: the app starts without it).
+
+    One lock per artifact: a request for a loaded model never waits behind another
+    model's first load (the genre artifact takes 1–3 s, with scikit-learn's import).
+    Loading a model of a newer build drops this data dir's models of other builds, so a
+    long-lived worker holds one build's models, not one set per refresh."""
     key = (str(data_dir), build_id, name)
+    if (found := _loaded.get(key)) is not None:
+        return found
     with _lock:
-        if key not in _loaded:
-            _loaded[key] = artifacts.load(data_dir, build_id, name)
-        return _loaded[key]
+        lock = _loading.setdefault(key, threading.Lock())
+    with lock:
+        if (found := _loaded.get(key)) is not None:
+            return found
+        loaded = artifacts.load(data_dir, build_id, name)
+        with _lock:
+            for old in [k for k in _loaded if k[0] == key[0] and k[1] != build_id]:
+                del _loaded[old]
+                _loading.pop(old, None)
+            _loaded[key] = loaded
+        return loaded
 
 
 class BadInput(validation.BadInput):
@@ -175,7 +192,7 @@ class GenreRequest:
 
     @property
     def variant(self) -> str:
-        """The Netflix model that answers it (genre_classifier.served_variant)."""
+        """The Netflix model that answers it (genre_inputs.served_variant)."""
         return served_variant(self._inputs())
 
     def record(self) -> dict:

@@ -81,8 +81,6 @@ def _whole(r: dict) -> dict:
     return r
 
 
-
-
 def with_sentence_vectors(records: list[dict], progress=lambda m: None) -> list[dict]:
     """The records with their text's sentence vector attached (shipped or embedded in
     one batch), so that the folds and worker processes of a training run never embed."""

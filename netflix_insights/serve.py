@@ -19,7 +19,6 @@ import importlib.util
 import logging
 import os
 import sys
-import threading
 from pathlib import Path
 
 from base import settings
@@ -57,30 +56,7 @@ def warm_up(app) -> list[str]:
             problems.append(f"warm-up GET {path} answered {status}")
             log.warning(problems[-1])
     _warm_console_pool()
-    _load_models_in_background()
     return problems
-
-
-def _load_models_in_background() -> threading.Thread:
-    """Load the served build's trained models in a thread while the app takes traffic.
-    The app starts without the models' code (no scikit-learn: ~1 CPU-s and ~140 MB
-    less per worker); loading it on the first prediction made that request wait
-    1–3 s. A build without models loads nothing; a model that fails to load is
-    logged here and reported by the page or API that asks for it."""
-    from dashapp.state import wh
-    from models import artifacts, serving
-
-    def load() -> None:
-        try:
-            warehouse = wh()
-            data_dir, build_id = warehouse.paths.data_dir, warehouse.build_id
-            for name in artifacts.names(data_dir, build_id):
-                serving.load(data_dir, build_id, name)
-        except Exception as exc:   # noqa: BLE001 - a background warm-up never kills a worker
-            log.warning("models not preloaded: %s: %s", type(exc).__name__, exc)
-    thread = threading.Thread(target=load, name="load-models", daemon=True)
-    thread.start()
-    return thread
 
 
 def _warm_console_pool() -> None:

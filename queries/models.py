@@ -10,7 +10,7 @@ from queries.filters import Filters
 GENRE_VARIANTS = {"genres_netflix": "Netflix categories, full inputs",
                   "genres_netflix_form": "Netflix categories, form inputs only",
                   "genres_tmdb": "TMDB genres of movies"}
-# the split each variant is judged on: titles it never saw (models/genre_classifier.py)
+# the split each variant is judged on: titles it never saw (models/genre_inputs.HEADLINE)
 HEADLINE_SPLIT = {"genres_netflix": "temporal_2021", "genres_netflix_form": "temporal_2021",
                   "genres_tmdb": "unseen_tmdb"}
 

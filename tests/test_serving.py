@@ -495,28 +495,20 @@ def test_refresh_while_serving_drops_no_request(prod):
     assert old.exists() and "Traceback" not in prod.log_text()[log_start:]
 
 
-def test_the_served_builds_models_load_in_the_background(trained_data_dir, monkeypatch):
-    """The app starts without the models' code; serve's warm-up loads the published
-    build's artifacts in a thread, so the first prediction does not wait for them."""
+
+def test_a_model_loads_once_per_process_and_only_the_served_builds_stay(tmp_path):
+    """models/serving.load: the first request loads an artifact, later ones get the same
+    object; a model of a newer build drops the older build's, so a long-lived worker
+    does not keep one set of models per refresh."""
     from models import artifacts, serving
-    from netflix_insights import serve
-    data_dir, build_id = trained_data_dir
-    monkeypatch.setenv("NETFLIX_INSIGHTS_DATA_DIR", str(data_dir))
-    names = artifacts.names(data_dir, build_id)
-    assert {"genres", "copilot", "anomalies", "clusters", "blend"} <= set(names)
-    serve._load_models_in_background().join(120)
-    assert all((str(data_dir), build_id, name) in serving._loaded for name in names)
-
-
-def test_a_model_that_cannot_load_is_logged_not_raised(fresh_data_dir, monkeypatch, caplog):
-    from base.paths import current_build
-    from models import artifacts
-    from netflix_insights import serve
-    build_id = current_build(Paths(fresh_data_dir)).stem
-    folder = artifacts.models_dir(fresh_data_dir) / build_id
-    folder.mkdir(parents=True, exist_ok=True)   # the Blend's browser tests may have saved one
-    (folder / "genres.pkl").write_bytes(b"not a pickle")   # and no genres.json beside it
-    monkeypatch.setenv("NETFLIX_INSIGHTS_DATA_DIR", str(fresh_data_dir))
-    with caplog.at_level("WARNING", logger="netflix_insights.serve"):
-        serve._load_models_in_background().join(60)
-    assert "models not preloaded: ModelMissing" in caplog.text
+    for build, names in (("build-a", ("genres", "copilot")), ("build-b", ("genres",))):
+        for name in names:
+            artifacts.save(tmp_path, build, name, artifacts.TrainedModel(
+                {"model": name, "build": build}, params={}, metrics=[]), 0.0)
+    genres_a, _ = serving.load(tmp_path, "build-a", "genres")
+    copilot_a, _ = serving.load(tmp_path, "build-a", "copilot")
+    assert serving.load(tmp_path, "build-a", "genres")[0] is genres_a
+    assert genres_a == {"model": "genres", "build": "build-a"}
+    assert serving.load(tmp_path, "build-b", "genres")[0]["build"] == "build-b"
+    assert {k[1:] for k in serving._loaded if k[0] == str(tmp_path)} == {("build-b", "genres")}
+    assert serving.load(tmp_path, "build-a", "copilot")[0] is not copilot_a   # read again
