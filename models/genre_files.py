@@ -159,7 +159,12 @@ def netflix_record(row: dict, unread: _Unread | None = None) -> dict:
 def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
     """The file's text and a note when it was not UTF-8."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16"), []
+        try:
+            return data.decode("utf-16"), []
+        except UnicodeDecodeError as exc:   # a cut-off or corrupted UTF-16 file
+            raise FileProblem(f"{name} starts as UTF-16 text but byte {exc.start:,} cannot "
+                              "be read as UTF-16 (a truncated or corrupted file?): save it "
+                              "again as CSV (UTF-8)") from None
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError:
@@ -238,6 +243,14 @@ def _label_separator(frame: pl.DataFrame, task: str, known: dict[str, str]) -> s
     return max(LABEL_SEPARATORS[task], key=lambda sep: (found(sep), sep == documented))
 
 
+def _row_separator(value, file_sep: str, task: str, known: dict[str, str]) -> str:
+    """The file's separator, unless another finds more known labels in this row (a file
+    pasted together from two sources: "Dramas, Comedies" and "Dramas|Comedies")."""
+    def found(sep: str) -> int:
+        return sum(l.lower() in known for l in _split(value, sep))
+    return max(LABEL_SEPARATORS[task], key=lambda sep: (found(sep), sep == file_sep))
+
+
 def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
                      name: str = "the file") -> LabelledFile:
     """Records with their known labels; unknown labels counted, not an error."""
@@ -257,10 +270,12 @@ def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
         out.notes.append(f"the labels in {column} are separated by '{sep}' in {name} "
                          f"(documented: '{LABEL_SEPARATORS[task][0]}'): read that way")
     convert = tmdb_record if task == "tmdb" else netflix_record
-    seen, skipped, title_only = set(), Counter(), 0
+    seen, skipped, title_only, other_sep = set(), Counter(), 0, Counter()
     for row in frame.iter_rows(named=True):
         record = convert(row, unread)
-        given = _split(row.get(column), sep)
+        row_sep = _row_separator(row.get(column), sep, task, known)
+        other_sep[row_sep] += row_sep != sep
+        given = _split(row.get(column), row_sep)
         record["labels"] = list(dict.fromkeys(known[l.lower()] for l in given
                                               if l.lower() in known))
         key = (record["title"], record["description"], frozenset(given))
@@ -281,6 +296,8 @@ def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
             title_only += not record["description"]
             out.records.append(record)
     out.skipped_rows = sum(skipped.values())
+    out.notes += [f"{counted(n, 'row')} separate{'s' if n == 1 else ''} its labels by "
+                  f"'{s}' instead: read that way" for s, n in other_sep.items() if n]
     out.notes += [f"{counted(n, 'row')} skipped: {why}"
                   for why, n in skipped.most_common()]
     if title_only:
@@ -288,9 +305,11 @@ def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
                          f"title alone (no {REQUIRED[task][1]})")
     out.notes += unread.notes()
     if not out.records:
+        # every reason, not one guess: a file of unknown types used to read as a file
+        # of unknown labels
+        why = "; ".join(f"{counted(n, 'row')}: {reason}" for reason, n in skipped.most_common())
         top = ", ".join(f"{l} ({n})" for l, n in out.unknown_labels.most_common(5))
-        raise FileProblem(f"{name}: no row has a known label and a title or text to score "
-                          f"({counted(out.skipped_rows, 'row')} skipped"
+        raise FileProblem(f"{name}: no row could be scored ({why}"
                           + (f"; labels not known to the model: {top}" if top else "") + ")")
     return out
 

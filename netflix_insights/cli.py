@@ -590,9 +590,9 @@ def cmd_evaluate_genres(args) -> int:
         return 0
     base = result["baseline"]
     by_model = result["rows_by_model"]
-    split = "; " + ", ".join(f"{n:,} rows by {m}" for m, n in by_model.items()) \
+    split = "; " + ", ".join(f"{counted(n, 'row')} by {m}" for m, n in by_model.items()) \
         if len(by_model) > 1 else ""
-    print(f"{result['model']} on {result['n']:,} rows of {args.file.name} (build "
+    print(f"{result['model']} on {counted(result['n'], 'row')} of {args.file.name} (build "
           f"{result['build_id']}{split}): micro-F1 {result['micro_f1']:.3f}, macro-F1 "
           f"{result['macro_f1']:.3f}, samples-F1 {result['samples_f1']:.3f}")
     print(f"plain model (trained on the bundle): micro-F1 {base['micro_f1']:.3f}, macro-F1 "
@@ -680,7 +680,7 @@ def cmd_export(args) -> int:
             why = exc.strerror or str(exc)
         raise UserFacingError(f"cannot write to {where}: {why}") from exc
     for item in written:
-        print(f"{item.table:22} {item.rows:>9,} rows  {item.path}")
+        print(f"{item.table:22} {counted(item.rows, 'row', 'rows'):>14}  {item.path}")
     print(f"{counted(len(written), 'table')} of build {path.stem} as {args.format}",
           file=sys.stderr)
     return 0

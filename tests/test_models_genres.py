@@ -123,7 +123,10 @@ def test_a_file_that_is_no_csv_gets_a_message_saying_what_was_expected(tmp_path)
              "data.csv": (b' [{"a": 1}]', "looks like JSON"), "empty.csv": (b"\n", "is empty"),
              "ragged.csv": (b"title,overview\na,b\nc,d,e,f\n", "more fields than the header"),
              "unclosed.csv": (b'title,overview,genres\n"A,b.,Drama\nC,d.,Comedy\n',
-                              "a quote .\". opens and never closes")}
+                              "a quote .\". opens and never closes"),
+             # cut mid-character: a traceback (UnicodeDecodeError) before
+             "cut.csv": (b"\xff\xfe" + "title,overview\n".encode("utf-16-le") + b"\n",
+                         "byte 32 cannot be read as UTF-16")}
     for name, (content, says) in cases.items():
         path = tmp_path / name
         path.mkdir() if content is None else path.write_bytes(content)
@@ -137,6 +140,27 @@ def test_a_file_that_is_no_csv_gets_a_message_saying_what_was_expected(tmp_path)
     assert (found.records[0]["release_year"], found.records[0]["release_month"]) == (2025, None)
     assert "release_date: 1 value not YYYY-MM-DD: the year was read" in found.notes[0]
 
+
+
+def test_each_row_may_separate_its_labels_its_own_way_and_an_unscorable_file_says_why(
+        tmp_path):
+    """A file pasted from two sources ("a, b" and "a|b") lost the rows of the other
+    separator; a file of unknown types was refused as if its labels were unknown."""
+    from models.genre_files import FileProblem, labelled_records, read_frame
+    labels = ["Crime TV Shows", "International TV Shows", "Comedies", "Romantic Movies",
+              "Horror Movies", "Dramas"]
+    path = tmp_path / "mixed.csv"
+    path.write_text("title,description,type,listed_in\n"
+                    "A,x.,TV Show,crime tv shows| international tv shows\n"
+                    'B,y.,Movie,"Comedies, Romantic Movies"\nC,z.,Movie,"Horror Movies, Dramas"\n')
+    found = labelled_records(read_frame(path)[0], "netflix", labels, path.name)
+    assert found.records[0]["labels"] == ["Crime TV Shows", "International TV Shows"]
+    assert not found.unknown_labels and found.skipped_rows == 0
+    assert "1 row separates its labels by '|' instead: read that way" in found.notes
+    path.write_text("title,description,type,listed_in\nA,x.,,Dramas\nB,y.,Documentary,Dramas\n")
+    with pytest.raises(FileProblem, match=r"no row could be scored \(1 row: no type; 1 row: a "
+                                          r"type other than Movie or TV Show \('Documentary'\)\)"):
+        labelled_records(read_frame(path)[0], "netflix", labels, path.name)
 
 def test_published_metrics_on_unseen_titles(trained_data_dir):
     """The headline splits exist for every model, plain model and seed baseline, and the
