@@ -15,9 +15,11 @@ fail with "Callback function not found".
 """
 from __future__ import annotations
 
+import errno
 import importlib.util
 import logging
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -111,6 +113,7 @@ def serve(data_dir: Path, host: str | None = None, port: int | None = None,
                          "development server is one process)")
     conf = export_settings(data_dir, host=host, port=port, workers=workers,
                            threads=threads, worker_timeout_seconds=timeout)
+    check_address(conf["host"], int(conf["port"]))
     if proxy == "nginx":
         from netflix_insights.supervise import check_nginx
         check_nginx()
@@ -126,6 +129,32 @@ def serve(data_dir: Path, host: str | None = None, port: int | None = None,
           "development server (Ctrl-C to stop; --prod for gunicorn)", file=sys.stderr)
     app.run(host=conf["host"], port=int(conf["port"]), debug=False)
     return 0
+
+
+def check_address(host: str, port: int) -> None:
+    """ServeError unless this machine can listen on host:port now: checked before a
+    warehouse is built or a worker started (a bad --host used to fail only after the
+    build and the warm-up, with the server's own traceback-like output)."""
+    where = f"{host}:{port} (--host/--port, {settings.SETTINGS['host'].env}/" \
+            f"{settings.SETTINGS['port'].env})"
+    if not 1 <= port <= 65535:
+        raise ServeError(f"the port is 1–65535, got {port}: {where}")
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError):
+        raise ServeError(f"cannot listen on {where}: {host!r} is not a host name or IP "
+                         "address of this machine") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            hint = ("another program listens there: stop it or choose another --port"
+                    if exc.errno == errno.EADDRINUSE else
+                    f"{host} is not an address of this machine"
+                    if exc.errno == errno.EADDRNOTAVAIL else exc.strerror or str(exc))
+            raise ServeError(f"cannot listen on {where}: {hint}") from None
 
 
 def exec_gunicorn(path: Path, conf: dict[str, str]) -> None:

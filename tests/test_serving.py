@@ -201,15 +201,29 @@ def test_importing_the_config_and_app_opens_no_warehouse():
     assert out.stdout.strip() == "ok", out.stderr[-2000:]
 
 
-def test_bad_serving_settings_are_one_line_errors(built_data_dir):
+def test_bad_serving_settings_are_one_line_errors(built_data_dir, tmp_path):
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    in_use = str(taken.getsockname()[1])
     for args, env, needle in [
             (["--workers", "0"], {}, "workers must be a whole number of at least 1"),
-            ([], {"NETFLIX_INSIGHTS_THREADS": "many"}, "NETFLIX_INSIGHTS_THREADS")]:
+            ([], {"NETFLIX_INSIGHTS_THREADS": "many"}, "NETFLIX_INSIGHTS_THREADS"),
+            (["--port", in_use], {}, "another program listens there: stop it or choose "),
+            (["--host", "bad host"], {}, "'bad host' is not a host name or IP address"),
+            ([], {"NETFLIX_INSIGHTS_PORT": "70000"}, "the port is 1–65535, got 70000")]:
         out = subprocess.run([sys.executable, "-m", "netflix_insights.cli", "serve", "--prod", "--no-build",
                               "--data-dir", str(built_data_dir), *args], cwd=ROOT,
                              env={**os.environ, **env}, capture_output=True, text=True,
                              timeout=60)
         assert out.returncode == 1 and needle in out.stderr and "Traceback" not in out.stderr
+    # checked before a warehouse is built: a bad host used to fail after the whole build
+    out = subprocess.run([sys.executable, "-m", "netflix_insights.cli", "serve", "--port",
+                          in_use, "--data-dir", str(tmp_path / "new")], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    taken.close()
+    assert out.returncode == 1 and "another program listens there" in out.stderr
+    assert not (tmp_path / "new" / "warehouse").exists()
 
 
 # ── pages, health, headers ─────────────────────────────────────────────────────────
