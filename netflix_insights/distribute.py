@@ -136,7 +136,7 @@ def pull(shared: Path, data_dir: Path) -> str | None:
             sha = _copy_hashed(shared / "builds" / f"{build_id}.duckdb", partial)
             if sha != pointer["sha256"] or partial.stat().st_size != pointer["bytes"]:
                 raise ShipError(f"build {build_id} in {shared} does not match its pointer "
-                                "(changed while copying?); retrying on the next poll")
+                                "(changed while copying?)")
             _check_opens(partial, build_id)
             _copy_dir(shared / "models" / build_id,
                       artifacts.models_dir(paths.data_dir) / build_id)
@@ -164,7 +164,7 @@ def _check_opens(path: Path, build_id: str) -> None:
 def follow(shared: Path, data_dir: Path, every_s: float, once: bool = False) -> int:
     """Poll the shared location and publish each new build locally until SIGTERM/SIGINT
     (or once). A failed pull is logged and retried; the served build stays."""
-    stop = {"now": False}
+    stop, said = {"now": False}, set()
     if not once:
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.update(now=True))
@@ -173,8 +173,14 @@ def follow(shared: Path, data_dir: Path, every_s: float, once: bool = False) -> 
             pulled = pull(shared, data_dir)
             if pulled:
                 print(f"{_stamp()} published {pulled} from {shared}", file=sys.stderr, flush=True)
+            elif (status := _nothing_new(shared, data_dir)) not in said:
+                # said once, not every poll: a wrong --from looked like success (exit 0,
+                # no output), as did "already current"
+                print(f"{_stamp()} {status}", file=sys.stderr, flush=True)
+                said.add(status)
         except UserError as exc:
-            print(f"{_stamp()} error: {exc}", file=sys.stderr, flush=True)
+            print(f"{_stamp()} error: {exc}" + ("" if once else "; retrying on the next poll"),
+                  file=sys.stderr, flush=True)
             if once:
                 return 1
         if once:
@@ -184,6 +190,15 @@ def follow(shared: Path, data_dir: Path, every_s: float, once: bool = False) -> 
             time.sleep(min(0.1, every_s))
         if stop["now"]:
             return 0
+
+
+def _nothing_new(shared: Path, data_dir: Path) -> str:
+    """Why a poll published nothing."""
+    pointer = read_pointer(shared)
+    if pointer is None:
+        return (f"no build shipped to {shared} yet (no {POINTER}: the refresh host "
+                "writes it there when publish_dir names this folder)")
+    return f"up to date: build {pointer['build_id']} from {shared} is the one served"
 
 
 def _stamp() -> str:

@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from base.settings import PROJECT_ROOT as ROOT
 from netflix_insights.cli import build_parser
 
 COMMANDS = ["refresh", "schedule", "sql", "schema", "serve", "train", "predict-genres",
@@ -82,6 +83,10 @@ def test_schema_command_and_unknown_table():
     assert "grain: one row per Netflix title" in cli("schema", "--table", "titles", check=True).stdout
     # SQL names are case-insensitive: `select * from TITLES` works, so --table TITLES too
     assert cli("schema", "--table", "TITLES", check=True).stdout.startswith("titles\n")
+    # the README offers both flags together: that table's section of docs/SCHEMA.md
+    section = cli("schema", "--table", "titles", "--format", "markdown", check=True).stdout
+    assert section.startswith("## `titles`") and section.strip() in \
+        (ROOT / "docs" / "SCHEMA.md").read_text() and "## `genre_map`" not in section
     out = cli("schema", "--table", "nope")
     assert out.returncode == 1 and "tables: titles" in out.stderr
 
@@ -148,7 +153,6 @@ USER_MISTAKES = [
     (["schedule", "--cron", "0 3 31 2 *"], 2, "never fires"),
     (["schedule", "--cron", "0 3 * * * *"], 2, "bad cron expression"),
     (["schedule", "--cron", "0 3 31 2 *", "--run-now"], 2, "never fires"),   # before a run
-    (["schema", "--format", "markdown", "--table", "titles"], 1, "--table goes with"),
     (["schedule", "--every", "1h", "--max-runs", "0"], 2, "--max-runs is a whole number"),
     (["serve", "--workers", "3", "--no-build"], 1, "add --prod"),
     (["refresh", "--tmdb-limit", "-1"], 2, "must be a positive number"),

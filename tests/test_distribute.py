@@ -32,16 +32,23 @@ def test_a_shipped_build_is_pulled_checked_and_published(hosts):
     refresh_host, app_host, shared = hosts
     build_id = distribute.local_build_id(Paths(refresh_host))
     assert distribute.pull(shared, app_host) is None  # nothing shipped yet
+    shared.mkdir()
+
+    def follow_once() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "netflix_insights.cli", "follow", "--once",
+                               "--from", str(shared), "--data-dir", str(app_host)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+    out = follow_once()   # a wrong --from used to be silent
+    assert out.returncode == 0 and f"no build shipped to {shared} yet" in out.stderr
     pointer = distribute.ship(refresh_host, build_id, shared)
     assert json.loads((shared / "current.json").read_text()) == pointer
-    out = subprocess.run([sys.executable, "-m", "netflix_insights.cli", "follow", "--once",
-                          "--from", str(shared), "--data-dir", str(app_host)], cwd=ROOT,
-                         capture_output=True, text=True, timeout=120)
+    out = follow_once()
     assert out.returncode == 0 and f"published {build_id}" in out.stderr, out.stderr
     local = Paths(app_host).current_link.resolve()
     assert local.parent == Paths(app_host).builds_dir and local.stem == build_id
     assert local.read_bytes() == Paths(refresh_host).build_file(build_id).read_bytes()
     assert distribute.pull(shared, app_host) is None  # already current: nothing to do
+    assert f"up to date: build {build_id}" in follow_once().stderr
 
 
 def test_a_damaged_copy_publishes_nothing(hosts):

@@ -48,8 +48,11 @@ def _table(name: str, spec: dict) -> Table:
     return Table(name, spec["grain"], spec["description"], spec["example"].strip(), columns)
 
 
-def render_markdown() -> str:
-    """docs/SCHEMA.md: every table with grain, columns, units, tests and an example."""
+def render_markdown(only: str | None = None) -> str:
+    """docs/SCHEMA.md: every table with grain, columns, units, tests and an example; with
+    `only`, that table's section alone (to paste into a ticket or a notebook)."""
+    if only:
+        return "\n".join(_table_markdown(tables()[only]))
     out = ["# Warehouse schema", "",
            "Generated from `warehouse/schema.toml` by `netflix-insights schema "
            "--format markdown`; do not edit by hand.", "",
@@ -65,11 +68,14 @@ def render_markdown() -> str:
            "`data/warehouse/parquet/<build_id>/` (link `parquet/current`). Clients, "
            "versions and example queries: [SQL.md](SQL.md).", ""]
     for t in tables().values():
-        out += [f"## `{t.name}`", "", f"**Grain:** {t.grain}.", "", t.description, "",
-                "| column | description | unit | tests |", "|---|---|---|---|"]
-        out += [_column_row(c) for c in t.columns.values()]
-        out += ["", "```sql", t.example, "```", ""]
+        out += _table_markdown(t)
     return "\n".join(out)
+
+
+def _table_markdown(t: Table) -> list[str]:
+    return [f"## `{t.name}`", "", f"**Grain:** {t.grain}.", "", t.description, "",
+            "| column | description | unit | tests |", "|---|---|---|---|",
+            *(_column_row(c) for c in t.columns.values()), "", "```sql", t.example, "```", ""]
 
 
 def _column_row(c: Column) -> str:
