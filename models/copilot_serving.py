@@ -4,7 +4,7 @@ and checked (CopilotRequest, the same rules for the form, POST /api/copilot and 
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from base.kinds import kind_of, rating_of
@@ -17,7 +17,14 @@ from models.copilot import (
     Copilot,
 )
 from models.metrics import summary
-from models.serving import BadInput, length_of, load, only_fields, whole_number
+from models.serving import (
+    BadInput,
+    catalog_country,
+    length_of,
+    load,
+    only_fields,
+    whole_number,
+)
 
 # what a request reads (aliases included); docs/API.md lists them (test_docs checks)
 FIELDS = ("type", "kind", "genres", "country", "language", "month", "quarter",
@@ -88,8 +95,9 @@ def request_record(model: Copilot, request: CopilotRequest) -> dict:
     unknown = [g for g in request.genres if g not in known]
     if unknown:
         raise BadInput(f"not a {request.kind} category in this catalog: {', '.join(unknown)}")
-    if request.country and request.country not in model.vocabulary["countries"]:
-        raise BadInput(f"unknown primary country {request.country!r}")
+    if request.country:   # "south korea", "USA": as the catalog writes it, or a suggestion
+        request = replace(request, country=catalog_country(
+            request.country, model.vocabulary["countries"], "primary country"))
     languages = model.vocabulary["languages"]
     if request.language and request.language not in languages:
         # an unseen code ("xx") was scored as some language the model never learnt

@@ -257,18 +257,21 @@ def known_countries(model, countries: tuple[str, ...]) -> tuple[str, ...]:
     """`countries` as the catalog writes them ("united states" -> "United States");
     one the model never read is BadInput, with the nearest names it knows ("USA" and
     "Narnia" used to be scored as a country of no title, which reads as International)."""
-    known = {name.casefold(): name for name in model.countries}
-    known |= {alias: known[name] for alias, name in COUNTRY_ALIASES.items() if name in known}
-    out = []
-    for name in countries:
-        if name.casefold() not in known:
-            near = difflib.get_close_matches(name.casefold(), known, n=3, cutoff=0.75)
-            hint = (f"; did you mean {' or '.join(known[n] for n in near)}?" if near else
-                    "; countries are written as in the Netflix catalog, e.g. United States, "
-                    "South Korea")
-            raise BadInput(f"unknown country {name!r}{hint}")
-        out.append(known[name.casefold()])
-    return tuple(out)
+    return tuple(catalog_country(name, model.countries) for name in countries)
+
+
+def catalog_country(name: str, known_names, what: str = "country") -> str:
+    """`name` as the catalog writes it, from any case or a common alias ("usa"); else
+    BadInput naming the nearest countries the model knows."""
+    known = {n.casefold(): n for n in known_names}
+    known |= {alias: known[n] for alias, n in COUNTRY_ALIASES.items() if n in known}
+    if name.casefold() not in known:
+        near = difflib.get_close_matches(name.casefold(), known, n=3, cutoff=0.75)
+        hint = (f"; did you mean {' or '.join(known[n] for n in near)}?" if near else
+                "; countries are written as in the Netflix catalog, e.g. United States, "
+                "South Korea")
+        raise BadInput(f"unknown {what} {name!r}{hint}")
+    return known[name.casefold()]
 
 
 def predict_genres(data_dir: Path, build_id: str, request: GenreRequest,

@@ -292,9 +292,17 @@ def test_unknown_vocabulary_is_refused(trained):
     with pytest.raises(BadInput, match="not a movie category"):
         copilot_serving.predict(data_dir, build_id, copilot_serving.CopilotRequest.parse(
             {**MOVIE, "genres": ["TV Dramas"]}))
-    with pytest.raises(BadInput, match="unknown primary country"):
+    with pytest.raises(BadInput, match="unknown primary country 'Atlantis'; countries are"):
         copilot_serving.predict(data_dir, build_id, copilot_serving.CopilotRequest.parse(
             {**MOVIE, "country": "Atlantis"}))
+    with pytest.raises(BadInput, match="did you mean United Kingdom"):
+        copilot_serving.predict(data_dir, build_id, copilot_serving.CopilotRequest.parse(
+            {**MOVIE, "country": "United Kingdon"}))
+    # any case, and the aliases the genre API takes, as the catalog writes the country
+    answers = [copilot_serving.predict(data_dir, build_id, copilot_serving.CopilotRequest.parse(
+        {**MOVIE, "country": country}))["hit_probability"]
+        for country in ("United Kingdom", "united kingdom", "UK")]
+    assert answers[0] == answers[1] == answers[2]
     with pytest.raises(BadInput, match="not the original language of any title"):
         copilot_serving.predict(data_dir, build_id, copilot_serving.CopilotRequest.parse(
             {**MOVIE, "language": "xx"}))
