@@ -447,7 +447,9 @@ def cmd_sql(args) -> int:
     finally:
         pool.close()
     if result.error:
-        raise UserFacingError(result.error)
+        hint = (f" Give it more with --timeout SECONDS (now {args.timeout:g})."
+                if result.error_kind == "timeout" else "")
+        raise UserFacingError(result.error + hint)
     fmt = {"table": console.format_table, "csv": console.format_csv,
            "json": console.format_json}[args.format]
     text = fmt(result)

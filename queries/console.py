@@ -555,12 +555,16 @@ def runner_for(con: duckdb.DuckDBPyConnection) -> Runner:
                                                      row_cap=row_cap)
 
 
+# what people type to leave other SQL prompts (psql, mysql, duckdb's own), besides .quit
+QUIT_WORDS = ("quit", "exit", "\\q", ".exit")
+
+
 def interactive(
     run: Runner | duckdb.DuckDBPyConnection, *, timeout_s: float = 2.0,
     row_cap: int = 5000, out: TextIO = sys.stdout, inp: TextIO = sys.stdin,
 ) -> None:
-    """A small SQL prompt; returns on `.quit` or end of input. `run` runs one query
-    (a connection means: in this process)."""
+    """A small SQL prompt; returns on `.quit` (or quit, exit, \\q) or end of input.
+    `run` runs one query (a connection means: in this process)."""
     if isinstance(run, duckdb.DuckDBPyConnection):
         run = runner_for(run)
     state = {"mode": "table"}
@@ -569,6 +573,8 @@ def interactive(
     while True:
         line = _read_line("...> " if buffer else "sql> ", inp, out)
         if line is None:
+            return
+        if not buffer and line.strip().rstrip(";").lower() in QUIT_WORDS:
             return
         if not buffer and line.strip().startswith("."):
             if not _meta_command(line.strip(), run, state, out, timeout_s, row_cap):

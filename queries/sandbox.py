@@ -341,6 +341,9 @@ class ConsolePool:
             self._discard(worker)
         else:
             self._idle.put(worker)
+        if reply.get("error_kind") == "timeout":   # the worker's own limit is the user's
+            # less the grace: it said "stopped after 1.8 s" for a 2 s limit
+            reply["error"] = timeout_message(limits.timeout_s)
         return ConsoleResult(**{**reply, "elapsed_ms": (time.perf_counter() - started)
                                 * 1000})
 

@@ -186,6 +186,14 @@ def test_a_user_mistake_is_one_clear_line(tmp_path, monkeypatch, args, code, say
     assert "Traceback" not in out.stderr
 
 
+def test_a_query_over_its_time_says_the_limit_and_how_to_raise_it(built_data_dir):
+    out = cli("sql", "select count(*) from range(10000000000) a", "--timeout", "0.5",
+              data_dir=built_data_dir)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert ("stopped after 0.5 s (time limit). Give it more with --timeout SECONDS (now 0.5)"
+            in out.stderr), out.stderr
+
+
 def test_a_reader_that_leaves_early_is_no_error():
     """`netflix-insights schema | head -1`: the reader closes the pipe; BrokenPipeError
     was a traceback and exit 1 (a long output) or exit 120 (a short one still buffered

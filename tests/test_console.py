@@ -500,6 +500,14 @@ def test_interactive_session(con):
     assert "never run" not in text
 
 
+@pytest.mark.parametrize("word", ["quit", "exit;", "\\q", "EXIT"])
+def test_interactive_leaves_on_the_words_other_sql_prompts_take(con, word):
+    out = io.StringIO()
+    interactive(con, timeout_s=1.0, row_cap=10, out=out,
+                inp=io.StringIO(f"{word}\nselect 'never run';\n"))
+    assert "never run" not in out.getvalue() and "Error" not in out.getvalue()
+
+
 def test_interactive_eof_exits_cleanly_with_pending_input(con):
     out = io.StringIO()
     interactive(con, timeout_s=1.0, row_cap=10, out=out,
