@@ -287,7 +287,9 @@ def run(folder: Path, data_dir: Path | None = None, params: dict = BLEND_PARAMS,
     if prior is not None:
         learned = read_watch_prior(prior)
         if learned is None:
-            raise WatchPriorError(f"{prior}: no such watch prior file (blend-prior writes one)")
+            what = "is a folder, not a" if Path(prior).is_dir() else "no such"
+            raise WatchPriorError(f"{prior}: {what} watch prior file (the CSV `blend-prior "
+                                  "DIR --out FILE` writes)")
         space = space.with_watch_prior(learned)
         if not space.watch_prior_titles:   # scoring with it would be scoring without one
             raise WatchPriorError(f"{prior}: names no title of this build's catalog "

@@ -27,6 +27,7 @@ watch prior, or one that names none of the catalog's titles, the audience prior 
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,14 +80,24 @@ def read_watch_prior(path: Path = WATCH_PRIOR) -> WatchPrior | None:
             first = f.readline()
         if not first.startswith("# households:"):
             raise ValueError("the first line should be '# households: N'")
+        try:
+            total = int(first.split(":", 1)[1])
+        except ValueError:
+            raise ValueError("the first line should be '# households: N', N a whole "
+                             f"number, not {first.strip()[:40]!r}") from None
         frame = pl.read_csv(path, comment_prefix="#",
                             schema_overrides={"show_id": pl.String, "households": pl.Int64})
-        total = int(first.split(":", 1)[1])
         _check_watch_prior(frame, total)
-    except (pl.exceptions.PolarsError, ValueError) as exc:
-        # a hand-edited or truncated file: say which and why, not a polars traceback
+    except pl.exceptions.PolarsError as exc:
+        # a hand-edited or truncated file: say which and why, not polars' parser terms
+        value = re.search(r"could not parse `?(.*?)`? as dtype", str(exc))
+        why = (f"a households count is not a whole number ({value.group(1)[:40]!r})"
+               if value else "rows that do not match the header")
         raise WatchPriorError(f"{path}: not a watch prior file (columns show_id, title, "
-                         f"households): {str(exc).splitlines()[0]}") from exc
+                              f"households): {why}") from exc
+    except ValueError as exc:
+        raise WatchPriorError(f"{path}: not a watch prior file (columns show_id, title, "
+                              f"households): {str(exc).splitlines()[0]}") from exc
     return WatchPrior(dict(zip(frame["show_id"].to_list(), frame["households"].to_list())),
                       total)
 

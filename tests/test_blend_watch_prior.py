@@ -101,11 +101,21 @@ def test_one_household_sent_twice_counts_once(tmp_path, catalog_titles):
 @pytest.mark.parametrize("body, why", [
     ("s1,A,\n", "at least 1"), ("s1,A,-5\n", "at least 1"), ("s1,A,0\n", "at least 1"),
     ("s1,A,2\ns1,A,3\n", "listed twice"), (",A,2\n", "no show_id"),
-    ("s1,A,9\n", "fewer than a title's count")])
+    ("s1,A,9\n", "fewer than a title's count"),
+    # in the file's terms, not the CSV parser's ("could not parse 'two' as dtype i64")
+    ("s1,A,two\n", r"a households count is not a whole number \('two'\)"),
+    ("s1,A,2,9,9\n", "rows that do not match the header")])
 def test_a_prior_file_with_impossible_counts_is_refused(tmp_path, body, why):
     path = tmp_path / "prior.csv"
     path.write_text("# households: 3\nshow_id,title,households\n" + body)
     with pytest.raises(ValueError, match=why):
+        blend_space.read_watch_prior(path)
+
+
+def test_a_prior_file_whose_household_total_is_no_number_says_so(tmp_path):
+    path = tmp_path / "prior.csv"
+    path.write_text("# households: x\nshow_id,title,households\ns1,A,2\n")
+    with pytest.raises(ValueError, match="N a whole number, not '# households: x'"):
         blend_space.read_watch_prior(path)
 
 
@@ -163,6 +173,8 @@ def test_blend_prior_and_blend_eval_with_it_from_the_command_line(exports, train
     missing = cli("blend-eval", str(folder), "--prior", str(tmp_path / "nope.csv"),
                   data_dir=data_dir)
     assert missing.returncode == 1 and "no such watch prior file" in missing.stderr
+    a_folder = cli("blend-eval", str(folder), "--prior", str(tmp_path), data_dir=data_dir)
+    assert a_folder.returncode == 1 and "is a folder, not a watch prior" in a_folder.stderr
     (tmp_path / "elsewhere.csv").write_text("# households: 3\nshow_id,title,households\n"
                                             "zz999,Not Here,3\nzz998,Nor Here,2\n")
     foreign = cli("blend-eval", str(folder), "--prior", str(tmp_path / "elsewhere.csv"),
