@@ -77,7 +77,7 @@ def read_watch_prior(path: Path = WATCH_PRIOR) -> WatchPrior | None:
         return None
     try:
         with path.open(encoding="utf-8") as f:
-            first = f.readline()
+            first, header = f.readline(), f.readline()
         if not first.startswith("# households:"):
             raise ValueError("the first line should be '# households: N'")
         try:
@@ -85,14 +85,19 @@ def read_watch_prior(path: Path = WATCH_PRIOR) -> WatchPrior | None:
         except ValueError:
             raise ValueError("the first line should be '# households: N', N a whole "
                              f"number, not {first.strip()[:40]!r}") from None
-        frame = pl.read_csv(path, comment_prefix="#",
-                            schema_overrides={"show_id": pl.String, "households": pl.Int64})
+        if not {"show_id", "households"} <= {c.strip() for c in header.split(",")}:
+            raise ValueError("the second line should be the header show_id,title,households, "
+                             f"not {header.strip()[:60]!r}")
+        frame = pl.read_csv(path, comment_prefix="#", schema_overrides={
+            "show_id": pl.String, "title": pl.String, "households": pl.Int64})
         _check_watch_prior(frame, total)
     except pl.exceptions.PolarsError as exc:
         # a hand-edited or truncated file: say which and why, not polars' parser terms
-        value = re.search(r"could not parse `?(.*?)`? as dtype", str(exc))
-        why = (f"a households count is not a whole number ({value.group(1)[:40]!r})"
-               if value else "rows that do not match the header")
+        value = re.search(r"could not parse `?(.*?)`? as dtype.*households", str(exc),
+                          re.DOTALL)
+        why = (f"a households count is not a whole number of households "
+               f"({value.group(1)[:40]!r})" if value else
+               "rows that do not match the header (show_id,title,households)")
         raise WatchPriorError(f"{path}: not a watch prior file (columns show_id, title, "
                               f"households): {why}") from exc
     except ValueError as exc:

@@ -9,11 +9,12 @@ Columns (docs/models/genre_classifier.md, "Check it on your own data"):
 Files nobody cleaned are read as they come, and what was read another way is said in a
 note: comma, semicolon or tab separated; UTF-8 (with or without BOM), UTF-16 with a BOM,
 or Windows-1252; headers in any case and spacing; labels in any case and separated by
-another of `|`, `,`, `;` when that is what the file uses; release dates in other formats
-(the year is read). A label the model does not know is counted and left out; a row left
+another of `|`, `,`, `;` when that is what the file (or one row) uses; release dates in
+other formats (the year is read). A label the model does not know is counted and left out; a row left
 with no known label, a type that is neither a movie nor a show, or a repeat of an earlier
 row is skipped and counted. A file that is not a CSV at all (Excel, JSON, a folder) is a
-FileProblem with a message saying what was expected.
+FileProblem with a message saying what was expected, as is a UTF-16 file cut
+mid-character, and a file none of whose rows can be scored (with every reason).
 """
 from __future__ import annotations
 
@@ -296,7 +297,7 @@ def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
             title_only += not record["description"]
             out.records.append(record)
     out.skipped_rows = sum(skipped.values())
-    out.notes += [f"{counted(n, 'row')} separate{'s' if n == 1 else ''} its labels by "
+    out.notes += [f"{counted(n, 'row')} separate{'s its' if n == 1 else ' their'} labels by "
                   f"'{s}' instead: read that way" for s, n in other_sep.items() if n]
     out.notes += [f"{counted(n, 'row')} skipped: {why}"
                   for why, n in skipped.most_common()]

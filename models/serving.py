@@ -265,9 +265,11 @@ def catalog_country(name: str, known_names, what: str = "country") -> str:
     BadInput naming the nearest countries the model knows."""
     known = {n.casefold(): n for n in known_names}
     known |= {alias: known[n] for alias, n in COUNTRY_ALIASES.items() if n in known}
+    name = name.strip()
     if name.casefold() not in known:
-        near = difflib.get_close_matches(name.casefold(), known, n=3, cutoff=0.75)
-        hint = (f"; did you mean {' or '.join(known[n] for n in near)}?" if near else
+        near = difflib.get_close_matches(name.casefold(), known, n=5, cutoff=0.75)
+        names = list(dict.fromkeys(known[n] for n in near))[:3]   # "usa." and "us": one
+        hint = (f"; did you mean {' or '.join(names)}?" if names else
                 "; countries are written as in the Netflix catalog, e.g. United States, "
                 "South Korea")
         raise BadInput(f"unknown {what} {name!r}{hint}")

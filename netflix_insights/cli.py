@@ -679,7 +679,8 @@ def cmd_export(args) -> int:
             why = exc.strerror or str(exc)
         raise UserFacingError(f"cannot write to {where}: {why}") from exc
     for item in written:
-        print(f"{item.table:22} {counted(item.rows, 'row', 'rows'):>14}  {item.path}")
+        print(f"{item.table:22} {item.rows:>9,} {'row ' if item.rows == 1 else 'rows'}  "
+              f"{item.path}")
     print(f"{counted(len(written), 'table')} of build {path.stem} as {args.format}",
           file=sys.stderr)
     return 0

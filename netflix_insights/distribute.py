@@ -164,7 +164,7 @@ def _check_opens(path: Path, build_id: str) -> None:
 def follow(shared: Path, data_dir: Path, every_s: float, once: bool = False) -> int:
     """Poll the shared location and publish each new build locally until SIGTERM/SIGINT
     (or once). A failed pull is logged and retried; the served build stays."""
-    stop, said = {"now": False}, set()
+    stop, last = {"now": False}, {"status": None}
     if not once:
         for sig in (signal.SIGTERM, signal.SIGINT):
             signal.signal(sig, lambda *_: stop.update(now=True))
@@ -173,14 +173,16 @@ def follow(shared: Path, data_dir: Path, every_s: float, once: bool = False) -> 
             pulled = pull(shared, data_dir)
             if pulled:
                 print(f"{_stamp()} published {pulled} from {shared}", file=sys.stderr, flush=True)
-            elif (status := _nothing_new(shared, data_dir)) not in said:
-                # said once, not every poll: a wrong --from looked like success (exit 0,
-                # no output), as did "already current"
+                last["status"] = None
+            elif (status := _nothing_new(shared, data_dir)) != last["status"]:
+                # said when it changes, not every poll: a wrong --from looked like
+                # success (exit 0, no output), as did "already current"
                 print(f"{_stamp()} {status}", file=sys.stderr, flush=True)
-                said.add(status)
+                last["status"] = status
         except UserError as exc:
             print(f"{_stamp()} error: {exc}" + ("" if once else "; retrying on the next poll"),
                   file=sys.stderr, flush=True)
+            last["status"] = None
             if once:
                 return 1
         if once:

@@ -134,27 +134,29 @@ def serve(data_dir: Path, host: str | None = None, port: int | None = None,
 def check_address(host: str, port: int) -> None:
     """ServeError unless this machine can listen on host:port now: checked before a
     warehouse is built or a worker started (a bad --host used to fail only after the
-    build and the warm-up, with the server's own traceback-like output)."""
-    where = f"{host}:{port} (--host/--port, {settings.SETTINGS['host'].env}/" \
-            f"{settings.SETTINGS['port'].env})"
+    build and the warm-up, with the server's own traceback-like output). Probed as the
+    servers bind: IPv6 when the host has a ':' (brackets or not), else IPv4."""
+    bare = host.strip("[]")
+    where = (f"[{bare}]:{port}" if ":" in bare else f"{bare}:{port}") + \
+        f" (--host/--port, {settings.SETTINGS['host'].env}/{settings.SETTINGS['port'].env})"
     if not 1 <= port <= 65535:
         raise ServeError(f"the port is 1–65535, got {port}: {where}")
+    family = socket.AF_INET6 if ":" in bare else socket.AF_INET
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(
-            host, port, type=socket.SOCK_STREAM)[0]
+        address = socket.getaddrinfo(bare, port, family, socket.SOCK_STREAM)[0][4]
     except (socket.gaierror, UnicodeError):
         raise ServeError(f"cannot listen on {where}: {host!r} is not a host name or IP "
                          "address of this machine") from None
-    with socket.socket(family, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
+    try:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind(address)
-        except OSError as exc:
-            hint = ("another program listens there: stop it or choose another --port"
-                    if exc.errno == errno.EADDRINUSE else
-                    f"{host} is not an address of this machine"
-                    if exc.errno == errno.EADDRNOTAVAIL else exc.strerror or str(exc))
-            raise ServeError(f"cannot listen on {where}: {hint}") from None
+    except OSError as exc:
+        hint = ("another program listens there: stop it or choose another --port"
+                if exc.errno == errno.EADDRINUSE else
+                f"{host} is not an address of this machine"
+                if exc.errno == errno.EADDRNOTAVAIL else exc.strerror or str(exc))
+        raise ServeError(f"cannot listen on {where}: {hint}") from None
 
 
 def exec_gunicorn(path: Path, conf: dict[str, str]) -> None:

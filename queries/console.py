@@ -542,7 +542,7 @@ Enter SQL ending with ';' (it may span lines). Meta-commands:
   .schema TABLE    columns of TABLE
   .mode MODE       output as table, csv or json
   .help            this text
-  .quit            leave (Ctrl-D works too)"""
+  .quit            leave (also quit, exit, \\q or Ctrl-D)"""
 
 
 Runner = Callable[[str, float, int], ConsoleResult]
@@ -555,8 +555,8 @@ def runner_for(con: duckdb.DuckDBPyConnection) -> Runner:
                                                      row_cap=row_cap)
 
 
-# what people type to leave other SQL prompts (psql, mysql, duckdb's own), besides .quit
-QUIT_WORDS = ("quit", "exit", "\\q", ".exit")
+# what people type to leave SQL prompts (psql, mysql, duckdb's own)
+QUIT_WORDS = ("quit", "exit", "\\q", ".exit", ".quit")
 
 
 def interactive(
@@ -574,7 +574,7 @@ def interactive(
         line = _read_line("...> " if buffer else "sql> ", inp, out)
         if line is None:
             return
-        if not buffer and line.strip().rstrip(";").lower() in QUIT_WORDS:
+        if not buffer and line.strip().rstrip("; \t").lower() in QUIT_WORDS:
             return
         if not buffer and line.strip().startswith("."):
             if not _meta_command(line.strip(), run, state, out, timeout_s, row_cap):

@@ -103,7 +103,7 @@ def test_one_household_sent_twice_counts_once(tmp_path, catalog_titles):
     ("s1,A,2\ns1,A,3\n", "listed twice"), (",A,2\n", "no show_id"),
     ("s1,A,9\n", "fewer than a title's count"),
     # in the file's terms, not the CSV parser's ("could not parse 'two' as dtype i64")
-    ("s1,A,two\n", r"a households count is not a whole number \('two'\)"),
+    ("s1,A,two\n", r"a households count is not a whole number of households \('two'\)"),
     ("s1,A,2,9,9\n", "rows that do not match the header")])
 def test_a_prior_file_with_impossible_counts_is_refused(tmp_path, body, why):
     path = tmp_path / "prior.csv"
@@ -112,10 +112,13 @@ def test_a_prior_file_with_impossible_counts_is_refused(tmp_path, body, why):
         blend_space.read_watch_prior(path)
 
 
-def test_a_prior_file_whose_household_total_is_no_number_says_so(tmp_path):
+def test_a_prior_file_whose_household_total_or_header_is_wrong_says_so(tmp_path):
     path = tmp_path / "prior.csv"
     path.write_text("# households: x\nshow_id,title,households\ns1,A,2\n")
     with pytest.raises(ValueError, match="N a whole number, not '# households: x'"):
+        blend_space.read_watch_prior(path)
+    path.write_text("# households: 3\nshow_id,title\ns1,A\n")
+    with pytest.raises(ValueError, match="header show_id,title,households, not 'show_id,title'"):
         blend_space.read_watch_prior(path)
 
 

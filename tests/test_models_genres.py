@@ -141,7 +141,6 @@ def test_a_file_that_is_no_csv_gets_a_message_saying_what_was_expected(tmp_path)
     assert "release_date: 1 value not YYYY-MM-DD: the year was read" in found.notes[0]
 
 
-
 def test_each_row_may_separate_its_labels_its_own_way_and_an_unscorable_file_says_why(
         tmp_path):
     """A file pasted from two sources ("a, b" and "a|b") lost the rows of the other
@@ -161,6 +160,7 @@ def test_each_row_may_separate_its_labels_its_own_way_and_an_unscorable_file_say
     with pytest.raises(FileProblem, match=r"no row could be scored \(1 row: no type; 1 row: a "
                                           r"type other than Movie or TV Show \('Documentary'\)\)"):
         labelled_records(read_frame(path)[0], "netflix", labels, path.name)
+
 
 def test_published_metrics_on_unseen_titles(trained_data_dir):
     """The headline splits exist for every model, plain model and seed baseline, and the

@@ -206,6 +206,13 @@ def test_bad_serving_settings_are_one_line_errors(built_data_dir, tmp_path):
     taken.bind(("127.0.0.1", 0))
     taken.listen()
     in_use = str(taken.getsockname()[1])
+    try:
+        _bad_settings_are_refused(built_data_dir, tmp_path, in_use)
+    finally:
+        taken.close()
+
+
+def _bad_settings_are_refused(built_data_dir, tmp_path, in_use: str) -> None:
     for args, env, needle in [
             (["--workers", "0"], {}, "workers must be a whole number of at least 1"),
             ([], {"NETFLIX_INSIGHTS_THREADS": "many"}, "NETFLIX_INSIGHTS_THREADS"),
@@ -221,9 +228,26 @@ def test_bad_serving_settings_are_one_line_errors(built_data_dir, tmp_path):
     out = subprocess.run([sys.executable, "-m", "netflix_insights.cli", "serve", "--port",
                           in_use, "--data-dir", str(tmp_path / "new")], cwd=ROOT,
                          capture_output=True, text=True, timeout=60)
-    taken.close()
     assert out.returncode == 1 and "another program listens there" in out.stderr
     assert not (tmp_path / "new" / "warehouse").exists()
+
+
+def test_a_bracketed_ipv6_host_is_checked_as_the_servers_bind_it():
+    """gunicorn and nginx take "[::1]"; the pre-check refused it as no host name."""
+    from netflix_insights import serve
+    try:
+        with socket.socket(socket.AF_INET6) as free:
+            free.bind(("::1", 0))
+            port = free.getsockname()[1]
+    except OSError:
+        pytest.skip("no IPv6 loopback on this machine")
+    serve.check_address("[::1]", port)
+    serve.check_address("::1", port)
+    with socket.socket(socket.AF_INET6) as taken:
+        taken.bind(("::1", port))
+        taken.listen()
+        with pytest.raises(serve.ServeError, match=r"\[::1\]:\d+ .*another program listens"):
+            serve.check_address("[::1]", port)
 
 
 # ── pages, health, headers ─────────────────────────────────────────────────────────

@@ -242,7 +242,13 @@ def test_a_host_killed_mid_load_costs_no_retryable_request(topology):
     gets = [r for r in load.results if r[0] == "GET"]
     after = [r for r in load.results if r[2] > killed_at + 0.5]
     assert len(gets) > 20 and len(after) > 20
-    assert [r for r in gets if r[1] != 200] == []      # nginx retried every GET
+    # nginx retried every GET it could: none failed but one whose response was being sent
+    # when the host died (nginx passes a request on "only if nothing has been sent to a
+    # client yet"): seen once in a fresh clone's suite, as httpx's RemoteProtocolError
+    cut = [(r[1], round(r[2] - killed_at, 3)) for r in gets if r[1] != 200]
+    assert all(kind == "RemoteProtocolError" and after_kill < 0.5
+               for kind, after_kill in cut), cut
+    assert len(cut) <= 1, cut
     lost = [(r[1], round(r[2] - killed_at, 3)) for r in load.failures() if r[0] == "POST"]
     # in flight only: each ended within 0.5 s of the kill (seconds after it, listed), as
     # nginx's 502 or, once in a full-suite run under load, as a connection closed
