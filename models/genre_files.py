@@ -247,6 +247,10 @@ def _label_separator(frame: pl.DataFrame, task: str, known: dict[str, str]) -> s
 def _row_separator(value, file_sep: str, task: str, known: dict[str, str]) -> str:
     """The file's separator, unless another finds more known labels in this row (a file
     pasted together from two sources: "Dramas, Comedies" and "Dramas|Comedies")."""
+    pieces = _split(value, file_sep)
+    if all(p.lower() in known for p in pieces):   # the common case, at no extra cost
+        return file_sep
+
     def found(sep: str) -> int:
         return sum(l.lower() in known for l in _split(value, sep))
     return max(LABEL_SEPARATORS[task], key=lambda sep: (found(sep), sep == file_sep))
