@@ -23,7 +23,7 @@ from blend.viewing_history import (FULL_WATCH_MINUTES, HistoryCatalog, HistoryEr
                                    export_files, fingerprint, load_catalog, parse_export,
                                    parse_history, read_export_file)
 from models import serving
-from models.blend_space import NAME, TitleSpace, WatchPriorError, read_watch_prior
+from models.blend_space import NAME, WATCH_PRIOR, TitleSpace, WatchPriorError, read_watch_prior
 from queries.db import warehouse
 
 HIDDEN_SHARE = 0.2
@@ -296,11 +296,13 @@ def run(folder: Path, data_dir: Path | None = None, params: dict = BLEND_PARAMS,
                                   "(learned on another catalog?)")
     avail = Availability.from_frame(wh.query("blend_availability"), space)
     result = evaluate_folder(Path(folder), space, avail, load_catalog(wh), params)
-    as_trained = ("as trained (models/assets/blend_watch_prior.csv, learned from the "
-                  "project's dev exports: on those it is an in-sample figure; --prior with "
-                  "one learned elsewhere gives a held-out one)")
-    return result | {"prior": {"file": str(prior) if prior else as_trained,
-                               "titles": space.watch_prior_titles}}
+    # "file" is a path either way (JSON readers took the sentence for one); whether it is
+    # the shipped prior, and what that means for the figure, in fields of their own
+    note = ("" if prior else "the prior the build was trained with, learned from the "
+            "project's dev exports: on those it is an in-sample figure; --prior with one "
+            "learned elsewhere gives a held-out one")
+    return result | {"prior": {"file": str(prior or WATCH_PRIOR), "as_trained": not prior,
+                               "titles": space.watch_prior_titles, "note": note}}
 
 
 def _cut(text: str, width: int) -> str:
@@ -333,7 +335,8 @@ def table(result: dict) -> str:
     lines.append("-" * len(head))
     if "prior" in result:
         lines.append(f"watch prior: {result['prior']['file']} "
-                     f"({result['prior']['titles']:,} catalog titles)")
+                     f"({result['prior']['titles']:,} catalog titles)"
+                     + (f"; {result['prior']['note']}" if result['prior'].get("note") else ""))
     lines.append(f"mean over {m['scored']} scored of {m['records']} records ({m['refused']} "
                  f"refused): recall@50 {fmt(m['recall_at_50'], '.3f')} vs popularity "
                  f"{fmt(m['popularity_recall_at_50'], '.3f')} (ratio {fmt(m['ratio'], '.2f')}), "

@@ -168,11 +168,12 @@ def test_blend_prior_and_blend_eval_with_it_from_the_command_line(exports, train
                  data_dir=data_dir)
     assert scored.returncode == 0, scored.stderr
     result = json.loads(scored.stdout)
-    assert result["prior"] == {"file": str(out), "titles": 2}
+    assert result["prior"] == {"file": str(out), "as_trained": False, "titles": 2, "note": ""}
     assert result["mean"]["records"] == 5 and result["mean"]["refused"] == 1
     as_trained = json.loads(cli("blend-eval", str(folder), "--format", "json",
                                 data_dir=data_dir).stdout)
-    assert as_trained["prior"]["titles"] > 500
+    assert as_trained["prior"]["titles"] > 500 and as_trained["prior"]["as_trained"]
+    assert as_trained["prior"]["file"].endswith("models/assets/blend_watch_prior.csv")
     missing = cli("blend-eval", str(folder), "--prior", str(tmp_path / "nope.csv"),
                   data_dir=data_dir)
     assert missing.returncode == 1 and "no such watch prior file" in missing.stderr
