@@ -237,11 +237,14 @@ def read_frame(path: Path) -> tuple[pl.DataFrame, list[str]]:
 def _label_separator(frame: pl.DataFrame, task: str, known: dict[str, str]) -> str:
     """The separator that finds the most known labels in the label column."""
     values = [v for v in frame[LABEL_COLUMN[task]].to_list() if v]
-
-    def found(sep: str) -> int:
-        return sum(l.lower() in known for v in values for l in _split(v, sep))
     documented = LABEL_SEPARATORS[task][0]
-    return max(LABEL_SEPARATORS[task], key=lambda sep: (found(sep), sep == documented))
+    return max(LABEL_SEPARATORS[task], key=lambda sep: (
+        sum(_known_labels(v, sep, known) for v in values), sep == documented))
+
+
+def _known_labels(value, sep: str, known: dict[str, str]) -> int:
+    """How many of `value`'s labels, split at `sep`, the model knows."""
+    return sum(l.lower() in known for l in _split(value, sep))
 
 
 def _row_separator(value, file_sep: str, task: str, known: dict[str, str]) -> str:
@@ -250,10 +253,8 @@ def _row_separator(value, file_sep: str, task: str, known: dict[str, str]) -> st
     pieces = _split(value, file_sep)
     if all(p.lower() in known for p in pieces):   # the common case, at no extra cost
         return file_sep
-
-    def found(sep: str) -> int:
-        return sum(l.lower() in known for l in _split(value, sep))
-    return max(LABEL_SEPARATORS[task], key=lambda sep: (found(sep), sep == file_sep))
+    return max(LABEL_SEPARATORS[task],
+               key=lambda sep: (_known_labels(value, sep, known), sep == file_sep))
 
 
 def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
