@@ -41,8 +41,8 @@ def test_no_project_import_hides_inside_a_function_below_the_top_layer():
 def test_the_app_and_serving_start_without_the_training_libraries():
     """Serving is apart from training: an app worker, `serve` and the prediction and
     Blend commands import no scikit-learn, statsmodels or scipy.stats when they start
-    (per worker, measured: 2.05 → 0.92 CPU-s of imports, 286 → 146 MB). A model's own
-    classes come in with its artifact, the first time a request loads it."""
+    (per worker about half the CPU and memory: benchmarks/bench_app_start.py). A model's
+    own classes come in with its artifact, the first time a request loads it."""
     code = ("import sys, dashapp.app, models.serving, models.copilot_serving, "
             "models.panels, blend.service, blend.evaluation, netflix_insights.serve; "
             "print(' '.join(m for m in ('sklearn', 'statsmodels', 'scipy.stats') "
