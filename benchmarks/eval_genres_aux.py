@@ -73,10 +73,16 @@ def evaluate(con, start: date, end: date, trials) -> None:
 
 
 def without_sentence(params: dict) -> dict:
-    """A variant's parameters without the sentence-vector block, which came after the
-    choices these benchmarks made (benchmarks/eval_genres_sentence.py)."""
-    return {**params, "weights": {k: w for k, w in params["weights"].items()
-                                  if k != "sentence"}}
+    """A variant's parameters without the sentence-vector block and the neighbour votes,
+    which came after the choices these benchmarks made (benchmarks/eval_genres_sentence.py,
+    eval_genres_neighbours.py)."""
+    return {**without_neighbours(params),
+            "weights": {k: w for k, w in params["weights"].items() if k != "sentence"}}
+
+
+def without_neighbours(params: dict) -> dict:
+    """A variant's parameters without the neighbour votes (eval_genres_neighbours.py)."""
+    return {k: v for k, v in params.items() if k != "neighbours"}
 
 
 def choice_then_report(doc: str, report_help: str, argv: list[str] | None = None):

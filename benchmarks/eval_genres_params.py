@@ -27,6 +27,7 @@ from eval_genres_aux import CHOICE, REPORT, choice_then_report, f1s, without_sen
 from models import genre_aux
 from models import genre_classifier as gc
 from models.genre_plain import PlainModel
+from models.text_features import with_sentence_vectors
 
 # What was tried on the choice split, as changes to a variant's parameters ("C" or a
 # block's weight). The served form parameters are the last of the form's trials.
@@ -41,7 +42,7 @@ FULL_TRIALS = [{}, {"C": 2.0}, {"C": 2.0, "meta": 0.5},
 def with_changes(base: dict, changes: dict) -> dict:
     params = copy.deepcopy(base)
     for key, value in changes.items():
-        if key in ("C", "sentence_dims"):
+        if key in ("C", "sentence_dims", "neighbours", "neighbour_k", "neighbour_temperature"):
             params[key] = value
         else:
             params["weights"][key] = value
@@ -80,7 +81,8 @@ def micro(y, pred) -> float:
 def evaluate(con, start: date, end: date, trials: dict[str, list[tuple[str, dict]]]) -> None:
     """`trials`: variant -> [(what, parameters)], each trained before `start` and
     scored on the additions until `end`."""
-    records = gc.load_records(con, "netflix")
+    # the shipped sentence vectors, as a refresh reads them (none embedded per fit)
+    records = with_sentence_vectors(gc.load_records(con, "netflix"))
     labels, y = gc.binarize(records)
     fit_idx, score_idx = gc.temporal_split(records, start, end)
     print(f"trained on {len(fit_idx):,} titles added before {start}, "

@@ -48,10 +48,13 @@ from base.paths import Paths
 from models import SQL, genre_aux, genre_files, sentence_encoder
 from models.artifacts import TrainedModel
 from models.genre_aux import AuxGenres
-from models.genre_inputs import CV_SPLIT, TEMPORAL_SPLIT, UNSEEN_SPLIT, form_record
+from models.genre_inputs import (CV_SPLIT, SENTENCE_VECTOR, TEMPORAL_SPLIT, UNSEEN_SPLIT,
+                                 form_record)
 from models.genre_plain import PlainModel, SeedBaseline, best_threshold
 from models.multilabel import multilabel_rows
-from models.text_features import FeatureBuilder, text_of, with_sentence_vectors
+from models.neighbour_votes import NeighbourVotes
+from models.text_features import (FeatureBuilder, text_of, with_request_vectors,
+                                  with_sentence_vectors)
 
 NAME = "genres"
 ORDER = 10
@@ -67,14 +70,19 @@ SEED = 42
 PARAMS = {"oof_folds": 3, "min_label_positives": 3, "calibration_C": 100.0,
           # the sentence block's principal axes (benchmarks/eval_genres_sentence.py)
           "sentence_dims": 64,
+          # neighbour votes (models/neighbour_votes.py; benchmarks/eval_genres_neighbours.py):
+          # each variant's "neighbours" is the votes' share of its probabilities
+          "neighbour_k": 50, "neighbour_temperature": 0.05,
           "variants": {
-              "netflix": {"C": 4.0, "weights": {"meta": 0.25, "people": 1.0, "stems": 0.5,
-                                                "aux": 0.25, "sentence": 0.5}},
-              "netflix_form": {"C": 2.0, "weights": {"meta": 0.5, "stems": 0.5,
-                                                     "title_chars": 0.5, "aux": 0.25,
-                                                     "sentence": 0.5}},
-              "tmdb": {"C": 4.0, "weights": {"meta": 0.25, "title_chars": 0.5,
-                                             "stems": 0.5, "sentence": 0.25}}},
+              "netflix": {"C": 4.0, "neighbours": 0.35,
+                          "weights": {"meta": 0.25, "people": 1.0, "stems": 0.5,
+                                      "aux": 0.25, "sentence": 0.5}},
+              "netflix_form": {"C": 2.0, "neighbours": 0.35,
+                               "weights": {"meta": 0.5, "stems": 0.5, "title_chars": 0.5,
+                                           "aux": 0.25, "sentence": 0.5}},
+              "tmdb": {"C": 4.0, "neighbours": 0.35,
+                       "weights": {"meta": 0.25, "title_chars": 0.5, "stems": 0.5,
+                                   "sentence": 0.25}}},
           "threshold_grid": [round(x, 2) for x in np.linspace(0.02, 0.96, 95)]}
 # variant -> (feature task, training query)
 VARIANTS = {"netflix": ("netflix", "netflix"), "netflix_form": ("netflix", "netflix"),
@@ -90,10 +98,19 @@ class GroupModel:
     columns: np.ndarray            # indices into the full label list
     calibration: np.ndarray        # 2 × columns: Platt slope and intercept on the logit
     thresholds: np.ndarray         # one per column (the same value: one cut for micro-F1)
+    neighbours: NeighbourVotes | None = None   # None in artifacts from before them
+    neighbour_weight: float = 0.0
 
     def predict_proba(self, records: list[dict]) -> np.ndarray:
+        """Calibrated probabilities, mixed with the neighbour votes (records carry their
+        sentence vectors: GenreClassifier.predict_proba)."""
         raw = self.classifier.predict_proba(self.features.transform(records))
-        return _calibrate(raw, self.calibration)
+        probs = _calibrate(raw, self.calibration)
+        if self.neighbours is None:
+            return probs
+        vectors = [r[SENTENCE_VECTOR] for r in with_request_vectors(records)]
+        votes = self.neighbours.votes(np.stack(vectors))
+        return (1 - self.neighbour_weight) * probs + self.neighbour_weight * votes
 
 
 @dataclass
@@ -107,6 +124,8 @@ class GenreClassifier:
 
     def predict_proba(self, records: list[dict]) -> np.ndarray:
         """n × labels calibrated probabilities (0 for labels a record's type never has)."""
+        if any(gm.neighbours is not None for gm in self.groups.values()):
+            records = with_request_vectors(records)   # embedded once for both readers
         out = np.zeros((len(records), len(self.labels)))
         for name, gm in self.groups.items():
             rows = [i for i, r in enumerate(records) if self.group_of(r) == name]
@@ -215,6 +234,16 @@ def _fit_group(task: str, params: dict, records: list[dict], y: np.ndarray, seed
                        calibration, np.full(len(columns), 0.5))
     full_oof = np.zeros_like(y, dtype=float)
     full_oof[:, columns] = _calibrate(oof, calibration)
+    weight = params.get("neighbours", 0.0)
+    if weight > 0:
+        # the votes of each row's neighbours but itself: out of fold, like the rest
+        vectors = np.stack([r[SENTENCE_VECTOR] for r in with_request_vectors(records)])
+        model.neighbours = NeighbourVotes.fit(
+            vectors, labels, params.get("neighbour_k", PARAMS["neighbour_k"]),
+            params.get("neighbour_temperature", PARAMS["neighbour_temperature"]))
+        model.neighbour_weight = weight
+        votes = model.neighbours.votes(vectors, leave_self_out=True)
+        full_oof[:, columns] = (1 - weight) * full_oof[:, columns] + weight * votes
     return model, full_oof
 
 
@@ -370,6 +399,12 @@ def train(con: duckdb.DuckDBPyConnection, seed: int = SEED,
     for variant in ("netflix", "netflix_form"):
         for gm in models[variant].groups.values():
             gm.features.share_aux(aux)
+    # both variants vote with the same training titles: one copy in the artifact and
+    # in a server's memory (its float32 matrix is made once)
+    for name, gm in models["netflix_form"].groups.items():
+        full = models["netflix"].groups.get(name)
+        if full and full.neighbours and gm.neighbours and full.neighbours.same_as(gm.neighbours):
+            gm.neighbours = full.neighbours
     return TrainedModel(models,
                         params={**PARAMS, "temporal_cutoff": str(TEMPORAL_CUTOFF),
                                 "unseen_file": genre_files.UNSEEN_TMDB.name},

@@ -88,6 +88,14 @@ def with_sentence_vectors(records: list[dict], progress=lambda m: None) -> list[
     return [{**r, SENTENCE_VECTOR: v} for r, v in zip(records, found)]
 
 
+def with_request_vectors(records: list[dict]) -> list[dict]:
+    """The records, each with its sentence vector: a training row keeps its own, the
+    others (a request) are embedded, in one batch."""
+    if all(r.get(SENTENCE_VECTOR) is not None for r in records):
+        return records
+    return [{**r, SENTENCE_VECTOR: v} for r, v in zip(records, SentenceBlock._vectors(records))]
+
+
 class SentenceBlock:
     """The `sentence` block: all-MiniLM-L6-v2 vectors of title + text
     (models/sentence_encoder.py) projected on their `dims` principal axes of the

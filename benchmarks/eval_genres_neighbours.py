@@ -1,0 +1,81 @@
+"""How the neighbour votes' share and k were chosen (issue 13), and what they add.
+
+    .venv/bin/python benchmarks/eval_genres_neighbours.py --data-dir DIR [--report]
+
+DIR holds a published build of the bundled data (training not needed). The votes
+(models/neighbour_votes.py): the labels of the k training titles whose sentence vectors
+are closest, mixed into each model's calibrated probabilities with a share w; the cut is
+chosen again on the mixed out-of-fold probabilities. Chosen where the other genre
+choices were (docs/models/genre_classifier.md):
+- Netflix, one year before the reported split: trained on the titles added before 2020,
+  scored on the 2020 additions, at w 0 / 0.2 / 0.35 / 0.5 with k 50, and k 25 at 0.35,
+  beside the plain model of the same run;
+- TMDB, on the tune part of the unseen movies, the same trials.
+With --report, the choice against the same model without the votes, once on the
+reported splits (the 2021 additions; the report part of the unseen movies), each with
+the paired bootstrap of its gain over the plain model (eval_genres_params.paired_gain).
+"""
+from __future__ import annotations
+
+import time
+
+from sklearn.preprocessing import MultiLabelBinarizer
+from threadpoolctl import threadpool_limits
+
+from eval_genres_aux import CHOICE, REPORT, choice_then_report, f1s
+from eval_genres_params import evaluate, paired_gain, with_changes
+from models import genre_classifier as gc
+from models import genre_files
+from models.genre_plain import PlainModel
+from models.text_features import with_sentence_vectors
+
+TRIALS = ([{"neighbours": w} for w in (0.0, 0.2, 0.35, 0.5)]
+          + [{"neighbours": 0.35, "neighbour_k": 25}])
+
+
+def served(variant: str) -> dict:
+    return {**gc.PARAMS["variants"][variant], "sentence_dims": gc.PARAMS["sentence_dims"]}
+
+
+def netflix(report: bool) -> None:
+    variants = ("netflix", "netflix_form")
+    evaluate(con, *CHOICE, {v: [(f"neighbours {t}", with_changes(served(v), t))
+                                for t in TRIALS] for v in variants})
+    if report:
+        evaluate(con, *REPORT, {v: [("without the votes", with_changes(served(v),
+                                                                        {"neighbours": 0.0})),
+                                    ("served", served(v))] for v in variants})
+
+
+def tmdb(report: bool) -> None:
+    started = time.monotonic()
+    records = with_sentence_vectors(gc.load_records(con, "tmdb"))
+    labels, y = gc.binarize(records)
+    parts = ["tune", "report"] if report else ["tune"]
+    unseen = {p: with_sentence_vectors(genre_files.unseen_tmdb(p, labels).records)
+              for p in parts}
+    truth = {p: MultiLabelBinarizer(classes=labels).fit_transform([r["labels"] for r in rows])
+             for p, rows in unseen.items()}
+    print(f"TMDB: {len(records):,} bundled movies, parts {', '.join(parts)} "
+          f"({time.monotonic() - started:.0f} s)", flush=True)
+    plain = PlainModel("tmdb", labels).fit(records, y, gc.SEED)
+    base = {p: plain.predict(unseen[p]) for p in parts}
+    for p in parts:
+        print(f"  {p}: plain model {f1s(truth[p], base[p])}", flush=True)
+    # the report part scores the served choice and the model without the votes only
+    reported = [{"neighbours": 0.0}, {"neighbours": served("tmdb")["neighbours"]}]
+    for trial in TRIALS:
+        with threadpool_limits(1):
+            model, _ = gc.fit("tmdb", records, labels, y, gc.SEED, None,
+                              with_changes(served("tmdb"), trial))
+        for p in parts if trial in reported else ["tune"]:
+            pred = model.predict_many(unseen[p])
+            print(f"  {p}: {trial} {f1s(truth[p], pred)}; over the plain model "
+                  f"{paired_gain(truth[p], pred, base[p])}", flush=True)
+
+
+if __name__ == "__main__":
+    con, report = choice_then_report(__doc__, "also score the choice on the reported splits")
+    netflix(report)
+    tmdb(report)
+    con.close()
