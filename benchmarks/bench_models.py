@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import time
 from pathlib import Path
@@ -128,6 +129,9 @@ def main() -> None:
         med = statistics.median(values)
         print(f"  {label:28} {med:7.1f} ms {p95(values):7.1f} ms  {med / b:5.1f}x"
               f"{'' if label.startswith('baseline') else '   budget 200 ms'}")
+    if args.skip_training:   # else training's peak hides the serving one
+        print(f"  peak RSS of this process (every model loaded, as a worker that served "
+              f"each): {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 
 if __name__ == "__main__":

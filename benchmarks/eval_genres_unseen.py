@@ -2,8 +2,10 @@
 
     .venv/bin/python benchmarks/eval_genres_unseen.py --data-dir DIR [--task tmdb|netflix]
 
-DIR holds a published build (training not needed). TMDB: trains the model and the plain
-model on every bundled movie as `refresh` does, then scores the **tune** part of
+DIR holds a published build (training not needed). "The model" is the one served now
+(sentence vectors and neighbour votes included; the blends were tried on 2026-12-04,
+before either). TMDB: trains the model and the plain model on every bundled movie as
+`refresh` does, then scores the **tune** part of
 etl/snapshot/tmdb_unseen_movies.csv.gz (never the report part) for the model alone, the
 plain model alone and blends of their probabilities (weight w on the model; one cut
 chosen on the out-of-fold probabilities of the training rows). Netflix: the form
@@ -26,6 +28,7 @@ from models import genre_aux
 from models import genre_classifier as gc
 from models import genre_files
 from models.genre_plain import PlainModel, at_least_one, best_threshold
+from models.text_features import with_sentence_vectors
 from queries.db import open_read_only
 
 WEIGHTS = (1.0, 0.7, 0.5, 0.3, 0.0)
@@ -53,9 +56,9 @@ def timed(fn):
 
 
 def tmdb(con) -> None:
-    records = gc.load_records(con, "tmdb")
+    records = with_sentence_vectors(gc.load_records(con, "tmdb"))
     labels, y = gc.binarize(records)
-    tune = genre_files.unseen_tmdb("tune", labels).records
+    tune = with_sentence_vectors(genre_files.unseen_tmdb("tune", labels).records)
     y_tune = MultiLabelBinarizer(classes=labels).fit_transform([r["labels"] for r in tune])
     print(f"tmdb: {len(records):,} bundled movies, tune part {len(tune)} movies")
     model, oof = timed(lambda: gc.fit("tmdb", records, labels, y))
@@ -64,7 +67,7 @@ def tmdb(con) -> None:
 
 
 def netflix(con) -> None:
-    records = gc.load_records(con, "netflix")
+    records = with_sentence_vectors(gc.load_records(con, "netflix"))
     labels, y = gc.binarize(records)
     before, _ = gc.temporal_split(records)
     forms = [gc.form_record(records[i]) for i in before]

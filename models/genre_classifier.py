@@ -220,29 +220,32 @@ def _platt(truth: np.ndarray, probs: np.ndarray) -> tuple[float, float]:
 
 def _fit_group(task: str, params: dict, records: list[dict], y: np.ndarray, seed: int,
                aux: AuxGenres | None) -> tuple[GroupModel, np.ndarray]:
-    """Fit one group; return it and its calibrated out-of-fold probabilities."""
+    """Fit one group; return it and its calibrated out-of-fold probabilities (mixed with
+    the out-of-fold neighbour votes: a held-out row votes with the other folds' rows)."""
     columns = np.flatnonzero(y.sum(axis=0) >= PARAMS["min_label_positives"])
     labels = y[:, columns]
-    oof = np.zeros(labels.shape)
+    weight = params.get("neighbours", 0.0)
+    n_neighbours = params.get("neighbour_k", PARAMS["neighbour_k"])
+    temperature = params.get("neighbour_temperature", PARAMS["neighbour_temperature"])
+    vectors = (np.stack([r[SENTENCE_VECTOR] for r in with_request_vectors(records)])
+               if weight > 0 else None)
+    oof, votes = np.zeros(labels.shape), np.zeros(labels.shape)
     for fit, held in KFold(PARAMS["oof_folds"], shuffle=True, random_state=seed).split(records):
         feats, x = _features(task, params, [records[i] for i in fit], aux)
         clf = _classifier(params["C"], seed).fit(x, labels[fit])
         oof[held] = clf.predict_proba(feats.transform([records[i] for i in held]))
+        if weight > 0:
+            votes[held] = NeighbourVotes.fit(vectors[fit], labels[fit], n_neighbours,
+                                             temperature).votes(vectors[held])
     feats, x = _features(task, params, records, aux)
     calibration = np.array([_platt(labels[:, k], oof[:, k]) for k in range(len(columns))]).T
     model = GroupModel(feats, _classifier(params["C"], seed).fit(x, labels), columns,
                        calibration, np.full(len(columns), 0.5))
     full_oof = np.zeros_like(y, dtype=float)
     full_oof[:, columns] = _calibrate(oof, calibration)
-    weight = params.get("neighbours", 0.0)
     if weight > 0:
-        # the votes of each row's neighbours but itself: out of fold, like the rest
-        vectors = np.stack([r[SENTENCE_VECTOR] for r in with_request_vectors(records)])
-        model.neighbours = NeighbourVotes.fit(
-            vectors, labels, params.get("neighbour_k", PARAMS["neighbour_k"]),
-            params.get("neighbour_temperature", PARAMS["neighbour_temperature"]))
+        model.neighbours = NeighbourVotes.fit(vectors, labels, n_neighbours, temperature)
         model.neighbour_weight = weight
-        votes = model.neighbours.votes(vectors, leave_self_out=True)
         full_oof[:, columns] = (1 - weight) * full_oof[:, columns] + weight * votes
     return model, full_oof
 

@@ -9,11 +9,12 @@ axes; the votes read them whole, and pay on titles the models never saw (model c
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-CHUNK = 1024   # query rows per similarity block: 1,024 × 13,076 floats is 54 MB
+QUERY_ROWS = 1024   # query rows per similarity matrix: 1,024 × 13,076 floats is 54 MB
+TRAIN_ROWS = 4096   # training rows widened to float32 at a time (6 MB)
 
 
 def unit_rows(vectors: np.ndarray) -> np.ndarray:
@@ -28,39 +29,38 @@ class NeighbourVotes:
     labels: np.ndarray       # training rows × the group's labels, 0/1 (uint8)
     k: int
     temperature: float
-    _train: np.ndarray | None = field(default=None, repr=False)   # float32, per process
 
     @classmethod
     def fit(cls, vectors: np.ndarray, labels: np.ndarray, k: int,
             temperature: float) -> "NeighbourVotes":
-        return cls(unit_rows(vectors).astype(np.float16), labels.astype(np.uint8), k,
-                   temperature)
+        if len(vectors) < 1 or k < 1 or temperature <= 0:
+            raise ValueError("neighbour votes need a training row, k ≥ 1 and a "
+                             "temperature > 0")
+        return cls(unit_rows(vectors).astype(np.float16), labels.astype(np.uint8),
+                   min(k, len(vectors)), temperature)
 
     def same_as(self, other: "NeighbourVotes") -> bool:
         return (self.k == other.k and self.temperature == other.temperature
                 and np.array_equal(self.vectors, other.vectors)
                 and np.array_equal(self.labels, other.labels))
 
-    def __getstate__(self) -> dict:
-        return {**self.__dict__, "_train": None}
+    def similarities(self, queries: np.ndarray) -> np.ndarray:
+        """Cosine of each query row with each training row. BLAS has no float16
+        product: each block of training rows is widened to float32 for its product
+        only, so a worker holds no second, float32 copy of the vectors."""
+        out = np.empty((len(queries), len(self.vectors)), dtype=np.float32)
+        for start in range(0, len(self.vectors), TRAIN_ROWS):
+            block = self.vectors[start:start + TRAIN_ROWS].astype(np.float32)
+            out[:, start:start + len(block)] = queries @ block.T
+        return out
 
-    def votes(self, vectors: np.ndarray, leave_self_out: bool = False) -> np.ndarray:
-        """n × labels vote shares in [0, 1] for the rows of `vectors`. With
-        `leave_self_out`, `vectors` are the training rows themselves, in order, and each
-        is left out of its own neighbours (the out-of-fold votes the cut is chosen on)."""
-        if self._train is None:   # BLAS has no float16 product: convert once per process
-            self._train = self.vectors.astype(np.float32)
+    def votes(self, vectors: np.ndarray) -> np.ndarray:
+        """n × labels vote shares in [0, 1] for the rows of `vectors`."""
         queries = unit_rows(vectors)
         out = np.zeros((len(queries), self.labels.shape[1]))
-        k = min(self.k, len(self._train) - int(leave_self_out))
-        if k < 1:
-            return out
-        for start in range(0, len(queries), CHUNK):
-            sims = queries[start:start + CHUNK] @ self._train.T
-            if leave_self_out:
-                rows = np.arange(len(sims))
-                sims[rows, start + rows] = -np.inf
-            nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        for start in range(0, len(queries), QUERY_ROWS):
+            sims = self.similarities(queries[start:start + QUERY_ROWS])
+            nearest = np.argpartition(-sims, self.k - 1, axis=1)[:, :self.k]
             top = np.take_along_axis(sims, nearest, axis=1)
             weights = np.exp((top - top.max(axis=1, keepdims=True)) / self.temperature)
             weights /= weights.sum(axis=1, keepdims=True)
