@@ -19,12 +19,14 @@ from datetime import date
 from pathlib import Path
 
 from sklearn.metrics import f1_score
+from sklearn.preprocessing import MultiLabelBinarizer
 from threadpoolctl import threadpool_limits
 
 from base.paths import Paths, current_build
-from models import genre_aux
+from models import genre_aux, genre_files
 from models import genre_classifier as gc
 from models.genre_plain import PlainModel
+from models.text_features import with_sentence_vectors
 from queries.db import open_read_only
 
 CHOICE = (date(2020, 1, 1), date(2021, 1, 1))
@@ -83,6 +85,23 @@ def without_sentence(params: dict) -> dict:
 def without_neighbours(params: dict) -> dict:
     """A variant's parameters without the neighbour votes (eval_genres_neighbours.py)."""
     return {k: v for k, v in params.items() if k != "neighbours"}
+
+
+def unseen_tmdb_parts(con, report: bool):
+    """(bundled records with their vectors, labels, y, {part: unseen records}, {part:
+    truth}): the TMDB model's training rows and the unseen movies' tune part, with
+    `report` also the report part (the genre choice benchmarks' TMDB half)."""
+    started = time.monotonic()
+    records = with_sentence_vectors(gc.load_records(con, "tmdb"))
+    labels, y = gc.binarize(records)
+    parts = ["tune", "report"] if report else ["tune"]
+    unseen = {p: with_sentence_vectors(genre_files.unseen_tmdb(p, labels).records)
+              for p in parts}
+    truth = {p: MultiLabelBinarizer(classes=labels).fit_transform([r["labels"] for r in rows])
+             for p, rows in unseen.items()}
+    print(f"TMDB: {len(records):,} bundled movies, parts {', '.join(parts)} "
+          f"({time.monotonic() - started:.0f} s)", flush=True)
+    return records, labels, y, unseen, truth
 
 
 def choice_then_report(doc: str, report_help: str, argv: list[str] | None = None):

@@ -17,17 +17,12 @@ the paired bootstrap of its gain over the plain model (eval_genres_params.paired
 """
 from __future__ import annotations
 
-import time
-
-from sklearn.preprocessing import MultiLabelBinarizer
 from threadpoolctl import threadpool_limits
 
-from eval_genres_aux import CHOICE, REPORT, choice_then_report, f1s
+from eval_genres_aux import CHOICE, REPORT, choice_then_report, f1s, unseen_tmdb_parts
 from eval_genres_params import evaluate, paired_gain, with_changes
 from models import genre_classifier as gc
-from models import genre_files
 from models.genre_plain import PlainModel
-from models.text_features import with_sentence_vectors
 
 TRIALS = ([{"neighbours": w} for w in (0.0, 0.2, 0.35, 0.5)]
           + [{"neighbours": 0.35, "neighbour_k": 25}])
@@ -48,16 +43,8 @@ def netflix(report: bool) -> None:
 
 
 def tmdb(report: bool) -> None:
-    started = time.monotonic()
-    records = with_sentence_vectors(gc.load_records(con, "tmdb"))
-    labels, y = gc.binarize(records)
-    parts = ["tune", "report"] if report else ["tune"]
-    unseen = {p: with_sentence_vectors(genre_files.unseen_tmdb(p, labels).records)
-              for p in parts}
-    truth = {p: MultiLabelBinarizer(classes=labels).fit_transform([r["labels"] for r in rows])
-             for p, rows in unseen.items()}
-    print(f"TMDB: {len(records):,} bundled movies, parts {', '.join(parts)} "
-          f"({time.monotonic() - started:.0f} s)", flush=True)
+    records, labels, y, unseen, truth = unseen_tmdb_parts(con, report)
+    parts = list(unseen)
     plain = PlainModel("tmdb", labels).fit(records, y, gc.SEED)
     base = {p: plain.predict(unseen[p]) for p in parts}
     for p in parts:

@@ -17,17 +17,11 @@ paired bootstrap of eval_genres_params.py for the Netflix form.
 """
 from __future__ import annotations
 
-import time
-
-from sklearn.preprocessing import MultiLabelBinarizer
-
-from eval_genres_aux import (CHOICE, REPORT, choice_then_report, f1s, without_neighbours,
-                             without_sentence)
+from eval_genres_aux import (CHOICE, REPORT, choice_then_report, f1s, unseen_tmdb_parts,
+                             without_neighbours, without_sentence)
 from eval_genres_params import evaluate, with_changes
-from models import genre_files
 from models import genre_classifier as gc
 from models.genre_plain import PlainModel
-from models.text_features import with_sentence_vectors
 
 WEIGHTS = [0.0, 0.25, 0.5, 1.0]
 DIMS = [384, 128, 32]   # besides the served 64, at the served weight
@@ -50,16 +44,8 @@ def netflix(report: bool) -> None:
 
 
 def tmdb(report: bool) -> None:
-    started = time.monotonic()
-    records = with_sentence_vectors(gc.load_records(con, "tmdb"))
-    labels, y = gc.binarize(records)
-    parts = ["tune", "report"] if report else ["tune"]
-    unseen = {p: with_sentence_vectors(genre_files.unseen_tmdb(p, labels).records)
-              for p in parts}
-    truth = {p: MultiLabelBinarizer(classes=labels).fit_transform([r["labels"] for r in rows])
-             for p, rows in unseen.items()}
-    print(f"TMDB: {len(records):,} bundled movies embedded in "
-          f"{time.monotonic() - started:.0f} s", flush=True)
+    records, labels, y, unseen, truth = unseen_tmdb_parts(con, report)
+    parts = list(unseen)
     plain = PlainModel("tmdb", labels).fit(records, y, gc.SEED)
     for p in parts:
         print(f"  {p}: plain model {f1s(truth[p], plain.predict(unseen[p]))}", flush=True)
