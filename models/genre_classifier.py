@@ -402,8 +402,8 @@ def train(con: duckdb.DuckDBPyConnection, seed: int = SEED,
     for variant in ("netflix", "netflix_form"):
         for gm in models[variant].groups.values():
             gm.features.share_aux(aux)
-    # both variants vote with the same training titles: one copy in the artifact and
-    # in a server's memory (its float32 matrix is made once)
+    # both variants vote with the same training titles: one copy of their vectors in
+    # the artifact and in a server's memory
     for name, gm in models["netflix_form"].groups.items():
         full = models["netflix"].groups.get(name)
         if full and full.neighbours and gm.neighbours and full.neighbours.same_as(gm.neighbours):
