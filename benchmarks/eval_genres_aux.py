@@ -77,9 +77,17 @@ def evaluate(con, start: date, end: date, trials) -> None:
 def without_sentence(params: dict) -> dict:
     """A variant's parameters without the sentence-vector block and the neighbour votes,
     which came after the choices these benchmarks made (benchmarks/eval_genres_sentence.py,
-    eval_genres_neighbours.py)."""
+    eval_genres_neighbours.py), and with the stems block they had."""
     return {**without_neighbours(params),
-            "weights": {k: w for k, w in params["weights"].items() if k != "sentence"}}
+            "weights": {k: w for k, w in with_stems(params)["weights"].items()
+                        if k != "sentence"}}
+
+
+def with_stems(params: dict) -> dict:
+    """A variant's parameters with the stems block at the weight every model had until
+    benchmarks/eval_genres_blocks.py left it out (same place among the blocks)."""
+    return {**params, "weights": {k: 0.5 if k == "stems" else w
+                                  for k, w in params["weights"].items()}}
 
 
 def without_neighbours(params: dict) -> dict:

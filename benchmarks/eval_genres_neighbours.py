@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from threadpoolctl import threadpool_limits
 
-from eval_genres_aux import CHOICE, REPORT, choice_then_report, f1s, unseen_tmdb_parts
+from eval_genres_aux import (CHOICE, REPORT, choice_then_report, f1s, unseen_tmdb_parts,
+                             with_stems)
 from eval_genres_params import evaluate, paired_gain, with_changes
 from models import genre_classifier as gc
 from models.genre_plain import PlainModel
@@ -29,7 +30,9 @@ TRIALS = ([{"neighbours": w} for w in (0.0, 0.2, 0.35, 0.5)]
 
 
 def served(variant: str) -> dict:
-    return {**gc.PARAMS["variants"][variant], "sentence_dims": gc.PARAMS["sentence_dims"]}
+    """As served when the votes were chosen: with the stems block (eval_genres_blocks.py)."""
+    return {**with_stems(gc.PARAMS["variants"][variant]),
+            "sentence_dims": gc.PARAMS["sentence_dims"]}
 
 
 def netflix(report: bool) -> None:

@@ -18,7 +18,7 @@ paired bootstrap of eval_genres_params.py for the Netflix form.
 from __future__ import annotations
 
 from eval_genres_aux import (CHOICE, REPORT, choice_then_report, f1s, unseen_tmdb_parts,
-                             without_neighbours, without_sentence)
+                             with_stems, without_neighbours, without_sentence)
 from eval_genres_params import evaluate, with_changes
 from models import genre_classifier as gc
 from models.genre_plain import PlainModel
@@ -30,8 +30,9 @@ TMDB_TRIALS = ([{"sentence": w} for w in WEIGHTS] + [{"sentence": 1.0, "C": 2.0}
 
 
 def netflix(report: bool) -> None:
-    # as measured then: before the neighbour votes (eval_genres_neighbours.py)
-    served = {v: {**without_neighbours(p), "sentence_dims": gc.PARAMS["sentence_dims"]}
+    # as measured then: before the neighbour votes (eval_genres_neighbours.py), with stems
+    served = {v: {**without_neighbours(with_stems(p)),
+                  "sentence_dims": gc.PARAMS["sentence_dims"]}
               for v, p in gc.PARAMS["variants"].items()}
     before = {v: without_sentence(served[v]) for v in ("netflix", "netflix_form")}
     evaluate(con, *CHOICE, {v: [(f"sentence {w}", with_changes(before[v], {"sentence": w}))
@@ -49,7 +50,7 @@ def tmdb(report: bool) -> None:
     plain = PlainModel("tmdb", labels).fit(records, y, gc.SEED)
     for p in parts:
         print(f"  {p}: plain model {f1s(truth[p], plain.predict(unseen[p]))}", flush=True)
-    served = {**without_neighbours(gc.PARAMS["variants"]["tmdb"]),
+    served = {**without_neighbours(with_stems(gc.PARAMS["variants"]["tmdb"])),
               "sentence_dims": gc.PARAMS["sentence_dims"]}
     # the report part scores the choice and the model without the block, nothing else
     reported = [{"sentence": 0.0}, {"sentence": served["weights"]["sentence"]}]

@@ -35,8 +35,10 @@ from models import SQL
 from models.text_features import FeatureBuilder
 
 SOURCES = ("tmdb", "imdb")
-# the TMDB genre classifier's text blocks (models/genre_classifier.PARAMS), C and solver;
-# not its metadata: these models read a title and a description only
+# the TMDB genre classifier's text blocks, C and solver when these models were chosen
+# (2026-12-05; the classifier has left stems out since, benchmarks/eval_genres_blocks.py:
+# these models, chosen with them, keep them); not its metadata: these models read a
+# title and a description only
 FEATURE_WEIGHTS = {"meta": 0.0, "title_chars": 0.5, "stems": 0.5}
 C = 4.0
 # a synopsis this close to a catalog title's (TF-IDF cosine) is that title's: left out

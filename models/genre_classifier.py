@@ -73,15 +73,16 @@ PARAMS = {"oof_folds": 3, "min_label_positives": 3, "calibration_C": 100.0,
           # neighbour votes (models/neighbour_votes.py; benchmarks/eval_genres_neighbours.py):
           # each variant's "neighbours" is the votes' share of its probabilities
           "neighbour_k": 50, "neighbour_temperature": 0.05,
+          # "stems" 0: left out since the votes came (benchmarks/eval_genres_blocks.py)
           "variants": {
               "netflix": {"C": 4.0, "neighbours": 0.35,
-                          "weights": {"meta": 0.25, "people": 1.0, "stems": 0.5,
+                          "weights": {"meta": 0.25, "people": 1.0, "stems": 0.0,
                                       "aux": 0.25, "sentence": 0.5}},
               "netflix_form": {"C": 2.0, "neighbours": 0.35,
-                               "weights": {"meta": 0.5, "stems": 0.5, "title_chars": 0.5,
+                               "weights": {"meta": 0.5, "stems": 0.0, "title_chars": 0.5,
                                            "aux": 0.25, "sentence": 0.5}},
               "tmdb": {"C": 4.0, "neighbours": 0.35,
-                       "weights": {"meta": 0.25, "title_chars": 0.5, "stems": 0.5,
+                       "weights": {"meta": 0.25, "title_chars": 0.5, "stems": 0.0,
                                    "sentence": 0.25}}},
           "threshold_grid": [round(x, 2) for x in np.linspace(0.02, 0.96, 95)]}
 # variant -> (feature task, training query)
