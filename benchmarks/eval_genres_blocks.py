@@ -12,12 +12,9 @@ put back, once on the reported splits (the 2021 additions; the report part).
 """
 from __future__ import annotations
 
-from threadpoolctl import threadpool_limits
-
-from eval_genres_aux import CHOICE, REPORT, choice_then_report, f1s, unseen_tmdb_parts
-from eval_genres_params import evaluate, paired_gain, with_changes
+from eval_genres_aux import CHOICE, REPORT, choice_then_report
+from eval_genres_params import evaluate, score_tmdb_trials, with_changes
 from models import genre_classifier as gc
-from models.genre_plain import PlainModel
 
 REMOVED = {"stems": 0.5}   # the block left out after this benchmark, at its old weight
 BLOCKS = {"netflix": ("stems", "sentence", "aux", "meta", "people"),
@@ -45,23 +42,10 @@ def netflix(report: bool) -> None:
 
 
 def tmdb(report: bool) -> None:
-    records, labels, y, unseen, truth = unseen_tmdb_parts(con, report)
-    plain = PlainModel("tmdb", labels).fit(records, y, gc.SEED)
-    base = {p: plain.predict(unseen[p]) for p in unseen}
-    for p in unseen:
-        print(f"  {p}: plain model {f1s(truth[p], base[p])}", flush=True)
-    trials = [("as served before", before("tmdb"), list(unseen))]
-    trials += [(f"without {b}", with_changes(before("tmdb"), {b: 0.0}), ["tune"])
-               for b in BLOCKS["tmdb"]]
-    if report:
-        trials.append(("served", served("tmdb"), ["report"]))
-    for name, params, parts in trials:
-        with threadpool_limits(1):
-            model, _ = gc.fit("tmdb", records, labels, y, gc.SEED, None, params)
-        for p in parts:
-            pred = model.predict_many(unseen[p])
-            print(f"  {p}: {name} {f1s(truth[p], pred)}; over the plain model "
-                  f"{paired_gain(truth[p], pred, base[p])}", flush=True)
+    score_tmdb_trials(con, report, [("as served before", before("tmdb"), ["tune", "report"])]
+                      + [(f"without {b}", with_changes(before("tmdb"), {b: 0.0}), ["tune"])
+                         for b in BLOCKS["tmdb"]]
+                      + [("served", served("tmdb"), ["report"])])
 
 
 if __name__ == "__main__":

@@ -17,13 +17,9 @@ the paired bootstrap of its gain over the plain model (eval_genres_params.paired
 """
 from __future__ import annotations
 
-from threadpoolctl import threadpool_limits
-
-from eval_genres_aux import (CHOICE, REPORT, choice_then_report, f1s, unseen_tmdb_parts,
-                             with_stems)
-from eval_genres_params import evaluate, paired_gain, with_changes
+from eval_genres_aux import CHOICE, REPORT, choice_then_report, with_stems
+from eval_genres_params import evaluate, score_tmdb_trials, with_changes
 from models import genre_classifier as gc
-from models.genre_plain import PlainModel
 
 TRIALS = ([{"neighbours": w} for w in (0.0, 0.2, 0.35, 0.5)]
           + [{"neighbours": 0.35, "neighbour_k": 25}])
@@ -46,22 +42,11 @@ def netflix(report: bool) -> None:
 
 
 def tmdb(report: bool) -> None:
-    records, labels, y, unseen, truth = unseen_tmdb_parts(con, report)
-    parts = list(unseen)
-    plain = PlainModel("tmdb", labels).fit(records, y, gc.SEED)
-    base = {p: plain.predict(unseen[p]) for p in parts}
-    for p in parts:
-        print(f"  {p}: plain model {f1s(truth[p], base[p])}", flush=True)
     # the report part scores the served choice and the model without the votes only
     reported = [{"neighbours": 0.0}, {"neighbours": served("tmdb")["neighbours"]}]
-    for trial in TRIALS:
-        with threadpool_limits(1):
-            model, _ = gc.fit("tmdb", records, labels, y, gc.SEED, None,
-                              with_changes(served("tmdb"), trial))
-        for p in parts if trial in reported else ["tune"]:
-            pred = model.predict_many(unseen[p])
-            print(f"  {p}: {trial} {f1s(truth[p], pred)}; over the plain model "
-                  f"{paired_gain(truth[p], pred, base[p])}", flush=True)
+    score_tmdb_trials(con, report, [
+        (str(t), with_changes(served("tmdb"), t), ["tune", "report"] if t in reported
+         else ["tune"]) for t in TRIALS])
 
 
 if __name__ == "__main__":

@@ -23,7 +23,8 @@ import numpy as np
 from joblib import Parallel, delayed
 from threadpoolctl import threadpool_limits
 
-from eval_genres_aux import CHOICE, REPORT, choice_then_report, f1s, without_sentence
+from eval_genres_aux import (CHOICE, REPORT, choice_then_report, f1s, unseen_tmdb_parts,
+                             without_sentence)
 from models import genre_aux
 from models import genre_classifier as gc
 from models.genre_plain import PlainModel
@@ -71,6 +72,27 @@ def paired_gain(y, pred, base, target: float | None = 0.03, resamples: int = 100
              f"{target:+.2f}" if target is not None else "")
     return (f"{micro(y, pred) - micro(y, base):+.4f} (bootstrap sd {np.std(gains):.4f}, "
             f"95% {low:+.4f} to {high:+.4f}{under})")
+
+
+def score_tmdb_trials(con, report: bool, trials: list[tuple[str, dict, list[str]]]) -> None:
+    """TMDB: each trial (what, parameters, the unseen parts it is scored on) fitted on
+    every bundled movie and scored beside the plain model, with the paired bootstrap of
+    its gain; the report part only with `report` (the TMDB half of the genre choice
+    benchmarks)."""
+    records, labels, y, unseen, truth = unseen_tmdb_parts(con, report)
+    plain = PlainModel("tmdb", labels).fit(records, y, gc.SEED)
+    base = {p: plain.predict(unseen[p]) for p in unseen}
+    for p in unseen:
+        print(f"  {p}: plain model {f1s(truth[p], base[p])}", flush=True)
+    for what, params, parts in trials:
+        if not (parts := [p for p in parts if p in unseen]):
+            continue
+        with threadpool_limits(1):
+            model, _ = gc.fit("tmdb", records, labels, y, gc.SEED, None, params)
+        for p in parts:
+            pred = model.predict_many(unseen[p])
+            print(f"  {p}: {what} {f1s(truth[p], pred)}; over the plain model "
+                  f"{paired_gain(truth[p], pred, base[p])}", flush=True)
 
 
 def micro(y, pred) -> float:
