@@ -524,8 +524,8 @@ def test_neighbour_votes_on_four_rows():
 
 
 def test_neighbour_votes_in_blocks_equal_one_product(monkeypatch):
-    """Queries and training rows are taken in blocks (memory); the result is that of
-    one product over all rows."""
+    """Queries are taken in blocks (memory); the result is that of one product over all
+    rows, and of the rule worked by hand."""
     from models import neighbour_votes
     from models.neighbour_votes import NeighbourVotes
     rng = np.random.default_rng(0)
@@ -533,12 +533,11 @@ def test_neighbour_votes_in_blocks_equal_one_product(monkeypatch):
     labels = rng.integers(0, 2, size=(23, 3))
     whole = NeighbourVotes.fit(vectors, labels, k=5, temperature=0.1).votes(queries)
     monkeypatch.setattr(neighbour_votes, "QUERY_ROWS", 4)
-    monkeypatch.setattr(neighbour_votes, "TRAIN_ROWS", 7)
     assert NeighbourVotes.fit(vectors, labels, k=5, temperature=0.1).votes(queries) == \
         pytest.approx(whole)
     # by hand: the 5 nearest by cosine, softmax of their similarities / 0.1
     unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-    sims = unit.astype(np.float16) @ (queries[0] / np.linalg.norm(queries[0]))  # as stored
+    sims = unit @ (queries[0] / np.linalg.norm(queries[0]))
     top = np.argsort(-sims)[:5]
     w = np.exp(sims[top] / 0.1) / np.exp(sims[top] / 0.1).sum()
     assert whole[0] == pytest.approx(w @ labels[top], abs=1e-5)
