@@ -45,7 +45,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from base import settings
 from base.paths import Paths
-from models import SQL, genre_aux, genre_files, sentence_encoder
+from models import SQL, genre_aux, genre_files, genre_inputs, sentence_encoder
 from models.artifacts import TrainedModel
 from models.genre_aux import AuxGenres
 from models.genre_inputs import (CV_SPLIT, SENTENCE_VECTOR, TEMPORAL_SPLIT, UNSEEN_SPLIT,
@@ -119,6 +119,9 @@ class GenreClassifier:
     task: str
     labels: list[str]
     groups: dict[str, GroupModel] = field(default_factory=dict)
+    # (title key, release year) of the training rows: evaluate-genres tells the rows of a
+    # file the model was trained on (empty in artifacts from before it)
+    trained_on: frozenset = frozenset()
 
     def group_of(self, record: dict) -> str:
         return record.get("kind") or "movie" if self.task == "netflix" else "all"
@@ -273,6 +276,7 @@ def fit(variant: str, records: list[dict], labels: list[str], y: np.ndarray,
     threshold = best_threshold(y[scored], oof[scored], PARAMS["threshold_grid"])
     for gm in model.groups.values():
         gm.thresholds = np.full(len(gm.columns), threshold)
+    model.trained_on = genre_inputs.trained_on(records)
     return model, oof
 
 

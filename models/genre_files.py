@@ -9,10 +9,12 @@ Columns (docs/models/genre_classifier.md, "Check it on your own data"):
 Files nobody cleaned are read as they come, and what was read another way is said in a
 note: comma, semicolon or tab separated; UTF-8 (with or without BOM), UTF-16 with a BOM,
 or Windows-1252; headers in any case and spacing; labels in any case and separated by
-another of `|`, `,`, `;` when that is what the file (or one row) uses; release dates in
-other formats (the year is read). A label the model does not know is counted and left out; a row left
-with no known label, a type that is neither a movie nor a show, or a repeat of an earlier
-row is skipped and counted. A file that is not a CSV at all (Excel, JSON, a folder) is a
+another of `|`, `,`, `;` when that is what the file (or one row) uses, or written as a
+list (`['Drama', 'Crime']`, as pandas saves one); for tmdb, TMDB's numeric `genre_ids`
+when there is no `genres` column; release dates in other formats (the year is read).
+A label the model does not know is counted and left out; a row left with no known label,
+a type that is neither a movie nor a show, or a repeat of an earlier row is skipped and
+counted. A file that is not a CSV at all (Excel, JSON, a folder) is a
 FileProblem with a message saying what was expected, as is a UTF-16 file cut
 mid-character, and a file none of whose rows can be scored (with every reason).
 """
@@ -41,6 +43,14 @@ LABEL_SEPARATORS = {"tmdb": ("|", ",", ";"), "netflix": (",", "|", ";")}
 # the recent TMDB movies outside the bundle (etl/snapshot/SOURCES.md): tune / report parts
 UNSEEN_TMDB = Path(__file__).resolve().parent.parent / "etl" / "snapshot" / "tmdb_unseen_movies.csv.gz"
 MAX_ROWS = 200_000
+# TMDB's movie genre ids (its API's /genre/movie/list, fixed since 2015): a file saved
+# from the API's lists holds `genre_ids` ("[28, 12]") and no names
+TMDB_GENRE_IDS = {28: "Action", 12: "Adventure", 16: "Animation", 35: "Comedy", 80: "Crime",
+                  99: "Documentary", 18: "Drama", 10751: "Family", 14: "Fantasy",
+                  36: "History", 27: "Horror", 10402: "Music", 9648: "Mystery",
+                  10749: "Romance", 878: "Science Fiction", 10770: "TV Movie",
+                  53: "Thriller", 10752: "War", 37: "Western"}
+LIST_LITERAL = re.compile(r"\s*\[(.*)\]\s*", re.DOTALL)
 EXPECTED = "a CSV file (comma-, semicolon- or tab-separated, with a header row)"
 
 
@@ -234,6 +244,43 @@ def read_frame(path: Path) -> tuple[pl.DataFrame, list[str]]:
     return frame, notes
 
 
+def _list_items(value) -> list[str] | None:
+    """The items of a list written as text ("['Drama', 'Crime']", '["Drama"]', "[18, 80]"),
+    or None when `value` is not one."""
+    match = LIST_LITERAL.fullmatch(str(value or ""))
+    if not match:
+        return None
+    return [item.strip().strip("'\"").strip() for item in match.group(1).split(",")
+            if item.strip().strip("'\"").strip()]
+
+
+def _lists_read_as_labels(frame: pl.DataFrame, task: str, name: str,
+                          notes: list[str]) -> pl.DataFrame:
+    """Label lists written as text become the documented separator's form; a TMDB file
+    with `genre_ids` and no `genres` gets its names from TMDB's ids."""
+    column, sep = LABEL_COLUMN[task], LABEL_SEPARATORS[task][0]
+    if task == "tmdb" and column not in frame.columns and "genre_ids" in frame.columns:
+        def names(value):
+            items = _list_items(value)
+            items = items if items is not None else _split(value, ",")
+            return sep.join(TMDB_GENRE_IDS.get(int(i), f"genre id {i}") if i.isdigit()
+                            else i for i in items)
+        notes.append(f"{name} has no genres column: its genre_ids were read as TMDB's "
+                     "movie genres")
+        return frame.with_columns(pl.col("genre_ids").map_elements(
+            names, return_dtype=pl.String).alias(column))
+    if column not in frame.columns:
+        return frame
+    lists = sum(_list_items(v) is not None for v in frame[column].to_list())
+    if not lists:
+        return frame
+    notes.append(f"{counted(lists, 'row')} of {name} write{'s its' if lists == 1 else ' their'} "
+                 f"labels as a list ([…]): read that way")
+    return frame.with_columns(pl.col(column).map_elements(
+        lambda v: sep.join(items) if (items := _list_items(v)) is not None else v,
+        return_dtype=pl.String))
+
+
 def _label_separator(frame: pl.DataFrame, task: str, known: dict[str, str]) -> str:
     """The separator that finds the most known labels in the label column."""
     values = [v for v in frame[LABEL_COLUMN[task]].to_list() if v]
@@ -262,6 +309,8 @@ def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
     """Records with their known labels; unknown labels counted, not an error."""
     if task not in REQUIRED:
         raise FileProblem(f"task must be one of {', '.join(REQUIRED)}")
+    list_notes: list[str] = []
+    frame = _lists_read_as_labels(frame, task, name, list_notes)
     missing = [c for c in REQUIRED[task] if c not in frame.columns]
     if missing:
         raise FileProblem(f"{name} lacks column(s) {', '.join(missing)}; a {task} file needs "
@@ -270,7 +319,7 @@ def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
     if not frame.height:
         raise FileProblem(f"{name} has a header but no rows")
     known = {label.lower(): label for label in labels}
-    out, unread = LabelledFile([]), _Unread()
+    out, unread = LabelledFile([], notes=list_notes), _Unread()
     column, sep = LABEL_COLUMN[task], _label_separator(frame, task, known)
     if sep != LABEL_SEPARATORS[task][0]:
         out.notes.append(f"the labels in {column} are separated by '{sep}' in {name} "

@@ -58,3 +58,12 @@ class NeighbourVotes:
             out[start:start + len(sims)] = np.einsum("nk,nkl->nl", weights,
                                                      self.labels[nearest])
         return out
+
+    def closest(self, vectors: np.ndarray) -> np.ndarray:
+        """Each row's highest cosine similarity to a training row: ~1 for a title the
+        model was trained on (the same title and synopsis), so evaluate-genres can say
+        which rows of a file are not unseen."""
+        queries = unit_rows(vectors)
+        return np.concatenate([(queries[start:start + QUERY_ROWS] @ self.vectors.T).max(axis=1)
+                               for start in range(0, len(queries), QUERY_ROWS)]
+                              or [np.zeros(0, dtype=np.float32)])

@@ -138,7 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "any of the last five the full model is scored). Labels the model does "
                        "not know are reported and ignored; rows whose title or synopsis the "
                        "Netflix model's auxiliary genre models learnt from (the warehouse's "
-                       "TMDB or IMDb rows) are counted (aux_known_rows). See "
+                       "TMDB or IMDb rows) are counted (aux_known_rows), and the rows the model "
+                       "was trained on (seen_rows) are scored apart too (unseen). Labels "
+                       "written as a list (['Drama', 'Crime']) and TMDB's genre_ids are read. See "
                        "docs/models/genre_classifier.md.")
     _data_dir_arg(p)
     p.add_argument("file", type=Path, help="a CSV file (or .csv.gz)")
@@ -608,6 +610,14 @@ def cmd_evaluate_genres(args) -> int:
                if len(unknown) > 20 else ""))
     for note in result["notes"]:   # skipped rows and why, values read another way
         print(note)
+    if seen := result["seen_rows"]:
+        unseen = result["unseen"]
+        print(f"{counted(seen, 'row')} {'is a title' if seen == 1 else 'are titles'} the model "
+              "was trained on (the same title and synopsis, or nearly): "
+              + (f"on the other {counted(unseen['n'], 'row')}, micro-F1 "
+                 f"{unseen['micro_f1']:.3f}, macro-F1 {unseen['macro_f1']:.3f}; plain model "
+                 f"{unseen['baseline']['micro_f1']:.3f} / {unseen['baseline']['macro_f1']:.3f}"
+                 if unseen else "no row is unseen, so these figures say little about new titles"))
     if known := result["aux_known_rows"]:
         print(f"{known} row{'s have' if known > 1 else ' has'} a title or synopsis the model's "
               f"auxiliary genre models learnt from (the warehouse's TMDB or IMDb rows): "
