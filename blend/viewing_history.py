@@ -315,15 +315,37 @@ def _evidence(f: pl.DataFrame, today: date) -> dict:
         *fit("month_first"), *fit("day_first")).row(0, named=True)
 
 
+# Netflix writes the date as the account's language does (CLDR short dates): Arabic and
+# Persian digits, right-to-left marks, "年月日" in Chinese and Japanese, "년월일" in
+# Korean, a Bulgarian or Russian "г." after the year
+_LOCAL_DIGITS = [*"٠١٢٣٤٥٦٧٨٩", *"۰۱۲۳۴۵۶۷۸۹"]
+_ASCII_DIGITS = [*"0123456789"] * 2
+
+
+def _plain_dates(raw: pl.Series) -> pl.Series:
+    """Date cells in ASCII digits with `/`, `.` or `-` between the numbers."""
+    return (raw.str.replace_many(_LOCAL_DIGITS, _ASCII_DIGITS)
+            .str.replace_all(r"[\u200e\u200f\u061c]", "")
+            .str.replace_all(r"[\u00a0\u202f]", " ")
+            .str.replace(r"^\s*(\d{2,4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?\s*$",
+                         "${1}-${2}-${3}")
+            .str.replace(r"\s*г\.?\s*$", "")
+            .str.strip_chars())
+
+
 def parse_dates(raw: pl.Series, line: Callable[[int], int],
                 today: date) -> tuple[pl.Series, str, bool, str]:
     """(dates, date_order, ambiguous, slash reading). A day above 12 in either slash
     position settles the order for the whole file; when nothing settles it, the
     reading with fewer impossible dates, then fewer steps from older to newer, wins
     (ties: month first, Netflix's US default)."""
+    raw = _plain_dates(raw)
     # Korean exports write year first with dot-space separators ("21. 12. 27."): the
     # one layout where a two-digit year leads; read as ISO.
     raw = raw.str.replace(r"^(\d{2})\.\s+(\d{1,2})\.\s+(\d{1,2})\.?$", "20${1}-${2}-${3}")
+    # the other dot-space layouts: Hungarian "2021. 12. 24.", Czech and Slovak "24. 12.
+    # 2021", Croatian "24. 12. 2021." → "2021.12.24", "24.12.2021"
+    raw = raw.str.replace_all(r"\.\s+", ".").str.strip_suffix(".")
     f = _date_frame(raw)
     ev = _evidence(f, today)
     if ev["unreadable"] is not None:

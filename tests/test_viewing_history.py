@@ -595,6 +595,25 @@ def test_zip_from_netflix_is_read(catalog):
     assert parse(_zip(GOOD), catalog).viewings.height == 3
 
 
+@pytest.mark.parametrize("language, first, second", [
+    ("Hungarian", "2021. 12. 24.", "2021. 03. 04."),
+    ("Czech, Slovak", "24. 12. 2021", "4. 3. 2021"),
+    ("Croatian", "24. 12. 2021.", "04. 03. 2021."),
+    ("Bulgarian", "24.12.21 г.", "4.03.21 г."),
+    ("Arabic digits, right-to-left marks", "٢٤\u200f/١٢\u200f/٢٠٢١", "٤\u200f/٣\u200f/٢٠٢١"),
+    ("Persian digits", "۲۰۲۱/۱۲/۲۴", "۲۰۲۱/۳/۴"),
+    ("Chinese, Japanese", "2021年12月24日", "2021年3月4日"),
+    ("Korean, long", "2021년 12월 24일", "2021년 3월 4일"),
+    ("no-break spaces", "24.\u00a012.\u00a02021", "4.\u00a03.\u00a02021"),
+])
+def test_dates_as_each_language_writes_them(catalog, language, first, second):
+    """Netflix writes the account language's short date; these were refused as "not a
+    date"."""
+    parsed = parse(export([("Dark: Season 1: Secrets", first), ("Enola Holmes", second)]),
+                   catalog, today=date(2022, 1, 1))
+    assert parsed.viewings["watched_on"].to_list() == [date(2021, 12, 24), date(2021, 3, 4)]
+
+
 def test_korean_year_first_dates(catalog):
     """Korean exports write "YY. M. D." (year first, dot-space separated)."""
     parsed = parse(export([("Dark: Season 1: Secrets", "21. 12. 27."),
