@@ -320,6 +320,7 @@ def _evidence(f: pl.DataFrame, today: date) -> dict:
 # Korean, a Bulgarian or Russian "г." after the year
 _LOCAL_DIGITS = [*"٠١٢٣٤٥٦٧٨٩", *"۰۱۲۳۴۵۶۷۸۹"]
 _ASCII_DIGITS = [*"0123456789"] * 2
+_YEAR_MONTH_DAY_WORDS = r"^\s*(\d{2,4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?\s*$"
 
 
 def _plain_dates(raw: pl.Series) -> pl.Series:
@@ -327,8 +328,7 @@ def _plain_dates(raw: pl.Series) -> pl.Series:
     return (raw.str.replace_many(_LOCAL_DIGITS, _ASCII_DIGITS)
             .str.replace_all(r"[\u200e\u200f\u061c]", "")
             .str.replace_all(r"[\u00a0\u202f]", " ")
-            .str.replace(r"^\s*(\d{2,4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?\s*$",
-                         "${1}-${2}-${3}")
+            .str.replace(_YEAR_MONTH_DAY_WORDS, "${1}-${2}-${3}")
             .str.replace(r"\s*г\.?\s*$", "")
             .str.strip_chars())
 
