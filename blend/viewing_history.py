@@ -320,7 +320,8 @@ def _evidence(f: pl.DataFrame, today: date) -> dict:
 # Korean, a Bulgarian or Russian "г." after the year
 _LOCAL_DIGITS = [*"٠١٢٣٤٥٦٧٨٩", *"۰۱۲۳۴۵۶۷۸۹"]
 _ASCII_DIGITS = [*"0123456789"] * 2
-_YEAR_MONTH_DAY_WORDS = r"^\s*(\d{2,4})\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]?\s*$"
+_YEAR_MONTH_DAY_WORDS = (r"^\s*(\d{2,4})\s*[年년]\s*(\d{1,2})\s*[月월]"
+                         r"\s*(\d{1,2})\s*[日일]?\s*$")
 
 
 def _plain_dates(raw: pl.Series) -> pl.Series:
