@@ -15,7 +15,7 @@ resamples), for the issue's "+0.03 micro over the plain model":
   takes the form's inputs).
 
 Then, for evaluate-genres' test of "a row the model was trained on"
-(models/genre_evaluation.py, SEEN_SIMILARITY): the highest cosine similarity of an
+(GenreClassifier.trained_on_rows, SEEN_SIMILARITY): the highest cosine similarity of an
 unseen title's sentence vector to a training row, per split. The TMDB parts stay under
 the threshold (0.878 / 0.886 on 2026-12-06); 4 of the 1,498 Netflix 2021 additions pass
 it: the catalog lists them twice, under a title spelled another way ("Esperando la
@@ -32,8 +32,8 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from base.paths import Paths, current_build
 from models import genre_classifier as gc
+from models.genre_classifier import SEEN_SIMILARITY
 from models import genre_files
-from models.genre_evaluation import SEEN_SIMILARITY
 from models.genre_inputs import SENTENCE_VECTOR, form_record
 from models.serving import load
 from models.text_features import with_sentence_vectors

@@ -15,17 +15,11 @@ from sklearn.preprocessing import MultiLabelBinarizer
 
 from base.text import counted
 from models import genre_files
-from models.genre_inputs import form_record, served_variant, title_key
+from models.genre_inputs import form_record, served_variant
 from models.serving import BadInput, load
-from models.text_features import SENTENCE_VECTOR, with_request_vectors
+from models.text_features import with_request_vectors
 
 CHUNK_ROWS = 5_000   # rows predicted at once: a 200,000-row file took 4.8 GB in one go
-# a row this close (cosine of the sentence vectors of title + synopsis) to a row the
-# model was trained on is that row, give or take an edit: the 1,154 unseen TMDB movies
-# come no closer than 0.886 to a training movie (benchmarks/eval_genres_served.py), while
-# 1,827 of the 3,870 movies of a TMDB "popular" export, mostly bundled, reach 0.95
-# (1,672 reach 0.999); rows with the same title and year count as seen too
-SEEN_SIMILARITY = 0.95
 
 
 def evaluate_file(data_dir: Path, build_id: str, path: Path, task: str,
@@ -47,17 +41,14 @@ def evaluate_file(data_dir: Path, build_id: str, path: Path, task: str,
     chosen = [served_variant(r) if task == "netflix" else "tmdb" for r in records]
     y = MultiLabelBinarizer(classes=first.labels).fit_transform([r["labels"] for r in records])
     pred, base = np.zeros_like(y), np.zeros_like(y)
-    # the Netflix variants were trained on the same titles: one check serves both
-    served = bundle["tmdb" if task == "tmdb" else "netflix"]
-    trained_on = _training_rows(served)
-    seen = _same_title(served.trained_on, records)
+    # rows the model was trained on: the Netflix variants were trained on the same
+    # titles, so the full model's check serves both
+    seen, tests = np.zeros(n, dtype=bool), []
     for start in range(0, n, CHUNK_ROWS):
         rows = range(start, min(start + CHUNK_ROWS, n))
-        if trained_on:   # embedded once: the models and the check read the same vectors
-            records[start:rows.stop] = with_request_vectors(records[start:rows.stop])
-            vectors = np.stack([records[i][SENTENCE_VECTOR] for i in rows])
-            seen[start:rows.stop] |= np.max([votes.closest(vectors) for votes in trained_on],
-                                            axis=0) >= SEEN_SIMILARITY
+        # embedded once: the check and every model read the same vectors
+        records[start:rows.stop] = with_request_vectors(records[start:rows.stop])
+        seen[start:rows.stop], tests = first.trained_on_rows(records[start:rows.stop])
         for variant in {chosen[i] for i in rows}:
             picked = [i for i in rows if chosen[i] == variant]
             pred[picked] = bundle[variant].predict_many(
@@ -81,14 +72,14 @@ def evaluate_file(data_dir: Path, build_id: str, path: Path, task: str,
             "per_label": per_label,
             "model": " + ".join(by_model), "rows_by_model": by_model, "build_id": build_id,
             # None: an artifact from before the neighbour votes keeps no training vectors
-            "seen_rows": int(seen.sum()) if trained_on or served.trained_on else None,
+            "seen_rows": int(seen.sum()) if tests else None,
             "unseen": ({"n": int(unseen.sum()), **_scores(y[unseen], pred[unseen], base[unseen])}
                        if seen.any() and unseen.any() else None),
             "unknown_labels": dict(found.unknown_labels.most_common()),
             "skipped_rows": found.skipped_rows,
             "aux_known_rows": sum(_aux_known_rows(bundle[v], [r for r, c in zip(records, chosen)
                                                               if c == v]) for v in set(chosen)),
-            "notes": notes + found.notes}
+            "notes": notes + found.notes + _seen_check_notes(tests, n)}
 
 
 def _scores(y: np.ndarray, pred: np.ndarray, base: np.ndarray) -> dict:
@@ -103,21 +94,17 @@ def _scores(y: np.ndarray, pred: np.ndarray, base: np.ndarray) -> dict:
             "baseline": {"micro_f1": f1(base, "micro"), "macro_f1": f1(base, "macro")}}
 
 
-def _same_title(trained_on: frozenset, records: list[dict]) -> np.ndarray:
-    """Rows named as a training row: the same title and release year, or the same title
-    when the row gives no year (a remake without its year counts as seen: the unseen
-    figures leave out too much rather than too little)."""
-    titles = {key for key, _year in trained_on}
-    return np.array([(title_key(r.get("title")), r["release_year"]) in trained_on
-                     if r.get("release_year") else title_key(r.get("title")) in titles
-                     for r in records], dtype=bool)
-
-
-def _training_rows(model) -> list:
-    """The model's neighbour votes (each holds its training rows' sentence vectors), one
-    per distinct copy; empty for an artifact from before them."""
-    return list({id(gm.neighbours): gm.neighbours for gm in model.groups.values()
-                 if gm.neighbours is not None}.values())
+def _seen_check_notes(tests: list[str], n: int) -> list[str]:
+    """What could not be checked: a model trained before a test of "rows it was trained
+    on" does not run it (GenreClassifier.trained_on_rows)."""
+    if not n or tests == ["title", "synopsis"]:
+        return []
+    retrain = "retrain it (netflix-insights refresh) to have them scored apart"
+    if not tests:
+        return [f"this build's genre model cannot tell which rows it was trained on: {retrain}"]
+    missing = "synopsis" if "synopsis" not in tests else "title and year"
+    return [f"rows the model was trained on were found by {tests[0]} only, not by "
+            f"{missing}: some may be counted as unseen; {retrain}"]
 
 
 def _aux_known_rows(model, records: list[dict]) -> int:

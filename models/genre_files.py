@@ -20,6 +20,7 @@ mid-character, and a file none of whose rows can be scored (with every reason).
 """
 from __future__ import annotations
 
+import ast
 import codecs
 import gzip
 import re
@@ -51,6 +52,7 @@ TMDB_GENRE_IDS = {28: "Action", 12: "Adventure", 16: "Animation", 35: "Comedy", 
                   10749: "Romance", 878: "Science Fiction", 10770: "TV Movie",
                   53: "Thriller", 10752: "War", 37: "Western"}
 LIST_LITERAL = re.compile(r"\s*\[(.*)\]\s*", re.DOTALL)
+MAX_LIST_CHARS = 10_000   # a label cell longer than this is split, not parsed
 EXPECTED = "a CSV file (comma-, semicolon- or tab-separated, with a header row)"
 
 
@@ -245,30 +247,61 @@ def read_frame(path: Path) -> tuple[pl.DataFrame, list[str]]:
 
 
 def _list_items(value) -> list[str] | None:
-    """The items of a list written as text ("['Drama', 'Crime']", '["Drama"]', "[18, 80]"),
-    or None when `value` is not one."""
-    match = LIST_LITERAL.fullmatch(str(value or ""))
-    if not match:
+    """The items of a list written as text, or None when `value` is not one: Python's or
+    JSON's ("['Drama', 'Crime']", '["Kids\' TV"]', "[18, 80]"), nested lists flattened,
+    and TMDB's own genre objects ("[{'id': 18, 'name': 'Drama'}]") by their name."""
+    text = str(value or "").strip()
+    if not LIST_LITERAL.fullmatch(text):
         return None
-    return [item.strip().strip("'\"").strip() for item in match.group(1).split(",")
-            if item.strip().strip("'\"").strip()]
+    try:
+        parsed = ast.literal_eval(text) if len(text) <= MAX_LIST_CHARS else None
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        parsed = None
+    if not isinstance(parsed, list):   # not a literal after all: split at the commas
+        return [item for piece in text[1:-1].split(",") if (item := piece.strip(" '\""))]
+    items = []
+
+    def add(item) -> None:
+        if isinstance(item, (list, tuple)):
+            for inner in item:
+                add(inner)
+        elif isinstance(item, dict):
+            add(item.get("name"))
+        elif item is not None and (name := str(item).strip()):
+            items.append(name)
+    add(parsed)
+    return items
+
+
+def _genre_id_names(value, sep: str) -> str:
+    """TMDB genre ids ("[28, 12]" or "28,12") as names joined by `sep`; an id TMDB does
+    not have, or a piece that is no id, is kept as written (an unknown label)."""
+    items = _list_items(value)
+    items = items if items is not None else _split(value, ",")
+    return sep.join(TMDB_GENRE_IDS.get(int(i), f"genre id {i}")
+                    if re.fullmatch(r"[0-9]{1,9}", i) else i for i in items)
 
 
 def _lists_read_as_labels(frame: pl.DataFrame, task: str, name: str,
                           notes: list[str]) -> pl.DataFrame:
     """Label lists written as text become the documented separator's form; a TMDB file
-    with `genre_ids` and no `genres` gets its names from TMDB's ids."""
+    with `genre_ids` gets its names from TMDB's ids where it has no `genres` (the
+    column, or a cell)."""
     column, sep = LABEL_COLUMN[task], LABEL_SEPARATORS[task][0]
-    if task == "tmdb" and column not in frame.columns and "genre_ids" in frame.columns:
-        def names(value):
-            items = _list_items(value)
-            items = items if items is not None else _split(value, ",")
-            return sep.join(TMDB_GENRE_IDS.get(int(i), f"genre id {i}") if i.isdigit()
-                            else i for i in items)
-        notes.append(f"{name} has no genres column: its genre_ids were read as TMDB's "
-                     "movie genres")
-        return frame.with_columns(pl.col("genre_ids").map_elements(
-            names, return_dtype=pl.String).alias(column))
+    if task == "tmdb" and "genre_ids" in frame.columns:
+        named = pl.col("genre_ids").map_elements(lambda v: _genre_id_names(v, sep),
+                                                 return_dtype=pl.String)
+        if column not in frame.columns:
+            notes.append(f"{name} has no genres column: its genre_ids were read as TMDB's "
+                         "movie genres")
+            return frame.with_columns(named.alias(column))
+        empty = (pl.col(column).str.strip_chars().fill_null("") == "") \
+            & (pl.col("genre_ids").str.strip_chars().fill_null("") != "")
+        if filled := frame.select(empty.sum()).item():
+            notes.append(f"{counted(filled, 'row')} of {name} with no genres: read from "
+                         "genre_ids as TMDB's movie genres")
+            frame = frame.with_columns(pl.when(empty).then(named).otherwise(pl.col(column))
+                                       .alias(column))
     if column not in frame.columns:
         return frame
     lists = sum(_list_items(v) is not None for v in frame[column].to_list())

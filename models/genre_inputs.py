@@ -6,8 +6,6 @@ with their artifact when the first prediction loads it.
 """
 from __future__ import annotations
 
-import re
-
 # What a person can type into the live form (or pass to the CLI/API). The "netflix_form"
 # variant is trained on these alone, so what the form shows is what it was scored on.
 FORM_FIELDS = ("title", "description", "kind", "countries")
@@ -29,15 +27,3 @@ def served_variant(record: dict) -> str:
     """The Netflix model that answers a record: the full one when it has any of
     FULL_FIELDS, else the form one (the API, the CLI, the panel and evaluate-genres)."""
     return "netflix" if any(record.get(k) for k in FULL_FIELDS) else "netflix_form"
-
-
-def title_key(title) -> str:
-    """A title as evaluate-genres compares it with the training titles: letters and
-    digits of any script, case folded ("Spider-Man: No Way Home" = "spidermannowayhome")."""
-    return re.sub(r"[\W_]+", "", str(title or "").casefold())
-
-
-def trained_on(records: list[dict]) -> frozenset[tuple[str, int | None]]:
-    """(title key, release year) of a model's training rows."""
-    return frozenset((key, r.get("release_year")) for r in records
-                     if (key := title_key(r.get("title"))))

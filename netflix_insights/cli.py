@@ -613,7 +613,8 @@ def cmd_evaluate_genres(args) -> int:
     if seen := result["seen_rows"]:
         unseen = result["unseen"]
         print(f"{counted(seen, 'row')} {'is a title' if seen == 1 else 'are titles'} the model "
-              "was trained on (the same title and synopsis, or nearly): "
+              "was trained on (the same title and year, or a near-identical title and "
+              "synopsis): "
               + (f"on the other {counted(unseen['n'], 'row')}, micro-F1 "
                  f"{unseen['micro_f1']:.3f}, macro-F1 {unseen['macro_f1']:.3f}; plain model "
                  f"{unseen['baseline']['micro_f1']:.3f} / {unseen['baseline']['macro_f1']:.3f}"

@@ -174,12 +174,37 @@ def test_labels_written_as_lists_and_tmdb_genre_ids_are_read(tmp_path):
     assert [r["labels"] for r in found.records] == [["Drama", "Crime"], ["Comedy"],
                                                     ["Action", "Adventure"]]
     assert "2 rows of lists.csv write their labels as a list ([…]): read that way" in found.notes
-    path.write_text('title,overview,genre_ids\nA,x.,"[28, 12]"\nB,y.,"[18, 99999]"\nC,z.,[]\n')
+    # nested lists, TMDB's genre objects, an apostrophe, an escaped quote
+    path.write_text("title,overview,genres\n"
+                    "A,x.,\"[['Drama'], ['Crime']]\"\n"
+                    "B,y.,\"[{'id': 18, 'name': 'Drama'}, {'id': 35, 'name': 'Comedy'}]\"\n"
+                    "C,z.,\"[\"\"Kids' TV\"\", 'Kids\\' TV', 'Action']\"\n")
+    found = labelled_records(read_frame(path)[0], "tmdb", labels + ["Kids' TV"], path.name)
+    assert [r["labels"] for r in found.records] == [
+        ["Drama", "Crime"], ["Drama", "Comedy"], ["Kids' TV", "Action"]]
+    path.write_text('title,overview,genre_ids\nA,x.,"[28, 12]"\nB,y.,"[18, 99999, ²]"\n'
+                    'C,z.,[]\n')
     found = labelled_records(read_frame(path)[0], "tmdb", labels, path.name)
     assert [r["labels"] for r in found.records] == [["Action", "Adventure"], ["Drama"]]
-    assert found.unknown_labels == {"genre id 99999": 1} and found.skipped_rows == 1
+    assert found.unknown_labels == {"genre id 99999": 1, "²": 1} and found.skipped_rows == 1
     assert found.notes[0] == ("lists.csv has no genres column: its genre_ids were read as "
                               "TMDB's movie genres")
+    # a genres column with empty cells: those rows read genre_ids
+    path.write_text('title,overview,genres,genre_ids\nA,x.,Crime,"[28]"\nB,y.,,"[18]"\n')
+    found = labelled_records(read_frame(path)[0], "tmdb", labels, path.name)
+    assert [r["labels"] for r in found.records] == [["Crime"], ["Drama"]]
+    assert "1 row of lists.csv with no genres: read from genre_ids as TMDB's movie genres" \
+        in found.notes
+
+
+def test_a_model_that_cannot_tell_its_training_rows_says_so():
+    """Artifacts from before a test of "rows it was trained on" skip it: the report says
+    so rather than counting those rows as unseen in silence."""
+    from models.genre_evaluation import _seen_check_notes
+    assert _seen_check_notes(["title", "synopsis"], 10) == []
+    assert "cannot tell which rows it was trained on" in _seen_check_notes([], 10)[0]
+    assert _seen_check_notes(["synopsis"], 10)[0].startswith(
+        "rows the model was trained on were found by synopsis only, not by title and year")
 
 
 def test_published_metrics_on_unseen_titles(trained_data_dir):
@@ -410,8 +435,9 @@ def test_evaluate_genres_on_a_labelled_file(trained_data_dir, tmp_path, capsys):
     (tmp_path / "seen.csv").write_text(TMDB_CSV + extra.getvalue())
     assert main(["evaluate-genres", str(tmp_path / "seen.csv"), "--task", "tmdb",
                  "--data-dir", str(data_dir)]) == 0
-    assert ("2 rows are titles the model was trained on (the same title and synopsis, or "
-            "nearly): on the other 3 rows, micro-F1") in capsys.readouterr().out
+    assert ("2 rows are titles the model was trained on (the same title and year, or a "
+            "near-identical title and synopsis): on the other 3 rows, micro-F1") \
+        in capsys.readouterr().out
     assert main(["evaluate-genres", str(tmp_path / "seen.csv"), "--task", "tmdb",
                  "--format", "json", "--data-dir", str(data_dir)]) == 0
     seen = json.loads(capsys.readouterr().out)
