@@ -20,6 +20,7 @@ from models.serving import BadInput, load
 from models.text_features import with_request_vectors
 
 CHUNK_ROWS = 5_000   # rows predicted at once: a 200,000-row file took 4.8 GB in one go
+BOOTSTRAP_RESAMPLES, MIN_BOOTSTRAP_ROWS = 1_000, 30
 
 
 def evaluate_file(data_dir: Path, build_id: str, path: Path, task: str,
@@ -91,7 +92,34 @@ def _scores(y: np.ndarray, pred: np.ndarray, base: np.ndarray) -> dict:
         return round(float(f1_score(y, predicted, average=average, zero_division=0,
                                     labels=present if average == "macro" else None)), 4)
     return {"micro_f1": f1(pred, "micro"), "macro_f1": f1(pred, "macro"),
-            "baseline": {"micro_f1": f1(base, "micro"), "macro_f1": f1(base, "macro")}}
+            "baseline": {"micro_f1": f1(base, "micro"), "macro_f1": f1(base, "macro")},
+            "gain": _micro_gain(y, pred, base)}
+
+
+def _micro_gain(y: np.ndarray, pred: np.ndarray, base: np.ndarray, seed: int = 0) -> dict:
+    """The model's micro-F1 minus the plain model's, with a 95% interval over the rows
+    resampled with replacement (a paired bootstrap: both scored on each resample; the
+    issue asks for +0.03). Micro-F1 is 2·TP / (predicted + true labels), so each
+    resample needs only the rows' counts. No interval under MIN_BOOTSTRAP_ROWS rows."""
+    y = y.astype(bool)
+
+    def counts(predicted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        predicted = predicted.astype(bool)
+        return 2 * (predicted & y).sum(axis=1), predicted.sum(axis=1) + y.sum(axis=1)
+    (tp_m, all_m), (tp_b, all_b) = counts(pred), counts(base)
+
+    def gain(rows) -> np.ndarray:   # rows: resamples × row indices
+        return (tp_m[rows].sum(axis=-1) / np.maximum(all_m[rows].sum(axis=-1), 1)
+                - tp_b[rows].sum(axis=-1) / np.maximum(all_b[rows].sum(axis=-1), 1))
+    n = len(y)
+    out = {"micro_f1": round(float(gain(np.arange(n))), 4), "ci95": None}
+    if n >= MIN_BOOTSTRAP_ROWS:
+        rng = np.random.default_rng(seed)
+        block = max(1, 4_000_000 // n)   # resamples drawn at once: ~32 MB of indices
+        gains = np.concatenate([gain(rng.integers(0, n, (min(block, BOOTSTRAP_RESAMPLES - i), n)))
+                                for i in range(0, BOOTSTRAP_RESAMPLES, block)])
+        out["ci95"] = [round(float(g), 4) for g in np.percentile(gains, [2.5, 97.5])]
+    return out
 
 
 def _seen_check_notes(tests: list[str], n: int) -> list[str]:

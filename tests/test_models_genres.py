@@ -197,6 +197,20 @@ def test_labels_written_as_lists_and_tmdb_genre_ids_are_read(tmp_path):
         in found.notes
 
 
+def test_the_gain_over_the_plain_model_comes_with_a_bootstrap_interval():
+    """evaluate-genres' "gain": micro-F1 difference on the rows, and its 95% interval
+    over rows resampled with replacement (both models scored on each resample)."""
+    from models.genre_evaluation import _micro_gain
+    y = np.array([[1, 0], [0, 1], [1, 1]] * 20)
+    model = y.copy()
+    plain = np.array([[1, 0], [1, 0], [0, 1]] * 20)   # per 3 rows: 2 right of 3 given, 4 true
+    gain = _micro_gain(y, model, plain)
+    assert gain["micro_f1"] == pytest.approx(1 - 2 * 2 / (3 + 4), abs=1e-4)
+    low, high = gain["ci95"]
+    assert low <= gain["micro_f1"] <= high and high - low < 0.3
+    assert _micro_gain(y[:29], model[:29], plain[:29])["ci95"] is None
+
+
 def test_a_model_that_cannot_tell_its_training_rows_says_so():
     """Artifacts from before a test of "rows it was trained on" skip it: the report says
     so rather than counting those rows as unseen in silence."""
@@ -442,7 +456,8 @@ def test_evaluate_genres_on_a_labelled_file(trained_data_dir, tmp_path, capsys):
                  "--format", "json", "--data-dir", str(data_dir)]) == 0
     seen = json.loads(capsys.readouterr().out)
     assert seen["seen_rows"] == 2 and seen["n"] == 5 and seen["unseen"]["n"] == 3
-    assert set(seen["unseen"]) == {"n", "micro_f1", "macro_f1", "baseline"}
+    assert set(seen["unseen"]) == {"n", "micro_f1", "macro_f1", "baseline", "gain"}
+    assert seen["gain"]["ci95"] is None   # 5 rows: too few for an interval
     # a file without the needed columns is one clear line, not a traceback
     assert main(["evaluate-genres", str(tmp_path / "netflix.csv"), "--task", "tmdb",
                  "--data-dir", str(data_dir)]) == 1
