@@ -123,6 +123,7 @@ def evaluate_pairs(space: TitleSpace, histories: dict[str, pl.DataFrame], n: int
 
 CUT_SHARE = 0.8
 TOP_K = 50
+MIN_INTERVAL_RECORDS = 10   # fewer scored records: no interval for the ratio
 # prior_*: a second, stronger baseline beside the issue's: the recommender's own prior
 # alone (the titles most households watched), so a figure shows what taste adds to it.
 RECORD_KEYS = ("file", "profile", "format", "refused", "message", "rows_read", "rows_skipped",
@@ -270,10 +271,28 @@ def summarize(records: list[dict]) -> dict:
     mean["ahead_of_prior"] = sum(r["recall_at_50"] > r["prior_recall_at_50"] for r in scored)
     mean["ratio"] = (round(mean["recall_at_50"] / mean["popularity_recall_at_50"], 3)
                      if scored and mean["popularity_recall_at_50"] else None)
+    mean["ratio_ci95"] = _ratio_interval([r["recall_at_50"] for r in scored],
+                                         [r["popularity_recall_at_50"] for r in scored])
     with_movies = [r for r in scored if r["has_movies"]]
     mean["movies_for_movie_watchers"] = sum(bool(r["movies_in_top_50"]) for r in with_movies)
     mean["movie_watchers"] = len(with_movies)
     return mean
+
+
+def _ratio_interval(recall: list[float], popularity: list[float], resamples: int = 1_000,
+                    seed: int = 0) -> list[float] | None:
+    """95% interval of mean recall / mean popularity recall over the records resampled
+    with replacement (a paired bootstrap): with a few targets per record, one title more
+    or less moves a record's recall by ~0.1, and the interval says how far the ratio can
+    be trusted. None under MIN_INTERVAL_RECORDS records."""
+    if len(recall) < MIN_INTERVAL_RECORDS:
+        return None
+    ours, theirs = np.asarray(recall), np.asarray(popularity)
+    rows = np.random.default_rng(seed).integers(0, len(ours), (resamples, len(ours)))
+    mine, base = ours[rows].mean(axis=1), theirs[rows].mean(axis=1)
+    ratios = mine[base > 0] / base[base > 0]
+    return [round(float(r), 2) for r in np.percentile(ratios, [2.5, 97.5])] \
+        if len(ratios) else None
 
 
 def run(folder: Path, data_dir: Path | None = None, params: dict = BLEND_PARAMS,
@@ -337,9 +356,12 @@ def table(result: dict) -> str:
         lines.append(f"watch prior: {result['prior']['file']} "
                      f"({result['prior']['titles']:,} catalog titles)"
                      + (f"; {result['prior']['note']}" if result['prior'].get("note") else ""))
+    interval = (f", 95% interval {m['ratio_ci95'][0]:.2f} to {m['ratio_ci95'][1]:.2f} over "
+                "the records resampled" if m.get("ratio_ci95") else "")
     lines.append(f"mean over {m['scored']} scored of {m['records']} records ({m['refused']} "
                  f"refused): recall@50 {fmt(m['recall_at_50'], '.3f')} vs popularity "
-                 f"{fmt(m['popularity_recall_at_50'], '.3f')} (ratio {fmt(m['ratio'], '.2f')}), "
+                 f"{fmt(m['popularity_recall_at_50'], '.3f')} (ratio {fmt(m['ratio'], '.2f')}"
+                 f"{interval}), "
                  f"NDCG@50 {fmt(m['ndcg_at_50'], '.3f')} vs {fmt(m['popularity_ndcg_at_50'], '.3f')}; "
                  f"ahead on {m['ahead']}/{m['scored']}; the prior alone (the titles most "
                  f"households watched) recall@50 {fmt(m['prior_recall_at_50'], '.3f')}, "

@@ -443,3 +443,22 @@ def test_blend_eval_scores_each_profile_and_refuses_non_exports(space, warehouse
     assert 0 <= result["mean"]["ahead_of_prior"] <= result["mean"]["scored"]
     assert scored["movies_in_top_50"] > 0
     assert result["mean"]["records"] == 6 and result["mean"]["refused"] == 2
+    assert result["mean"]["ratio_ci95"] is None   # 3 scored records: too few for one
+
+
+def test_the_ratio_to_the_popularity_list_comes_with_its_interval():
+    """blend-eval's ratio of means, and its 95% interval over records resampled with
+    replacement: with a handful of targets per record, 1.88× can be anything from 1.4×
+    to 2.7× (the dev set's REPORT half)."""
+    recall, popularity = [0.2, 0.4, 0.0, 0.3] * 5, [0.1, 0.2, 0.0, 0.1] * 5
+    low, high = blend_eval._ratio_interval(recall, popularity)
+    assert low <= 0.9 / 0.4 <= high and high < 4
+    assert blend_eval._ratio_interval(recall[:9], popularity[:9]) is None
+    assert blend_eval._ratio_interval([0.5] * 12, [0.0] * 12) is None   # never beaten
+    mean = blend_eval.summarize([{"refused": False, "recall_at_50": r,
+                                  "popularity_recall_at_50": q, "prior_recall_at_50": 0.0,
+                                  "ndcg_at_50": r, "popularity_ndcg_at_50": q,
+                                  "prior_ndcg_at_50": 0.0, "match_rate": 1.0,
+                                  "movies_in_top_50": 5, "has_movies": True}
+                                 for r, q in zip(recall, popularity)])
+    assert mean["ratio"] == pytest.approx(2.25) and mean["ratio_ci95"] == [low, high]
