@@ -124,6 +124,7 @@ def evaluate_pairs(space: TitleSpace, histories: dict[str, pl.DataFrame], n: int
 CUT_SHARE = 0.8
 TOP_K = 50
 MIN_INTERVAL_RECORDS = 10   # fewer scored records: no interval for the ratio
+UNBOUNDED = 1e9             # a ratio over a popularity recall of 0, in the interval
 # prior_*: a second, stronger baseline beside the issue's: the recommender's own prior
 # alone (the titles most households watched), so a figure shows what taste adds to it.
 RECORD_KEYS = ("file", "profile", "format", "refused", "message", "rows_read", "rows_skipped",
@@ -284,15 +285,23 @@ def _ratio_interval(recall: list[float], popularity: list[float], resamples: int
     """95% interval of mean recall / mean popularity recall over the records resampled
     with replacement (a paired bootstrap): with a few targets per record, one title more
     or less moves a record's recall by ~0.1, and the interval says how far the ratio can
-    be trusted. None under MIN_INTERVAL_RECORDS records."""
+    be trusted. None under MIN_INTERVAL_RECORDS records; an end is None when unbounded
+    (the popularity list found nothing in over 2.5% of the resamples)."""
     if len(recall) < MIN_INTERVAL_RECORDS:
         return None
     ours, theirs = np.asarray(recall), np.asarray(popularity)
     rows = np.random.default_rng(seed).integers(0, len(ours), (resamples, len(ours)))
     mine, base = ours[rows].mean(axis=1), theirs[rows].mean(axis=1)
-    ratios = mine[base > 0] / base[base > 0]
-    return [round(float(r), 2) for r in np.percentile(ratios, [2.5, 97.5])] \
-        if len(ratios) else None
+    # a resample where the popularity list found nothing: an unbounded ratio when the
+    # product found something (the top of the range: dropping it would bias the
+    # interval low), none when neither did
+    keep = (base > 0) | (mine > 0)
+    if not keep.any():
+        return None
+    ratios = np.where(base[keep] > 0, mine[keep] / np.maximum(base[keep], 1e-12), UNBOUNDED)
+    low, high = np.percentile(ratios, [2.5, 97.5])
+    return [round(float(low), 2) if low < UNBOUNDED else None,
+            round(float(high), 2) if high < UNBOUNDED else None]
 
 
 def run(folder: Path, data_dir: Path | None = None, params: dict = BLEND_PARAMS,
@@ -356,8 +365,9 @@ def table(result: dict) -> str:
         lines.append(f"watch prior: {result['prior']['file']} "
                      f"({result['prior']['titles']:,} catalog titles)"
                      + (f"; {result['prior']['note']}" if result['prior'].get("note") else ""))
-    interval = (f", 95% interval {m['ratio_ci95'][0]:.2f} to {m['ratio_ci95'][1]:.2f} over "
-                "the records resampled" if m.get("ratio_ci95") else "")
+    ends = [f"{end:.2f}" if end is not None else "unbounded" for end in m.get("ratio_ci95") or []]
+    interval = (f", 95% interval {ends[0]} to {ends[1]} over the records resampled"
+                if ends else "")
     lines.append(f"mean over {m['scored']} scored of {m['records']} records ({m['refused']} "
                  f"refused): recall@50 {fmt(m['recall_at_50'], '.3f')} vs popularity "
                  f"{fmt(m['popularity_recall_at_50'], '.3f')} (ratio {fmt(m['ratio'], '.2f')}"

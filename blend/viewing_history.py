@@ -14,6 +14,7 @@ import hashlib
 import io
 import re
 import threading
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -265,7 +266,8 @@ def _read_header(reader) -> str:
 
 # --- dates ---------------------------------------------------------------------------
 
-_DATE_RE = r"^(?<a>\d{1,4})[/.\-](?<b>\d{1,2})[/.\-](?<c>\d{1,4})$"
+_DATE_RE = r"^(?<a>[0-9]{1,4})[/.\-](?<b>[0-9]{1,2})[/.\-](?<c>[0-9]{1,4})$"
+BUDDHIST_ERA_FROM = 2400
 ORDER_NAMES = {"month_first": "month first (4/3/20 = April 3)",
                "day_first": "day first (4/3/20 = 4 March)"}
 
@@ -283,7 +285,11 @@ def _date_frame(raw: pl.Series) -> pl.DataFrame:
     a, b, c = pl.col("a").cast(pl.Int32), pl.col("b").cast(pl.Int32), pl.col("c").cast(pl.Int32)
     la, lc = pl.col("a").str.len_chars(), pl.col("c").str.len_chars()
     iso = la == 4
-    year = c + pl.when(lc == 2).then(2000).otherwise(0)
+    # a Thai account writes Buddhist-era years (2564 = 2021): no Gregorian viewing date
+    # is that late, so nothing else is read differently
+    gregorian = lambda y: pl.when(y > BUDDHIST_ERA_FROM).then(y - 543).otherwise(y)  # noqa: E731
+    a = pl.when(iso).then(gregorian(a)).otherwise(a)
+    year = gregorian(c + pl.when(lc == 2).then(2000).otherwise(0))
     return (raw.alias("raw").to_frame().lazy().with_row_index("idx")
             .with_columns(pl.col("raw").str.extract_groups(_DATE_RE).alias("g")).unnest("g")
             .select("raw", "idx", iso=iso, a=a, b=b,
@@ -315,19 +321,27 @@ def _evidence(f: pl.DataFrame, today: date) -> dict:
         *fit("month_first"), *fit("day_first")).row(0, named=True)
 
 
-# Netflix writes the date as the account's language does (CLDR short dates): Arabic and
-# Persian digits, right-to-left marks, "年月日" in Chinese and Japanese, "년월일" in
-# Korean, a Bulgarian or Russian "г." after the year
-_LOCAL_DIGITS = [*"٠١٢٣٤٥٦٧٨٩", *"۰۱۲۳۴۵۶۷۸۹"]
-_ASCII_DIGITS = [*"0123456789"] * 2
-_YEAR_MONTH_DAY_WORDS = (r"^\s*(\d{2,4})\s*[年년]\s*(\d{1,2})\s*[月월]"
-                         r"\s*(\d{1,2})\s*[日일]?\s*$")
+# Netflix writes the date as the account's language does: digits of other scripts
+# (Arabic, Persian, Devanagari, Thai, full-width…), right-to-left marks, "2021年12月24日"
+# in Chinese and Japanese and "2021년 12월 24일" in Korean, a Bulgarian or Russian "г."
+# after the year
+_LOCAL_DIGITS = [chr(c) for c in range(0x80, 0x20000)   # every decimal digit is below
+                 if unicodedata.category(chr(c)) == "Nd"]   # U+20000 (9 ms, not 81)
+_ASCII_DIGITS = [str(unicodedata.digit(d)) for d in _LOCAL_DIGITS]
+_YEAR_MONTH_DAY_WORDS = (r"^\s*([0-9]{4})\s*[年년]\s*([0-9]{1,2})\s*[月월]"
+                         r"\s*([0-9]{1,2})\s*[日일]?\s*$")
+# Korean short dates lead with a two-digit year ("21. 12. 27."); Slovenian ones end with
+# one ("24. 12. 21"): a file is read the Korean way only when every dot-space date in it
+# can be (a day below 10 is written with one digit)
+_DOT_SPACE = r"^[0-9]{1,4}\.\s+[0-9]{1,2}\.\s+[0-9]{1,4}\.?$"
+_KOREAN = r"^([0-9]{2})\.\s+([0-9]{1,2})\.\s+([0-9]{1,2})\.?$"
 
 
 def _plain_dates(raw: pl.Series) -> pl.Series:
-    """Date cells in ASCII digits with `/`, `.` or `-` between the numbers."""
+    """Date cells in ASCII digits, without direction marks, no-break spaces, 年月日 or
+    "г." (the dot-space layouts are read in parse_dates)."""
     return (raw.str.replace_many(_LOCAL_DIGITS, _ASCII_DIGITS)
-            .str.replace_all(r"[\u200e\u200f\u061c]", "")
+            .str.replace_all(r"[\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]", "")
             .str.replace_all(r"[\u00a0\u202f]", " ")
             .str.replace(_YEAR_MONTH_DAY_WORDS, "${1}-${2}-${3}")
             .str.replace(r"\s*г\.?\s*$", "")
@@ -340,14 +354,15 @@ def parse_dates(raw: pl.Series, line: Callable[[int], int],
     position settles the order for the whole file; when nothing settles it, the
     reading with fewer impossible dates, then fewer steps from older to newer, wins
     (ties: month first, Netflix's US default)."""
-    raw = _plain_dates(raw)
-    # Korean exports write year first with dot-space separators ("21. 12. 27."): the
-    # one layout where a two-digit year leads; read as ISO.
-    raw = raw.str.replace(r"^(\d{2})\.\s+(\d{1,2})\.\s+(\d{1,2})\.?$", "20${1}-${2}-${3}")
+    written, raw = raw, _plain_dates(raw)
+    dot_space = raw.str.contains(_DOT_SPACE)
+    if dot_space.any() and raw.filter(dot_space).str.contains(_KOREAN).all():
+        raw = raw.str.replace(_KOREAN, "20${1}-${2}-${3}")   # read as ISO
     # the other dot-space layouts: Hungarian "2021. 12. 24.", Czech and Slovak "24. 12.
     # 2021", Croatian "24. 12. 2021." → "2021.12.24", "24.12.2021"
     raw = raw.str.replace_all(r"\.\s+", ".").str.strip_suffix(".")
-    f = _date_frame(raw)
+    # messages quote the cell as the file wrote it
+    f = _date_frame(raw).with_columns(raw=written)
     ev = _evidence(f, today)
     if ev["unreadable"] is not None:
         i = ev["unreadable"]

@@ -629,7 +629,7 @@ def cmd_evaluate_genres(args) -> int:
 
 
 def _gain(gain: dict) -> str:
-    """"+0.051 micro-F1 over it (95% interval +0.030 to +0.071)"."""
+    """"+0.051 micro-F1 over it (95% interval +0.030 to +0.071, rows resampled)"."""
     ci = gain["ci95"]
     return (f"{gain['micro_f1']:+.3f} micro-F1 over it"
             + (f" (95% interval {ci[0]:+.3f} to {ci[1]:+.3f}, rows resampled)" if ci else ""))

@@ -454,7 +454,11 @@ def test_the_ratio_to_the_popularity_list_comes_with_its_interval():
     low, high = blend_eval._ratio_interval(recall, popularity)
     assert low <= 0.9 / 0.4 <= high and high < 4
     assert blend_eval._ratio_interval(recall[:9], popularity[:9]) is None
-    assert blend_eval._ratio_interval([0.5] * 12, [0.0] * 12) is None   # never beaten
+    # the popularity list finds nothing: the ratio has no upper bound
+    assert blend_eval._ratio_interval([0.5] * 12, [0.0] * 12) == [None, None]
+    assert blend_eval._ratio_interval([0.0] * 12, [0.0] * 12) is None   # nor anything
+    low_one, high_one = blend_eval._ratio_interval([0.5] * 10, [0.3] + [0.0] * 9)
+    assert low_one is not None and high_one is None   # 35% of resamples: 0 for popularity
     mean = blend_eval.summarize([{"refused": False, "recall_at_50": r,
                                   "popularity_recall_at_50": q, "prior_recall_at_50": 0.0,
                                   "ndcg_at_50": r, "popularity_ndcg_at_50": q,

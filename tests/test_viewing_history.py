@@ -605,6 +605,11 @@ def test_zip_from_netflix_is_read(catalog):
     ("Chinese, Japanese", "2021年12月24日", "2021年3月4日"),
     ("Korean, long", "2021년 12월 24일", "2021년 3월 4일"),
     ("no-break spaces", "24.\u00a012.\u00a02021", "4.\u00a03.\u00a02021"),
+    ("Devanagari digits", "२४/१२/२०२१", "४/३/२०२१"),
+    ("full-width digits", "２４/１２/２０２１", "４/３/２０２１"),
+    ("right-to-left embedding", "\u202b24/12/2021\u202c", "\u202b4/3/2021\u202c"),
+    ("Thai, Buddhist-era years", "24/12/2564", "4/3/2564"),
+    ("Slovenian (not Korean: a day below 10 has one digit)", "24. 12. 21", "4. 3. 21"),
 ])
 def test_dates_as_each_language_writes_them(catalog, language, first, second):
     """Netflix writes the account language's short date; these were refused as "not a
@@ -612,6 +617,15 @@ def test_dates_as_each_language_writes_them(catalog, language, first, second):
     parsed = parse(export([("Dark: Season 1: Secrets", first), ("Enola Holmes", second)]),
                    catalog, today=date(2022, 1, 1))
     assert parsed.viewings["watched_on"].to_list() == [date(2021, 12, 24), date(2021, 3, 4)]
+
+
+def test_a_date_refused_is_quoted_as_the_file_wrote_it(catalog):
+    """Messages quoted the cell after its digits and layout were rewritten ('21-3-4');
+    a two-digit year before 年 is not guessed."""
+    with pytest.raises(HistoryError, match="'21年12月24日' is not a date"):
+        parse(export([("Dark: Season 1: Secrets", "21年12月24日")]), catalog)
+    with pytest.raises(HistoryError, match="'٩٩/٩٩/٩٩' is not a calendar date"):
+        parse(export([("Dark: Season 1: Secrets", "٩٩/٩٩/٩٩")]), catalog)
 
 
 def test_korean_year_first_dates(catalog):
