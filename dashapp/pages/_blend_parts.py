@@ -124,7 +124,9 @@ def how_to_get_file() -> dbc.Card:
                      html.Em("Viewing activity"), "."]),
             html.Li(["At the bottom of the list click ", html.Em("Download all"), ": you get ",
                      html.Code("NetflixViewingHistory.csv"), " (columns Title, Date)."]),
-            html.Li("Upload it here. Any language or date format Netflix uses works."),
+            html.Li("Upload it here as Netflix wrote it: every date order and the date formats "
+                    "of most account languages are read; a date that cannot be is named "
+                    "with its line."),
         ]),
         html.P(["Or the whole household: Netflix's ", html.Em("Download your personal "
                 "information"), " sends a zip whose ", html.Code("ViewingActivity.csv"),
