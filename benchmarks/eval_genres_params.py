@@ -27,6 +27,7 @@ from eval_genres_aux import (CHOICE, REPORT, choice_then_report, f1s, unseen_tmd
                              without_sentence)
 from models import genre_aux
 from models import genre_classifier as gc
+from models.genre_evaluation import micro_gain_resamples
 from models.genre_plain import PlainModel
 from models.text_features import with_sentence_vectors
 
@@ -60,17 +61,14 @@ def score(variant: str, params: dict, rows, scored, labels, y_fit, aux):
 def paired_gain(y, pred, base, target: float | None = 0.03, resamples: int = 1000,
                 seed: int = 0) -> str:
     """Micro-F1 of `pred` minus `base` on the same titles, with its spread over titles
-    resampled with replacement (a paired bootstrap: both scored on each resample), and
-    how often it falls under `target` (the issue's +0.03 over the plain model)."""
-    rng = np.random.default_rng(seed)
-    gains = []
-    for _ in range(resamples):
-        i = rng.integers(0, len(y), len(y))
-        gains.append(micro(y[i], pred[i]) - micro(y[i], base[i]))
+    resampled with replacement (the paired bootstrap evaluate-genres reports:
+    genre_evaluation.micro_gain_resamples), and how often it falls under `target` (the
+    issue's +0.03 over the plain model)."""
+    point, gains = micro_gain_resamples(y, pred, base, resamples, seed)
     low, high = np.percentile(gains, [2.5, 97.5])
-    under = (f"; {np.mean(np.array(gains) < target):.0%} of resamples under "
+    under = (f"; {np.mean(gains < target):.0%} of resamples under "
              f"{target:+.2f}" if target is not None else "")
-    return (f"{micro(y, pred) - micro(y, base):+.4f} (bootstrap sd {np.std(gains):.4f}, "
+    return (f"{point:+.4f} (bootstrap sd {np.std(gains):.4f}, "
             f"95% {low:+.4f} to {high:+.4f}{under})")
 
 
@@ -93,11 +91,6 @@ def score_tmdb_trials(con, report: bool, trials: list[tuple[str, dict, list[str]
             pred = model.predict_many(unseen[p])
             print(f"  {p}: {what} {f1s(truth[p], pred)}; over the plain model "
                   f"{paired_gain(truth[p], pred, base[p])}", flush=True)
-
-
-def micro(y, pred) -> float:
-    """Micro-F1 (scikit-learn's, in numpy: the bootstrap calls it 2,000 times a line)."""
-    return 2 * np.sum((y == 1) & (pred == 1)) / max(np.sum(y) + np.sum(pred), 1)
 
 
 def evaluate(con, start: date, end: date, trials: dict[str, list[tuple[str, dict]]]) -> None:

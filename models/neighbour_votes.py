@@ -45,12 +45,16 @@ class NeighbourVotes:
                 and np.array_equal(self.vectors, other.vectors)
                 and np.array_equal(self.labels, other.labels))
 
+    def _similarities(self, vectors: np.ndarray):
+        """(first row, cosine similarities of QUERY_ROWS rows to every training row)."""
+        queries = unit_rows(vectors)
+        for start in range(0, len(queries), QUERY_ROWS):
+            yield start, queries[start:start + QUERY_ROWS] @ self.vectors.T
+
     def votes(self, vectors: np.ndarray) -> np.ndarray:
         """n × labels vote shares in [0, 1] for the rows of `vectors`."""
-        queries = unit_rows(vectors)
-        out = np.zeros((len(queries), self.labels.shape[1]))
-        for start in range(0, len(queries), QUERY_ROWS):
-            sims = queries[start:start + QUERY_ROWS] @ self.vectors.T
+        out = np.zeros((len(vectors), self.labels.shape[1]))
+        for start, sims in self._similarities(vectors):
             nearest = np.argpartition(-sims, self.k - 1, axis=1)[:, :self.k]
             top = np.take_along_axis(sims, nearest, axis=1)
             weights = np.exp((top - top.max(axis=1, keepdims=True)) / self.temperature)
@@ -63,7 +67,5 @@ class NeighbourVotes:
         """Each row's highest cosine similarity to a training row: ~1 for a title the
         model was trained on (the same title and synopsis), so evaluate-genres can say
         which rows of a file are not unseen."""
-        queries = unit_rows(vectors)
-        return np.concatenate([(queries[start:start + QUERY_ROWS] @ self.vectors.T).max(axis=1)
-                               for start in range(0, len(queries), QUERY_ROWS)]
+        return np.concatenate([sims.max(axis=1) for _start, sims in self._similarities(vectors)]
                               or [np.zeros(0, dtype=np.float32)])

@@ -209,6 +209,18 @@ def test_the_gain_over_the_plain_model_comes_with_a_bootstrap_interval():
     low, high = gain["ci95"]
     assert low <= gain["micro_f1"] <= high and high - low < 0.3
     assert _micro_gain(y[:29], model[:29], plain[:29])["ci95"] is None
+    # the counts' micro-F1 is scikit-learn's, on the rows and on each resample
+    from sklearn.metrics import f1_score
+
+    from models.genre_evaluation import micro_gain_resamples
+    rng = np.random.default_rng(3)
+    truth, a, b = (rng.random((200, 6)) < 0.3 for _ in range(3))
+    point, gains = micro_gain_resamples(truth, a, b, resamples=5)
+    assert point == pytest.approx(f1_score(truth, a, average="micro")
+                                  - f1_score(truth, b, average="micro"))
+    rows = np.random.default_rng(0).integers(0, 200, (5, 200))[0]
+    assert gains[0] == pytest.approx(f1_score(truth[rows], a[rows], average="micro")
+                                     - f1_score(truth[rows], b[rows], average="micro"))
 
 
 def test_a_model_that_cannot_tell_its_training_rows_says_so():
