@@ -16,7 +16,7 @@ import re
 import threading
 import unicodedata
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -152,6 +152,16 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 # --- text -> rows ----------------------------------------------------------------------
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def text_lines(text: str) -> Iterator[str]:
+    """The lines of `text` with their endings (\\n, \\r\\n or \\r) for csv.reader, as
+    io.StringIO(text, newline="") gives them, without StringIO's copy of the whole text
+    at 4 bytes a character (a 200 MB file held 800 MB more)."""
+    return (m.group(0) for m in _LINE.finditer(text))
+
+
 @dataclass(frozen=True)
 class Lines:
     """File line of a data row (0-based index), for messages. Only errors need it, so
@@ -160,7 +170,7 @@ class Lines:
     delimiter: str
 
     def __call__(self, index: int) -> int:
-        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
+        reader = csv.reader(text_lines(self.text), delimiter=self.delimiter)
         _read_header(reader)
         return [reader.line_num for row in reader if _has_data(row)][index]
 
@@ -181,22 +191,35 @@ def _has_data(row: list[str]) -> bool:
     return bool(row) and (len(row) > 2 or bool(row[0].strip()) or bool(row[-1].strip()))
 
 
+def _rows_up_to(reader, keep: Callable[[list[str]], bool], max_rows: int, refusal: str,
+                shape: Callable[[list[str]], list[str]] = lambda row: row) -> list[list[str]]:
+    """shape(row) of the rows `keep` accepts, refused with `refusal` as soon as there
+    are more than `max_rows`: read to the end first, a file far over the cap took
+    gigabytes only to be refused (a 200 MB CSV in a 668 KB zip: 3.5 GB)."""
+    body = []
+    for row in reader:
+        if keep(row):
+            body.append(shape(row))
+            if len(body) > max_rows:
+                raise HistoryError(refusal)
+    return body
+
+
 def read_rows(text: str, max_rows: int) -> Rows:
     """The data rows under a `Title,Date` header; blank lines are skipped. The
     delimiter (comma, semicolon or tab: Excel re-saves) is the header line's."""
     first_line = text.lstrip().split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(text_lines(text), delimiter=delimiter)
     try:
         header = _read_header(reader)
-        body = [row for row in reader if _has_data(row)]
+        body = _rows_up_to(reader, _has_data, max_rows,
+                           f"The file has more than {max_rows:,} rows, the most accepted. "
+                           "Upload one profile's history at a time.")
     except csv.Error as exc:
         raise HistoryError(f"Line {reader.line_num} could not be read as CSV ({exc}).") from None
     if not body:
         raise HistoryError(f"The file has the {header} header but no rows.")
-    if len(body) > max_rows:
-        raise HistoryError(f"The file has more than {max_rows:,} rows, the most accepted. "
-                           "Upload one profile's history at a time.")
     line = Lines(text, delimiter)
     if any(len(row) != 2 for row in body):
         body = [_cells(row, i, line) for i, row in enumerate(body)]
@@ -481,14 +504,16 @@ def _is_activity_header(text: str) -> bool:
     return {"profile name", "start time", "title"} <= cells
 
 
+MAX_PROFILE_NAME, MAX_PROFILES = 100, 50
+
+
 def read_activity(text: str, max_rows: int) -> Export:
     """ViewingActivity.csv, either column layout (the classic one starting with Profile
     Name, the newer fully quoted one starting with Duration): rows per profile.
     Trailers, teasers, hooks and other supplemental videos are left out and counted."""
-    reader = csv.reader(io.StringIO(text.lstrip(), newline=""))
+    reader = csv.reader(text_lines(text.lstrip()))
     try:
         header = [c.strip().strip("\ufeff").lower() for c in next(reader)]
-        body = [row for row in reader if any(c.strip() for c in row)]
     except csv.Error as exc:
         raise HistoryError(f"Line {reader.line_num} could not be read as CSV ({exc}).") from None
     where = {name: header.index(col) for col, name in ACTIVITY_COLUMNS.items() if col in header}
@@ -500,21 +525,36 @@ def read_activity(text: str, max_rows: int) -> Export:
                            f"{', '.join(missing)}"
                            + (" (Netflix marks trailers and teasers there)"
                               if "supplemental video type" in missing else "") + ".")
+    width, columns = max(where.values()) + 1, list(where.values())
+    try:   # only the columns read are kept (a household's file has 10)
+        body = _rows_up_to(reader, lambda row: any(c.strip() for c in row), max_rows,
+                           f"The file has more than {max_rows:,} rows, the most accepted.",
+                           lambda r: [r[i] for i in columns] if len(r) >= width
+                           else [""] * len(columns))
+    except csv.Error as exc:
+        raise HistoryError(f"Line {reader.line_num} could not be read as CSV ({exc}).") from None
     if not body:
         raise HistoryError("The file has the ViewingActivity.csv header but no rows.")
-    if len(body) > max_rows:
-        raise HistoryError(f"The file has more than {max_rows:,} rows, the most accepted.")
-    width = max(where.values()) + 1
-    cells = {name: [(r[i] if len(r) >= width else "") for r in body] for name, i in where.items()}
+    cells = {name: [r[j] for r in body] for j, name in enumerate(where)}
+    del body
     frame = pl.DataFrame(cells, schema={n: pl.String for n in cells}).with_row_index("idx")
     frame = frame.with_columns(
         pl.col("title", "profile", "supplemental").str.strip_chars(),
         date=pl.col("start").str.strip_chars().str.slice(0, 10),
-        seconds=pl.col("duration").str.extract(r"^\s*(\d+):", 1).cast(pl.Int64) * 3600
-        + pl.col("duration").str.extract(r"^\s*\d+:(\d+):", 1).cast(pl.Int64) * 60
-        + pl.col("duration").str.extract(r"^\s*\d+:\d+:(\d+)", 1).cast(pl.Int64))
+        # h:mm:ss, each part at most 4 digits: a longer number is no duration (read as
+        # unknown, as the other format's rows are), and would overflow the cast
+        seconds=pl.col("duration").str.extract(r"^\s*(\d{1,4}):\d{1,4}:\d{1,4}", 1)
+        .cast(pl.Int64) * 3600
+        + pl.col("duration").str.extract(r"^\s*\d{1,4}:(\d{1,4}):\d{1,4}", 1).cast(pl.Int64) * 60
+        + pl.col("duration").str.extract(r"^\s*\d{1,4}:\d{1,4}:(\d{1,4})(?:\D|$)", 1)
+        .cast(pl.Int64))
+    # a profile's name as Netflix allows it is short: a crafted one of 50,000
+    # characters went whole into the picker (a 4 MB reply) and was refused when picked
     frame = frame.with_columns(profile=pl.when(pl.col("profile") == "").then(pl.lit("(no name)"))
-                               .otherwise(pl.col("profile")))
+                               .otherwise(pl.col("profile").str.slice(0, MAX_PROFILE_NAME)))
+    if (profiles := frame["profile"].n_unique()) > MAX_PROFILES:
+        raise HistoryError(f"This ViewingActivity.csv names {profiles:,} profiles; a Netflix "
+                           f"account's download has a few (at most {MAX_PROFILES} accepted).")
     rows, skipped = {}, {}
     for (profile,), part in frame.partition_by("profile", as_dict=True, maintain_order=True).items():
         supplemental = part["supplemental"].fill_null("") != ""
@@ -574,7 +614,7 @@ def fingerprint(export: Export) -> str:
 
 # What the offline tools unpack from a zip at most (a household's ViewingActivity.csv
 # is a few MB): the upload's cap is for the web, this only stops a zip bomb.
-OFFLINE_MAX_BYTES = 1 << 30
+OFFLINE_MAX_BYTES = 256 << 20
 # and rows at most: the upload's 100,000 refused a household's 200,000-row download,
 # which the tools read in 3.5 s and 0.8 GB
 OFFLINE_MAX_ROWS = 2_000_000
@@ -628,7 +668,10 @@ def parse_export(export: Export, catalog: HistoryCatalog, profile: str | None, *
     if export.kind == "activity":
         # one viewing per title and day: a film paused and resumed is one viewing
         rows = (rows.group_by("raw_title", "watched_on", maintain_order=True)
-                .agg(pl.col("row_number").first(), pl.col("seconds").sum())
+                # a day with no readable duration stays unknown (a whole viewing, as
+                # in the other format); summed, it was 0 seconds: nothing watched
+                .agg(pl.col("row_number").first(),
+                     pl.when(pl.col("seconds").count() > 0).then(pl.col("seconds").sum()))
                 .select("row_number", "raw_title", "watched_on", "seconds"))
         duplicates = 0
     else:

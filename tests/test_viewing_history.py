@@ -588,6 +588,36 @@ def test_viewing_activity_gives_one_history_per_profile(catalog, new_layout):
     assert ben.rows_read == 3 and ben.rows_skipped == 1
 
 
+def test_an_unreadable_duration_is_unknown_and_a_huge_file_is_refused_early(catalog):
+    """A Duration of 20 digits was a 500 on upload (a strict cast overflowed) and a
+    traceback in blend-eval; now it reads as unknown (a whole viewing, as the other
+    format's rows). Rows past the cap are refused as they are read, not after."""
+    rows = [("Ana", "2020-06-17 21:00:00", "9" * 20 + ":00:00", "Enola Holmes", ""),
+            ("Ana", "2020-06-16 21:00:00", "1:" + "9" * 20 + ":00", "Dark: Season 1: Secrets "
+             "(Episode 1)", "")]
+    ana = parse(activity(rows), catalog, profile="Ana")
+    assert ana.items["watch_share"].to_list() == [1.0, 1.0]
+    many = activity([("Ana", "2020-06-17 21:00:00", "00:10:00", f"T{i}", "")
+                     for i in range(50)])
+    with pytest.raises(HistoryError, match="more than 20 rows"):
+        read_export(many, max_rows=20)
+    long_names = read_export(activity([("N" * 50_000, "2020-06-17 21:00:00", "00:10:00",
+                                        "Dark", "")]))
+    assert long_names.profiles == ["N" * 100]
+    with pytest.raises(HistoryError, match="names 60 profiles"):
+        read_export(activity([(f"P{i}", "2020-06-17 21:00:00", "00:10:00", "Dark", "")
+                              for i in range(60)]))
+
+
+@pytest.mark.parametrize("text", ["a\r\nb\rc\nd", "", "x", "x\n", "\n\n", "a\r\r\nb",
+                                  '"q\nq",1\r\nz,2\r\n', "a\u2028b\n\x0cc\n"])
+def test_lines_are_split_as_stringio_splits_them(text):
+    """text_lines replaced io.StringIO(newline="") (4 bytes a character more memory):
+    the same lines, endings kept, for csv.reader."""
+    from blend.viewing_history import text_lines
+    assert list(text_lines(text)) == list(io.StringIO(text, newline=""))
+
+
 def test_zip_from_netflix_is_read(catalog):
     """The personal-data download keeps ViewingActivity.csv under CONTENT_INTERACTION/."""
     data = _zip(activity(), "netflix-report/CONTENT_INTERACTION/ViewingActivity.csv")
