@@ -23,6 +23,7 @@ from __future__ import annotations
 import ast
 import codecs
 import gzip
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from pathlib import Path
 import polars as pl
 
 from base.kinds import kind_of, rating_of
-from base.text import counted
+from base.text import counted, shown
 
 REQUIRED = {"tmdb": ("title", "overview", "genres"),
             "netflix": ("title", "description", "type", "listed_in")}
@@ -44,6 +45,10 @@ LABEL_SEPARATORS = {"tmdb": ("|", ",", ";"), "netflix": (",", "|", ";")}
 # the recent TMDB movies outside the bundle (etl/snapshot/SOURCES.md): tune / report parts
 UNSEEN_TMDB = Path(__file__).resolve().parent.parent / "etl" / "snapshot" / "tmdb_unseen_movies.csv.gz"
 MAX_ROWS = 200_000
+# a file (or a .gz's contents) larger than this is refused before it is read: 200,000
+# rows of titles and synopses are 40-100 MB, and a small .gz can hold gigabytes
+MAX_BYTES = 128 << 20
+MAX_HEADER_CHARS = 100_000   # a header line longer than this is no header (20 MB seen)
 # TMDB's movie genre ids (its API's /genre/movie/list, fixed since 2015): a file saved
 # from the API's lists holds `genre_ids` ("[28, 12]") and no names
 TMDB_GENRE_IDS = {28: "Action", 12: "Adventure", 16: "Animation", 35: "Comedy", 80: "Crime",
@@ -109,8 +114,10 @@ def _year(value, earliest: int = 1874) -> int | None:
 
 
 # a whole duration: "90 min", "90m", "90", "1h 36m", "1h36", "1.5h", "1,5 h", "2 hours 10 min"
-DURATION = re.compile(r"(?:(\d+(?:[.,]\d+)?)\s*h(?:ours?|rs?)?\.?)?\s*"
-                      r"(?:(\d+)\s*(?:m|mins?|minutes?)?\.?)?")
+# (numbers of at most 4 digits: a longer one is no runtime, and int() of thousands of
+# digits raises)
+DURATION = re.compile(r"(?:(\d{1,4}(?:[.,]\d{1,4})?)\s*h(?:ours?|rs?)?\.?)?\s*"
+                      r"(?:(\d{1,4})\s*(?:m|mins?|minutes?)?\.?)?")
 
 
 def _minutes(text: str) -> int | None:
@@ -147,7 +154,7 @@ def netflix_record(row: dict, unread: _Unread | None = None) -> dict:
     rating = str(row.get("rating") or "").strip()
     if not duration and re.fullmatch(r"\d+\s*min", rating.lower()):
         duration, rating = rating.lower(), ""   # the Kaggle file's own slip (3 rows)
-    seasons = int(m.group(1)) if (m := re.match(r"\s*(\d+)\s*season", duration)) else None
+    seasons = int(m.group(1)) if (m := re.match(r"\s*(\d{1,4})\s*season", duration)) else None
     runtime = None if seasons else _minutes(duration)
     if duration and runtime is None and seasons is None:
         unread("duration", duration)
@@ -171,6 +178,15 @@ def netflix_record(row: dict, unread: _Unread | None = None) -> dict:
 
 def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
     """The file's text and a note when it was not UTF-8."""
+    head = data[:4096]
+    controls = sum(b < 9 or 13 < b < 32 for b in head)   # NUL and kin; not tab or breaks
+    if controls > max(len(head) // 20, 8) and \
+            not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # text has next to no control bytes; UTF-16 without its byte order mark (every
+        # other byte NUL) or a binary file, read as UTF-8, gave "a row has more fields
+        # than the header"
+        raise FileProblem(f"{name} is not text: UTF-16 without a byte order mark, or a "
+                          f"binary file; expected {EXPECTED}, saved as UTF-8")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), []
@@ -204,12 +220,21 @@ def read_frame(path: Path) -> tuple[pl.DataFrame, list[str]]:
     path = Path(path)
     if path.is_dir():
         raise FileProblem(f"{path} is a folder; expected {EXPECTED} of labelled titles")
-    if not path.is_file():
+    if not path.exists():
         raise FileProblem(f"no such file: {path}")
+    if not path.is_file():   # a device or a pipe: reading it may never end
+        raise FileProblem(f"{path} is not a regular file; expected {EXPECTED}")
+    too_large = FileProblem(f"{path.name} is larger than {MAX_BYTES >> 20} MB (or holds "
+                            f"more, compressed): split it (at most {MAX_ROWS:,} rows)")
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise too_large
         data = path.read_bytes()
-        if data[:2] == b"\x1f\x8b":   # gzip, whatever the name says
-            data = gzip.decompress(data)
+        if data[:2] == b"\x1f\x8b":   # gzip, whatever the name says; read up to the cap
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as unpacked:
+                data = unpacked.read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:
+                raise too_large
     except (OSError, EOFError) as exc:
         raise FileProblem(f"{path.name} could not be read ({exc})") from None
     if data[:4] == b"PK\x03\x04":
@@ -220,7 +245,17 @@ def read_frame(path: Path) -> tuple[pl.DataFrame, list[str]]:
     text, notes = _decode(data, path.name)
     if not text.strip():
         raise FileProblem(f"{path.name} is empty: expected {EXPECTED}")
-    header = text[:text.find("\n")] if "\n" in text[:65536] else text[:65536]
+    if "\x00" in text:   # a few stray NUL bytes (a text file has none): dropped, said
+        notes.append(f"{path.name} holds {counted(text.count(chr(0)), 'NUL byte')}: left out")
+        text = text.replace("\x00", "")
+    if "\r" in text and "\n" not in text:   # classic Mac line endings: one line to polars
+        text = text.replace("\r", "\n")
+        notes.append(f"{path.name} ends its lines with CR alone (old Mac style): read that way")
+    end = text.find("\n", 0, MAX_HEADER_CHARS + 1)
+    if end < 0 and len(text) > MAX_HEADER_CHARS:
+        raise FileProblem(f"{path.name}'s first line is over {MAX_HEADER_CHARS:,} characters "
+                          f"long: not the header row of {EXPECTED}")
+    header = text[:end] if end >= 0 else text
     sep = _delimiter(header)
     if sep != ",":
         notes.append(f"{path.name} is {'semicolon' if sep == ';' else 'tab'}-separated: "
@@ -244,6 +279,12 @@ def read_frame(path: Path) -> tuple[pl.DataFrame, list[str]]:
     if frame.height > MAX_ROWS:
         raise FileProblem(f"{path.name} has more than {MAX_ROWS:,} rows; split it")
     return frame, notes
+
+
+def _columns_shown(columns: list[str], first: int = 20) -> str:
+    """A header's names for a message: the first 20, each cut short."""
+    names = ", ".join(shown(c, 40) for c in columns[:first]) or "none"
+    return names + (f", and {len(columns) - first:,} more" if len(columns) > first else "")
 
 
 def _list_items(value) -> list[str] | None:
@@ -348,7 +389,7 @@ def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
     if missing:
         raise FileProblem(f"{name} lacks column(s) {', '.join(missing)}; a {task} file needs "
                           f"{', '.join(REQUIRED[task])} (optional: {', '.join(OPTIONAL[task])});"
-                          f" its columns are: {', '.join(frame.columns[:20]) or 'none'}")
+                          f" its columns are: {_columns_shown(frame.columns)}")
     if not frame.height:
         raise FileProblem(f"{name} has a header but no rows")
     known = {label.lower(): label for label in labels}
@@ -396,7 +437,7 @@ def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
         # every reason, not one guess: a file of unknown types used to read as a file
         # of unknown labels
         why = "; ".join(f"{counted(n, 'row')}: {reason}" for reason, n in skipped.most_common())
-        top = ", ".join(f"{l} ({n})" for l, n in out.unknown_labels.most_common(5))
+        top = ", ".join(f"{shown(l, 40)} ({n})" for l, n in out.unknown_labels.most_common(5))
         raise FileProblem(f"{name}: no row could be scored ({why}"
                           + (f"; labels not known to the model: {top}" if top else "") + ")")
     return out

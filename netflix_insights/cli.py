@@ -14,7 +14,7 @@ from pathlib import Path
 
 from base import settings
 from base.errors import UserError
-from base.text import counted
+from base.text import counted, shown
 
 
 def _data_dir_arg(p: argparse.ArgumentParser) -> None:
@@ -606,7 +606,7 @@ def cmd_evaluate_genres(args) -> int:
     print()
     if unknown := list(result["unknown_labels"].items()):
         print("ignored, not labels of this model: " + ", ".join(
-            f"{label} ({n})" for label, n in unknown[:20])
+            f"{shown(label, 40)} ({n})" for label, n in unknown[:20])
             + (f", and {len(unknown) - 20} more (--format json lists them)"
                if len(unknown) > 20 else ""))
     for note in result["notes"]:   # skipped rows and why, values read another way
@@ -782,7 +782,7 @@ def cmd_blend_eval(args) -> int:
 def cmd_blend_prior(args) -> int:
     from base.errors import WarehouseMissing
     from blend import watch_prior
-    from blend.viewing_history import load_catalog
+    from blend.viewing_history import export_files, load_catalog
     from models import artifacts, serving
     from models.blend_space import NAME
     from queries.db import warehouse
@@ -795,6 +795,13 @@ def cmd_blend_prior(args) -> int:
         raise UserFacingError(f"could not write {args.out}: " + (
             f"{parent} is a file, not a folder" if parent.exists()
             else f"the folder {parent} does not exist"))
+    if args.out.exists() and not args.out.is_file():
+        # written by renaming a new file over it: a folder fails late, a device (run as
+        # root, /dev/full) would be replaced by a plain file
+        raise UserFacingError(f"could not write {args.out}: it is not a regular file "
+                              "(a folder or a device); name a file")
+    if not export_files(args.dir):
+        raise UserFacingError(f"no export under {args.dir}: no .csv or .zip file in it")
     try:
         wh = warehouse(args.data_dir)
         space, _meta = serving.load(wh.paths.data_dir, wh.build_id, NAME)

@@ -169,6 +169,7 @@ USER_MISTAKES = [
     (["blend-prior", "{tmp}", "--out", "."], 2, "must name a file"),
     (["blend-prior", "{tmp}", "--out", "{tmp}/"], 2, "must name a file"),
     (["blend-prior", "{tmp}", "--out", "{tmp}/no/such/p.csv"], 1, "does not exist"),
+    (["blend-prior", "{tmp}", "--out", "{tmp}/p.csv"], 1, "no .csv or .zip file in it"),
     (["predict-hit", "--type", "movie", "--genre", "Dramas", "--country", "India",
       "--country", "France"], 2, "given twice"),
     # options a refresh would have ignored
@@ -184,6 +185,18 @@ def test_a_user_mistake_is_one_clear_line(tmp_path, monkeypatch, args, code, say
     out = cli(*[a.replace("{tmp}", str(tmp_path)) for a in args])
     assert out.returncode == code and says in out.stderr, out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_blend_prior_writes_no_device_or_pipe(tmp_path):
+    """--out is written by renaming a new file over it: run as root on /dev/full it
+    replaced the device with a plain file. Anything but a regular file is refused."""
+    import os
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "NetflixViewingHistory.csv").write_text("Title,Date\nDark,1/2/21\n")
+    os.mkfifo(tmp_path / "pipe")
+    out = cli("blend-prior", str(tmp_path / "exports"), "--out", str(tmp_path / "pipe"))
+    assert out.returncode == 1 and "is not a regular file" in out.stderr, out.stderr
+    assert (tmp_path / "pipe").is_fifo()
 
 
 def test_a_query_over_its_time_says_the_limit_and_how_to_raise_it(built_data_dir):

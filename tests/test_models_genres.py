@@ -1,6 +1,8 @@
 """The genre classifiers: trained by a real refresh, metrics checked, artifact round-trip."""
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 
@@ -102,11 +104,35 @@ def test_a_release_year_is_one_the_api_would_take(written, year):
 
 @pytest.mark.parametrize("written, minutes", [
     ("90 min", 90), ("90m", 90), ("90", 90), ("1h 36m", 96), ("1h36", 96), ("1.5h", 90),
-    ("1,5 h", 90), ("2 hours 10 min", 130), ("3 months", None), ("120 min (2h)", None)])
+    ("1,5 h", 90), ("2 hours 10 min", 130), ("3 months", None), ("120 min (2h)", None),
+    # thousands of digits: int() raised (ValueError past 4,300 digits, OverflowError
+    # from float infinity) and evaluate-genres printed a traceback
+    ("9" * 5000 + " min", None), ("9" * 400 + "h", None), ("99999 min", None)])
 def test_a_duration_is_read_whole_or_not_at_all(written, minutes):
     """"1.5h" was 300 minutes and "1h30" 60: a wrong runtime fed the full model."""
-    from models.genre_files import _minutes
+    from models.genre_files import _minutes, netflix_record
     assert _minutes(written) == minutes
+    seasons = netflix_record({"title": "x", "type": "TV Show",
+                              "duration": "9" * 5000 + " Seasons"})
+    assert seasons["seasons"] is None and seasons["runtime_minutes"] is None
+
+
+def test_old_mac_line_ends_stray_nuls_and_escapes_in_names(tmp_path):
+    """CR-only line ends read as one unclosed line ("a quote opens and never closes"),
+    a stray NUL passed silently, and a header's terminal escapes were printed raw."""
+    from models.genre_files import FileProblem, labelled_records, read_frame
+    path = tmp_path / "mac.csv"
+    path.write_bytes(b"title,overview,genres\rA,Aliens land.,Science Fiction\rB,Love.,Romance\r")
+    frame, notes = read_frame(path)
+    assert frame.height == 2 and "CR alone" in notes[0]
+    path.write_bytes(b"title,overview,genres\nA,Aliens\x00 land.,Science Fiction\n")
+    frame, notes = read_frame(path)
+    assert frame["overview"][0] == "Aliens land." and "1 NUL byte: left out" in notes[0]
+    path.write_bytes(b"\x1b[2J\x1b]0;pwned\x07" + b"x" * 200 + b",overview\nA,b\n")
+    with pytest.raises(FileProblem) as refused:
+        labelled_records(read_frame(path)[0], "tmdb", ["Drama"])
+    message = str(refused.value)
+    assert "\x1b" not in message and "?[2j?]0;pwned?" in message and "x" * 60 not in message
 
 
 def test_a_quoted_header_name_holds_its_commas(tmp_path):
@@ -117,7 +143,8 @@ def test_a_quoted_header_name_holds_its_commas(tmp_path):
     assert frame.columns == ["title,_original", "overview", "genres"] and notes
 
 
-def test_a_file_that_is_no_csv_gets_a_message_saying_what_was_expected(tmp_path):
+def test_a_file_that_is_no_csv_gets_a_message_saying_what_was_expected(tmp_path,
+                                                                        monkeypatch):
     from models.genre_files import FileProblem, read_frame
     cases = {"folder": (None, "is a folder"), "book.csv": (b"PK\x03\x04 book", "Excel"),
              "data.csv": (b' [{"a": 1}]', "looks like JSON"), "empty.csv": (b"\n", "is empty"),
@@ -126,12 +153,31 @@ def test_a_file_that_is_no_csv_gets_a_message_saying_what_was_expected(tmp_path)
                               "a quote .\". opens and never closes"),
              # cut mid-character: a traceback (UnicodeDecodeError) before
              "cut.csv": (b"\xff\xfe" + "title,overview\n".encode("utf-16-le") + b"\n",
-                         "byte 32 cannot be read as UTF-16")}
+                         "byte 32 cannot be read as UTF-16"),
+             # was "a row has more fields than the header"
+             "nobom.csv": ("title,overview,genres\nA,b,Drama\n".encode("utf-16-le") * 9,
+                           "UTF-16 without a byte order mark, or a binary file")}
     for name, (content, says) in cases.items():
         path = tmp_path / name
         path.mkdir() if content is None else path.write_bytes(content)
         with pytest.raises(FileProblem, match=says):
             read_frame(path)
+    # refused before the memory goes: a one-line "header" of millions of columns (3 GB
+    # to say "no rows"), a small .gz of more than the cap, a pipe that may never end
+    (tmp_path / "wide.csv").write_text(",".join(f"c{i}" for i in range(30_000)) + "\n")
+    with pytest.raises(FileProblem, match="first line is over 100,000 characters"):
+        read_frame(tmp_path / "wide.csv")
+    import gzip
+
+    from models import genre_files
+    (tmp_path / "big.csv.gz").write_bytes(gzip.compress(
+        b"title,overview,genres\n" + b"A,b,Drama\n" * 300_000))
+    monkeypatch.setattr(genre_files, "MAX_BYTES", 1 << 20)
+    with pytest.raises(FileProblem, match="larger than 1 MB"):
+        read_frame(tmp_path / "big.csv.gz")
+    os.mkfifo(tmp_path / "pipe.csv")
+    with pytest.raises(FileProblem, match="not a regular file"):
+        read_frame(tmp_path / "pipe.csv")
     (tmp_path / "dates.csv").write_text("title,overview,genres,release_date\n"
                                         "A,Aliens land.,Science Fiction,10/15/2025\n")
     from models.genre_files import labelled_records
