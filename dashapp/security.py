@@ -155,17 +155,29 @@ def _check_api_request():
     request = flask.request
     if request.method != "POST" or not request.path.startswith(API_PREFIX):
         return None
+    # read first, so a body past the cap sent without a length (chunked) is the 413 it
+    # is, not a parse failure
+    if not request.get_data(cache=True):
+        return _error(400, "bad input: the request has no body; send a JSON object")
+    if not request.is_json:
+        return _error(400, "bad input: send a JSON object with Content-Type: application/json")
     try:
         body = request.get_json(silent=True)
     except RecursionError:
         return _error(400, "bad input: JSON nested too deeply")
+    if body is None:
+        return _error(400, "bad input: the body is not valid JSON (UTF-8)")
     if not isinstance(body, dict):
-        return _error(400, "bad input: send a JSON object (Content-Type: application/json)")
+        return _error(400, "bad input: send a JSON object ({\"field\": value, …}), not a "
+                           f"{_JSON_TYPES.get(type(body), type(body).__name__)}")
     try:
-        _check_json("body", body, 0)
+        _check_json("body", body, 0, texts=False)   # the models read any text (serving)
     except BadCallback as exc:
         return _error(400, f"bad input: {exc}")
     return None
+
+
+_JSON_TYPES = {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}
 
 
 def _hide_dev_routes(app: dash.Dash):
@@ -343,7 +355,11 @@ def _check_value(where: str, prop: str, value) -> None:
     if not ok:
         raise BadCallback(f"{where}: a value of type {type(value).__name__} is not valid "
                           "here")
-    _check_json(where, value, 0)
+    # the SQL console refuses such text itself, with a message on the page
+    _check_json(where, value, 0, texts=where not in _OWN_TEXT_CHECK)
+
+
+_OWN_TEXT_CHECK = {"sql-editor.value"}
 
 
 def _scalar(value) -> bool:
@@ -352,17 +368,34 @@ def _scalar(value) -> bool:
         isinstance(value, str) and len(value) <= MAX_VALUE_TEXT)
 
 
-def _check_json(where: str, value, depth: int) -> None:
+def _check_json(where: str, value, depth: int, texts: bool = True) -> None:
+    """Depth, finite numbers and (with `texts`) text UTF-8 can hold, all through."""
     if depth > MAX_DEPTH:
         raise BadCallback(f"{where}: value nested too deeply")
     if isinstance(value, float) and not math.isfinite(value):
         raise BadCallback(f"{where}: numbers must be finite")
-    if isinstance(value, list):
+    if isinstance(value, str):
+        if texts:
+            _check_text(where, value)
+    elif isinstance(value, list):
         for v in value:
-            _check_json(where, v, depth + 1)
+            _check_json(where, v, depth + 1, texts)
     elif isinstance(value, dict):
-        for v in value.values():
-            _check_json(where, v, depth + 1)
+        for k, v in value.items():
+            if texts:
+                _check_text(where, k)
+            _check_json(where, v, depth + 1, texts)
+
+
+def _check_text(where: str, text: str) -> None:
+    """Text UTF-8 can hold: JSON may carry a lone surrogate ("\\ud800", half of an
+    emoji), which Python decodes but DuckDB, files and the reply cannot store."""
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise BadCallback(f"{where}: text is not valid Unicode (a lone surrogate "
+                              "code point)") from None
 
 
 def _excerpt(value, width: int = 80) -> str:

@@ -608,6 +608,34 @@ CALLBACK_CASES: list[tuple[str, object, set[int]]] = [
          "value": {"mode": "x", "a": "a", "b": "b", "names": {}}}]), {400}),
     ("blend list a string", _callback_body("blend-mine-list.children", inputs=[
         {"id": "blend-mine", "property": "data", "value": "x"}]), {400}),
+    # each of these was a 500 (a review, 2026-12-06): DuckDB cannot store a lone
+    # surrogate, and the Blend view's lookups took a number for the blend's id
+    ("upload name a lone surrogate", _callback_body("blend-new-status.children", inputs=[
+        {"id": "blend-new-upload", "property": "contents",
+         "value": "data:text/csv;base64,VGl0bGUsRGF0ZQpYLDEvMi8yMQo="},
+        {"id": "blend-new-profile", "property": "value", "value": None}], state=[
+        {"id": "blend-new-upload", "property": "filename", "value": "\ud800.csv"},
+        {"id": "blend-new-name", "property": "value", "value": "A\ud800"},
+        {"id": "blend-keys", "property": "data", "value": None},
+        {"id": "blend-mine", "property": "data", "value": None}]), {400}),
+    ("a path with a lone surrogate", _callback_body(
+        "_pages_content.children", inputs=[
+            {"id": "_pages_location", "property": "pathname", "value": "/blend/\ud800"},
+            {"id": "_pages_location", "property": "search", "value": ""}]), {400}),
+    ("blend id a number (list)", _callback_body("blend-recs.children", state=[
+        {"id": "blend-id", "property": "data", "value": 10**30}]), {400}),
+    ("blend id a list (charts)", _callback_body("blend-over-time-graph.figure", inputs=[
+        {"id": "blend-version", "property": "data", "value": None},
+        {"id": "blend-content", "property": "data", "value": None},
+        {"id": "blend-id", "property": "data", "value": [1]}]), {400}),
+    ("momentum family a number", _callback_body("forecasts-momentum-graph.figure", inputs=[
+        {"id": "forecasts-family", "property": "value", "value": 5}]), {200}),
+    ("genre kinds a number", _callback_body("filters-store.data", state=[
+        {"id": "filter-release", "property": "min", "value": None},
+        {"id": "filter-release", "property": "max", "value": None},
+        {"id": "genre-kinds", "property": "data", "value": 5},
+        {"id": "filter-countries", "property": "options", "value": None},
+        {"id": "filter-ratings", "property": "options", "value": None}]), {400}),
 ]
 
 
@@ -648,6 +676,23 @@ def test_hostile_api_and_callback_bodies(server):
         if response.status_code >= 400 and len(response.content) > 1000:
             problems.append(f"{label}: a {len(response.content):,}-byte error (an echo?)")
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("raw, content_type, message", [
+    ("", "application/json", "no body"),
+    ('{"description": "x"}', "text/plain", "Content-Type: application/json"),
+    ("{not json", "application/json", "not valid JSON"),
+    (b'{"description": "\xff"}', "application/json", "not valid JSON"),   # not UTF-8
+    ("[1, 2]", "application/json", "not a list"),
+    ("NaN", "application/json", "not a number"),
+])
+def test_api_bodies_are_told_which_mistake(server, raw, content_type, message):
+    """Four mistakes got one message ("send a JSON object (Content-Type: …)"), even
+    when the Content-Type was right and the JSON was what was wrong."""
+    response = server.client.post("/api/predict-genres", content=raw,
+                                  headers={"Content-Type": content_type})
+    assert response.status_code == 400
+    assert message in response.json()["error"]
 
 
 @pytest.mark.parametrize("method, path, status", [

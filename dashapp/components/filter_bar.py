@@ -139,6 +139,7 @@ def sync_filters(search, _reset, kinds, release, start, end, genres, countries, 
                  year_min, year_max, genre_kinds, country_options=None, rating_options=None):
     """One callback owns URL, store and controls, so they can never disagree."""
     bounds = (year_min, year_max)
+    genre_kinds = _genre_kinds(genre_kinds)
     trigger = ctx.triggered_id
     left_out = ""
     if trigger == ids.FILTER_RESET:
@@ -164,6 +165,18 @@ def sync_filters(search, _reset, kinds, release, start, end, genres, countries, 
     if warning:
         summary = [summary, " ", html.Strong(warning, className="text-warning")]
     return [url, f.to_store(), summary, *controls_from_filters(f, bounds)]
+
+
+def _genre_kinds(value) -> list[list[str]]:
+    """The GENRE_KINDS store as the layout wrote it ([[genre, "movie,show"], …]); a
+    crafted one is a 400 rather than a failure inside the filters."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > 10_000 or not all(
+            isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p)
+            for p in value):
+        raise validation.BadInput("genre kinds: expected [genre, kinds] pairs of texts")
+    return value
 
 
 def _values(options) -> list[str] | None:

@@ -104,6 +104,7 @@ def filters_from(kind, runtime, ratings, exclude) -> BlendFilters:
           Input(RATINGS, "value"), Input(EXCLUDE, "value"), State(BLEND_ID, "data"))
 def update_recommendations(_version, _content, for_whom, n, kind, runtime, ratings, exclude,
                            blend_id):
+    blend_id = parts.blend_id_of(blend_id)
     genres = list(catalog.filter_options(wh()).genres)
     try:
         people, recs = blend_service.recommendations(
@@ -131,6 +132,7 @@ def update_recommendations(_version, _content, for_whom, n, kind, runtime, ratin
           State(KIND, "value"), State(RUNTIME, "value"), State(RATINGS, "value"),
           State(EXCLUDE, "value"), prevent_initial_call=True)
 def download_recommendations(_n, blend_id, for_whom, n, kind, runtime, ratings, exclude):
+    blend_id = parts.blend_id_of(blend_id)
     try:
         people, recs = blend_service.recommendations(
             wh().paths.data_dir, wh(), blend_id, for_whom, n, filters_from(kind, runtime, ratings, exclude))
@@ -145,6 +147,7 @@ def download_recommendations(_n, blend_id, for_whom, n, kind, runtime, ratings, 
           + [Output("blend-overlap", "children")],
           Input(VERSION, "data"), Input(CONTENT, "data"), Input(BLEND_ID, "data"))
 def update_insights(_version, _content, blend_id):
+    blend_id = parts.blend_id_of(blend_id)
     people, f = blend_service.insight_frames(wh().paths.data_dir, wh(), blend_id)
     figures = [figs.over_time(f["blend-over-time"], people),
                figs.share_bars(f["blend-weekday"], people, "weekday", figs.WEEKDAY_TITLE),
@@ -163,6 +166,7 @@ def update_insights(_version, _content, blend_id):
 def download_chart(_n, blend_id):
     trigger = ctx.triggered_id  # None when a request names no input as changed
     chart = trigger.get("chart") if isinstance(trigger, dict) else None
+    blend_id = parts.blend_id_of(blend_id)
     _people, frames = blend_service.insight_frames(wh().paths.data_dir, wh(), blend_id)
     if chart not in frames:
         raise PreventUpdate

@@ -34,6 +34,12 @@ def browser_map(value, name: str) -> dict[str, str]:
     return value
 
 
+def blend_id_of(value) -> str:
+    """The Blend view's blend id (its URL's store), checked before any query: a
+    crafted number or list is a 400, not a failed lookup."""
+    return validation.text(value, "blend id", max_len=100, optional=False)
+
+
 def counter(value, name: str) -> int:
     """A version counter store (0 when unset)."""
     if value is None:

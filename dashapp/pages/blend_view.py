@@ -67,7 +67,7 @@ def layout(blend_id: str | None = None, **_query) -> html.Div:
           State(panels.FOR_WHOM, "value"))
 def show_members(_version, blend_id, keys, for_whom):
     """Header and one card per member; owner controls where this browser has the key."""
-    blend_id = validation.text(blend_id, "blend id", max_len=100, optional=False)
+    blend_id = parts.blend_id_of(blend_id)
     keys = parts.browser_map(keys, "keys")
     data = blend_service.load_blend(wh().paths.data_dir, blend_id, with_viewings=False)
     if data is None:
@@ -102,7 +102,7 @@ def add_person(contents, profile, filename, name, blend_id, keys, version):
     if not contents:
         return (no_update,) * 7
     keys, version = parts.browser_map(keys, "keys"), parts.counter(version, "version")
-    blend_id = validation.text(blend_id, "blend id", max_len=100, optional=False)
+    blend_id = parts.blend_id_of(blend_id)
     try:
         upload = parts.add_uploaded_person(wh(), blend_id, contents, profile,
                                            filename, name)

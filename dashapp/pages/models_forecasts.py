@@ -21,6 +21,7 @@ from dashapp.state import wh
 from models import artifacts, serving
 from models._forecast_core import CANDIDATES, HORIZON
 from models.forecasting import MOMENTUM_FAMILIES, ForecastBundle
+from queries import validation
 
 dash.register_page(__name__, path="/models/forecasts", name="Forecasts", order=11,
                    filters=False,  # the series cover the whole catalog
@@ -63,7 +64,9 @@ def forecast_view(series: str | None, horizon: int | None, model: str | None) ->
 
 def momentum(family: str | None) -> pl.DataFrame:
     b = bundle()
-    return b.momentum_frame(family or "netflix_genre") if b else pl.DataFrame()
+    # an unknown or crafted value (a number, a list) shows the default family
+    family = validation.choice(family, MOMENTUM_FAMILIES, "netflix_genre")
+    return b.momentum_frame(family) if b else pl.DataFrame()
 
 
 def all_forecasts() -> pl.DataFrame:
