@@ -61,10 +61,17 @@ RATINGS = MATURITY_RATINGS
 MAX_PEOPLE = 50
 
 
+def _present(data: dict, *keys: str):
+    """The first of `keys` the request gives (null and "" count as not given)."""
+    return next((data[k] for k in keys if data.get(k) is not None and data[k] != ""), None)
+
+
 def _text(data: dict, *keys: str, limit: int) -> str:
-    value = next((data[k] for k in keys if data.get(k) not in (None, "")), "")
-    if not isinstance(value, (str, int, float)):
-        raise BadInput(f"{keys[0]} must be text")
+    value = _present(data, *keys)
+    if value is None:
+        return ""
+    if not isinstance(value, str):   # true would be read as the word "True"
+        raise BadInput(f"{keys[0]} must be text, not {type(value).__name__}")
     value = str(value).strip()
     if len(value) > limit:
         raise BadInput(f"{keys[0]} is limited to {limit:,} characters")
@@ -81,8 +88,10 @@ def _require_words(text: str, name: str) -> None:
 
 def _names(data: dict, key: str, limit: int) -> tuple[str, ...]:
     """A list of names, or one comma-separated string of them."""
-    value = data.get(key) or ()
-    if isinstance(value, str):
+    value = _present(data, key)
+    if value is None:
+        value = ()
+    elif isinstance(value, str):
         value = value.split(",")
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
         raise BadInput(f"{key} must be a list of names or one comma-separated string")
@@ -124,13 +133,14 @@ def length_of(data: dict, kind: str) -> tuple[int | None, int | None]:
 
 def whole_number(data: dict, key: str, low: int, high: int) -> int | None:
     """`data[key]` as a whole number in [low, high] (None when absent or empty); a bool,
-    a fraction, text that is not a number, or infinity (1e400 in JSON) is BadInput."""
-    value = data.get(key)
-    if value in (None, ""):
+    a fraction, text (even "12"), or infinity (1e400 in JSON) is BadInput."""
+    value = _present(data, key)
+    if value is None:
         return None
-    try:
+    try:   # a JSON number: text ("12", "١٢") and true are not numbers
         number = int(value)
-        exact = not isinstance(value, bool) and number == float(value)
+        exact = isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and number == float(value)
     except (TypeError, ValueError, OverflowError):
         exact = False
     if not exact or not low <= number <= high:
@@ -139,8 +149,8 @@ def whole_number(data: dict, key: str, low: int, high: int) -> int | None:
 
 
 def _kind(data: dict) -> str:
-    value = data.get("type") or data.get("kind") or "movie"
-    kind = kind_of(value) if isinstance(value, str) else None
+    value = _present(data, "type", "kind")
+    kind = "movie" if value is None else kind_of(value) if isinstance(value, str) else None
     if kind is None:
         raise BadInput("type must be movie or show")
     return kind
@@ -173,7 +183,8 @@ class GenreRequest:
             raise BadInput("give a description or a title (a description says most)")
         _require_words(description + title, "description")
         kind = _kind(data)
-        countries = _names(data, "countries" if data.get("countries") else "country", 10)
+        countries = _names(data, "countries" if _present(data, "countries") is not None
+                           else "country", 10)
         rating = _text(data, "rating", "maturity_rating", limit=20) or None
         if rating is not None:
             rating = rating_of(rating)

@@ -165,6 +165,30 @@ def test_the_genre_request_refuses_infinity_too():
         copilot_serving.CopilotRequest.parse(["not", "a", "dict"])
 
 
+@pytest.mark.parametrize("change, message", [
+    ({"description": True}, "description must be text, not bool"),   # was "True"
+    ({"description": 1917}, "description must be text, not int"),
+    ({"title": ["a"], "description": "x"}, "title must be text, not list"),
+    ({"type": False}, "type must be movie or show"),                  # was "movie"
+    ({"cast": False}, "cast must be a list of names"),                # was no cast
+    ({"countries": {}}, "countries must be a list of names"),
+    ({"release_year": "2001"}, "whole number"),                       # text, not a number
+    ({"release_year": "\u0662\u0660\u0660\u0661"}, "whole number"),  # Arabic digits
+])
+def test_genre_request_fields_of_the_wrong_type_are_refused(change, message):
+    """docs/API.md: a field of the wrong type is a 400. The parser read true as the word
+    "True", treated false, [] or {} as absent, and read "2001" as a number."""
+    from models.serving import GenreRequest, TmdbGenreRequest
+    with pytest.raises(BadInput, match=message):
+        GenreRequest.parse({"description": "A heist in Madrid.", **change})
+    with pytest.raises(BadInput, match="language must be text"):
+        TmdbGenreRequest.parse({"overview": "A heist.", "language": 10**19})
+    # absent stays absent: null and "" are no value
+    parsed = GenreRequest.parse({"description": "x", "type": None, "cast": "",
+                                 "release_year": None})
+    assert (parsed.kind, parsed.cast, parsed.release_year) == ("movie", (), None)
+
+
 @pytest.mark.parametrize("text", ["🎬🍿🔥", "!!! ... ???", "🙂 - 🙃"])
 def test_genre_requests_without_a_word_are_refused_not_guessed(text):
     from models.serving import GenreRequest, TmdbGenreRequest
