@@ -313,7 +313,14 @@ _SYSTEM_SUGGESTION = re.compile(r'\nDid you mean "(?:pg_|duckdb_|sqlite_|informa
                                 r'[^"]*"\?')
 
 
+# and it offers a SET the console refuses (its configuration is locked)
+_SET_ADVICE = re.compile(r' Use "SET max_expression_depth TO x" to increase the maximum '
+                         r'expression depth\.')
+
+
 def _system_suggestion_dropped(message: str) -> str:
+    message = _SET_ADVICE.sub(" Nest the query less (this limit cannot be raised here).",
+                              message)
     return _SYSTEM_SUGGESTION.sub("\nSHOW TABLES lists the warehouse's tables.", message)
 
 
@@ -572,7 +579,9 @@ def interactive(
     buffer: list[str] = []
     while True:
         line = _read_line("...> " if buffer else "sql> ", inp, out)
-        if line is None:
+        if line is None:   # a last statement without its ';' is run, not dropped
+            if "".join(buffer).strip():
+                _show(run("\n".join(buffer), timeout_s, row_cap), state["mode"], out)
             return
         if not buffer and line.strip().rstrip("; \t").lower() in QUIT_WORDS:
             return
