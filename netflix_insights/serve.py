@@ -122,6 +122,11 @@ def serve(data_dir: Path, host: str | None = None, port: int | None = None,
         from netflix_insights.supervise import serve_behind_nginx
         return serve_behind_nginx(data_dir, path, conf)
     if prod:
+        if not _loopback(conf["host"]):
+            print(f"gunicorn alone on {conf['host']}: a few slow clients can hold all its "
+                  f"{int(conf['workers']) * int(conf['threads'])} threads for as long as "
+                  "they like; add --proxy nginx for a network you do not trust "
+                  "(docs/OPERATIONS.md)", file=sys.stderr)
         exec_gunicorn(path, conf)  # does not return
     from dashapp.app import app
     warm_up(app)
@@ -129,6 +134,12 @@ def serve(data_dir: Path, host: str | None = None, port: int | None = None,
           "development server (Ctrl-C to stop; --prod for gunicorn)", file=sys.stderr)
     app.run(host=conf["host"], port=int(conf["port"]), debug=False)
     return 0
+
+
+def _loopback(host: str) -> bool:
+    """Whether only this machine can reach `host` (the default 127.0.0.1)."""
+    bare = host.strip("[]")
+    return bare == "localhost" or bare == "::1" or bare.startswith("127.")
 
 
 def check_address(host: str, port: int) -> None:
