@@ -146,6 +146,16 @@ def _too_large(cap: int) -> flask.Response:
     return _error(413, too_large_message())
 
 
+def _cut_at_the_cap() -> bool:
+    """Whether the body was sent without a length (chunked) and reached the request cap:
+    Werkzeug then hands over the first `cap` bytes rather than refusing, and the cut-off
+    JSON read as malformed (a 400) instead of too large (a 413)."""
+    request = flask.request
+    cap = request.max_content_length
+    return (request.content_length is None and cap is not None
+            and len(request.get_data(cache=True)) >= cap)
+
+
 API_PREFIX = "/api/"
 
 
@@ -155,8 +165,8 @@ def _check_api_request():
     request = flask.request
     if request.method != "POST" or not request.path.startswith(API_PREFIX):
         return None
-    # read first, so a body past the cap sent without a length (chunked) is the 413 it
-    # is, not a parse failure
+    if _cut_at_the_cap():
+        return _too_large(0)
     if not request.get_data(cache=True):
         return _error(400, "bad input: the request has no body; send a JSON object")
     if not request.is_json:
@@ -235,6 +245,8 @@ def _check_callback_request(app: dash.Dash):
     request = flask.request
     if request.method != "POST" or not request.path.endswith("/_dash-update-component"):
         return None
+    if _cut_at_the_cap():
+        return _too_large(0)
     try:
         body = request.get_json(silent=True)
     except RecursionError:  # json.loads gives up on very deep nesting (50,000 levels)

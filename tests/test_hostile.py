@@ -695,6 +695,20 @@ def test_api_bodies_are_told_which_mistake(server, raw, content_type, message):
     assert message in response.json()["error"]
 
 
+@pytest.mark.parametrize("path", ["/api/predict-genres", "/_dash-update-component"])
+def test_a_body_past_the_cap_sent_without_a_length_is_too_large(server, path):
+    """Chunked, with no Content-Length: Werkzeug hands over the first cap's worth of
+    bytes, and the cut-off JSON was answered as malformed (400), not as too large."""
+    def body():
+        yield b'{"description": "'
+        for _ in range(12):
+            yield b"x" * (1 << 20)
+        yield b'"}'
+    response = server.client.post(path, content=body(),
+                                  headers={"Content-Type": "application/json"})
+    assert response.status_code == 413 and "too large" in response.json()["error"]
+
+
 @pytest.mark.parametrize("method, path, status", [
     ("GET", "/api/copilot", 405), ("GET", "/api/predict-genres", 405),
     ("PUT", "/api/copilot", 405), ("DELETE", "/api/predict-genres", 405),
