@@ -208,8 +208,7 @@ def _rows_up_to(reader, keep: Callable[[list[str]], bool], max_rows: int, refusa
 def read_rows(text: str, max_rows: int) -> Rows:
     """The data rows under a `Title,Date` header; blank lines are skipped. The
     delimiter (comma, semicolon or tab: Excel re-saves) is the header line's."""
-    first_line = text.lstrip().split("\n", 1)[0]
-    delimiter = max([",", ";", "\t"], key=first_line.count)
+    delimiter = _header_delimiter(text[:2000])
     reader = csv.reader(text_lines(text), delimiter=delimiter)
     try:
         header = _read_header(reader)
@@ -495,9 +494,17 @@ def unzip_upload(data: bytes, max_bytes: int) -> bytes:
                        "download, folder CONTENT_INTERACTION) nor NetflixViewingHistory.csv.")
 
 
+def _header_delimiter(text: str) -> str:
+    """Comma, semicolon or tab: the most frequent in the first line (Excel re-saves a
+    CSV with its locale's separator, ';' across most of Europe)."""
+    first_line = text.lstrip().split("\n", 1)[0]
+    return max([",", ";", "\t"], key=first_line.count)
+
+
 def _is_activity_header(text: str) -> bool:
     try:
-        first = next(csv.reader(io.StringIO(text.lstrip()[:2000])), [])
+        first = next(csv.reader(io.StringIO(text.lstrip()[:2000]),
+                                delimiter=_header_delimiter(text[:2000])), [])
     except csv.Error:  # not CSV at all: the history reader says what was expected
         return False
     cells = {c.strip().strip("\ufeff").strip('"').lower() for c in first}
@@ -511,7 +518,7 @@ def read_activity(text: str, max_rows: int) -> Export:
     """ViewingActivity.csv, either column layout (the classic one starting with Profile
     Name, the newer fully quoted one starting with Duration): rows per profile.
     Trailers, teasers, hooks and other supplemental videos are left out and counted."""
-    reader = csv.reader(text_lines(text.lstrip()))
+    reader = csv.reader(text_lines(text.lstrip()), delimiter=_header_delimiter(text[:2000]))
     try:
         header = [c.strip().strip("\ufeff").lower() for c in next(reader)]
     except csv.Error as exc:
@@ -540,7 +547,9 @@ def read_activity(text: str, max_rows: int) -> Export:
     frame = pl.DataFrame(cells, schema={n: pl.String for n in cells}).with_row_index("idx")
     frame = frame.with_columns(
         pl.col("title", "profile", "supplemental").str.strip_chars(),
-        date=pl.col("start").str.strip_chars().str.slice(0, 10),
+        # the date part: up to a space or ISO's T ("2022-02-09 14:30:00", and as Excel
+        # re-saves it "2/9/2022 2:05", which a cut at 10 characters left as "2/9/2022 2")
+        date=pl.col("start").str.strip_chars().str.extract(r"^([^\sT]*)", 1),
         # h:mm:ss, each part at most 4 digits: a longer number is no duration (read as
         # unknown, as the other format's rows are), and would overflow the cast
         seconds=pl.col("duration").str.extract(r"^\s*(\d{1,4}):\d{1,4}:\d{1,4}", 1)

@@ -618,6 +618,18 @@ def test_lines_are_split_as_stringio_splits_them(text):
     assert list(text_lines(text)) == list(io.StringIO(text, newline=""))
 
 
+def test_a_viewing_activity_resaved_by_excel_is_read(catalog):
+    """Saved by a European Excel: ';' between cells (refused as "the Blend needs
+    NetflixViewingHistory.csv") and Start Time as a short date with a time ("2/9/2022
+    2:05", cut at 10 characters to "2/9/2022 2" and refused)."""
+    rows = [(p, f"{int(s[5:7])}/{int(s[8:10])}/{s[:4]} {int(s[11:13])}:{s[14:16]}", d, t, sup)
+            for p, s, d, t, sup in ACTIVITY]
+    text = activity(rows).decode().replace(",", ";")
+    ana = parse(text.encode(), catalog, profile="Ana")
+    assert ana.kind == "activity" and ana.viewings.height == 2
+    assert parse(activity(), catalog, profile="Ana").items.equals(ana.items)
+
+
 def test_zip_from_netflix_is_read(catalog):
     """The personal-data download keeps ViewingActivity.csv under CONTENT_INTERACTION/."""
     data = _zip(activity(), "netflix-report/CONTENT_INTERACTION/ViewingActivity.csv")
