@@ -195,12 +195,14 @@ def type_changed(kind, genres):
           prevent_initial_call=True)
 def assess(_clicks, kind, genres, timing, country, language, runtime, seasons, rating):
     timing = validation.text(timing, "timing", max_len=20) or ""
+    # "m5" / "q4" (the timing dropdown's values): the request takes numbers, not text
+    when = int(timing[1:]) if timing[1:].isascii() and timing[1:].isdigit() else timing[1:]
     data = {"type": kind, "genres": genres or [], "country": country, "language": language,
             # the other kind's length field is disabled, but keeps its value
             "runtime_minutes": runtime if kind != "show" else None,
             "seasons": seasons if kind == "show" else None, "maturity_rating": rating,
-            "month": timing[1:] if timing.startswith("m") else None,
-            "quarter": timing[1:] if timing.startswith("q") else None}
+            "month": when if timing.startswith("m") else None,
+            "quarter": when if timing.startswith("q") else None}
     try:
         result = copilot_serving.predict(wh().paths.data_dir, wh().build_id,
                                  copilot_serving.CopilotRequest.parse(data))
