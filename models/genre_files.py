@@ -78,6 +78,10 @@ class LabelledFile:
 UNREAD = {"release_date": ("release_date", "could not be read: left empty"),
           "release_date_year": ("release_date", "not YYYY-MM-DD: the year was read, the "
                                                 "month left out"),
+          "original_language": ("original_language", "not an ISO 639-1 code (en, ja…) "
+                                                     "nor a language name read: left empty"),
+          "original_language_name": ("original_language", "a language's name: read as its "
+                                                          "ISO 639-1 code"),
           "duration": ("duration", "could not be read: left empty"),
           "rating": ("rating", "not a Netflix rating (TV-MA, PG-13…): left empty"),
           "release_year": ("release_year", "could not be read: left empty"),
@@ -101,6 +105,12 @@ class _Unread:
 
 def _split(value, sep: str) -> list[str]:
     return [v.strip() for v in (value or "").split(sep) if v.strip()]
+
+
+def _names(value) -> list[str]:
+    """Countries or people: separated by commas as the Kaggle file does, or by '|' or
+    ';' as other exports do ("United States|India" was one unknown country)."""
+    return [v.strip() for v in re.split(r"[,|;]", value or "") if v.strip()]
 
 
 def _year(value, earliest: int = 1874) -> int | None:
@@ -132,10 +142,18 @@ def _minutes(text: str) -> int | None:
 
 
 def tmdb_record(row: dict, unread: _Unread | None = None) -> dict:
-    """A TMDB row's inputs (its labels: labelled_records, which finds the separator)."""
-    text = str(row.get("release_date") or "").strip()
+    """A TMDB row's inputs (its labels: labelled_records, which finds the separator).
+    The year: release_date's, else a release_year or year column's (read, a movie
+    sent without it matches a training movie on its title alone: a remake would count
+    as seen); a two-digit year (12/24/21, as TMDB's posters export writes it) is 20yy
+    up to next year, else 19yy."""
+    text = next((str(row[c]).strip() for c in ("release_date", "release_year", "year")
+                 if str(row.get(c) or "").strip()), "")
     iso = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-\d{1,2})?)?(?:[ T].*)?", text)
     year = _year(text)
+    if year is None and (short := re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-](\d{2})", text)):
+        century = 2000 if 2000 + int(short.group(1)) <= date.today().year + 1 else 1900
+        year = century + int(short.group(1))
     month = int(iso.group(2)) if iso and iso.group(2) else None
     if month is not None and not 1 <= month <= 12:
         month, iso = None, None   # counted below as not read
@@ -143,8 +161,34 @@ def tmdb_record(row: dict, unread: _Unread | None = None) -> dict:
         unread("release_date_year" if year else "release_date", text)
     return {"kind": "movie", "title": (row.get("title") or "").strip(),
             "description": (row.get("overview") or "").strip(),
-            "original_language": (row.get("original_language") or "").strip().lower() or None,
+            "original_language": _language(row.get("original_language"), unread),
             "release_year": year, "release_month": month}
+
+
+# languages written out, as some exports give them ("English"), to the ISO 639-1 codes
+# TMDB uses and the model read
+LANGUAGE_CODES = {"english": "en", "french": "fr", "spanish": "es", "german": "de",
+                  "italian": "it", "japanese": "ja", "korean": "ko", "chinese": "zh",
+                  "mandarin": "zh", "cantonese": "cn", "hindi": "hi", "portuguese": "pt",
+                  "russian": "ru", "turkish": "tr", "arabic": "ar", "dutch": "nl",
+                  "swedish": "sv", "danish": "da", "norwegian": "no", "finnish": "fi",
+                  "polish": "pl", "thai": "th", "indonesian": "id", "tagalog": "tl",
+                  "telugu": "te", "tamil": "ta", "malayalam": "ml", "persian": "fa",
+                  "hebrew": "he", "greek": "el", "czech": "cs", "hungarian": "hu",
+                  "ukrainian": "uk", "vietnamese": "vi", "romanian": "ro"}
+
+
+def _language(value, unread: _Unread | None) -> str | None:
+    text = str(value or "").strip().lower()
+    if not text or (len(text) in (2, 3) and text.isalpha()):
+        return text or None
+    if text in LANGUAGE_CODES:
+        if unread:
+            unread("original_language_name", value)
+        return LANGUAGE_CODES[text]
+    if unread:
+        unread("original_language", value)
+    return None
 
 
 def netflix_record(row: dict, unread: _Unread | None = None) -> dict:
@@ -166,11 +210,11 @@ def netflix_record(row: dict, unread: _Unread | None = None) -> dict:
     kind = kind_of(row.get("type"))
     if (kind, bool(seasons)) in (("movie", True), ("show", False)) and (seasons or runtime):
         unread("duration_kind", duration)
-    people = _split(row.get("cast"), ",") + _split(row.get("director"), ",")
+    people = _names(row.get("cast")) + _names(row.get("director"))
     return {"kind": kind,
             "title": (row.get("title") or "").strip(),
             "description": (row.get("description") or "").strip(),
-            "countries": _split(row.get("country"), ","), "people": people,
+            "countries": _names(row.get("country")), "people": people,
             "maturity_rating": rating_of(rating),
             "release_year": year, "runtime_minutes": runtime,
             "seasons": seasons}
@@ -318,7 +362,7 @@ def _genre_id_names(value, sep: str) -> str:
     """TMDB genre ids ("[28, 12]" or "28,12") as names joined by `sep`; an id TMDB does
     not have, or a piece that is no id, is kept as written (an unknown label)."""
     items = _list_items(value)
-    items = items if items is not None else _split(value, ",")
+    items = items if items is not None else _names(value)   # "28,12", "28|12", "28; 12"
     return sep.join(TMDB_GENRE_IDS.get(int(i), f"genre id {i}")
                     if re.fullmatch(r"[0-9]{1,9}", i) else i for i in items)
 
@@ -363,19 +407,65 @@ def _label_separator(frame: pl.DataFrame, task: str, known: dict[str, str]) -> s
         sum(_known_labels(v, sep, known) for v in values), sep == documented))
 
 
+def label_key(label: str) -> str:
+    """A label as files spell it, reduced to what identifies it: "Sci-Fi", "science
+    fiction" and "Science-Fiction" are TMDB's Science Fiction, "TV-Movie" its TV Movie
+    (letters, digits and '&' only, lower case; and the common abbreviation)."""
+    key = re.sub(r"[^0-9a-z&]+", "", str(label).lower())
+    return LABEL_SPELLINGS.get(key, key)
+
+
+LABEL_SPELLINGS = {"scifi": "sciencefiction", "tvfilm": "tvmovie"}
+
+
+def known_labels(labels: list[str]) -> dict[str, str]:
+    """label_key → the model's label."""
+    return {label_key(label): label for label in labels}
+
+
 def _known_labels(value, sep: str, known: dict[str, str]) -> int:
     """How many of `value`'s labels, split at `sep`, the model knows."""
-    return sum(l.lower() in known for l in _split(value, sep))
+    return sum(label_key(l) in known for l in _split(value, sep))
 
 
 def _row_separator(value, file_sep: str, task: str, known: dict[str, str]) -> str:
     """The file's separator, unless another finds more known labels in this row (a file
     pasted together from two sources: "Dramas, Comedies" and "Dramas|Comedies")."""
     pieces = _split(value, file_sep)
-    if all(p.lower() in known for p in pieces):   # the common case, at no extra cost
+    if all(label_key(p) in known for p in pieces):   # the common case, at no extra cost
         return file_sep
     return max(LABEL_SEPARATORS[task],
                key=lambda sep: (_known_labels(value, sep, known), sep == file_sep))
+
+
+# other names files give the documented columns (Kaggle's TMDB sets, IMDb-style
+# exports): read when the documented name is absent and exactly one of these is there
+COLUMN_ALIASES = {
+    "tmdb": {"title": ("original_title", "name", "movie_title", "title_x"),
+             "overview": ("description", "plot", "synopsis"),
+             "genres": ("genre", "genre_names")},
+    "netflix": {"description": ("overview", "plot", "synopsis"),
+                "listed_in": ("categories", "genres", "genre"),
+                "type": ("kind", "show_type")}}
+
+
+def _other_names_read(frame: pl.DataFrame, task: str, name: str,
+                      notes: list[str]) -> pl.DataFrame:
+    renames = {}
+    for column, others in COLUMN_ALIASES.get(task, {}).items():
+        present = [o for o in others if o in frame.columns]
+        if column not in frame.columns and len(present) == 1:
+            renames[present[0]] = column
+    if renames:
+        notes.append(f"{name} has no " + ", ".join(
+            f"{c} column: its {o} was read as {c}" for o, c in renames.items()))
+    return frame.rename(renames)
+
+
+def _other_task_hint(frame: pl.DataFrame, task: str) -> str:
+    other = next(t for t in LABEL_COLUMN if t != task)
+    return (f" ({LABEL_COLUMN[other]} is the {other} file's labels: --task {other}?)"
+            if LABEL_COLUMN[other] in frame.columns else "")
 
 
 def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
@@ -384,33 +474,49 @@ def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
     if task not in REQUIRED:
         raise FileProblem(f"task must be one of {', '.join(REQUIRED)}")
     list_notes: list[str] = []
+    frame = _other_names_read(frame, task, name, list_notes)
     frame = _lists_read_as_labels(frame, task, name, list_notes)
     missing = [c for c in REQUIRED[task] if c not in frame.columns]
     if missing:
         raise FileProblem(f"{name} lacks column(s) {', '.join(missing)}; a {task} file needs "
                           f"{', '.join(REQUIRED[task])} (optional: {', '.join(OPTIONAL[task])});"
-                          f" its columns are: {_columns_shown(frame.columns)}")
+                          f" its columns are: {_columns_shown(frame.columns)}"
+                          + _other_task_hint(frame, task))
     if not frame.height:
         raise FileProblem(f"{name} has a header but no rows")
-    known = {label.lower(): label for label in labels}
+    known = known_labels(labels)
     out, unread = LabelledFile([], notes=list_notes), _Unread()
     column, sep = LABEL_COLUMN[task], _label_separator(frame, task, known)
     if sep != LABEL_SEPARATORS[task][0]:
         out.notes.append(f"the labels in {column} are separated by '{sep}' in {name} "
                          f"(documented: '{LABEL_SEPARATORS[task][0]}'): read that way")
     convert = tmdb_record if task == "tmdb" else netflix_record
-    seen, skipped, title_only, other_sep = set(), Counter(), 0, Counter()
+    skipped, title_only, other_sep = Counter(), 0, Counter()
+    respelt: Counter = Counter()
+    # (title, text, year) → its record: a repeated row adds its labels (a file of one
+    # row per title and genre, as a database join writes it, scored each row as a title
+    # of one genre) or is a repeat
+    by_title: dict[tuple, dict] = {}
+    merged = 0
     for row in frame.iter_rows(named=True):
         record = convert(row, unread)
         row_sep = _row_separator(row.get(column), sep, task, known)
         other_sep[row_sep] += row_sep != sep
         given = _split(row.get(column), row_sep)
-        record["labels"] = list(dict.fromkeys(known[l.lower()] for l in given
-                                              if l.lower() in known))
-        key = (record["title"], record["description"], frozenset(given))
-        repeat = key in seen
-        if not repeat:   # a repeated row's labels are counted once
-            out.unknown_labels.update(l for l in given if l.lower() not in known)
+        record["labels"] = list(dict.fromkeys(known[label_key(l)] for l in given
+                                              if label_key(l) in known))
+        respelt.update(f"{l} as {known[label_key(l)]}" for l in given
+                       if label_key(l) in known and l.lower() != known[label_key(l)].lower())
+        key = (record["title"], record["description"], record["release_year"])
+        earlier = by_title.get(key)
+        new_labels = [l for l in record["labels"] if earlier is None or l not in earlier["labels"]]
+        if earlier is None or new_labels:   # a repeated row's labels are counted once
+            out.unknown_labels.update(l for l in given if label_key(l) not in known)
+        if earlier is not None and record["kind"] == earlier["kind"] and new_labels:
+            earlier["labels"] += new_labels
+            merged += 1
+            continue
+        repeat = earlier is not None
         if record["kind"] is None:
             kind = str(row.get("type") or "").strip()[:30]
             skipped[f"a type other than Movie or TV Show ({kind!r})" if kind else "no type"] += 1
@@ -421,10 +527,17 @@ def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
         elif repeat:
             skipped["the same title, text and labels as an earlier row"] += 1
         else:
-            seen.add(key)
+            by_title[key] = record
             title_only += not record["description"]
             out.records.append(record)
     out.skipped_rows = sum(skipped.values())
+    if merged:
+        out.notes.append(f"{counted(merged, 'row')} repeated an earlier row's title and text "
+                         "with other labels: their labels were added to it (one title, "
+                         "scored once)")
+    if respelt:
+        out.notes.append("labels spelt another way, read as the model's: " + ", ".join(
+            f"{shown(s, 60)} ({n})" for s, n in respelt.most_common(5)))
     out.notes += [f"{counted(n, 'row')} separate{'s its' if n == 1 else ' their'} labels by "
                   f"'{s}' instead: read that way" for s, n in other_sep.items() if n]
     out.notes += [f"{counted(n, 'row')} skipped: {why}"
