@@ -130,8 +130,12 @@ def test_valid_requests_parse():
         {**MOVIE, "maturity_rating": " tv-ma"}).maturity_rating == "TV-MA"   # as the catalog writes it
     r = copilot_serving.CopilotRequest.parse({**MOVIE, "language": "HI"})
     assert (r.kind, r.quarter, r.month, r.language, r.seasons) == ("movie", 4, None, "hi", None)
-    s = copilot_serving.CopilotRequest.parse({**SHOW, "type": "TV Show", "month": "5"})
+    s = copilot_serving.CopilotRequest.parse({**SHOW, "type": "TV Show", "month": 5})
     assert (s.kind, s.month, s.seasons, s.runtime_minutes) == ("show", 5, 1, None)
+    # a number written as text is a field of the wrong type (docs/API.md: a 400), as in
+    # every model request (serving.whole_number); the panel sends numbers
+    with pytest.raises(BadInput, match="month must be a whole number"):
+        copilot_serving.CopilotRequest.parse({**SHOW, "month": "5"})
 
 
 @pytest.mark.parametrize("change, message", [
