@@ -292,6 +292,11 @@ def read_frame(path: Path) -> tuple[pl.DataFrame, list[str]]:
     if "\x00" in text:   # a few stray NUL bytes (a text file has none): dropped, said
         notes.append(f"{path.name} holds {counted(text.count(chr(0)), 'NUL byte')}: left out")
         text = text.replace("\x00", "")
+    if excel := re.match(r"\s*sep=([,;\t|])[ \t]*\r?\n", text, re.IGNORECASE):
+        # Excel's first line naming the separator ("sep=;"), before the header
+        text = text[excel.end():]
+        notes.append(f"{path.name} starts with Excel's '{excel.group(0).strip()}' line: "
+                     "the header is the next line")
     if "\r" in text and "\n" not in text:   # classic Mac line endings: one line to polars
         text = text.replace("\r", "\n")
         notes.append(f"{path.name} ends its lines with CR alone (old Mac style): read that way")

@@ -128,6 +128,9 @@ def test_old_mac_line_ends_stray_nuls_and_escapes_in_names(tmp_path):
     path.write_bytes(b"title,overview,genres\nA,Aliens\x00 land.,Science Fiction\n")
     frame, notes = read_frame(path)
     assert frame["overview"][0] == "Aliens land." and "1 NUL byte: left out" in notes[0]
+    path.write_bytes(b"sep=;\r\ntitle;overview;genres\r\nA;Aliens land.;Science Fiction\r\n")
+    frame, notes = read_frame(path)   # Excel's separator line (was "not a CSV file")
+    assert frame.columns == ["title", "overview", "genres"] and "sep=;" in notes[0]
     path.write_bytes(b"\x1b[2J\x1b]0;pwned\x07" + b"x" * 200 + b",overview\nA,b\n")
     with pytest.raises(FileProblem) as refused:
         labelled_records(read_frame(path)[0], "tmdb", ["Drama"])
