@@ -607,8 +607,10 @@ EXPORT_SUFFIXES = (".csv", ".zip")
 def export_files(folder: Path) -> list[Path]:
     """Every export under `folder` (searched recursively), sorted by path: what the
     offline tools (blend-eval, blend-prior) read."""
+    # a gzipped CSV is listed (and refused with its reason) rather than passed over
     return sorted(p for p in Path(folder).rglob("*")
-                  if p.is_file() and p.suffix.lower() in EXPORT_SUFFIXES)
+                  if p.is_file() and (p.suffix.lower() in EXPORT_SUFFIXES
+                                      or p.name.lower().endswith(".csv.gz")))
 
 
 def fingerprint(export: Export) -> str:

@@ -630,6 +630,21 @@ def test_a_viewing_activity_resaved_by_excel_is_read(catalog):
     assert parse(activity(), catalog, profile="Ana").items.equals(ana.items)
 
 
+def test_the_offline_tools_list_a_gzipped_export_and_say_why_it_is_refused(tmp_path):
+    """blend-eval and blend-prior passed over NetflixViewingHistory.csv.gz in silence."""
+    import gzip
+
+    from blend.viewing_history import export_files, read_export_file
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "NetflixViewingHistory.csv.gz").write_bytes(gzip.compress(GOOD))
+    (tmp_path / "notes.txt.gz").write_bytes(gzip.compress(b"x"))
+    (tmp_path / "b.csv").write_bytes(GOOD)
+    found = export_files(tmp_path)
+    assert [p.name for p in found] == ["NetflixViewingHistory.csv.gz", "b.csv"]
+    with pytest.raises(HistoryError, match="gzip-compressed data, not a CSV file"):
+        read_export_file(found[0])
+
+
 def test_zip_from_netflix_is_read(catalog):
     """The personal-data download keeps ViewingActivity.csv under CONTENT_INTERACTION/."""
     data = _zip(activity(), "netflix-report/CONTENT_INTERACTION/ViewingActivity.csv")
