@@ -547,9 +547,11 @@ def read_activity(text: str, max_rows: int) -> Export:
     frame = pl.DataFrame(cells, schema={n: pl.String for n in cells}).with_row_index("idx")
     frame = frame.with_columns(
         pl.col("title", "profile", "supplemental").str.strip_chars(),
-        # the date part: up to a space or ISO's T ("2022-02-09 14:30:00", and as Excel
-        # re-saves it "2/9/2022 2:05", which a cut at 10 characters left as "2/9/2022 2")
-        date=pl.col("start").str.strip_chars().str.extract(r"^([^\sT]*)", 1),
+        # the date without its time: "2022-02-09 14:30:00", "…T14:30:00Z", and as
+        # spreadsheets re-save it "2/9/2022 2:05" (a cut at 10 characters left "2/9/2022
+        # 2"), "12/19/2022, 2:05 PM", "9. 2. 2022 14:05", "2022. 2. 9. 오후 2:05"
+        date=pl.col("start").str.strip_chars().str.replace(
+            r"[,\sT_]+(?:[^\d\s,]+\s*)?\d{1,2}:\d{2}.*$", ""),
         # h:mm:ss, each part at most 4 digits: a longer number is no duration (read as
         # unknown, as the other format's rows are), and would overflow the cast
         seconds=pl.col("duration").str.extract(r"^\s*(\d{1,4}):\d{1,4}:\d{1,4}", 1)

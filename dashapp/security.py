@@ -101,7 +101,7 @@ def install(app: dash.Dash) -> None:
     server.before_request(lambda: _check_api_request())
     server.before_request(lambda: _hide_dev_routes(app))
     server.after_request(lambda response: _add_headers(app, response))
-    server.register_error_handler(413, lambda e: _too_large(cap))
+    server.register_error_handler(413, lambda e: _too_large())
     server.register_error_handler(HTTPException, _http_error)
     server.register_error_handler(validation.BadInput, _bad_input)
     # An unknown /_dash-component-suites/ path: Dash raises, which was a 500 with a
@@ -142,14 +142,15 @@ def too_large_message() -> str:
             f"request (files up to {_mb(upload)})")
 
 
-def _too_large(cap: int) -> flask.Response:
+def _too_large() -> flask.Response:
     return _error(413, too_large_message())
 
 
 def _cut_at_the_cap() -> bool:
     """Whether the body was sent without a length (chunked) and reached the request cap:
     Werkzeug then hands over the first `cap` bytes rather than refusing, and the cut-off
-    JSON read as malformed (a 400) instead of too large (a 413)."""
+    JSON read as malformed (a 400) instead of too large (a 413). (A chunked body of
+    exactly the cap cannot be told from a longer one, and is refused too.)"""
     request = flask.request
     cap = request.max_content_length
     return (request.content_length is None and cap is not None
@@ -166,7 +167,7 @@ def _check_api_request():
     if request.method != "POST" or not request.path.startswith(API_PREFIX):
         return None
     if _cut_at_the_cap():
-        return _too_large(0)
+        return _too_large()
     if not request.get_data(cache=True):
         return _error(400, "bad input: the request has no body; send a JSON object")
     if not request.is_json:
@@ -175,7 +176,7 @@ def _check_api_request():
         body = request.get_json(silent=True)
     except RecursionError:
         return _error(400, "bad input: JSON nested too deeply")
-    if body is None:
+    if body is None and request.get_data(cache=True).strip() != b"null":
         return _error(400, "bad input: the body is not valid JSON (UTF-8)")
     if not isinstance(body, dict):
         return _error(400, "bad input: send a JSON object ({\"field\": value, …}), not a "
@@ -187,7 +188,8 @@ def _check_api_request():
     return None
 
 
-_JSON_TYPES = {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}
+_JSON_TYPES = {list: "list", str: "string", int: "number", float: "number", bool: "boolean",
+               type(None): "null"}
 
 
 def _hide_dev_routes(app: dash.Dash):
@@ -246,7 +248,7 @@ def _check_callback_request(app: dash.Dash):
     if request.method != "POST" or not request.path.endswith("/_dash-update-component"):
         return None
     if _cut_at_the_cap():
-        return _too_large(0)
+        return _too_large()
     try:
         body = request.get_json(silent=True)
     except RecursionError:  # json.loads gives up on very deep nesting (50,000 levels)

@@ -25,6 +25,7 @@ import codecs
 import gzip
 import io
 import re
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -58,6 +59,7 @@ TMDB_GENRE_IDS = {28: "Action", 12: "Adventure", 16: "Animation", 35: "Comedy", 
                   53: "Thriller", 10752: "War", 37: "Western"}
 LIST_LITERAL = re.compile(r"\s*\[(.*)\]\s*", re.DOTALL)
 MAX_LIST_CHARS = 10_000   # a label cell longer than this is split, not parsed
+SEPARATOR_NAMES = {";": "semicolon", "\t": "tab", "|": "pipe"}
 EXPECTED = "a CSV file (comma-, semicolon- or tab-separated, with a header row)"
 
 
@@ -78,6 +80,9 @@ class LabelledFile:
 UNREAD = {"release_date": ("release_date", "could not be read: left empty"),
           "release_date_year": ("release_date", "not YYYY-MM-DD: the year was read, the "
                                                 "month left out"),
+          "release_date_two_digit": ("release_date", "with a two-digit year: read as 20yy "
+                                                     "up to next year, else 19yy (a guess "
+                                                     "for films of the 1920s)"),
           "original_language": ("original_language", "not an ISO 639-1 code (en, ja…) "
                                                      "nor a language name read: left empty"),
           "original_language_name": ("original_language", "a language's name: read as its "
@@ -141,19 +146,29 @@ def _minutes(text: str) -> int | None:
     return total if 0 < total <= 600 else None
 
 
+def _two_digit_year(text: str, unread: _Unread | None) -> int | None:
+    """The year of a M/D/YY date: 20yy up to next year, else 19yy, and said to be a
+    guess (Metropolis, 2/6/27, comes out as 2027)."""
+    short = re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-](\d{2})", text)
+    if not short:
+        return None
+    if unread:
+        unread("release_date_two_digit", text)
+    yy = int(short.group(1))
+    return (2000 if 2000 + yy <= date.today().year + 1 else 1900) + yy
+
+
 def tmdb_record(row: dict, unread: _Unread | None = None) -> dict:
     """A TMDB row's inputs (its labels: labelled_records, which finds the separator).
     The year: release_date's, else a release_year or year column's (read, a movie
     sent without it matches a training movie on its title alone: a remake would count
     as seen); a two-digit year (12/24/21, as TMDB's posters export writes it) is 20yy
     up to next year, else 19yy."""
-    text = next((str(row[c]).strip() for c in ("release_date", "release_year", "year")
-                 if str(row.get(c) or "").strip()), "")
+    given = [t for c in ("release_date", "release_year", "year")
+             if (t := str(row.get(c) or "").strip())]
+    text = given[0] if given else ""
     iso = re.fullmatch(r"(\d{4})(?:-(\d{1,2})(?:-\d{1,2})?)?(?:[ T].*)?", text)
-    year = _year(text)
-    if year is None and (short := re.fullmatch(r"\d{1,2}[/.-]\d{1,2}[/.-](\d{2})", text)):
-        century = 2000 if 2000 + int(short.group(1)) <= date.today().year + 1 else 1900
-        year = century + int(short.group(1))
+    year = next((y for t in given if (y := _year(t) or _two_digit_year(t, unread))), None)
     month = int(iso.group(2)) if iso and iso.group(2) else None
     if month is not None and not 1 <= month <= 12:
         month, iso = None, None   # counted below as not read
@@ -279,7 +294,7 @@ def read_frame(path: Path) -> tuple[pl.DataFrame, list[str]]:
                 data = unpacked.read(MAX_BYTES + 1)
             if len(data) > MAX_BYTES:
                 raise too_large
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:   # zlib: a corrupt .gz's data
         raise FileProblem(f"{path.name} could not be read ({exc})") from None
     if data[:4] == b"PK\x03\x04":
         raise FileProblem(f"{path.name} is a zip or Excel workbook, not {EXPECTED}: "
@@ -292,22 +307,22 @@ def read_frame(path: Path) -> tuple[pl.DataFrame, list[str]]:
     if "\x00" in text:   # a few stray NUL bytes (a text file has none): dropped, said
         notes.append(f"{path.name} holds {counted(text.count(chr(0)), 'NUL byte')}: left out")
         text = text.replace("\x00", "")
+    if "\r" in text and "\n" not in text:   # classic Mac line endings: one line to polars
+        text = text.replace("\r", "\n")
+        notes.append(f"{path.name} ends its lines with CR alone (old Mac style): read that way")
     if excel := re.match(r"\s*sep=([,;\t|])[ \t]*\r?\n", text, re.IGNORECASE):
         # Excel's first line naming the separator ("sep=;"), before the header
         text = text[excel.end():]
         notes.append(f"{path.name} starts with Excel's '{excel.group(0).strip()}' line: "
                      "the header is the next line")
-    if "\r" in text and "\n" not in text:   # classic Mac line endings: one line to polars
-        text = text.replace("\r", "\n")
-        notes.append(f"{path.name} ends its lines with CR alone (old Mac style): read that way")
     end = text.find("\n", 0, MAX_HEADER_CHARS + 1)
     if end < 0 and len(text) > MAX_HEADER_CHARS:
         raise FileProblem(f"{path.name}'s first line is over {MAX_HEADER_CHARS:,} characters "
                           f"long: not the header row of {EXPECTED}")
     header = text[:end] if end >= 0 else text
-    sep = _delimiter(header)
+    sep = excel.group(1) if excel else _delimiter(header)
     if sep != ",":
-        notes.append(f"{path.name} is {'semicolon' if sep == ';' else 'tab'}-separated: "
+        notes.append(f"{path.name} is {SEPARATOR_NAMES[sep]}-separated: "
                      "read that way")
     try:
         frame = pl.read_csv(text.encode(), separator=sep, infer_schema=False,
@@ -502,6 +517,7 @@ def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
     # row per title and genre, as a database join writes it, scored each row as a title
     # of one genre) or is a repeat
     by_title: dict[tuple, dict] = {}
+    unknown_of: dict[tuple, set] = {}
     merged = 0
     for row in frame.iter_rows(named=True):
         record = convert(row, unread)
@@ -512,12 +528,16 @@ def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
                                               if label_key(l) in known))
         respelt.update(f"{l} as {known[label_key(l)]}" for l in given
                        if label_key(l) in known and l.lower() != known[label_key(l)].lower())
-        key = (record["title"], record["description"], record["release_year"])
+        key = (record["title"], record["description"], record["release_year"],
+               record["kind"])
         earlier = by_title.get(key)
         new_labels = [l for l in record["labels"] if earlier is None or l not in earlier["labels"]]
-        if earlier is None or new_labels:   # a repeated row's labels are counted once
-            out.unknown_labels.update(l for l in given if label_key(l) not in known)
-        if earlier is not None and record["kind"] == earlier["kind"] and new_labels:
+        # a title's labels the model does not know are counted once, on whichever row
+        unknown = unknown_of.setdefault(key, set())
+        out.unknown_labels.update(l for l in given if label_key(l) not in known
+                                  and l not in unknown)
+        unknown.update(given)
+        if earlier is not None and new_labels:
             earlier["labels"] += new_labels
             merged += 1
             continue

@@ -183,7 +183,7 @@ class GenreRequest:
             raise BadInput("give a description or a title (a description says most)")
         _require_words(description + title, "description")
         kind = _kind(data)
-        countries = _names(data, "countries" if _present(data, "countries") is not None
+        countries = _names(data, "countries" if data.get("countries") not in (None, "", [])
                            else "country", 10)
         rating = _text(data, "rating", "maturity_rating", limit=20) or None
         if rating is not None:

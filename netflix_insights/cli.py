@@ -773,7 +773,7 @@ def cmd_blend_eval(args) -> int:
     print(json.dumps(result, indent=2, default=str) if args.format == "json"
           else evaluation.table(result))
     if all(r["refused"] for r in result["files"]):   # as blend-prior: nothing was read
-        why = "see the table above" if result["files"] else "no .csv or .zip file in it"
+        why = "see the table above" if result["files"] else "no .csv, .csv.gz or .zip file in it"
         print(f"error: no export under {args.dir} could be read ({why})", file=sys.stderr)
         return 1
     return 0
@@ -801,7 +801,7 @@ def cmd_blend_prior(args) -> int:
         raise UserFacingError(f"could not write {args.out}: it is not a regular file "
                               "(a folder or a device); name a file")
     if not export_files(args.dir):
-        raise UserFacingError(f"no export under {args.dir}: no .csv or .zip file in it")
+        raise UserFacingError(f"no export under {args.dir}: no .csv, .csv.gz or .zip file in it")
     try:
         wh = warehouse(args.data_dir)
         space, _meta = serving.load(wh.paths.data_dir, wh.build_id, NAME)

@@ -580,7 +580,7 @@ def interactive(
     while True:
         line = _read_line("...> " if buffer else "sql> ", inp, out)
         if line is None:   # a last statement without its ';' is run, not dropped
-            if "".join(buffer).strip():
+            if re.sub(r"--[^\n]*|/\*.*?\*/", "", "\n".join(buffer), flags=re.S).strip():
                 _show(run("\n".join(buffer), timeout_s, row_cap), state["mode"], out)
             return
         if not buffer and line.strip().rstrip("; \t").lower() in QUIT_WORDS:

@@ -169,7 +169,7 @@ USER_MISTAKES = [
     (["blend-prior", "{tmp}", "--out", "."], 2, "must name a file"),
     (["blend-prior", "{tmp}", "--out", "{tmp}/"], 2, "must name a file"),
     (["blend-prior", "{tmp}", "--out", "{tmp}/no/such/p.csv"], 1, "does not exist"),
-    (["blend-prior", "{tmp}", "--out", "{tmp}/p.csv"], 1, "no .csv or .zip file in it"),
+    (["blend-prior", "{tmp}", "--out", "{tmp}/p.csv"], 1, "no .csv, .csv.gz or .zip file in it"),
     (["predict-hit", "--type", "movie", "--genre", "Dramas", "--country", "India",
       "--country", "France"], 2, "given twice"),
     # options a refresh would have ignored

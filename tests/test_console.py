@@ -519,9 +519,10 @@ def test_interactive_eof_runs_a_last_statement_without_its_semicolon(con):
     interactive(con, timeout_s=1.0, row_cap=10, out=out,
                 inp=io.StringIO("select 41 + 1 as answer\n"))  # no ';' before Ctrl-D
     assert "42" in out.getvalue() and "1 row" in out.getvalue()
-    out = io.StringIO()
-    interactive(con, timeout_s=1.0, row_cap=10, out=out, inp=io.StringIO("\n\n"))
-    assert "row" not in out.getvalue() and "Error" not in out.getvalue()
+    for rest in ("\n\n", "select 1;\n-- the end\n", "select 1;\n/* done */\n"):
+        out = io.StringIO()   # nothing left, or only a comment: nothing more is run
+        interactive(con, timeout_s=1.0, row_cap=10, out=out, inp=io.StringIO(rest))
+        assert out.getvalue().count("row") == rest.count(";") and "Error" not in out.getvalue()
 
 
 # --------------------------------------------------------------------------- property

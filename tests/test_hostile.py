@@ -685,6 +685,7 @@ def test_hostile_api_and_callback_bodies(server):
     (b'{"description": "\xff"}', "application/json", "not valid JSON"),   # not UTF-8
     ("[1, 2]", "application/json", "not a list"),
     ("NaN", "application/json", "not a number"),
+    ("null", "application/json", "not a null"),
 ])
 def test_api_bodies_are_told_which_mistake(server, raw, content_type, message):
     """Four mistakes got one message ("send a JSON object (Content-Type: …)"), even

@@ -191,6 +191,9 @@ def test_genre_request_fields_of_the_wrong_type_are_refused(change, message):
     parsed = GenreRequest.parse({"description": "x", "type": None, "cast": "",
                                  "release_year": None})
     assert (parsed.kind, parsed.cast, parsed.release_year) == ("movie", (), None)
+    # an empty list of countries beside a country: the country is read
+    assert GenreRequest.parse({"description": "x", "countries": [],
+                               "country": "India"}).countries == ("India",)
 
 
 @pytest.mark.parametrize("text", ["🎬🍿🔥", "!!! ... ???", "🙂 - 🙃"])

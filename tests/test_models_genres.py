@@ -131,6 +131,12 @@ def test_old_mac_line_ends_stray_nuls_and_escapes_in_names(tmp_path):
     path.write_bytes(b"sep=;\r\ntitle;overview;genres\r\nA;Aliens land.;Science Fiction\r\n")
     frame, notes = read_frame(path)   # Excel's separator line (was "not a CSV file")
     assert frame.columns == ["title", "overview", "genres"] and "sep=;" in notes[0]
+    path.write_bytes(b"sep=|\rtitle|overview|genres\rA|Aliens land.|Science Fiction\r")
+    frame, notes = read_frame(path)   # its separator used, after CR-only line ends
+    assert frame.columns == ["title", "overview", "genres"] and frame.height == 1
+    path.write_bytes(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbage")
+    with pytest.raises(FileProblem, match="could not be read"):   # zlib.error before
+        read_frame(path)
     path.write_bytes(b"\x1b[2J\x1b]0;pwned\x07" + b"x" * 200 + b",overview\nA,b\n")
     with pytest.raises(FileProblem) as refused:
         labelled_records(read_frame(path)[0], "tmdb", ["Drama"])
@@ -171,6 +177,18 @@ def test_other_people_s_tmdb_shapes_are_read_as_the_documented_one(tmp_path):
     assert [r["labels"] for r in long.records] == [["Drama", "Thriller"], ["Action"]]
     assert any("1 row repeated an earlier row's title and text" in n for n in long.notes)
     assert long.skipped_rows == 1   # the exact repeat
+    # a review: the unknown labels of a title's later rows still counted; a release
+    # date that gives no year falls back to release_year; a movie and a show of one
+    # name stay two titles
+    foreign = read(title=["A", "A"], overview=["x.", "x."], genres=["Drama", "Foreign"],
+                   release_date=["unknown", "unknown"], release_year=["2001", "2001"])
+    assert dict(foreign.unknown_labels) == {"Foreign": 1}
+    assert foreign.records[0]["release_year"] == 2001
+    twins = labelled_records(pl.DataFrame({
+        "title": ["X", "X"], "description": ["d.", "d."], "type": ["Movie", "TV Show"],
+        "listed_in": ["Dramas", "TV Dramas"]}), "netflix", ["Dramas", "TV Dramas"], "n.csv")
+    assert [(r["kind"], r["labels"]) for r in twins.records] == [
+        ("movie", ["Dramas"]), ("show", ["TV Dramas"])] and not twins.skipped_rows
     from models.genre_files import netflix_record
     assert netflix_record({"title": "x", "type": "Movie", "country": "United States|India",
                            "cast": "A; B"})["countries"] == ["United States", "India"]

@@ -628,6 +628,16 @@ def test_a_viewing_activity_resaved_by_excel_is_read(catalog):
     ana = parse(text.encode(), catalog, profile="Ana")
     assert ana.kind == "activity" and ana.viewings.height == 2
     assert parse(activity(), catalog, profile="Ana").items.equals(ana.items)
+    # other spreadsheet layouts of a date and time: the time is cut off, the date read
+    # (a cut at the first space refused '12/19/2022,' and '9.', a review found)
+    def start(fmt):
+        return [(p, fmt(s), d, t, sup) for p, s, d, t, sup in ACTIVITY]
+    for fmt in (lambda s: f"{int(s[5:7])}/{int(s[8:10])}/{s[:4]}, {int(s[11:13]) % 12 or 12}:"
+                          f"{s[14:16]} {'PM' if int(s[11:13]) >= 12 else 'AM'}",
+                lambda s: f"{int(s[8:10])}. {int(s[5:7])}. {s[:4]} {s[11:16]}",
+                lambda s: f"{s[:4]}. {int(s[5:7])}. {int(s[8:10])}. 오후 {s[11:16]}",
+                lambda s: s[:10] + "T" + s[11:] + "Z", lambda s: s[:10] + "_" + s[11:16]):
+        assert parse(activity(start(fmt)), catalog, profile="Ana").items.equals(ana.items)
 
 
 def test_the_offline_tools_list_a_gzipped_export_and_say_why_it_is_refused(tmp_path):
