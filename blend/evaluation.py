@@ -340,7 +340,9 @@ def _cut(text: str, width: int) -> str:
 
 def table(result: dict) -> str:
     """The result as a fixed-width text table (one line per record, then the means)."""
-    head = (f"{'file':44} {'profile':20} {'rows':>6} {'skip':>5} {'items':>5} {'match':>6} "
+    # as wide as the longest profile name, up to 40 (cut at 20, long names looked alike)
+    pw = min(40, max([7] + [len(r["profile"] or "") for r in result["files"]]))
+    head = (f"{'file':44} {'profile':{pw}} {'rows':>6} {'skip':>5} {'items':>5} {'match':>6} "
             f"{'hidden':>6} {'R@50':>6} {'pop':>6} {'prior':>6} {'N@50':>6} {'pop':>6} "
             f"{'films':>5}")
     lines = [head, "-" * len(head)]
@@ -352,7 +354,7 @@ def table(result: dict) -> str:
             lines.append(f"{r['file'][:44]:44} REFUSED: {r['message']}")
             continue
         lines.append(
-            f"{r['file'][:44]:44} {_cut(r['profile'] or '', 20):20} {r['rows_read']:6d} "
+            f"{r['file'][:44]:44} {_cut(r['profile'] or '', pw):{pw}} {r['rows_read']:6d} "
             f"{r['rows_skipped']:5d} {r['items']:5d} {r['match_rate']:6.1%} {r['hidden']:6d} "
             f"{fmt(r['recall_at_50'], '6.3f')} {fmt(r['popularity_recall_at_50'], '6.3f')} "
             f"{fmt(r['prior_recall_at_50'], '6.3f')} {fmt(r['ndcg_at_50'], '6.3f')} "

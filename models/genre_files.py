@@ -340,6 +340,10 @@ def read_frame(path: Path) -> tuple[pl.DataFrame, list[str]]:
     counts = Counter(normalized.values())
     # a name two headers normalize to ("Title" and "title ") is left as written
     frame = frame.rename({c: n for c, n in normalized.items() if counts[n] == 1})
+    for name in sorted({n for n in normalized.values() if counts[n] > 1})[:5]:
+        written = [shown(c, 40) for c, n in normalized.items() if n == name]
+        notes.append(f"{path.name}: columns {' and '.join(written)} both name {shown(name, 40)}: "
+                     f"only one written exactly '{shown(name, 40)}' is read as it")
     if frame.height > MAX_ROWS:
         raise FileProblem(f"{path.name} has more than {MAX_ROWS:,} rows; split it")
     return frame, notes

@@ -134,6 +134,9 @@ def test_old_mac_line_ends_stray_nuls_and_escapes_in_names(tmp_path):
     path.write_bytes(b"sep=|\rtitle|overview|genres\rA|Aliens land.|Science Fiction\r")
     frame, notes = read_frame(path)   # its separator used, after CR-only line ends
     assert frame.columns == ["title", "overview", "genres"] and frame.height == 1
+    path.write_bytes(b"title,Title,overview,genres\nA,B,Aliens land.,Drama\n")
+    frame, notes = read_frame(path)   # two headers of one name: said (was silent)
+    assert "columns title and Title both name title" in notes[0]
     path.write_bytes(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbage")
     with pytest.raises(FileProblem, match="could not be read"):   # zlib.error before
         read_frame(path)
