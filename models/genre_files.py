@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import codecs
+import functools
 import gzip
 import io
 import re
@@ -431,6 +432,7 @@ def _label_separator(frame: pl.DataFrame, task: str, known: dict[str, str]) -> s
         sum(_known_labels(v, sep, known) for v in values), sep == documented))
 
 
+@functools.lru_cache(maxsize=4096)   # a file repeats a few dozen labels on every row
 def label_key(label: str) -> str:
     """A label as files spell it, reduced to what identifies it: "Sci-Fi", "science
     fiction" and "Science-Fiction" are TMDB's Science Fiction, "TV-Movie" its TV Movie
@@ -528,18 +530,16 @@ def labelled_records(frame: pl.DataFrame, task: str, labels: list[str],
         row_sep = _row_separator(row.get(column), sep, task, known)
         other_sep[row_sep] += row_sep != sep
         given = _split(row.get(column), row_sep)
-        record["labels"] = list(dict.fromkeys(known[label_key(l)] for l in given
-                                              if label_key(l) in known))
-        respelt.update(f"{l} as {known[label_key(l)]}" for l in given
-                       if label_key(l) in known and l.lower() != known[label_key(l)].lower())
+        as_model = {l: known.get(label_key(l)) for l in given}   # None: not the model's
+        record["labels"] = list(dict.fromkeys(m for m in as_model.values() if m))
+        respelt.update(f"{l} as {m}" for l, m in as_model.items() if m and l.lower() != m.lower())
         key = (record["title"], record["description"], record["release_year"],
                record["kind"])
         earlier = by_title.get(key)
         new_labels = [l for l in record["labels"] if earlier is None or l not in earlier["labels"]]
         # a title's labels the model does not know are counted once, on whichever row
         unknown = unknown_of.setdefault(key, set())
-        out.unknown_labels.update(l for l in given if label_key(l) not in known
-                                  and l not in unknown)
+        out.unknown_labels.update(l for l, m in as_model.items() if not m and l not in unknown)
         unknown.update(given)
         if earlier is not None and new_labels:
             earlier["labels"] += new_labels
