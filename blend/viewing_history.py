@@ -512,6 +512,15 @@ def _is_activity_header(text: str) -> bool:
 
 
 MAX_PROFILE_NAME, MAX_PROFILES = 100, 50
+# h:mm:ss, each part at most 4 digits
+DURATION = r"^\s*(?<h>\d{1,4}):(?<m>\d{1,4}):(?<s>\d{1,4})(?:\D|$)"
+
+
+def _seconds(duration: pl.Expr) -> pl.Expr:
+    """Seconds of an h:mm:ss Duration, null when it is not one (matched once)."""
+    part = duration.str.extract_groups(DURATION).struct.field
+    return (part("h").cast(pl.Int64) * 3600 + part("m").cast(pl.Int64) * 60
+            + part("s").cast(pl.Int64))
 
 
 def read_activity(text: str, max_rows: int) -> Export:
@@ -554,11 +563,7 @@ def read_activity(text: str, max_rows: int) -> Export:
             r"[,\sT_]+(?:[^\d\s,]+\s*)?\d{1,2}:\d{2}.*$", ""),
         # h:mm:ss, each part at most 4 digits: a longer number is no duration (read as
         # unknown, as the other format's rows are), and would overflow the cast
-        seconds=pl.col("duration").str.extract(r"^\s*(\d{1,4}):\d{1,4}:\d{1,4}", 1)
-        .cast(pl.Int64) * 3600
-        + pl.col("duration").str.extract(r"^\s*\d{1,4}:(\d{1,4}):\d{1,4}", 1).cast(pl.Int64) * 60
-        + pl.col("duration").str.extract(r"^\s*\d{1,4}:\d{1,4}:(\d{1,4})(?:\D|$)", 1)
-        .cast(pl.Int64))
+        seconds=_seconds(pl.col("duration")))
     # a profile's name as Netflix allows it is short: a crafted one of 50,000
     # characters went whole into the picker (a 4 MB reply) and was refused when picked
     frame = frame.with_columns(profile=pl.when(pl.col("profile") == "").then(pl.lit("(no name)"))
