@@ -184,6 +184,7 @@ class Rows:
     line: Lines
     no_title: int = 0
     no_date: int = 0
+    skipped_dates: pl.Series | None = None   # date cells of the rows left out
 
 
 def _has_data(row: list[str]) -> bool:
@@ -233,12 +234,14 @@ def read_rows(text: str, max_rows: int) -> Rows:
     if no_title or no_date:
         # Genuine exports hold rows with an empty title ("" or ": "): skipped, counted.
         keep = ~blank & (cells["date"] != "")
+        skipped_dates = cells.filter(~keep & (cells["date"] != ""))["date"]
         cells = cells.filter(keep)
         line = KeptLines(line, tuple(keep.arg_true().to_list()))
         if cells.is_empty():
             raise HistoryError("Every row of the file lacks a title or a date; there is "
                                f"nothing to read. {HINT}")
-    return Rows(cells["title"], cells["date"], line, no_title, no_date)
+        return Rows(cells["title"], cells["date"], line, no_title, no_date, skipped_dates)
+    return Rows(cells["title"], cells["date"], line)
 
 
 @dataclass(frozen=True)
@@ -370,21 +373,26 @@ def _plain_dates(raw: pl.Series) -> pl.Series:
             .str.strip_chars())
 
 
-def parse_dates(raw: pl.Series, line: Callable[[int], int],
-                today: date) -> tuple[pl.Series, str, bool, str]:
-    """(dates, date_order, ambiguous, slash reading). A day above 12 in either slash
-    position settles the order for the whole file; when nothing settles it, the
-    reading with fewer impossible dates, then fewer steps from older to newer, wins
-    (ties: month first, Netflix's US default)."""
-    written, raw = raw, _plain_dates(raw)
+def _readable_cells(raw: pl.Series) -> pl.Series:
+    """Date cells with the local layouts rewritten to slash, dot or ISO numbers."""
+    raw = _plain_dates(raw)
     dot_space = raw.str.contains(_DOT_SPACE)
     if dot_space.any() and raw.filter(dot_space).str.contains(_KOREAN).all():
         raw = raw.str.replace(_KOREAN, "20${1}-${2}-${3}")   # read as ISO
     # the other dot-space layouts: Hungarian "2021. 12. 24.", Czech and Slovak "24. 12.
     # 2021", Croatian "24. 12. 2021." → "2021.12.24", "24.12.2021"
-    raw = raw.str.replace_all(r"\.\s+", ".").str.strip_suffix(".")
+    return raw.str.replace_all(r"\.\s+", ".").str.strip_suffix(".")
+
+
+def parse_dates(raw: pl.Series, line: Callable[[int], int], today: date,
+                skipped: pl.Series | None = None) -> tuple[pl.Series, str, bool, str]:
+    """(dates, date_order, ambiguous, slash reading). A day above 12 in either slash
+    position settles the order for the whole file, on a row read or a row `skipped`
+    (left out for its blank title: Netflix wrote its date the same way); when nothing
+    settles it, the reading with fewer impossible dates, then fewer steps from older to
+    newer, wins (ties: month first, Netflix's US default)."""
     # messages quote the cell as the file wrote it
-    f = _date_frame(raw).with_columns(raw=written)
+    f = _date_frame(_readable_cells(raw)).with_columns(raw=raw)
     ev = _evidence(f, today)
     if ev["unreadable"] is not None:
         i = ev["unreadable"]
@@ -398,6 +406,12 @@ def parse_dates(raw: pl.Series, line: Callable[[int], int],
                            f"month-first ({f['raw'][ev['month_first']]}) order. Upload the "
                            "file exactly as Netflix exported it.")
     settled = ev["day_first"] is not None or ev["month_first"] is not None
+    if not settled and skipped is not None and not skipped.is_empty():
+        # only as a tie-breaker: a skipped row's cell is never refused, nor quoted
+        hint = _evidence(_date_frame(_readable_cells(skipped)), today)
+        if (hint["day_first"] is None) != (hint["month_first"] is None):
+            ev |= {"day_first": hint["day_first"], "month_first": hint["month_first"]}
+            settled = True
     order = ("day_first" if ev["day_first"] is not None else "month_first" if settled
              else min(["month_first", "day_first"],
                       key=lambda o: (ev[f"{o}_bad"], ev[f"{o}_up"], o != "month_first")))
@@ -440,6 +454,9 @@ class Export:
     rows: dict[str | None, pl.DataFrame]       # title, date, seconds, line
     skipped: dict[str | None, dict[str, int]]  # reason -> rows left out
     line: Callable[[int], int]
+    # date cells of the same file outside the profile's rows (rows left out, other
+    # profiles): written the same way, they can settle its date order
+    other_dates: dict[str | None, pl.Series] = field(default_factory=dict)
 
     @property
     def profiles(self) -> list[str]:
@@ -585,7 +602,9 @@ def read_activity(text: str, max_rows: int) -> Export:
     if not rows:
         raise HistoryError("Every row of this ViewingActivity.csv is a trailer, teaser or "
                            "hook, or lacks a title: there is nothing to read.")
-    return Export("activity", "", rows, skipped, lambda i: i)
+    # every profile's dates are written as the account's language writes them
+    dates = frame.filter(pl.col("date") != "")["date"].unique()
+    return Export("activity", "", rows, skipped, lambda i: i, dict.fromkeys(rows, dates))
 
 
 def read_export(data: bytes, *, max_bytes: int | None = None,
@@ -599,13 +618,15 @@ def read_export(data: bytes, *, max_bytes: int | None = None,
     text, encoding = decode_upload(data, max_bytes)
     if _is_activity_header(text):
         export = read_activity(text, max_rows)
-        return Export("activity", encoding, export.rows, export.skipped, export.line)
+        return Export("activity", encoding, export.rows, export.skipped, export.line,
+                      export.other_dates)
     read = read_rows(text, max_rows)
     frame = pl.DataFrame({"title": read.titles, "date": read.dates,
                           "seconds": pl.Series([None] * read.titles.len(), dtype=pl.Int64),
                           "line": pl.int_range(0, read.titles.len(), eager=True)})
     return Export("history", encoding, {None: frame},
-                  {None: {"no_title": read.no_title, "no_date": read.no_date}}, read.line)
+                  {None: {"no_title": read.no_title, "no_date": read.no_date}}, read.line,
+                  {None: read.skipped_dates} if read.skipped_dates is not None else {})
 
 
 EXPORT_SUFFIXES = (".csv", ".zip")
@@ -679,7 +700,8 @@ def parse_export(export: Export, catalog: HistoryCatalog, profile: str | None, *
     """One profile (None: the history file) of a read export, dated and matched."""
     frame = export.rows[profile]
     line = export.line if export.kind == "history" else (lambda i: int(frame["line"][i]))
-    dates, order, ambiguous, reading = parse_dates(frame["date"], line, today or date.today())
+    dates, order, ambiguous, reading = parse_dates(frame["date"], line, today or date.today(),
+                                                   export.other_dates.get(profile))
     rows = pl.DataFrame({"row_number": pl.int_range(1, frame.height + 1, eager=True),
                          "raw_title": frame["title"], "watched_on": dates,
                          "seconds": frame["seconds"]})

@@ -62,6 +62,8 @@ def _file(rows: list[tuple[str, date]], fmt: str, quote_all: bool) -> bytes:
                 unique_by=lambda r: (r[0].strip(), r[1])),
        st.sampled_from(["month_first", "day_first", "iso"]), st.booleans())
 @example(rows=[(":", date(2008, 1, 1))], fmt="month_first", quote_all=False)  # found once
+@example(rows=[(" ", date(2008, 1, 13)), ("0", date(2008, 1, 2))], fmt="day_first",
+         quote_all=False)   # found once: only a skipped row's date settled the order
 def test_well_formed_files_keep_every_distinct_row(rows, fmt, quote_all):
     rows = sorted(rows, key=lambda r: r[1], reverse=True)   # newest first, like Netflix
     try:

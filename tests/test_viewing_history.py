@@ -267,6 +267,28 @@ def test_dates_reading_the_same_either_way_are_not_ambiguous(catalog):
     assert not parsed.date_order_ambiguous
 
 
+def test_a_row_left_out_for_its_blank_title_still_settles_the_date_order(catalog):
+    """Netflix writes every date of a file one way: a blank-title row's 13/01/2008 says
+    the kept 02/01/2008 is 2 January (it was read as 1 February; found by Hypothesis)."""
+    parsed = parse(export([("", "13/01/2008"), ("Movie", "02/01/2008")]), catalog)
+    assert parsed.viewings["watched_on"].to_list() == [date(2008, 1, 2)]
+    assert parsed.date_order == "day_first" and not parsed.date_order_ambiguous
+
+
+def test_a_profile_s_date_order_is_settled_by_the_other_profiles_rows(catalog):
+    """A spreadsheet re-saves a whole ViewingActivity.csv one way (2/9/2022 2:05)."""
+    rows = [("Ana", "2/1/2021 20:00", "00:50:00", "Enola Holmes", ""),
+            ("Ben", "25/1/2021 20:00", "00:50:00", "Enola Holmes", ""),
+            ("Ana", "13/1/2021 19:00", "00:00:30", "Trailer: Dark", "TRAILER")]
+    ana = parse(activity(rows), catalog, profile="Ana")
+    assert ana.viewings["watched_on"].to_list() == [date(2021, 1, 2)]
+    assert not ana.date_order_ambiguous
+    # a file whose own rows disagree settles nothing for a profile
+    rows[1:] = [("Ben", "25/1/2021 20:00", "00:50:00", "Dark", ""),
+                ("Cy", "1/25/2021 20:00", "00:50:00", "Dark", "")]
+    assert parse(activity(rows), catalog, profile="Ana").date_order_ambiguous
+
+
 # --- refused input ------------------------------------------------------------------------
 
 def _zip(data: bytes, name: str = "NetflixViewingHistory.csv") -> bytes:
