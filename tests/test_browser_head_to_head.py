@@ -65,10 +65,10 @@ def test_head_to_head_compares_and_keeps_state_in_the_url(browser, served_app, a
     choose(browser, "button#filter-type", None, "TV shows")
     wait_for(browser).until(lambda d: "type=show" in d.current_url)
     assert "/head-to-head/country/United%20States/France" in browser.current_url
-    wait_for(browser).until(lambda d: "France" in text_of(d, "h2h-table")
-                        and text_of(d, "h2h-table") != before)
-    table = text_of(browser, "h2h-table")
-    assert "Seasons" in table and "Runtime" not in table
+    # one read per check: the table may be redrawn (empty for a moment) between two reads
+    wait_for(browser).until(lambda d: (lambda table: "France" in table and table != before
+                                       and "Seasons" in table and "Runtime" not in table)(
+                                           text_of(d, "h2h-table")))
     # the genres offered are now the shows' own (each Netflix category is one type's)
     open_dropdown(browser, "button#filter-genres")
     wait_for(browser).until(lambda d: "TV Dramas" in options(d))
