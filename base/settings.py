@@ -7,6 +7,7 @@ and a test fails when docs/SETTINGS.md misses one, so nothing is configured in s
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ class Setting:
     env: str
     default: str
     help: str
-    kind: str = "str"              # str, int, float or bool
+    kind: str = "str"              # str, int, float, bool or memory (DuckDB's units)
     minimum: float | None = None   # for int and float
 
     def raw(self) -> str:
@@ -41,6 +42,9 @@ class Setting:
 
 _ON, _OFF = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 _KIND_WORDS = {"int": "a whole number", "float": "a number"}
+# a DuckDB memory size as its SET memory_limit reads one: 2GB, 500 MiB, 1.5g, 80%
+_MEMORY = re.compile(r"(?i)\s*(\d+(?:\.\d+)?)\s*(%|bytes|b|[kmgt](?:i?b)?)\s*")
+MIN_MEMORY_BYTES = 64e6   # less and DuckDB cannot run the pages' queries at all
 
 
 def parse(setting: Setting, text: str):
@@ -48,6 +52,8 @@ def parse(setting: Setting, text: str):
     default (a typo never switches a feature on)."""
     if setting.kind == "str":
         return text
+    if setting.kind == "memory":
+        return _memory(setting, text)
     if setting.kind == "bool":
         word = text.strip().lower()
         return word in _ON if word in _ON | _OFF else setting.default.strip().lower() in _ON
@@ -61,6 +67,37 @@ def parse(setting: Setting, text: str):
         raise SettingError(f"{setting.env} must be {_KIND_WORDS[setting.kind]}{least}, "
                            f"not {text!r}")
     return value
+
+
+def _memory(setting: Setting, text: str) -> str:
+    """`text` when DuckDB reads it as a memory limit of at least MIN_MEMORY_BYTES (or a
+    share of 1–100% of the machine's); a bad one failed every page with a 500."""
+    match = _MEMORY.fullmatch(text)
+    if match:
+        number, unit = float(match[1]), match[2].lower()
+        if unit == "%":
+            if 1 <= number <= 100:
+                return text
+        else:
+            size = number if unit in ("b", "bytes") else number * (
+                1024 if unit.endswith("ib") else 1000) ** ("kmgt".index(unit[0]) + 1)
+            if size >= MIN_MEMORY_BYTES:
+                return text
+    raise SettingError(f"{setting.env} must be a memory size of at least 64MB in DuckDB's "
+                       f"units (e.g. 2GB, 500MiB, 50%), not {text!r}")
+
+
+def check_all() -> None:
+    """SettingError naming every setting whose value is not of its kind: a server
+    checks them all before it starts, not on its first request."""
+    problems = []
+    for setting in SETTINGS.values():
+        try:
+            setting.value()
+        except SettingError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise SettingError("; ".join(problems))
 
 
 SETTINGS: dict[str, Setting] = {
@@ -201,7 +238,8 @@ SETTINGS: dict[str, Setting] = {
                 kind="float", minimum=0.1),
         Setting("app_memory_limit", "NETFLIX_INSIGHTS_APP_MEMORY_LIMIT", "2GB",
                 "DuckDB memory limit of each server process's warehouse connection "
-                "(its pages and the SQL console share it), in DuckDB's units (2GB)."),
+                "(its pages and the SQL console share it), in DuckDB's units (2GB, "
+                "500MiB, 50% of the machine's), at least 64MB.", kind="memory"),
         Setting("test_pause_stage", "NETFLIX_INSIGHTS_TEST_PAUSE_STAGE", "",
                 "Fault-test hook: a refresh pauses at this stage (extract, transform, "
                 "build, check, publish) so a test can SIGKILL it there. Never set it in "

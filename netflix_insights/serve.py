@@ -106,6 +106,7 @@ def serve(data_dir: Path, host: str | None = None, port: int | None = None,
     """Serve until interrupted: the dev server here, (prod) exec gunicorn, or (prod,
     proxy nginx) supervise nginx in front of gunicorn. Settings are checked before
     anything is built."""
+    settings.check_all()   # a bad one failed requests (a 500 per page), not the start
     if proxy is not None and not prod:
         raise ServeError("--proxy nginx serves with gunicorn: add --prod")
     if not prod and (workers is not None or threads is not None):   # were ignored

@@ -22,11 +22,32 @@ def test_settings_are_typed(monkeypatch):
     ("workers", "0", "at least 1"),
     ("tmdb_timeout_seconds", "nan", "must be a number"),
     ("keep_raw_loads", "-1", "at least 0"),
+    ("app_memory_limit", "lots", "APP_MEMORY_LIMIT must be a memory size of at least 64MB"),
+    ("app_memory_limit", "100000", "DuckDB's units"),   # DuckDB wants a unit
+    ("app_memory_limit", "2m", "at least 64MB"),
+    ("app_memory_limit", "150%", "not '150%'"),
 ])
 def test_a_bad_value_names_its_variable(monkeypatch, name, text, words):
     monkeypatch.setenv(settings.SETTINGS[name].env, text)
     with pytest.raises(settings.SettingError, match=words):
         settings.get(name)
+
+
+@pytest.mark.parametrize("text", ["2GB", "2 GB", "500MiB", "1.5g", "50%", "64MB"])
+def test_memory_sizes_are_read_as_duckdb_reads_them(monkeypatch, text):
+    monkeypatch.setenv("NETFLIX_INSIGHTS_APP_MEMORY_LIMIT", text)
+    assert settings.get("app_memory_limit") == text
+    duckdb = pytest.importorskip("duckdb")
+    duckdb.connect().execute(f"set memory_limit = '{text}'")   # no error either
+
+
+def test_check_all_names_every_bad_setting(monkeypatch):
+    settings.check_all()
+    monkeypatch.setenv("NETFLIX_INSIGHTS_APP_MEMORY_LIMIT", "lots")
+    monkeypatch.setenv("NETFLIX_INSIGHTS_QUERY_TIMEOUT_SECONDS", "abc")
+    with pytest.raises(settings.SettingError) as raised:
+        settings.check_all()
+    assert "APP_MEMORY_LIMIT" in str(raised.value) and "QUERY_TIMEOUT" in str(raised.value)
 
 
 def test_an_on_off_typo_keeps_the_default(monkeypatch):
