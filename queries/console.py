@@ -287,7 +287,7 @@ def run_query(
         return _failure("refused", FILE_ACCESS_REFUSAL, started)
     except duckdb.Error as exc:
         return _failure("sql_error", _system_suggestion_dropped(_duckdb_message(exc))
-                        + _column_hint(exc), started)
+                        + _column_hint(exc, sql), started)
     finally:
         cursor.close()
 
@@ -324,10 +324,18 @@ def _system_suggestion_dropped(message: str) -> str:
     return _SYSTEM_SUGGESTION.sub("\nSHOW TABLES lists the warehouse's tables.", message)
 
 
-def _column_hint(exc: Exception) -> str:
+# `cast` is also an SQL keyword: `select title, cast from titles` fails to parse
+# ('syntax error at or near "from"') before any column is looked up
+_BARE_CAST = re.compile(r'(?i)(?<!["\w])cast(?![\w"]|\s*\()')
+
+
+def _column_hint(exc: Exception, sql: str = "") -> str:
     """A line naming the warehouse's column for a Kaggle column name not found."""
     found = _MISSING_COLUMN.search(str(exc))
     name = found and (found.group(1) or found.group(2)).lower()
+    if not found and str(exc).startswith("Parser Error") and _BARE_CAST.search(sql):
+        return (f"\ncast is an SQL keyword (CAST(x AS type)); here the Kaggle column cast "
+                f"is {KAGGLE_COLUMNS['cast']}.")
     if name not in KAGGLE_COLUMNS:
         return ""
     return f"\nHere the Kaggle column {name} is {KAGGLE_COLUMNS[name]}."

@@ -197,6 +197,19 @@ def test_a_kaggle_column_name_is_told_where_it_lives(con, sql, hint):
         in result.error
 
 
+@pytest.mark.parametrize("sql, hinted", [
+    ("select title, cast from titles", True),     # a keyword: it fails to parse
+    ("select title, CAST  from titles", True),
+    ("select cast(1 as int) as x from titlez", False),
+    ("select title,, from titles", False),
+])
+def test_the_kaggle_cast_column_is_named_when_the_keyword_breaks_the_parse(con, sql, hinted):
+    result = run_query(con, sql)
+    assert result.error_kind == "sql_error"
+    assert ("cast is an SQL keyword" in result.error) is hinted
+    assert ("title_people where role = 'actor'" in result.error) is hinted
+
+
 @pytest.mark.parametrize("sql, prefix", [
     ("selec 1", "Parser Error"),
     ("select * from titlez", "Catalog Error"),
