@@ -249,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", help="create or upgrade the user-state tables in PostgreSQL",
                    description="Apply the schema migrations the PostgreSQL database at "
-                   f"{settings.SETTINGS['database_url'].env} lacks (queries/sql/"
+                   f"{settings.SETTINGS['database_url'].env} lacks (blend/sql/"
                    "profiles_pg/migrations/), in one transaction under an advisory lock. "
                    "App hosts also apply them on first use; run this before rolling out "
                    "an upgrade.")

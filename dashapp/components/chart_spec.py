@@ -79,7 +79,7 @@ class Chart:
     config: dict | None = None
     extra: Callable[[], list] | None = None  # controls above the graph (made per layout)
     # sentences before the insights computed from the filters, not the frame: what the
-    # chart rests on ("Based on 5,512 of 8,807 titles with an engagement score")
+    # chart rests on ("Based on 5,586 of 8,807 titles with an engagement score")
     notes: Callable[..., list[str]] | None = None
     # other outputs drawn from the same data: (Output, draw(data, *values))
     beside: tuple[tuple[Output, Callable[..., Any]], ...] = ()

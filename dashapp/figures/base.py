@@ -167,7 +167,7 @@ COVERAGE_LABELS = {
 
 
 def coverage_note(coverage: pl.DataFrame, metric: str) -> str | None:
-    """"Based on 4,078 of 8,807 titles with an IMDb score." from a metric_coverage frame
+    """"Based on 4,183 of 8,807 titles with an IMDb score." from a metric_coverage frame
     (metric, with_metric, titles); the engagement score also says how many rest on each
     basis. None when the frame lacks the metric or there are no titles."""
     counts = dict(zip(coverage["metric"].to_list(), coverage["with_metric"].to_list()))
