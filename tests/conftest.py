@@ -200,6 +200,11 @@ def full_page_screenshot(browser, path) -> None:
         browser.set_window_size(1400, 1000)
 
 
+# How often a wait looks again. Selenium's default, 0.5 s, left the browser worker idle
+# for a quarter of a second on average after most states were already reached.
+POLL_S = 0.05
+
+
 def wait_for(browser, seconds: float = 30):
     """WebDriverWait that retries while Dash re-renders an element (stale references)."""
     from selenium.common.exceptions import (
@@ -207,7 +212,7 @@ def wait_for(browser, seconds: float = 30):
         StaleElementReferenceException,
     )
     from selenium.webdriver.support.ui import WebDriverWait
-    return WebDriverWait(browser, seconds,
+    return WebDriverWait(browser, seconds, poll_frequency=POLL_S,
                          ignored_exceptions=[NoSuchElementException, StaleElementReferenceException])
 
 
@@ -228,7 +233,7 @@ def click(browser, by, locator: str) -> None:
                          element)
         element.click()
         return True
-    WebDriverWait(browser, 30, ignored_exceptions=[
+    WebDriverWait(browser, 30, poll_frequency=POLL_S, ignored_exceptions=[
         StaleElementReferenceException, ElementNotInteractableException,
         ElementClickInterceptedException]).until(clicked)
 
