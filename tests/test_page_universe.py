@@ -192,9 +192,12 @@ def test_top_people_follow_the_filters(wh, raw, role, column, filters):
 def test_scatter_is_capped_and_ranked_by_votes(wh, warehouse_con):
     got = universe.quality_popularity(wh, limit=50)
     assert got.height == 50 and got["imdb_votes"].is_sorted(descending=True)
+    # every title with a TMDB score and popularity counts, with IMDb votes or without
     n, corr = warehouse_con.execute(
         "select count(*), corr(tmdb_score, ln(tmdb_popularity)) from titles "
-        "where tmdb_score > 0 and tmdb_popularity > 0 and imdb_votes > 0").fetchall()[0]
+        "where tmdb_score > 0 and tmdb_popularity > 0").fetchall()[0]
+    assert n > warehouse_con.execute("select count(*) from titles where tmdb_score > 0 and "
+                                     "tmdb_popularity > 0 and imdb_votes > 0").fetchall()[0][0]
     assert got["matched_titles"][0] == n and got["score_popularity_corr"][0] == pytest.approx(corr)
     top = warehouse_con.execute("select max(imdb_votes) from titles where tmdb_score > 0 "
                                 "and tmdb_popularity > 0").fetchall()[0][0]
@@ -312,6 +315,10 @@ def test_scatter_is_log_scaled_with_titles_in_the_hover():
     fig = figs.quality_popularity(SCATTER)
     assert fig.layout.xaxis.type == "log" and len(fig.data) == 2
     assert fig.data[0].customdata[0][0] == "A" and "%{customdata[0]}" in fig.data[0].hovertemplate
+    assert fig.data[0].customdata[0][3] == "1,000 IMDb votes"
+    # a title matched to TMDB alone is drawn, as a smallest dot, and says so on hover
+    alone = figs.quality_popularity(SCATTER.with_columns(imdb_votes=pl.lit(None, pl.Int64)))
+    assert alone.data[1].customdata[0][3] == "no IMDb votes" and alone.data[1].marker.size == (0,)
     text = " ".join(figs.scatter_insights(SCATTER))
     assert "2 most-voted of 20" in text and "moderately" in text and "B" in text
 

@@ -406,10 +406,16 @@ def people_insights(frame: pl.DataFrame, role: str) -> list[str]:
 
 
 def quality_popularity(frame: pl.DataFrame) -> Figure:
-    """Log-x scatter sized by IMDb votes (area ∝ votes), one trace per kind."""
+    """Log-x scatter sized by IMDb votes (area ∝ votes; the smallest dots have none), one
+    trace per kind."""
     if frame.is_empty():
         return empty_figure(SCATTER_TITLE, "No titles with TMDB scores match these filters")
-    sizeref = 2.0 * frame["imdb_votes"].max() / 40 ** 2
+    frame = frame.with_columns(
+        votes_text=pl.when(pl.col("imdb_votes").is_null()).then(pl.lit("no IMDb votes"))
+        .otherwise(pl.format("{} IMDb votes", pl.col("imdb_votes").map_elements(
+            "{:,}".format, return_dtype=pl.String))),
+        imdb_votes=pl.col("imdb_votes").fill_null(0))
+    sizeref = 2.0 * max(frame["imdb_votes"].max(), 1) / 40 ** 2
     traces = []
     for kind in ("movie", "show"):
         part = frame.filter(pl.col("kind") == kind)
@@ -422,10 +428,10 @@ def quality_popularity(frame: pl.DataFrame) -> Figure:
                        "sizeref": sizeref, "sizemin": 3, "color": KIND_COLOURS[kind],
                        "opacity": 0.7, "line": {"width": 0.5, "color": "#141414"}},
             "customdata": part.select("title", "release_year", "primary_genre",
-                                      "imdb_votes").rows(),
+                                      "votes_text").rows(),
             "hovertemplate": "<b>%{customdata[0]}</b> (%{customdata[1]})<br>%{customdata[2]}"
                              "<br>TMDB score %{y:.1f} / 10<br>TMDB popularity %{x:,.1f}"
-                             "<br>%{customdata[3]:,} IMDb votes<extra></extra>"})
+                             "<br>%{customdata[3]}<extra></extra>"})
     return figure(traces, SCATTER_TITLE,
                   xaxis={**log_axis(frame["tmdb_popularity"]),
                          "title": {"text": "TMDB popularity (log scale)"}},

@@ -76,10 +76,11 @@ HOW = {
              "older ones, so the audience metrics of early years rest on fewer titles. "
              "Undated titles and years with fewer than 20 additions are not drawn (they "
              "are in the CSV); hover for counts.",
-    SCATTER: f"Each dot is a title matched to the IMDb/TMDB dataset: TMDB popularity "
+    SCATTER: f"Each dot is a title with a TMDB score and popularity: TMDB popularity "
              f"(an activity index, log scale) across, TMDB score (0–10) up, dot area by "
-             f"IMDb votes. To stay fast only the {universe.SCATTER_POINTS} most-voted "
-             "titles are drawn; the correlation in the insights uses all of them.",
+             f"IMDb votes (the smallest dots have none). To stay fast only the "
+             f"{universe.SCATTER_POINTS} most-voted titles (then the most popular) are "
+             "drawn; the correlation in the insights uses all of them.",
     POSTERS: f"The {universe.POSTER_TITLES} filtered titles with the highest TMDB "
              "popularity. Offline, each card is a placeholder in the colour of its main "
              "category; set NETFLIX_INSIGHTS_SHOW_POSTERS=1 to load poster images from "
