@@ -176,7 +176,13 @@ def test_verdict_draw_and_nothing_to_compare():
     empty = figs.comparison(small_metrics().clear(), "genre")
     assert empty.is_empty() and figs.verdict(empty)["winner"] is None
     assert figs.verdict_sentence(figs.verdict(empty), {"a": "A", "b": "B"}).startswith(
-        "Nothing to compare")
+        "Nothing to compare: neither side")
+    # one side measured: the message names the side without metrics, not "neither"
+    one_sided = small_metrics().filter(pl.col("side") == "a")
+    assert figs.measured_sides(one_sided) == {"a"}
+    v = figs.verdict(figs.comparison(one_sided, "genre"))
+    assert figs.verdict_sentence(v, {"a": "A", "b": "B"}, {"a"}) == (
+        "Nothing to compare: B has no audience metrics under these filters (only A has).")
 
 
 def test_difference_figure_and_insights():

@@ -99,10 +99,22 @@ def verdict(table: pl.DataFrame) -> dict:
     return {"winner": winner, "won": won, "ties": ties}
 
 
-def verdict_sentence(v: dict, names: dict[str, str]) -> str:
-    """'Dramas wins 4 of 7 performance metrics (…); Comedies wins 1 (…).'"""
+def measured_sides(frame: pl.DataFrame) -> set[str]:
+    """The sides ('a', 'b') with titles on at least one performance metric."""
+    performance = [m for m, spec in COMPARED.items() if spec.higher_is_better]
+    return set(frame.filter(pl.col("metric").is_in(performance) & (pl.col("titles") > 0))
+               ["side"].to_list()) if not frame.is_empty() else set()
+
+
+def verdict_sentence(v: dict, names: dict[str, str], measured: set[str] = frozenset()) -> str:
+    """'Dramas wins 4 of 7 performance metrics (…); Comedies wins 1 (…).' With nothing
+    to compare, `measured` (measured_sides) says which side lacks audience metrics."""
     total = len(v["won"]["a"]) + len(v["won"]["b"]) + len(v["ties"])
     if total == 0:
+        if len(measured) == 1:   # "neither" blamed a side that had them
+            lacking = names["b" if "a" in measured else "a"]
+            return (f"Nothing to compare: {lacking} has no audience metrics under these "
+                    f"filters (only {names[next(iter(measured))]} has).")
         return "Nothing to compare: neither side has audience metrics under these filters."
     parts = []
     for side in ("a", "b"):

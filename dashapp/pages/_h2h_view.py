@@ -165,14 +165,15 @@ def controls(state: State) -> dbc.Card:
     ]), className="mb-3")
 
 
-def verdict_banner(table: pl.DataFrame, state: State, colours: dict[str, str]) -> dbc.Alert:
+def verdict_banner(table: pl.DataFrame, state: State, colours: dict[str, str],
+                   measured: set[str] = frozenset()) -> dbc.Alert:
     """Who wins, and the list of performance metrics each side won."""
     if state.a == state.b:
         return dbc.Alert("Both sides are the same: pick two different ones to compare.",
                          color="secondary")
     v = figs.verdict(table)
     if not (v["won"]["a"] or v["won"]["b"] or v["ties"]):
-        return dbc.Alert(figs.verdict_sentence(v, state.names), color="secondary")
+        return dbc.Alert(figs.verdict_sentence(v, state.names, measured), color="secondary")
     lists = [dbc.Col([html.Div([html.Span("■ ", style={"color": colours[side]}),
                                 html.Strong(state.names[side]),
                                 f" won {len(v['won'][side])}"]),

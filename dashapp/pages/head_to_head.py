@@ -58,6 +58,7 @@ class Comparison(NamedTuple):
     table: pl.DataFrame          # figs.comparison: one row per metric, both sides
     side_titles: dict            # side → how many titles it holds
     colours: dict                # side → its colour
+    measured: set                # the sides with audience metrics
 
 
 class Trend(NamedTuple):
@@ -71,7 +72,7 @@ def comparison(filters: Filters, store) -> Comparison:
     side_titles = {r["side"]: r["side_titles"] for r in
                    frame.unique("side").iter_rows(named=True)}
     return Comparison(state, figs.comparison(frame, state.mode), side_titles,
-                      figs.SIDE_COLOURS)
+                      figs.SIDE_COLOURS, figs.measured_sides(frame))
 
 
 def trend(filters: Filters, store) -> Trend:
@@ -106,7 +107,7 @@ CHARTS = {spec.id: spec for spec in [
           insights=lambda c, _s: figs.difference_insights(c.table, c.state.names,
                                                           c.state.mode, c.side_titles),
           beside=((Output(VERDICT, "children"),
-                   lambda c, _s: view.verdict_banner(c.table, c.state, c.colours)),
+                   lambda c, _s: view.verdict_banner(c.table, c.state, c.colours, c.measured)),
                   (Output(TABLE, "children"),
                    lambda c, _s: view.metrics_table(c.table, c.side_titles, c.state,
                                                     c.colours))),
