@@ -164,6 +164,15 @@ subs.forEach((panel, i) => {
 return found;"""
 
 
+TITLES_UNDER_THE_TOOLBAR = """
+return [...document.querySelectorAll('.js-plotly-plot')].filter(gd => {
+  const bar = gd.querySelector('.modebar'), title = gd.querySelector('.gtitle');
+  if (!bar || !title || !bar.getBoundingClientRect().width) return false;
+  const b = bar.getBoundingClientRect(), t = title.getBoundingClientRect();
+  return t.right > b.left && t.top < b.bottom && t.bottom > b.top;
+}).map(gd => gd.closest('[data-chart-figure]').dataset.chartFigure);"""
+
+
 def test_sample_household_and_profile_picker(browser, served_app, blend_model, artifacts_dir,
                                              tmp_path):
     """A visitor without a file: "Try it with a sample history" opens a blend of the
@@ -185,6 +194,16 @@ def test_sample_household_and_profile_picker(browser, served_app, blend_model, a
     wait.until(lambda d: len(d.find_elements(
         By.CSS_SELECTOR, "#blend-top-shows-graph .subplot .bars path")) >= 3)
     assert browser.execute_script(LABELS_OVER_OTHER_PANELS, "blend-top-shows-graph") == []
+    # drawn while their tab was hidden (no width), the mixes' names were cut to all but
+    # their last letter ("Franc…") and stayed so once shown
+    wait.until(lambda d: d.execute_script(
+        "return document.querySelectorAll('#blend-countries-graph .ytick text').length > 2"))
+    assert browser.execute_script(
+        "return [...document.querySelectorAll('#blend-genres-graph .ytick text,"
+        " #blend-countries-graph .ytick text')].map(t => t.textContent)"
+        ".filter(t => t.endsWith('\u2026'))") == []
+    # no title runs under the chart's toolbar (it wraps before it, once fitted)
+    wait.until(lambda d: d.execute_script(TITLES_UNDER_THE_TOOLBAR) == [])
     # narrow: the chart keeps its width and scrolls in its card (by keyboard too), the
     # page does not
     browser.set_window_size(500, 1000)

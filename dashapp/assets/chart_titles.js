@@ -12,7 +12,7 @@
   // the height of one more line, and the room it has (a y title runs along the plot)
   const PARTS = [
     { selector: ".g-gtitle .gtitle", attr: "title.text", margin: "t", line: 22,
-      room: function (gd) { return shownWidth(gd) - SIDE_PX; } },
+      room: function (gd) { return Math.min(shownWidth(gd), modebarLeft(gd)) - SIDE_PX; } },
     { selector: ".g-gtitle .gtitle-subtitle", attr: "title.subtitle.text", margin: "t",
       line: 16, room: function (gd) { return shownWidth(gd) - SIDE_PX; } },
     { selector: ".g-xtitle .xtitle", attr: "xaxis.title.text", margin: "b", line: 18,
@@ -27,6 +27,16 @@
   function shownWidth(gd) {
     const box = gd.closest(".chart-scrolls");
     return box ? Math.min(gd.clientWidth, box.clientWidth) : gd.clientWidth;
+  }
+
+  // The toolbar sits at the top right, on the title's line: a title ran under it ("…(%,
+  // 5-fold CV)" hidden behind the buttons), so it wraps before the toolbar. No toolbar
+  // (a phone: app.css hides it), no limit.
+  function modebarLeft(gd) {
+    const bar = gd.querySelector(".modebar");
+    const box = bar && bar.getBoundingClientRect();
+    if (!box || !box.width) return Infinity;
+    return box.left - gd.getBoundingClientRect().left;
   }
 
   // an x title is centred on the plot, which need not be centred in the figure
@@ -93,6 +103,10 @@
 
   function fit(gd) {
     if (!window.Plotly || !gd.layout || !gd._fullLayout || !gd._fullLayout._size) return;
+    // A chart drawn in a hidden tab has no width: fitted then, every category name was
+    // cut to nothing but its last letter ("Franc…") and stayed so once shown. It is
+    // fitted when it is drawn where it can be seen.
+    if (!gd.clientWidth) return;
     const ours = gd._fittedTexts || (gd._fittedTexts = {});
     // At most a few relayouts of our own in a row (a new figure from the server or a
     // second's pause starts again): two texts whose margins change each other's room

@@ -48,6 +48,12 @@ def over_time(frame: pl.DataFrame, people: list[str]) -> Figure:
     traces = []
     for person, colour in colours(people).items():
         part = totals.filter(pl.col("person") == person)
+        if not part.is_empty():
+            # a month with nothing watched is a 0 on the line, not a straight run across
+            months = pl.date_range(part["month"].min(), part["month"].max(), "1mo",
+                                   eager=True).alias("month").to_frame()
+            part = months.join(part, on="month", how="left").with_columns(
+                pl.col("rows").fill_null(0))
         traces.append({"type": "scatter", "x": part["month"].to_list(),
                        "y": part["rows"].to_list(), "name": _safe(person),
                        "mode": "lines+markers", "line": {"color": colour, "width": 2},
