@@ -53,8 +53,15 @@ def test_two_people_blend(browser, served_app, blend_model, artifacts_dir, tmp_p
     _upload(browser, "blend-new", "Ana", bad)
     wait.until(lambda d: "Title" in text_of(d, "blend-new-status"))
     assert browser.current_url.endswith("/blend")
+    # a file over the limit is dropped by the browser: the page says so (it said nothing)
+    big = tmp_path / "NetflixViewingHistory.csv"
+    big.write_bytes(b"Title,Date\n" + b"x" * 5_100_000)
+    _upload(browser, "blend-new", "Ana", big)
+    wait.until(lambda d: "is 5.1 MB; the most accepted is 5 MB" in text_of(d, "blend-new-too-big"))
+    assert browser.current_url.endswith("/blend")
 
     _upload(browser, "blend-new", "Ana", HISTORIES / "kdrama_romance.csv")
+    assert text_of(browser, "blend-new-too-big") == ""   # a file that fits clears it
     wait.until(lambda d: "/blend/" in d.current_url)
     wait.until(lambda d: "Ana" in text_of(d, "blend-header"))
     share = browser.find_element(By.ID, "blend-share-url").get_attribute("value")

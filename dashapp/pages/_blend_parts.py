@@ -57,20 +57,24 @@ RATINGS = ["TV-Y", "TV-Y7", "TV-Y7-FV", "G", "TV-G", "PG", "TV-PG", "PG-13", "TV
 
 def upload_form(prefix: str, button_text: str) -> html.Div:
     """Name field + upload box; the size limit is shown because Dash drops an
-    oversize file silently in the browser."""
+    oversize file silently in the browser (assets/upload_size.js says so when it does)."""
     limit_mb = max_upload_bytes() / 1e6
     return html.Div([
         dbc.Label("Whose history is this? (optional)", html_for=f"{prefix}-name"),
         dbc.Input(id=f"{prefix}-name", placeholder="Name shown to the group, e.g. Ana",
                   maxLength=MAX_NAME, className="mb-2"),
-        dcc.Upload(id=f"{prefix}-upload", accept=".csv,.zip,text/csv,application/zip",
-                   multiple=False,
-                   max_size=max_upload_bytes(), className="blend-upload", children=html.Div([
-                       html.Strong(button_text), html.Br(),
-                       html.Small(f"Drop NetflixViewingHistory.csv, ViewingActivity.csv or "
-                                  f"the zip Netflix sent here, or click to choose it: "
-                                  f"up to {limit_mb:.0f} MB (larger files are ignored by the "
-                                  "browser).", className="text-muted")])),
+        html.Div([
+            dcc.Upload(id=f"{prefix}-upload", accept=".csv,.zip,text/csv,application/zip",
+                       multiple=False, max_size=max_upload_bytes(), className="blend-upload",
+                       children=html.Div([
+                           html.Strong(button_text), html.Br(),
+                           html.Small(f"Drop NetflixViewingHistory.csv, ViewingActivity.csv "
+                                      f"or the zip Netflix sent here, or click to choose it: "
+                                      f"up to {limit_mb:.0f} MB (a larger file is not read).",
+                                      className="text-muted")])),
+            html.Div(id=f"{prefix}-too-big", className="upload-too-big text-warning small mt-1",
+                     role="alert")],
+            **{"data-max-bytes": str(max_upload_bytes())}),
         # shown when a full account download holds several profiles: whose to add
         html.Div([dbc.Label("Which profile of this household?", html_for=f"{prefix}-profile"),
                   dcc.Dropdown(id=f"{prefix}-profile", options=[], clearable=False,
