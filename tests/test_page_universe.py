@@ -477,3 +477,11 @@ def test_a_link_s_values_the_catalog_lacks_are_left_out_and_named():
     assert note == "Left out of the link: 'Atlantis', 'XX', not in the catalog."
     assert known_only(kept, {"countries": ["India"]}) == (kept, "")
     assert known_only(f, {"countries": None})[0] == f   # options unknown: nothing dropped
+
+
+def test_countries_tied_at_the_top_lead_together_and_one_title_is_singular():
+    tie = COUNTRIES.with_columns(titles=pl.Series([2, 2, 1]))
+    assert figs.countries_insights(tie)[0] == \
+        "United States and India lead together with 2 titles each."
+    one = COUNTRIES.head(1).with_columns(titles=pl.Series([1]))
+    assert figs.countries_insights(one)[0] == "United States leads with 1 title."

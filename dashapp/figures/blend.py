@@ -182,8 +182,7 @@ def weekend_sentences(weekday: pl.DataFrame) -> list[str]:
     if weekend.is_empty():
         return []
     parts = [f"{p} {s:.0%}" for p, s in weekend.iter_rows()]
-    busiest = weekday.sort("share", descending=True).group_by("person", maintain_order=True).first()
-    peaks = [f"{p}: {d}" for p, d in busiest.select("person", "weekday").iter_rows()]
+    peaks = [f"{p}: {_joined(days)}" for p, days in _tops(weekday, "weekday")]
     return [f"Share of viewing at weekends: {'; '.join(parts)} (2 of 7 days = 29%).",
             f"Busiest weekday — {'; '.join(peaks)}."]
 
@@ -202,11 +201,23 @@ def over_time_sentences(monthly: pl.DataFrame) -> list[str]:
 
 def peak_sentences(shares: pl.DataFrame, category: str, noun: str) -> list[str]:
     """Each person's category with the largest share ('Ana's busiest month: Apr')."""
-    firsts = (shares.sort(["share", category], descending=[True, False])
-              .group_by("person", maintain_order=True).first().sort("person"))
-    return [f"{p}'s busiest {noun}: {c} ({s:.0%} of their rows; an even spread would "
-            f"give {1 / shares[category].n_unique():.0%})."
-            for p, c, s in firsts.select("person", category, "share").iter_rows()]
+    even = 1 / shares[category].n_unique()
+    share = dict(shares.group_by("person").agg(pl.col("share").max()).iter_rows())
+    return [f"{p}'s busiest {noun}{'s' if len(tops) > 1 else ''}: {_joined(tops)} "
+            f"({share[p]:.0%} of their rows{' each' if len(tops) > 1 else ''}; an even "
+            f"spread would give {even:.0%})." for p, tops in sorted(_tops(shares, category))]
+
+
+def _tops(shares: pl.DataFrame, category: str) -> list[tuple[str, list[str]]]:
+    """Each person's categories with the largest share, in the frame's order: a tie
+    names them all ("Sam's busiest month: Apr" hid five others at 12.5%)."""
+    top = shares.filter(pl.col("share") == pl.col("share").max().over("person"))
+    return [(p, part[category].to_list())
+            for (p,), part in top.group_by("person", maintain_order=True)]
+
+
+def _joined(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def kind_sentences(kinds: pl.DataFrame) -> list[str]:

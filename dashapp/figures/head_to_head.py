@@ -12,6 +12,7 @@ import math
 
 import polars as pl
 
+from base.text import counted
 from dashapp.figures.base import Figure, count_axis, empty_figure, figure
 from dashapp.theme import NETFLIX_RED, OTHER
 from queries.head_to_head import COMPARED, GROUP_MODES
@@ -177,7 +178,8 @@ def difference_insights(table: pl.DataFrame, names: dict[str, str], mode: str,
         line = f"Engagement: {a:.1f} vs {b:.1f} points ({a - b:+.1f})"
         if not single:
             line += (f", {'a clear gap' if e['better'] else 'not clear of sampling noise'}"
-                     f", over {e['a_titles']:,} and {e['b_titles']:,} scored titles")
+                     f", over {e['a_titles']:,} and "
+                     f"{counted(e['b_titles'], 'scored title')}")
         out.append(line + ".")
     desc = rated.filter(~pl.col("performance"))
     if not desc.is_empty():
@@ -239,7 +241,7 @@ def trend_insights(frame: pl.DataFrame, names: dict[str, str]) -> list[str]:
         if part["titles_added"].sum():
             peak = part.sort(["titles_added", "year"], descending=True).row(0, named=True)
             out.append(f"{names[side]} peaked in {peak['year']} with "
-                       f"{peak['titles_added']:,} additions.")
+                       f"{counted(peak['titles_added'], 'addition')}.")
     last = frame["year"].max()
     now = {r["side"]: r["titles_added"] for r in
            frame.filter(pl.col("year") == last).iter_rows(named=True)}
@@ -291,6 +293,6 @@ def context_insights(frame: pl.DataFrame, names: dict[str, str]) -> list[str]:
         if not eng.is_empty():
             e = eng.row(0, named=True)
             line += (f"; engagement {e['title_value']:.1f} vs {e['genre_value']:.1f} "
-                     f"over {e['genre_titles']:,} scored {genre} titles")
+                     f"over {counted(e['genre_titles'], f'scored {genre} title')}")
         out.append(line + ".")
     return out

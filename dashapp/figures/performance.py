@@ -6,6 +6,7 @@ import math
 import polars as pl
 from plotly.subplots import make_subplots
 
+from base.text import counted
 from dashapp.figures.base import Figure, empty_figure, figure, pct
 from dashapp.theme import KIND_COLOURS, KIND_LABELS, LIGHT_TEXT, NETFLIX_RED, genre_colour
 from queries.performance import METRICS, PERIODS
@@ -231,7 +232,8 @@ def distribution_insights(frame: pl.DataFrame, metric: str) -> list[str]:
     unit = "" if metric == "release_year" else f" {spec.unit}"
     kinds = frame.unique("kind").sort("kind")
     out = [f"{KIND_LABELS[k['kind']]}: median {_value(k['median_value'], metric)}{unit}, "
-           f"mean {_value(k['mean_value'], metric, mean=True)}, over {k['kind_titles']:,} titles."
+           f"mean {_value(k['mean_value'], metric, mean=True)}, over "
+           f"{counted(k['kind_titles'], 'title')}."
            for k in kinds.iter_rows(named=True)]
     top = kinds.sort("kind_titles", descending=True).row(0, named=True)
     if top["median_value"] and top["mean_value"] > 1.5 * top["median_value"]:
@@ -362,7 +364,7 @@ def genre_insights(frame: pl.DataFrame) -> list[str]:
     top, bottom = data.row(0, named=True), data.row(-1, named=True)
     overall = top["overall_median"]
     out = [f"{top['genre']} leads with a median engagement of "
-           f"{top['median_engagement']:.1f} over {top['scored_titles']:,} scored titles "
+           f"{top['median_engagement']:.1f} over {counted(top['scored_titles'], 'scored title')} "
            f"(all filtered titles: {overall:.1f})."]
     if data.height >= 2:
         out.append(f"{bottom['genre']} is lowest at {bottom['median_engagement']:.1f}; "

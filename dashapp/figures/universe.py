@@ -264,9 +264,14 @@ def countries_insights(frame: pl.DataFrame) -> list[str]:
     if _empty(frame, "titles"):
         return []
     first = frame.row(0, named=True)
-    out = [f"{first['country']} leads with {first['titles']:,} titles"
-           + (f", followed by {frame['country'][1]} ({frame['titles'][1]:,})."
-              if frame.height > 1 else ".")]
+    tied = frame.filter(pl.col("titles") == first["titles"])["country"].to_list()
+    if len(tied) > 1:   # "India leads, followed by Nepal (2)" was a tie of 2 and 2
+        out = [f"{', '.join(tied[:-1])} and {tied[-1]} lead together with "
+               f"{counted(first['titles'], 'title')} each."]
+    else:
+        out = [f"{first['country']} leads with {counted(first['titles'], 'title')}"
+               + (f", followed by {frame['country'][1]} ({frame['titles'][1]:,})."
+                  if frame.height > 1 else ".")]
     big = frame.head(15).filter(pl.col("titles") >= 20).with_columns(
         share=pl.col("shows") / pl.col("titles")).sort("share", descending=True)
     if big.height >= 3 and big["share"][0] > 0 and frame["movies"].sum():
@@ -395,7 +400,7 @@ def people_insights(frame: pl.DataFrame, role: str) -> list[str]:
         return []
     first = frame.row(0, named=True)
     noun = "directors" if role == "director" else "actors"
-    out = [f"{first['person_name']} leads with {first['titles']:,} titles, among "
+    out = [f"{first['person_name']} leads with {counted(first['titles'], 'title')}, among "
            f"{first['people']:,} {noun} named."]
     shows_only = frame.filter(pl.col("movies") == 0).height
     movies_only = frame.filter(pl.col("shows") == 0).height
@@ -492,7 +497,8 @@ def matched_insights(frame: pl.DataFrame, min_titles: int = 50) -> list[str]:
         return []
     total, matched = frame["titles"].sum(), frame["any_matched"].sum()
     out = [f"{matched:,} of the {total:,} dated titles shown ({pct(matched, total)}) are "
-           f"matched to a source; {frame['scored'].sum():,} have an engagement score."]
+           f"matched to a source; {frame['scored'].sum():,} "
+           f"{'has' if frame['scored'].sum() == 1 else 'have'} an engagement score."]
     big = frame.filter(pl.col("titles") >= min_titles).with_columns(
         share=pl.col("any_matched") / pl.col("titles"))
     if big.height >= 2:
