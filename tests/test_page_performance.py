@@ -327,6 +327,10 @@ def test_distribution_figure_and_insights():
     assert "log scale" in fig.layout.title.text and "votes" in fig.layout.title.text
     assert list(fig.layout.xaxis2.ticktext) == ["10", "100", "1k", "10k"]
     assert fig.data[0].customdata[1] == "100–1k"
+    assert fig.layout.yaxis.dtick is None   # counts past 8: plotly's own steps
+    # two titles: whole-number steps ("0 0 0 1 1 1" before)
+    few = dist_frame().head(2).with_columns(titles=pl.lit(1))
+    assert figs.metric_distribution(few, "imdb_votes").layout.yaxis.dtick == 1
     said = figs.distribution_insights(dist_frame(), "imdb_votes")
     assert said[0] == "Movies: median 300 votes, mean 900, over 28 titles."
     assert "3.0× the median" in said[2]

@@ -387,12 +387,18 @@ def release_heatmap(frame: pl.DataFrame) -> Figure:
     grid = {g: frame.filter(pl.col("genre_family") == g).sort("month") for g in order}
     custom = [[[r["titles_added"], g, _market_text(r, g)] for r in grid[g].iter_rows(named=True)]
               for g in order]
+    z = [(grid[g]["share_of_genre"] * 100).to_list() for g in order]
+    # A share runs from 0%, with the even spread (8.3%) the neutral colour. zmid did
+    # that by mirroring the top about 8.3%: a family all in one month (100%) drew a
+    # colour bar from -83%.
+    even, top = 100 / 12, max(max((v or 0) for v in row) for row in z)
+    top = max(top, 2 * even)
     heatmap = {
-        "type": "heatmap", "z": [(grid[g]["share_of_genre"] * 100).to_list() for g in order],
-        "x": MONTHS, "y": [swatch(g) for g in order], "customdata": custom, "zmid": 100 / 12,
+        "type": "heatmap", "z": z, "zmin": 0, "zmax": top,
+        "x": MONTHS, "y": [swatch(g) for g in order], "customdata": custom,
         "text": [grid[g]["titles_added"].to_list() for g in order], "texttemplate": "%{text}",
         "textfont": {"size": 10},
-        "colorscale": [[0, "#2B6CB0"], [0.5, "#222222"], [1, NETFLIX_RED]],
+        "colorscale": [[0, "#2B6CB0"], [even / top, "#222222"], [1, NETFLIX_RED]],
         "colorbar": {"title": {"text": "% of the<br>family's<br>additions"}, "ticksuffix": "%"},
         "hovertemplate": ("<b>%{customdata[1]} · %{x}</b><br>%{customdata[0]:,} titles added = "
                           "%{z:.1f}% of the family's additions (even spread 8.3%)<br>"

@@ -7,7 +7,7 @@ import polars as pl
 from plotly.subplots import make_subplots
 
 from base.text import counted
-from dashapp.figures.base import Figure, empty_figure, figure, pct
+from dashapp.figures.base import Figure, count_axis, empty_figure, figure, pct
 from dashapp.theme import KIND_COLOURS, KIND_LABELS, LIGHT_TEXT, NETFLIX_RED, genre_colour
 from queries.performance import METRICS, PERIODS
 
@@ -199,8 +199,11 @@ def metric_distribution(frame: pl.DataFrame, metric: str) -> Figure:
     if spec.log_scale:
         axis["tickvals"], axis["ticktext"] = _log_ticks(frame["bin_start"].min(),
                                                         frame["bin_end"].max())
+    # whole titles on the count axis: with one or two titles ",d" alone wrote its 0.2
+    # steps as "0 0 0 1 1 1"
+    top = frame.group_by("bin_start").agg(pl.col("titles").sum())["titles"].max()
     grid = {**HISTOGRAM_GRID, "yaxis": {**HISTOGRAM_GRID["yaxis"], "title": {"text": "Titles"},
-                                        "tickformat": ",d"},
+                                        **count_axis(top)},
             "xaxis2": {**HISTOGRAM_GRID["xaxis2"], **axis}}
     return figure(traces, title, barmode="stack", bargap=0, **grid, **LEGEND_UNDER_TITLE)
 
