@@ -27,6 +27,7 @@ class CatalogKpis:
     first_added: date | None
     last_added: date | None
     mean_imdb_score: float | None
+    imdb_scored: int                 # titles the mean is over
     imdb_match_rate: float
 
 

@@ -18,7 +18,7 @@ def catalog_csv() -> pl.DataFrame:
     return snapshot.extract()[0]["netflix_titles"]
 
 
-def test_kpis_match_an_independent_count(wh, catalog_csv):
+def test_kpis_match_an_independent_count(wh, catalog_csv, warehouse_con):
     kpis = catalog.catalog_kpis(wh)
     assert kpis.titles == catalog_csv.height
     assert kpis.movies == catalog_csv.filter(pl.col("type") == "Movie").height
@@ -27,6 +27,11 @@ def test_kpis_match_an_independent_count(wh, catalog_csv):
                  .filter(pl.col("country") != "")["country"].n_unique())
     assert kpis.countries == countries
     assert str(kpis.last_added) == "2021-09-25"
+    # the mean IMDb score's card says what it rests on: scored titles (matched ones
+    # without a score do not count)
+    scored, matched = warehouse_con.execute(
+        "select count(imdb_score), count(imdb_title_id) from titles").fetchall()[0]
+    assert kpis.imdb_scored == scored < matched
 
 
 def test_additions_by_year_match_the_source_dates(wh, catalog_csv):

@@ -198,7 +198,8 @@ def update_kpis(store):
             kpi_card("Added", added, f"last addition {k.last_added:%d %b %Y}"
                      if k.last_added else "no dated additions"),
             kpi_card("Mean IMDb score", score,
-                     f"{k.imdb_match_rate:.0%} of these titles matched to IMDb")]
+                     f"over {counted(k.imdb_scored, 'title')} with an IMDb score "
+                     f"({k.imdb_scored / k.titles:.0%})")]
 
 
 FILTERS = Input(ids.FILTERS_STORE, "data")

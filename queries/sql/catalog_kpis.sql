@@ -14,6 +14,8 @@ catalog as (
         min(date_added) as first_added,
         max(date_added) as last_added,
         round(avg(imdb_score), 2) as mean_imdb_score,
+        -- what the mean rests on: matched to IMDb is not the same as scored there
+        count(imdb_score) as imdb_scored,
         coalesce(round(count(imdb_title_id) / nullif(count(*), 0), 4), 0) as imdb_match_rate
     from filtered
 ),
@@ -25,6 +27,6 @@ countries as (
 )
 select
     c.titles, c.movies, c.shows, k.countries, c.first_added, c.last_added,
-    c.mean_imdb_score, c.imdb_match_rate
+    c.mean_imdb_score, c.imdb_scored, c.imdb_match_rate
 from catalog as c
 cross join countries as k
