@@ -122,8 +122,11 @@ def decode_upload(data: bytes, max_bytes: int) -> tuple[str, str]:
                            "bytes. Upload the NetflixViewingHistory.csv file itself.")
     for magic, what in MAGIC:
         if data.startswith(magic):
-            raise HistoryError(f"This file is {what}, not a CSV file. Extract "
-                               f"NetflixViewingHistory.csv first and upload that.")
+            # "extract it first" is advice for an archive only (a PNG got it too)
+            packed = "archive" in what or "compressed" in what
+            raise HistoryError(f"This file is {what}, not a CSV file. " + (
+                "Extract NetflixViewingHistory.csv first and upload that." if packed else
+                f"Upload the NetflixViewingHistory.csv Netflix gave you. {HINT}"))
     text, encoding = _decode(data)
     if "\x00" in text or len(_CONTROLS.findall(text, 0, 20000)) > 8:
         raise HistoryError("This file holds binary data, not text. Upload "

@@ -677,6 +677,19 @@ def test_the_offline_tools_list_a_gzipped_export_and_say_why_it_is_refused(tmp_p
         read_export_file(found[0])
 
 
+@pytest.mark.parametrize("data, says, not_says", [
+    (b"\x89PNG\r\n\x1a\n" + bytes(200), "a PNG image, not a CSV file. Upload the "
+     "NetflixViewingHistory.csv Netflix gave you.", "Extract"),
+    (b"%PDF-1.7\n" + bytes(100), "a PDF document", "Extract"),
+    (b"BZh91AY&SY" + bytes(100), "Extract NetflixViewingHistory.csv first", "Upload the"),
+])
+def test_a_file_of_another_kind_gets_advice_for_its_kind(catalog, data, says, not_says):
+    """"Extract it first" is for archives; a PNG renamed .csv was told to extract it."""
+    with pytest.raises(HistoryError) as refused:
+        parse(data, catalog)
+    assert says in str(refused.value) and not_says not in str(refused.value)
+
+
 def test_zip_from_netflix_is_read(catalog):
     """The personal-data download keeps ViewingActivity.csv under CONTENT_INTERACTION/."""
     data = _zip(activity(), "netflix-report/CONTENT_INTERACTION/ViewingActivity.csv")
