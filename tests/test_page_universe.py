@@ -485,3 +485,16 @@ def test_countries_tied_at_the_top_lead_together_and_one_title_is_singular():
         "United States and India lead together with 2 titles each."
     one = COUNTRIES.head(1).with_columns(titles=pl.Series([1]))
     assert figs.countries_insights(one)[0] == "United States leads with 1 title."
+
+
+@pytest.mark.parametrize("years, counts, said", [
+    ([2017, 2019], [1, 1], "All 2 titles shown were released from 2017 to 2019."),
+    ([2017], [3], "All 3 titles shown were released in 2017."),
+    ([2017], [1], "The one title shown was released in 2017."),
+    ([1990, 2010, 2020], [1, 2, 2], "Half of these 5 titles were released in 2010 or later; "
+                                    "the oldest dates from 1990."),
+])
+def test_release_years_are_said_as_the_titles_shown_allow(years, counts, said):
+    frame = pl.DataFrame({"release_year": years, "titles": counts,
+                          "kind": ["movie"] * len(years)})
+    assert figs.release_insights(frame)[0] == said

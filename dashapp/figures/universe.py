@@ -157,9 +157,17 @@ def release_insights(frame: pl.DataFrame) -> list[str]:
         return []
     years, counts = frame["release_year"].to_list(), frame["titles"].to_list()
     total = sum(counts)
-    out = [f"Half of these {total:,} titles were released in "
-           f"{_weighted_median(years, counts)} or later; the oldest dates from {min(years)}."
-           if total > 1 else f"The one title shown was released in {years[0]}."]
+    if total == 1:
+        out = [f"The one title shown was released in {years[0]}."]
+    elif min(years) == max(years):
+        out = [f"All {total:,} titles shown were released in {years[0]}."]
+    elif _weighted_median(years, counts) == min(years):
+        # "half … in 2017 or later" when all were (2017 and 2019)
+        out = [f"All {total:,} titles shown were released from {min(years)} to {max(years)}."]
+    else:
+        out = [f"Half of these {total:,} titles were released in "
+               f"{_weighted_median(years, counts)} or later; the oldest dates from "
+               f"{min(years)}."]
     old = frame.filter(pl.col("release_year") < 2000)["titles"].sum()
     if old:
         out.append(f"{pct(old, total)} ({old:,}) were released before 2000.")
