@@ -488,7 +488,8 @@ def test_countries_tied_at_the_top_lead_together_and_one_title_is_singular():
 
 
 @pytest.mark.parametrize("years, counts, said", [
-    ([2017, 2019], [1, 1], "All 2 titles shown were released from 2017 to 2019."),
+    ([2017, 2019], [1, 1], "Both titles shown were released from 2017 to 2019."),
+    ([2017, 2019], [2, 1], "All 3 titles shown were released from 2017 to 2019."),
     ([2017], [3], "All 3 titles shown were released in 2017."),
     ([2017], [1], "The one title shown was released in 2017."),
     ([1990, 2010, 2020], [1, 2, 2], "Half of these 5 titles were released in 2010 or later; "

@@ -160,10 +160,12 @@ def release_insights(frame: pl.DataFrame) -> list[str]:
     if total == 1:
         out = [f"The one title shown was released in {years[0]}."]
     elif min(years) == max(years):
-        out = [f"All {total:,} titles shown were released in {years[0]}."]
+        out = [f"{'Both' if total == 2 else f'All {total:,}'} titles shown were released "
+               f"in {years[0]}."]
     elif _weighted_median(years, counts) == min(years):
         # "half … in 2017 or later" when all were (2017 and 2019)
-        out = [f"All {total:,} titles shown were released from {min(years)} to {max(years)}."]
+        out = [f"{'Both' if total == 2 else f'All {total:,}'} titles shown were released "
+               f"from {min(years)} to {max(years)}."]
     else:
         out = [f"Half of these {total:,} titles were released in "
                f"{_weighted_median(years, counts)} or later; the oldest dates from "

@@ -199,7 +199,8 @@ def update_kpis(store):
                      if k.last_added else "no dated additions"),
             kpi_card("Mean IMDb score", score,
                      f"over {counted(k.imdb_scored, 'title')} with an IMDb score "
-                     f"({k.imdb_scored / k.titles:.0%})")]
+                     f"({k.imdb_scored / k.titles:.0%})" if k.imdb_scored else
+                     "no title here has an IMDb score")]
 
 
 FILTERS = Input(ids.FILTERS_STORE, "data")
