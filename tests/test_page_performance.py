@@ -292,6 +292,12 @@ def test_correlation_heatmap_and_insights():
     assert z == [list(c) for c in zip(*z)]  # symmetric
     assert z[1][2] is None and "n=0" in heat.text[1][2]  # votes × runtime: no overlap
     assert "n=40" in heat.text[0][2] and "ρ" in fig.layout.title.text
+    # two titles rank alike or opposite by chance: no ±1.00 drawn from them
+    few = frame.with_columns(titles=pl.when(pl.col("metric_x") == pl.col("metric_y"))
+                             .then(pl.col("titles")).otherwise(2))
+    heat = figs.rank_correlations(few).data[0]
+    assert heat.z[0][1] is None and heat.text[0][1].startswith("—") and "n=2" in heat.text[0][1]
+    assert heat.z[0][0] == 1.0   # a metric with itself
     said = figs.correlation_insights(frame)
     assert "IMDb score and Runtime" in said[0] and "-0.45" in said[0]  # not a built-in pair
     assert "IMDb votes" in said[1] and "0.90" in said[1]

@@ -234,7 +234,7 @@ def trend_insights(frame: pl.DataFrame, names: dict[str, str]) -> list[str]:
         return []
     out = []
     totals = {s: frame.filter(pl.col("side") == s)["titles_added"].sum() for s in ("a", "b")}
-    out.append(f"{names['a']}: {totals['a']:,} titles added; {names['b']}: "
+    out.append(f"{names['a']}: {counted(totals['a'], 'title')} added; {names['b']}: "
                f"{totals['b']:,}.")
     for side in ("a", "b"):
         part = frame.filter(pl.col("side") == side)

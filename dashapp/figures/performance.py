@@ -73,6 +73,11 @@ def rank_correlations(frame: pl.DataFrame) -> Figure:
     if frame.is_empty():
         return empty_figure(CORR_TITLE)
     names, rho, titles = correlation_matrix(frame)
+    # a pair of metrics on a handful of titles has a rho of ±1.00 by chance (2 titles
+    # always rank alike or opposite): drawn as "—" with its n, not as a correlation
+    rho = [[r if i == j or n >= MIN_PAIR_TITLES else None
+            for j, (r, n) in enumerate(zip(row_r, row_n))]
+           for i, (row_r, row_n) in enumerate(zip(rho, titles))]
     labels = [label(m) for m in names]
     text = [[("—" if r is None else f"{_no_minus_zero(r):.2f}")
              + f"<br><span style='font-size:9px'>n={n:,}</span>"

@@ -94,8 +94,10 @@ CHARTS = {spec.id: spec for spec in [
             "titles that have both (n, under the value): +1 means the two put titles in "
             "the same order, −1 the opposite order, 0 no relation. Ranks make it robust "
             "to the huge skew of votes and popularity. Runtime exists only for movies and "
-            "seasons only for shows, so that pair has no titles. Engagement is built from "
-            "IMDb score, votes and popularity, so those cells are high by construction.")),
+            "seasons only for shows, so that pair has no titles. A pair with fewer than "
+            f"{figs.MIN_PAIR_TITLES} titles shows — (a few titles rank alike or opposite by "
+            "chance). Engagement is built from IMDb score, votes and popularity, so those "
+            "cells are high by construction.")),
     Chart(DISTRIBUTION,
           lambda f, metric=None: perf.metric_distribution(wh(), f,
                                                           perf.metric_or_default(metric)),
