@@ -429,8 +429,10 @@ def quality_popularity(frame: pl.DataFrame) -> Figure:
         votes_text=pl.when(pl.col("imdb_votes").is_null()).then(pl.lit("no IMDb votes"))
         .otherwise(pl.format("{} IMDb votes", pl.col("imdb_votes").map_elements(
             "{:,}".format, return_dtype=pl.String))),
-        imdb_votes=pl.col("imdb_votes").fill_null(0))
-    sizeref = 2.0 * max(frame["imdb_votes"].max(), 1) / 40 ** 2
+        no_votes=pl.col("imdb_votes").is_null())
+    sizeref = 2.0 * max(frame["imdb_votes"].max() or 0, 1) / 40 ** 2
+    # no votes: the smallest dot plotly draws (a size of 0 was not drawn at all)
+    frame = frame.with_columns(pl.col("imdb_votes").fill_null(sizeref * 9))
     traces = []
     for kind in ("movie", "show"):
         part = frame.filter(pl.col("kind") == kind)
