@@ -47,8 +47,9 @@ def recommendations_panel() -> html.Div:
         _control("For", dcc.Dropdown(id=FOR_WHOM, clearable=False, value=EVERYONE,
                                      options=[{"label": "Everyone together",
                                                "value": EVERYONE}]), 3),
+        # "Movies and TV shows" was cut to "Movies and TV s…" in its two columns at 1280 px
         _control("Show", dcc.Dropdown(id=KIND, clearable=False, value="any", options=[
-            {"label": "Movies and TV shows", "value": "any"},
+            {"label": "All titles", "value": "any"},
             {"label": "Movies", "value": "movie"}, {"label": "TV shows", "value": "show"}]), 2),
         _control("Longest movie (minutes)", dcc.Dropdown(
             id=RUNTIME, placeholder="Any length",
