@@ -133,10 +133,8 @@ CHARTS = {spec.id: spec for spec in [
               *_pareto_labels(dimension, measure)),
           inputs=(Input(PARETO_DIMENSION, "value"), Input(PARETO_MEASURE, "value")),
           csv=lambda f: market.pareto_all(wh(), f)),
-    # a phone's width left its 12 months about 120 px between the families' names and
-    # the colour bar: it keeps 560 px and scrolls in its card, as the correlations do
     Chart(WINDOWS, lambda f: market.release_windows(wh(), f), figs.release_heatmap,
-          figs.windows_insights, WINDOWS_HOW, height=560, min_width=560,
+          figs.windows_insights, WINDOWS_HOW, height=560,
           title=figs.WINDOWS_TITLE.format(year="—")),
 ]}
 CALLBACKS = register_charts(*CHARTS.values())
