@@ -42,8 +42,11 @@ class Setting:
 
 _ON, _OFF = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
 _KIND_WORDS = {"int": "a whole number", "float": "a number"}
-# a DuckDB memory size as its SET memory_limit reads one: 2GB, 500 MiB, 1.5g, 80%
-_MEMORY = re.compile(r"(?i)\s*(\d+(?:\.\d+)?)\s*(%|bytes|b|[kmgt](?:i?b)?)\s*")
+# a DuckDB memory size as its SET memory_limit reads one: 2GB, 500 MiB, 1.5g, .5GB,
+# 1e9b, 2 gigabytes, 80%; "none" or "-1" (lower case, as DuckDB takes it): no limit
+_MEMORY = re.compile(r"(?i)\s*((?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)\s*"
+                     r"(%|bytes?|b|[kmgt](?:i?b)?|(?:kilo|mega|giga|tera)bytes?)\s*")
+NO_MEMORY_LIMIT = ("none", "-1")
 MIN_MEMORY_BYTES = 64e6   # less and DuckDB cannot run the pages' queries at all
 
 
@@ -72,19 +75,21 @@ def parse(setting: Setting, text: str):
 def _memory(setting: Setting, text: str) -> str:
     """`text` when DuckDB reads it as a memory limit of at least MIN_MEMORY_BYTES (or a
     share of 1–100% of the machine's); a bad one failed every page with a 500."""
+    if text.strip() in NO_MEMORY_LIMIT:
+        return text
     match = _MEMORY.fullmatch(text)
     if match:
         number, unit = float(match[1]), match[2].lower()
-        if unit == "%":
-            if 1 <= number <= 100:
+        if unit == "%":   # of the machine's memory: the 64MB floor is not checked here
+            if 0 < number <= 100:
                 return text
         else:
-            size = number if unit in ("b", "bytes") else number * (
+            size = number if unit in ("b", "byte", "bytes") else number * (
                 1024 if unit.endswith("ib") else 1000) ** ("kmgt".index(unit[0]) + 1)
             if size >= MIN_MEMORY_BYTES:
                 return text
     raise SettingError(f"{setting.env} must be a memory size of at least 64MB in DuckDB's "
-                       f"units (e.g. 2GB, 500MiB, 50%), not {text!r}")
+                       f"units (e.g. 2GB, 500MiB, 50%; none for no limit), not {text!r}")
 
 
 def check_all() -> None:
@@ -239,7 +244,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("app_memory_limit", "NETFLIX_INSIGHTS_APP_MEMORY_LIMIT", "2GB",
                 "DuckDB memory limit of each server process's warehouse connection "
                 "(its pages and the SQL console share it), in DuckDB's units (2GB, "
-                "500MiB, 50% of the machine's), at least 64MB.", kind="memory"),
+                "500MiB, 50% of the machine's), at least 64MB; none (or -1): no limit.",
+                kind="memory"),
         Setting("test_pause_stage", "NETFLIX_INSIGHTS_TEST_PAUSE_STAGE", "",
                 "Fault-test hook: a refresh pauses at this stage (extract, transform, "
                 "build, check, publish) so a test can SIGKILL it there. Never set it in "

@@ -176,10 +176,11 @@ def top_people(fr: Frames, f: Filters, role: str = "director",
 def quality_popularity(fr: Frames, f: Filters, limit: int = 400) -> pd.DataFrame:
     d = fr.filtered(f, ["title", "kind", "release_year", "primary_genre", "tmdb_score",
                        "tmdb_popularity", "imdb_votes"])
-    d = d[(d["tmdb_score"] > 0) & (d["tmdb_popularity"] > 0) & (d["imdb_votes"] > 0)]
+    # as the SQL: IMDb votes only order the dots (nulls last), they do not filter
+    d = d[(d["tmdb_score"] > 0) & (d["tmdb_popularity"] > 0)]
     corr = d["tmdb_score"].corr(np.log(d["tmdb_popularity"])) if len(d) > 1 else None
-    shown = (d.nlargest(limit, "imdb_votes", keep="all")
-             .sort_values(["imdb_votes", "title"], ascending=[False, True]).head(limit))
+    shown = (d.sort_values(["imdb_votes", "tmdb_popularity", "title"],
+                           ascending=[False, False, True], na_position="last").head(limit))
     return shown[["title", "kind", "release_year", "primary_genre", "tmdb_score",
                   "tmdb_popularity", "imdb_votes"]].assign(
         matched_titles=len(d), score_popularity_corr=corr)

@@ -106,7 +106,6 @@ def serve(data_dir: Path, host: str | None = None, port: int | None = None,
     """Serve until interrupted: the dev server here, (prod) exec gunicorn, or (prod,
     proxy nginx) supervise nginx in front of gunicorn. Settings are checked before
     anything is built."""
-    settings.check_all()   # a bad one failed requests (a 500 per page), not the start
     if proxy is not None and not prod:
         raise ServeError("--proxy nginx serves with gunicorn: add --prod")
     if not prod and (workers is not None or threads is not None):   # were ignored
@@ -114,6 +113,9 @@ def serve(data_dir: Path, host: str | None = None, port: int | None = None,
                          "development server is one process)")
     conf = export_settings(data_dir, host=host, port=port, workers=workers,
                            threads=threads, worker_timeout_seconds=timeout)
+    # every setting, after the flags took their variables' place (--port wins over a bad
+    # NETFLIX_INSIGHTS_PORT): a bad one failed requests (a 500 per page), not the start
+    settings.check_all()
     check_address(conf["host"], int(conf["port"]))
     if proxy == "nginx":
         from netflix_insights.supervise import check_nginx

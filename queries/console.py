@@ -327,13 +327,16 @@ def _system_suggestion_dropped(message: str) -> str:
 # `cast` is also an SQL keyword: `select title, cast from titles` fails to parse
 # ('syntax error at or near "from"') before any column is looked up
 _BARE_CAST = re.compile(r'(?i)(?<!["\w])cast(?![\w"]|\s*\()')
+# string literals and comments, where "cast" is no keyword ('cast' as a role's value)
+_WORDS_ONLY = re.compile(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/", re.S)
 
 
 def _column_hint(exc: Exception, sql: str = "") -> str:
     """A line naming the warehouse's column for a Kaggle column name not found."""
     found = _MISSING_COLUMN.search(str(exc))
     name = found and (found.group(1) or found.group(2)).lower()
-    if not found and str(exc).startswith("Parser Error") and _BARE_CAST.search(sql):
+    if not found and str(exc).startswith("Parser Error") and \
+            _BARE_CAST.search(_WORDS_ONLY.sub(" ", sql)):
         return (f"\ncast is an SQL keyword (CAST(x AS type)); here the Kaggle column cast "
                 f"is {KAGGLE_COLUMNS['cast']}.")
     if name not in KAGGLE_COLUMNS:

@@ -33,7 +33,8 @@ def test_a_bad_value_names_its_variable(monkeypatch, name, text, words):
         settings.get(name)
 
 
-@pytest.mark.parametrize("text", ["2GB", "2 GB", "500MiB", "1.5g", "50%", "64MB"])
+@pytest.mark.parametrize("text", ["2GB", "2 GB", "500MiB", "1.5g", "50%", "64MB", ".5GB", "2.GB",
+                                  "1e9b", "2 gigabytes", "0.5%", "none", "-1"])
 def test_memory_sizes_are_read_as_duckdb_reads_them(monkeypatch, text):
     monkeypatch.setenv("NETFLIX_INSIGHTS_APP_MEMORY_LIMIT", text)
     assert settings.get("app_memory_limit") == text

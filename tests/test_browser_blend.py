@@ -61,7 +61,9 @@ def test_two_people_blend(browser, served_app, blend_model, artifacts_dir, tmp_p
     assert browser.current_url.endswith("/blend")
 
     _upload(browser, "blend-new", "Ana", HISTORIES / "kdrama_romance.csv")
-    assert text_of(browser, "blend-new-too-big") == ""   # a file that fits clears it
+    # a file that fits clears it (the box is still there: the page has not moved yet)
+    assert browser.find_elements(By.ID, "blend-new-too-big")
+    assert text_of(browser, "blend-new-too-big") == ""
     wait.until(lambda d: "/blend/" in d.current_url)
     wait.until(lambda d: "Ana" in text_of(d, "blend-header"))
     share = browser.find_element(By.ID, "blend-share-url").get_attribute("value")

@@ -202,6 +202,8 @@ def test_a_kaggle_column_name_is_told_where_it_lives(con, sql, hint):
     ("select title, CAST  from titles", True),
     ("select cast(1 as int) as x from titlez", False),
     ("select title,, from titles", False),
+    ("select * from title_people where role = 'cast' and and", False),   # a string
+    ("select title -- the cast\n from titles wher x", False),            # a comment
 ])
 def test_the_kaggle_cast_column_is_named_when_the_keyword_breaks_the_parse(con, sql, hinted):
     result = run_query(con, sql)

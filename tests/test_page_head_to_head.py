@@ -183,6 +183,9 @@ def test_verdict_draw_and_nothing_to_compare():
     v = figs.verdict(figs.comparison(one_sided, "genre"))
     assert figs.verdict_sentence(v, {"a": "A", "b": "B"}, {"a"}) == (
         "Nothing to compare: B has no audience metrics under these filters (only A has).")
+    assert figs.verdict_sentence(v, {"a": "A", "b": "B"}, {"a", "b"}) == (
+        "Nothing to compare: A and B have audience metrics, but no metric in common under "
+        "these filters.")
 
 
 def test_difference_figure_and_insights():

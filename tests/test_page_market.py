@@ -335,7 +335,8 @@ def test_windows_heatmap_and_insights():
     assert heat.colorscale[1][0] == pytest.approx(100 / 12 / heat.zmax)
     # a family all in one month: the bar ran from -83% (zmid mirrored 100% about 8.3%)
     one = frame.filter(pl.col("month") == 10).with_columns(share_of_genre=pl.lit(1.0))
-    assert figs.release_heatmap(one).data[0].zmin == 0
+    heat = figs.release_heatmap(one).data[0]
+    assert heat.zmid is None and heat.zmin == 0 and heat.zmax == 100
     assert "2020" in fig.layout.title.text and "%" in fig.layout.title.text
     text = figs.windows_insights(frame)
     assert text[0] == ("Horror additions peak in October: 35% of the family's titles vs 8% "

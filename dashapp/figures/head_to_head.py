@@ -116,6 +116,9 @@ def verdict_sentence(v: dict, names: dict[str, str], measured: set[str] = frozen
             lacking = names["b" if "a" in measured else "a"]
             return (f"Nothing to compare: {lacking} has no audience metrics under these "
                     f"filters (only {names[next(iter(measured))]} has).")
+        if len(measured) == 2:   # each has some, none in common (IMDb only vs TMDB only)
+            return (f"Nothing to compare: {names['a']} and {names['b']} have audience "
+                    "metrics, but no metric in common under these filters.")
         return "Nothing to compare: neither side has audience metrics under these filters."
     parts = []
     for side in ("a", "b"):
@@ -178,8 +181,8 @@ def difference_insights(table: pl.DataFrame, names: dict[str, str], mode: str,
         line = f"Engagement: {a:.1f} vs {b:.1f} points ({a - b:+.1f})"
         if not single:
             line += (f", {'a clear gap' if e['better'] else 'not clear of sampling noise'}"
-                     f", over {e['a_titles']:,} and "
-                     f"{counted(e['b_titles'], 'scored title')}")
+                     f", over {e['a_titles']:,} and {e['b_titles']:,} scored "
+                     f"{'title' if e['a_titles'] + e['b_titles'] == 1 else 'titles'}")
         out.append(line + ".")
     desc = rated.filter(~pl.col("performance"))
     if not desc.is_empty():
