@@ -221,7 +221,10 @@ def _bad_settings_are_refused(built_data_dir, tmp_path, in_use: str) -> None:
             ([], {"NETFLIX_INSIGHTS_PORT": "70000"}, "the port is 1–65535, got 70000"),
             # not serving's own settings: each failed every page with a 500
             ([], {"NETFLIX_INSIGHTS_APP_MEMORY_LIMIT": "lots"}, "APP_MEMORY_LIMIT must be"),
-            ([], {"NETFLIX_INSIGHTS_QUERY_TIMEOUT_SECONDS": "abc"}, "QUERY_TIMEOUT_SECONDS")]:
+            ([], {"NETFLIX_INSIGHTS_QUERY_TIMEOUT_SECONDS": "abc"}, "QUERY_TIMEOUT_SECONDS"),
+            # a flag wins over its variable: the bad PORT is not the error, the host is
+            (["--port", "8123", "--host", "bad host"], {"NETFLIX_INSIGHTS_PORT": "abc"},
+             "'bad host' is not a host name")]:
         out = subprocess.run([sys.executable, "-m", "netflix_insights.cli", "serve", "--prod", "--no-build",
                               "--data-dir", str(built_data_dir), *args], cwd=ROOT,
                              env={**os.environ, **env}, capture_output=True, text=True,
