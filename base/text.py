@@ -9,6 +9,11 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
+def listed(names: list[str]) -> str:
+    """'Apr', 'Apr and May', 'Mon, Tue and Sat'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def sentence(text: str) -> str:
     """A message written for the API (lowercase, no full stop) as a page shows it."""
     text = text.strip()

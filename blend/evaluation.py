@@ -18,6 +18,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
+from base.text import shown
 from blend.recommender import BLEND_PARAMS, recommend
 from blend.viewing_history import (FULL_WATCH_MINUTES, HistoryCatalog, HistoryError, ParsedHistory,
                                    export_files, fingerprint, load_catalog, parse_export,
@@ -333,11 +334,6 @@ def run(folder: Path, data_dir: Path | None = None, params: dict = BLEND_PARAMS,
                                "titles": space.watch_prior_titles, "note": note}}
 
 
-def _cut(text: str, width: int) -> str:
-    """`text` in `width` characters: "Family Account A" and "…B" must stay apart."""
-    return text if len(text) <= width else text[:width - 1] + "…"
-
-
 def table(result: dict) -> str:
     """The result as a fixed-width text table (one line per record, then the means)."""
     # as wide as the longest profile name, up to 40 (cut at 20, long names looked alike)
@@ -354,7 +350,7 @@ def table(result: dict) -> str:
             lines.append(f"{r['file'][:44]:44} REFUSED: {r['message']}")
             continue
         lines.append(
-            f"{r['file'][:44]:44} {_cut(r['profile'] or '', pw):{pw}} {r['rows_read']:6d} "
+            f"{r['file'][:44]:44} {shown(r['profile'] or '', pw):{pw}} {r['rows_read']:6d} "
             f"{r['rows_skipped']:5d} {r['items']:5d} {r['match_rate']:6.1%} {r['hidden']:6d} "
             f"{fmt(r['recall_at_50'], '6.3f')} {fmt(r['popularity_recall_at_50'], '6.3f')} "
             f"{fmt(r['prior_recall_at_50'], '6.3f')} {fmt(r['ndcg_at_50'], '6.3f')} "

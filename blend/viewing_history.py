@@ -17,7 +17,7 @@ import threading
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -620,9 +620,7 @@ def read_export(data: bytes, *, max_bytes: int | None = None,
         data = unzip_upload(data, max_bytes)
     text, encoding = decode_upload(data, max_bytes)
     if _is_activity_header(text):
-        export = read_activity(text, max_rows)
-        return Export("activity", encoding, export.rows, export.skipped, export.line,
-                      export.other_dates)
+        return replace(read_activity(text, max_rows), encoding=encoding)
     read = read_rows(text, max_rows)
     frame = pl.DataFrame({"title": read.titles, "date": read.dates,
                           "seconds": pl.Series([None] * read.titles.len(), dtype=pl.Int64),

@@ -24,6 +24,7 @@ import polars as pl
 from sklearn.ensemble import IsolationForest
 from sklearn.preprocessing import StandardScaler
 
+from base.text import listed
 from models.metrics import metric_row
 from models import SQL
 from models.artifacts import TrainedModel
@@ -132,7 +133,7 @@ def reason(row: dict) -> str:
     groups = {"high": [c for c in strong if row[f"z_{c}"] > 0],
               "low": [c for c in strong if row[f"z_{c}"] < 0]}
     order = sorted((d for d in groups if groups[d]), key=lambda d: strong.index(groups[d][0]))
-    text = " but ".join(f"{d} " + _and([_part(row, c) for c in groups[d]]) for d in order)
+    text = " but ".join(f"{d} " + listed([_part(row, c) for c in groups[d]]) for d in order)
     if not text:
         top = _top(row)
         text = f"an unusual mix; furthest out: {most_unusual(row)} ({_fmt(top, row[top])})"
@@ -140,10 +141,6 @@ def reason(row: dict) -> str:
         text += (f"; IMDb and TMDB disagree ({_fmt('imdb_score', row['imdb_score'])} vs "
                  f"{_fmt('tmdb_score', row['tmdb_score'])})")
     return text
-
-
-def _and(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _top(row: dict) -> str:

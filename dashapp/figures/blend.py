@@ -10,7 +10,7 @@ from functools import lru_cache
 import polars as pl
 from plotly.subplots import make_subplots
 
-from base.text import counted
+from base.text import counted, listed
 from dashapp.figures.base import Figure, empty_figure, figure
 
 PERSON_COLOURS = ["#E50914", "#3FA7D6", "#F5C518", "#59CD90", "#B07BE8", "#FF8C42"]
@@ -182,7 +182,7 @@ def weekend_sentences(weekday: pl.DataFrame) -> list[str]:
     if weekend.is_empty():
         return []
     parts = [f"{p} {s:.0%}" for p, s in weekend.iter_rows()]
-    peaks = [f"{p}: {_joined(days)}" for p, days in _tops(weekday, "weekday")]
+    peaks = [f"{p}: {listed(days)}" for p, days in _tops(weekday, "weekday")]
     return [f"Share of viewing at weekends: {'; '.join(parts)} (2 of 7 days = 29%).",
             f"Busiest weekday — {'; '.join(peaks)}."]
 
@@ -203,7 +203,7 @@ def peak_sentences(shares: pl.DataFrame, category: str, noun: str) -> list[str]:
     """Each person's category with the largest share ('Ana's busiest month: Apr')."""
     even = 1 / shares[category].n_unique()
     share = dict(shares.group_by("person").agg(pl.col("share").max()).iter_rows())
-    return [f"{p}'s busiest {noun}{'s' if len(tops) > 1 else ''}: {_joined(tops)} "
+    return [f"{p}'s busiest {noun}{'s' if len(tops) > 1 else ''}: {listed(tops)} "
             f"({share[p]:.0%} of their rows{' each' if len(tops) > 1 else ''}; an even "
             f"spread would give {even:.0%})." for p, tops in sorted(_tops(shares, category))]
 
@@ -215,9 +215,6 @@ def _tops(shares: pl.DataFrame, category: str) -> list[tuple[str, list[str]]]:
     return [(p, part[category].to_list())
             for (p,), part in top.group_by("person", maintain_order=True)]
 
-
-def _joined(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def kind_sentences(kinds: pl.DataFrame) -> list[str]:

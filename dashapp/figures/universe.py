@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import polars as pl
 
-from base.text import counted
+from base.text import counted, listed
 from dashapp.figures.base import (
     Figure, count_axis, empty_figure, figure, log_axis, none_among_kept, pct)
 from dashapp.theme import KIND_COLOURS, KIND_LABELS, NETFLIX_RED, genre_colour
@@ -276,7 +276,7 @@ def countries_insights(frame: pl.DataFrame) -> list[str]:
     first = frame.row(0, named=True)
     tied = frame.filter(pl.col("titles") == first["titles"])["country"].to_list()
     if len(tied) > 1:   # "India leads, followed by Nepal (2)" was a tie of 2 and 2
-        out = [f"{', '.join(tied[:-1])} and {tied[-1]} lead together with "
+        out = [f"{listed(tied)} lead together with "
                f"{counted(first['titles'], 'title')} each."]
     else:
         out = [f"{first['country']} leads with {counted(first['titles'], 'title')}"
