@@ -24,6 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from base import settings
+from base.delimited import separator
 from base.text import counted
 from blend.history_matching import ENGINE, HistoryCatalog, fuzzy_match, split_titles
 
@@ -515,10 +516,8 @@ def unzip_upload(data: bytes, max_bytes: int) -> bytes:
 
 
 def _header_delimiter(text: str) -> str:
-    """Comma, semicolon or tab: the most frequent in the first line (Excel re-saves a
-    CSV with its locale's separator, ';' across most of Europe)."""
-    first_line = text.lstrip().split("\n", 1)[0]
-    return max([",", ";", "\t"], key=first_line.count)
+    """The separator of the file's first line (base.delimited)."""
+    return separator(text.lstrip().split("\n", 1)[0])
 
 
 def _is_activity_header(text: str) -> bool:

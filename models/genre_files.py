@@ -34,6 +34,7 @@ from pathlib import Path
 
 import polars as pl
 
+from base.delimited import separator
 from base.kinds import kind_of, rating_of
 from base.text import counted, shown
 
@@ -261,14 +262,6 @@ def _decode(data: bytes, name: str) -> tuple[str, list[str]]:
             f"{name} is not UTF-8: read as Windows-1252 (save it as UTF-8 if accents look wrong)"]
 
 
-def _delimiter(header: str) -> str:
-    """The separator of the header row: the most frequent of comma, semicolon and tab
-    outside quoted names ("Title, original";"Overview" is semicolon-separated)."""
-    unquoted = re.sub(r'"[^"]*"', "", header)
-    counts = {sep: unquoted.count(sep) for sep in (",", ";", "\t")}
-    return max(counts, key=lambda sep: (counts[sep], sep == ","))
-
-
 def _column_name(name: str) -> str:
     """"Release Date", " title", "LISTED-IN" → release_date, title, listed_in."""
     return re.sub(r"[\s-]+", "_", name.strip().strip("\ufeff").strip().lower())
@@ -321,7 +314,7 @@ def read_frame(path: Path) -> tuple[pl.DataFrame, list[str]]:
         raise FileProblem(f"{path.name}'s first line is over {MAX_HEADER_CHARS:,} characters "
                           f"long: not the header row of {EXPECTED}")
     header = text[:end] if end >= 0 else text
-    sep = excel.group(1) if excel else _delimiter(header)
+    sep = excel.group(1) if excel else separator(header)
     if sep != ",":
         notes.append(f"{path.name} is {SEPARATOR_NAMES[sep]}-separated: "
                      "read that way")
